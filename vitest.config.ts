@@ -1,15 +1,36 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
-  test: {
-    projects: [
-      {
-        test: {
-          name: "unit",
-          environment: "node",
-          include: ["shared/**/*.test.ts", "cli/**/*.test.ts", "test/reference/**/*.test.ts", "test/unit/**/*.test.ts"],
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    test: {
+      reporters: ["default", "json"],
+      outputFile: { json: ".vitest-results.json" },
+      projects: [
+        {
+          test: {
+            name: "unit",
+            environment: "node",
+            include: ["shared/**/*.test.ts", "cli/**/*.test.ts", "test/reference/**/*.test.ts", "test/unit/**/*.test.ts"],
+          },
         },
-      },
-    ],
-  },
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./workers/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/workers/**/*.test.ts"],
+            setupFiles: ["./test/workers/apply-migrations.ts"],
+          },
+        },
+      ],
+    },
+  };
 });

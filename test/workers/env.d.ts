@@ -1,0 +1,7 @@
+/** Test-only bindings, provided by vitest.config.ts to the `workers` project. */
+declare namespace Cloudflare {
+  interface Env {
+    /** D1 migrations read from migrations/ by `readD1Migrations`, applied in apply-migrations.ts. */
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Bindings of the Worker and its Durable Objects, declared once on the global `Cloudflare.Env`
+ * so that `env` from `cloudflare:workers` (and from `cloudflare:test`) is typed everywhere.
+ * Secrets are added here as the issues that need them land; none exist yet.
+ * @module
+ */
+import type { Coordinator } from "../durable-objects/coordinator";
+import type { SymbolAgent } from "../durable-objects/symbol-agent";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** D1 trade ledger (schema in shared/db/schema.ts). */
+      DB: D1Database;
+      /** One SymbolAgent per symbol, addressed by `getByName(symbol)`. */
+      SYMBOL_AGENT: DurableObjectNamespace<SymbolAgent>;
+      /** The portfolio coordinator, one per account. */
+      COORDINATOR: DurableObjectNamespace<Coordinator>;
+      /** Public market-data WebSocket URL (Bitget V2 public, or the local simulator). */
+      FEED_URL: string;
+      /** `paper` (default) or `live`; validated by the bot config before anything trades. */
+      MODE: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "SymbolAgent" | "Coordinator";
+    }
+  }
+}
+
+/** The Worker's bindings. */
+export type Env = Cloudflare.Env;
