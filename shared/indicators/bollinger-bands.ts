@@ -1,0 +1,260 @@
+import { assertPeriod, type Indicator } from "./indicator";
+
+/** One Bollinger Bands result. */
+export interface BollingerBandsResult {
+  /** middle + k·σ. */
+  readonly upper: number;
+  /** SMA(n) of the inputs. */
+  readonly middle: number;
+  /** middle - k·σ. */
+  readonly lower: number;
+  /** (upper - lower) / middle, or 0 when middle is 0. */
+  readonly bandwidth: number;
+  /**
+   * True when this bandwidth is the narrowest of the last `squeezeLookback` results (itself
+   * included); false until that many results exist.
+   */
+  readonly squeeze: boolean;
+}
+
+/** Serialisable state of {@link BollingerBands}. */
+export interface BollingerBandsState {
+  readonly period: number;
+  readonly k: number;
+  readonly squeezeLookback: number;
+  readonly window: number[];
+  readonly head: number;
+  readonly count: number;
+  readonly sum: number;
+  readonly sumSq: number;
+  readonly minValues: number[];
+  readonly minIndices: number[];
+  readonly minHead: number;
+  readonly minTail: number;
+  readonly value: BollingerBandsResult | null;
+  readonly undo: {
+    readonly sum: number;
+    readonly sumSq: number;
+    readonly slot: number;
+    readonly minHead: number;
+    readonly minTail: number;
+    readonly minValue: number;
+    readonly minIndex: number;
+    readonly value: BollingerBandsResult | null;
+  };
+}
+
+/**
+ * Bollinger Bands (SMA ± k·population σ) with bandwidth and a squeeze flag, TA-Lib exact.
+ *
+ * Like TA-Lib's `BBANDS` with `TA_INT_stddev_using_precalc_ma`, rolling Σx and Σx² are updated as
+ * `sum += x; out = sum / n; sum -= oldest`, and σ = sqrt(Σx²/n - middle²). A negative variance
+ * (rounding on a flat window) is clamped to 0. Departure from TA-Lib: no absolute zero-test
+ * epsilon, because TA-Lib's 1e-8 (or 1e-14) collapses the bands of ~1e-8-priced tokens to zero
+ * width; the price of that is a residual σ of order 1e-8·price on a flat window whose prices are
+ * not exactly representable. First result after n inputs.
+ * See ../shared/reference/indicators.md "Exact conventions".
+ *
+ * The squeeze needs the minimum bandwidth over the last L = `squeezeLookback` results. It is
+ * kept in a monotonic deque (strictly increasing bandwidths, front = minimum) stored in fixed
+ * rings of L slots. A new bandwidth pops every entry >= it from the back, found by galloping
+ * then binary search, so an update costs O(log popped): amortised O(1), and O(log L) at worst.
+ * Popping only moves the tail index and pushing overwrites exactly one slot, so the popped
+ * entries stay intact and `replace` undoes an add in O(1) by restoring head, tail and that
+ * one slot.
+ */
+export class BollingerBands implements Indicator<number, BollingerBandsResult, BollingerBandsState> {
+  readonly period: number;
+  readonly k: number;
+  readonly squeezeLookback: number;
+  private readonly window: number[];
+  private head = 0;
+  private count = 0;
+  private sum = 0;
+  private sumSq = 0;
+  private readonly minValues: number[];
+  private readonly minIndices: number[];
+  private minHead = 0;
+  private minTail = 0;
+  private value: BollingerBandsResult | null = null;
+  private undoSum = 0;
+  private undoSumSq = 0;
+  private undoSlot = 0;
+  private undoMinHead = 0;
+  private undoMinTail = 0;
+  private undoMinValue = 0;
+  private undoMinIndex = 0;
+  private undoValue: BollingerBandsResult | null = null;
+
+  /**
+   * @param period SMA and σ window n (>= 1).
+   * @param k Band width in standard deviations (finite, >= 0), e.g. 2.
+   * @param squeezeLookback Number of results L whose minimum bandwidth defines a squeeze (>= 1).
+   */
+  constructor(period: number, k: number, squeezeLookback: number) {
+    assertPeriod("BollingerBands period", period);
+    assertPeriod("BollingerBands squeezeLookback", squeezeLookback);
+    if (!Number.isFinite(k) || k < 0) throw new RangeError(`BollingerBands k must be finite and >= 0, got ${k}`);
+    this.period = period;
+    this.k = k;
+    this.squeezeLookback = squeezeLookback;
+    this.window = new Array<number>(period).fill(0);
+    this.minValues = new Array<number>(squeezeLookback).fill(0);
+    this.minIndices = new Array<number>(squeezeLookback).fill(0);
+  }
+
+  /** Rebuilds a BollingerBands from {@link BollingerBands.getState}. */
+  static restore(state: BollingerBandsState): BollingerBands {
+    const bb = new BollingerBands(state.period, state.k, state.squeezeLookback);
+    state.window.forEach((v, i) => (bb.window[i] = v));
+    state.minValues.forEach((v, i) => (bb.minValues[i] = v));
+    state.minIndices.forEach((v, i) => (bb.minIndices[i] = v));
+    bb.head = state.head;
+    bb.count = state.count;
+    bb.sum = state.sum;
+    bb.sumSq = state.sumSq;
+    bb.minHead = state.minHead;
+    bb.minTail = state.minTail;
+    bb.value = state.value;
+    const u = state.undo;
+    bb.undoSum = u.sum;
+    bb.undoSumSq = u.sumSq;
+    bb.undoSlot = u.slot;
+    bb.undoMinHead = u.minHead;
+    bb.undoMinTail = u.minTail;
+    bb.undoMinValue = u.minValue;
+    bb.undoMinIndex = u.minIndex;
+    bb.undoValue = u.value;
+    return bb;
+  }
+
+  get isStable(): boolean {
+    return this.count >= this.period;
+  }
+
+  get result(): BollingerBandsResult | null {
+    return this.value;
+  }
+
+  add(x: number): BollingerBandsResult | null {
+    const n = this.period;
+    this.saveUndo();
+    this.sum += x;
+    this.sumSq += x * x;
+    this.window[this.head] = x;
+    this.head = (this.head + 1) % n;
+    this.count++;
+    if (this.count < n) return (this.value = null);
+    const middle = this.sum / n;
+    const meanSq = this.sumSq / n;
+    const oldest = this.window[this.head];
+    this.sum -= oldest;
+    this.sumSq -= oldest * oldest;
+    const variance = meanSq - middle * middle;
+    const spread = variance > 0 ? Math.sqrt(variance) * this.k : 0;
+    const upper = middle + spread;
+    const lower = middle - spread;
+    const bandwidth = middle === 0 ? 0 : (upper - lower) / middle;
+    const squeeze = this.pushBandwidth(bandwidth);
+    return (this.value = { upper, middle, lower, bandwidth, squeeze });
+  }
+
+  replace(x: number): BollingerBandsResult | null {
+    if (this.count === 0) return this.add(x);
+    const n = this.period;
+    this.head = (this.head - 1 + n) % n;
+    this.window[this.head] = this.undoSlot;
+    this.sum = this.undoSum;
+    this.sumSq = this.undoSumSq;
+    this.value = this.undoValue;
+    this.undoMinState();
+    this.count--;
+    return this.add(x);
+  }
+
+  getState(): BollingerBandsState {
+    return {
+      period: this.period,
+      k: this.k,
+      squeezeLookback: this.squeezeLookback,
+      window: this.window.slice(),
+      head: this.head,
+      count: this.count,
+      sum: this.sum,
+      sumSq: this.sumSq,
+      minValues: this.minValues.slice(),
+      minIndices: this.minIndices.slice(),
+      minHead: this.minHead,
+      minTail: this.minTail,
+      value: this.value,
+      undo: {
+        sum: this.undoSum,
+        sumSq: this.undoSumSq,
+        slot: this.undoSlot,
+        minHead: this.undoMinHead,
+        minTail: this.undoMinTail,
+        minValue: this.undoMinValue,
+        minIndex: this.undoMinIndex,
+        value: this.undoValue,
+      },
+    };
+  }
+
+  private saveUndo(): void {
+    this.undoSum = this.sum;
+    this.undoSumSq = this.sumSq;
+    this.undoSlot = this.window[this.head];
+    this.undoValue = this.value;
+    this.undoMinHead = this.minHead;
+    this.undoMinTail = this.minTail;
+  }
+
+  /** Restores the deque as it was before the last add, which wrote only one slot (if it pushed). */
+  private undoMinState(): void {
+    if (this.count < this.period) return;
+    const L = this.squeezeLookback;
+    const slot = (this.minTail - 1) % L;
+    this.minValues[slot] = this.undoMinValue;
+    this.minIndices[slot] = this.undoMinIndex;
+    this.minHead = this.undoMinHead;
+    this.minTail = this.undoMinTail;
+  }
+
+  /**
+   * Adds result number `count - period` to the min deque and says whether it is the minimum of
+   * the last L results. Deque positions are absolute counters; slot = position mod L.
+   */
+  private pushBandwidth(bw: number): boolean {
+    const L = this.squeezeLookback;
+    const index = this.count - this.period;
+    if (this.minTail > this.minHead && this.minIndices[this.minHead % L] <= index - L) this.minHead++;
+    this.minTail = this.firstPopped(bw);
+    const slot = this.minTail % L;
+    this.undoMinValue = this.minValues[slot];
+    this.undoMinIndex = this.minIndices[slot];
+    this.minValues[slot] = bw;
+    this.minIndices[slot] = index;
+    this.minTail++;
+    return index >= L - 1 && this.minHead === this.minTail - 1;
+  }
+
+  /** First deque position whose bandwidth is >= `bw` (the new tail): gallop back, then bisect. */
+  private firstPopped(bw: number): number {
+    const L = this.squeezeLookback;
+    let hi = this.minTail;
+    let step = 1;
+    let lo = hi - step;
+    while (lo >= this.minHead && this.minValues[lo % L] >= bw) {
+      hi = lo;
+      step *= 2;
+      lo = hi - step;
+    }
+    if (lo < this.minHead) lo = this.minHead - 1;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.minValues[mid % L] >= bw) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}

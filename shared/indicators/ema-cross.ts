@@ -1,0 +1,209 @@
+import { Ema, type EmaState } from "./ema";
+import { assertPeriod, type Indicator } from "./indicator";
+
+/** Side of the fast EMA against the slow one: 1 above, -1 below, 0 tied. */
+export type CrossState = 1 | -1 | 0;
+
+/**
+ * Relative gap under which the two EMAs count as tied. On a flat price the SMA seeds of different
+ * periods can differ by a few ulps (e.g. 0.1·3/3 vs 0.1·7/7), and `(x - ema)·k + ema` never
+ * closes a 1-ulp gap when k < 0.5, so a strict sign would report a trend in a flat market
+ * forever. Seed rounding stays below n·2.2e-16 relative (< 1e-12 up to n ≈ 4500), while 1e-12 of
+ * a price is far below any tick, so this only absorbs rounding.
+ */
+export const EMA_TIE_RELATIVE = 1e-12;
+
+/** One {@link EmaCross} result. */
+export interface EmaCrossResult {
+  readonly fast: number;
+  readonly slow: number;
+  /** sign(fast - slow), 0 when they are within {@link EMA_TIE_RELATIVE} of each other. */
+  readonly state: CrossState;
+  /** `state` when it differs from the previous input's non-null state and is not 0; else 0. */
+  readonly cross: CrossState;
+}
+
+/** Serialisable state of {@link EmaCross}. */
+export interface EmaCrossState {
+  readonly fast: EmaState;
+  readonly slow: EmaState;
+  readonly state: CrossState | null;
+  readonly before: CrossState | null;
+}
+
+/**
+ * A fast/slow EMA pair (TA-Lib-exact {@link Ema}s), its side and fresh crosses.
+ *
+ * `state` = sign(fastEma - slowEma), with gaps within {@link EMA_TIE_RELATIVE} (relative, so it
+ * works at any price scale) read as a tie, 0. `cross` is +1 or -1 on the input whose state
+ * differs from the state after the previous committed input, in the direction of the new state;
+ * it is 0 otherwise, on the first result (there is no previous state to cross from), and when the new
+ * state is 0 (touching is not crossing). A move out of a tie (only seen on flat data, where both
+ * EMAs equal the price) therefore counts as a cross in the direction of the move.
+ * `replace` revises both EMAs exactly and re-compares with the same previous state, so a forming
+ * bar that crosses and then uncrosses ends with cross 0.
+ * First result after `slow` inputs.
+ */
+export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState> {
+  private fastEma: Ema;
+  private slowEma: Ema;
+  private state: CrossState | null = null;
+  private before: CrossState | null = null;
+  private value: EmaCrossResult | null = null;
+
+  /**
+   * @param fast Fast EMA period (>= 1).
+   * @param slow Slow EMA period, greater than `fast`.
+   */
+  constructor(fast: number, slow: number) {
+    assertPeriod("EmaCross fast period", fast);
+    assertPeriod("EmaCross slow period", slow, fast + 1);
+    this.fastEma = new Ema(fast);
+    this.slowEma = new Ema(slow);
+  }
+
+  /** Rebuilds an EmaCross from {@link EmaCross.getState}. */
+  static restore(state: EmaCrossState): EmaCross {
+    const ec = new EmaCross(state.fast.period, state.slow.period);
+    ec.fastEma = Ema.restore(state.fast);
+    ec.slowEma = Ema.restore(state.slow);
+    ec.state = state.state;
+    ec.before = state.before;
+    ec.value = ec.compose(ec.fastEma.result, ec.slowEma.result);
+    return ec;
+  }
+
+  /** Fast EMA period. */
+  get fastPeriod(): number {
+    return this.fastEma.period;
+  }
+
+  /** Slow EMA period. */
+  get slowPeriod(): number {
+    return this.slowEma.period;
+  }
+
+  get isStable(): boolean {
+    return this.slowEma.isStable;
+  }
+
+  get result(): EmaCrossResult | null {
+    return this.value;
+  }
+
+  add(x: number): EmaCrossResult | null {
+    this.before = this.state;
+    return this.settle(this.fastEma.add(x), this.slowEma.add(x));
+  }
+
+  /** Revises the last input; on a fresh instance `before` is still null, so this acts as `add`. */
+  replace(x: number): EmaCrossResult | null {
+    return this.settle(this.fastEma.replace(x), this.slowEma.replace(x));
+  }
+
+  getState(): EmaCrossState {
+    return {
+      fast: this.fastEma.getState(),
+      slow: this.slowEma.getState(),
+      state: this.state,
+      before: this.before,
+    };
+  }
+
+  private settle(fast: number | null, slow: number | null): EmaCrossResult | null {
+    this.state = fast === null || slow === null ? null : side(fast, slow);
+    return (this.value = this.compose(fast, slow));
+  }
+
+  private compose(fast: number | null, slow: number | null): EmaCrossResult | null {
+    const state = this.state;
+    if (fast === null || slow === null || state === null) return null;
+    const fresh = state !== 0 && this.before !== null && state !== this.before;
+    return { fast, slow, state, cross: fresh ? state : 0 };
+  }
+}
+
+/** The side of `fast` against `slow`, ties within {@link EMA_TIE_RELATIVE} reading 0. */
+function side(fast: number, slow: number): CrossState {
+  const gap = fast - slow;
+  if (Math.abs(gap) <= EMA_TIE_RELATIVE * Math.max(Math.abs(fast), Math.abs(slow))) return 0;
+  return gap > 0 ? 1 : -1;
+}
+
+/** One {@link EmaCrossSet} result. */
+export interface EmaCrossSetResult {
+  /** One result per pair, in constructor order. */
+  readonly pairs: EmaCrossResult[];
+  /** The common state when every pair has the same non-zero state, else 0. */
+  readonly agree: CrossState;
+}
+
+/** Serialisable state of {@link EmaCrossSet}. */
+export interface EmaCrossSetState {
+  readonly pairs: EmaCrossState[];
+}
+
+/** The default fast/slow pairs of {@link EmaCrossSet}: short, medium and long trend. */
+export const DEFAULT_EMA_CROSS_PAIRS: readonly (readonly [number, number])[] = [
+  [3, 7],
+  [5, 15],
+  [10, 30],
+];
+
+/**
+ * Several {@link EmaCross} pairs over one input and whether their trends agree.
+ * A result appears once every pair has one (after the longest slow period). `replace` replaces in
+ * every pair, each exact.
+ */
+export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCrossSetState> {
+  private readonly crosses: EmaCross[];
+  private value: EmaCrossSetResult | null = null;
+
+  /** @param pairs `[fast, slow]` periods, at least one pair. */
+  constructor(pairs: readonly (readonly [number, number])[] = DEFAULT_EMA_CROSS_PAIRS) {
+    if (pairs.length === 0) throw new RangeError("EmaCrossSet needs at least one pair");
+    this.crosses = pairs.map(([fast, slow]) => new EmaCross(fast, slow));
+  }
+
+  /** Rebuilds an EmaCrossSet from {@link EmaCrossSet.getState}. */
+  static restore(state: EmaCrossSetState): EmaCrossSet {
+    const set = new EmaCrossSet(state.pairs.map((p) => [p.fast.period, p.slow.period] as const));
+    state.pairs.forEach((p, i) => (set.crosses[i] = EmaCross.restore(p)));
+    set.value = set.collect();
+    return set;
+  }
+
+  get isStable(): boolean {
+    return this.crosses.every((c) => c.isStable);
+  }
+
+  get result(): EmaCrossSetResult | null {
+    return this.value;
+  }
+
+  add(x: number): EmaCrossSetResult | null {
+    for (const c of this.crosses) c.add(x);
+    return (this.value = this.collect());
+  }
+
+  replace(x: number): EmaCrossSetResult | null {
+    for (const c of this.crosses) c.replace(x);
+    return (this.value = this.collect());
+  }
+
+  getState(): EmaCrossSetState {
+    return { pairs: this.crosses.map((c) => c.getState()) };
+  }
+
+  private collect(): EmaCrossSetResult | null {
+    const pairs: EmaCrossResult[] = [];
+    for (const c of this.crosses) {
+      const r = c.result;
+      if (r === null) return null;
+      pairs.push(r);
+    }
+    const first = pairs[0].state;
+    const agree = first !== 0 && pairs.every((p) => p.state === first) ? first : 0;
+    return { pairs, agree };
+  }
+}

@@ -1,0 +1,129 @@
+import { assertPeriod, type Indicator } from "./indicator";
+
+/** Serialisable state of {@link Rsi}. */
+export interface RsiState {
+  readonly period: number;
+  readonly count: number;
+  readonly prev: number;
+  readonly gain: number;
+  readonly loss: number;
+  readonly value: number | null;
+  readonly undo: { prev: number; gain: number; loss: number; value: number | null };
+}
+
+/**
+ * Relative Strength Index with Wilder smoothing, TA-Lib exact (`ta_RSI.c`, classic mode).
+ *
+ * The seed averages the gains and the loss magnitudes of the first n changes (a change of exactly
+ * 0 counts as a gain of 0); each later change does
+ * `loss *= n - 1; gain *= n - 1; if (d < 0) loss -= d; else gain += d; loss /= n; gain /= n`.
+ * The output is `100 * (gain / (gain + loss))`, in TA-Lib's operation order. First result after
+ * n + 1 inputs.
+ *
+ * Departure from TA-Lib: there is no absolute zero-test epsilon, because 1e-8 (or even 1e-14)
+ * swallows every move of a ~1e-8-priced token. Only a perfectly flat window (`gain + loss === 0`)
+ * is special, and it reads **50** (neutral: neither side moved), where TA-Lib returns 0.
+ * See ../shared/reference/indicators.md "Exact conventions" and the recommended departures.
+ */
+export class Rsi implements Indicator<number, number, RsiState> {
+  readonly period: number;
+  private count = 0;
+  private prev = 0;
+  private gain = 0;
+  private loss = 0;
+  private value: number | null = null;
+  private undoPrev = 0;
+  private undoGain = 0;
+  private undoLoss = 0;
+  private undoValue: number | null = null;
+
+  /** @param period Wilder period n; TA-Lib requires n >= 2. */
+  constructor(period: number) {
+    assertPeriod("Rsi period", period, 2);
+    this.period = period;
+  }
+
+  /** Rebuilds an Rsi from {@link Rsi.getState}. */
+  static restore(state: RsiState): Rsi {
+    const rsi = new Rsi(state.period);
+    rsi.count = state.count;
+    rsi.prev = state.prev;
+    rsi.gain = state.gain;
+    rsi.loss = state.loss;
+    rsi.value = state.value;
+    rsi.undoPrev = state.undo.prev;
+    rsi.undoGain = state.undo.gain;
+    rsi.undoLoss = state.undo.loss;
+    rsi.undoValue = state.undo.value;
+    return rsi;
+  }
+
+  get isStable(): boolean {
+    return this.count > this.period;
+  }
+
+  get result(): number | null {
+    return this.value;
+  }
+
+  add(x: number): number | null {
+    this.undoPrev = this.prev;
+    this.undoGain = this.gain;
+    this.undoLoss = this.loss;
+    this.undoValue = this.value;
+    this.count++;
+    const d = x - this.prev;
+    this.prev = x;
+    if (this.count === 1) return null;
+    if (this.count <= this.period + 1) return this.seed(d);
+    return this.smooth(d);
+  }
+
+  replace(x: number): number | null {
+    if (this.count === 0) return this.add(x);
+    this.prev = this.undoPrev;
+    this.gain = this.undoGain;
+    this.loss = this.undoLoss;
+    this.value = this.undoValue;
+    this.count--;
+    return this.add(x);
+  }
+
+  getState(): RsiState {
+    return {
+      period: this.period,
+      count: this.count,
+      prev: this.prev,
+      gain: this.gain,
+      loss: this.loss,
+      value: this.value,
+      undo: { prev: this.undoPrev, gain: this.undoGain, loss: this.undoLoss, value: this.undoValue },
+    };
+  }
+
+  private seed(d: number): number | null {
+    if (d < 0) this.loss -= d;
+    else this.gain += d;
+    if (this.count <= this.period) return null;
+    this.loss /= this.period;
+    this.gain /= this.period;
+    return this.output();
+  }
+
+  private smooth(d: number): number {
+    const n = this.period;
+    this.loss *= n - 1;
+    this.gain *= n - 1;
+    if (d < 0) this.loss -= d;
+    else this.gain += d;
+    this.loss /= n;
+    this.gain /= n;
+    return this.output();
+  }
+
+  private output(): number {
+    const total = this.gain + this.loss;
+    this.value = total === 0 ? 50 : 100 * (this.gain / total);
+    return this.value;
+  }
+}
