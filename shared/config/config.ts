@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { BotConfigSchema, type BotConfig } from "./schema";
+
+/** One invalid field: its dotted path (e.g. `gates.minScore`) and what is wrong with it. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A config validation result: the full config with its version, or every bad field. */
+export type ConfigResult =
+  | { readonly ok: true; readonly config: BotConfig; readonly version: string }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+/** Validates a user config (any JSON value), fills in the plan's defaults and versions it. */
+export function parseConfig(input: unknown): ConfigResult {
+  const r = BotConfigSchema.safeParse(input);
+  if (!r.success) return { ok: false, issues: toIssues(r.error) };
+  return { ok: true, config: r.data, version: configVersion(r.data) };
+}
+
+/** The default config: the plan's numbers. */
+export function defaultConfig(): BotConfig {
+  return BotConfigSchema.parse({});
+}
+
+/** Deep-merges a partial patch into a config (arrays are replaced whole), then validates the result. */
+export function patchConfig(base: BotConfig, patch: unknown): ConfigResult {
+  if (!isPlainObject(patch)) return { ok: false, issues: [{ path: "", message: "a config patch must be a JSON object" }] };
+  return parseConfig(merge(base, patch));
+}
+
+/**
+ * The content version of a config: `v-` + 16 hex digits of FNV-1a 64 over its canonical JSON
+ * (keys sorted). Equal configs have equal versions on every runtime.
+ */
+export function configVersion(config: BotConfig): string {
+  return `v-${fnv1a64(canonicalJson(config))}`;
+}
+
+/** The JSON Schema of the config (for the API docs): what a user may send. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(BotConfigSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+function toIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((i) => {
+    const base = i.path.map(String).join(".");
+    if (i.code === "unrecognized_keys") {
+      return { path: [base, ...i.keys].filter(Boolean).join("."), message: "unknown field" };
+    }
+    return { path: base, message: i.message };
+  });
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  const mask = 0xffffffffffffffffn;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * prime) & mask;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = k in base ? merge(base[k], v) : v;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,182 @@
+import { z } from "zod";
+import { TIMEFRAMES } from "../market/bar";
+
+/**
+ * The bot config: one zod schema for everything the plan makes tunable. Defaults are the plan's
+ * numbers (../shared/design.md §5). Percentages are written as percent (0.3 = 0.3 %), times in ms.
+ * The same schema validates the API, the Durable Objects, the CLI and the backtester.
+ * @module
+ */
+
+const pct = (def: number) => z.number().min(0).max(100).default(def);
+const ms = (def: number) => z.number().int().positive().default(def);
+const period = (def: number) => z.number().int().min(1).max(10_000).default(def);
+const timeframe = z.enum(TIMEFRAMES);
+const weight = (def: number) => z.number().min(0).max(1).default(def);
+
+/** Periods and windows of the nine indicator families (all on 1-second bars unless a timeframe is named). */
+export const IndicatorConfig = z
+  .strictObject({
+    rsiPeriods: z.array(z.number().int().min(2).max(1000)).min(1).max(8).default([2, 5, 15, 30]),
+    macd: z
+      .strictObject({ fast: period(3), slow: period(7), signal: period(2) })
+      .refine((m) => m.fast < m.slow, { message: "macd.fast must be below macd.slow", path: ["fast"] })
+      .prefault({}),
+    bollinger: z
+      .array(z.strictObject({ period: z.number().int().min(2).max(1000), k: z.number().positive().max(10) }))
+      .min(1)
+      .max(4)
+      .default([{ period: 10, k: 2 }, { period: 20, k: 2 }]),
+    squeezeLookback: period(60),
+    emaPairs: z
+      .array(z.tuple([z.number().int().min(1), z.number().int().min(2)]).refine(([f, s]) => f < s, { message: "the fast EMA must be shorter than the slow one" }))
+      .min(1)
+      .max(6)
+      .default([[3, 7], [5, 15], [10, 30]]),
+    vwapWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([300_000, 900_000, 3_600_000]),
+    vwapBandsPct: z.array(z.number().positive().max(50)).min(1).max(4).default([0.5, 1, 2]),
+    orderFlowWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([10_000, 30_000, 60_000]),
+    largeTradeMultiple: z.number().min(1).max(100).default(2),
+    bookLevels: z.number().int().min(1).max(50).default(5),
+    tickWindow: period(50),
+    tickRateWindowMs: ms(10_000),
+    tickSizeWindow: period(500),
+    structureTimeframe: timeframe.default("5s"),
+    swingStrength: z.number().int().min(1).max(20).default(2),
+    doubleTolerancePct: pct(0.05),
+    sweepTimeframe: timeframe.default("1s"),
+    sweepMarginPct: pct(0.02),
+    sweepWithinMs: ms(10_000),
+    sweepVolumeLookback: period(30),
+    sweepSurgeMultiple: z.number().min(1).max(100).default(2),
+    sweepHoldMs: ms(5_000),
+    divergenceTimeframe: timeframe.default("5s"),
+    trendTimeframes: z.array(timeframe).max(10).default(["1m", "3m", "5m", "15m", "1h"]),
+    trendEmaFast: period(9),
+    trendEmaSlow: period(21),
+    volumeRecentMs: ms(10_000),
+    volumeBaselineMs: ms(900_000),
+  })
+  .prefault({});
+
+/** Family weights of the composite score; they are normalised by their sum when scoring. */
+export const WeightsConfig = z
+  .strictObject({
+    rsi: weight(0.15),
+    macd: weight(0.15),
+    bollinger: weight(0.1),
+    ema: weight(0.1),
+    vwap: weight(0.1),
+    orderFlow: weight(0.15),
+    priceAction: weight(0.1),
+    liquiditySweep: weight(0.05),
+    tickMomentum: weight(0.1),
+  })
+  .refine((w) => Object.values(w).some((v) => v > 0), { message: "at least one weight must be positive" })
+  .prefault({});
+
+/** Entry gates: all must pass. */
+export const GatesConfig = z
+  .strictObject({
+    minScore: z.number().min(0).max(100).default(80),
+    minAgreeing: z.number().int().min(0).max(9).default(4),
+    minVolumeRatio: z.number().min(0).default(1.5),
+    maxSpreadBps: z.number().positive().default(30),
+    minExpectedMoveFeeMultiple: z.number().min(0).default(5),
+    /** Without book data the spread gate is "unknown": it fails closed unless this is false. */
+    requireBook: z.boolean().default(true),
+    confirmation: z.strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["1m", "3m", "5m"]) }).prefault({}),
+    trendFilter: z.strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["15m", "1h"]) }).prefault({}),
+  })
+  .prefault({});
+
+/** Exit rules. */
+export const ExitsConfig = z
+  .strictObject({
+    takeProfitPct: pct(0.3),
+    exitScoreBelow: z.number().min(0).max(100).default(60),
+    stopLossPct: z.number().positive().max(100).default(0.12),
+    trailingPct: pct(0.1),
+    maxHoldMs: ms(600_000),
+    oppositeScoreAbove: z.number().min(0).max(100).default(70),
+    minHoldMs: z.number().int().min(0).default(5_000),
+  })
+  .prefault({});
+
+/** Position sizing. */
+export const SizingConfig = z
+  .strictObject({
+    /** Share of equity committed as margin per trade, percent. */
+    capitalFractionPct: z.number().positive().max(100).default(10),
+    leverage: z.number().min(1).max(125).default(50),
+    /** The stop-loss may lose at most this share of equity, percent (plan: 6 %). */
+    maxLossPerTradePct: z.number().positive().max(100).default(6),
+  })
+  .prefault({});
+
+/** Fees, as percent of notional (Bitget defaults: maker 0.02 %, taker 0.06 %). */
+export const FeesConfig = z.strictObject({ makerPct: pct(0.02), takerPct: pct(0.06) }).prefault({});
+
+/** How orders are placed and simulated. */
+export const ExecutionConfig = z
+  .strictObject({
+    entryOrder: z.enum(["postOnly", "market"]).default("postOnly"),
+    takeProfitOrder: z.enum(["postOnly", "market"]).default("postOnly"),
+    latencyMs: z.number().int().min(0).max(10_000).default(100),
+    entryTimeoutMs: ms(3_000),
+    /** Trade-only data (no book): fills at the last trade ± half this spread. */
+    tradeOnlySpreadBps: z.number().min(0).default(2),
+  })
+  .prefault({});
+
+/** Portfolio rules. */
+export const PortfolioConfig = z
+  .strictObject({
+    maxPositions: z.number().int().min(1).max(100).default(10),
+    dailyLossLimitPct: z.number().positive().max(100).default(15),
+    flattenOnDailyLimit: z.boolean().default(false),
+    maxBtcCorrelated: z.number().int().min(0).max(100).default(3),
+    correlationThreshold: z.number().min(-1).max(1).default(0.7),
+    correlationWindowMs: ms(900_000),
+    correlationReturnMs: ms(5_000),
+    btcSymbol: z.string().regex(/^[A-Z0-9]+$/).default("BTCUSDT"),
+    cooldownAfterStopLosses: z.number().int().min(0).default(3),
+    cooldownMs: z.number().int().min(0).default(300_000),
+  })
+  .prefault({});
+
+/** Online weight learning (off by default). */
+export const LearningConfig = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    everyTrades: z.number().int().min(10).default(100),
+    learningRate: z.number().positive().max(1).default(0.1),
+    minWeight: z.number().min(0).max(1).default(0.02),
+    maxWeight: z.number().min(0).max(1).default(0.4),
+  })
+  .prefault({});
+
+/** The whole bot config. */
+export const BotConfigSchema = z
+  .strictObject({
+    /** Paper by default. Live orders also need keys as secrets. */
+    mode: z.enum(["paper", "live"]).default("paper"),
+    symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT")).max(50).default(["BTCUSDT", "ETHUSDT"]),
+    indicators: IndicatorConfig,
+    weights: WeightsConfig,
+    gates: GatesConfig,
+    exits: ExitsConfig,
+    sizing: SizingConfig,
+    fees: FeesConfig,
+    execution: ExecutionConfig,
+    portfolio: PortfolioConfig,
+    learning: LearningConfig,
+  })
+  .prefault({});
+
+/** A validated bot config with every default filled in. */
+export type BotConfig = z.output<typeof BotConfigSchema>;
+/** What a user may write: every field optional. */
+export type BotConfigInput = z.input<typeof BotConfigSchema>;
+export type IndicatorSettings = BotConfig["indicators"];
+export type FamilyWeights = BotConfig["weights"];
