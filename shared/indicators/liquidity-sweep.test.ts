@@ -2,30 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { LiquiditySweep, type LiquiditySweepOptions, type LiquiditySweepResult } from "./liquidity-sweep";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { walkBars as walk } from "./testing/walk-bars";
 
-/** Bars of 5 random-walk ticks each, 1 s apart, volume from an LCG with occasional spikes. */
-function walkBars(count: number, seed: number, start = 100): Bar[] {
-  const ticks = randomWalk(count * 5, seed, start);
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  return Array.from({ length: count }, (_, i) => {
-    const t = ticks.slice(i * 5, i * 5 + 5);
-    const u = lcg();
-    const volume = u < 0.1 ? 10 + 100 * u : 1 + 4 * u;
-    return {
-      start: i * 1000,
-      open: t[0],
-      high: Math.max(...t),
-      low: Math.min(...t),
-      close: t[4],
-      volume,
-      buyVolume: volume / 2,
-      sellVolume: volume / 2,
-      trades: 5,
-      vwap: t.reduce((a, b) => a + b, 0) / 5,
-    };
-  });
-}
+/** Random-walk bars with occasional volume spikes, so sweeps can qualify. */
+const walkBars = (count: number, seed: number, start = 100): Bar[] => walk(count, seed, start, (u) => (u < 0.1 ? 10 + 100 * u : 1 + 4 * u));
+
 
 /** Bar number `i` (start i s). */
 function bar(i: number, high: number, low: number, close: number, volume = 1): Bar {
