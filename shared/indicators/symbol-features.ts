@@ -1,0 +1,371 @@
+import type { IndicatorSettings } from "../config/schema";
+import type { Bar, Timeframe } from "../market/bar";
+import { BarAggregator, type BarAggregatorState } from "../market/bar-aggregator";
+import type { BookLevelsEvent, BookTopEvent, TradeTick } from "../market/events";
+import { OrderBook, type OrderBookState } from "../market/order-book";
+import { BollingerBands, type BollingerBandsResult, type BollingerBandsState } from "./bollinger-bands";
+import { Divergence, type DivergenceResult, type DivergenceState } from "./divergence";
+import { EmaCross, EmaCrossSet, type EmaCrossResult, type EmaCrossSetResult, type EmaCrossSetState, type EmaCrossState } from "./ema-cross";
+import { LiquiditySweep, type LiquiditySweepResult, type LiquiditySweepState } from "./liquidity-sweep";
+import { Macd, type MacdResult, type MacdState } from "./macd";
+import { OrderFlow, type OrderFlowResult, type OrderFlowState } from "./order-flow";
+import { PriceAction, type PriceActionResult, type PriceActionState } from "./price-action";
+import { RollingSum, type RollingSumState } from "./rolling-sum";
+import { RollingVwap, type RollingVwapResult, type RollingVwapState } from "./rolling-vwap";
+import { Rsi, type RsiState } from "./rsi";
+import { TickMomentum, type TickMomentumResult, type TickMomentumState } from "./tick-momentum";
+
+/** Window of 1-second log returns behind the volatility estimate. */
+const VOLATILITY_BARS = 300;
+
+/** Every feature of one symbol at one instant: the nine families at the configured periods. */
+export interface FeatureSnapshot {
+  readonly symbol: string;
+  /** Exchange time of the newest event seen. */
+  readonly ts: number;
+  /** Last trade price (null before the first trade). */
+  readonly price: number | null;
+  readonly rsi: readonly { readonly period: number; readonly value: number | null }[];
+  readonly macd: MacdResult | null;
+  readonly bollinger: readonly { readonly period: number; readonly k: number; readonly value: BollingerBandsResult | null }[];
+  readonly emaCross: EmaCrossSetResult | null;
+  readonly vwap: readonly { readonly windowMs: number; readonly value: RollingVwapResult | null }[];
+  readonly orderFlow: readonly { readonly windowMs: number; readonly value: OrderFlowResult | null }[];
+  readonly tickMomentum: TickMomentumResult | null;
+  readonly priceAction: PriceActionResult | null;
+  readonly liquiditySweep: LiquiditySweepResult | null;
+  /** RSI divergence on the structure timeframe, using the longest configured RSI period. */
+  readonly rsiDivergence: DivergenceResult | null;
+  /** MACD-histogram divergence on the structure timeframe. */
+  readonly macdDivergence: DivergenceResult | null;
+  readonly book: {
+    readonly bestBid: number | null;
+    readonly bestAsk: number | null;
+    readonly mid: number | null;
+    readonly spreadBps: number | null;
+    /** Size imbalance over the configured top levels, in [−1, 1]. */
+    readonly imbalance: number | null;
+    readonly ts: number | null;
+  };
+  /**
+   * Volume of the last `volumeRecentMs` of 1s bars against the average volume per such window
+   * over the last `volumeBaselineMs` (partial while warming up: `baselineSeconds` says how much).
+   */
+  readonly volume: { readonly recent: number; readonly baselinePerWindow: number | null; readonly ratio: number | null; readonly baselineSeconds: number };
+  /** Standard deviation of 1-second log returns over the last 300 s (null until 30 s are known). */
+  readonly returnStd1s: number | null;
+  /** Closed-bar EMA fast/slow trend per configured timeframe. */
+  readonly trend: readonly { readonly timeframe: Timeframe; readonly value: EmaCrossResult | null }[];
+  readonly lateTradesDropped: number;
+}
+
+/** Serialisable state of {@link SymbolFeatures}. */
+export interface SymbolFeaturesState {
+  readonly symbol: string;
+  readonly settings: IndicatorSettings;
+  readonly lastSecond: number;
+  readonly prevClose: number | null;
+  readonly lastTs: number;
+  readonly price: number | null;
+  readonly bars: BarAggregatorState;
+  readonly book: OrderBookState;
+  readonly rsi: RsiState[];
+  readonly macd: MacdState;
+  readonly bollinger: BollingerBandsState[];
+  readonly emaCross: EmaCrossSetState;
+  readonly vwap: RollingVwapState[];
+  readonly orderFlow: OrderFlowState[];
+  readonly tickMomentum: TickMomentumState;
+  readonly priceAction: PriceActionState;
+  readonly sweep: LiquiditySweepState;
+  readonly rsiDivergence: DivergenceState;
+  readonly macdDivergence: DivergenceState;
+  readonly volumeRecent: RollingSumState;
+  readonly volumeBaseline: RollingSumState;
+  readonly returns: RollingSumState;
+  readonly returnsSq: RollingSumState;
+  readonly trend: EmaCrossState[];
+  readonly results: { priceAction: PriceActionResult | null; sweep: LiquiditySweepResult | null; rsiDivergence: DivergenceResult | null; macdDivergence: DivergenceResult | null; trend: (EmaCrossResult | null)[] };
+}
+
+/**
+ * The per-symbol feature engine: trades and book pushes in, a {@link FeatureSnapshot} out.
+ *
+ * Per trade (O(1)): the bar aggregator; the 1-second close-series indicators (RSI, MACD,
+ * Bollinger, EMA pairs, volume and return windows), which `add` the first price of each new
+ * second and `replace` it while the second is forming, so they are current at every tick; and the
+ * trade-fed families (VWAP, order flow, tick momentum). Silent seconds become flat bars.
+ * On bar close only: price action, liquidity sweep and divergence (they read confirmed
+ * structure), and the higher-timeframe trend EMAs.
+ */
+export class SymbolFeatures {
+  readonly symbol: string;
+  readonly settings: IndicatorSettings;
+  private readonly bars: BarAggregator;
+  private book = new OrderBook();
+  private rsi: Rsi[];
+  private macd: Macd;
+  private bollinger: BollingerBands[];
+  private emaCross: EmaCrossSet;
+  private vwap: RollingVwap[];
+  private orderFlow: OrderFlow[];
+  private tickMomentum: TickMomentum;
+  private priceAction: PriceAction;
+  private sweep: LiquiditySweep;
+  private rsiDivergence: Divergence;
+  private macdDivergence: Divergence;
+  private volumeRecent: RollingSum;
+  private volumeBaseline: RollingSum;
+  private returns: RollingSum;
+  private returnsSq: RollingSum;
+  private trend: EmaCross[];
+  private readonly trendIndex: Map<Timeframe, number>;
+  private readonly longestRsi: number;
+  /** Start of the 1s bar whose close is the latest input of the close-series indicators. */
+  private lastSecond = -Infinity;
+  /** Close of the last completed second, for 1-second returns. */
+  private prevClose: number | null = null;
+  private lastTs = 0;
+  private price: number | null = null;
+  private paResult: PriceActionResult | null = null;
+  private sweepResult: LiquiditySweepResult | null = null;
+  private rsiDivResult: DivergenceResult | null = null;
+  private macdDivResult: DivergenceResult | null = null;
+  private trendResults: (EmaCrossResult | null)[];
+
+  constructor(symbol: string, settings: IndicatorSettings, state?: SymbolFeaturesState) {
+    this.symbol = symbol;
+    this.settings = settings;
+    const s = settings;
+    const timeframes = new Set<Timeframe>(["1s", s.structureTimeframe, s.sweepTimeframe, s.divergenceTimeframe, ...s.trendTimeframes]);
+    this.bars = state ? BarAggregator.restore(state.bars, this.onBar) : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
+    this.trendIndex = new Map(s.trendTimeframes.map((tf, i) => [tf, i]));
+    this.longestRsi = s.rsiPeriods.reduce((a, b) => Math.max(a, b), 0);
+    const recentBars = Math.max(1, Math.round(s.volumeRecentMs / 1000));
+    const baselineBars = Math.max(recentBars, Math.round(s.volumeBaselineMs / 1000));
+    if (state) {
+      this.book = OrderBook.restore(state.book);
+      this.rsi = state.rsi.map(Rsi.restore);
+      this.macd = Macd.restore(state.macd);
+      this.bollinger = state.bollinger.map(BollingerBands.restore);
+      this.emaCross = EmaCrossSet.restore(state.emaCross);
+      this.vwap = state.vwap.map(RollingVwap.restore);
+      this.orderFlow = state.orderFlow.map(OrderFlow.restore);
+      this.tickMomentum = TickMomentum.restore(state.tickMomentum);
+      this.priceAction = PriceAction.restore(state.priceAction);
+      this.sweep = LiquiditySweep.restore(state.sweep);
+      this.rsiDivergence = Divergence.restore(state.rsiDivergence);
+      this.macdDivergence = Divergence.restore(state.macdDivergence);
+      this.volumeRecent = RollingSum.restore(state.volumeRecent);
+      this.volumeBaseline = RollingSum.restore(state.volumeBaseline);
+      this.returns = RollingSum.restore(state.returns);
+      this.returnsSq = RollingSum.restore(state.returnsSq);
+      this.trend = state.trend.map(EmaCross.restore);
+      this.lastSecond = state.lastSecond;
+      this.prevClose = state.prevClose;
+      this.lastTs = state.lastTs;
+      this.price = state.price;
+      this.paResult = state.results.priceAction;
+      this.sweepResult = state.results.sweep;
+      this.rsiDivResult = state.results.rsiDivergence;
+      this.macdDivResult = state.results.macdDivergence;
+      this.trendResults = state.results.trend.slice();
+      return;
+    }
+    this.rsi = s.rsiPeriods.map((p) => new Rsi(p));
+    this.macd = new Macd(s.macd.fast, s.macd.slow, s.macd.signal);
+    this.bollinger = s.bollinger.map((b) => new BollingerBands(b.period, b.k, s.squeezeLookback));
+    this.emaCross = new EmaCrossSet(s.emaPairs.map(([f, sl]) => [f, sl] as [number, number]));
+    this.vwap = s.vwapWindowsMs.map((w) => new RollingVwap({ windowMs: w, bandsPct: s.vwapBandsPct }));
+    this.orderFlow = s.orderFlowWindowsMs.map((w) => new OrderFlow({ windowMs: w, largeMultiple: s.largeTradeMultiple }));
+    this.tickMomentum = new TickMomentum({ tickWindow: s.tickWindow, rateWindowMs: s.tickRateWindowMs, sizeWindow: s.tickSizeWindow });
+    this.priceAction = new PriceAction({ strength: s.swingStrength, doubleTolerancePct: s.doubleTolerancePct });
+    this.sweep = new LiquiditySweep({
+      strength: s.swingStrength, marginPct: s.sweepMarginPct, withinMs: s.sweepWithinMs,
+      volumeLookback: s.sweepVolumeLookback, surgeMultiple: s.sweepSurgeMultiple, holdMs: s.sweepHoldMs,
+    });
+    this.rsiDivergence = new Divergence({ strength: s.swingStrength });
+    this.macdDivergence = new Divergence({ strength: s.swingStrength });
+    this.volumeRecent = new RollingSum(recentBars);
+    this.volumeBaseline = new RollingSum(baselineBars);
+    this.returns = new RollingSum(VOLATILITY_BARS);
+    this.returnsSq = new RollingSum(VOLATILITY_BARS);
+    this.trend = s.trendTimeframes.map(() => new EmaCross(s.trendEmaFast, s.trendEmaSlow));
+    this.trendResults = s.trendTimeframes.map(() => null);
+  }
+
+  /** Rebuilds the feature engine from {@link SymbolFeatures.getState}. */
+  static restore(state: SymbolFeaturesState): SymbolFeatures {
+    return new SymbolFeatures(state.symbol, state.settings, state);
+  }
+
+  /** Feeds one trade; returns false when it was too late to place in a bar (dropped and counted). */
+  onTrade(trade: TradeTick): boolean {
+    if (this.bars.addTrade(trade) === "late") return false;
+    if (trade.ts > this.lastTs) this.lastTs = trade.ts;
+    this.price = trade.price;
+    const forming = this.bars.forming("1s") as Bar;
+    if (forming.start > this.lastSecond) this.addSecond(forming.close, forming.volume, forming.start);
+    else this.replaceSecond(forming.close, forming.volume);
+    for (const v of this.vwap) v.add(trade);
+    for (const o of this.orderFlow) o.add(trade);
+    this.tickMomentum.add(trade);
+    return true;
+  }
+
+  /** Applies a best-bid/offer push. */
+  onBookTop(e: BookTopEvent): void {
+    this.book.applyTop(e);
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
+  }
+
+  /** Applies a depth snapshot push. */
+  onBookLevels(e: BookLevelsEvent): void {
+    this.book.applyLevels(e);
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
+  }
+
+  /** Closes bars up to `ts` when the market is silent (an explicit engine tick). */
+  advance(ts: number): void {
+    this.bars.advance(ts);
+    if (ts > this.lastTs) this.lastTs = ts;
+  }
+
+  /** The order book (read-only use: the simulated broker walks it). */
+  get orderBook(): OrderBook {
+    return this.book;
+  }
+
+  /** Trades dropped as too late for their bar. */
+  get lateTradesDropped(): number {
+    return this.bars.lateDropped;
+  }
+
+  /** Builds the snapshot of every family now. Allocates one plain object tree; O(number of features). */
+  snapshot(): FeatureSnapshot {
+    const s = this.settings;
+    const recent = this.volumeRecent.result;
+    const base = this.volumeBaseline.result;
+    const perWindow = base && recent && base.count > 0 ? (base.sum / base.count) * this.volumeRecent.period : null;
+    const n = this.returns.result?.count ?? 0;
+    let std: number | null = null;
+    if (n >= 30) {
+      const mean = (this.returns.result?.sum ?? 0) / n;
+      std = Math.sqrt(Math.max(0, (this.returnsSq.result?.sum ?? 0) / n - mean * mean));
+    }
+    return {
+      symbol: this.symbol,
+      ts: this.lastTs,
+      price: this.price,
+      rsi: this.rsi.map((r, i) => ({ period: s.rsiPeriods[i], value: r.result })),
+      macd: this.macd.result,
+      bollinger: this.bollinger.map((b, i) => ({ period: s.bollinger[i].period, k: s.bollinger[i].k, value: b.result })),
+      emaCross: this.emaCross.result,
+      vwap: this.vwap.map((v, i) => ({ windowMs: s.vwapWindowsMs[i], value: v.result })),
+      orderFlow: this.orderFlow.map((o, i) => ({ windowMs: s.orderFlowWindowsMs[i], value: o.result })),
+      tickMomentum: this.tickMomentum.result,
+      priceAction: this.paResult,
+      liquiditySweep: this.sweepResult,
+      rsiDivergence: this.rsiDivResult,
+      macdDivergence: this.macdDivResult,
+      book: {
+        bestBid: this.book.bestBid,
+        bestAsk: this.book.bestAsk,
+        mid: this.book.mid,
+        spreadBps: this.book.spreadBps,
+        imbalance: this.book.imbalance(s.bookLevels),
+        ts: this.book.ts,
+      },
+      volume: {
+        recent: recent?.sum ?? 0,
+        baselinePerWindow: perWindow,
+        ratio: perWindow && perWindow > 0 ? (recent?.sum ?? 0) / perWindow : null,
+        baselineSeconds: base?.count ?? 0,
+      },
+      returnStd1s: std,
+      trend: s.trendTimeframes.map((tf, i) => ({ timeframe: tf, value: this.trendResults[i] })),
+      lateTradesDropped: this.bars.lateDropped,
+    };
+  }
+
+  /** A plain JSON snapshot of everything needed to rebuild the features exactly. */
+  getState(): SymbolFeaturesState {
+    return {
+      symbol: this.symbol,
+      settings: this.settings,
+      lastSecond: this.lastSecond,
+      prevClose: this.prevClose,
+      lastTs: this.lastTs,
+      price: this.price,
+      bars: this.bars.getState(),
+      book: this.book.getState(),
+      rsi: this.rsi.map((r) => r.getState()),
+      macd: this.macd.getState(),
+      bollinger: this.bollinger.map((b) => b.getState()),
+      emaCross: this.emaCross.getState(),
+      vwap: this.vwap.map((v) => v.getState()),
+      orderFlow: this.orderFlow.map((o) => o.getState()),
+      tickMomentum: this.tickMomentum.getState(),
+      priceAction: this.priceAction.getState(),
+      sweep: this.sweep.getState(),
+      rsiDivergence: this.rsiDivergence.getState(),
+      macdDivergence: this.macdDivergence.getState(),
+      volumeRecent: this.volumeRecent.getState(),
+      volumeBaseline: this.volumeBaseline.getState(),
+      returns: this.returns.getState(),
+      returnsSq: this.returnsSq.getState(),
+      trend: this.trend.map((t) => t.getState()),
+      results: {
+        priceAction: this.paResult,
+        sweep: this.sweepResult,
+        rsiDivergence: this.rsiDivResult,
+        macdDivergence: this.macdDivResult,
+        trend: this.trendResults.slice(),
+      },
+    };
+  }
+
+  /** Closed bars from the aggregator, in time order. */
+  private readonly onBar = (tf: Timeframe, bar: Bar): void => {
+    if (tf === "1s") {
+      // A second with no trade was never fed: it enters the close series as a flat bar.
+      if (bar.start > this.lastSecond) this.addSecond(bar.close, bar.volume, bar.start);
+      this.prevClose = bar.close;
+    }
+    const s = this.settings;
+    if (tf === s.structureTimeframe) this.paResult = this.priceAction.add(bar);
+    if (tf === s.sweepTimeframe) this.sweepResult = this.sweep.add(bar);
+    if (tf === s.divergenceTimeframe) {
+      const rsiValue = this.rsi[this.rsi.length - 1]?.result ?? null;
+      this.rsiDivResult = this.rsiDivergence.add({ bar, value: rsiValue });
+      this.macdDivResult = this.macdDivergence.add({ bar, value: this.macd.result?.histogram ?? null });
+    }
+    const ti = this.trendIndex.get(tf);
+    if (ti !== undefined) this.trendResults[ti] = this.trend[ti].add(bar.close);
+  };
+
+  private addSecond(close: number, volume: number, start: number): void {
+    this.lastSecond = start;
+    for (const r of this.rsi) r.add(close);
+    this.macd.add(close);
+    for (const b of this.bollinger) b.add(close);
+    this.emaCross.add(close);
+    this.volumeRecent.add(volume);
+    this.volumeBaseline.add(volume);
+    const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
+    this.returns.add(ret);
+    this.returnsSq.add(ret * ret);
+  }
+
+  private replaceSecond(close: number, volume: number): void {
+    for (const r of this.rsi) r.replace(close);
+    this.macd.replace(close);
+    for (const b of this.bollinger) b.replace(close);
+    this.emaCross.replace(close);
+    this.volumeRecent.replace(volume);
+    this.volumeBaseline.replace(volume);
+    const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
+    this.returns.replace(ret);
+    this.returnsSq.replace(ret * ret);
+  }
+}
