@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import type { TradeTick } from "../market/events";
+import { RollingVwap } from "./rolling-vwap";
+import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+
+/** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
+function tradeSequence(n: number, seed: number, start = 100, sizeScale = 5, longGapMs = 0): TradeTick[] {
+  let s = seed >>> 0;
+  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  let ts = 1_700_000_000_000;
+  return randomWalk(n, seed, start).map((price) => {
+    ts += lcg() < 0.2 ? 0 : Math.floor(lcg() * 3001);
+    if (longGapMs > 0 && lcg() < 0.03) ts += longGapMs;
+    return { ts, price, size: sizeScale * (0.001 + lcg()), side: lcg() < 0.5 ? "buy" : "sell" };
+  });
+}
+
+function flatSequence(n: number): TradeTick[] {
+  return Array.from({ length: n }, (_, i) => ({ ts: i * 700, price: 100, size: 1, side: "buy" as const }));
+}
+
+const t = (ts: number, price: number, size = 1): TradeTick => ({ ts, price, size, side: "buy" });
+
+testIndicatorContract({
+  name: "RollingVwap(10s)",
+  create: () => new RollingVwap({ windowMs: 10_000 }),
+  restore: RollingVwap.restore,
+  inputs: tradeSequence(200, 1, 100, 5, 12_000),
+  divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 42, side: "sell" },
+  warmup: 1,
+  flatInputs: flatSequence(60),
+  tinyInputs: tradeSequence(200, 2, 1e-8, 1e6),
+});
+
+describe("RollingVwap", () => {
+  it("equals a brute-force VWAP over the same whole-bucket window, across long gaps", () => {
+    const trades = tradeSequence(2000, 3, 65_000, 5, 40_000);
+    const vwap = new RollingVwap({ windowMs: 30_000, bucketMs: 1000 });
+    let newest = -Infinity;
+    const clamped = trades.map((x) => (newest = Math.max(newest, x.ts)));
+    trades.forEach((trade, i) => {
+      const r = vwap.add(trade);
+      const oldest = Math.floor(clamped[i] / 1000) - 29;
+      let pv = 0;
+      let v = 0;
+      for (let j = 0; j <= i; j++) {
+        if (Math.floor(clamped[j] / 1000) < oldest) continue;
+        pv += trades[j].price * trades[j].size;
+        v += trades[j].size;
+      }
+      expect(Math.abs(r.vwap - pv / v)).toBeLessThanOrEqual(1e-9 * (pv / v));
+      expect(Math.abs(r.volume - v)).toBeLessThanOrEqual(1e-9 * v);
+    });
+  });
+
+  it("flags the +0.5 % band at exactly +0.5 % and not the 1 % band", () => {
+    const vwap = new RollingVwap({ windowMs: 60_000 });
+    vwap.add(t(0, 199));
+    const r = vwap.add(t(1000, 201));
+    expect(r.vwap).toBe(200);
+    expect(r.deviationPct).toBe(0.5);
+    expect(r.bands).toEqual([
+      { pct: 0.5, side: 1 },
+      { pct: 1, side: 0 },
+      { pct: 2, side: 0 },
+    ]);
+  });
+
+  it("flags the −0.5 % band at exactly −0.5 %", () => {
+    const vwap = new RollingVwap({ windowMs: 60_000 });
+    vwap.add(t(0, 201));
+    const r = vwap.add(t(1000, 199));
+    expect(r.deviationPct).toBe(-0.5);
+    expect(r.bands.map((b) => b.side)).toEqual([-1, 0, 0]);
+  });
+
+  it("does not flag a deviation just inside the band", () => {
+    const vwap = new RollingVwap({ windowMs: 60_000 });
+    vwap.add(t(0, 199));
+    const r = vwap.add(t(1000, 200.99));
+    expect(r.deviationPct).toBeGreaterThan(0.49);
+    expect(r.deviationPct).toBeLessThan(0.5);
+    expect(r.bands.map((b) => b.side)).toEqual([0, 0, 0]);
+  });
+
+  it("flags every band on a move beyond the widest one", () => {
+    const vwap = new RollingVwap({ windowMs: 60_000, bandsPct: [0.5, 1, 2] });
+    vwap.add(t(0, 100, 100));
+    expect(vwap.add(t(1000, 103, 1)).bands.map((b) => b.side)).toEqual([1, 1, 1]);
+  });
+
+  it("forgets trades whose bucket left the window", () => {
+    const vwap = new RollingVwap({ windowMs: 3000 });
+    vwap.add(t(0, 10));
+    vwap.add(t(2999, 20));
+    expect(vwap.add(t(3000, 30)).vwap).toBe(25);
+  });
+
+  it("treats a late trade as happening at the newest timestamp", () => {
+    const vwap = new RollingVwap({ windowMs: 2000 });
+    vwap.add(t(0, 10));
+    vwap.add(t(2500, 20));
+    const r = vwap.add(t(0, 30));
+    expect(r.vwap).toBe(25);
+    expect(r.deviationPct).toBe(20);
+  });
+
+  it("uses the last price as VWAP when the window holds only zero-size trades", () => {
+    const vwap = new RollingVwap({ windowMs: 5000 });
+    const r = vwap.add(t(0, 50, 0));
+    expect(r).toEqual({ vwap: 50, deviationPct: 0, bands: [0.5, 1, 2].map((pct) => ({ pct, side: 0 })), volume: 0 });
+  });
+
+  it("becomes stable once the trades span the window", () => {
+    const vwap = new RollingVwap({ windowMs: 10_000 });
+    vwap.add(t(1000, 1));
+    vwap.add(t(9999, 1));
+    expect(vwap.isStable).toBe(false);
+    vwap.add(t(10_000, 1));
+    expect(vwap.isStable).toBe(true);
+  });
+
+  it("replaces the last trade exactly even when the replaced trade had emptied the window", () => {
+    const trades = tradeSequence(300, 8, 100, 5, 15_000);
+    const direct = new RollingVwap({ windowMs: 10_000 });
+    const revised = new RollingVwap({ windowMs: 10_000 });
+    trades.forEach((trade, i) => {
+      revised.add({ ...trade, ts: trade.ts + (i % 2 === 0 ? 1e9 : -1e9), price: trade.price * 3 });
+      expect(revised.replace(trade)).toEqual(direct.add(trade));
+      expect(JSON.stringify(revised.getState())).toBe(JSON.stringify(direct.getState()));
+    });
+  });
+
+  it("refuses a non-positive band", () => {
+    expect(() => new RollingVwap({ windowMs: 1000, bandsPct: [0] })).toThrow(/band/);
+  });
+});

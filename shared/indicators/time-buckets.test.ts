@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import type { TradeTick } from "../market/events";
+import { randomWalk } from "./testing/indicator-contract";
+import { TimeBuckets } from "./time-buckets";
+
+/** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
+function tradeSequence(n: number, seed: number, longGapMs = 0): TradeTick[] {
+  let s = seed >>> 0;
+  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  let ts = 1_700_000_000_000;
+  return randomWalk(n, seed).map((price) => {
+    ts += lcg() < 0.2 ? 0 : Math.floor(lcg() * 3001);
+    if (longGapMs > 0 && lcg() < 0.03) ts += longGapMs;
+    return { ts, price, size: 0.001 + lcg() * 5, side: lcg() < 0.5 ? "buy" : "sell" };
+  });
+}
+
+/** Sums of `value` over the trades in the whole-bucket window ending at the newest (clamped) trade. */
+function bruteForce(trades: readonly TradeTick[], windowMs: number, bucketMs: number, value: (t: TradeTick) => number) {
+  let newest = -Infinity;
+  const clamped = trades.map((t) => (newest = Math.max(newest, t.ts)));
+  const oldest = Math.floor(newest / bucketMs) - windowMs / bucketMs + 1;
+  let sum = 0;
+  let count = 0;
+  trades.forEach((t, i) => {
+    if (Math.floor(clamped[i] / bucketMs) < oldest) return;
+    sum += value(t);
+    count++;
+  });
+  return { sum, count };
+}
+
+function feed(tb: TimeBuckets, t: TradeTick): void {
+  tb.addTrade(t.ts);
+  tb.accumulate(0, t.size);
+  tb.accumulate(1, t.price * t.size);
+}
+
+describe("TimeBuckets", () => {
+  it("matches a brute-force sum over the same whole-bucket window, across long gaps", () => {
+    const trades = tradeSequence(3000, 11, 25_000);
+    const tb = new TimeBuckets({ windowMs: 20_000, bucketMs: 1000, fields: 2 });
+    trades.forEach((t, i) => {
+      feed(tb, t);
+      const seen = trades.slice(0, i + 1);
+      const size = bruteForce(seen, 20_000, 1000, (x) => x.size);
+      const pv = bruteForce(seen, 20_000, 1000, (x) => x.price * x.size);
+      expect(tb.trades).toBe(size.count);
+      expect(Math.abs(tb.sum(0) - size.sum)).toBeLessThanOrEqual(1e-9 * size.sum);
+      expect(Math.abs(tb.sum(1) - pv.sum)).toBeLessThanOrEqual(1e-9 * pv.sum);
+    });
+  });
+
+  it("drops the oldest bucket whole when the window slides", () => {
+    const tb = new TimeBuckets({ windowMs: 3000, bucketMs: 1000, fields: 1 });
+    [0, 999, 1500, 2999].forEach((ts) => {
+      tb.addTrade(ts);
+      tb.accumulate(0, 1);
+    });
+    expect(tb.sum(0)).toBe(4);
+    tb.addTrade(3000);
+    tb.accumulate(0, 1);
+    expect(tb.trades).toBe(3);
+    expect(tb.sum(0)).toBe(3);
+  });
+
+  it("puts a late trade in the current bucket and expires nothing", () => {
+    const tb = new TimeBuckets({ windowMs: 2000, bucketMs: 1000, fields: 1 });
+    tb.addTrade(0);
+    tb.accumulate(0, 1);
+    tb.addTrade(1500);
+    tb.accumulate(0, 2);
+    tb.addTrade(-50_000);
+    tb.accumulate(0, 4);
+    expect(tb.newestTs).toBe(1500);
+    expect(tb.sum(0)).toBe(7);
+    tb.addTrade(2000);
+    tb.accumulate(0, 8);
+    expect(tb.sum(0)).toBe(14);
+  });
+
+  it("resets its sums to exactly zero when a gap empties the window", () => {
+    const tb = new TimeBuckets({ windowMs: 5000, bucketMs: 1000, fields: 1 });
+    [0.1, 0.7, 1e17, 0.3].forEach((v, i) => {
+      tb.addTrade(i * 700);
+      tb.accumulate(0, v);
+    });
+    tb.addTrade(1_000_000);
+    tb.accumulate(0, 0.2);
+    expect(tb.sum(0)).toBe(0.2);
+    expect(tb.trades).toBe(1);
+  });
+
+  it("rebuilds its sums so a huge expired bucket leaves no residue", () => {
+    const tb = new TimeBuckets({ windowMs: 10_000, bucketMs: 1000, fields: 1 });
+    tb.addTrade(0);
+    tb.accumulate(0, 1e15);
+    for (let ts = 500; ts < 40_000; ts += 500) {
+      tb.addTrade(ts);
+      tb.accumulate(0, 0.001);
+    }
+    const exact = 20 * 0.001;
+    expect(Math.abs(tb.sum(0) - exact)).toBeLessThan(1e-12);
+  });
+
+  it("undoes an add bit for bit, including the buckets it expired", () => {
+    const trades = tradeSequence(400, 5, 30_000);
+    const tb = new TimeBuckets({ windowMs: 10_000, bucketMs: 1000, fields: 2 });
+    const withoutUndo = () => JSON.stringify({ ...tb.getState(), undo: null });
+    trades.forEach((t, i) => {
+      const before = withoutUndo();
+      feed(tb, { ...t, ts: t.ts + [1_000_000, 0, -5000, 2500][i % 4], size: 3e9 });
+      tb.undo();
+      expect(withoutUndo()).toBe(before);
+      feed(tb, t);
+    });
+  });
+
+  it("restores from a JSON round trip and continues identically", () => {
+    const trades = tradeSequence(300, 9, 15_000);
+    const a = new TimeBuckets({ windowMs: 10_000, bucketMs: 500, fields: 2 });
+    trades.slice(0, 150).forEach((t) => feed(a, t));
+    const b = TimeBuckets.restore(JSON.parse(JSON.stringify(a.getState())));
+    a.undo();
+    b.undo();
+    trades.slice(149).forEach((t) => {
+      feed(a, t);
+      feed(b, t);
+    });
+    expect(b.getState()).toEqual(a.getState());
+  });
+
+  it("spans the window once the first trade is a window minus one bucket old", () => {
+    const tb = new TimeBuckets({ windowMs: 10_000, bucketMs: 1000, fields: 0 });
+    tb.addTrade(100);
+    expect(tb.spansWindow).toBe(false);
+    tb.addTrade(9099);
+    expect(tb.spansWindow).toBe(false);
+    tb.addTrade(9100);
+    expect(tb.spansWindow).toBe(true);
+  });
+
+  it("refuses a window that is not a whole number of buckets", () => {
+    expect(() => new TimeBuckets({ windowMs: 2500, bucketMs: 1000, fields: 1 })).toThrow(/multiple of bucketMs/);
+  });
+
+  it("refuses an undo without a preceding add", () => {
+    expect(() => new TimeBuckets({ windowMs: 1000, fields: 0 }).undo()).toThrow(/without a preceding/);
+  });
+});
