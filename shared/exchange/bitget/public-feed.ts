@@ -1,0 +1,700 @@
+/**
+ * Bitget V2 public WebSocket market-data feed over an injected socket, clock, timers and random source,
+ * so the same code runs in a Durable Object, in Node and under tests with fake time (bitget-v2.md §1–2).
+ * @module
+ */
+import type { MarketEvent } from "../../market/events";
+import { Backoff } from "./backoff";
+import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./book-sync";
+import { decodePublicPush } from "./public-codec";
+import type { SocketLike, SocketPort } from "./socket";
+
+/** Public channels the feed can subscribe. */
+export type PublicChannel = "trade" | BookChannel;
+
+/** Channels subscribed per symbol unless told otherwise: trades, 15-level depth and the fast best bid/offer. */
+export const DEFAULT_PUBLIC_CHANNELS: readonly PublicChannel[] = ["trade", "books15", "books1"];
+
+/** Wall time, injected: ms since the epoch. */
+export interface FeedClock {
+  now(): number;
+}
+
+/** One-shot timers, injected (Node timers, workerd timers, or a test's fake time). */
+export interface FeedTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options of {@link PublicFeed}. */
+export interface PublicFeedOptions {
+  /** e.g. `wss://ws.bitget.com/v2/ws/public`. */
+  readonly url: string;
+  /** Instrument ids, e.g. `BTCUSDT`. */
+  readonly symbols: readonly string[];
+  /** Channels per symbol; default {@link DEFAULT_PUBLIC_CHANNELS}. */
+  readonly channels?: readonly PublicChannel[];
+  /** `instType` of every subscription; default `USDT-FUTURES` (demo: `SUSDT-FUTURES`). */
+  readonly instType?: string;
+  /** Opens the WebSocket (workerd, Node `ws`, or a test fake). */
+  readonly socket: SocketPort;
+  /** Stamps frames for health and stale detection, and paces the send window. */
+  readonly clock: FeedClock;
+  /** Schedules pings, pong deadlines, reconnects, the send queue and the stale watchdog. */
+  readonly timers: FeedTimers;
+  /** Uniform random in [0, 1), for the reconnect jitter. */
+  readonly random: () => number;
+  /** Receives the events of each accepted push (never an empty array). */
+  readonly onEvents: (events: MarketEvent[]) => void;
+  /** Receives the health on each state change (connect, disconnect, resync, book healthy again, error, stop). */
+  readonly onHealth?: (health: FeedHealth) => void;
+  /** Keepalive `ping` period; default 25 000 (server drops a silent client after 30 s – 2 min, §2). */
+  readonly pingIntervalMs?: number;
+  /** Reconnect when no `pong` follows a `ping` within this; default 10 000. */
+  readonly pongTimeoutMs?: number;
+  /** Reconnect when no frame at all arrived for this long; also the first retry delay of an unanswered resubscribe; default 15 000. */
+  readonly staleAfterMs?: number;
+  /** Give up a connection attempt after this; default 10 000. */
+  readonly connectTimeoutMs?: number;
+  /** Reconnect backoff ceilings; default 500 ms growing ×2 to 30 s (§2). */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Args per subscribe/unsubscribe message; default 15 (the SDK's choice, §1.1). Messages also stay ≤ 4096 bytes. */
+  readonly maxArgsPerMessage?: number;
+  /** Client messages (pings included) per rolling window; default 10 (§2). */
+  readonly maxMessagesPerSecond?: number;
+  /** Trade ids remembered per symbol for de-duplication; default 2 000. */
+  readonly dedupCapacity?: number;
+  /** Levels per side of the events built from the full-depth `books` channel; default 50. */
+  readonly booksDepth?: number;
+}
+
+/** Where the connection is. */
+export type FeedState = "idle" | "connecting" | "open" | "backoff" | "stopped";
+
+/** An error the feed observed and survived. */
+export interface FeedError {
+  /** Clock time it was observed. */
+  readonly at: number;
+  /** `server`: an `{"event":"error"}` frame; `socket`: a transport error; `handler`: `onEvents`/`onHealth` threw. */
+  readonly source: "server" | "socket" | "handler";
+  /** Bitget's code (e.g. `"30001"`) for server errors, else `""`. */
+  readonly code: string;
+  /** Bitget's `msg` (with the arg, when given), or the error's message. */
+  readonly message: string;
+}
+
+/** Observable health of the feed; a fresh object per call. */
+export interface FeedHealth {
+  readonly state: FeedState;
+  /** True while a socket is open (state `open`). */
+  readonly connected: boolean;
+  /** Clock time of the last frame of any kind (pong and malformed included), or null. */
+  readonly lastFrameAt: number | null;
+  /** `clock.now() − lastFrameAt`, or null. */
+  readonly lastFrameAgeMs: number | null;
+  /** Connection attempts after the first. */
+  readonly reconnects: number;
+  /** Book continuity breaks: `pseq` gaps, server resets and `seq` renumberings. */
+  readonly gaps: number;
+  /** Checksum mismatches. */
+  readonly checksumFailures: number;
+  /** Unsubscribe + subscribe cycles sent to recover a book (after gaps, checksum failures, unanswered subscribes). */
+  readonly resyncs: number;
+  /** Book pushes dropped as older than (or equal to) the last `seq`. */
+  readonly stale: number;
+  /** Malformed frames dropped. */
+  readonly dropped: number;
+  /** Why the last malformed frame was dropped. */
+  readonly lastDropReason: string | null;
+  /** Trades dropped because their `tradeId` was seen recently. */
+  readonly duplicates: number;
+  /** Server error frames received. */
+  readonly errors: number;
+  /** The last server, socket or handler error. */
+  readonly lastError: FeedError | null;
+  /** Why the last connection ended or failed. */
+  readonly lastDisconnect: string | null;
+  /** Per symbol: every book channel holds a snapshot-based, consistent book (absent without book channels). */
+  readonly bookHealthy: Readonly<Record<string, boolean>>;
+  /** Args the server acknowledged on this connection, as `channel:instId`. */
+  readonly subscribed: readonly string[];
+}
+
+/** Bitget's limit on one subscribe request (§1.1). */
+const MAX_REQUEST_BYTES = 4096;
+/** The rate window: one second plus a margin for transit jitter, so no server-side second sees more than the cap. */
+const RATE_WINDOW_MS = 1050;
+/** Unanswered resubscribes are retried after `staleAfterMs · 2^k`, k capped here. */
+const MAX_RETRY_DOUBLINGS = 4;
+
+type TimerName = "connect" | "reconnect" | "ping" | "pong" | "flush" | "watchdog";
+
+interface Sub {
+  readonly key: string;
+  readonly channel: PublicChannel;
+  readonly symbol: string;
+  /** The arg object as JSON, serialised once. */
+  readonly json: string;
+  readonly bytes: number;
+}
+
+/**
+ * Public market-data feed: subscribes `trade` and book channels per symbol, keeps the connection alive,
+ * reconnects, and guards the data.
+ *
+ * - Outbound: subscribe/unsubscribe args are batched (≤ `maxArgsPerMessage` args and ≤ 4096 bytes per
+ *   message) and every client message, `ping` first, goes through one queue limited to
+ *   `maxMessagesPerSecond` per rolling 1.05 s; the excess waits for the window.
+ * - Keepalive: text `ping` every `pingIntervalMs`; no `pong` within `pongTimeoutMs` → reconnect.
+ * - Reconnect on close, error, pong timeout, connect failure/timeout and stale feed, after an
+ *   equal-jitter exponential {@link Backoff} that resets once a connection delivered market data.
+ *   Every arg is resubscribed and every book waits for a fresh snapshot.
+ * - Stale feed: no frame for `staleAfterMs` (checked every `staleAfterMs / 3` and by {@link PublicFeed.checkStale}).
+ * - Trades are de-duplicated by `tradeId` against the last `dedupCapacity` ids of their symbol
+ *   (the first snapshot after each subscribe repeats recent history).
+ * - Books go through {@link BookSync}; on a gap or checksum mismatch the arg is unsubscribed and
+ *   subscribed again and its book is unhealthy until a fresh snapshot. A resubscribe that brings no
+ *   snapshot is retried after `staleAfterMs`, doubling up to 16×, to stay within 240 subscribes/hour (§2).
+ * - Malformed frames, server errors and throwing handlers are counted and surfaced in {@link FeedHealth};
+ *   nothing thrown reaches the socket adapter.
+ */
+export class PublicFeed {
+  private readonly url: string;
+  private readonly port: SocketPort;
+  private readonly clock: FeedClock;
+  private readonly timers: FeedTimers;
+  private readonly onEvents: (events: MarketEvent[]) => void;
+  private readonly onHealth: ((health: FeedHealth) => void) | undefined;
+  private readonly pingIntervalMs: number;
+  private readonly pongTimeoutMs: number;
+  private readonly staleAfterMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly maxArgsPerMessage: number;
+  private readonly backoff: Backoff;
+  private readonly window: SendWindow;
+
+  private readonly subs = new Map<string, Sub>();
+  private readonly symbols: readonly string[];
+  private readonly bookChannels: readonly BookChannel[];
+  private readonly books = new Map<string, Map<string, BookSync>>();
+  private readonly recentTrades = new Map<string, RecentIds>();
+  /** Book args waiting for a snapshot since a (re)subscribe: when it was sent and how often it was retried. */
+  private readonly awaiting = new Map<string, { since: number; retries: number }>();
+  private readonly pendingUnsub = new Set<string>();
+  private readonly pendingSub = new Set<string>();
+  private readonly acked = new Set<string>();
+  private readonly handles = new Map<TimerName, unknown>();
+
+  private state: FeedState = "idle";
+  private socket: SocketLike | null = null;
+  private attempt = 0;
+  private attempted = false;
+  private openedAt = 0;
+  private deliveredData = false;
+  private pingDue = false;
+  private awaitingPong = false;
+
+  private lastFrameAt: number | null = null;
+  private reconnects = 0;
+  private gaps = 0;
+  private checksumFailures = 0;
+  private resyncs = 0;
+  private staleDrops = 0;
+  private dropped = 0;
+  private lastDropReason: string | null = null;
+  private duplicates = 0;
+  private errors = 0;
+  private lastError: FeedError | null = null;
+  private lastDisconnect: string | null = null;
+
+  constructor(options: PublicFeedOptions) {
+    const channels = options.channels ?? DEFAULT_PUBLIC_CHANNELS;
+    if (options.symbols.length === 0 || options.symbols.some((s) => typeof s !== "string" || s === "")) throw new RangeError("PublicFeed needs non-empty symbols");
+    if (channels.length === 0 || channels.some((c) => c !== "trade" && !isBookChannel(c))) throw new RangeError(`PublicFeed channels must be trade/books/books1/books5/books15, got ${channels.join(",")}`);
+    this.url = options.url;
+    this.port = options.socket;
+    this.clock = options.clock;
+    this.timers = options.timers;
+    this.onEvents = options.onEvents;
+    this.onHealth = options.onHealth;
+    this.pingIntervalMs = positive("pingIntervalMs", options.pingIntervalMs ?? 25_000);
+    this.pongTimeoutMs = positive("pongTimeoutMs", options.pongTimeoutMs ?? 10_000);
+    this.staleAfterMs = positive("staleAfterMs", options.staleAfterMs ?? 15_000);
+    this.connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs ?? 10_000);
+    this.maxArgsPerMessage = positive("maxArgsPerMessage", options.maxArgsPerMessage ?? 15);
+    this.window = new SendWindow(positive("maxMessagesPerSecond", options.maxMessagesPerSecond ?? 10), RATE_WINDOW_MS);
+    const { initialMs, maxMs } = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.backoff = new Backoff({ initialMs, maxMs, random: options.random });
+    this.symbols = [...new Set(options.symbols)];
+    this.bookChannels = [...new Set(channels)].filter(isBookChannel);
+    const instType = options.instType ?? "USDT-FUTURES";
+    const dedup = positive("dedupCapacity", options.dedupCapacity ?? 2000);
+    const encoder = new TextEncoder();
+    for (const symbol of this.symbols) {
+      for (const channel of new Set(channels)) {
+        const json = JSON.stringify({ instType, channel, instId: symbol });
+        const key = argKey(channel, symbol);
+        this.subs.set(key, { key, channel, symbol, json, bytes: encoder.encode(json).length });
+        if (channel === "trade") this.recentTrades.set(symbol, new RecentIds(dedup));
+        else this.syncsOf(channel).set(symbol, new BookSync(channel, { depth: options.booksDepth ?? 50 }));
+      }
+    }
+  }
+
+  /** Connects and subscribes; no-op unless idle or stopped. */
+  start(): void {
+    if (this.state !== "idle" && this.state !== "stopped") return;
+    this.backoff.reset();
+    this.connect();
+  }
+
+  /** Closes the socket (code 1000) and cancels every timer; late socket events are ignored. */
+  stop(): void {
+    if (this.state === "stopped") return;
+    this.attempt++;
+    this.disarm("connect");
+    this.disarm("reconnect");
+    this.teardown("stop", 1000);
+    this.state = "stopped";
+    this.notify();
+  }
+
+  /**
+   * Reconnects when no frame arrived for `staleAfterMs`, and retries book resubscribes that brought no
+   * snapshot. Runs on its own every `staleAfterMs / 3`; call it from a Durable Object alarm too.
+   * @returns true when it dropped the connection as stale.
+   */
+  checkStale(now: number): boolean {
+    if (this.state !== "open") return false;
+    const since = Math.max(this.lastFrameAt ?? 0, this.openedAt);
+    if (now - since >= this.staleAfterMs) {
+      this.reconnect("stale feed");
+      return true;
+    }
+    this.retryUnanswered(now);
+    return false;
+  }
+
+  /** The current health. */
+  health(): FeedHealth {
+    const now = this.clock.now();
+    const bookHealthy: Record<string, boolean> = {};
+    if (this.bookChannels.length > 0) {
+      for (const symbol of this.symbols) bookHealthy[symbol] = this.bookChannels.every((c) => this.syncsOf(c).get(symbol)?.healthy === true);
+    }
+    return {
+      state: this.state,
+      connected: this.state === "open",
+      lastFrameAt: this.lastFrameAt,
+      lastFrameAgeMs: this.lastFrameAt === null ? null : now - this.lastFrameAt,
+      reconnects: this.reconnects,
+      gaps: this.gaps,
+      checksumFailures: this.checksumFailures,
+      resyncs: this.resyncs,
+      stale: this.staleDrops,
+      dropped: this.dropped,
+      lastDropReason: this.lastDropReason,
+      duplicates: this.duplicates,
+      errors: this.errors,
+      lastError: this.lastError,
+      lastDisconnect: this.lastDisconnect,
+      bookHealthy,
+      subscribed: [...this.acked],
+    };
+  }
+
+  private connect(): void {
+    const attempt = ++this.attempt;
+    if (this.attempted) this.reconnects++;
+    this.attempted = true;
+    this.state = "connecting";
+    this.arm("connect", this.connectTimeoutMs, () => this.connectFailed(attempt, "connect timeout"));
+    let pending: Promise<SocketLike>;
+    try {
+      pending = this.port.connect(this.url);
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    pending.then(
+      (s) => this.opened(attempt, s),
+      (e: unknown) => this.connectFailed(attempt, `connect failed: ${describe(e)}`),
+    );
+  }
+
+  private connectFailed(attempt: number, reason: string): void {
+    if (attempt !== this.attempt || this.state !== "connecting") return;
+    this.attempt++;
+    this.disarm("connect");
+    this.lastDisconnect = reason;
+    this.scheduleReconnect();
+    this.notify();
+  }
+
+  private opened(attempt: number, s: SocketLike): void {
+    if (attempt !== this.attempt || this.state !== "connecting") {
+      safeClose(s, 1000, "abandoned");
+      return;
+    }
+    this.disarm("connect");
+    const now = this.clock.now();
+    this.socket = s;
+    this.state = "open";
+    this.openedAt = now;
+    this.deliveredData = false;
+    s.onMessage = (text) => this.frame(s, text);
+    s.onClose = (code, reason) => this.socketEnded(s, `closed ${code}${reason ? ` ${reason}` : ""}`);
+    s.onError = (e) => this.socketFailed(s, e);
+    this.window.clear();
+    for (const sub of this.subs.values()) {
+      this.pendingSub.add(sub.key);
+      if (sub.channel !== "trade") this.awaiting.set(sub.key, { since: now, retries: 0 });
+    }
+    this.arm("ping", this.pingIntervalMs, () => this.pingTick());
+    this.arm("watchdog", this.watchdogMs(), () => this.watchdogTick());
+    this.notify();
+    this.flush();
+  }
+
+  private socketEnded(s: SocketLike, reason: string): void {
+    if (s === this.socket) this.reconnect(reason);
+  }
+
+  private socketFailed(s: SocketLike, e: unknown): void {
+    if (s !== this.socket) return;
+    this.lastError = { at: this.clock.now(), source: "socket", code: "", message: describe(e) };
+    this.reconnect(`socket error: ${describe(e)}`);
+  }
+
+  /** Drops the current connection and schedules the next attempt. */
+  private reconnect(reason: string): void {
+    if (this.socket === null) return;
+    this.teardown(reason, 4000);
+    this.scheduleReconnect();
+    this.notify();
+  }
+
+  private teardown(reason: string, code: number): void {
+    for (const name of ["ping", "pong", "flush", "watchdog"] as const) this.disarm(name);
+    const s = this.socket;
+    this.socket = null;
+    this.pingDue = false;
+    this.awaitingPong = false;
+    this.pendingUnsub.clear();
+    this.pendingSub.clear();
+    this.acked.clear();
+    this.awaiting.clear();
+    for (const syncs of this.books.values()) for (const sync of syncs.values()) sync.reset();
+    if (s === null) return;
+    this.lastDisconnect = reason;
+    s.onMessage = null;
+    s.onClose = null;
+    s.onError = null;
+    safeClose(s, code, reason);
+  }
+
+  private scheduleReconnect(): void {
+    this.state = "backoff";
+    this.arm("reconnect", this.backoff.next(), () => this.connect());
+  }
+
+  private watchdogMs(): number {
+    return Math.max(100, this.staleAfterMs / 3);
+  }
+
+  private watchdogTick(): void {
+    this.checkStale(this.clock.now());
+    if (this.state === "open") this.arm("watchdog", this.watchdogMs(), () => this.watchdogTick());
+  }
+
+  private pingTick(): void {
+    this.arm("ping", this.pingIntervalMs, () => this.pingTick());
+    if (this.awaitingPong) return;
+    this.pingDue = true;
+    this.flush();
+  }
+
+  private pong(): void {
+    if (!this.awaitingPong) return;
+    this.awaitingPong = false;
+    this.disarm("pong");
+  }
+
+  private frame(s: SocketLike, text: string): void {
+    if (s !== this.socket) return;
+    this.lastFrameAt = this.clock.now();
+    if (text === "pong") return this.pong();
+    try {
+      this.route(text);
+    } catch (e) {
+      this.drop(`frame handling failed: ${describe(e)}`);
+    }
+  }
+
+  private route(text: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return this.drop("frame is not JSON");
+    }
+    if (!isRecord(msg)) return this.drop("frame is not a JSON object");
+    if (typeof msg.event === "string") return this.control(msg);
+    const arg = msg.arg;
+    if (!isRecord(arg)) return this.drop("push has no arg");
+    const { channel, instId } = arg;
+    if (typeof channel !== "string" || typeof instId !== "string") return this.drop("push arg lacks channel or instId");
+    if (channel === "trade") return this.trades(msg, instId);
+    if (isBookChannel(channel)) return this.book(msg, channel, instId);
+  }
+
+  private control(msg: Record<string, unknown>): void {
+    const key = isRecord(msg.arg) ? argKey(String(msg.arg.channel), String(msg.arg.instId)) : "";
+    if (msg.event === "subscribe" && this.subs.has(key)) this.acked.add(key);
+    else if (msg.event === "unsubscribe") this.acked.delete(key);
+    else if (msg.event === "pong") this.pong();
+    else if (msg.event === "error") this.serverError(msg, key);
+  }
+
+  private serverError(msg: Record<string, unknown>, key: string): void {
+    this.errors++;
+    const text = typeof msg.msg === "string" ? msg.msg : "";
+    const code = msg.code === undefined ? "" : String(msg.code);
+    this.lastError = { at: this.clock.now(), source: "server", code, message: key ? `${text} (${key})` : text };
+    this.notify();
+  }
+
+  private trades(msg: Record<string, unknown>, symbol: string): void {
+    const seen = this.recentTrades.get(symbol);
+    if (!seen) return;
+    const r = decodePublicPush(msg);
+    if (!r.ok) return this.drop(r.reason);
+    const events = r.events;
+    let kept = 0;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (e.kind === "trade" && !seen.add(e.id)) this.duplicates++;
+      else events[kept++] = e;
+    }
+    events.length = kept;
+    this.gotData();
+    if (kept > 0) this.emit(events);
+  }
+
+  private book(msg: Record<string, unknown>, channel: BookChannel, symbol: string): void {
+    const sync = this.books.get(channel)?.get(symbol);
+    if (!sync) return;
+    const wasHealthy = sync.healthy;
+    const r = sync.apply(msg);
+    if (r.kind === "accept") {
+      this.gotData();
+      if (!wasHealthy) this.bookRecovered(argKey(channel, symbol));
+      this.emit([r.event]);
+    } else if (r.kind === "malformed") {
+      this.drop(r.reason);
+    } else if (r.kind === "drop" && r.reason === "stale") {
+      this.staleDrops++;
+    } else if (r.kind === "resync") {
+      this.bookBroken(argKey(channel, symbol), r.reason);
+    }
+  }
+
+  private bookRecovered(key: string): void {
+    this.awaiting.delete(key);
+    this.notify();
+  }
+
+  private bookBroken(key: string, reason: ResyncReason): void {
+    if (reason === "checksum") this.checksumFailures++;
+    else this.gaps++;
+    this.resubscribe(key, this.clock.now(), 0);
+    this.notify();
+  }
+
+  private retryUnanswered(now: number): void {
+    for (const [key, w] of this.awaiting) {
+      if (now - w.since >= this.staleAfterMs * 2 ** Math.min(w.retries, MAX_RETRY_DOUBLINGS)) this.resubscribe(key, now, w.retries + 1);
+    }
+  }
+
+  private resubscribe(key: string, now: number, retries: number): void {
+    this.awaiting.set(key, { since: now, retries });
+    if (this.pendingSub.has(key)) return;
+    this.resyncs++;
+    this.pendingUnsub.add(key);
+    this.pendingSub.add(key);
+    this.flush();
+  }
+
+  private gotData(): void {
+    if (this.deliveredData) return;
+    this.deliveredData = true;
+    this.backoff.reset();
+  }
+
+  private drop(reason: string): void {
+    this.dropped++;
+    this.lastDropReason = reason;
+  }
+
+  private emit(events: MarketEvent[]): void {
+    try {
+      this.onEvents(events);
+    } catch (e) {
+      this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onEvents threw: ${describe(e)}` };
+    }
+  }
+
+  private notify(): void {
+    if (!this.onHealth) return;
+    try {
+      this.onHealth(this.health());
+    } catch (e) {
+      this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onHealth threw: ${describe(e)}` };
+    }
+  }
+
+  /** Sends queued messages while the rate window allows, `ping` first, then unsubscribes, then subscribes. */
+  private flush(): void {
+    const s = this.socket;
+    if (s === null || this.handles.has("flush")) return;
+    while (this.pingDue || this.pendingUnsub.size > 0 || this.pendingSub.size > 0) {
+      const now = this.clock.now();
+      const wait = this.window.waitMs(now);
+      if (wait > 0) return this.arm("flush", wait, () => this.flush());
+      const text = this.nextMessage();
+      this.window.record(now);
+      try {
+        s.send(text);
+      } catch (e) {
+        return this.reconnect(`send failed: ${describe(e)}`);
+      }
+    }
+  }
+
+  private nextMessage(): string {
+    if (!this.pingDue) return this.pendingUnsub.size > 0 ? this.batch("unsubscribe", this.pendingUnsub) : this.batch("subscribe", this.pendingSub);
+    this.pingDue = false;
+    this.awaitingPong = true;
+    this.arm("pong", this.pongTimeoutMs, () => this.reconnect("pong timeout"));
+    return "ping";
+  }
+
+  /** Takes args from `queue` into one request: at most `maxArgsPerMessage` args and 4096 bytes. */
+  private batch(op: "subscribe" | "unsubscribe", queue: Set<string>): string {
+    const head = `{"op":"${op}","args":[`;
+    let body = "";
+    let bytes = head.length + 2;
+    let count = 0;
+    for (const key of queue) {
+      const sub = this.subs.get(key) as Sub;
+      const extra = sub.bytes + (count > 0 ? 1 : 0);
+      if (count > 0 && (count >= this.maxArgsPerMessage || bytes + extra > MAX_REQUEST_BYTES)) break;
+      body += count > 0 ? `,${sub.json}` : sub.json;
+      bytes += extra;
+      count++;
+      queue.delete(key);
+    }
+    return `${head}${body}]}`;
+  }
+
+  private syncsOf(channel: BookChannel): Map<string, BookSync> {
+    let syncs = this.books.get(channel);
+    if (!syncs) this.books.set(channel, (syncs = new Map()));
+    return syncs;
+  }
+
+  private arm(name: TimerName, ms: number, fn: () => void): void {
+    this.disarm(name);
+    this.handles.set(
+      name,
+      this.timers.setTimeout(() => {
+        this.handles.delete(name);
+        fn();
+      }, ms),
+    );
+  }
+
+  private disarm(name: TimerName): void {
+    if (!this.handles.has(name)) return;
+    this.timers.clearTimeout(this.handles.get(name));
+    this.handles.delete(name);
+  }
+}
+
+/** Rolling-window send limiter: at most `max` sends in any `windowMs`. O(1) per send, memory `max`. */
+class SendWindow {
+  private readonly times: number[];
+  private next = 0;
+  private filled = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {
+    this.times = new Array<number>(max).fill(0);
+  }
+
+  /** How long until one more send is allowed. */
+  waitMs(now: number): number {
+    if (this.filled < this.max) return 0;
+    return Math.max(0, this.times[this.next] + this.windowMs - now);
+  }
+
+  record(now: number): void {
+    this.times[this.next] = now;
+    this.next = (this.next + 1) % this.max;
+    if (this.filled < this.max) this.filled++;
+  }
+
+  clear(): void {
+    this.next = 0;
+    this.filled = 0;
+  }
+}
+
+/** The last `capacity` ids in a ring, with a set for O(1) membership. */
+class RecentIds {
+  private readonly ring: (string | undefined)[];
+  private readonly set = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly capacity: number) {
+    this.ring = new Array<string | undefined>(capacity);
+  }
+
+  /** Remembers `id`; false when it was already among the recent ids. */
+  add(id: string): boolean {
+    if (this.set.has(id)) return false;
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) this.set.delete(evicted);
+    this.ring[this.next] = id;
+    this.set.add(id);
+    this.next = (this.next + 1) % this.capacity;
+    return true;
+  }
+}
+
+function argKey(channel: string, symbol: string): string {
+  return `${channel}:${symbol}`;
+}
+
+function positive(name: string, v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`PublicFeed ${name} must be > 0, got ${v}`);
+  return v;
+}
+
+function safeClose(s: SocketLike, code: number, reason: string): void {
+  try {
+    s.close(code, reason.slice(0, 100));
+  } catch {
+    /* already closed */
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

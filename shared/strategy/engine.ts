@@ -1,0 +1,347 @@
+import type { BotConfig } from "../config/schema";
+import { closingSide, openingSide, type Fill, type OrderType, type PositionSide } from "../execution/orders";
+import { SymbolFeatures, type FeatureSnapshot, type SymbolFeaturesState } from "../indicators/symbol-features";
+import type { MarketEvent } from "../market/events";
+import { roundToStep, type Instrument } from "../market/instrument";
+import { evaluateGates, gatesPass } from "./gates";
+import { exitReason } from "./exits";
+import { compositeScore, type CompositeScore } from "./score";
+import { positionSize } from "./sizing";
+import { subScores } from "./sub-scores";
+import type { ClosedTrade, ExitReason, Intent, Position, Reasoning, SubScores } from "./types";
+
+/** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
+export type ClientOidFactory = (symbol: string, ts: number, seq: number) => string;
+
+/** Default ids: `<symbol>-<base36 time>-<base36 seq>`, cut to Bitget's 32 characters. */
+export const defaultClientOid: ClientOidFactory = (symbol, ts, seq) => `${symbol.slice(0, 12)}-${ts.toString(36)}-${seq.toString(36)}`.slice(0, 32);
+
+/** What the engine needs from its shell. */
+export interface EngineOptions {
+  readonly symbol: string;
+  readonly config: BotConfig;
+  readonly configVersion: string;
+  readonly instrument: Instrument;
+  /** Account equity now (the portfolio's, marked to market): sizing reads it. */
+  readonly equity: () => number;
+  readonly clientOid?: ClientOidFactory;
+}
+
+interface Accum {
+  size: number;
+  value: number;
+  fees: number;
+  slippage: number;
+}
+
+interface Entering {
+  readonly phase: "entering";
+  readonly clientOid: string;
+  readonly side: PositionSide;
+  readonly ts: number;
+  readonly size: number;
+  readonly timeoutAt: number;
+  cancelRequested: boolean;
+  readonly entryScore: number;
+  readonly subScores: SubScores;
+  readonly filled: Accum;
+}
+
+interface Open {
+  readonly phase: "open";
+  readonly position: Position;
+  /** The resting take-profit order, if any. */
+  tp: string | null;
+  readonly exits: Accum;
+  /** The market exit in flight, if any. */
+  exit: { clientOid: string; reason: ExitReason } | null;
+}
+
+type Phase = { readonly phase: "flat" } | Entering | Open;
+
+/** Serialisable state of {@link StrategyEngine}. */
+export interface EngineState {
+  readonly symbol: string;
+  readonly configVersion: string;
+  readonly seq: number;
+  readonly phase: Phase;
+  readonly features: SymbolFeaturesState;
+  readonly lastTradePrice: number | null;
+  readonly lastTs: number;
+}
+
+/** Result of feeding a fill. */
+export interface FillOutcome {
+  readonly intents: Intent[];
+  readonly closed: ClosedTrade | null;
+}
+
+/** What the engine shows about itself (API, dashboard). */
+export interface EngineStatus {
+  readonly symbol: string;
+  readonly phase: "flat" | "entering" | "open";
+  readonly position: Position | null;
+  readonly features: FeatureSnapshot;
+  readonly subScores: SubScores;
+  readonly score: CompositeScore;
+  readonly gates: { readonly long: Reasoning["gates"]; readonly short: Reasoning["gates"] };
+}
+
+const flat: Phase = { phase: "flat" };
+
+/**
+ * The per-symbol strategy: a deterministic state machine (flat → entering → open → flat) over
+ * market events and fills. Its clock is the events' exchange timestamps; wall time reaches it only
+ * through {@link StrategyEngine.tick}. It never talks to a broker: it returns intents, and the
+ * shell (backtester or Durable Object) asks the portfolio rules and places orders.
+ */
+export class StrategyEngine {
+  readonly symbol: string;
+  readonly config: BotConfig;
+  readonly configVersion: string;
+  readonly instrument: Instrument;
+  private readonly equity: () => number;
+  private readonly makeOid: ClientOidFactory;
+  private readonly features: SymbolFeatures;
+  private state: Phase = flat;
+  private seq = 0;
+  private lastTradePrice: number | null = null;
+  private lastTs = 0;
+
+  constructor(options: EngineOptions, state?: EngineState) {
+    this.symbol = options.symbol;
+    this.config = options.config;
+    this.configVersion = options.configVersion;
+    this.instrument = options.instrument;
+    this.equity = options.equity;
+    this.makeOid = options.clientOid ?? defaultClientOid;
+    this.features = state ? SymbolFeatures.restore(state.features) : new SymbolFeatures(options.symbol, options.config.indicators);
+    if (state) {
+      this.state = structuredClone(state.phase);
+      this.seq = state.seq;
+      this.lastTradePrice = state.lastTradePrice;
+      this.lastTs = state.lastTs;
+    }
+  }
+
+  /** The open position, if any. */
+  get position(): Position | null {
+    return this.state.phase === "open" ? this.state.position : null;
+  }
+
+  /** "flat", "entering" or "open". */
+  get phase(): Phase["phase"] {
+    return this.state.phase;
+  }
+
+  /** Feeds one market event; returns what should be done now. */
+  onEvent(e: MarketEvent): Intent[] {
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
+    if (e.kind === "bookTop") {
+      this.features.onBookTop(e);
+      return [];
+    }
+    if (e.kind === "bookLevels") {
+      this.features.onBookLevels(e);
+      return [];
+    }
+    if (!this.features.onTrade(e)) return [];
+    this.lastTradePrice = e.price;
+    return this.decide(e.ts, e.price);
+  }
+
+  /** Advances the clock without market data (time exits and entry timeouts while the market is silent). */
+  tick(now: number): Intent[] {
+    this.features.advance(now);
+    if (now > this.lastTs) this.lastTs = now;
+    if (this.lastTradePrice === null) return [];
+    return this.decide(now, this.lastTradePrice, false);
+  }
+
+  /** Exits any open position at market and cancels a pending entry (kill switch, daily-loss flatten). */
+  flatten(ts: number, reason: ExitReason = "flatten"): Intent[] {
+    const s = this.state;
+    if (s.phase === "entering") return this.cancelEntry(s, ts, "stop");
+    if (s.phase !== "open" || s.exit !== null) return [];
+    return this.marketExit(s, ts, this.lastTradePrice ?? s.position.entryPrice, reason, null);
+  }
+
+  /** Feeds a fill of one of this engine's orders. */
+  onFill(fill: Fill): FillOutcome {
+    const s = this.state;
+    if (s.phase === "entering" && fill.clientOid === s.clientOid) {
+      addFill(s.filled, fill);
+      if (fill.final || s.filled.size >= s.size - this.instrument.sizeStep / 2) return { intents: this.open(s, fill.ts), closed: null };
+      return { intents: [], closed: null };
+    }
+    if (s.phase !== "open") return { intents: [], closed: null };
+    const isTp = fill.clientOid === s.tp;
+    const isExit = s.exit !== null && fill.clientOid === s.exit.clientOid;
+    if (!isTp && !isExit) return { intents: [], closed: null };
+    addFill(s.exits, fill);
+    if (s.exits.size < s.position.size - this.instrument.sizeStep / 2) return { intents: [], closed: null };
+    const reason: ExitReason = isTp ? "take_profit" : (s.exit as { reason: ExitReason }).reason;
+    const intents: Intent[] = [];
+    if (!isTp && s.tp !== null) intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
+    const closed = this.close(s, fill.ts, reason);
+    return { intents, closed };
+  }
+
+  /**
+   * An order ended without (fully) filling: cancelled, timed out, rejected by the broker, or denied
+   * by the portfolio rules before it was ever sent.
+   */
+  onOrderDone(clientOid: string, ts: number): Intent[] {
+    const s = this.state;
+    if (s.phase === "entering" && clientOid === s.clientOid) {
+      if (s.filled.size >= this.instrument.minSize) return this.open(s, ts);
+      this.state = flat;
+      return [];
+    }
+    if (s.phase !== "open") return [];
+    if (clientOid === s.tp) s.tp = null;
+    if (s.exit !== null && clientOid === s.exit.clientOid) s.exit = null;
+    return [];
+  }
+
+  /** Everything the engine shows about itself now. */
+  status(): EngineStatus {
+    const features = this.features.snapshot();
+    const sub = subScores(features);
+    const score = compositeScore(sub, this.config.weights);
+    return {
+      symbol: this.symbol,
+      phase: this.state.phase,
+      position: this.position,
+      features,
+      subScores: sub,
+      score,
+      gates: { long: evaluateGates("long", score, features, this.config), short: evaluateGates("short", score, features, this.config) },
+    };
+  }
+
+  /** The feature snapshot now. */
+  snapshot(): FeatureSnapshot {
+    return this.features.snapshot();
+  }
+
+  /** A plain JSON snapshot to rebuild the engine exactly (a Durable Object persists it). */
+  getState(): EngineState {
+    return {
+      symbol: this.symbol,
+      configVersion: this.configVersion,
+      seq: this.seq,
+      phase: structuredClone(this.state),
+      features: this.features.getState(),
+      lastTradePrice: this.lastTradePrice,
+      lastTs: this.lastTs,
+    };
+  }
+
+  private decide(ts: number, price: number, onTrade = true): Intent[] {
+    const s = this.state;
+    if (s.phase === "entering") {
+      if (!s.cancelRequested && ts >= s.timeoutAt) return this.cancelEntry(s, ts, "entry_timeout");
+      return [];
+    }
+    if (s.phase === "open") {
+      const p = s.position;
+      if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
+      if (s.exit !== null) return [];
+      const f = this.features.snapshot();
+      const sub = subScores(f);
+      const score = compositeScore(sub, this.config.weights);
+      const reason = exitReason(p, price, ts, score, this.config);
+      if (reason === null) return [];
+      return this.marketExit(s, ts, price, reason, { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: p.side === "long" ? score.agreeLong : score.agreeShort, side: p.side, gates: [] });
+    }
+    if (!onTrade) return [];
+    return this.considerEntry(ts, price);
+  }
+
+  private considerEntry(ts: number, price: number): Intent[] {
+    const f = this.features.snapshot();
+    const sub = subScores(f);
+    const score = compositeScore(sub, this.config.weights);
+    const side: PositionSide = score.long >= score.short ? "long" : "short";
+    if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return [];
+    const gates = evaluateGates(side, score, f, this.config);
+    if (!gatesPass(gates)) return [];
+    const type: OrderType = this.config.execution.entryOrder;
+    const ref = type === "postOnly" ? (side === "long" ? f.book.bestBid : f.book.bestAsk) ?? price : price;
+    const sized = positionSize(this.equity(), ref, this.config, this.instrument);
+    if (!sized.ok) return [];
+    const reasoning: Reasoning = { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: side === "long" ? score.agreeLong : score.agreeShort, side, gates };
+    const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
+    const entryScore = side === "long" ? score.long : score.short;
+    const x = this.config.exits;
+    const stopLoss = side === "long" ? ref * (1 - x.stopLossPct / 100) : ref * (1 + x.stopLossPct / 100);
+    const takeProfit = side === "long" ? ref * (1 + x.takeProfitPct / 100) : ref * (1 - x.takeProfitPct / 100);
+    this.state = {
+      phase: "entering", clientOid, side, ts, size: sized.size,
+      timeoutAt: ts + this.config.execution.latencyMs + this.config.execution.entryTimeoutMs,
+      cancelRequested: false, entryScore, subScores: sub, filled: { size: 0, value: 0, fees: 0, slippage: 0 },
+    };
+    return [{ kind: "enter", symbol: this.symbol, side, ts, clientOid, orderType: type, price: ref, size: sized.size, stopLoss, takeProfit, reasoning }];
+  }
+
+  private cancelEntry(s: Entering, ts: number, why: "entry_timeout" | "stop"): Intent[] {
+    s.cancelRequested = true;
+    return [{ kind: "cancel", symbol: this.symbol, ts, clientOid: s.clientOid, why }];
+  }
+
+  /** The entry is done (fully filled, or cancelled with a usable partial fill): open the position and rest its take-profit. */
+  private open(s: Entering, ts: number): Intent[] {
+    const entryPrice = s.filled.value / s.filled.size;
+    const x = this.config.exits;
+    const long = s.side === "long";
+    const position: Position = {
+      symbol: this.symbol, side: s.side, size: roundToStep(s.filled.size, this.instrument.sizeStep, "nearest"), entryPrice, entryTs: ts, peakPrice: entryPrice,
+      fees: s.filled.fees, slippage: s.filled.slippage, realized: 0, entryScore: s.entryScore, entrySubScores: s.subScores, configVersion: this.configVersion,
+      stopLoss: long ? entryPrice * (1 - x.stopLossPct / 100) : entryPrice * (1 + x.stopLossPct / 100),
+      takeProfit: long ? entryPrice * (1 + x.takeProfitPct / 100) : entryPrice * (1 - x.takeProfitPct / 100),
+    };
+    const open: Open = { phase: "open", position, tp: null, exits: { size: 0, value: 0, fees: 0, slippage: 0 }, exit: null };
+    this.state = open;
+    if (this.config.execution.takeProfitOrder !== "postOnly") return [];
+    const tpPrice = roundToStep(position.takeProfit, this.instrument.tickSize, long ? "up" : "down");
+    open.tp = this.makeOid(this.symbol, ts, ++this.seq);
+    return [{ kind: "exit", symbol: this.symbol, side: s.side, ts, clientOid: open.tp, orderType: "postOnly", price: tpPrice, size: position.size, reason: "take_profit", reasoning: null }];
+  }
+
+  private marketExit(s: Open, ts: number, price: number, reason: ExitReason, reasoning: Reasoning | null): Intent[] {
+    const intents: Intent[] = [];
+    if (s.tp !== null) intents.push({ kind: "cancel", symbol: this.symbol, ts, clientOid: s.tp, why: "replaced_by_exit" });
+    const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
+    s.exit = { clientOid, reason };
+    const size = roundToStep(s.position.size - s.exits.size, this.instrument.sizeStep, "nearest");
+    intents.push({ kind: "exit", symbol: this.symbol, side: s.position.side, ts, clientOid, orderType: "market", price, size, reason, reasoning });
+    return intents;
+  }
+
+  private close(s: Open, ts: number, reason: ExitReason): ClosedTrade {
+    const p = s.position;
+    const entryValue = p.entryPrice * p.size;
+    const gross = p.side === "long" ? s.exits.value - entryValue : entryValue - s.exits.value;
+    const fees = p.fees + s.exits.fees;
+    this.state = flat;
+    return {
+      id: `${this.symbol}:${p.entryTs}:${p.configVersion}:${this.seq}`,
+      symbol: this.symbol, side: p.side, entryTime: p.entryTs, exitTime: ts, entryPrice: p.entryPrice, exitPrice: s.exits.value / s.exits.size,
+      size: p.size, entryScore: p.entryScore, subScores: p.entrySubScores, exitReason: reason, holdSeconds: (ts - p.entryTs) / 1000,
+      grossPnl: gross, fees, slippage: p.slippage + s.exits.slippage, netPnl: gross - fees, configVersion: p.configVersion,
+    };
+  }
+}
+
+function addFill(a: Accum, f: Fill): void {
+  a.size += f.size;
+  a.value += f.price * f.size;
+  a.fees += f.fee;
+  a.slippage += f.slippage;
+}
+
+/** The order side of an intent, as the exchange sees it. */
+export function intentOrderSide(intent: Extract<Intent, { kind: "enter" | "exit" }>): "buy" | "sell" {
+  return intent.kind === "enter" ? openingSide(intent.side) : closingSide(intent.side);
+}
