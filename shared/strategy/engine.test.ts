@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../config/config";
+import type { BotConfig, BotConfigInput } from "../config/schema";
+import type { Fill } from "../execution/orders";
+import type { MarketEvent, TradeEvent } from "../market/events";
+import { defaultInstrument } from "../market/instruments";
+import { StrategyEngine } from "./engine";
+import type { Intent } from "./types";
+
+const T0 = 1_700_000_000_000;
+const instrument = defaultInstrument("BTCUSDT");
+
+function config(input: BotConfigInput = {}): BotConfig {
+  const r = parseConfig(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.config;
+}
+
+/** Gates wide open: every entry the scores allow happens (for testing the state machine). */
+const permissive: BotConfigInput = {
+  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
+};
+
+function engine(input: BotConfigInput = permissive, equity = 10_000) {
+  return new StrategyEngine({ symbol: "BTCUSDT", config: config(input), configVersion: "v-test", instrument, equity: () => equity });
+}
+
+let tradeId = 0;
+function trade(ts: number, price: number, side: "buy" | "sell" = "buy", size = 0.5): TradeEvent {
+  return { kind: "trade", symbol: "BTCUSDT", ts, price, size, side, id: String(++tradeId) };
+}
+
+/** 40 seconds of a gently rising market: warms volatility and volume windows. */
+function warmup(): TradeEvent[] {
+  return Array.from({ length: 80 }, (_, i) => trade(T0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"));
+}
+
+function fill(intent: Extract<Intent, { kind: "enter" | "exit" }>, price: number, ts: number, liquidity: "maker" | "taker" = "maker"): Fill {
+  const side = intent.kind === "enter" ? (intent.side === "long" ? "buy" : "sell") : intent.side === "long" ? "sell" : "buy";
+  const pct = liquidity === "maker" ? 0.02 : 0.06;
+  return { clientOid: intent.clientOid, symbol: "BTCUSDT", side, price, size: intent.size, fee: (price * intent.size * pct) / 100, liquidity, ts, slippage: 0, final: true };
+}
+
+function runUntilEntry(e: StrategyEngine): Extract<Intent, { kind: "enter" }> {
+  for (const t of warmup()) {
+    const intents = e.onEvent(t);
+    const enter = intents.find((i) => i.kind === "enter");
+    if (enter && enter.kind === "enter") return enter;
+  }
+  throw new Error("no entry");
+}
+
+describe("StrategyEngine", () => {
+  it("enters only with every gate passing, and carries the full reasoning", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    expect(e.phase).toBe("entering");
+    expect(enter.reasoning.gates.map((g) => g.name)).toEqual(["score", "confluence", "volumeRatio", "spread", "expectedMove", "confirmation", "trendFilter"]);
+    expect(enter.reasoning.gates.every((g) => g.status === "pass" || g.status === "off")).toBe(true);
+    expect(Object.keys(enter.reasoning.subScores)).toHaveLength(9);
+    expect(enter.size).toBeGreaterThan(0);
+    expect(enter.stopLoss).toBeCloseTo(enter.price * (1 - 0.0012), 9);
+  });
+
+  it("fails the spread gate closed without book data unless configured", () => {
+    const strict = engine({ gates: { ...permissive.gates, requireBook: true } });
+    for (const t of warmup()) expect(strict.onEvent(t).filter((i) => i.kind === "enter")).toEqual([]);
+    const status = strict.status();
+    expect(status.gates.long.find((g) => g.name === "spread")?.status).toBe("unknown");
+  });
+
+  it("opens on the entry fill and rests a post-only take-profit 0.3 % away on the tick grid", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    const { intents } = e.onFill(fill(enter, 100, enter.ts + 100));
+    expect(e.phase).toBe("open");
+    const tp = intents[0];
+    expect(tp).toMatchObject({ kind: "exit", orderType: "postOnly", reason: "take_profit", size: enter.size });
+    expect(tp.kind === "exit" && tp.price).toBe(enter.side === "long" ? 100.3 : 99.7);
+  });
+
+  it("closes with a take-profit when the resting order fills, charging both fees", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0] as Extract<Intent, { kind: "exit" }>;
+    const { closed } = e.onFill(fill(tp, tp.price, enter.ts + 30_000));
+    expect(e.phase).toBe("flat");
+    expect(closed).toMatchObject({ exitReason: "take_profit", entryPrice: 100, exitPrice: tp.price, holdSeconds: 29.9 });
+    const gross = (enter.side === "long" ? tp.price - 100 : 100 - tp.price) * enter.size;
+    expect(closed?.grossPnl).toBeCloseTo(gross, 6);
+    expect(closed?.fees).toBeCloseTo((100 * enter.size * 0.02) / 100 + (tp.price * enter.size * 0.02) / 100, 9);
+    expect(closed?.netPnl).toBeCloseTo((closed?.grossPnl ?? 0) - (closed?.fees ?? 0), 9);
+  });
+
+  it("stops out at market on a trade through the stop, cancelling the take-profit first", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0];
+    const through = enter.side === "long" ? 99.87 : 100.13;
+    const intents = e.onEvent(trade(enter.ts + 200, through, enter.side === "long" ? "sell" : "buy"));
+    expect(intents.map((i) => i.kind)).toEqual(["cancel", "exit"]);
+    expect(intents[0]).toMatchObject({ clientOid: tp.kind === "exit" ? tp.clientOid : "" });
+    expect(intents[1]).toMatchObject({ orderType: "market", reason: "stop_loss", size: enter.size });
+  });
+
+  it("cancels an unfilled entry after latency plus the entry timeout, then goes flat", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    expect(e.onEvent(trade(enter.ts + 3_099, 100))).toEqual([]);
+    const intents = e.onEvent(trade(enter.ts + 3_100, 100));
+    expect(intents).toEqual([{ kind: "cancel", symbol: "BTCUSDT", ts: enter.ts + 3_100, clientOid: enter.clientOid, why: "entry_timeout" }]);
+    e.onOrderDone(enter.clientOid, enter.ts + 3_100);
+    expect(e.phase).toBe("flat");
+  });
+
+  it("opens with a partial fill when the rest of the entry is cancelled", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    const half = { ...fill(enter, 100, enter.ts + 500), size: 0.001, final: false };
+    e.onFill(half);
+    expect(e.phase).toBe("entering");
+    e.onOrderDone(enter.clientOid, enter.ts + 3_100);
+    expect(e.phase).toBe("open");
+    expect(e.position?.size).toBe(0.001);
+  });
+
+  it("exits on time while the market is silent, through tick()", () => {
+    const e = engine({ ...permissive, exits: { exitScoreBelow: 0, oppositeScoreAbove: 100, trailingPct: 0 } });
+    const enter = runUntilEntry(e);
+    e.onFill(fill(enter, 100, enter.ts + 100));
+    const early = e.tick(enter.ts + 100 + 599_000).filter((i) => i.kind === "exit");
+    expect(early.map((i) => i.kind === "exit" && i.reason)).toEqual([]);
+    const intents = e.tick(enter.ts + 100 + 600_000);
+    expect(intents.find((i) => i.kind === "exit")).toMatchObject({ reason: "time_exit", orderType: "market" });
+  });
+
+  it("restores from its JSON state mid-position and decides identically", () => {
+    const a = engine();
+    const enter = runUntilEntry(a);
+    a.onFill(fill(enter, 100, enter.ts + 100));
+    const b = new StrategyEngine({ symbol: "BTCUSDT", config: a.config, configVersion: "v-test", instrument, equity: () => 10_000 }, JSON.parse(JSON.stringify(a.getState())));
+    expect(b.position).toEqual(a.position);
+    const through = enter.side === "long" ? 99.8 : 100.2;
+    const later: MarketEvent[] = [trade(enter.ts + 1_000, 100.01), trade(enter.ts + 2_000, through)];
+    for (const ev of later) expect(b.onEvent(ev)).toEqual(a.onEvent(ev));
+  });
+
+  it("is deterministic: the same events give the same intents", () => {
+    const run = () => {
+      const e = engine();
+      return warmup().flatMap((t) => e.onEvent(t));
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it("does not enter with the plan's strict default gates on a quiet market", () => {
+    const e = engine({});
+    expect(warmup().flatMap((t) => e.onEvent(t))).toEqual([]);
+  });
+});

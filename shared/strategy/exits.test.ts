@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../config/config";
+import { exitReason } from "./exits";
+import type { CompositeScore } from "./score";
+import type { Position } from "./types";
+
+const config = defaultConfig();
+const T = 1_700_000_000_000;
+const neutral: CompositeScore = { long: 65, short: 10, agreeLong: 3, agreeShort: 0 };
+
+function long(overrides: Partial<Position> = {}): Position {
+  return {
+    symbol: "BTCUSDT", side: "long", size: 0.01, entryPrice: 100, entryTs: T, peakPrice: 100, fees: 0, slippage: 0, realized: 0,
+    entryScore: 85, entrySubScores: { rsi: 0, macd: 0, bollinger: 0, ema: 0, vwap: 0, orderFlow: 0, priceAction: 0, liquiditySweep: 0, tickMomentum: 0 },
+    configVersion: "v-test", stopLoss: 99.88, takeProfit: 100.3, ...overrides,
+  };
+}
+
+describe("exit rules", () => {
+  it("stops out at the stop price even inside the minimum hold", () => {
+    expect(exitReason(long(), 99.88, T + 100, neutral, config)).toBe("stop_loss");
+    expect(exitReason(long(), 99.89, T + 100, neutral, config)).toBeNull();
+  });
+
+  it("stops out a short when price rises to its stop", () => {
+    const short = long({ side: "short", stopLoss: 100.12, takeProfit: 99.7 });
+    expect(exitReason(short, 100.12, T + 100, { ...neutral, long: 10, short: 65 }, config)).toBe("stop_loss");
+  });
+
+  it("holds for the minimum hold before any other exit", () => {
+    const reversal: CompositeScore = { long: 10, short: 90, agreeLong: 0, agreeShort: 6 };
+    expect(exitReason(long(), 100, T + 4_999, reversal, config)).toBeNull();
+    expect(exitReason(long(), 100, T + 5_000, reversal, config)).toBe("reversal");
+  });
+
+  it("trails 0.1 % from the peak once the best move covered the round-trip fees", () => {
+    expect(exitReason(long({ peakPrice: 100.2 }), 100.1, T + 6_000, neutral, config)).toBe("trailing_stop");
+    expect(exitReason(long({ peakPrice: 100.2 }), 100.11, T + 6_000, neutral, config)).toBeNull();
+    expect(exitReason(long({ peakPrice: 100.03 }), 99.93, T + 6_000, neutral, config)).toBeNull();
+  });
+
+  it("takes profit on score decay only when the move covers the fees", () => {
+    const decayed: CompositeScore = { long: 50, short: 20, agreeLong: 1, agreeShort: 0 };
+    expect(exitReason(long({ peakPrice: 100.05 }), 100.05, T + 6_000, decayed, config)).toBe("score_decay");
+    expect(exitReason(long(), 100.01, T + 6_000, decayed, config)).toBeNull();
+  });
+
+  it("exits on time after ten minutes", () => {
+    expect(exitReason(long(), 100, T + 599_999, neutral, config)).toBeNull();
+    expect(exitReason(long(), 100, T + 600_000, neutral, config)).toBe("time_exit");
+  });
+
+  it("takes profit by price only when the take-profit is a market order", () => {
+    expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, config)).toBeNull();
+    const market = { ...config, execution: { ...config.execution, takeProfitOrder: "market" as const } };
+    expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, market)).toBe("take_profit");
+  });
+});
