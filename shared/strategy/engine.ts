@@ -1,4 +1,5 @@
 import type { BotConfig } from "../config/schema";
+import { makeClientOid } from "../exchange/bitget/client-oid";
 import { closingSide, openingSide, type Fill, type OrderType, type PositionSide } from "../execution/orders";
 import { SymbolFeatures, type FeatureSnapshot, type SymbolFeaturesState } from "../indicators/symbol-features";
 import type { MarketEvent } from "../market/events";
@@ -13,8 +14,6 @@ import type { ClosedTrade, ExitReason, Intent, Position, Reasoning, SubScores } 
 /** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
 export type ClientOidFactory = (symbol: string, ts: number, seq: number) => string;
 
-/** Default ids: `<symbol>-<base36 time>-<base36 seq>`, cut to Bitget's 32 characters. */
-export const defaultClientOid: ClientOidFactory = (symbol, ts, seq) => `${symbol.slice(0, 12)}-${ts.toString(36)}-${seq.toString(36)}`.slice(0, 32);
 
 /** What the engine needs from its shell. */
 export interface EngineOptions {
@@ -24,6 +23,7 @@ export interface EngineOptions {
   readonly instrument: Instrument;
   /** Account equity now (the portfolio's, marked to market): sizing reads it. */
   readonly equity: () => number;
+  /** Defaults to Bitget's reversible `<base>-<time36>-<seq36>` ids. */
   readonly clientOid?: ClientOidFactory;
 }
 
@@ -114,7 +114,7 @@ export class StrategyEngine {
     this.configVersion = options.configVersion;
     this.instrument = options.instrument;
     this.equity = options.equity;
-    this.makeOid = options.clientOid ?? defaultClientOid;
+    this.makeOid = options.clientOid ?? makeClientOid;
     this.features = state ? SymbolFeatures.restore(state.features) : new SymbolFeatures(options.symbol, options.config.indicators);
     if (state) {
       this.state = structuredClone(state.phase);
