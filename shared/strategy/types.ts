@@ -9,8 +9,11 @@ export type Family = (typeof FAMILIES)[number];
 /** Directional sub-score per family, in [−1, 1]: positive favours a long, negative a short. */
 export type SubScores = Record<Family, number>;
 
+/** Every reason a position can close for: the plan's exits, the kill switch, the daily-loss flatten, and the end of a backtest's data. */
+export const EXIT_REASONS = ["take_profit", "score_decay", "stop_loss", "trailing_stop", "time_exit", "reversal", "flatten", "daily_loss_flatten", "end_of_data"] as const;
+
 /** Why a position was closed. */
-export type ExitReason = "take_profit" | "score_decay" | "stop_loss" | "trailing_stop" | "time_exit" | "reversal" | "flatten" | "daily_loss_flatten";
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** One entry gate with its measured value and threshold. `unknown` fails closed unless configured otherwise. */
 export interface GateResult {

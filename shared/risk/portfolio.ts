@@ -1,0 +1,326 @@
+/**
+ * Portfolio rules: the single place that decides whether a new position may open. The
+ * Coordinator Durable Object and the backtester both call it (design.md §5).
+ * @module
+ */
+import { StopLossCooldown } from "./cooldown";
+import { ReturnCorrelation } from "./correlation";
+import { DailyLoss } from "./daily-loss";
+import type {
+  CloseReport,
+  CloseResult,
+  ConfirmResult,
+  EntryDecision,
+  EntryFill,
+  EntryRefusalReason,
+  EntryRequest,
+  PortfolioPosition,
+  PortfolioSettings,
+  PortfolioSnapshot,
+  PortfolioState,
+  PositionView,
+  Reservation,
+  TradingState,
+} from "./portfolio-types";
+
+/**
+ * Portfolio rules, pure and single-threaded; time comes only from the `ts` passed in (the clock
+ * never goes back: an older `ts` counts as the latest one seen).
+ *
+ * {@link requestEntry} checks, in order: request sanity, operator halt, daily loss limit, operator
+ * reduce, one position per symbol, stop-loss cooldown, `maxPositions`, then the BTC correlation
+ * limit. It reserves atomically: a reservation counts as an open position until released or
+ * confirmed, so no sequence of requests can exceed the limits.
+ *
+ * Correlated with BTC means correlation >= `correlationThreshold` (signed; side ignored) or
+ * unknown (null: too little data), and BTC itself always counts (it is the driver). Correlations
+ * of the open positions are re-measured at each request.
+ *
+ * The portfolio gates entries only: exits always reduce risk and are never refused here. Bad
+ * input never throws: requests are refused with `invalid_request`, unknown ids and symbols give
+ * `{ ok: false }`, invalid marks are ignored. Only a bad construction (non-finite equity or a
+ * correlation window shorter than two returns) throws a RangeError.
+ */
+export class Portfolio {
+  readonly config: PortfolioSettings;
+  /** Rolling return correlations, fed by {@link markPrice}; persist its own state if wanted. */
+  readonly correlation: ReturnCorrelation;
+  private daily: DailyLoss;
+  private cooldown: StopLossCooldown;
+  private readonly positions = new Map<string, PortfolioPosition>();
+  private readonly reservations = new Map<string, Reservation>();
+  private clock: number;
+  private realisedEquity: number;
+  private unrealisedTotal = 0;
+  private operator: TradingState = "ACTIVE";
+  private operatorReason: string | null = null;
+  private nextReservation = 1;
+
+  constructor(config: PortfolioSettings, init: { readonly startEquity: number; readonly now: number; readonly correlation?: ReturnCorrelation }) {
+    if (!Number.isFinite(init.startEquity) || !Number.isFinite(init.now)) throw new RangeError(`startEquity and now must be finite, got ${init.startEquity}, ${init.now}`);
+    this.config = config;
+    this.correlation = init.correlation ?? new ReturnCorrelation({ btcSymbol: config.btcSymbol, windowMs: config.correlationWindowMs, returnMs: config.correlationReturnMs });
+    this.daily = new DailyLoss(config.dailyLossLimitPct, init.startEquity, init.now);
+    this.cooldown = new StopLossCooldown(config.cooldownAfterStopLosses, config.cooldownMs);
+    this.clock = init.now;
+    this.realisedEquity = init.startEquity;
+  }
+
+  /**
+   * Rebuilds a Portfolio from {@link Portfolio.getState}. Without `correlation` the rings start
+   * empty, so every symbol but BTC counts as correlated until half a window of returns is seen.
+   */
+  static restore(s: PortfolioState, correlation?: ReturnCorrelation): Portfolio {
+    const p = new Portfolio(s.config, { startEquity: s.realisedEquity, now: s.clock, correlation });
+    p.daily = DailyLoss.restore(s.daily);
+    p.cooldown = StopLossCooldown.restore(s.cooldown);
+    p.operator = s.operator.state;
+    p.operatorReason = s.operator.reason;
+    p.nextReservation = s.nextReservation;
+    s.positions.forEach((x) => p.positions.set(x.symbol, { ...x }));
+    s.reservations.forEach((r) => p.reservations.set(r.id, { ...r }));
+    p.resyncUnrealised();
+    return p;
+  }
+
+  /** Realised equity plus unrealised PnL marked to market. */
+  get equity(): number {
+    return this.realisedEquity + this.unrealisedTotal;
+  }
+
+  /** The trading state: operator halt, then the daily limit, then operator reduce. */
+  get tradingState(): TradingState {
+    if (this.operator === "HALTED" || this.daily.halted) return "HALTED";
+    return this.operator;
+  }
+
+  /** Why the state is not ACTIVE; null when it is. */
+  get tradingReason(): string | null {
+    if (this.operator === "HALTED") return this.operatorReason;
+    if (this.daily.halted) return this.dailyDetail();
+    return this.operator === "REDUCING" ? this.operatorReason : null;
+  }
+
+  /** True while today's loss limit is reached and `flattenOnDailyLimit` is set: close every position. */
+  get requiresFlatten(): boolean {
+    return this.daily.halted && this.config.flattenOnDailyLimit;
+  }
+
+  /** Checks every rule and, if all pass, reserves a slot for `req.symbol`. */
+  requestEntry(req: EntryRequest): EntryDecision {
+    const now = this.advance(req.ts);
+    const invalid = invalidRequest(req);
+    if (invalid !== null) return refuse("invalid_request", invalid);
+    const gated = this.gate();
+    if (gated !== null) return gated;
+    if (this.holds(req.symbol)) return refuse("already_open", `${req.symbol} already has a position or a pending entry`);
+    const until = this.cooldown.activeUntil(req.symbol, now);
+    if (until !== null) return refuse("cooldown", `${req.symbol} cools down after ${this.config.cooldownAfterStopLosses} stop-losses until ${until}`);
+    const open = this.positions.size + this.reservations.size;
+    if (open >= this.config.maxPositions) return refuse("max_positions", `${open} positions open or reserved, limit ${this.config.maxPositions}`);
+    const correlation = this.correlation.correlation(req.symbol);
+    const correlated = this.isCorrelated(req.symbol, correlation);
+    const already = correlated ? this.countCorrelated() : 0;
+    if (correlated && already >= this.config.maxBtcCorrelated) {
+      return refuse("btc_correlation", `${req.symbol} BTC correlation ${correlation === null ? "unknown" : correlation.toFixed(3)}; ${already} correlated positions open or reserved, limit ${this.config.maxBtcCorrelated}`);
+    }
+    const id = `res-${this.nextReservation++}`;
+    this.reservations.set(id, { id, symbol: req.symbol, side: req.side, notional: req.notional, ts: now });
+    return { ok: true, reservationId: id, correlation, correlated };
+  }
+
+  /** Frees a reservation whose entry never filled; false if the id is unknown. */
+  releaseReservation(reservationId: string): boolean {
+    return this.reservations.delete(reservationId);
+  }
+
+  /** Frees every reservation made before `ts` (entries that timed out, or lost in a crash); returns their ids. */
+  releaseReservationsBefore(ts: number): string[] {
+    const ids = [...this.reservations.values()].filter((r) => r.ts < ts).map((r) => r.id);
+    ids.forEach((id) => this.reservations.delete(id));
+    return ids;
+  }
+
+  /** Turns a reservation into an open position at its fill. The fill is fact: it is accepted even if trading has since halted. */
+  confirmOpen(reservationId: string, fill: EntryFill): ConfirmResult {
+    const r = this.reservations.get(reservationId);
+    if (r === undefined) return { ok: false, reason: "unknown_reservation", detail: `no reservation ${reservationId}` };
+    const invalid = invalidFill(fill);
+    if (invalid !== null) return { ok: false, reason: "invalid_fill", detail: invalid };
+    const openedTs = this.advance(fill.ts ?? r.ts);
+    this.reservations.delete(reservationId);
+    const entryFee = fill.entryFee ?? 0;
+    const p: PortfolioPosition = { symbol: r.symbol, side: fill.side, entryPrice: fill.entryPrice, size: fill.size, entryFee, openedTs, reservationId, markPrice: fill.entryPrice, unrealised: -entryFee };
+    this.positions.set(r.symbol, p);
+    this.unrealisedTotal += p.unrealised;
+    this.daily.check(this.equity);
+    return { ok: true, symbol: r.symbol };
+  }
+
+  /**
+   * Feeds a price: marks an open position of `symbol` to market, samples it for the BTC
+   * correlation, and checks the daily limit. O(1). Invalid prices and times are ignored.
+   * Returns the trading state after the mark.
+   */
+  markPrice(symbol: string, price: number, ts: number): TradingState {
+    if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(ts)) return this.tradingState;
+    this.advance(ts);
+    this.correlation.onPrice(symbol, ts, price);
+    const p = this.positions.get(symbol);
+    if (p !== undefined) {
+      const u = unrealisedAt(p, price);
+      this.unrealisedTotal += u - p.unrealised;
+      p.unrealised = u;
+      p.markPrice = price;
+    }
+    this.daily.check(this.equity);
+    return this.tradingState;
+  }
+
+  /**
+   * Closes `symbol`'s position with its realised net PnL and counts stop-losses towards the
+   * cooldown. An unknown symbol or a non-finite PnL changes nothing and returns `{ ok: false }`.
+   */
+  closePosition(symbol: string, report: CloseReport): CloseResult {
+    if (!Number.isFinite(report.netPnl)) return { ok: false, reason: "invalid_pnl", detail: `netPnl ${report.netPnl} is not finite` };
+    const p = this.positions.get(symbol);
+    if (p === undefined) return { ok: false, reason: "not_open", detail: `${symbol} has no open position` };
+    const now = this.advance(report.ts);
+    this.positions.delete(symbol);
+    this.realisedEquity += report.netPnl;
+    this.resyncUnrealised();
+    this.daily.addRealised(report.netPnl);
+    const cooldownUntil = this.cooldown.record(symbol, report.exitReason, now);
+    this.daily.check(this.equity);
+    return { ok: true, symbol, stopLossStreak: this.cooldown.streak(symbol), cooldownUntil };
+  }
+
+  /** Operator halt: no new entries until {@link resume}. */
+  halt(reason = "halted by operator"): void {
+    this.operator = "HALTED";
+    this.operatorReason = reason;
+  }
+
+  /** Operator reduce: exits only, no new entries, until {@link resume}. */
+  reduce(reason = "reducing by operator"): void {
+    this.operator = "REDUCING";
+    this.operatorReason = reason;
+  }
+
+  /** Lifts an operator halt or reduce; a daily-limit halt still lasts until the next UTC day. */
+  resume(): void {
+    this.operator = "ACTIVE";
+    this.operatorReason = null;
+  }
+
+  /** The portfolio now, as plain data (a fresh copy each call). */
+  snapshot(): PortfolioSnapshot {
+    const equity = this.equity;
+    return {
+      ts: this.clock,
+      equity,
+      realisedEquity: this.realisedEquity,
+      realisedToday: this.daily.realisedToday,
+      unrealised: this.unrealisedTotal,
+      dayStartEquity: this.daily.dayStartEquity,
+      dailyPnl: this.daily.pnl(equity),
+      dailyPnlPct: this.daily.pnlPct(equity),
+      dailyLossLimit: this.daily.limitAmount,
+      openPositions: [...this.positions.values()].map((p) => this.view(p)),
+      reservations: [...this.reservations.values()].map((r) => ({ ...r })),
+      tradingState: this.tradingState,
+      reason: this.tradingReason,
+      requiresFlatten: this.requiresFlatten,
+      cooldowns: this.cooldown.active(this.clock),
+    };
+  }
+
+  /** A JSON-safe copy of the state, for {@link Portfolio.restore}. */
+  getState(): PortfolioState {
+    return {
+      version: 1,
+      config: { ...this.config },
+      clock: this.clock,
+      realisedEquity: this.realisedEquity,
+      operator: { state: this.operator, reason: this.operatorReason },
+      positions: [...this.positions.values()].map((p) => ({ ...p })),
+      reservations: [...this.reservations.values()].map((r) => ({ ...r })),
+      nextReservation: this.nextReservation,
+      daily: this.daily.getState(),
+      cooldown: this.cooldown.getState(),
+    };
+  }
+
+  /** Moves the clock to `ts` if later and starts a new UTC day at the equity before the event. */
+  private advance(ts: number): number {
+    if (Number.isFinite(ts) && ts > this.clock) this.clock = ts;
+    this.daily.roll(this.clock, this.equity);
+    return this.clock;
+  }
+
+  private gate(): EntryDecision | null {
+    if (this.operator === "HALTED") return refuse("halted", this.operatorReason ?? "halted by operator");
+    if (this.daily.check(this.equity)) return refuse("daily_loss_limit", this.dailyDetail());
+    if (this.operator === "REDUCING") return refuse("reducing", this.operatorReason ?? "reducing by operator");
+    return null;
+  }
+
+  private holds(symbol: string): boolean {
+    if (this.positions.has(symbol)) return true;
+    for (const r of this.reservations.values()) if (r.symbol === symbol) return true;
+    return false;
+  }
+
+  private isCorrelated(symbol: string, correlation: number | null): boolean {
+    return symbol === this.config.btcSymbol || correlation === null || correlation >= this.config.correlationThreshold;
+  }
+
+  /** Open positions and reservations correlated with BTC now. O(positions × window). */
+  private countCorrelated(): number {
+    let n = 0;
+    for (const s of this.positions.keys()) if (this.isCorrelated(s, this.correlation.correlation(s))) n++;
+    for (const r of this.reservations.values()) if (this.isCorrelated(r.symbol, this.correlation.correlation(r.symbol))) n++;
+    return n;
+  }
+
+  private view(p: PortfolioPosition): PositionView {
+    const correlation = this.correlation.correlation(p.symbol);
+    return { ...p, correlation, correlated: this.isCorrelated(p.symbol, correlation) };
+  }
+
+  private resyncUnrealised(): void {
+    let u = 0;
+    for (const p of this.positions.values()) u += p.unrealised;
+    this.unrealisedTotal = u;
+  }
+
+  private dailyDetail(): string {
+    const pnl = this.daily.pnl(this.equity);
+    return `daily loss limit: PnL ${pnl.toFixed(2)} <= -${this.daily.limitAmount.toFixed(2)} (${this.config.dailyLossLimitPct} % of day start ${this.daily.dayStartEquity.toFixed(2)})`;
+  }
+}
+
+function refuse(reason: EntryRefusalReason, detail: string): EntryDecision {
+  return { ok: false, reason, detail };
+}
+
+function unrealisedAt(p: PortfolioPosition, price: number): number {
+  const gross = (price - p.entryPrice) * p.size;
+  return (p.side === "long" ? gross : -gross) - p.entryFee;
+}
+
+function invalidRequest(req: EntryRequest): string | null {
+  if (typeof req.symbol !== "string" || req.symbol.length === 0) return "symbol is empty";
+  if (req.side !== "long" && req.side !== "short") return `side ${String(req.side)} is neither long nor short`;
+  if (!(req.notional > 0) || !Number.isFinite(req.notional)) return `notional ${req.notional} must be finite and > 0`;
+  if (!Number.isFinite(req.ts)) return `ts ${req.ts} is not finite`;
+  return null;
+}
+
+function invalidFill(f: EntryFill): string | null {
+  if (!(f.entryPrice > 0) || !Number.isFinite(f.entryPrice)) return `entryPrice ${f.entryPrice} must be finite and > 0`;
+  if (!(f.size > 0) || !Number.isFinite(f.size)) return `size ${f.size} must be finite and > 0`;
+  if (f.side !== "long" && f.side !== "short") return `side ${String(f.side)} is neither long nor short`;
+  if (f.entryFee !== undefined && (!(f.entryFee >= 0) || !Number.isFinite(f.entryFee))) return `entryFee ${f.entryFee} must be finite and >= 0`;
+  return null;
+}
