@@ -1,0 +1,110 @@
+/**
+ * The RPC contracts between the Worker, the Coordinator and the SymbolAgents. Plain data only
+ * (structured-clone safe). Portfolio shapes come from shared/risk; config from shared/config.
+ * @module
+ */
+import type { BotConfig, BotConfigInput } from "../shared/config/schema";
+import type { ConfigIssue } from "../shared/config/config";
+import type { FeatureSnapshot } from "../shared/indicators/symbol-features";
+import type { CloseReport, CloseResult, ConfirmResult, EntryDecision, EntryFill, EntryRequest, PortfolioSnapshot, TradingState } from "../shared/risk/portfolio-types";
+import type { CompositeScore } from "../shared/strategy/score";
+import type { GateResult, Position, SubScores } from "../shared/strategy/types";
+
+/** A config with its content version. */
+export interface VersionedConfig {
+  readonly config: BotConfig;
+  readonly version: string;
+}
+
+/** Result of a config change: the new version, or every bad field (config unchanged). */
+export type ConfigChange = { readonly ok: true; readonly version: string; readonly previousVersion: string; readonly config: BotConfig } | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+/** One audited config change. */
+export interface ConfigAuditEntry {
+  readonly at: number;
+  readonly version: string;
+  readonly previousVersion: string;
+  /** What was sent: the full config (PUT) or the patch (PATCH). */
+  readonly change: BotConfigInput | Record<string, unknown>;
+  readonly kind: "put" | "patch";
+}
+
+/** What the Coordinator answers to an agent's price report. */
+export interface PriceReportAnswer {
+  readonly tradingState: TradingState;
+  /** Close everything at market now (kill switch, or daily-loss flatten). */
+  readonly flatten: boolean;
+  /** The current config version: an agent with another version reloads its config. */
+  readonly configVersion: string;
+}
+
+/** A symbol the account trades, and whether the watchdog keeps its agent running. */
+export interface SymbolEntry {
+  readonly symbol: string;
+  readonly enabled: boolean;
+}
+
+/** The Coordinator's RPC surface (one object per account, addressed `getByName("portfolio")`). */
+export interface CoordinatorApi {
+  requestEntry(req: EntryRequest): Promise<EntryDecision>;
+  confirmOpen(reservationId: string, fill: EntryFill): Promise<ConfirmResult>;
+  releaseReservation(reservationId: string): Promise<boolean>;
+  reportClose(symbol: string, report: CloseReport): Promise<CloseResult>;
+  /** Last prices since the previous report (marks positions, feeds the BTC correlation, checks the daily loss). */
+  reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer>;
+  getConfig(): Promise<VersionedConfig>;
+  putConfig(input: unknown): Promise<ConfigChange>;
+  patchConfig(patch: unknown): Promise<ConfigChange>;
+  configAudit(limit: number): Promise<ConfigAuditEntry[]>;
+  halt(reason: string): Promise<PortfolioSnapshot>;
+  resume(): Promise<PortfolioSnapshot>;
+  /** Kill switch: every agent exits at market; entries are refused until `resume`. */
+  flatten(): Promise<PortfolioSnapshot>;
+  portfolio(): Promise<PortfolioSnapshot>;
+  symbols(): Promise<SymbolEntry[]>;
+  setSymbolEnabled(symbol: string, enabled: boolean): Promise<SymbolEntry[]>;
+}
+
+/** Health of an agent's market-data feed. */
+export interface FeedHealthView {
+  readonly connected: boolean;
+  readonly lastFrameAgeMs: number | null;
+  readonly reconnects: number;
+  readonly gaps: number;
+  readonly resyncs: number;
+  readonly dropped: number;
+  readonly lastError: string | null;
+}
+
+/** What an agent shows about itself (`GET /api/symbols/:symbol`). */
+export interface AgentStatus {
+  readonly symbol: string | null;
+  readonly running: boolean;
+  readonly mode: "paper" | "live";
+  readonly configVersion: string | null;
+  readonly feed: FeedHealthView | null;
+  readonly phase: "flat" | "entering" | "open" | null;
+  readonly position: Position | null;
+  readonly features: FeatureSnapshot | null;
+  readonly subScores: SubScores | null;
+  readonly score: CompositeScore | null;
+  readonly gates: { readonly long: readonly GateResult[]; readonly short: readonly GateResult[] } | null;
+  /** Closed trades not yet written to D1. */
+  readonly outboxPending: number;
+  /** True while a live-mode reconciliation mismatch blocks new entries. */
+  readonly entriesBlocked: boolean;
+  readonly lastAlarmAt: number | null;
+}
+
+/** The SymbolAgent's RPC surface (one object per symbol, addressed `getByName(symbol)`). */
+export interface SymbolAgentApi {
+  start(symbol: string): Promise<AgentStatus>;
+  stop(): Promise<AgentStatus>;
+  status(): Promise<AgentStatus>;
+  /** The Coordinator's config changed: reload it (the version says which). */
+  updateConfig(version: string): Promise<AgentStatus>;
+  /** Exit at market now and cancel a pending entry. */
+  flatten(reason: "flatten" | "daily_loss_flatten"): Promise<AgentStatus>;
+  /** Cron watchdog: start again if the agent should run and is not. */
+  ensureRunning(): Promise<AgentStatus>;
+}
