@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "./backtest";
+import { expandDataPaths, sessionsOf } from "./merge-recordings";
 import { main as generate } from "./generate";
 
 const dir = mkdtempSync(join(tmpdir(), "bt-"));
@@ -122,13 +123,23 @@ const haveRecordings = existsSync(recordings);
 if (!haveRecordings) console.warn(`skipping backtests on real recordings: ${recordings} not found`);
 
 describe.skipIf(!haveRecordings)("npm run backtest on the dev recordings", () => {
-  it("replays every dev recording with the default config and accounts exactly", async () => {
-    const r = await run(["--data", recordings, "--json"]);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out);
-    expect(doc.symbols.sort()).toEqual(["BTCUSDT", "ETHUSDT"]);
-    const net = doc.trades.reduce((a: number, t: { netPnl: number }) => a + t.netPnl, 0);
-    expect(doc.summary.finalEquity).toBeCloseTo(1000 + net, 9);
-    expect(doc.summary.tradeOnly).toBe(false);
+  it("replays each capture session with the default config and accounts exactly", async () => {
+    const sessions = sessionsOf(await expandDataPaths([recordings]));
+    expect(sessions.length).toBe(3);
+    for (const files of sessions) {
+      const r = await run(["--data", ...files, "--json"]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.out);
+      expect(doc.symbols.sort()).toEqual(["BTCUSDT", "ETHUSDT"]);
+      const net = doc.trades.reduce((a: number, t: { netPnl: number }) => a + t.netPnl, 0);
+      expect(doc.summary.finalEquity).toBeCloseTo(1000 + net, 9);
+      expect(doc.summary.tradeOnly).toBe(false);
+    }
   }, 120_000);
+
+  it("refuses to merge two captures of one symbol over the same time", async () => {
+    const r = await run(["--data", recordings]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/BTCUSDT appears in .* and .* over the same time: backtest them separately/);
+  });
 });

@@ -14,7 +14,7 @@ import { parseConfig } from "../shared/config/config";
 import type { BotConfig } from "../shared/config/schema";
 import type { MarketEvent } from "../shared/market/events";
 import { parseArgs } from "./args";
-import { expandDataPaths, mergeRecordings } from "./merge-recordings";
+import { expandDataPaths, mergeRecordings, overlappingSymbols, readHeaders } from "./merge-recordings";
 import { RecordingError } from "./recording-file";
 
 const FLAGS = {
@@ -131,6 +131,11 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
   const capital = f.capital ?? 1000;
   try {
     const files = await expandDataPaths(f.data);
+    const clash = overlappingSymbols(files, await readHeaders(files));
+    if (clash !== null) {
+      io.err(`backtest: ${clash}`);
+      return 2;
+    }
     const { doc, run } = await runBacktest(files, cfg.config, cfg.version, capital, { deterministic: f.deterministic, progress: io.progress });
     if (f["lookahead-check"]) {
       const check = await lookaheadCheck(files, cfg.config, cfg.version, capital, run);

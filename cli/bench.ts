@@ -3,11 +3,16 @@
  * Figures are medians of repeated timed runs after a warm-up; the machine is shared and noisy, so
  * compare figures from the same run (the ratios) rather than across runs.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { gunzipSync } from "node:zlib";
 import { BollingerBands as TiBollinger, EMA as TiEma, MACD as TiMacd, RSI as TiRsi } from "technicalindicators";
 import { defaultConfig } from "../shared/config/config";
 import type { TradeTick } from "../shared/market/events";
 import { SymbolFeatures } from "../shared/indicators/symbol-features";
+import { runBacktest } from "./backtest";
+import { expandDataPaths, sessionsOf } from "./merge-recordings";
 
 interface Figure {
   readonly key: string;
@@ -136,6 +141,44 @@ export function benchIndicators(quick: boolean): Figure[] {
   ];
 }
 
+/** Where the team's dev recordings live (absent in a user's clone). */
+const RECORDINGS = resolve(import.meta.dirname, "../../shared/data/recordings");
+
+/** Backtest throughput on the dev recordings (issue #3), parsing included, against merely parsing them. */
+export async function benchBacktest(quick: boolean): Promise<Figure[]> {
+  if (!existsSync(RECORDINGS)) {
+    console.error(`bench: ${RECORDINGS} not found; backtest figures skipped`);
+    return [];
+  }
+  const files = await expandDataPaths([RECORDINGS]);
+  const config = defaultConfig();
+  const runs = quick ? 2 : 3;
+  const backtest: number[] = [];
+  const parse: number[] = [];
+  let events = 0;
+  for (let r = 0; r < runs; r++) {
+    let t0 = performance.now();
+    for (const f of files) {
+      const text = gunzipSync(readFileSync(f)).toString("utf8");
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        if (nl > start) sink += JSON.parse(text.slice(start, nl)) ? 1 : 0;
+        start = nl + 1;
+      }
+    }
+    parse.push(performance.now() - t0);
+    t0 = performance.now();
+    events = 0;
+    for (const session of sessionsOf(files)) events += (await runBacktest(session, config, "bench", 1000, { deterministic: true })).run.events;
+    backtest.push(performance.now() - t0);
+  }
+  const bt = median(backtest);
+  return [
+    { key: "backtestEventsPerSecond", value: events / (bt / 1000), unit: "ev/s", target: ">= 1000000", note: `the ${files.length} dev recordings as their ${sessionsOf(files).length} capture sessions (${events} market events), default config, gunzip and parsing included` },
+    { key: "backtestParseRatio", value: bt / median(parse), unit: "x", target: "<= 2", note: "backtest time / time to gunzip and JSON.parse the same lines" },
+  ];
+}
+
 function printTable(figures: Figure[]): void {
   const rows = figures.map((f) => [f.key, formatValue(f.value), f.unit, f.target ?? "", f.note]);
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length), ["figure", "value", "unit", "target"][c].length));
@@ -157,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const quick = argv.includes("--quick");
-  const figures = benchIndicators(quick);
+  const figures = [...benchIndicators(quick), ...(await benchBacktest(quick))];
   if (argv.includes("--json")) {
     const out: Record<string, number | string> = { node: process.version, quick: String(quick) };
     for (const f of figures) out[f.key] = Number(f.value.toPrecision(6));
