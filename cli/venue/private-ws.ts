@@ -1,0 +1,232 @@
+/**
+ * The venue's private WebSocket (`/v2/ws/private`), speaking Bitget V2 (bitget-v2.md §3):
+ * `login` checked like Bitget checks it — known key, passphrase, timestamp in Unix seconds within
+ * 30 s of the wall clock, `sign = base64(HMAC_SHA256(secret, ts + "GET/user/verify"))` — answered
+ * `{"event":"login","code":0,"msg":""}`, or `{"event":"error","code":30005,…}` and the socket is
+ * closed. `orders` / `fill` / `positions` / `account` can be subscribed after login only (30004
+ * before). Pushes come from the matching core for the logged-in key; `positions` and `account`
+ * start with a snapshot. Text `ping` → `pong` at any time.
+ * @module
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import { constantTimeEqual, wsLoginSign } from "../../shared/exchange/bitget/signing";
+import type { CoreResult } from "./core-errors";
+import type { Faults } from "./faults";
+import { errorFrame, sendFrame } from "./public-ws";
+
+/** Private channels the venue serves. */
+export const PRIVATE_CHANNELS: ReadonlySet<string> = new Set(["orders", "fill", "positions", "account"]);
+
+const INST_TYPES: ReadonlySet<string> = new Set(["USDT-FUTURES", "SUSDT-FUTURES"]);
+
+/** Login timestamps further than this from the wall clock are refused (§3.1). */
+export const LOGIN_WINDOW_MS = 30_000;
+
+/** What the hub reads from the matching core: the snapshots sent on subscribe. */
+export interface PrivateSnapshots {
+  ensureAccount(apiKey: string): void;
+  positions(apiKey: string, symbol?: string): CoreResult<object[]>;
+  accounts(apiKey: string): CoreResult<object[]>;
+}
+
+/** A private channel the core pushes on. */
+export type PrivateChannel = "orders" | "fill" | "positions" | "account";
+
+/** Options of {@link PrivateWsHub}. */
+export interface PrivateWsOptions {
+  readonly credentials: BitgetCredentials;
+  readonly core: PrivateSnapshots;
+  readonly faults: Faults;
+  /** Market time, for the `ts` of pushes. */
+  readonly clock: () => number;
+  /** Wall clock, for the login timestamp window. */
+  readonly wallNow: () => number;
+  /** Symbols that exist (a symbol-specific `instId` must be one of them). */
+  readonly symbols: readonly string[];
+}
+
+interface Sub {
+  readonly channel: PrivateChannel;
+  /** `default` or a symbol. */
+  readonly target: string;
+  /** The arg as the client sent it, echoed in acks and pushes. */
+  readonly arg: Record<string, unknown>;
+}
+
+interface Client {
+  readonly ws: WebSocket;
+  apiKey: string | null;
+  readonly subs: Map<string, Sub>;
+}
+
+/** Private WebSocket endpoint: attach it to an HTTP server's `upgrade`, feed it with {@link push}. */
+export class PrivateWsHub {
+  readonly #o: PrivateWsOptions;
+  readonly #symbols: ReadonlySet<string>;
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  readonly #clients = new Set<Client>();
+
+  constructor(options: PrivateWsOptions) {
+    this.#o = options;
+    this.#symbols = new Set(options.symbols);
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.#clients.size;
+  }
+
+  /** Completes a WebSocket upgrade on this endpoint. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws));
+  }
+
+  /**
+   * Sends the core's `data` to every connection logged in with `apiKey` and subscribed to `channel`;
+   * a symbol subscription gets the items of its symbol only (positions and account: always sent,
+   * as they are full snapshots).
+   */
+  push(apiKey: string, channel: PrivateChannel, data: object[]): void {
+    for (const client of this.#clients) {
+      if (client.apiKey !== apiKey) continue;
+      for (const sub of client.subs.values()) {
+        if (sub.channel !== channel) continue;
+        const items = sub.target === "default" ? data : data.filter((d) => symbolOf(d) === sub.target);
+        if (items.length === 0 && (channel === "orders" || channel === "fill")) continue;
+        sendFrame(client.ws, JSON.stringify({ action: "snapshot", arg: sub.arg, data: items, ts: this.#o.clock() }), this.#o.faults);
+      }
+    }
+  }
+
+  /** Cuts every connection now (TCP terminate); returns how many. */
+  dropAll(): number {
+    const n = this.#clients.size;
+    for (const c of [...this.#clients]) c.ws.terminate();
+    return n;
+  }
+
+  /** Cuts every connection and stops accepting new ones. */
+  close(): Promise<void> {
+    this.dropAll();
+    return new Promise((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #attach(ws: WebSocket): void {
+    const client: Client = { ws, apiKey: null, subs: new Map() };
+    this.#clients.add(client);
+    ws.on("message", (raw, isBinary) => void this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()));
+    ws.on("close", () => this.#clients.delete(client));
+    ws.on("error", () => ws.terminate());
+  }
+
+  async #onMessage(client: Client, text: string): Promise<void> {
+    const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
+    if (text === "ping") return send("pong");
+    let msg: { op?: unknown; args?: unknown };
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return send(errorFrame(30002, "illegal request"));
+    }
+    const op = msg?.op;
+    if (op !== "login" && op !== "subscribe" && op !== "unsubscribe") return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
+    if (!Array.isArray(msg.args) || msg.args.length === 0) return send(errorFrame(30016, "param error: args must be a non-empty array", op));
+    if (op === "login") return this.#login(client, msg.args[0]);
+    for (const a of msg.args) this.#onArg(client, op, a);
+  }
+
+  async #login(client: Client, raw: unknown): Promise<void> {
+    const why = await this.#checkLogin(raw);
+    if (why !== null) {
+      sendFrame(client.ws, errorFrame(30005, why, "login"), this.#o.faults);
+      client.ws.close(1008, "login failed");
+      return;
+    }
+    client.apiKey = this.#o.credentials.apiKey;
+    this.#o.core.ensureAccount(client.apiKey);
+    sendFrame(client.ws, JSON.stringify({ event: "login", code: 0, msg: "" }), this.#o.faults);
+  }
+
+  /** Null when the login is good, else the reason (never echoing a secret). */
+  async #checkLogin(raw: unknown): Promise<string | null> {
+    if (typeof raw !== "object" || raw === null) return "login args missing";
+    const { apiKey, passphrase, timestamp, sign } = raw as Record<string, unknown>;
+    const c = this.#o.credentials;
+    if (typeof apiKey !== "string" || typeof passphrase !== "string" || typeof sign !== "string") return "login args missing";
+    const ts = typeof timestamp === "number" ? String(timestamp) : timestamp;
+    if (typeof ts !== "string" || !/^\d{1,16}$/.test(ts)) return "Invalid timestamp";
+    if (!constantTimeEqual(apiKey, c.apiKey)) return "Invalid ACCESS_KEY";
+    if (!constantTimeEqual(passphrase, c.passphrase)) return "Invalid passphrase";
+    const ms = ts.length >= 13 ? Number(ts) : Number(ts) * 1000;
+    if (Math.abs(this.#o.wallNow() - ms) > LOGIN_WINDOW_MS) return "Request timestamp expired";
+    if (!constantTimeEqual(sign, await wsLoginSign(c.apiSecret, ts))) return "Invalid sign";
+    return null;
+  }
+
+  #onArg(client: Client, op: "subscribe" | "unsubscribe", raw: unknown): void {
+    const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
+    if (client.apiKey === null) return send(JSON.stringify({ event: "error", arg: raw, code: 30004, msg: "User not logged in", op }));
+    const sub = this.#checkArg(raw);
+    if (!sub) {
+      const a = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+      const msg = `instType:${a.instType},channel:${a.channel},instId:${a.instId ?? a.coin} doesn't exist`;
+      return send(JSON.stringify({ event: "error", arg: raw, code: 30001, msg, op }));
+    }
+    const k = `${sub.channel}|${sub.target}`;
+    if (op === "unsubscribe") {
+      client.subs.delete(k);
+      return send(JSON.stringify({ event: "unsubscribe", arg: sub.arg }));
+    }
+    const fresh = !client.subs.has(k);
+    client.subs.set(k, sub);
+    send(JSON.stringify({ event: "subscribe", arg: sub.arg }));
+    if (fresh) this.#sendSnapshot(client, sub);
+  }
+
+  #checkArg(raw: unknown): Sub | null {
+    if (typeof raw !== "object" || raw === null) return null;
+    const arg = raw as Record<string, unknown>;
+    const { instType, channel } = arg;
+    if (typeof instType !== "string" || !INST_TYPES.has(instType.toUpperCase())) return null;
+    if (typeof channel !== "string" || !PRIVATE_CHANNELS.has(channel)) return null;
+    const target = channel === "account" ? (arg.coin ?? arg.instId) : arg.instId;
+    if (typeof target !== "string") return null;
+    const ok = target === "default" || (channel === "account" ? target === "USDT" : this.#symbols.has(target));
+    return ok ? { channel: channel as PrivateChannel, target: channel === "account" ? "default" : target, arg } : null;
+  }
+
+  #sendSnapshot(client: Client, sub: Sub): void {
+    const apiKey = client.apiKey!;
+    let data: object[];
+    if (sub.channel === "positions") {
+      const r = this.#o.core.positions(apiKey, sub.target === "default" ? undefined : sub.target);
+      data = r.ok ? r.data.map(wsPosition) : [];
+    } else if (sub.channel === "account") {
+      const r = this.#o.core.accounts(apiKey);
+      data = r.ok ? r.data.map(wsAccount) : [];
+    } else {
+      return;
+    }
+    sendFrame(client.ws, JSON.stringify({ action: "snapshot", arg: sub.arg, data, ts: this.#o.clock() }), this.#o.faults);
+  }
+}
+
+function symbolOf(item: object): unknown {
+  const o = item as Record<string, unknown>;
+  return o.instId ?? o.symbol;
+}
+
+/** A REST position item with the WS field names added (`instId`, `frozen`), §3.2. */
+function wsPosition(p: object): object {
+  const o = p as Record<string, unknown>;
+  return { ...o, instId: o.instId ?? o.symbol, frozen: o.frozen ?? o.locked ?? "0" };
+}
+
+/** A REST accounts item with the WS field names added (`equity`, `frozen`, `maxOpenPosAvailable`), §3.2. */
+function wsAccount(a: object): object {
+  const o = a as Record<string, unknown>;
+  return { ...o, frozen: o.frozen ?? o.locked ?? "0", equity: o.equity ?? o.accountEquity, maxOpenPosAvailable: o.maxOpenPosAvailable ?? o.available };
+}

@@ -1,0 +1,196 @@
+/**
+ * The local Bitget V2 venue in one Node process on loopback: public and private WebSockets, REST
+ * and the admin endpoint share one HTTP port. The market (recordings or the synthetic market) is
+ * played at `speed`; every push goes to the public WebSocket first and then, as market events, to
+ * the matching core, so fills never precede the trade that caused them.
+ *
+ * Clocks: the venue's market clock is the largest push `ts` played so far (a 2024 recording gives
+ * 2024 times in pushes, orders and fills); REST signature timestamps, WS login timestamps,
+ * `requestTime` and `GET /api/v2/public/time` use the wall clock, because clients sign with theirs
+ * and sync to `public/time`.
+ *
+ * Credentials: from the options, else the documented demo key {@link DEFAULT_CREDENTIALS}.
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import { ExchangeCore } from "./exchange-core";
+import { adminRoute, type FaultConfig, Faults } from "./faults";
+import { instrumentsFor, MarketPlayer, type MarketSource, recordingSource, syntheticSource, type VenuePush } from "./market-source";
+import { PrivateWsHub } from "./private-ws";
+import { PublicWsHub } from "./public-ws";
+import { RestRouter } from "./rest-routes";
+
+/** The demo credentials used when none are given (documented, never printed). */
+export const DEFAULT_CREDENTIALS: BitgetCredentials = { apiKey: "venue-key", apiSecret: "venue-secret", passphrase: "venue-pass" };
+
+/** WebSocket paths, as on `wss://ws.bitget.com` (§1.1). */
+export const WS_PUBLIC_PATH = "/v2/ws/public";
+/** Private WebSocket path. */
+export const WS_PRIVATE_PATH = "/v2/ws/private";
+
+/** Options of {@link startVenue}; exactly one of `recordings` and `synthetic`. */
+export interface VenueOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Recording files (format v1, `.jsonl` or `.jsonl.gz`), merged by receive time. */
+  readonly recordings?: readonly string[];
+  /** The seeded synthetic market, unbounded. */
+  readonly synthetic?: { readonly symbols: readonly string[]; readonly seed: number };
+  /** Replay speed: 1 (default) = real time, 0 = as fast as possible. */
+  readonly speed?: number;
+  readonly credentials?: BitgetCredentials;
+  readonly faults?: Partial<FaultConfig>;
+  /** Default 0.0002 / 0.0006 (Bitget VIP0, §7). */
+  readonly makerRate?: number;
+  readonly takerRate?: number;
+  /** USDT of a new account; default 10 000. */
+  readonly startingBalance?: number;
+  /** Wall clock; default `Date.now`. */
+  readonly wallNow?: () => number;
+  /** Called once when a finite replay has played every push. */
+  readonly onReplayEnd?: () => void;
+  /** Operational notes (never secrets); default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/** URLs of a running venue. */
+export interface VenueUrls {
+  readonly wsPublic: string;
+  readonly wsPrivate: string;
+  readonly rest: string;
+  readonly admin: string;
+}
+
+/** A running venue. */
+export interface Venue {
+  readonly urls: VenueUrls;
+  readonly core: ExchangeCore;
+  readonly faults: Faults;
+  /** Market time (ms): the largest push `ts` played so far. */
+  readonly clock: () => number;
+  /** Pushes played so far. */
+  readonly pushes: () => number;
+  /** Stops the replay, cuts every connection and closes the port. */
+  close(): Promise<void>;
+}
+
+/** Starts the venue; resolves once it listens (recording headers are checked before). */
+export async function startVenue(options: VenueOptions): Promise<Venue> {
+  const wallNow = options.wallNow ?? Date.now;
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const makerRate = options.makerRate ?? 0.0002;
+  const takerRate = options.takerRate ?? 0.0006;
+  const { source, profiles } = await openSource(options, wallNow);
+  const instruments = instrumentsFor(source.symbols, profiles);
+  const faults = new Faults(options.faults ?? {}, wallNow);
+  let player: MarketPlayer | null = null;
+  const clock = () => player?.clock ?? wallNow();
+  let privateHub: PrivateWsHub | null = null;
+  const core = new ExchangeCore({
+    instruments,
+    makerRate,
+    takerRate,
+    startingBalance: options.startingBalance ?? 10_000,
+    now: clock,
+    onPrivate: (apiKey, channel, data) => privateHub?.push(apiKey, channel, data),
+  });
+  core.ensureAccount(credentials.apiKey);
+  const ticker = (symbol: string) => {
+    const t = core.ticker(symbol);
+    const item = t.ok ? (t.data[0] as Record<string, unknown> | undefined) : undefined;
+    return item && item.lastPr !== "0" ? item : null;
+  };
+  const publicHub = new PublicWsHub({ symbols: source.symbols, faults, clock, ticker });
+  privateHub = new PrivateWsHub({ credentials, core, faults, clock, wallNow, symbols: source.symbols });
+  const rest = new RestRouter({ core, credentials, faults, instruments, makerRate, takerRate, wallNow, clock });
+  const onPush = (p: VenuePush) => {
+    publicHub.publish(p);
+    for (const e of p.events) core.onMarket(e);
+    publicHub.publishTicker(p);
+  };
+  const onReplayEnd = () => {
+    log("venue: replay finished; the feed is silent, REST and WebSockets stay up");
+    options.onReplayEnd?.();
+  };
+  player = new MarketPlayer({ source, speed: options.speed ?? 1, onPush, onEnd: onReplayEnd, onError: (e) => log(`venue: replay stopped: ${(e as Error).message}`) });
+  await player.prime();
+  const dropAll = () => publicHub.dropAll() + privateHub!.dropAll();
+  const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll));
+  server.on("upgrade", (req, socket, head) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
+    if (path === WS_PRIVATE_PATH) return privateHub!.handleUpgrade(req, socket, head);
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const running = player;
+  void running.run();
+  let closing: Promise<void> | null = null;
+  return {
+    urls: {
+      wsPublic: `ws://127.0.0.1:${port}${WS_PUBLIC_PATH}`,
+      wsPrivate: `ws://127.0.0.1:${port}${WS_PRIVATE_PATH}`,
+      rest: `http://127.0.0.1:${port}`,
+      admin: `http://127.0.0.1:${port}/admin`,
+    },
+    core,
+    faults,
+    clock,
+    pushes: () => running.count,
+    close: () => {
+      closing ??= (async () => {
+        running.stop();
+        rest.close();
+        await Promise.all([publicHub.close(), privateHub!.close()]);
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+async function openSource(options: VenueOptions, wallNow: () => number): Promise<{ source: MarketSource; profiles?: ReturnType<typeof syntheticSource>["profiles"] }> {
+  const hasRec = (options.recordings?.length ?? 0) > 0;
+  if (hasRec === (options.synthetic !== undefined)) throw new Error("give exactly one market: recordings or synthetic");
+  if (hasRec) return { source: await recordingSource(options.recordings!) };
+  const s = syntheticSource({ symbols: options.synthetic!.symbols, seed: options.synthetic!.seed, startMs: wallNow() });
+  return { source: s, profiles: s.profiles };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter, faults: Faults, dropAll: () => number): Promise<void> {
+  try {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path.startsWith("/admin/")) {
+      const body = await readText(req);
+      const reply = adminRoute((req.method ?? "GET").toUpperCase(), path, body, faults, dropAll) ?? { status: 404, body: { error: `no admin route ${path}` } };
+      const text = JSON.stringify(reply.body);
+      res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    await rest.handle(req, res);
+  } catch (e) {
+    process.stderr.write(`venue: request failed: ${(e as Error).message}\n`);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ code: "40015", msg: "System is abnormal, please try again later.", requestTime: Date.now(), data: null }));
+  }
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 65_536) throw new Error("admin body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
