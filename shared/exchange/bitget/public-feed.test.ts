@@ -561,6 +561,41 @@ describe("PublicFeed resilience", () => {
   });
 });
 
+describe("PublicFeed raw push tap", () => {
+  it("hands onPush every push of a subscribed arg as sent, duplicates and stale books included, with its receive time", async () => {
+    const taps: { push: Record<string, unknown>; at: number; text: string }[] = [];
+    const { start, time, events } = harness({ channels: ["trade", "books15"], onPush: (push, at, text) => taps.push({ push, at, text }) });
+    const s = await start();
+    s.receive({ event: "subscribe", arg: arg("trade") });
+    s.receive("pong");
+    s.receive(tradePush("update", ["1"]));
+    await time.advance(7);
+    const dup = JSON.stringify(tradePush("update", ["1"]));
+    s.receive(dup);
+    s.receive(bookPush("books15", "snapshot", { seq: "10", bids: BIDS, asks: ASKS }));
+    s.receive(bookPush("books15", "snapshot", { seq: "9", bids: BIDS, asks: ASKS }));
+    s.receive(tradePush("update", ["2"], "DOGEUSDT"));
+    expect(taps.map((x) => (x.push.arg as { channel: string }).channel)).toEqual(["trade", "trade", "books15", "books15"]);
+    expect(taps[1]).toEqual({ push: JSON.parse(dup), at: time.now, text: dup });
+    expect(taps[1].at - taps[0].at).toBe(7);
+    expect(tradeIds(events)).toEqual(["1"]);
+    expect(events.flat().filter((e) => e.kind === "bookLevels")).toHaveLength(1);
+  });
+
+  it("records a throwing onPush as a handler error and still delivers the events", async () => {
+    const { start, events, feed } = harness({
+      channels: ["trade"],
+      onPush: () => {
+        throw new Error("disk full");
+      },
+    });
+    const s = await start();
+    s.receive(tradePush("update", ["1"]));
+    expect(tradeIds(events)).toEqual(["1"]);
+    expect(feed.health().lastError).toMatchObject({ source: "handler", message: "onPush threw: disk full" });
+  });
+});
+
 describe("PublicFeed stop", () => {
   it("closes with 1000, leaves no timers and ignores late frames", async () => {
     const { start, time, feed, events } = harness();

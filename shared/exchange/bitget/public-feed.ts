@@ -46,6 +46,13 @@ export interface PublicFeedOptions {
   readonly random: () => number;
   /** Receives the events of each accepted push (never an empty array). */
   readonly onEvents: (events: MarketEvent[]) => void;
+  /**
+   * Receives every market push of a subscribed arg as it arrived, BEFORE trade de-duplication and book
+   * checks, so that a recorder keeps exactly what the server sent: the parsed frame, its receive time
+   * (`clock.now()` when the frame arrived) and the frame's text. Malformed pushes the feed later drops
+   * are passed too; control frames (acks, errors, pong) are not. A throw is recorded as a handler error.
+   */
+  readonly onPush?: (push: Record<string, unknown>, receivedAt: number, text: string) => void;
   /** Receives the health on each state change (connect, disconnect, resync, book healthy again, error, stop). */
   readonly onHealth?: (health: FeedHealth) => void;
   /** Keepalive `ping` period; default 25 000 (server drops a silent client after 30 s – 2 min, §2). */
@@ -75,7 +82,7 @@ export type FeedState = "idle" | "connecting" | "open" | "backoff" | "stopped";
 export interface FeedError {
   /** Clock time it was observed. */
   readonly at: number;
-  /** `server`: an `{"event":"error"}` frame; `socket`: a transport error; `handler`: `onEvents`/`onHealth` threw. */
+  /** `server`: an `{"event":"error"}` frame; `socket`: a transport error; `handler`: `onEvents`/`onHealth`/`onPush` threw. */
   readonly source: "server" | "socket" | "handler";
   /** Bitget's code (e.g. `"30001"`) for server errors, else `""`. */
   readonly code: string;
@@ -165,6 +172,7 @@ export class PublicFeed {
   private readonly timers: FeedTimers;
   private readonly onEvents: (events: MarketEvent[]) => void;
   private readonly onHealth: ((health: FeedHealth) => void) | undefined;
+  private readonly onPush: PublicFeedOptions["onPush"];
   private readonly pingIntervalMs: number;
   private readonly pongTimeoutMs: number;
   private readonly staleAfterMs: number;
@@ -217,6 +225,7 @@ export class PublicFeed {
     this.timers = options.timers;
     this.onEvents = options.onEvents;
     this.onHealth = options.onHealth;
+    this.onPush = options.onPush;
     this.pingIntervalMs = positive("pingIntervalMs", options.pingIntervalMs ?? 25_000);
     this.pongTimeoutMs = positive("pongTimeoutMs", options.pongTimeoutMs ?? 10_000);
     this.staleAfterMs = positive("staleAfterMs", options.staleAfterMs ?? 15_000);
@@ -421,16 +430,17 @@ export class PublicFeed {
 
   private frame(s: SocketLike, text: string): void {
     if (s !== this.socket) return;
-    this.lastFrameAt = this.clock.now();
+    const receivedAt = this.clock.now();
+    this.lastFrameAt = receivedAt;
     if (text === "pong") return this.pong();
     try {
-      this.route(text);
+      this.route(text, receivedAt);
     } catch (e) {
       this.drop(`frame handling failed: ${describe(e)}`);
     }
   }
 
-  private route(text: string): void {
+  private route(text: string, receivedAt: number): void {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -443,6 +453,7 @@ export class PublicFeed {
     if (!isRecord(arg)) return this.drop("push has no arg");
     const { channel, instId } = arg;
     if (typeof channel !== "string" || typeof instId !== "string") return this.drop("push arg lacks channel or instId");
+    if (this.onPush && this.subs.has(argKey(channel, instId))) this.tap(msg, receivedAt, text);
     if (channel === "trade") return this.trades(msg, instId);
     if (isBookChannel(channel)) return this.book(msg, channel, instId);
   }
@@ -541,6 +552,14 @@ export class PublicFeed {
       this.onEvents(events);
     } catch (e) {
       this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onEvents threw: ${describe(e)}` };
+    }
+  }
+
+  private tap(msg: Record<string, unknown>, receivedAt: number, text: string): void {
+    try {
+      this.onPush?.(msg, receivedAt, text);
+    } catch (e) {
+      this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onPush threw: ${describe(e)}` };
     }
   }
 
