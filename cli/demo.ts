@@ -1,0 +1,144 @@
+/**
+ * `npm run demo`: the whole stack offline in one command. Starts the local Bitget venue with a
+ * generated market (BTCUSDT and four correlated alts), makes `.dev.vars` with a random API_TOKEN
+ * if it is missing, applies the local D1 migrations, starts `wrangler dev` on 127.0.0.1:8787 with
+ * the agents pointed at the venue in paper mode, starts the symbols and prints the URL and token.
+ * Ctrl-C stops everything it started.
+ *
+ * `npm start` (`--feed bitget`): the same stack against Bitget's real public feed, paper mode.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "./args";
+import { startVenue, type Venue } from "./venue/server";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const FLAGS = {
+  feed: { type: "string" },
+  symbols: { type: "string" },
+  port: { type: "number", min: 1, integer: true },
+  seed: { type: "number", integer: true },
+  speed: { type: "number", min: 0 },
+  "demo-config": { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+const USAGE = "usage: npm run demo -- [--symbols BTCUSDT,ETHUSDT,...] [--port 8787] [--seed 1] [--speed 1]   |   npm start (live Bitget public feed, paper mode)";
+const DEMO_SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT"];
+const BITGET_PUBLIC = "wss://ws.bitget.com/v2/ws/public";
+
+/**
+ * Gates opened for the demo so a person sees trades within minutes on a synthetic market. It is
+ * NOT the plan's config (minScore 80 etc.): the demo shows the machinery, never evidence of edge.
+ */
+export const DEMO_CONFIG = { gates: { minScore: 45, minAgreeing: 3, minVolumeRatio: 1, minExpectedMoveFeeMultiple: 2 } };
+
+const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CI: "true" };
+
+/** Reads API_TOKEN from .dev.vars, creating the file (or the line) with a random token if missing. */
+export function ensureDevVars(path = resolve(ROOT, ".dev.vars")): string {
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const found = /^API_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
+  if (found) return found[1];
+  const token = randomBytes(24).toString("base64url");
+  writeFileSync(path, `${text}${text && !text.endsWith("\n") ? "\n" : ""}API_TOKEN="${token}"\n`, { mode: 0o600 });
+  return token;
+}
+
+function run(cmd: string, args: string[]): Promise<number> {
+  return new Promise((res) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("exit", (code) => res(code ?? 1));
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(250);
+  }
+  throw new Error(`wrangler dev did not answer ${url}/health within ${timeoutMs / 1000} s`);
+}
+
+async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The CLI; resolves when the stack has been stopped. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv, FLAGS);
+  if (!parsed.ok) {
+    console.error(`demo: ${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  const f = parsed.flags;
+  if (f.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const live = f.feed === "bitget";
+  if (f.feed !== undefined && f.feed !== "bitget" && f.feed !== "venue") {
+    console.error(`demo: --feed must be "venue" or "bitget", got ${JSON.stringify(f.feed)}`);
+    return 2;
+  }
+  const symbols = (f.symbols ?? DEMO_SYMBOLS.join(",")).split(",").map((s) => s.trim().toUpperCase());
+  const bad = symbols.find((s) => !/^[A-Z0-9]{2,20}USDT$/.test(s));
+  if (bad) {
+    console.error(`demo: --symbols has ${JSON.stringify(bad)}, which is not a USDT perpetual like BTCUSDT`);
+    return 2;
+  }
+  const port = f.port ?? 8787;
+  const url = `http://127.0.0.1:${port}`;
+  let venue: Venue | null = null;
+  let dev: ChildProcess | null = null;
+  const stopAll = async () => {
+    if (dev && dev.exitCode === null && dev.pid) {
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+    await venue?.close();
+  };
+  process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
+  process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
+  try {
+    if (!live) venue = await startVenue({ synthetic: { symbols, seed: f.seed ?? 1 }, speed: f.speed ?? 1, log: () => {} });
+    const feedUrl = venue ? venue.urls.wsPublic : BITGET_PUBLIC;
+    const token = ensureDevVars();
+    if ((await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"])) !== 0) throw new Error("applying the local D1 migrations failed");
+    // detached: its own process group, so Ctrl-C can stop wrangler, workerd and esbuild together (cloudflare-stack.md §11.10).
+    dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `FEED_URL:${feedUrl}`, "--var", "MODE:paper"], { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    await waitForHealth(url, dev);
+    if (!live || f["demo-config"]) await api(url, token, "PATCH", "/api/config", DEMO_CONFIG);
+    for (const s of symbols) await api(url, token, "POST", `/api/symbols/${s}/start`);
+    console.log(`\nedge-scalper is running (paper mode, ${live ? "Bitget's live public feed" : `local venue ${venue?.urls.rest}`})`);
+    console.log(`  dashboard and API: ${url}`);
+    console.log(`  API token:         ${token}   (also in .dev.vars)`);
+    console.log(`  try: curl -H "Authorization: Bearer ${token}" ${url}/api/portfolio`);
+    console.log("Ctrl-C stops everything.\n");
+    await new Promise<void>((res) => dev?.on("exit", () => res()));
+    await stopAll();
+    return 0;
+  } catch (e) {
+    console.error(`demo: ${(e as Error).message}`);
+    await stopAll();
+    return 1;
+  }
+}
+
+if (process.argv[1]?.endsWith("demo.ts")) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
