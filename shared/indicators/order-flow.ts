@@ -1,5 +1,5 @@
 /**
- * Taker order flow over a time window of trades: volume delta, buy ratio and large trades.
+ * Taker order flow over time windows of trades: volume delta, buy ratio and large trades.
  * @module
  */
 
@@ -9,15 +9,15 @@ import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
 /** Options of {@link OrderFlow}. */
 export interface OrderFlowOptions {
-  /** Window length, ms: a positive multiple of `bucketMs`. */
-  readonly windowMs: number;
+  /** Window lengths, ms, in result order: each a positive multiple of `bucketMs`. */
+  readonly windowsMs: readonly number[];
   /** A trade is large when its size exceeds this multiple of the window's average trade size. Default 2. */
   readonly largeMultiple?: number;
   /** Bucket width, ms. Default 1,000. */
   readonly bucketMs?: number;
 }
 
-/** Result of {@link OrderFlow}. */
+/** Result of {@link OrderFlow} for one window. */
 export interface OrderFlowResult {
   /** Taker buy volume − taker sell volume. */
   readonly delta: number;
@@ -37,7 +37,7 @@ export interface OrderFlowResult {
 
 /** Serialisable state of {@link OrderFlow}. */
 export interface OrderFlowState {
-  readonly windowMs: number;
+  readonly windowsMs: number[];
   readonly largeMultiple: number;
   readonly bucketMs: number;
   readonly buckets: TimeBucketsState;
@@ -45,28 +45,34 @@ export interface OrderFlowState {
 
 const BUY = 0;
 const SELL = 1;
+/** Window-private fields: whether a trade is large depends on the window's own average. */
 const LARGE_COUNT = 2;
 const LARGE_DELTA = 3;
 
 /**
- * Order flow over the last `windowMs` of trades (whole buckets, see {@link TimeBuckets}), by
- * taker side: `delta = buyVolume − sellVolume`, `deltaRatio = delta / volume`,
- * `buyRatio = buyVolume / volume`.
+ * Order flow over the last `windowMs` of trades for each configured window (whole buckets, one
+ * shared {@link TimeBuckets} ring), by taker side: `delta = buyVolume − sellVolume`,
+ * `deltaRatio = delta / volume`, `buyRatio = buyVolume / volume`.
  *
- * A trade is large when `size > largeMultiple × average`, where the average is the window's
- * Σsize / trades at the moment the trade arrives, after expiry and excluding the trade itself
- * (so one big print cannot dilute its own threshold). The first trade of an empty window has no
- * reference and is never large. The flag is fixed on arrival and leaves the window with its bucket.
+ * A trade is large in a window when `size > largeMultiple × average`, where the average is that
+ * window's Σsize / trades at the moment the trade arrives, after expiry and excluding the trade
+ * itself (so one big print cannot dilute its own threshold). The first trade of an empty window has
+ * no reference and is never large. The flag is fixed on arrival, per window, and leaves each
+ * window with its bucket.
  *
  * Sums are clamped at 0 when read, so float residue cannot push the ratios out of range.
- * The result is non-null from the first trade; `isStable` once the trades seen span the window
- * (first trade at or before `newestTs − windowMs + bucketMs`). Each call returns a fresh object.
+ * The result, one entry per window in the order given, is non-null from the first trade;
+ * `isStable` once the trades seen span the longest window (first trade at or before
+ * `newestTs − windowMs + bucketMs`), and {@link isWindowStable} tells per window.
+ *
+ * Results are computed lazily: {@link update} only moves the sums, and the first read of
+ * `result` after it builds a fresh array (cached until the next update, never mutated).
  */
-export class OrderFlow implements Indicator<TradeTick, OrderFlowResult, OrderFlowState> {
+export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[], OrderFlowState> {
   /** Size multiple of the window average above which a trade is large. */
   readonly largeMultiple: number;
   private buckets: TimeBuckets;
-  private value: OrderFlowResult | null = null;
+  private value: readonly OrderFlowResult[] | null = null;
 
   constructor(options: OrderFlowOptions) {
     const largeMultiple = options.largeMultiple ?? 2;
@@ -74,63 +80,86 @@ export class OrderFlow implements Indicator<TradeTick, OrderFlowResult, OrderFlo
       throw new RangeError(`OrderFlow largeMultiple must be a positive number, got ${largeMultiple}`);
     }
     this.largeMultiple = largeMultiple;
-    this.buckets = new TimeBuckets({ windowMs: options.windowMs, bucketMs: options.bucketMs, fields: 4 });
+    this.buckets = new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2, windowFields: 2 });
   }
 
   /** Rebuilds an OrderFlow from {@link OrderFlow.getState}. */
   static restore(state: OrderFlowState): OrderFlow {
     const flow = new OrderFlow(state);
     flow.buckets = TimeBuckets.restore(state.buckets);
-    flow.value = !flow.buckets.hasTrades ? null : flow.compute();
     return flow;
   }
 
-  /** Window length, ms. */
-  get windowMs(): number {
-    return this.buckets.windowMs;
+  /** Window lengths, ms, in result order. */
+  get windowsMs(): readonly number[] {
+    return this.buckets.windowsMs;
   }
 
+  /** True once the trades seen span every window. */
   get isStable(): boolean {
-    return this.buckets.spansWindow;
+    for (let w = 0; w < this.buckets.windowCount; w++) if (!this.buckets.spansWindow(w)) return false;
+    return true;
   }
 
-  get result(): OrderFlowResult | null {
-    return this.value;
+  /** True once the trades seen span window `w`. */
+  isWindowStable(w: number): boolean {
+    return this.buckets.spansWindow(w);
   }
 
-  add(trade: TradeTick): OrderFlowResult {
+  /** One result per window, in window order; `null` before the first trade. */
+  get result(): readonly OrderFlowResult[] | null {
+    if (this.value !== null || !this.buckets.hasTrades) return this.value;
+    const out: OrderFlowResult[] = new Array(this.buckets.windowCount);
+    for (let w = 0; w < out.length; w++) out[w] = this.compute(w);
+    return (this.value = out);
+  }
+
+  /** Consumes a trade without building results (read them later through `result`). */
+  update(trade: TradeTick): void {
     const b = this.buckets;
+    this.value = null;
     b.addTrade(trade.ts);
-    const before = b.trades - 1;
-    const volumeBefore = nonNegative(b.sum(BUY)) + nonNegative(b.sum(SELL));
     const signed = trade.side === "buy" ? trade.size : -trade.size;
-    b.accumulate(trade.side === "buy" ? BUY : SELL, trade.size);
-    if (before > 0 && trade.size * before > this.largeMultiple * volumeBefore) {
-      b.accumulate(LARGE_COUNT, 1);
-      b.accumulate(LARGE_DELTA, signed);
+    for (let w = 0; w < b.windowCount; w++) {
+      const before = b.trades(w) - 1;
+      const volumeBefore = nonNegative(b.sum(w, BUY)) + nonNegative(b.sum(w, SELL));
+      if (before > 0 && trade.size * before > this.largeMultiple * volumeBefore) {
+        b.accumulateOwn(w, LARGE_COUNT, 1);
+        b.accumulateOwn(w, LARGE_DELTA, signed);
+      }
     }
-    return (this.value = this.compute());
+    b.accumulate(trade.side === "buy" ? BUY : SELL, trade.size);
   }
 
-  replace(trade: TradeTick): OrderFlowResult {
-    if (!this.buckets.hasTrades) return this.add(trade);
-    this.buckets.undo();
-    return this.add(trade);
+  /** Revises the last trade without building results; as `update` on a fresh indicator. */
+  revise(trade: TradeTick): void {
+    if (this.buckets.hasTrades) this.buckets.undo();
+    this.update(trade);
+  }
+
+  add(trade: TradeTick): readonly OrderFlowResult[] {
+    this.update(trade);
+    return this.result as readonly OrderFlowResult[];
+  }
+
+  replace(trade: TradeTick): readonly OrderFlowResult[] {
+    this.revise(trade);
+    return this.result as readonly OrderFlowResult[];
   }
 
   getState(): OrderFlowState {
     return {
-      windowMs: this.buckets.windowMs,
+      windowsMs: this.buckets.windowsMs.slice(),
       largeMultiple: this.largeMultiple,
       bucketMs: this.buckets.bucketMs,
       buckets: this.buckets.getState(),
     };
   }
 
-  private compute(): OrderFlowResult {
+  private compute(w: number): OrderFlowResult {
     const b = this.buckets;
-    const buy = nonNegative(b.sum(BUY));
-    const sell = nonNegative(b.sum(SELL));
+    const buy = nonNegative(b.sum(w, BUY));
+    const sell = nonNegative(b.sum(w, SELL));
     const volume = buy + sell;
     const delta = buy - sell;
     return {
@@ -138,9 +167,9 @@ export class OrderFlow implements Indicator<TradeTick, OrderFlowResult, OrderFlo
       deltaRatio: volume > 0 ? delta / volume : 0,
       buyRatio: volume > 0 ? buy / volume : 0.5,
       volume,
-      trades: b.trades,
-      largeTrades: b.sum(LARGE_COUNT),
-      largeDelta: b.sum(LARGE_DELTA),
+      trades: b.trades(w),
+      largeTrades: b.sum(w, LARGE_COUNT),
+      largeDelta: b.sum(w, LARGE_DELTA),
     };
   }
 }

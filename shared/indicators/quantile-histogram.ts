@@ -67,6 +67,9 @@ export class QuantileHistogram {
   private readonly bins: Int32Array;
   private readonly cursor: Int32Array;
   private readonly below: Int32Array;
+  /** Nearest ranks of the quantiles for `ranksFor` held values (they only change while the window fills). */
+  private readonly ranks: Int32Array;
+  private ranksFor = -1;
   private head = 0;
   private count = 0;
   private hasUndo = false;
@@ -101,6 +104,7 @@ export class QuantileHistogram {
     this.bins = new Int32Array(options.window);
     this.cursor = new Int32Array(this.quantiles.length);
     this.below = new Int32Array(this.quantiles.length);
+    this.ranks = new Int32Array(this.quantiles.length);
   }
 
   /** Rebuilds a QuantileHistogram from {@link QuantileHistogram.getState}. */
@@ -147,7 +151,7 @@ export class QuantileHistogram {
     const bin = this.bucketOf(x);
     this.ring[this.head] = x;
     this.bins[this.head] = bin;
-    this.head = (this.head + 1) % this.window;
+    this.head = this.head + 1 === this.window ? 0 : this.head + 1;
     this.insert(bin);
     this.settleAll();
   }
@@ -155,7 +159,7 @@ export class QuantileHistogram {
   /** Reverts the last {@link add} exactly. One level only. */
   undo(): void {
     if (!this.hasUndo) throw new Error("QuantileHistogram.undo without a preceding add");
-    this.head = (this.head - 1 + this.window) % this.window;
+    this.head = (this.head === 0 ? this.window : this.head) - 1;
     this.remove(this.bins[this.head]);
     this.ring[this.head] = this.undoSlot;
     this.bins[this.head] = this.undoBin;
@@ -188,6 +192,11 @@ export class QuantileHistogram {
     return e - this.lowExp + 1;
   }
 
+  private updateRanks(n: number): void {
+    nearestRanks(this.quantiles, n, this.ranks);
+    this.ranksFor = n;
+  }
+
   private insert(b: number): void {
     this.counts[b]++;
     for (let j = 0; j < this.cursor.length; j++) if (b < this.cursor[j]) this.below[j]++;
@@ -201,13 +210,14 @@ export class QuantileHistogram {
   /** Walks each cursor to the bucket holding its nearest-rank value. */
   private settleAll(): void {
     const n = this.count;
+    if (n !== this.ranksFor) this.updateRanks(n);
     for (let j = 0; j < this.cursor.length; j++) {
       if (n === 0) {
         this.cursor[j] = 0;
         this.below[j] = 0;
         continue;
       }
-      const k = Math.min(n, Math.max(1, Math.ceil(this.quantiles[j] * n)));
+      const k = this.ranks[j];
       let c = this.cursor[j];
       let below = this.below[j];
       while (k <= below) below -= this.counts[--c];
@@ -216,6 +226,11 @@ export class QuantileHistogram {
       this.below[j] = below;
     }
   }
+}
+
+/** Nearest ranks `k = clamp(ceil(q·n), 1, n)` of the tracked quantiles, per held count `n`. */
+function nearestRanks(quantiles: readonly number[], n: number, out: Int32Array): void {
+  for (let j = 0; j < quantiles.length; j++) out[j] = Math.min(n, Math.max(1, Math.ceil(quantiles[j] * n)));
 }
 
 function midpoints(lowExp: number, highExp: number, perOctave: number): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * Rolling volume-weighted average price over a time window of trades, with percentage bands.
+ * Rolling volume-weighted average price over time windows of trades, with percentage bands.
  * @module
  */
 
@@ -9,8 +9,8 @@ import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
 /** Options of {@link RollingVwap}. */
 export interface RollingVwapOptions {
-  /** Window length, ms: a positive multiple of `bucketMs`. */
-  readonly windowMs: number;
+  /** Window lengths, ms, in result order: each a positive multiple of `bucketMs`. */
+  readonly windowsMs: readonly number[];
   /** Band half-widths in percent of the VWAP. Default `[0.5, 1, 2]`. */
   readonly bandsPct?: readonly number[];
   /** Bucket width, ms. Default 1,000. */
@@ -26,7 +26,7 @@ export interface VwapBand {
   readonly side: BandSide;
 }
 
-/** Result of {@link RollingVwap}. */
+/** Result of {@link RollingVwap} for one window. */
 export interface RollingVwapResult {
   /** Σ(price·size) / Σsize over the window. */
   readonly vwap: number;
@@ -40,7 +40,7 @@ export interface RollingVwapResult {
 
 /** Serialisable state of {@link RollingVwap}. */
 export interface RollingVwapState {
-  readonly windowMs: number;
+  readonly windowsMs: number[];
   readonly bandsPct: number[];
   readonly bucketMs: number;
   readonly buckets: TimeBucketsState;
@@ -51,27 +51,36 @@ export interface RollingVwapState {
 
 const PRICE_VOLUME = 0;
 const VOLUME = 1;
+/** Band sets up to this size get their flag arrays interned (3^n of them at most). */
+const MAX_INTERNED_BANDS = 6;
 
 /**
- * Rolling VWAP over the last `windowMs` of trades (whole buckets, see {@link TimeBuckets}):
- * `vwap = Σ(price·size) / Σsize`, `deviationPct = (lastPrice − vwap) · 100 / vwap` (multiplied
- * before dividing, so a deviation of exactly ±pct is computed exactly when the inputs allow),
- * and per band `side = +1` if `deviationPct >= pct`, `-1` if `<= -pct`, else 0.
+ * Rolling VWAP over the last `windowMs` of trades for each configured window (whole buckets, one
+ * shared {@link TimeBuckets} ring): `vwap = Σ(price·size) / Σsize`,
+ * `deviationPct = (lastPrice − vwap) · 100 / vwap` (multiplied before dividing, so a deviation of
+ * exactly ±pct is computed exactly when the inputs allow), and per band `side = +1` if
+ * `deviationPct >= pct`, `-1` if `<= -pct`, else 0.
  *
- * `lastPrice` is the price of the most recent trade, late or not. When the window holds only
- * zero-size trades the VWAP is the last price (deviation 0). The result is non-null from the first
- * trade; `isStable` once the trades seen span the window (first trade at or before
- * `newestTs − windowMs + bucketMs`). Each call returns a fresh result object.
+ * `lastPrice` is the price of the most recent trade, late or not. When a window holds only
+ * zero-size trades its VWAP is the last price (deviation 0). The result, one entry per window in
+ * the order given, is non-null from the first trade; `isStable` once the trades seen span the
+ * longest window (first trade at or before `newestTs − windowMs + bucketMs`), and
+ * {@link isWindowStable} tells per window.
+ *
+ * Results are computed lazily: {@link update} only moves the sums, and the first read of
+ * `result` after it builds a fresh array (cached until the next update, never mutated). The band
+ * arrays inside are interned, frozen and shared between results, one per combination of sides.
  *
  * @see ../../shared/design.md §5 (rolling VWAP over 5m/15m/1h with ±0.5/1/2 % bands)
  */
-export class RollingVwap implements Indicator<TradeTick, RollingVwapResult, RollingVwapState> {
+export class RollingVwap implements Indicator<TradeTick, readonly RollingVwapResult[], RollingVwapState> {
   /** Band half-widths, percent. */
   readonly bandsPct: readonly number[];
   private buckets: TimeBuckets;
   private lastPrice = 0;
   private undoLastPrice = 0;
-  private value: RollingVwapResult | null = null;
+  private value: readonly RollingVwapResult[] | null = null;
+  private readonly bandSets: (readonly VwapBand[] | undefined)[];
 
   constructor(options: RollingVwapOptions) {
     const bandsPct = options.bandsPct ?? [0.5, 1, 2];
@@ -79,7 +88,8 @@ export class RollingVwap implements Indicator<TradeTick, RollingVwapResult, Roll
       if (!(p > 0 && Number.isFinite(p))) throw new RangeError(`RollingVwap band must be a positive number, got ${p}`);
     });
     this.bandsPct = bandsPct.slice();
-    this.buckets = new TimeBuckets({ windowMs: options.windowMs, bucketMs: options.bucketMs, fields: 2 });
+    this.buckets = new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2 });
+    this.bandSets = bandsPct.length <= MAX_INTERNED_BANDS ? new Array(3 ** bandsPct.length) : [];
   }
 
   /** Rebuilds a RollingVwap from {@link RollingVwap.getState}. */
@@ -88,42 +98,64 @@ export class RollingVwap implements Indicator<TradeTick, RollingVwapResult, Roll
     vwap.buckets = TimeBuckets.restore(state.buckets);
     vwap.lastPrice = state.lastPrice ?? 0;
     vwap.undoLastPrice = state.undoLastPrice;
-    vwap.value = state.lastPrice === null ? null : vwap.compute(state.lastPrice);
     return vwap;
   }
 
-  /** Window length, ms. */
-  get windowMs(): number {
-    return this.buckets.windowMs;
+  /** Window lengths, ms, in result order. */
+  get windowsMs(): readonly number[] {
+    return this.buckets.windowsMs;
   }
 
+  /** True once the trades seen span every window. */
   get isStable(): boolean {
-    return this.buckets.spansWindow;
+    for (let w = 0; w < this.buckets.windowCount; w++) if (!this.buckets.spansWindow(w)) return false;
+    return true;
   }
 
-  get result(): RollingVwapResult | null {
-    return this.value;
+  /** True once the trades seen span window `w`. */
+  isWindowStable(w: number): boolean {
+    return this.buckets.spansWindow(w);
   }
 
-  add(trade: TradeTick): RollingVwapResult {
+  /** One result per window, in window order; `null` before the first trade. */
+  get result(): readonly RollingVwapResult[] | null {
+    if (this.value !== null || !this.buckets.hasTrades) return this.value;
+    const out: RollingVwapResult[] = new Array(this.buckets.windowCount);
+    for (let w = 0; w < out.length; w++) out[w] = this.compute(w);
+    return (this.value = out);
+  }
+
+  /** Consumes a trade without building results (read them later through `result`). */
+  update(trade: TradeTick): void {
     this.undoLastPrice = this.lastPrice;
     this.lastPrice = trade.price;
+    this.value = null;
     this.buckets.addTrade(trade.ts);
     this.buckets.accumulate(PRICE_VOLUME, trade.price * trade.size);
     this.buckets.accumulate(VOLUME, trade.size);
-    return (this.value = this.compute(trade.price));
   }
 
-  replace(trade: TradeTick): RollingVwapResult {
-    if (!this.buckets.hasTrades) return this.add(trade);
+  /** Revises the last trade without building results; as `update` on a fresh indicator. */
+  revise(trade: TradeTick): void {
+    if (!this.buckets.hasTrades) return this.update(trade);
     this.buckets.undo();
     this.lastPrice = this.undoLastPrice;
-    return this.add(trade);
+    this.update(trade);
+  }
+
+  add(trade: TradeTick): readonly RollingVwapResult[] {
+    this.update(trade);
+    return this.result as readonly RollingVwapResult[];
+  }
+
+  replace(trade: TradeTick): readonly RollingVwapResult[] {
+    this.revise(trade);
+    return this.result as readonly RollingVwapResult[];
   }
 
   getState(): RollingVwapState {
     return {
-      windowMs: this.buckets.windowMs,
+      windowsMs: this.buckets.windowsMs.slice(),
       bandsPct: this.bandsPct.slice(),
       bucketMs: this.buckets.bucketMs,
       buckets: this.buckets.getState(),
@@ -132,16 +164,24 @@ export class RollingVwap implements Indicator<TradeTick, RollingVwapResult, Roll
     };
   }
 
-  private compute(lastPrice: number): RollingVwapResult {
-    const volume = this.buckets.sum(VOLUME);
-    const vwap = volume > 0 ? this.buckets.sum(PRICE_VOLUME) / volume : lastPrice;
+  private compute(w: number): RollingVwapResult {
+    const lastPrice = this.lastPrice;
+    const volume = this.buckets.sum(w, VOLUME);
+    const vwap = volume > 0 ? this.buckets.sum(w, PRICE_VOLUME) / volume : lastPrice;
     const deviationPct = vwap !== 0 ? ((lastPrice - vwap) * 100) / vwap : 0;
-    const bands: VwapBand[] = new Array(this.bandsPct.length);
-    for (let i = 0; i < bands.length; i++) {
-      const pct = this.bandsPct[i];
-      bands[i] = { pct, side: bandSide(deviationPct, pct) };
-    }
-    return { vwap, deviationPct, bands, volume: volume > 0 ? volume : 0 };
+    return { vwap, deviationPct, bands: this.bands(deviationPct), volume: volume > 0 ? volume : 0 };
+  }
+
+  /** The band flags for a deviation, interned by their combination of sides. */
+  private bands(deviationPct: number): readonly VwapBand[] {
+    const pcts = this.bandsPct;
+    let code = 0;
+    for (let i = pcts.length - 1; i >= 0; i--) code = code * 3 + bandSide(deviationPct, pcts[i]) + 1;
+    const cached = this.bandSets[code];
+    if (cached !== undefined) return cached;
+    const bands = Object.freeze(pcts.map((pct) => Object.freeze({ pct, side: bandSide(deviationPct, pct) })));
+    if (code < this.bandSets.length) this.bandSets[code] = bands;
+    return bands;
   }
 }
 

@@ -4,6 +4,8 @@ import type { Bar } from "../market/bar";
 import { BarAggregator } from "../market/bar-aggregator";
 import type { TradeTick } from "../market/events";
 import { Macd } from "./macd";
+import { OrderFlow } from "./order-flow";
+import { RollingVwap } from "./rolling-vwap";
 import { Rsi } from "./rsi";
 import { SymbolFeatures } from "./symbol-features";
 
@@ -100,6 +102,22 @@ describe("SymbolFeatures", () => {
     expect(b.snapshot()).toEqual(a.snapshot());
     expect(a.snapshot().priceAction).not.toBeNull();
     expect(a.snapshot().trend.find((x) => x.timeframe === "1m")?.value).not.toBeNull();
+  });
+
+  it("reports VWAP and order flow per configured window, as indicators over each window alone", () => {
+    const custom = { ...settings, vwapWindowsMs: [60_000, 5000], orderFlowWindowsMs: [30_000, 2000, 30_000] };
+    const f = new SymbolFeatures("BTCUSDT", custom);
+    expect(f.snapshot().vwap).toEqual([{ windowMs: 60_000, value: null }, { windowMs: 5000, value: null }]);
+    const vwaps = custom.vwapWindowsMs.map((w) => new RollingVwap({ windowsMs: [w], bandsPct: custom.vwapBandsPct }));
+    const flows = custom.orderFlowWindowsMs.map((w) => new OrderFlow({ windowsMs: [w], largeMultiple: custom.largeTradeMultiple }));
+    for (const t of trades(1500, 21)) {
+      f.onTrade(t);
+      vwaps.forEach((v) => v.add(t));
+      flows.forEach((o) => o.add(t));
+    }
+    const snap = f.snapshot();
+    expect(snap.vwap).toEqual(custom.vwapWindowsMs.map((windowMs, i) => ({ windowMs, value: vwaps[i].result?.[0] })));
+    expect(snap.orderFlow).toEqual(custom.orderFlowWindowsMs.map((windowMs, i) => ({ windowMs, value: flows[i].result?.[0] })));
   });
 
   it("yields only finite numbers in the snapshot", () => {

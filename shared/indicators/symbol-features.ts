@@ -73,8 +73,8 @@ export interface SymbolFeaturesState {
   readonly macd: MacdState;
   readonly bollinger: BollingerBandsState[];
   readonly emaCross: EmaCrossSetState;
-  readonly vwap: RollingVwapState[];
-  readonly orderFlow: OrderFlowState[];
+  readonly vwap: RollingVwapState;
+  readonly orderFlow: OrderFlowState;
   readonly tickMomentum: TickMomentumState;
   readonly priceAction: PriceActionState;
   readonly sweep: LiquiditySweepState;
@@ -107,8 +107,8 @@ export class SymbolFeatures {
   private macd: Macd;
   private bollinger: BollingerBands[];
   private emaCross: EmaCrossSet;
-  private vwap: RollingVwap[];
-  private orderFlow: OrderFlow[];
+  private vwap: RollingVwap;
+  private orderFlow: OrderFlow;
   private tickMomentum: TickMomentum;
   private priceAction: PriceAction;
   private sweep: LiquiditySweep;
@@ -149,8 +149,8 @@ export class SymbolFeatures {
       this.macd = Macd.restore(state.macd);
       this.bollinger = state.bollinger.map(BollingerBands.restore);
       this.emaCross = EmaCrossSet.restore(state.emaCross);
-      this.vwap = state.vwap.map(RollingVwap.restore);
-      this.orderFlow = state.orderFlow.map(OrderFlow.restore);
+      this.vwap = RollingVwap.restore(state.vwap);
+      this.orderFlow = OrderFlow.restore(state.orderFlow);
       this.tickMomentum = TickMomentum.restore(state.tickMomentum);
       this.priceAction = PriceAction.restore(state.priceAction);
       this.sweep = LiquiditySweep.restore(state.sweep);
@@ -176,8 +176,8 @@ export class SymbolFeatures {
     this.macd = new Macd(s.macd.fast, s.macd.slow, s.macd.signal);
     this.bollinger = s.bollinger.map((b) => new BollingerBands(b.period, b.k, s.squeezeLookback));
     this.emaCross = new EmaCrossSet(s.emaPairs.map(([f, sl]) => [f, sl] as [number, number]));
-    this.vwap = s.vwapWindowsMs.map((w) => new RollingVwap({ windowMs: w, bandsPct: s.vwapBandsPct }));
-    this.orderFlow = s.orderFlowWindowsMs.map((w) => new OrderFlow({ windowMs: w, largeMultiple: s.largeTradeMultiple }));
+    this.vwap = new RollingVwap({ windowsMs: s.vwapWindowsMs, bandsPct: s.vwapBandsPct });
+    this.orderFlow = new OrderFlow({ windowsMs: s.orderFlowWindowsMs, largeMultiple: s.largeTradeMultiple });
     this.tickMomentum = new TickMomentum({ tickWindow: s.tickWindow, rateWindowMs: s.tickRateWindowMs, sizeWindow: s.tickSizeWindow });
     this.priceAction = new PriceAction({ strength: s.swingStrength, doubleTolerancePct: s.doubleTolerancePct });
     this.sweep = new LiquiditySweep({
@@ -207,8 +207,8 @@ export class SymbolFeatures {
     const forming = this.bars.forming("1s") as Bar;
     if (forming.start > this.lastSecond) this.addSecond(forming.close, forming.volume, forming.start);
     else this.replaceSecond(forming.close, forming.volume);
-    for (const v of this.vwap) v.add(trade);
-    for (const o of this.orderFlow) o.add(trade);
+    this.vwap.update(trade);
+    this.orderFlow.update(trade);
     this.tickMomentum.add(trade);
     return true;
   }
@@ -261,8 +261,8 @@ export class SymbolFeatures {
       macd: this.macd.result,
       bollinger: this.bollinger.map((b, i) => ({ period: s.bollinger[i].period, k: s.bollinger[i].k, value: b.result })),
       emaCross: this.emaCross.result,
-      vwap: this.vwap.map((v, i) => ({ windowMs: s.vwapWindowsMs[i], value: v.result })),
-      orderFlow: this.orderFlow.map((o, i) => ({ windowMs: s.orderFlowWindowsMs[i], value: o.result })),
+      vwap: byWindow(s.vwapWindowsMs, this.vwap.result),
+      orderFlow: byWindow(s.orderFlowWindowsMs, this.orderFlow.result),
       tickMomentum: this.tickMomentum.result,
       priceAction: this.paResult,
       liquiditySweep: this.sweepResult,
@@ -303,8 +303,8 @@ export class SymbolFeatures {
       macd: this.macd.getState(),
       bollinger: this.bollinger.map((b) => b.getState()),
       emaCross: this.emaCross.getState(),
-      vwap: this.vwap.map((v) => v.getState()),
-      orderFlow: this.orderFlow.map((o) => o.getState()),
+      vwap: this.vwap.getState(),
+      orderFlow: this.orderFlow.getState(),
       tickMomentum: this.tickMomentum.getState(),
       priceAction: this.priceAction.getState(),
       sweep: this.sweep.getState(),
@@ -368,4 +368,11 @@ export class SymbolFeatures {
     this.returns.replace(ret);
     this.returnsSq.replace(ret * ret);
   }
+}
+
+/** Pairs each window with its result (or `null` for all before the first trade). */
+function byWindow<R>(windowsMs: readonly number[], results: readonly R[] | null): { windowMs: number; value: R | null }[] {
+  const out = new Array<{ windowMs: number; value: R | null }>(windowsMs.length);
+  for (let i = 0; i < out.length; i++) out[i] = { windowMs: windowsMs[i], value: results === null ? null : results[i] };
+  return out;
 }

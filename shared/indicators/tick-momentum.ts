@@ -103,7 +103,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
     assertPeriod("TickMomentum sizeWindow", sizeWindow);
     this.tickWindow = tickWindow;
     this.directions = new Int8Array(tickWindow);
-    this.rate = new TimeBuckets({ windowMs: options.rateWindowMs ?? 10_000, bucketMs: options.bucketMs, fields: 0 });
+    this.rate = new TimeBuckets({ windowsMs: [options.rateWindowMs ?? 10_000], bucketMs: options.bucketMs, fields: 0 });
     this.sizes = new QuantileHistogram({
       window: sizeWindow,
       quantiles: [0.5, 0.9, 0.99],
@@ -146,7 +146,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
     if (this.seen >= this.tickWindow) this.count(this.undoDirection, -1);
     this.directions[this.head] = dir;
     this.count(dir, 1);
-    this.head = (this.head + 1) % this.tickWindow;
+    this.head = this.head + 1 === this.tickWindow ? 0 : this.head + 1;
     this.seen++;
     this.run = nextRun(this.run, dir);
     this.lastPrice = trade.price;
@@ -157,7 +157,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
 
   replace(trade: TradeTick): TickMomentumResult {
     if (this.seen === 0) return this.add(trade);
-    this.head = (this.head - 1 + this.tickWindow) % this.tickWindow;
+    this.head = (this.head === 0 ? this.tickWindow : this.head) - 1;
     this.count(this.directions[this.head], -1);
     this.directions[this.head] = this.undoDirection;
     this.seen--;
@@ -172,7 +172,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
   getState(): TickMomentumState {
     return {
       tickWindow: this.tickWindow,
-      rateWindowMs: this.rate.windowMs,
+      rateWindowMs: this.rate.windowsMs[0],
       sizeWindow: this.sizes.window,
       bucketMs: this.rate.bucketMs,
       bucketsPerOctave: this.sizes.bucketsPerOctave,
@@ -200,7 +200,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
       upTicks: this.upTicks,
       downTicks: this.downTicks,
       upRatio: moves > 0 ? this.upTicks / moves : 0.5,
-      ticksPerSecond: (this.rate.trades * 1000) / this.rate.windowMs,
+      ticksPerSecond: (this.rate.trades(0) * 1000) / this.rate.windowsMs[0],
       persistence: this.run,
       sizeP50: this.sizes.quantile(0),
       sizeP90: this.sizes.quantile(1),
