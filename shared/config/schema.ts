@@ -56,6 +56,8 @@ export const IndicatorConfig = z
     trendEmaSlow: period(21),
     volumeRecentMs: ms(10_000),
     volumeBaselineMs: ms(900_000),
+    /** After a silence longer than this the features start over instead of filling flat bars. */
+    maxGapMs: ms(900_000),
   })
   .prefault({});
 

@@ -130,3 +130,31 @@ describe("SymbolFeatures", () => {
     walk(f.snapshot());
   });
 });
+
+describe("SymbolFeatures after a long silence", () => {
+  it("starts over instead of filling weeks of flat seconds, keeping the late-trade tally", () => {
+    const f = new SymbolFeatures("BTCUSDT", settings);
+    trades(500, 4).forEach((t) => f.onTrade(t));
+    f.onTrade({ ts: T0 - 10_000_000, price: 1, size: 1, side: "buy" });
+    expect(f.snapshot().lateTradesDropped).toBe(1);
+    const weeksLater = T0 + 21 * 86_400_000;
+    const fresh = new SymbolFeatures("BTCUSDT", settings);
+    const after = trades(300, 6).map((t) => ({ ...t, ts: t.ts - T0 + weeksLater }));
+    after.forEach((t) => {
+      f.onTrade(t);
+      fresh.onTrade(t);
+    });
+    const a = f.snapshot();
+    const b = fresh.snapshot();
+    expect(a.gapResets).toBe(1);
+    expect(a.lateTradesDropped).toBe(1);
+    expect({ ...a, gapResets: 0, lateTradesDropped: 0, book: null }).toEqual({ ...b, gapResets: 0, lateTradesDropped: 0, book: null });
+  });
+
+  it("fills a silence shorter than maxGapMs with flat bars", () => {
+    const f = new SymbolFeatures("BTCUSDT", settings);
+    f.onTrade({ ts: T0, price: 100, size: 1, side: "buy" });
+    f.onTrade({ ts: T0 + settings.maxGapMs, price: 100, size: 1, side: "buy" });
+    expect(f.snapshot().gapResets).toBe(0);
+  });
+});

@@ -57,6 +57,8 @@ export interface FeatureSnapshot {
   /** Closed-bar EMA fast/slow trend per configured timeframe. */
   readonly trend: readonly { readonly timeframe: Timeframe; readonly value: EmaCrossResult | null }[];
   readonly lateTradesDropped: number;
+  /** Times the features started over after a silence longer than `maxGapMs`. */
+  readonly gapResets: number;
 }
 
 /** Serialisable state of {@link SymbolFeatures}. */
@@ -86,6 +88,7 @@ export interface SymbolFeaturesState {
   readonly returnsSq: RollingSumState;
   readonly trend: EmaCrossState[];
   readonly results: { priceAction: PriceActionResult | null; sweep: LiquiditySweepResult | null; rsiDivergence: DivergenceResult | null; macdDivergence: DivergenceResult | null; trend: (EmaCrossResult | null)[] };
+  readonly gapResets?: number;
 }
 
 /**
@@ -101,26 +104,27 @@ export interface SymbolFeaturesState {
 export class SymbolFeatures {
   readonly symbol: string;
   readonly settings: IndicatorSettings;
-  private readonly bars: BarAggregator;
+  private bars!: BarAggregator;
   private book = new OrderBook();
-  private rsi: Rsi[];
-  private macd: Macd;
-  private bollinger: BollingerBands[];
-  private emaCross: EmaCrossSet;
-  private vwap: RollingVwap;
-  private orderFlow: OrderFlow;
-  private tickMomentum: TickMomentum;
-  private priceAction: PriceAction;
-  private sweep: LiquiditySweep;
-  private rsiDivergence: Divergence;
-  private macdDivergence: Divergence;
-  private volumeRecent: RollingSum;
-  private volumeBaseline: RollingSum;
-  private returns: RollingSum;
-  private returnsSq: RollingSum;
-  private trend: EmaCross[];
+  private rsi!: Rsi[];
+  private macd!: Macd;
+  private bollinger!: BollingerBands[];
+  private emaCross!: EmaCrossSet;
+  private vwap!: RollingVwap;
+  private orderFlow!: OrderFlow;
+  private tickMomentum!: TickMomentum;
+  private priceAction!: PriceAction;
+  private sweep!: LiquiditySweep;
+  private rsiDivergence!: Divergence;
+  private macdDivergence!: Divergence;
+  private volumeRecent!: RollingSum;
+  private volumeBaseline!: RollingSum;
+  private returns!: RollingSum;
+  private returnsSq!: RollingSum;
+  private trend!: EmaCross[];
   private readonly trendIndex: Map<Timeframe, number>;
-  private readonly longestRsi: number;
+  /** Feature rebuilds after a silence longer than `maxGapMs`. */
+  private gapResets = 0;
   /** Start of the 1s bar whose close is the latest input of the close-series indicators. */
   private lastSecond = -Infinity;
   /** Close of the last completed second, for 1-second returns. */
@@ -131,16 +135,20 @@ export class SymbolFeatures {
   private sweepResult: LiquiditySweepResult | null = null;
   private rsiDivResult: DivergenceResult | null = null;
   private macdDivResult: DivergenceResult | null = null;
-  private trendResults: (EmaCrossResult | null)[];
+  private trendResults!: (EmaCrossResult | null)[];
 
   constructor(symbol: string, settings: IndicatorSettings, state?: SymbolFeaturesState) {
     this.symbol = symbol;
     this.settings = settings;
-    const s = settings;
+    this.trendIndex = new Map(settings.trendTimeframes.map((tf, i) => [tf, i]));
+    this.build(state);
+  }
+
+  /** Creates every indicator fresh, or from a saved state. The constructor and the gap reset share it. */
+  private build(state?: SymbolFeaturesState): void {
+    const s = this.settings;
     const timeframes = new Set<Timeframe>(["1s", s.structureTimeframe, s.sweepTimeframe, s.divergenceTimeframe, ...s.trendTimeframes]);
     this.bars = state ? BarAggregator.restore(state.bars, this.onBar) : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
-    this.trendIndex = new Map(s.trendTimeframes.map((tf, i) => [tf, i]));
-    this.longestRsi = s.rsiPeriods.reduce((a, b) => Math.max(a, b), 0);
     const recentBars = Math.max(1, Math.round(s.volumeRecentMs / 1000));
     const baselineBars = Math.max(recentBars, Math.round(s.volumeBaselineMs / 1000));
     if (state) {
@@ -170,6 +178,7 @@ export class SymbolFeatures {
       this.rsiDivResult = state.results.rsiDivergence;
       this.macdDivResult = state.results.macdDivergence;
       this.trendResults = state.results.trend.slice();
+      this.gapResets = state.gapResets ?? 0;
       return;
     }
     this.rsi = s.rsiPeriods.map((p) => new Rsi(p));
@@ -192,6 +201,22 @@ export class SymbolFeatures {
     this.returnsSq = new RollingSum(VOLATILITY_BARS);
     this.trend = s.trendTimeframes.map(() => new EmaCross(s.trendEmaFast, s.trendEmaSlow));
     this.trendResults = s.trendTimeframes.map(() => null);
+    this.lastSecond = -Infinity;
+    this.prevClose = null;
+    this.paResult = this.sweepResult = this.rsiDivResult = this.macdDivResult = null;
+  }
+
+  /**
+   * After a silence longer than `maxGapMs` (a feed outage, or recordings days apart) the features
+   * start over instead of filling the gap with flat bars: the old state describes a market that is
+   * gone, and filling weeks of seconds would cost O(gap). The book is kept; the reset is counted.
+   */
+  private resetIfGap(ts: number): void {
+    if (this.lastSecond === -Infinity || ts - this.lastSecond <= this.settings.maxGapMs) return;
+    const late = this.bars.lateDropped;
+    this.build();
+    this.bars.addLateDropped(late);
+    this.gapResets++;
   }
 
   /** Rebuilds the feature engine from {@link SymbolFeatures.getState}. */
@@ -201,6 +226,7 @@ export class SymbolFeatures {
 
   /** Feeds one trade; returns false when it was too late to place in a bar (dropped and counted). */
   onTrade(trade: TradeTick): boolean {
+    this.resetIfGap(trade.ts);
     if (this.bars.addTrade(trade) === "late") return false;
     if (trade.ts > this.lastTs) this.lastTs = trade.ts;
     this.price = trade.price;
@@ -227,6 +253,7 @@ export class SymbolFeatures {
 
   /** Closes bars up to `ts` when the market is silent (an explicit engine tick). */
   advance(ts: number): void {
+    this.resetIfGap(ts);
     this.bars.advance(ts);
     if (ts > this.lastTs) this.lastTs = ts;
   }
@@ -285,6 +312,7 @@ export class SymbolFeatures {
       returnStd1s: std,
       trend: s.trendTimeframes.map((tf, i) => ({ timeframe: tf, value: this.trendResults[i] })),
       lateTradesDropped: this.bars.lateDropped,
+      gapResets: this.gapResets,
     };
   }
 
@@ -315,6 +343,7 @@ export class SymbolFeatures {
       returns: this.returns.getState(),
       returnsSq: this.returnsSq.getState(),
       trend: this.trend.map((t) => t.getState()),
+      gapResets: this.gapResets,
       results: {
         priceAction: this.paResult,
         sweep: this.sweepResult,

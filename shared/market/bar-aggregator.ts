@@ -65,6 +65,11 @@ export class BarAggregator {
     return this.dropped;
   }
 
+  /** Carries a late-trade count over from a previous aggregator (a feature reset keeps the tally). */
+  addLateDropped(n: number): void {
+    this.dropped += n;
+  }
+
   /** The forming bar of a timeframe (live object: read it, do not keep it), or null before the first trade. */
   forming(tf: Timeframe): Bar | null {
     const i = this.timeframes.indexOf(tf);
