@@ -300,3 +300,23 @@ export class MarketPlayer {
     });
   }
 }
+
+/**
+ * A push handed in by a test or the admin endpoint (the venue's manual market): a Bitget V2 public
+ * push (`trade`, `books1`, `books5`, `books15` or `books`) of a symbol in `symbols`, checked and
+ * decoded like a recorded one. Its `ts` (else its newest event) is both its receive and exchange time.
+ * Returns the push, or why it was refused.
+ */
+export function manualPush(m: unknown, symbols: ReadonlySet<string>): VenuePush | string {
+  if (typeof m !== "object" || m === null || Array.isArray(m) || "event" in m) return "not a Bitget push";
+  const decoded = decodePublicPush(m);
+  if (!decoded.ok) return decoded.reason;
+  const msg = m as PushMessage;
+  if (!MANUAL_CHANNELS.has(msg.arg.channel)) return `channel ${msg.arg.channel} cannot be played (use trade, books1, books5, books15 or books)`;
+  if (!symbols.has(msg.arg.instId)) return `symbol ${msg.arg.instId} is not traded on this venue`;
+  const ts = typeof msg.ts === "number" && Number.isFinite(msg.ts) ? msg.ts : decoded.events.reduce((a, e) => Math.max(a, e.ts), 0);
+  if (!(ts > 0)) return "push has no ts";
+  return { t: ts, ts, msg, text: JSON.stringify(m), events: decoded.events };
+}
+
+const MANUAL_CHANNELS: ReadonlySet<string> = new Set(["trade", "books1", "books5", "books15", "books"]);

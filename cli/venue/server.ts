@@ -10,14 +10,20 @@
  * and sync to `public/time`.
  *
  * Credentials: from the options, else the documented demo key {@link DEFAULT_CREDENTIALS}.
+ *
+ * Manual market (`manual`): no source plays; tests hand Bitget pushes to {@link Venue.inject} or
+ * `POST /admin/market` (one push or an array), which play them at once, in order, exactly as a
+ * source's pushes are played. The market clock is then the largest injected `ts` (the wall clock
+ * before the first push).
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import type { Instrument } from "../../shared/market/instrument";
 import { ExchangeCore } from "./exchange-core";
-import { adminRoute, type FaultConfig, Faults } from "./faults";
-import { instrumentsFor, MarketPlayer, type MarketSource, recordingSource, syntheticSource, type VenuePush } from "./market-source";
+import { type AdminReply, adminRoute, type FaultConfig, Faults } from "./faults";
+import { instrumentsFor, manualPush, MarketPlayer, type MarketSource, recordingSource, syntheticSource, type VenuePush } from "./market-source";
 import { PrivateWsHub } from "./private-ws";
 import { PublicWsHub } from "./public-ws";
 import { RestRouter } from "./rest-routes";
@@ -30,7 +36,7 @@ export const WS_PUBLIC_PATH = "/v2/ws/public";
 /** Private WebSocket path. */
 export const WS_PRIVATE_PATH = "/v2/ws/private";
 
-/** Options of {@link startVenue}; exactly one of `recordings` and `synthetic`. */
+/** Options of {@link startVenue}; exactly one of `recordings`, `synthetic` and `manual`. */
 export interface VenueOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
@@ -38,6 +44,8 @@ export interface VenueOptions {
   readonly recordings?: readonly string[];
   /** The seeded synthetic market, unbounded. */
   readonly synthetic?: { readonly symbols: readonly string[]; readonly seed: number };
+  /** No source: the market is what is injected ({@link Venue.inject}, `POST /admin/market`), traded under these rules. */
+  readonly manual?: { readonly instruments: readonly Instrument[] };
   /** Replay speed: 1 (default) = real time, 0 = as fast as possible. */
   readonly speed?: number;
   readonly credentials?: BitgetCredentials;
@@ -72,9 +80,17 @@ export interface Venue {
   readonly clock: () => number;
   /** Pushes played so far. */
   readonly pushes: () => number;
+  /**
+   * Manual market only: checks every push (see `manualPush`), then plays them in order; nothing is
+   * played when one is refused. Other venues refuse every injection.
+   */
+  inject(pushes: readonly unknown[]): InjectResult;
   /** Stops the replay, cuts every connection and closes the port. */
   close(): Promise<void>;
 }
+
+/** Outcome of {@link Venue.inject}. */
+export type InjectResult = { readonly ok: true; readonly played: number } | { readonly ok: false; readonly error: string };
 
 /** Starts the venue; resolves once it listens (recording headers are checked before). */
 export async function startVenue(options: VenueOptions): Promise<Venue> {
@@ -83,11 +99,17 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const makerRate = options.makerRate ?? 0.0002;
   const takerRate = options.takerRate ?? 0.0006;
-  const { source, profiles } = await openSource(options, wallNow);
-  const instruments = instrumentsFor(source.symbols, profiles);
+  const manual = options.manual;
+  if (manual && (options.synthetic !== undefined || (options.recordings?.length ?? 0) > 0)) throw new Error("give exactly one market: recordings, synthetic or manual");
+  if (manual && manual.instruments.length === 0) throw new Error("a manual market needs at least one instrument");
+  const { source, profiles } = manual ? { source: null, profiles: undefined } : await openSource(options, wallNow);
+  const instruments = manual ? [...manual.instruments] : instrumentsFor(source!.symbols, profiles);
+  const symbols = instruments.map((i) => i.symbol);
   const faults = new Faults(options.faults ?? {}, wallNow);
   let player: MarketPlayer | null = null;
-  const clock = () => player?.clock ?? wallNow();
+  let manualClock: number | null = null;
+  let manualCount = 0;
+  const clock = () => player?.clock ?? manualClock ?? wallNow();
   let privateHub: PrivateWsHub | null = null;
   const core = new ExchangeCore({
     instruments,
@@ -103,8 +125,8 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     const item = t.ok ? (t.data[0] as Record<string, unknown> | undefined) : undefined;
     return item && item.lastPr !== "0" ? item : null;
   };
-  const publicHub = new PublicWsHub({ symbols: source.symbols, faults, clock, ticker });
-  privateHub = new PrivateWsHub({ credentials, core, faults, clock, wallNow, symbols: source.symbols });
+  const publicHub = new PublicWsHub({ symbols, faults, clock, ticker });
+  privateHub = new PrivateWsHub({ credentials, core, faults, clock, wallNow, symbols });
   const rest = new RestRouter({ core, credentials, faults, instruments, makerRate, takerRate, wallNow, clock });
   const onPush = (p: VenuePush) => {
     publicHub.publish(p);
@@ -115,10 +137,28 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     log("venue: replay finished; the feed is silent, REST and WebSockets stay up");
     options.onReplayEnd?.();
   };
-  player = new MarketPlayer({ source, speed: options.speed ?? 1, onPush, onEnd: onReplayEnd, onError: (e) => log(`venue: replay stopped: ${(e as Error).message}`) });
-  await player.prime();
+  const known = new Set(symbols);
+  const inject = (pushes: readonly unknown[]): InjectResult => {
+    if (!manual) return { ok: false, error: "this venue plays its own market; start it with manual to inject pushes" };
+    const checked: VenuePush[] = [];
+    for (let i = 0; i < pushes.length; i++) {
+      const p = manualPush(pushes[i], known);
+      if (typeof p === "string") return { ok: false, error: `push ${i}: ${p}` };
+      checked.push(p);
+    }
+    for (const p of checked) {
+      manualClock = Math.max(manualClock ?? p.ts, p.ts);
+      manualCount++;
+      onPush(p);
+    }
+    return { ok: true, played: checked.length };
+  };
+  if (source) {
+    player = new MarketPlayer({ source, speed: options.speed ?? 1, onPush, onEnd: onReplayEnd, onError: (e) => log(`venue: replay stopped: ${(e as Error).message}`) });
+    await player.prime();
+  }
   const dropAll = () => publicHub.dropAll() + privateHub!.dropAll();
-  const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll));
+  const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll, inject));
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
@@ -131,7 +171,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   });
   const port = (server.address() as AddressInfo).port;
   const running = player;
-  void running.run();
+  void running?.run();
   let closing: Promise<void> | null = null;
   return {
     urls: {
@@ -143,10 +183,11 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     core,
     faults,
     clock,
-    pushes: () => running.count,
+    pushes: () => running?.count ?? manualCount,
+    inject,
     close: () => {
       closing ??= (async () => {
-        running.stop();
+        running?.stop();
         rest.close();
         await Promise.all([publicHub.close(), privateHub!.close()]);
         server.closeAllConnections();
@@ -159,18 +200,19 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
 
 async function openSource(options: VenueOptions, wallNow: () => number): Promise<{ source: MarketSource; profiles?: ReturnType<typeof syntheticSource>["profiles"] }> {
   const hasRec = (options.recordings?.length ?? 0) > 0;
-  if (hasRec === (options.synthetic !== undefined)) throw new Error("give exactly one market: recordings or synthetic");
+  if (hasRec === (options.synthetic !== undefined)) throw new Error("give exactly one market: recordings, synthetic or manual");
   if (hasRec) return { source: await recordingSource(options.recordings!) };
   const s = syntheticSource({ symbols: options.synthetic!.symbols, seed: options.synthetic!.seed, startMs: wallNow() });
   return { source: s, profiles: s.profiles };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter, faults: Faults, dropAll: () => number): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter, faults: Faults, dropAll: () => number, inject: (pushes: readonly unknown[]) => InjectResult): Promise<void> {
   try {
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith("/admin/")) {
       const body = await readText(req);
-      const reply = adminRoute((req.method ?? "GET").toUpperCase(), path, body, faults, dropAll) ?? { status: 404, body: { error: `no admin route ${path}` } };
+      const method = (req.method ?? "GET").toUpperCase();
+      const reply = path === "/admin/market" ? marketRoute(method, body, inject) : (adminRoute(method, path, body, faults, dropAll) ?? { status: 404, body: { error: `no admin route ${path}` } });
       const text = JSON.stringify(reply.body);
       res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       res.end(text);
@@ -182,6 +224,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
     res.end(JSON.stringify({ code: "40015", msg: "System is abnormal, please try again later.", requestTime: Date.now(), data: null }));
   }
+}
+
+/** `POST /admin/market`: a JSON push or array of pushes → `{"played": n}`; 400 for a bad push, 409 without a manual market. */
+function marketRoute(method: string, body: string, inject: (pushes: readonly unknown[]) => InjectResult): AdminReply {
+  if (method !== "POST") return { status: 405, body: { error: "use POST" } };
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return { status: 400, body: { error: "body is not JSON" } };
+  }
+  const r = inject(Array.isArray(input) ? input : [input]);
+  if (r.ok) return { status: 200, body: { played: r.played } };
+  return { status: r.error.startsWith("this venue") ? 409 : 400, body: { error: r.error } };
 }
 
 async function readText(req: IncomingMessage): Promise<string> {
