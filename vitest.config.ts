@@ -18,16 +18,17 @@ export default defineConfig(async () => {
         },
         {
           plugins: [
-            cloudflareTest({
+            cloudflareTest(({ inject }) => ({
               main: "./workers/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
-            }),
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, API_TOKEN: "test-token", START_EQUITY: "1000", FEED_URL: inject("feedUrl") } },
+            })),
           ],
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/workers/apply-migrations.ts"],
+            globalSetup: ["./test/workers/global-setup.ts"],
           },
         },
       ],

@@ -16,8 +16,13 @@ export interface VersionedConfig {
   readonly version: string;
 }
 
-/** Result of a config change: the new version, or every bad field (config unchanged). */
-export type ConfigChange = { readonly ok: true; readonly version: string; readonly previousVersion: string; readonly config: BotConfig } | { readonly ok: false; readonly issues: ConfigIssue[] };
+/**
+ * Result of a config change: the new version (with `at`, the time of its audit entry), or every
+ * bad field (config unchanged).
+ */
+export type ConfigChange =
+  | { readonly ok: true; readonly version: string; readonly previousVersion: string; readonly config: BotConfig; readonly at: number }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
 
 /** One audited config change. */
 export interface ConfigAuditEntry {
@@ -34,6 +39,8 @@ export interface PriceReportAnswer {
   readonly tradingState: TradingState;
   /** Close everything at market now (kill switch, or daily-loss flatten). */
   readonly flatten: boolean;
+  /** Why `flatten` is set (the exit reason to use), null when it is not. */
+  readonly flattenReason: "flatten" | "daily_loss_flatten" | null;
   /** The current config version: an agent with another version reloads its config. */
   readonly configVersion: string;
 }

@@ -1,22 +1,223 @@
 /**
- * Coordinator: the portfolio Durable Object, one per account. It will own exposure and the
- * portfolio risk rules; for now it holds no state and only reports that it answers.
+ * Coordinator: the portfolio Durable Object, one per account (`COORDINATOR.getByName("portfolio")`).
+ * It is the single writer of portfolio state: it wraps the pure portfolio rules (shared/risk), the
+ * versioned config store with its audit, the symbol list and the kill switch. Crash-only: every
+ * change is written to its SQLite-backed storage as it happens, and the constructor rebuilds
+ * everything from there. Entry checks never await anything, so the input gate makes
+ * `requestEntry` an atomic check-and-reserve however many agents call at once.
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
+import { defaultConfig, configVersion } from "../shared/config/config";
+import { ReturnCorrelation } from "../shared/risk/correlation";
+import { Portfolio } from "../shared/risk/portfolio";
+import type { CloseReport, CloseResult, ConfirmResult, EntryDecision, EntryFill, EntryRequest, PortfolioSettings, PortfolioSnapshot } from "../shared/risk/portfolio-types";
+import { callAgents } from "../workers/agents";
 import type { Env } from "../workers/env";
+import { SYMBOL_PATTERN, startEquityOf } from "../workers/settings";
+import type { ConfigAuditEntry, ConfigChange, CoordinatorApi, PriceReportAnswer, SymbolEntry, VersionedConfig } from "./contracts";
+import {
+  MAX_AUDIT_ENTRIES,
+  RESERVATION_TTL_MS,
+  applyConfigChange,
+  correlationMatches,
+  enabledSymbols,
+  priceAnswer,
+  sameCorrelationSampling,
+  symbolEntries,
+  validPricePoints,
+  withPortfolioSettings,
+} from "./coordinator-rules";
+import { CoordinatorStore } from "./coordinator-store";
 
-/** What the Coordinator reports about itself. */
-export interface CoordinatorStatus {
-  role: "coordinator";
-  /** The object answers RPC; it tracks no positions or trading state yet. */
-  ready: true;
+/** The trading-state reason while the kill switch is set. */
+export const KILL_SWITCH_REASON = "kill switch: flatten";
+
+/** Portfolio coordinator Durable Object (SQLite-backed), implementing {@link CoordinatorApi}. */
+export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
+  private readonly store: CoordinatorStore;
+  private current!: VersionedConfig;
+  private rules!: Portfolio;
+  private killSwitch = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new CoordinatorStore(ctx.storage.kv);
+    void ctx.blockConcurrencyWhile(async () => this.hydrate());
+  }
+
+  /** RPC: checks every portfolio rule and reserves a slot atomically (stale reservations are released first). */
+  async requestEntry(req: EntryRequest): Promise<EntryDecision> {
+    if (typeof req !== "object" || req === null) return { ok: false, reason: "invalid_request", detail: "the request must be an object" };
+    if (Number.isFinite(req.ts)) this.rules.releaseReservationsBefore(req.ts - RESERVATION_TTL_MS);
+    const decision = this.rules.requestEntry(req);
+    this.savePortfolio();
+    return decision;
+  }
+
+  /** RPC: the entry filled; the reservation becomes an open position. */
+  async confirmOpen(reservationId: string, fill: EntryFill): Promise<ConfirmResult> {
+    const result = this.rules.confirmOpen(reservationId, fill);
+    this.savePortfolio();
+    return result;
+  }
+
+  /** RPC: the entry never filled; frees its slot. */
+  async releaseReservation(reservationId: string): Promise<boolean> {
+    const released = this.rules.releaseReservation(reservationId);
+    this.savePortfolio();
+    return released;
+  }
+
+  /** RPC: a position closed with its realised net PnL. */
+  async reportClose(symbol: string, report: CloseReport): Promise<CloseResult> {
+    const result = this.rules.closePosition(symbol, report);
+    this.savePortfolio();
+    return result;
+  }
+
+  /** RPC: marks `symbol` at each valid point, feeds the BTC correlation and checks the daily loss. */
+  async reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer> {
+    const before = this.rules.requiresFlatten;
+    const valid = validPricePoints(points);
+    for (const p of valid) this.rules.markPrice(symbol, p.price, p.ts);
+    this.savePortfolio();
+    if (valid.length > 0) this.store.saveCorrelation(this.rules.correlation.getState(), [symbol]);
+    if (!before && this.rules.requiresFlatten) this.ctx.waitUntil(this.flattenAgents("daily_loss_flatten"));
+    return priceAnswer(this.rules.tradingState, this.killSwitch, this.rules.requiresFlatten, this.current.version);
+  }
+
+  /** RPC: the current config and its version. */
+  async getConfig(): Promise<VersionedConfig> {
+    return this.current;
+  }
+
+  /** RPC: replaces the whole config (missing fields take their defaults). */
+  async putConfig(input: unknown): Promise<ConfigChange> {
+    return this.changeConfig("put", input);
+  }
+
+  /** RPC: deep-merges a partial config into the current one. */
+  async patchConfig(patch: unknown): Promise<ConfigChange> {
+    return this.changeConfig("patch", patch);
+  }
+
+  /** RPC: the latest config changes, newest first (1 to 1000 entries). */
+  async configAudit(limit: number): Promise<ConfigAuditEntry[]> {
+    const n = Number.isFinite(limit) ? Math.min(MAX_AUDIT_ENTRIES, Math.max(1, Math.floor(limit))) : 50;
+    return this.store.audit(n);
+  }
+
+  /** RPC: operator halt (no new entries; open positions keep being managed). */
+  async halt(reason: string): Promise<PortfolioSnapshot> {
+    this.rules.halt(typeof reason === "string" && reason.trim() !== "" ? reason.trim() : "halted by operator");
+    this.savePortfolio();
+    return this.rules.snapshot();
+  }
+
+  /** RPC: lifts an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day). */
+  async resume(): Promise<PortfolioSnapshot> {
+    this.rules.resume();
+    this.killSwitch = false;
+    this.store.saveKillSwitch(false);
+    this.savePortfolio();
+    return this.rules.snapshot();
+  }
+
+  /**
+   * RPC, kill switch: sets the flag (entries are refused as `halted`, price reports answer
+   * `flatten`), then asks every enabled agent and every agent holding a position or reservation to
+   * exit at market, waits for their answers (bounded), and returns the snapshot after.
+   */
+  async flatten(): Promise<PortfolioSnapshot> {
+    this.killSwitch = true;
+    this.store.saveKillSwitch(true);
+    this.rules.halt(KILL_SWITCH_REASON);
+    this.savePortfolio();
+    await this.flattenAgents("flatten");
+    return this.rules.snapshot();
+  }
+
+  /** RPC: the portfolio now. */
+  async portfolio(): Promise<PortfolioSnapshot> {
+    return this.rules.snapshot();
+  }
+
+  /** RPC: the symbol list, sorted. */
+  async symbols(): Promise<SymbolEntry[]> {
+    return symbolEntries(this.store.symbols());
+  }
+
+  /** RPC: adds `symbol` to the list or changes its enabled flag; a malformed symbol (not like BTCUSDT) changes nothing. */
+  async setSymbolEnabled(symbol: string, enabled: boolean): Promise<SymbolEntry[]> {
+    if (typeof symbol !== "string" || !SYMBOL_PATTERN.test(symbol)) return symbolEntries(this.store.symbols());
+    const symbols = { ...this.store.symbols(), [symbol]: enabled === true };
+    this.store.saveSymbols(symbols);
+    return symbolEntries(symbols);
+  }
+
+  private hydrate(): void {
+    this.current = this.store.config() ?? this.initialConfig();
+    const settings = this.current.config.portfolio;
+    const saved = this.store.correlation();
+    const correlation = saved !== undefined && correlationMatches(saved, settings) ? ReturnCorrelation.restore(saved) : undefined;
+    const state = this.store.portfolio();
+    this.rules = state !== undefined ? Portfolio.restore(withPortfolioSettings(state, settings), correlation) : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: Date.now(), correlation });
+    if (state === undefined) this.savePortfolio();
+    this.killSwitch = this.store.killSwitch();
+  }
+
+  private initialConfig(): VersionedConfig {
+    const config = defaultConfig();
+    const initial = { config, version: configVersion(config) };
+    this.store.saveConfig(initial);
+    return initial;
+  }
+
+  private changeConfig(kind: "put" | "patch", input: unknown): ConfigChange {
+    const applied = applyConfigChange(this.current, kind, input, Date.now());
+    if (applied.next === null) return applied.change;
+    const previous = this.current.config.portfolio;
+    this.current = applied.next;
+    this.store.saveConfig(applied.next);
+    this.store.appendAudit(applied.audit);
+    this.applyPortfolioSettings(previous, applied.next.config.portfolio);
+    if (applied.change.version !== applied.change.previousVersion) this.ctx.waitUntil(this.pushConfig(applied.change.version));
+    return applied.change;
+  }
+
+  private applyPortfolioSettings(previous: PortfolioSettings, next: PortfolioSettings): void {
+    const keep = sameCorrelationSampling(previous, next);
+    if (!keep) this.store.clearCorrelation();
+    this.rules = Portfolio.restore(withPortfolioSettings(this.rules.getState(), next), keep ? this.rules.correlation : undefined);
+    this.savePortfolio();
+  }
+
+  private savePortfolio(): void {
+    this.store.savePortfolio(this.rules.getState());
+  }
+
+  /** Agents to flatten: the enabled ones and any holding a position or a reservation. */
+  private flattenTargets(): string[] {
+    const snap = this.rules.snapshot();
+    const targets = new Set(enabledSymbols(this.store.symbols()));
+    for (const p of snap.openPositions) targets.add(p.symbol);
+    for (const r of snap.reservations) targets.add(r.symbol);
+    return [...targets].sort();
+  }
+
+  private async flattenAgents(reason: "flatten" | "daily_loss_flatten"): Promise<void> {
+    const outcomes = await callAgents(this.env, this.flattenTargets(), "flatten", (a) => a.flatten(reason));
+    logFailures("flatten", outcomes);
+  }
+
+  private async pushConfig(version: string): Promise<void> {
+    const outcomes = await callAgents(this.env, enabledSymbols(this.store.symbols()), "updateConfig", (a) => a.updateConfig(version));
+    logFailures("config_push", outcomes);
+  }
 }
 
-/** Portfolio coordinator Durable Object (SQLite-backed). */
-export class Coordinator extends DurableObject<Env> {
-  /** RPC: current status. */
-  async status(): Promise<CoordinatorStatus> {
-    return { role: "coordinator", ready: true };
-  }
+function logFailures(event: string, outcomes: readonly { symbol: string; ok: boolean; error?: string }[]): void {
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) console.warn(JSON.stringify({ event, failed: failed.map((o) => ({ symbol: o.symbol, error: o.error })) }));
 }

@@ -1,25 +1,205 @@
 /**
- * SymbolAgent: one Durable Object per symbol, addressed by `SYMBOL_AGENT.getByName(symbol)`.
- * It will hold the feed socket and the strategy engine for its symbol; for now it only reports,
- * truthfully, that it is not running.
+ * SymbolAgent: one Durable Object per symbol, addressed by `SYMBOL_AGENT.getByName(symbol)`. It holds
+ * the public feed socket, the strategy engine and the paper broker ({@link AgentRuntime}), asks the
+ * Coordinator (`COORDINATOR.getByName("portfolio")`) before every entry and reports fills, closes and
+ * prices to it. Crash-only: the state is written as it changes and the constructor is the recovery
+ * path (an open position keeps its stop-loss and exits after an eviction).
+ *
+ * One alarm, every {@link ALARM_EVERY_MS} while the agent runs (or while D1 rows or Coordinator calls
+ * wait): keep-alive, stale-feed reconnect, time exits while the market is silent, reconciliation,
+ * price report, Coordinator call delivery and the D1 outbox flush. It re-arms itself in `finally`,
+ * whatever its steps threw.
+ *
+ * `stop()` stops the feed and the alarm but does not close a position: it stays persisted and is
+ * managed again on the next start (call `flatten` first to exit).
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
+import { SYMBOL_PATTERN } from "../workers/settings";
+import { drainCalls } from "./agent-calls";
+import { modeRefusal } from "./agent-mode";
+import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
+import { AgentRuntime } from "./agent-runtime";
+import { agentStatus, type AgentStatusView } from "./agent-status";
+import { AgentStore } from "./agent-store";
+import type { CoordinatorApi, SymbolAgentApi, VersionedConfig } from "./contracts";
 
-/** What a SymbolAgent reports about itself. */
-export interface SymbolAgentStatus {
-  role: "symbol-agent";
-  /** The name the object was addressed by (`ctx.id.name`); `null` for ids not made from a name. */
-  symbol: string | null;
-  /** Whether it is consuming the feed and trading; always `false` until the engine is wired in. */
-  running: false;
+/** Alarm period, ms (the design's "at most every 5 s"). */
+export const ALARM_EVERY_MS = 5_000;
+
+/** What the agent persists about itself. */
+interface AgentMeta {
+  readonly symbol: string | null;
+  /** The agent should run (set by `start`, cleared by `stop` or a refusal): the watchdog's target. */
+  readonly wanted: boolean;
+  readonly error: string | null;
+  readonly lastAlarmAt: number | null;
+  readonly alarmErrors: readonly string[];
 }
 
-/** Per-symbol agent Durable Object (SQLite-backed). */
-export class SymbolAgent extends DurableObject<Env> {
-  /** RPC: current status. */
-  async status(): Promise<SymbolAgentStatus> {
-    return { role: "symbol-agent", symbol: this.ctx.id.name ?? null, running: false };
+/** Per-symbol agent Durable Object (SQLite-backed), implementing {@link SymbolAgentApi}. */
+export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
+  private readonly store: AgentStore;
+  private meta: AgentMeta;
+  private runtime: AgentRuntime | null = null;
+  private starting: Promise<AgentStatusView> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new AgentStore(ctx.storage);
+    this.meta = this.store.get<AgentMeta>("meta") ?? { symbol: ctx.id.name ?? null, wanted: false, error: null, lastAlarmAt: null, alarmErrors: [] };
+    if (this.meta.wanted) this.resume();
+    void ctx.blockConcurrencyWhile(() => this.arm(false));
   }
+
+  /** RPC: loads the Coordinator's config, passes the mode gate, connects the feed and arms the alarm. */
+  async start(symbol: string): Promise<AgentStatusView> {
+    this.starting ??= this.open(symbol).finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  /** RPC: stops the feed; flushes what it can; the alarm ends once nothing waits for D1 or the Coordinator. */
+  async stop(): Promise<AgentStatusView> {
+    this.runtime?.stop();
+    this.runtime = null;
+    this.saveMeta({ wanted: false, error: null });
+    const errors: string[] = [];
+    await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
+    await this.step(errors, "outbox", () => flushOutbox(this.store, d1LedgerWriter(this.env.DB)));
+    if (errors.length > 0) this.saveMeta({ alarmErrors: errors });
+    await this.arm(true);
+    return this.status();
+  }
+
+  /** RPC: what the agent is doing. */
+  async status(): Promise<AgentStatusView> {
+    const r = this.runtime;
+    const config = r ? null : this.store.get<VersionedConfig>("config");
+    return agentStatus({
+      symbol: this.meta.symbol ?? this.ctx.id.name ?? null,
+      running: r !== null,
+      mode: r?.mode ?? config?.config.mode ?? "paper",
+      configVersion: r?.configVersion ?? config?.version ?? null,
+      feed: r?.feedHealth() ?? null,
+      engine: r?.engineStatus() ?? null,
+      outboxPending: this.store.outboxCount(),
+      entriesBlocked: r?.entriesBlocked ?? false,
+      lastAlarmAt: this.meta.lastAlarmAt,
+      error: this.meta.error,
+      alarmErrors: this.meta.alarmErrors,
+    });
+  }
+
+  /** RPC: the Coordinator's config changed; it is stored now and applied when the engine is flat. */
+  async updateConfig(version: string): Promise<AgentStatusView> {
+    if (this.runtime && version !== this.runtime.configVersion) await this.runtime.reloadConfig();
+    return this.status();
+  }
+
+  /** RPC: exit at market now and cancel a pending entry. */
+  async flatten(reason: "flatten" | "daily_loss_flatten"): Promise<AgentStatusView> {
+    this.runtime?.flatten(reason === "daily_loss_flatten" ? "daily_loss_flatten" : "flatten");
+    return this.status();
+  }
+
+  /** RPC, cron watchdog: starts again if the agent should run and does not; makes sure the alarm is set. */
+  async ensureRunning(): Promise<AgentStatusView> {
+    if (this.meta.wanted && !this.runtime && this.meta.symbol) return this.start(this.meta.symbol);
+    await this.arm(false);
+    return this.status();
+  }
+
+  /** The heartbeat: every step runs whatever the others threw, and the alarm is re-armed in `finally`. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const errors: string[] = [];
+    try {
+      if (this.meta.wanted && !this.runtime && this.meta.symbol) await this.start(this.meta.symbol);
+      if (this.runtime) errors.push(...(await this.runtime.onAlarm(now)));
+      else await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
+      await this.step(errors, "outbox", () => flushOutbox(this.store, d1LedgerWriter(this.env.DB)));
+    } catch (e) {
+      errors.push(`alarm: ${messageOf(e)}`);
+    } finally {
+      this.saveMeta({ lastAlarmAt: now, alarmErrors: errors });
+      await this.arm(true);
+    }
+  }
+
+  private async open(symbol: string): Promise<AgentStatusView> {
+    const problem = this.symbolProblem(symbol);
+    if (problem) return this.refuse(problem, this.meta.wanted);
+    if (this.runtime) return this.status();
+    let versioned: VersionedConfig;
+    try {
+      versioned = await this.coordinator().getConfig();
+    } catch (e) {
+      return this.refuse(`start failed: the Coordinator did not answer getConfig: ${messageOf(e)}`, this.meta.wanted);
+    }
+    this.store.put("config", versioned);
+    const refusal = modeRefusal(versioned.config.mode, this.env);
+    if (refusal) return this.refuse(refusal, false);
+    this.saveMeta({ symbol, wanted: true, error: null });
+    const runtime = this.resume();
+    await this.arm(false);
+    await runtime?.refreshEquity().catch(() => {});
+    return this.status();
+  }
+
+  private symbolProblem(symbol: string): string | null {
+    if (typeof symbol !== "string" || !SYMBOL_PATTERN.test(symbol)) return `symbol ${String(symbol)} does not look like BTCUSDT`;
+    const own = this.ctx.id.name ?? this.meta.symbol;
+    return own && own !== symbol ? `this agent trades ${own}, not ${symbol}` : null;
+  }
+
+  private refuse(error: string, wanted: boolean): AgentStatusView | Promise<AgentStatusView> {
+    this.saveMeta({ wanted, error });
+    return this.status();
+  }
+
+  private resume(): AgentRuntime | null {
+    const symbol = this.meta.symbol;
+    if (this.runtime || !symbol || !this.store.get<VersionedConfig>("config")) return this.runtime;
+    this.runtime = AgentRuntime.open({
+      symbol, store: this.store, coordinator: () => this.coordinator(), feedUrl: this.env.FEED_URL,
+      refusal: (config) => modeRefusal(config.mode, this.env), onFatal: (reason) => this.halt(reason),
+    });
+    this.runtime.startFeed();
+    return this.runtime;
+  }
+
+  private halt(reason: string): void {
+    this.runtime?.stop();
+    this.runtime = null;
+    this.saveMeta({ wanted: false, error: reason });
+  }
+
+  /** Sets the alarm when there is work (`force`: even if one is set); deletes it when there is none. */
+  private async arm(force: boolean): Promise<void> {
+    const work = this.meta.wanted || this.store.outboxCount() > 0 || this.store.callCount() > 0;
+    if (!work) return this.ctx.storage.deleteAlarm();
+    if (force || (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
+  }
+
+  private async step(errors: string[], name: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      errors.push(`${name}: ${messageOf(e)}`);
+    }
+  }
+
+  private saveMeta(patch: Partial<AgentMeta>): void {
+    this.meta = { ...this.meta, ...patch };
+    this.store.put("meta", this.meta);
+  }
+
+  private coordinator(): CoordinatorApi {
+    return this.env.COORDINATOR.getByName("portfolio") as unknown as CoordinatorApi;
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,7 +1,7 @@
 /**
  * Bindings of the Worker and its Durable Objects, declared once on the global `Cloudflare.Env`
  * so that `env` from `cloudflare:workers` (and from `cloudflare:test`) is typed everywhere.
- * Secrets are added here as the issues that need them land; none exist yet.
+ * Secrets: `API_TOKEN` (`wrangler secret put API_TOKEN`, or `.dev.vars` locally).
  * @module
  */
 import type { Coordinator } from "../durable-objects/coordinator";
@@ -20,6 +20,10 @@ declare global {
       FEED_URL: string;
       /** `paper` (default) or `live`; validated by the bot config before anything trades. */
       MODE: string;
+      /** Bearer token of `/api/*` (a secret). Unset: every `/api` route answers 503 `not_configured`. */
+      API_TOKEN?: string;
+      /** Starting equity in USDT (a var, default 1000): seeds the Coordinator on its first start and the stats equity curve. */
+      START_EQUITY?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
@@ -30,3 +34,8 @@ declare global {
 
 /** The Worker's bindings. */
 export type Env = Cloudflare.Env;
+
+/** Hono environment of the app and its route groups: the Worker's bindings. */
+export interface AppEnv {
+  Bindings: Env;
+}

@@ -1,13 +1,15 @@
 /**
- * D1 schema (drizzle, SQLite dialect): the trade ledger the dashboard and daily rollups read.
- * One row per closed round trip, written by a symbol agent's idempotent outbox flush
- * (`INSERT ... ON CONFLICT(id) DO NOTHING`), so the primary key is the client-generated trade id.
+ * D1 schema (drizzle, SQLite dialect): the ledger the dashboard and daily rollups read.
+ * `trades` (one row per closed round trip) and `fills` (one row per execution) are written by a
+ * symbol agent's idempotent outbox flush (`INSERT ... ON CONFLICT DO NOTHING`, see workers/ledger.ts),
+ * so their primary keys are client-generated ids. `daily_stats` is upserted by the daily rollup cron;
+ * `config_audit` mirrors the Coordinator's config audit (the Coordinator is the source of truth).
  * Times are exchange milliseconds since the epoch; prices are quote per base coin; money
  * (PnL, fees, slippage) is in the quote currency (USDT). `migrations/` is generated from this file
  * by `npm run db:generate`; never edit the generated SQL by hand.
  * @module
  */
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Trading mode a trade ran under: simulated fills on the live book, or real orders. */
 export type TradeMode = "paper" | "live";
@@ -54,7 +56,7 @@ export const trades = sqliteTable(
     /** Version of the bot config the trade was opened under. */
     configVersion: text("config_version").notNull(),
   },
-  (t) => [index("trades_symbol_exit_time_idx").on(t.symbol, t.exitTime)],
+  (t) => [index("trades_symbol_exit_time_idx").on(t.symbol, t.exitTime), index("trades_exit_time_id_idx").on(t.exitTime, t.id)],
 );
 
 /** A row read from `trades`. */
@@ -62,3 +64,103 @@ export type Trade = typeof trades.$inferSelect;
 
 /** A row to insert into `trades`. */
 export type NewTrade = typeof trades.$inferInsert;
+
+/** Role of a fill in its round trip. */
+export type FillRole = "entry" | "exit";
+
+/** Executions, one row per fill, keyed by a client-generated fill id (the outbox's idempotency key). */
+export const fills = sqliteTable(
+  "fills",
+  {
+    /** Client-generated fill id, unique per execution (e.g. `${clientOid}#${n}`, or the exchange trade id in live mode). */
+    id: text("id").primaryKey(),
+    /** Id of the round trip (`trades.id`) the fill belongs to; null when the agent does not know it yet. */
+    tradeId: text("trade_id"),
+    symbol: text("symbol").notNull(),
+    mode: text("mode", { enum: ["paper", "live"] }).$type<TradeMode>().notNull(),
+    /** Client order id of the order that filled. */
+    clientOid: text("client_oid").notNull(),
+    /** Order side on the exchange. */
+    side: text("side", { enum: ["buy", "sell"] }).$type<"buy" | "sell">().notNull(),
+    /** Opens (entry) or closes (exit) the position. */
+    role: text("role", { enum: ["entry", "exit"] }).$type<FillRole>().notNull(),
+    price: real("price").notNull(),
+    /** Size in base coin, > 0. */
+    size: real("size").notNull(),
+    /** Fee paid, quote currency, ≥ 0. */
+    fee: real("fee").notNull(),
+    liquidity: text("liquidity", { enum: ["maker", "taker"] }).$type<"maker" | "taker">().notNull(),
+    /** Cost against the decision's reference price, quote currency (positive = worse). */
+    slippage: real("slippage").notNull(),
+    /** Execution time, ms since the epoch (exchange clock). */
+    ts: integer("ts").notNull(),
+    /** True when the order had no remaining size after this fill. */
+    final: integer("final", { mode: "boolean" }).notNull(),
+    /** For exit fills, why the position was closed; null for entries. */
+    exitReason: text("exit_reason"),
+    configVersion: text("config_version").notNull(),
+  },
+  (t) => [index("fills_symbol_ts_idx").on(t.symbol, t.ts), index("fills_trade_id_idx").on(t.tradeId)],
+);
+
+/** A row read from `fills`. */
+export type FillRow = typeof fills.$inferSelect;
+
+/** A row to insert into `fills`. */
+export type NewFill = typeof fills.$inferInsert;
+
+/**
+ * One UTC day of closed trades over all symbols, written by the daily rollup (upsert per date).
+ * The numbers are shared/backtest/metrics.ts `daily()` on the closed-trade equity curve; the
+ * formula of each column is METRIC_FORMULAS["daily.<field>"].
+ */
+export const dailyStats = sqliteTable("daily_stats", {
+  /** YYYY-MM-DD, UTC. */
+  date: text("date").primaryKey(),
+  trades: integer("trades").notNull(),
+  wins: integer("wins").notNull(),
+  winRate: real("win_rate"),
+  grossPnl: real("gross_pnl").notNull(),
+  fees: real("fees").notNull(),
+  netPnl: real("net_pnl").notNull(),
+  profitFactor: real("profit_factor"),
+  startEquity: real("start_equity").notNull(),
+  endEquity: real("end_equity").notNull(),
+  /** R_d = (endEquity − startEquity) / startEquity; null when startEquity ≤ 0. */
+  return: real("return"),
+  maxDrawdown: real("max_drawdown").notNull(),
+  avgHoldSeconds: real("avg_hold_seconds"),
+  feeImpact: real("fee_impact"),
+  /** Wall time of the rollup that wrote the row, ms since the epoch. */
+  computedAt: integer("computed_at").notNull(),
+});
+
+/** A row read from `daily_stats`. */
+export type DailyStatsRow = typeof dailyStats.$inferSelect;
+
+/** A row to write into `daily_stats`. */
+export type NewDailyStats = typeof dailyStats.$inferInsert;
+
+/** Config changes (mirror of the Coordinator's audit), keyed by (version, at) so mirroring is idempotent. */
+export const configAudit = sqliteTable(
+  "config_audit",
+  {
+    /** Wall time of the change, ms since the epoch. */
+    at: integer("at").notNull(),
+    /** Config version after the change. */
+    version: text("version").notNull(),
+    /** Config version before the change. */
+    previousVersion: text("previous_version").notNull(),
+    /** `put` (whole config) or `patch` (partial). */
+    kind: text("kind", { enum: ["put", "patch"] }).$type<"put" | "patch">().notNull(),
+    /** What was sent (the config or the patch), as JSON text. */
+    change: text("change", { mode: "json" }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.at] }), index("config_audit_at_idx").on(t.at)],
+);
+
+/** A row read from `config_audit`. */
+export type ConfigAuditRow = typeof configAudit.$inferSelect;
+
+/** A row to insert into `config_audit`. */
+export type NewConfigAuditRow = typeof configAudit.$inferInsert;

@@ -26,11 +26,12 @@ const trade: NewTrade = {
 };
 
 describe("the D1 trades table", () => {
-  it("exists after the migrations, with its symbol/exit-time index", async () => {
+  it("exists after the migrations, with its symbol/exit-time and exit-time/id indexes", async () => {
     const rows = await env.DB.prepare(
       "SELECT type, name FROM sqlite_master WHERE tbl_name = 'trades' AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
     ).all<{ type: string; name: string }>();
     expect(rows.results).toEqual([
+      { type: "index", name: "trades_exit_time_id_idx" },
       { type: "index", name: "trades_symbol_exit_time_idx" },
       { type: "table", name: "trades" },
     ]);

@@ -1,0 +1,65 @@
+/**
+ * The status a SymbolAgent reports: {@link AgentStatus} plus why it is not running.
+ * @module
+ */
+import type { FeedHealth } from "../shared/exchange/bitget/public-feed";
+import type { EngineStatus } from "../shared/strategy/engine";
+import type { AgentStatus, FeedHealthView } from "./contracts";
+
+/** {@link AgentStatus} with the agent's last problems (extra fields; the contract's are unchanged). */
+export interface AgentStatusView extends AgentStatus {
+  /** Why the agent is not running when it was asked to (a refused live mode, a failed start), else null. */
+  readonly error: string | null;
+  /** Steps of the last alarm that failed, e.g. `outbox: D1_ERROR …`; empty when it all worked. */
+  readonly alarmErrors: readonly string[];
+}
+
+/** Everything {@link agentStatus} reads. */
+export interface AgentStatusParts {
+  readonly symbol: string | null;
+  readonly running: boolean;
+  readonly mode: "paper" | "live";
+  readonly configVersion: string | null;
+  readonly feed: FeedHealth | null;
+  readonly engine: EngineStatus | null;
+  readonly outboxPending: number;
+  readonly entriesBlocked: boolean;
+  readonly lastAlarmAt: number | null;
+  readonly error: string | null;
+  readonly alarmErrors: readonly string[];
+}
+
+/** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
+export function agentStatus(p: AgentStatusParts): AgentStatusView {
+  const e = p.engine;
+  return {
+    symbol: p.symbol,
+    running: p.running,
+    mode: p.mode,
+    configVersion: p.configVersion,
+    feed: p.feed ? feedView(p.feed) : null,
+    phase: e?.phase ?? (p.running ? "flat" : null),
+    position: e?.position ?? null,
+    features: e?.features ?? null,
+    subScores: e?.subScores ?? null,
+    score: e?.score ?? null,
+    gates: e?.gates ?? null,
+    outboxPending: p.outboxPending,
+    entriesBlocked: p.entriesBlocked,
+    lastAlarmAt: p.lastAlarmAt,
+    error: p.error,
+    alarmErrors: p.alarmErrors,
+  };
+}
+
+function feedView(h: FeedHealth): FeedHealthView {
+  return {
+    connected: h.connected,
+    lastFrameAgeMs: h.lastFrameAgeMs,
+    reconnects: h.reconnects,
+    gaps: h.gaps,
+    resyncs: h.resyncs,
+    dropped: h.dropped,
+    lastError: h.lastError ? `${h.lastError.source}${h.lastError.code ? ` ${h.lastError.code}` : ""}: ${h.lastError.message}` : h.lastDisconnect,
+  };
+}

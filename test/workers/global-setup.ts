@@ -1,0 +1,26 @@
+/**
+ * Global setup of the `workers` project (runs in Node, once): starts the local Bitget venue with a
+ * seeded synthetic market for BTCUSDT and ETHUSDT played in real time, and hands its public
+ * WebSocket URL to workerd as the `FEED_URL` binding (`inject("feedUrl")` in vitest.config.ts).
+ * Any other symbol is answered with Bitget's error 30001, so an agent of such a symbol connects but
+ * receives no market data (tests feed it by hand).
+ * @module
+ */
+import type { TestProject } from "vitest/node";
+import { startVenue } from "../../cli/venue/server";
+
+/** Symbols the venue streams during the workers tests. */
+export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
+
+/** Starts the venue; returns its teardown. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const venue = await startVenue({ port: 0, synthetic: { symbols: FEED_SYMBOLS, seed: 1 }, speed: 1, log: () => {} });
+  project.provide("feedUrl", venue.urls.wsPublic);
+  return () => venue.close();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    feedUrl: string;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Live statistics from the D1 ledger: the closed trades of a window turned into the backtest's
+ * metrics (shared/backtest/metrics.ts) with their published formulas. Basis: closed trades only,
+ * equity marked at each exit (open positions are not marked), starting at START_EQUITY plus the
+ * net PnL of every trade closed before the window.
+ * @module
+ */
+import { and, asc, gte, lt, lte, sql } from "drizzle-orm";
+import { METRIC_FORMULAS, type MetricKey } from "../shared/backtest/formulas";
+import { computeMetrics, daily, type DailyStats, type EquityPoint, type Summary } from "../shared/backtest/metrics";
+import { trades, type Trade } from "../shared/db/schema";
+import type { ClosedTrade, SubScores } from "../shared/strategy/types";
+import type { LedgerDb } from "./ledger";
+
+/** How the stats are computed (returned with them). */
+export const STATS_BASIS = "closed trades; equity marked at each exit";
+
+/** How the window's starting equity is computed (returned with it). */
+export const CAPITAL_BASIS = "START_EQUITY + Σ netPnl of the trades closed before from";
+
+/** Longest window one stats request may cover, days. */
+export const MAX_WINDOW_DAYS = 366;
+
+/** Most trades one stats request reads. */
+export const MAX_STATS_TRADES = 50_000;
+
+/** Summary fields that only make sense for a backtest (replay throughput, unfilled entries, trade-only fills). */
+const BACKTEST_ONLY = ["unfilledEntries", "tradeOnly", "eventsPerSecond"] as const;
+
+/** The run summary without its backtest-only fields. */
+export type LiveSummary = Omit<Summary, (typeof BACKTEST_ONLY)[number]>;
+
+/** Metrics of a window of closed trades. */
+export interface WindowStats {
+  readonly capital: number;
+  readonly totals: LiveSummary;
+  readonly daily: DailyStats[];
+}
+
+/**
+ * The equity curve of closed trades: `capital` at `from`, then capital + cumulative net PnL at each
+ * exit (in exit order), then the final value again at `to`, so every day of the window is a row.
+ */
+export function closedTradeCurve(rows: readonly ClosedTrade[], capital: number, from: number, to: number): EquityPoint[] {
+  const curve: EquityPoint[] = [{ ts: from, equity: capital }];
+  let equity = capital;
+  for (const t of rows) {
+    equity += t.netPnl;
+    curve.push({ ts: t.exitTime, equity });
+  }
+  curve.push({ ts: Math.max(to, curve[curve.length - 1].ts), equity });
+  return curve;
+}
+
+/** Metrics and daily rows of the trades of a window (`rows` in exit order, inside [from, to]). */
+export function windowStats(rows: readonly ClosedTrade[], capital: number, from: number, to: number): WindowStats {
+  const equityCurve = closedTradeCurve(rows, capital, from, to);
+  const summary = computeMetrics({ trades: rows, capital, equityCurve, unfilledEntries: 0, tradeOnly: false, events: 0, elapsedMs: 0 });
+  const totals: Record<string, unknown> = { ...summary };
+  for (const k of BACKTEST_ONLY) delete totals[k];
+  return { capital, totals: totals as unknown as LiveSummary, daily: daily({ trades: rows, capital, equityCurve }) };
+}
+
+/** The formulas of the fields a stats answer carries. */
+export function statsFormulas(): Partial<Record<MetricKey, string>> {
+  const skip = new Set<string>(BACKTEST_ONLY);
+  return Object.fromEntries(Object.entries(METRIC_FORMULAS).filter(([k]) => !skip.has(k)));
+}
+
+/** A ledger row as the metrics read it. */
+export function toClosedTrade(row: Trade): ClosedTrade {
+  return { ...row, subScores: row.subScores as SubScores, exitReason: row.exitReason as ClosedTrade["exitReason"] };
+}
+
+/** Reads the window's trades (exit order) and the starting equity; null when the window holds more than {@link MAX_STATS_TRADES}. */
+export async function loadWindow(db: LedgerDb, startEquity: number, from: number, to: number): Promise<{ rows: ClosedTrade[]; capital: number } | null> {
+  const [before, rows] = await Promise.all([
+    db.select({ net: sql<number | null>`sum(${trades.netPnl})` }).from(trades).where(lt(trades.exitTime, from)),
+    db.select().from(trades).where(and(gte(trades.exitTime, from), lte(trades.exitTime, to))).orderBy(asc(trades.exitTime), asc(trades.id)).limit(MAX_STATS_TRADES + 1),
+  ]);
+  if (rows.length > MAX_STATS_TRADES) return null;
+  return { rows: rows.map(toClosedTrade), capital: startEquity + (before[0]?.net ?? 0) };
+}
