@@ -101,6 +101,10 @@ export interface AgentStatus {
   /** True while a live-mode reconciliation mismatch blocks new entries. */
   readonly entriesBlocked: boolean;
   readonly lastAlarmAt: number | null;
+  /** Why the agent is not running (refused start, live mode without keys), else null. */
+  readonly error?: string | null;
+  /** Recent failures of alarm steps (the alarm re-arms regardless). */
+  readonly alarmErrors?: readonly string[];
 }
 
 /** The SymbolAgent's RPC surface (one object per symbol, addressed `getByName(symbol)`). */

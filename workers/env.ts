@@ -24,6 +24,10 @@ declare global {
       API_TOKEN?: string;
       /** Starting equity in USDT (a var, default 1000): seeds the Coordinator on its first start and the stats equity curve. */
       START_EQUITY?: string;
+      /** Bitget API credentials (secrets; live mode only, never logged or returned). */
+      BITGET_API_KEY?: string;
+      BITGET_API_SECRET?: string;
+      BITGET_PASSPHRASE?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
