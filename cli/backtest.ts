@@ -1,9 +1,11 @@
 /**
  * `npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json]
- *  [--report out.html] [--lookahead-check] [--deterministic]`
+ *  [--report out.html] [--lookahead-check] [--deterministic] [--no-cache]`
  *
  * Replays recordings (format v1) through the same engine, portfolio rules and simulated broker
  * the live stack uses, and prints the metrics (a table, or one JSON document with --json).
+ * Decoded recordings are cached (./recording-cache.ts), so a second run of the same files skips
+ * parsing; --no-cache reads the sources only and writes no cache.
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
@@ -14,8 +16,8 @@ import { parseConfig } from "../shared/config/config";
 import type { BotConfig } from "../shared/config/schema";
 import type { MarketEvent } from "../shared/market/events";
 import { parseArgs } from "./args";
-import { expandDataPaths, mergeRecordings, overlappingSymbols, readHeaders } from "./merge-recordings";
-import { RecordingError } from "./recording-file";
+import { expandDataPaths, mergeRecordingBatches, overlappingSymbols, readHeaders } from "./merge-recordings";
+import { RecordingError, type ReadOptions } from "./recording-file";
 
 const FLAGS = {
   data: { type: "list" },
@@ -25,10 +27,11 @@ const FLAGS = {
   report: { type: "string" },
   "lookahead-check": { type: "boolean" },
   deterministic: { type: "boolean" },
+  "no-cache": { type: "boolean" },
   help: { type: "boolean" },
 } as const;
 
-const USAGE = "usage: npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json] [--report out.html] [--lookahead-check] [--deterministic]";
+const USAGE = "usage: npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json] [--report out.html] [--lookahead-check] [--deterministic] [--no-cache]";
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -57,19 +60,21 @@ export interface BacktestDocument {
 }
 
 /** Runs the backtest over `files` and returns the document and the run (no output written). */
-export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
+export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
   const bt = new Backtest({ config, configVersion: version, capital });
   const t0 = performance.now();
   let n = 0;
   let lastShown = t0;
-  for await (const rec of mergeRecordings(files)) {
-    for (const e of rec.events) {
-      if (opts.cutAt !== undefined && e.ts > opts.cutAt) continue;
-      bt.onEvent(e as MarketEvent);
-    }
-    if (opts.progress && ++n % 4096 === 0 && performance.now() - lastShown > 250) {
-      lastShown = performance.now();
-      opts.progress(`backtest: ${n.toLocaleString("en")} pushes replayed`);
+  for await (const batch of mergeRecordingBatches(files, opts.read)) {
+    for (const rec of batch) {
+      for (const e of rec.events) {
+        if (opts.cutAt !== undefined && e.ts > opts.cutAt) continue;
+        bt.onEvent(e as MarketEvent);
+      }
+      if (opts.progress && ++n % 4096 === 0 && performance.now() - lastShown > 250) {
+        lastShown = performance.now();
+        opts.progress(`backtest: ${n.toLocaleString("en")} pushes replayed`);
+      }
     }
   }
   const run = bt.finish();
@@ -95,12 +100,12 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
  * checks that the engine makes the same entry decision at that instant without seeing anything
  * later. Returns the entries that differ.
  */
-export async function lookaheadCheck(files: string[], config: BotConfig, version: string, capital: number, full: BacktestRun, limit = 12): Promise<{ checked: number; mismatches: string[] }> {
+export async function lookaheadCheck(files: string[], config: BotConfig, version: string, capital: number, full: BacktestRun, limit = 12, read: ReadOptions = {}): Promise<{ checked: number; mismatches: string[] }> {
   const step = Math.max(1, Math.ceil(full.entries.length / limit));
   const sample = full.entries.filter((_, i) => i % step === 0);
   const mismatches: string[] = [];
   for (const entry of sample) {
-    const { run } = await runBacktest(files, config, version, capital, { deterministic: true, cutAt: entry.ts });
+    const { run } = await runBacktest(files, config, version, capital, { deterministic: true, cutAt: entry.ts, read });
     const same = run.entries.find((x) => x.ts === entry.ts && x.symbol === entry.symbol);
     if (!same || same.side !== entry.side || same.clientOid !== entry.clientOid) mismatches.push(`${entry.symbol} ${entry.side} at ${new Date(entry.ts).toISOString()}`);
   }
@@ -129,16 +134,17 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
     return 2;
   }
   const capital = f.capital ?? 1000;
+  const read: ReadOptions = f["no-cache"] ? { cache: false } : {};
   try {
     const files = await expandDataPaths(f.data);
-    const clash = overlappingSymbols(files, await readHeaders(files));
+    const clash = overlappingSymbols(files, await readHeaders(files, read));
     if (clash !== null) {
       io.err(`backtest: ${clash}`);
       return 2;
     }
-    const { doc, run } = await runBacktest(files, cfg.config, cfg.version, capital, { deterministic: f.deterministic, progress: io.progress });
+    const { doc, run } = await runBacktest(files, cfg.config, cfg.version, capital, { deterministic: f.deterministic, progress: io.progress, read });
     if (f["lookahead-check"]) {
-      const check = await lookaheadCheck(files, cfg.config, cfg.version, capital, run);
+      const check = await lookaheadCheck(files, cfg.config, cfg.version, capital, run, 12, read);
       io.err(`lookahead check: ${check.checked} entries re-decided on data cut at their time, ${check.mismatches.length} differ`);
       if (check.mismatches.length > 0) {
         check.mismatches.forEach((m) => io.err(`  differs: ${m}`));

@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isRecord, readRecording, RecordingError, type SourcedRecord } from "./recording-file";
+import { readRecording, readRecordingBatches, RecordingError, type ReadOptions, type SourcedRecord } from "./recording-file";
 import type { RecordingHeader } from "../shared/backtest/recording";
 
 /**
@@ -30,37 +30,101 @@ export async function expandDataPaths(paths: readonly string[]): Promise<string[
 
 /**
  * Merges several recordings into one stream ordered by receive time `t` (ties keep the order of
- * the files given), as the bot would have received them. Each file is streamed, not loaded.
+ * the files given), as the bot would have received them. Each file is streamed, or read from its
+ * columnar cache with its records built a batch at a time (see ./recording-file.ts).
  */
-export async function* mergeRecordings(files: readonly string[]): AsyncGenerator<SourcedRecord> {
-  const iters = files.map((f) => readRecording(f)[Symbol.asyncIterator]());
-  const heads: (SourcedRecord | null)[] = await Promise.all(iters.map((it) => nextRecord(it)));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h !== null && (best < 0 || h.t < (heads[best] as SourcedRecord).t)) best = i;
-    }
-    if (best < 0) return;
-    yield heads[best] as SourcedRecord;
-    heads[best] = await nextRecord(iters[best]);
+export async function* mergeRecordings(files: readonly string[], opts: ReadOptions = {}): AsyncGenerator<SourcedRecord> {
+  for await (const batch of mergeRecordingBatches(files, opts)) {
+    for (let i = 0; i < batch.length; i++) yield batch[i];
   }
 }
 
-async function nextRecord(it: AsyncIterator<unknown>): Promise<SourcedRecord | null> {
+/**
+ * {@link mergeRecordings} in batches of consecutive records, in the same order: the files are read
+ * a batch at a time and merged without an await per record.
+ */
+export async function* mergeRecordingBatches(files: readonly string[], opts: ReadOptions = {}): AsyncGenerator<SourcedRecord[]> {
+  const cursors = files.map((f) => new Cursor(readRecordingBatches(f, opts)));
+  try {
+    await Promise.all(cursors.map((c) => c.fill()));
+    yield* cursors.length === 1 ? single(cursors[0]) : merged(cursors);
+  } finally {
+    await Promise.allSettled(cursors.map((c) => c.close()));
+  }
+}
+
+async function* single(only: Cursor): AsyncGenerator<SourcedRecord[]> {
+  while (only.batch !== null) {
+    yield only.batch;
+    await only.refill();
+  }
+}
+
+async function* merged(cursors: Cursor[]): AsyncGenerator<SourcedRecord[]> {
+  let out: SourcedRecord[] = [];
   for (;;) {
-    const r = await it.next();
-    if (r.done) return null;
-    const x = r.value as Parameters<typeof isRecord>[0];
-    if (isRecord(x)) return x;
+    let best: Cursor | null = null;
+    let bestT = 0;
+    for (let i = 0; i < cursors.length; i++) {
+      const c = cursors[i];
+      if (c.batch === null) continue;
+      const t = c.batch[c.pos].t;
+      if (best === null || t < bestT) {
+        best = c;
+        bestT = t;
+      }
+    }
+    if (best === null) break;
+    const batch = best.batch as SourcedRecord[];
+    out.push(batch[best.pos++]);
+    if (best.pos < batch.length) continue;
+    yield out;
+    out = [];
+    await best.refill();
+  }
+  if (out.length > 0) yield out;
+}
+
+/** The read position in one file's batches; `batch` is null once the file is exhausted. */
+class Cursor {
+  batch: SourcedRecord[] | null = null;
+  pos = 0;
+
+  constructor(private readonly it: AsyncGenerator<RecordingHeader | SourcedRecord[]>) {}
+
+  /** Moves to the next non-empty batch, skipping the header. */
+  async fill(): Promise<void> {
+    for (;;) {
+      const r = await this.it.next();
+      if (r.done) {
+        this.batch = null;
+        return;
+      }
+      if (Array.isArray(r.value) && r.value.length > 0) {
+        this.batch = r.value;
+        this.pos = 0;
+        return;
+      }
+    }
+  }
+
+  /** Stops reading the file (closes its stream). */
+  async close(): Promise<void> {
+    await this.it.return(undefined);
+  }
+
+  /** Drops the exhausted batch, then fills. */
+  refill(): Promise<void> {
+    this.batch = null;
+    return this.fill();
   }
 }
 
 /** Reads only the header (line 1) of each file. */
-export async function readHeaders(files: readonly string[]): Promise<RecordingHeader[]> {
+export async function readHeaders(files: readonly string[], opts: ReadOptions = {}): Promise<RecordingHeader[]> {
   const out: RecordingHeader[] = [];
   for (const f of files) {
-    const it = readRecording(f)[Symbol.asyncIterator]();
+    const it = readRecording(f, opts)[Symbol.asyncIterator]();
     const first = await it.next();
     await it.return?.(undefined);
     out.push(first.value as RecordingHeader);

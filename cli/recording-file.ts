@@ -2,8 +2,11 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { parseRecordingHeader, parseRecordingLine, type RecordingHeader, type RecordingRecord } from "../shared/backtest/recording";
+import { loadRecordingCache, RecordingColumnsBuilder, storeRecordingCache, type RecordingCacheOptions, type SourceStamp } from "./recording-cache";
 
 const CHUNK = 1 << 20;
+/** Records per batch when replaying from the cache. */
+const CACHED_BATCH = 1024;
 
 /** A recording file could not be read: the message names the file and, where known, the line. */
 export class RecordingError extends Error {
@@ -15,17 +18,56 @@ export interface SourcedRecord extends RecordingRecord {
   readonly file: string;
 }
 
+/** How a recording is read: through the columnar cache (the default, see ./recording-cache.ts) or not (`cache: false`). */
+export interface ReadOptions {
+  readonly cache?: false | RecordingCacheOptions;
+}
+
 /**
  * Streams a recording in format v1 (gzip JSON Lines): yields the header first, then every record.
  * Throws {@link RecordingError} naming the file and line on a missing file, a corrupt gzip stream,
- * a bad header or a line that is not a push.
+ * a bad header or a line that is not a push. Served from the columnar cache when a valid one exists.
  */
-export async function* readRecording(file: string): AsyncGenerator<RecordingHeader | SourcedRecord> {
+export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordingHeader | SourcedRecord> {
+  for await (const x of readRecordingBatches(file, opts)) {
+    if (!Array.isArray(x)) yield x;
+    else for (let i = 0; i < x.length; i++) yield x[i];
+  }
+}
+
+/**
+ * {@link readRecording} in batches: the header, then arrays of consecutive records (one array per
+ * decompressed chunk, or per {@link CACHED_BATCH} records from the cache), which spares the reader
+ * one await per record. On a cache miss the records are also collected into columns, and the cache
+ * is written once the whole file decoded without error and the source did not change meanwhile.
+ */
+export async function* readRecordingBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+  let st;
   try {
-    await stat(file);
+    st = await stat(file);
   } catch {
     throw new RecordingError(`${file}: no such file`);
   }
+  const cache = opts.cache === false || !st.isFile() ? null : (opts.cache ?? {});
+  const stamp: SourceStamp = { size: st.size, mtimeMs: st.mtimeMs };
+  if (cache === null) return yield* decodeSource(file, null);
+  const cols = await loadRecordingCache(file, stamp, cache);
+  if (cols !== null) {
+    yield cols.header;
+    for (let r = 0; r < cols.records; r += CACHED_BATCH) yield cols.decode(r, Math.min(cols.records, r + CACHED_BATCH), file);
+    return;
+  }
+  const builder = new RecordingColumnsBuilder();
+  yield* decodeSource(file, builder);
+  const now = await stat(file).catch(() => null);
+  if (now === null || now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs) {
+    cache.observe?.({ file, outcome: "not-written", reason: "the source changed while it was read" });
+    return;
+  }
+  await storeRecordingCache(file, stamp, builder, cache);
+}
+
+async function* decodeSource(file: string, builder: RecordingColumnsBuilder | null): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
   const gz = file.endsWith(".gz");
   // Large chunks: with the 16 KiB defaults the replay spends most of its time waiting on reads.
   const input = createReadStream(file, { highWaterMark: CHUNK });
@@ -38,31 +80,52 @@ export async function* readRecording(file: string): AsyncGenerator<RecordingHead
     for await (const chunk of stream as AsyncIterable<string>) {
       const text = rest + chunk;
       let start = 0;
+      let batch: SourcedRecord[] = [];
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
         const line = text.slice(start, nl);
         start = nl + 1;
         lineNo++;
-        if (line.length > 0) yield parse(file, line, lineNo);
+        if (line.length === 0) continue;
+        if (lineNo === 1) {
+          yield header(file, line, builder);
+          continue;
+        }
+        let rec: SourcedRecord;
+        try {
+          rec = record(file, line, lineNo, builder);
+        } catch (e) {
+          if (batch.length > 0) yield batch;
+          batch = [];
+          throw e;
+        }
+        batch.push(rec);
       }
       rest = text.slice(start);
+      if (batch.length > 0) yield batch;
     }
   } catch (e) {
     if (e instanceof RecordingError) throw e;
     const why = (e as { code?: string }).code?.startsWith("Z_") ? "corrupt gzip data" : (e as Error).message;
     throw new RecordingError(`${file}: ${why} (after line ${lineNo})`);
   }
-  if (rest.length > 0) yield parse(file, rest, ++lineNo);
+  if (rest.length > 0) {
+    lineNo++;
+    yield lineNo === 1 ? header(file, rest, builder) : [record(file, rest, lineNo, builder)];
+  }
   if (lineNo === 0) throw new RecordingError(`${file}: empty file, no header`);
 }
 
-function parse(file: string, line: string, lineNo: number): RecordingHeader | SourcedRecord {
-  if (lineNo === 1) {
-    const h = parseRecordingHeader(line);
-    if (!h.ok) throw new RecordingError(`${file}: ${h.error}`);
-    return h.value;
-  }
+function header(file: string, line: string, builder: RecordingColumnsBuilder | null): RecordingHeader {
+  const h = parseRecordingHeader(line);
+  if (!h.ok) throw new RecordingError(`${file}: ${h.error}`);
+  builder?.setHeader(h.value);
+  return h.value;
+}
+
+function record(file: string, line: string, lineNo: number, builder: RecordingColumnsBuilder | null): SourcedRecord {
   const r = parseRecordingLine(line, lineNo);
   if (!r.ok) throw new RecordingError(`${file}: ${r.error}`);
+  builder?.add(r.value.t, r.value.events);
   return { t: r.value.t, events: r.value.events, file };
 }
 
