@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "./args";
@@ -51,6 +52,15 @@ function run(cmd: string, args: string[]): Promise<number> {
   return new Promise((res) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"] });
     child.on("exit", (code) => res(code ?? 1));
+  });
+}
+
+/** True when nothing listens on 127.0.0.1:port (so our /health check cannot be answered by someone else). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.once("error", () => res(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => res(true)));
   });
 }
 
@@ -114,6 +124,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
   process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
+  if (!(await portIsFree(port))) {
+    console.error(`demo: 127.0.0.1:${port} is already in use; stop what runs there or pass --port`);
+    return 1;
+  }
   try {
     if (!live) venue = await startVenue({ synthetic: { symbols, seed: f.seed ?? 1 }, speed: f.speed ?? 1, log: () => {} });
     const feedUrl = venue ? venue.urls.wsPublic : BITGET_PUBLIC;
