@@ -8,7 +8,8 @@
  *
  * Time: the engine's and the broker's clock is the exchange time of the events. Wall time enters in
  * one place, {@link AgentRuntime.onAlarm}: when no event arrived for {@link SILENT_AFTER_MS}, they
- * are advanced to `now − LATE_MARGIN_MS` (the margin keeps a late print inside its bar), so time exits
+ * are advanced to the estimated exchange time (last event time + wall time since it arrived) minus
+ * `LATE_MARGIN_MS` (the margin keeps a late print inside its bar), so time exits
  * and entry timeouts still fire while the market is silent; the broker then moves on by the order
  * latency (still before `now`), so an exit decided in the silence fills against the last book at once.
  *
@@ -107,6 +108,8 @@ export class AgentRuntime {
     );
     if (rec) this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
     this.lastTs = rec?.state.lastTs ?? 0;
+    // When the last event arrived (wall clock), so the exchange clock can be estimated after a restart.
+    this.lastEventAt = this.store.get<number>("lastEventAt") ?? 0;
   }
 
   /** Rebuilds the runtime from storage (the stored `config` must exist). */
@@ -174,7 +177,7 @@ export class AgentRuntime {
 
   /** Exits at market now and cancels a pending entry. */
   flatten(reason: ExitReason): void {
-    this.session.flatten(Math.max(Date.now(), this.lastTs), reason);
+    this.session.flatten(this.exchangeNow(Date.now()), reason);
     this.afterTurn(Date.now());
   }
 
@@ -225,9 +228,19 @@ export class AgentRuntime {
     return this.draining;
   }
 
+  /**
+   * The exchange clock now, estimated as the last event's exchange time plus the wall time since it
+   * arrived. Live, this is about the wall clock; while the local venue replays an old recording it
+   * stays on the recording's clock, so silent ticks and a flatten never jump to today's date.
+   */
+  private exchangeNow(now: number): number {
+    if (this.lastTs <= 0 || this.lastEventAt <= 0) return now;
+    return this.lastTs + Math.max(0, now - this.lastEventAt);
+  }
+
   private silentTick(now: number): void {
-    if (now - this.lastEventAt < SILENT_AFTER_MS || !this.engine) return;
-    const ts = now - LATE_MARGIN_MS;
+    if (this.lastEventAt <= 0 || now - this.lastEventAt < SILENT_AFTER_MS || !this.engine) return;
+    const ts = this.exchangeNow(now) - LATE_MARGIN_MS;
     this.broker.advance(ts);
     this.session.tick(ts);
     this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
@@ -261,6 +274,7 @@ export class AgentRuntime {
       if (this.engine) this.store.put("engine", { config: this.engineConfig, instrument: this.engine.instrument, state: this.engine.getState() } satisfies EngineRecord);
       this.store.put("broker", this.broker.getState());
       this.store.put("session", this.session.getState());
+      this.store.put("lastEventAt", this.lastEventAt);
     });
     this.dirty = false;
     this.lastPersistAt = now;
