@@ -39,10 +39,10 @@ describe("exit rules", () => {
     expect(exitReason(long({ peakPrice: 100.03 }), 99.93, T + 6_000, neutral, config)).toBeNull();
   });
 
-  it("takes profit on score decay only when the move covers the fees", () => {
+  it("takes profit on score decay only when the move covers a market exit's round-trip fees (maker in, taker out: 0.08 %)", () => {
     const decayed: CompositeScore = { long: 50, short: 20, agreeLong: 1, agreeShort: 0 };
-    expect(exitReason(long({ peakPrice: 100.05 }), 100.05, T + 6_000, decayed, config)).toBe("score_decay");
-    expect(exitReason(long(), 100.01, T + 6_000, decayed, config)).toBeNull();
+    expect(exitReason(long({ peakPrice: 100.08 }), 100.08, T + 6_000, decayed, config)).toBe("score_decay");
+    expect(exitReason(long({ peakPrice: 100.07 }), 100.07, T + 6_000, decayed, config)).toBeNull();
   });
 
   it("exits on time after ten minutes", () => {
