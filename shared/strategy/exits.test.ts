@@ -41,8 +41,8 @@ describe("exit rules", () => {
 
   it("takes profit on score decay only when the move covers a market exit's round-trip fees (maker in, taker out: 0.08 %)", () => {
     const decayed: CompositeScore = { long: 50, short: 20, agreeLong: 1, agreeShort: 0 };
-    expect(exitReason(long({ peakPrice: 100.08 }), 100.08, T + 6_000, decayed, config)).toBe("score_decay");
-    expect(exitReason(long({ peakPrice: 100.07 }), 100.07, T + 6_000, decayed, config)).toBeNull();
+    expect(exitReason(long({ peakPrice: 100.081 }), 100.081, T + 6_000, decayed, config)).toBe("score_decay");
+    expect(exitReason(long({ peakPrice: 100.079 }), 100.079, T + 6_000, decayed, config)).toBeNull();
   });
 
   it("exits on time after ten minutes", () => {
