@@ -56,11 +56,17 @@ export interface BacktestDocument {
   readonly denials: Record<string, number>;
   readonly entries: number;
   readonly symbols: string[];
+  /** Every change of the learnt weights; present only with `config.learning.enabled`. */
+  readonly weightChanges?: BacktestRun["weightChanges"];
   readonly elapsedMs: number | null;
 }
 
-/** Runs the backtest over `files` and returns the document and the run (no output written). */
-export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
+/**
+ * Runs the backtest over `files` and returns the document and the run (no output written).
+ * `cutAt` drops events after that exchange time; `window` keeps only events with `from <= ts < to`
+ * (a fresh run over that span: features warm up inside it, positions close at its end).
+ */
+export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; window?: { readonly from: number; readonly to: number }; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
   const bt = new Backtest({ config, configVersion: version, capital });
   const t0 = performance.now();
   let n = 0;
@@ -69,6 +75,7 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
     for (const rec of batch) {
       for (const e of rec.events) {
         if (opts.cutAt !== undefined && e.ts > opts.cutAt) continue;
+        if (opts.window !== undefined && (e.ts < opts.window.from || e.ts >= opts.window.to)) continue;
         bt.onEvent(e as MarketEvent);
       }
       if (opts.progress && ++n % 4096 === 0 && performance.now() - lastShown > 250) {
@@ -90,6 +97,7 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
     denials: run.denials,
     entries: run.entries.length,
     symbols: run.symbols,
+    ...(config.learning.enabled ? { weightChanges: run.weightChanges } : {}),
     elapsedMs: opts.deterministic ? null : Math.round(elapsedMs),
   };
   return { doc, run };

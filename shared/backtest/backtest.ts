@@ -1,8 +1,9 @@
 import type { BotConfig } from "../config/schema";
 import { SimulatedBroker } from "../execution/sim-broker";
-import { StrategyEngine } from "../strategy/engine";
+import { StrategyEngine, type SubScoreTransform } from "../strategy/engine";
 import { TradingSession, type EntryDecisionRecord as SessionDecision } from "../strategy/session";
 import type { ClosedTrade } from "../strategy/types";
+import type { WeightChange } from "../strategy/weight-learner";
 import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
 import { defaultInstrument } from "../market/instruments";
@@ -17,6 +18,8 @@ export interface BacktestOptions {
   readonly capital: number;
   /** Contract rules per symbol; defaults to {@link defaultInstrument}. */
   readonly instrument?: (symbol: string, price: number) => Instrument;
+  /** Research only: handed to every engine (see {@link SubScoreTransform}); absent = unchanged. */
+  readonly subScoreTransform?: SubScoreTransform;
 }
 
 /** An entry decision as the run saw it (for the lookahead check and the report). */
@@ -26,6 +29,11 @@ export interface EntryDecisionRecord {
   readonly side: "long" | "short";
   readonly clientOid: string;
   readonly outcome: "placed" | string;
+}
+
+/** A change of one symbol's learnt weights during a run. */
+export interface SymbolWeightChange extends WeightChange {
+  readonly symbol: string;
 }
 
 /** What a finished run returns; the CLI adds metrics and the report. */
@@ -43,6 +51,8 @@ export interface BacktestRun {
   readonly prices: Record<string, { ts: number; price: number }[]>;
   readonly firstTs: number | null;
   readonly lastTs: number | null;
+  /** Every change of the learnt weights, in the order they happened (empty without `config.learning.enabled`). */
+  readonly weightChanges: SymbolWeightChange[];
 }
 
 /**
@@ -63,6 +73,7 @@ export class Backtest {
   private readonly entries: EntryDecisionRecord[] = [];
   private readonly denials: Record<string, number> = {};
   private readonly prices: Record<string, { ts: number; price: number }[]> = {};
+  private readonly weightChanges: SymbolWeightChange[] = [];
   private events = 0;
   private second = -1;
   private firstTs: number | null = null;
@@ -134,6 +145,7 @@ export class Backtest {
       prices: this.prices,
       firstTs: this.firstTs,
       lastTs: this.lastTs,
+      weightChanges: this.weightChanges,
     };
   }
 
@@ -147,7 +159,11 @@ export class Backtest {
     if (engine) return engine;
     const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
     const instrument = (this.options.instrument ?? defaultInstrument)(e.symbol, price);
-    engine = new StrategyEngine({ symbol: e.symbol, config: this.options.config, configVersion: this.options.configVersion, instrument, equity: () => this.portfolio?.equity ?? this.options.capital });
+    const symbol = e.symbol;
+    engine = new StrategyEngine({
+      symbol, config: this.options.config, configVersion: this.options.configVersion, instrument, equity: () => this.portfolio?.equity ?? this.options.capital,
+      subScoreTransform: this.options.subScoreTransform, onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
+    });
     this.session.setEngine(engine);
     return engine;
   }

@@ -1,4 +1,4 @@
-import type { BotConfig } from "../config/schema";
+import type { BotConfig, FamilyWeights } from "../config/schema";
 import { makeClientOid } from "../exchange/bitget/client-oid";
 import { closingSide, openingSide, type Fill, type OrderType, type PositionSide } from "../execution/orders";
 import { SymbolFeatures, type FeatureSnapshot, type SymbolFeaturesState } from "../indicators/symbol-features";
@@ -9,10 +9,18 @@ import { exitReason } from "./exits";
 import { compositeScore, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
 import { subScores } from "./sub-scores";
-import type { ClosedTrade, ExitReason, Intent, Position, Reasoning, SubScores } from "./types";
+import { FAMILIES, type ClosedTrade, type ExitReason, type Family, type Intent, type Position, type Reasoning, type SubScores } from "./types";
+import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
 /** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
 export type ClientOidFactory = (symbol: string, ts: number, seq: number) => string;
+
+/**
+ * Research seam: rewrites one family's sub-score before it is scored (`ts` = the decision's time).
+ * The optimiser's importance study uses it to silence a family (ablation) or to replay its values
+ * in shuffled order (permutation). Never set in live trading; without it the engine is unchanged.
+ */
+export type SubScoreTransform = (family: Family, value: number, ts: number) => number;
 
 
 /** What the engine needs from its shell. */
@@ -25,6 +33,10 @@ export interface EngineOptions {
   readonly equity: () => number;
   /** Defaults to Bitget's reversible `<base>-<time36>-<seq36>` ids. */
   readonly clientOid?: ClientOidFactory;
+  /** Research only (see {@link SubScoreTransform}); absent = the sub-scores as computed. */
+  readonly subScoreTransform?: SubScoreTransform;
+  /** Called with every change of the learnt weights (`config.learning`); the backtester logs them. */
+  readonly onWeightChange?: (change: WeightChange) => void;
 }
 
 interface Accum {
@@ -68,6 +80,8 @@ export interface EngineState {
   readonly features: SymbolFeaturesState;
   readonly lastTradePrice: number | null;
   readonly lastTs: number;
+  /** The weight learner's state; present only with `config.learning.enabled`. */
+  readonly learner?: WeightLearnerState;
 }
 
 /** Result of feeding a fill. */
@@ -85,6 +99,8 @@ export interface EngineStatus {
   readonly subScores: SubScores;
   readonly score: CompositeScore;
   readonly gates: { readonly long: Reasoning["gates"]; readonly short: Reasoning["gates"] };
+  /** Present only with `config.learning.enabled`: the weights in use, trades learnt from, recent changes. */
+  readonly learning?: { readonly weights: FamilyWeights; readonly trades: number; readonly changes: readonly WeightChange[] };
 }
 
 const flat: Phase = { phase: "flat" };
@@ -102,6 +118,9 @@ export class StrategyEngine {
   readonly instrument: Instrument;
   private readonly equity: () => number;
   private readonly makeOid: ClientOidFactory;
+  private readonly transform: SubScoreTransform | undefined;
+  private readonly learner: WeightLearner | null;
+  private readonly onWeightChange: ((change: WeightChange) => void) | undefined;
   private readonly features: SymbolFeatures;
   private state: Phase = flat;
   private seq = 0;
@@ -115,6 +134,10 @@ export class StrategyEngine {
     this.instrument = options.instrument;
     this.equity = options.equity;
     this.makeOid = options.clientOid ?? makeClientOid;
+    this.transform = options.subScoreTransform;
+    this.onWeightChange = options.onWeightChange;
+    const learning = options.config.learning;
+    this.learner = learning.enabled ? WeightLearner.resume({ learning, initial: options.config.weights }, state?.learner) : null;
     this.features = state ? SymbolFeatures.restore(state.features) : new SymbolFeatures(options.symbol, options.config.indicators);
     if (state) {
       this.state = structuredClone(state.phase);
@@ -127,6 +150,16 @@ export class StrategyEngine {
   /** The open position, if any. */
   get position(): Position | null {
     return this.state.phase === "open" ? this.state.position : null;
+  }
+
+  /** The family weights scoring now: the learnt ones with `config.learning.enabled`, else the configured ones. */
+  get weights(): FamilyWeights {
+    return this.learner?.weights ?? this.config.weights;
+  }
+
+  /** The most recent changes of the learnt weights, oldest first (empty without learning). */
+  get weightChanges(): readonly WeightChange[] {
+    return this.learner?.changes ?? [];
   }
 
   /** "flat", "entering" or "open". */
@@ -207,8 +240,8 @@ export class StrategyEngine {
   /** Everything the engine shows about itself now. */
   status(): EngineStatus {
     const features = this.features.snapshot();
-    const sub = subScores(features);
-    const score = compositeScore(sub, this.config.weights);
+    const sub = this.subScoresOf(features, this.lastTs);
+    const score = compositeScore(sub, this.weights);
     return {
       symbol: this.symbol,
       phase: this.state.phase,
@@ -217,6 +250,7 @@ export class StrategyEngine {
       subScores: sub,
       score,
       gates: { long: evaluateGates("long", score, features, this.config), short: evaluateGates("short", score, features, this.config) },
+      ...(this.learner ? { learning: { weights: this.learner.weights, trades: this.learner.trades, changes: this.learner.changes } } : {}),
     };
   }
 
@@ -235,6 +269,7 @@ export class StrategyEngine {
       features: this.features.getState(),
       lastTradePrice: this.lastTradePrice,
       lastTs: this.lastTs,
+      ...(this.learner ? { learner: this.learner.getState() } : {}),
     };
   }
 
@@ -249,8 +284,8 @@ export class StrategyEngine {
       if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
       if (s.exit !== null) return [];
       const f = this.features.snapshot();
-      const sub = subScores(f);
-      const score = compositeScore(sub, this.config.weights);
+      const sub = this.subScoresOf(f, ts);
+      const score = compositeScore(sub, this.weights);
       const reason = exitReason(p, price, ts, score, this.config);
       if (reason === null) return [];
       return this.marketExit(s, ts, price, reason, { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: p.side === "long" ? score.agreeLong : score.agreeShort, side: p.side, gates: [] });
@@ -261,8 +296,8 @@ export class StrategyEngine {
 
   private considerEntry(ts: number, price: number): Intent[] {
     const f = this.features.snapshot();
-    const sub = subScores(f);
-    const score = compositeScore(sub, this.config.weights);
+    const sub = this.subScoresOf(f, ts);
+    const score = compositeScore(sub, this.weights);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
     if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return [];
     const gates = evaluateGates(side, score, f, this.config);
@@ -283,6 +318,14 @@ export class StrategyEngine {
       cancelRequested: false, entryScore, subScores: sub, filled: { size: 0, value: 0, fees: 0, slippage: 0 },
     };
     return [{ kind: "enter", symbol: this.symbol, side, ts, clientOid, orderType: type, price: ref, size: sized.size, stopLoss, takeProfit, reasoning }];
+  }
+
+  private subScoresOf(f: FeatureSnapshot, ts: number): SubScores {
+    const sub = subScores(f);
+    const t = this.transform;
+    if (t === undefined) return sub;
+    for (const family of FAMILIES) sub[family] = t(family, sub[family], ts);
+    return sub;
   }
 
   private cancelEntry(s: Entering, ts: number, why: "entry_timeout" | "stop"): Intent[] {
@@ -325,12 +368,15 @@ export class StrategyEngine {
     const gross = p.side === "long" ? s.exits.value - entryValue : entryValue - s.exits.value;
     const fees = p.fees + s.exits.fees;
     this.state = flat;
-    return {
+    const trade: ClosedTrade = {
       id: `${this.symbol}:${p.entryTs}:${p.configVersion}:${this.seq}`,
       symbol: this.symbol, side: p.side, entryTime: p.entryTs, exitTime: ts, entryPrice: p.entryPrice, exitPrice: s.exits.value / s.exits.size,
       size: p.size, entryScore: p.entryScore, subScores: p.entrySubScores, exitReason: reason, holdSeconds: (ts - p.entryTs) / 1000,
       grossPnl: gross, fees, slippage: p.slippage + s.exits.slippage, netPnl: gross - fees, configVersion: p.configVersion,
     };
+    const change = this.learner?.observe(trade) ?? null;
+    if (change) this.onWeightChange?.(change);
+    return trade;
   }
 }
 
