@@ -62,6 +62,14 @@ describe("npm run backtest", () => {
     expect(r.err).toMatch(/lookahead check: [1-9]\d* entries re-decided on data cut at their time, 0 differ/);
   }, 120_000);
 
+  it("passes the lookahead check with every gate open, when decisions come thick and fast", async () => {
+    const open = join(dir, "open.json");
+    writeFileSync(open, JSON.stringify({ gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }));
+    const r = await run(["--data", data, "--config", open, "--lookahead-check"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/lookahead check: [1-9]\d* entries re-decided on data cut at their time, 0 differ/);
+  }, 120_000);
+
   it("writes a standalone HTML report with every formula", async () => {
     const report = join(dir, "report.html");
     expect((await run(["--data", data, "--config", permissive, "--report", report])).code).toBe(0);

@@ -63,20 +63,25 @@ export interface BacktestDocument {
 
 /**
  * Runs the backtest over `files` and returns the document and the run (no output written).
- * `cutAt` drops events after that exchange time; `window` keeps only events with `from <= ts < to`
+ * `cutAt` drops events after that exchange time; `cutAfterEvents` stops after that many events (a
+ * cut in receive order, as the bot saw the stream); `window` keeps only events with `from <= ts < to`
  * (a fresh run over that span: features warm up inside it, positions close at its end).
  */
-export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; window?: { readonly from: number; readonly to: number }; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
+export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; cutAfterEvents?: number; window?: { readonly from: number; readonly to: number }; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
   const bt = new Backtest({ config, configVersion: version, capital });
   const t0 = performance.now();
   let n = 0;
   let lastShown = t0;
-  for await (const batch of mergeRecordingBatches(files, opts.read)) {
+  let fed = 0;
+  const limit = opts.cutAfterEvents ?? Infinity;
+  replay: for await (const batch of mergeRecordingBatches(files, opts.read)) {
     for (const rec of batch) {
       for (const e of rec.events) {
+        if (fed >= limit) break replay;
         if (opts.cutAt !== undefined && e.ts > opts.cutAt) continue;
         if (opts.window !== undefined && (e.ts < opts.window.from || e.ts >= opts.window.to)) continue;
         bt.onEvent(e as MarketEvent);
+        fed++;
       }
       if (opts.progress && ++n % 4096 === 0 && performance.now() - lastShown > 250) {
         lastShown = performance.now();
@@ -104,17 +109,19 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
 }
 
 /**
- * Re-runs the data cut at each entry time (at most `limit` entries, spread over the run) and
- * checks that the engine makes the same entry decision at that instant without seeing anything
- * later. Returns the entries that differ.
+ * Re-runs the data cut right after each entry decision (at most `limit` entries, spread over the
+ * run) and checks that the engine makes the same decision without anything later in the stream.
+ * The cut is by position in receive order, not by exchange time: two feeds' timestamps interleave
+ * (a book push stamped later can arrive before a trade stamped earlier), and what the bot had
+ * received is what it may use. Returns the entries that differ.
  */
 export async function lookaheadCheck(files: string[], config: BotConfig, version: string, capital: number, full: BacktestRun, limit = 12, read: ReadOptions = {}): Promise<{ checked: number; mismatches: string[] }> {
   const step = Math.max(1, Math.ceil(full.entries.length / limit));
   const sample = full.entries.filter((_, i) => i % step === 0);
   const mismatches: string[] = [];
   for (const entry of sample) {
-    const { run } = await runBacktest(files, config, version, capital, { deterministic: true, cutAt: entry.ts, read });
-    const same = run.entries.find((x) => x.ts === entry.ts && x.symbol === entry.symbol);
+    const { run } = await runBacktest(files, config, version, capital, { deterministic: true, cutAfterEvents: entry.eventIndex, read });
+    const same = run.entries.find((x) => x.eventIndex === entry.eventIndex && x.symbol === entry.symbol);
     if (!same || same.side !== entry.side || same.clientOid !== entry.clientOid) mismatches.push(`${entry.symbol} ${entry.side} at ${new Date(entry.ts).toISOString()}`);
   }
   return { checked: sample.length, mismatches };

@@ -25,6 +25,8 @@ export interface BacktestOptions {
 /** An entry decision as the run saw it (for the lookahead check and the report). */
 export interface EntryDecisionRecord {
   readonly ts: number;
+  /** Market events fed when the decision was made: its position in the stream (receive order). */
+  readonly eventIndex: number;
   readonly symbol: string;
   readonly side: "long" | "short";
   readonly clientOid: string;
@@ -170,7 +172,7 @@ export class Backtest {
 
   private recordDecision(d: SessionDecision): void {
     const { decision } = d;
-    this.entries.push({ ts: d.ts, symbol: d.symbol, side: d.side, clientOid: d.clientOid, outcome: decision.ok ? "placed" : decision.reason });
+    this.entries.push({ ts: d.ts, eventIndex: this.events, symbol: d.symbol, side: d.side, clientOid: d.clientOid, outcome: decision.ok ? "placed" : decision.reason });
     if (!decision.ok) this.denials[decision.reason] = (this.denials[decision.reason] ?? 0) + 1;
   }
 
