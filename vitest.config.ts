@@ -13,7 +13,7 @@ export default defineConfig(async () => {
           test: {
             name: "unit",
             environment: "node",
-            include: ["shared/**/*.test.ts", "cli/**/*.test.ts", "test/reference/**/*.test.ts", "test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+            include: ["shared/**/*.test.ts", "cli/**/*.test.ts", "test/reference/**/*.test.ts", "test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts", "test/parity/**/*.test.ts", "dashboard/**/*.test.ts"],
           },
         },
         {

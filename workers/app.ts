@@ -11,6 +11,7 @@ import { handleError, handleNotFound } from "./errors";
 import { openApiDocument } from "./openapi";
 import { configRoutes } from "./routes/config";
 import { controlRoutes } from "./routes/control";
+import { equityRoutes } from "./routes/equity";
 import { portfolioRoutes } from "./routes/portfolio";
 import { statsRoutes } from "./routes/stats";
 import { symbolRoutes } from "./routes/symbols";
@@ -28,6 +29,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/config", configRoutes)
   .route("/api/control", controlRoutes)
   .route("/api/portfolio", portfolioRoutes)
+  .route("/api/equity", equityRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument()));
 
 app.notFound(handleNotFound);

@@ -80,6 +80,11 @@ export function openApiDocument(): Json {
       "/api/control/resume": { post: op("Lift an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day)") },
       "/api/control/flatten": { post: op("Kill switch: every agent exits at market; entries refused until resume") },
       "/api/portfolio": { get: op("Equity, open positions, trading state, daily PnL") },
+      "/api/equity": {
+        get: op("Closed-trade equity curve with each point's drawdown from the running peak (same window, basis and starting equity as /api/stats), thinned to at most maxPoints", {
+          parameters: [query("from", TIME, "window start, inclusive (default: 30 days before to)"), query("to", TIME, "window end, inclusive (default: now)"), query("maxPoints", { type: "integer", minimum: 10, maximum: 10000, default: 1000 }, "most points returned; a longer curve keeps each run's lowest and highest equity")],
+        }, [400, 422]),
+      },
       "/api/openapi.json": { get: op("This document") },
     },
   };

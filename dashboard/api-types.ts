@@ -1,0 +1,62 @@
+/**
+ * The JSON the dashboard reads, typed from the project's own contracts (type-only imports: nothing
+ * of the server is bundled into the page).
+ * @module
+ */
+import type { AgentStatus } from "../durable-objects/contracts";
+import type { DailyStats, Summary } from "../shared/backtest/metrics";
+import type { BotConfig } from "../shared/config/schema";
+import type { Trade } from "../shared/db/schema";
+import type { PortfolioSnapshot } from "../shared/risk/portfolio-types";
+import type { DrawdownPoint } from "../workers/equity-curve";
+
+/** The stats totals: the backtest summary without its backtest-only fields (as workers/stats.ts `LiveSummary`). */
+export type LiveSummary = Omit<Summary, "unfilledEntries" | "tradeOnly" | "eventsPerSecond">;
+
+export type { AgentStatus, PortfolioSnapshot, Trade, BotConfig, DailyStats, DrawdownPoint };
+
+/** `GET /api/symbols`. */
+export interface SymbolsBody {
+  readonly symbols: readonly { readonly symbol: string; readonly enabled: boolean; readonly status: AgentStatus | null; readonly error: string | null }[];
+}
+
+/** `GET /api/trades`. */
+export interface TradesBody {
+  readonly trades: readonly Trade[];
+  readonly nextCursor: string | null;
+}
+
+/** `GET /api/stats`. */
+export interface StatsBody {
+  readonly from: number;
+  readonly to: number;
+  readonly basis: string;
+  readonly capitalBasis: string;
+  readonly capital: number;
+  readonly totals: LiveSummary;
+  readonly daily: readonly DailyStats[];
+  readonly formulas: Readonly<Record<string, string>>;
+}
+
+/** `GET /api/equity`. */
+export interface EquityBody {
+  readonly from: number;
+  readonly to: number;
+  readonly basis: string;
+  readonly capital: number;
+  readonly finalEquity: number;
+  readonly maxDrawdown: number;
+  readonly points: readonly DrawdownPoint[];
+  readonly formulas: Readonly<Record<string, string>>;
+}
+
+/** `GET /api/config` and a successful PATCH (which also carries `previousVersion`). */
+export interface ConfigBody {
+  readonly version: string;
+  readonly config: BotConfig;
+}
+
+/** The API's error body. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+}
