@@ -4,9 +4,10 @@
  * compare figures from the same run (the ratios) rather than across runs.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 import { BollingerBands as TiBollinger, EMA as TiEma, MACD as TiMacd, RSI as TiRsi } from "technicalindicators";
 import { defaultConfig } from "../shared/config/config";
@@ -15,6 +16,11 @@ import { SymbolFeatures } from "../shared/indicators/symbol-features";
 import { runBacktest } from "./backtest";
 import { expandDataPaths, sessionsOf } from "./merge-recordings";
 import { readRecordingBatches, type ReadOptions } from "./recording-file";
+import { startStack, type Stack } from "./stack";
+import { instrumentsFor } from "./venue/market-source";
+import { startVenue, type Venue } from "./venue/server";
+import type { AgentStatusView } from "../durable-objects/agent-status";
+import { measureOptimizer } from "./research/bench-optimizer";
 
 interface Figure {
   readonly key: string;
@@ -197,6 +203,137 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
   ];
 }
 
+/**
+ * Optimiser speed (issue #7 §4) on generated data: the same walk-forward TPE search (2 folds) on one
+ * worker thread and on all cores, in this run; only the search is timed.
+ */
+export async function benchOptimizer(quick: boolean): Promise<Figure[]> {
+  const r = await measureOptimizer({ minutes: quick ? 10 : 20, trials: quick ? 8 : 16, rounds: quick ? 1 : 3 });
+  const what = `${r.trials} trials (2 folds, TPE), ${r.events}`;
+  return [
+    { key: "optimizerSpeedup", value: r.speedup, unit: "x", target: ">= 1.7 on 2 cores", note: `${what}: search time on 1 worker / on ${r.workers} workers` },
+    { key: "optimizerTrialsPerMinute", value: r.trialsPerMinute, unit: "trials/min", note: `${what}, ${r.workers} workers; starting the pool took ${r.poolStartMs.toFixed(0)} ms more` },
+    { key: "optimizerMachineSpeedup", value: r.machineSpeedup, unit: "x", note: `control: a pure arithmetic loop on 1 vs ${r.workers} threads between the searches, i.e. what the (shared) machine allowed` },
+  ];
+}
+
+/** Symbol of the e2e bench. */
+const E2E_SYMBOL = "BTCUSDT";
+/** Pushes per measuring round: fewer than the agent keeps receipts of (128), so none is overwritten unread. */
+const E2E_ROUND = 100;
+/** Wall time between pushes, ms (200 pushes/s: several times the dev recordings' average of ~40/s). */
+const E2E_GAP_MS = 5;
+
+/**
+ * End-to-end latency through the running local stack (issue #5 §7): the local venue in this process
+ * and `wrangler dev` (paper mode, its own `--persist-to` directory), one agent subscribed to the
+ * venue's public WebSocket. Pushes are injected into the venue one at a time, every
+ * {@link E2E_GAP_MS} ms: BTCUSDT trades with a books15 and a books1 snapshot in every ten, each with
+ * a unique exchange time. Latency of a push = the wall time the agent had handled it (features,
+ * engine, session and paper broker run: the decision made and, had it entered, the order placed;
+ * the agent's receipt ring, read from `GET /api/symbols/BTCUSDT`) − the wall time just before the
+ * venue was handed it (the venue checks it and writes it to the socket synchronously).
+ *
+ * It covers the venue's send, loopback TCP, workerd's WebSocket, the delivery to the SymbolAgent
+ * Durable Object (including waiting while the agent is busy, e.g. writing its state every 2 s),
+ * the feed's decoding and the agent's handling. It does not cover an order reaching the venue:
+ * live order placement is not wired into the agent (durable-objects/agent-mode.ts refuses live)
+ * and paper orders fill in the agent's own simulated broker, so "push → resulting order at the
+ * venue" cannot be measured yet; this is push → decision. Both clocks are the system wall clock in
+ * whole ms (workerd's advances during execution under wrangler dev), so the resolution is 1 ms.
+ */
+export async function benchE2e(quick: boolean): Promise<Figure[]> {
+  const persistTo = mkdtempSync(join(tmpdir(), "edge-scalper-bench-e2e-"));
+  let venue: Venue | null = null;
+  let stack: Stack | null = null;
+  try {
+    venue = await startVenue({ manual: { instruments: instrumentsFor([E2E_SYMBOL]) }, log: () => {} });
+    stack = await startStack({ port: 0, feedUrl: venue.urls.wsPublic, persistTo });
+    await stack.api("POST", `/api/symbols/${E2E_SYMBOL}/start`);
+    await e2eConnected(stack);
+    const next = e2ePushes(Date.now());
+    await e2eRound(venue, stack, next);
+    await e2eRound(venue, stack, next);
+    const rounds = quick ? 5 : 20;
+    const latencies: number[] = [];
+    for (let r = 0; r < rounds; r++) latencies.push(...(await e2eRound(venue, stack, next)));
+    const sent = rounds * E2E_ROUND;
+    if (latencies.length === 0) throw new Error("the agent reported no receipts");
+    latencies.sort((a, b) => a - b);
+    const mean = latencies.reduce((a, x) => a + x, 0) / latencies.length;
+    const what = `${latencies.length} of ${sent} pushes (1 in 10 books15, 1 in 10 books1, the rest trades) at ${1000 / E2E_GAP_MS}/s`;
+    return [
+      { key: "e2eLatencyP50Ms", value: quantile(latencies, 0.5), unit: "ms", note: `venue push sent → SymbolAgent has handled it (decision made, paper order placed), through wrangler dev; ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0]} ms; no order reaches the venue (live orders not wired)` },
+      { key: "e2eLatencyP99Ms", value: quantile(latencies, 0.99), unit: "ms", target: "<= 5", note: `the same, 99th percentile (max ${latencies[latencies.length - 1]} ms); 1 ms resolution; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores while measured` },
+    ];
+  } catch (e) {
+    console.error(`bench: e2e figures skipped: ${(e as Error).message}`);
+    return [];
+  } finally {
+    await stack?.stop();
+    await venue?.close();
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+/** Nearest-rank quantile of sorted values. */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+async function e2eConnected(stack: Stack): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < 20_000) {
+    const { status } = await stack.api<{ status: AgentStatusView }>("GET", `/api/symbols/${E2E_SYMBOL}`);
+    if (status.feed?.connected) return void (await sleep(1_000));
+    await sleep(100);
+  }
+  throw new Error("the agent's feed did not connect to the venue within 20 s");
+}
+
+/** Injects one round of pushes, then reads the agent's receipts: push → handled latencies of the pushes it matched. */
+async function e2eRound(venue: Venue, stack: Stack, next: () => Record<string, unknown> & { ts: number }): Promise<number[]> {
+  const sentAt = new Map<number, number>();
+  for (let i = 0; i < E2E_ROUND; i++) {
+    const push = next();
+    sentAt.set(push.ts, Date.now());
+    const r = venue.inject([push]);
+    if (!r.ok) throw new Error(`the venue refused a push: ${r.error}`);
+    await sleep(E2E_GAP_MS);
+  }
+  await sleep(100);
+  const { status } = await stack.api<{ status: AgentStatusView }>("GET", `/api/symbols/${E2E_SYMBOL}`);
+  const out: number[] = [];
+  for (const receipt of status.receipts) {
+    const at = sentAt.get(receipt.ts);
+    if (at !== undefined) out.push(receipt.handledAt - at);
+  }
+  return out;
+}
+
+/** Bitget V2 public pushes of a seeded BTC-like market: books15 every 10th push, books1 5 pushes later, trades otherwise; exchange times unique. */
+function e2ePushes(start: number): () => Record<string, unknown> & { ts: number } {
+  const trades = benchTrades(100_000, 7);
+  const arg = (channel: string) => ({ instType: "USDT-FUTURES", channel, instId: E2E_SYMBOL });
+  let i = 0;
+  return () => {
+    const ts = start + i * E2E_GAP_MS;
+    const t = trades[i % trades.length];
+    const book = (depth: number) => [{ asks: e2eLevels(t.price + 0.1, 0.1, depth), bids: e2eLevels(t.price, -0.1, depth), checksum: 0, seq: String(i + 1), ts: String(ts) }];
+    const kind = i % 10;
+    const push =
+      kind === 0 ? { action: "snapshot", arg: arg("books15"), data: book(15), ts }
+      : kind === 5 ? { action: "snapshot", arg: arg("books1"), data: book(1), ts }
+      : { action: "update", arg: arg("trade"), data: [{ ts: String(ts), price: t.price.toFixed(1), size: t.size.toFixed(3), side: t.side, tradeId: String(i + 1) }], ts };
+    i++;
+    return push;
+  };
+}
+
+function e2eLevels(best: number, step: number, depth: number): [string, string][] {
+  return Array.from({ length: depth }, (_, k) => [(best + k * step).toFixed(1), (0.5 + k * 0.1).toFixed(3)]);
+}
+
 function gunzipAndParseMs(files: readonly string[]): number {
   const t0 = performance.now();
   for (const f of files) {
@@ -237,7 +374,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const quick = argv.includes("--quick");
-  const figures = [...benchIndicators(quick), ...(await benchBacktest(quick))];
+  const figures = [...benchIndicators(quick), ...(await benchBacktest(quick)), ...(await benchOptimizer(quick)), ...(await benchE2e(quick))];
   if (argv.includes("--json")) {
     const out: Record<string, number | string> = { node: process.version, quick: String(quick) };
     for (const f of figures) out[f.key] = Number(f.value.toPrecision(6));

@@ -36,6 +36,7 @@ import { rebuildEngine, type EngineRecord } from "./agent-engine";
 import { fillRow, tradeRow } from "./agent-outbox";
 import { journaledOrders, queuedPortfolio } from "./agent-ports";
 import { PriceBatch } from "./agent-prices";
+import { ReceiptRing, type Receipt } from "./agent-receipts";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 import type { CoordinatorApi, PriceReportAnswer, VersionedConfig } from "./contracts";
@@ -69,6 +70,7 @@ export class AgentRuntime {
   private readonly store: AgentStore;
   private readonly session: TradingSession;
   private readonly prices = new PriceBatch();
+  private readonly receipts = new ReceiptRing();
   private broker: SimulatedBroker;
   private engine: StrategyEngine | null = null;
   private engineConfig: VersionedConfig;
@@ -154,13 +156,20 @@ export class AgentRuntime {
     return this.engine?.status() ?? null;
   }
 
+  /** When the last feed messages arrived and were handled (see {@link ReceiptRing}), oldest first. */
+  recentReceipts(): Receipt[] {
+    return this.receipts.list();
+  }
+
   /** Feeds market events (the feed's handler; tests call it too). */
   ingest(events: readonly MarketEvent[]): void {
     if (this.stopped) return;
     const now = Date.now();
     this.lastEventAt = now;
+    let newest = -Infinity;
     for (const e of events) {
       if (e.symbol !== this.o.symbol) continue;
+      if (e.ts > newest) newest = e.ts;
       if (e.ts > this.lastTs) this.lastTs = e.ts;
       const engine = this.engineFor(e);
       this.broker.onEvent(e);
@@ -172,6 +181,7 @@ export class AgentRuntime {
         this.second = sec;
       }
     }
+    if (newest > -Infinity) this.receipts.add(newest, now, Date.now());
     this.afterTurn(now);
   }
 
@@ -362,9 +372,18 @@ export class AgentRuntime {
     this.dirty = true;
   }
 
+  /**
+   * A closed trade goes to the outbox, and its net PnL into the equity that sizes the next entry at
+   * once (as the backtester's portfolio does); the alarm's refresh then replaces it with the
+   * Coordinator's figure, which also holds the other symbols.
+   */
   private onClosed(t: ClosedTrade): void {
     this.closedNow = t;
     this.store.addOutbox("trade", t.id, tradeRow(t, "paper"), Date.now());
+    if (Number.isFinite(t.netPnl)) {
+      this.equity += t.netPnl;
+      this.store.put("equity", this.equity);
+    }
     this.dirty = true;
   }
 }

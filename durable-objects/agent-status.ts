@@ -4,6 +4,7 @@
  */
 import type { FeedHealth } from "../shared/exchange/bitget/public-feed";
 import type { EngineStatus } from "../shared/strategy/engine";
+import type { Receipt } from "./agent-receipts";
 import type { AgentStatus, FeedHealthView } from "./contracts";
 
 /** {@link AgentStatus} with the agent's last problems (extra fields; the contract's are unchanged). */
@@ -12,6 +13,8 @@ export interface AgentStatusView extends AgentStatus {
   readonly error: string | null;
   /** Steps of the last alarm that failed, e.g. `outbox: D1_ERROR …`; empty when it all worked. */
   readonly alarmErrors: readonly string[];
+  /** The last feed messages: newest event time, when the agent received and when it had handled it (bench: push → decision latency). */
+  readonly receipts: readonly Receipt[];
 }
 
 /** Everything {@link agentStatus} reads. */
@@ -27,6 +30,7 @@ export interface AgentStatusParts {
   readonly lastAlarmAt: number | null;
   readonly error: string | null;
   readonly alarmErrors: readonly string[];
+  readonly receipts: readonly Receipt[];
 }
 
 /** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
@@ -49,6 +53,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     lastAlarmAt: p.lastAlarmAt,
     error: p.error,
     alarmErrors: p.alarmErrors,
+    receipts: p.receipts,
   };
 }
 

@@ -88,6 +88,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       lastAlarmAt: this.meta.lastAlarmAt,
       error: this.meta.error,
       alarmErrors: this.meta.alarmErrors,
+      receipts: r?.recentReceipts() ?? [],
     });
   }
 
