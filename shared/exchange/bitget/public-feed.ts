@@ -3,6 +3,7 @@
  * so the same code runs in a Durable Object, in Node and under tests with fake time (bitget-v2.md §1–2).
  * @module
  */
+import { RecentIds } from "./recent-ids";
 import type { MarketEvent } from "../../market/events";
 import { Backoff } from "./backoff";
 import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./book-sync";
@@ -668,28 +669,6 @@ class SendWindow {
   clear(): void {
     this.next = 0;
     this.filled = 0;
-  }
-}
-
-/** The last `capacity` ids in a ring, with a set for O(1) membership. */
-class RecentIds {
-  private readonly ring: (string | undefined)[];
-  private readonly set = new Set<string>();
-  private next = 0;
-
-  constructor(private readonly capacity: number) {
-    this.ring = new Array<string | undefined>(capacity);
-  }
-
-  /** Remembers `id`; false when it was already among the recent ids. */
-  add(id: string): boolean {
-    if (this.set.has(id)) return false;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.set.delete(evicted);
-    this.ring[this.next] = id;
-    this.set.add(id);
-    this.next = (this.next + 1) % this.capacity;
-    return true;
   }
 }
 
