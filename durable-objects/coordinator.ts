@@ -162,7 +162,9 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     const saved = this.store.correlation();
     const correlation = saved !== undefined && correlationMatches(saved, settings) ? ReturnCorrelation.restore(saved) : undefined;
     const state = this.store.portfolio();
-    this.rules = state !== undefined ? Portfolio.restore(withPortfolioSettings(state, settings), correlation) : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: Date.now(), correlation });
+    // The portfolio's clock is the agents' event time (now: 0 until the first event), never the wall
+    // clock: a replayed recording keeps its own days for the daily loss limit and its cooldowns.
+    this.rules = state !== undefined ? Portfolio.restore(withPortfolioSettings(state, settings), correlation) : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: 0, correlation });
     if (state === undefined) this.savePortfolio();
     this.killSwitch = this.store.killSwitch();
   }
