@@ -21,7 +21,7 @@ export default defineConfig(async () => {
             cloudflareTest(({ inject }) => ({
               main: "./workers/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, API_TOKEN: "test-token", START_EQUITY: "1000", FEED_URL: inject("feedUrl") } },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, API_TOKEN: "test-token", START_EQUITY: "1000", FEED_URL: inject("feedUrl"), REST_URL: inject("venueRestUrl"), PRIVATE_FEED_URL: inject("venuePrivateUrl"), TEST_VENUE_CREDENTIALS: inject("venueCredentials") } },
             })),
           ],
           test: {

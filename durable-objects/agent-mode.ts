@@ -1,7 +1,7 @@
 /**
  * The live-trading gate of a SymbolAgent. Paper is the default; live needs `mode: "live"` in the
- * config AND the Bitget API secrets. The live broker adapter is not wired into the agent yet, so a
- * live config never trades: the agent refuses to start and says why.
+ * config AND the Bitget API secrets; a live config without them never trades: the agent refuses to
+ * start and says why.
  * @module
  */
 
@@ -10,13 +10,12 @@ export const LIVE_SECRETS = ["BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASS
 
 /**
  * Why the agent must not start in `mode`, or null when it may. Paper always may. Live without every
- * secret is refused naming the missing ones; live with them is refused because live order placement
- * is not wired yet (never pretend).
+ * secret is refused naming the missing ones; live with all three may (agent-live.ts).
  */
 export function modeRefusal(mode: "paper" | "live", env: object): string | null {
   if (mode === "paper") return null;
   const vars = env as Record<string, unknown>;
   const missing = LIVE_SECRETS.filter((name) => typeof vars[name] !== "string" || vars[name] === "");
   if (missing.length > 0) return `live mode refused: missing secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (set them with wrangler secret put, or use mode "paper")`;
-  return 'live mode refused: live order placement is not wired into the agent yet (the Bitget live broker adapter has not landed); nothing was placed. Use mode "paper".';
+  return null;
 }

@@ -1,6 +1,7 @@
 /**
- * The trading core of a running SymbolAgent: the public feed, the strategy engine, the paper broker
- * and the {@link TradingSession} that joins them to the Coordinator. Crash-only: every fill, order
+ * The trading core of a running SymbolAgent: the public feed, the strategy engine, the broker (the
+ * paper broker, or the live {@link LiveBroker} when the engine's config is live) and the
+ * {@link TradingSession} that joins them to the Coordinator. Crash-only: every fill, order
  * change, close and portfolio answer is written to DO SQLite in the turn it happens (with the outbox
  * row and the queued Coordinator call), and otherwise the engine state is written every
  * {@link PERSIST_EVERY_MS} of wall time. A crash therefore loses at most that much indicator warm-up,
@@ -34,7 +35,8 @@ import type { ClosedTrade, ExitReason } from "../shared/strategy/types";
 import { drainCalls } from "./agent-calls";
 import { rebuildEngine, type EngineRecord } from "./agent-engine";
 import { fillRow, tradeRow } from "./agent-outbox";
-import { journaledOrders, queuedPortfolio } from "./agent-ports";
+import { LiveBroker, type LiveEndpoints } from "./agent-live";
+import { journaledOrders, liveJournaledOrders, queuedPortfolio } from "./agent-ports";
 import { PriceBatch } from "./agent-prices";
 import { ReceiptRing, type Receipt } from "./agent-receipts";
 import { WorkerdSocketPort } from "./agent-socket";
@@ -62,6 +64,8 @@ export interface AgentRuntimeOptions {
   /** Whether `config` may trade (the live gate); null = yes. */
   readonly refusal: (config: BotConfig) => string | null;
   readonly socket?: SocketPort;
+  /** Where a live config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
+  readonly live?: LiveEndpoints | null;
 }
 
 /** One running agent's trading state and feed. */
@@ -72,6 +76,9 @@ export class AgentRuntime {
   private readonly prices = new PriceBatch();
   private readonly receipts = new ReceiptRing();
   private broker: SimulatedBroker;
+  /** The live broker when the engine's config is live, else null (paper). */
+  private readonly live: LiveBroker | null;
+  private readonly liveMode: boolean;
   private engine: StrategyEngine | null = null;
   private engineConfig: VersionedConfig;
   private latest: VersionedConfig;
@@ -100,9 +107,11 @@ export class AgentRuntime {
     this.equity = this.store.get<number>("equity") ?? 0;
     const brokerState = this.store.get<SimulatedBrokerState>("broker");
     this.broker = brokerState ? SimulatedBroker.restore(brokerState, this.brokerOptions()) : new SimulatedBroker(this.brokerOptions());
+    this.liveMode = this.engineConfig.config.mode === "live";
+    this.live = this.liveMode && o.live ? new LiveBroker({ symbol: o.symbol, endpoints: o.live, onFill: (f) => this.liveFill(f), socket: o.socket }) : null;
     this.session = new TradingSession(
       {
-        orders: journaledOrders(this.store, () => this.broker, () => (this.dirty = true)),
+        orders: this.liveMode ? liveJournaledOrders(this.store, () => this.live?.broker ?? null, () => (this.dirty = true)) : journaledOrders(this.store, () => this.broker, () => (this.dirty = true)),
         portfolio: queuedPortfolio(this.store, (req) => this.requestEntry(req), () => (this.dirty = true)),
         hooks: { onClosed: (t) => this.onClosed(t), onAsyncStep: () => this.afterTurn(Date.now()) },
       },
@@ -127,11 +136,21 @@ export class AgentRuntime {
       random: Math.random, onEvents: (events) => this.ingest(events),
     });
     this.feed.start();
+    void this.live?.start().catch(() => {});
+  }
+
+  /**
+   * Loads the live broker's contract rules and connects its private feed; resolves at once in paper
+   * mode. A failure is retried by every alarm's reconciliation, which reports it in `alarmErrors`.
+   */
+  async startLive(): Promise<void> {
+    await this.live?.start();
   }
 
   /** Closes the feed and writes the state; afterwards nothing is traded or written (late RPC answers are dropped). */
   stop(): void {
     this.feed?.stop();
+    this.live?.stop();
     this.persist(Date.now());
     this.stopped = true;
   }
@@ -173,6 +192,7 @@ export class AgentRuntime {
       if (e.ts > this.lastTs) this.lastTs = e.ts;
       const engine = this.engineFor(e);
       this.broker.onEvent(e);
+      this.live?.onEvent(e);
       if (e.kind === "trade") this.prices.add(e.ts, e.price);
       this.session.onEvent(e);
       const sec = Math.floor(e.ts / 1000);
@@ -262,12 +282,29 @@ export class AgentRuntime {
    * below the instrument's minimum size (a partial entry fill too small to open, rounding) cannot be
    * traded and is tolerated; anything more blocks new entries until it is gone.
    */
-  private reconcile(): void {
+  private reconcile(): void | Promise<void> {
+    if (this.liveMode) return this.reconcileLive();
     const engine = this.engine;
     if (!engine || engine.phase !== "flat" || this.session.pendingDecisions > 0) return;
     const held = this.broker.position(this.o.symbol);
     this.entriesBlocked = Math.abs(held) >= engine.instrument.minSize;
     if (this.entriesBlocked) throw new Error(`position mismatch: the broker holds ${held} while the engine is flat; entries blocked`);
+  }
+
+  /**
+   * Live reconciliation: the broker's REST reconciliation (missed fills, unknown placements), then the
+   * exchange's position against the engine's (flat = 0; open = its signed size), unless an entry is in
+   * flight. A difference of at least the minimum size blocks new entries until a later alarm finds none.
+   */
+  private async reconcileLive(): Promise<void> {
+    if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
+    const held = await this.live.reconcile();
+    const engine = this.engine;
+    if (!engine || engine.phase === "entering" || this.session.pendingDecisions > 0) return;
+    const p = engine.position;
+    const expected = engine.phase === "open" && p ? (p.side === "long" ? p.size : -p.size) : 0;
+    this.entriesBlocked = Math.abs(held - expected) >= engine.instrument.minSize;
+    if (this.entriesBlocked) throw new Error(`position mismatch: the exchange holds ${held} ${this.o.symbol} while the engine expects ${expected}; entries blocked`);
   }
 
   private afterTurn(now: number): void {
@@ -315,6 +352,7 @@ export class AgentRuntime {
     if ((this.engine && this.engine.phase !== "flat") || this.session.pendingDecisions > 0) return;
     const refused = this.o.refusal(this.latest.config);
     if (refused) return this.o.onFatal(refused);
+    if ((this.latest.config.mode === "live") !== this.liveMode) return this.o.onFatal(`the config's mode changed to ${this.latest.config.mode}; restart the agent to trade in it`);
     const old = this.engine;
     this.engineConfig = this.latest;
     this.broker = SimulatedBroker.restore(this.broker.getState(), this.brokerOptions());
@@ -324,8 +362,9 @@ export class AgentRuntime {
 
   private engineFor(e: MarketEvent): StrategyEngine | null {
     if (this.engine) return this.engine;
+    if (this.liveMode && !this.live?.instrument) return null;
     const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
-    this.setEngine(new StrategyEngine(this.engineOptions(this.engineConfig, defaultInstrument(e.symbol, price))));
+    this.setEngine(new StrategyEngine(this.engineOptions(this.engineConfig, this.live?.instrument ?? defaultInstrument(e.symbol, price))));
     return this.engine;
   }
 
@@ -360,10 +399,21 @@ export class AgentRuntime {
     const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
     this.closedNow = null;
     this.session.onFill(f);
-    const row = fillRow(f, { mode: "paper", role, configVersion, closed: this.closedNow });
+    const row = fillRow(f, { mode: this.liveMode ? "live" : "paper", role, configVersion, closed: this.closedNow });
     this.store.addOutbox("fill", row.id, row, Date.now());
     this.store.journalStatus(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled", Date.now());
     this.dirty = true;
+  }
+
+  /**
+   * A live fill arrives outside any turn: it is handled, then the turn ends (persist, deliver). Fills of
+   * orders the journal does not hold (placed by another client of the account) are not the engine's:
+   * reconciliation sees the position they leave.
+   */
+  private liveFill(f: Fill): void {
+    if (this.stopped || !this.store.journalEntry(f.clientOid)) return;
+    this.onFill(f);
+    this.afterTurn(Date.now());
   }
 
   private onDone(s: OrderStatus): void {
@@ -379,7 +429,7 @@ export class AgentRuntime {
    */
   private onClosed(t: ClosedTrade): void {
     this.closedNow = t;
-    this.store.addOutbox("trade", t.id, tradeRow(t, "paper"), Date.now());
+    this.store.addOutbox("trade", t.id, tradeRow(t, this.liveMode ? "live" : "paper"), Date.now());
     if (Number.isFinite(t.netPnl)) {
       this.equity += t.netPnl;
       this.store.put("equity", this.equity);

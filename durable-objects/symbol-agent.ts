@@ -1,6 +1,7 @@
 /**
  * SymbolAgent: one Durable Object per symbol, addressed by `SYMBOL_AGENT.getByName(symbol)`. It holds
- * the public feed socket, the strategy engine and the paper broker ({@link AgentRuntime}), asks the
+ * the public feed socket, the strategy engine and the broker — paper, or live with the Bitget secrets
+ * and `mode: "live"` ({@link AgentRuntime}, agent-live.ts) — asks the
  * Coordinator (`COORDINATOR.getByName("portfolio")`) before every entry and reports fills, closes and
  * prices to it. Crash-only: the state is written as it changes and the constructor is the recovery
  * path (an open position keeps its stop-loss and exits after an eviction).
@@ -18,6 +19,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { SYMBOL_PATTERN } from "../workers/settings";
 import { drainCalls } from "./agent-calls";
+import { liveEndpoints } from "./agent-live";
 import { modeRefusal } from "./agent-mode";
 import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
 import { AgentRuntime } from "./agent-runtime";
@@ -145,6 +147,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     const runtime = this.resume();
     await this.arm(false);
     await runtime?.refreshEquity().catch(() => {});
+    await runtime?.startLive().catch(() => {});
     return this.status();
   }
 
@@ -164,7 +167,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     if (this.runtime || !symbol || !this.store.get<VersionedConfig>("config")) return this.runtime;
     this.runtime = AgentRuntime.open({
       symbol, store: this.store, coordinator: () => this.coordinator(), feedUrl: this.env.FEED_URL,
-      refusal: (config) => modeRefusal(config.mode, this.env), onFatal: (reason) => this.halt(reason),
+      refusal: (config) => modeRefusal(config.mode, this.env), onFatal: (reason) => this.halt(reason), live: liveEndpoints(this.env),
     });
     this.runtime.startFeed();
     return this.runtime;

@@ -28,6 +28,10 @@ declare global {
       BITGET_API_KEY?: string;
       BITGET_API_SECRET?: string;
       BITGET_PASSPHRASE?: string;
+      /** Bitget V2 REST base URL of live mode (a var; default https://api.bitget.com). */
+      REST_URL?: string;
+      /** Bitget V2 private WebSocket URL of live mode (a var; default wss://ws.bitget.com/v2/ws/private). */
+      PRIVATE_FEED_URL?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");

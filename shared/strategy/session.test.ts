@@ -6,7 +6,8 @@ import type { TradeEvent } from "../market/events";
 import { defaultInstrument } from "../market/instruments";
 import type { CloseReport, EntryDecision, EntryFill, EntryRequest } from "../risk/portfolio-types";
 import { StrategyEngine } from "./engine";
-import { TradingSession, type SessionPortfolio } from "./session";
+import type { CancelResult, OrderRequest, PlaceResult } from "../execution/orders";
+import { type AsyncSessionOrders, TradingSession, type SessionPortfolio } from "./session";
 import type { ClosedTrade } from "./types";
 
 const T0 = 1_700_000_000_000;
@@ -182,5 +183,74 @@ describe("TradingSession", () => {
     expect(s.broker.getState().resting).toHaveLength(1);
     expect(Object.values(state.reservations)).toEqual(["r9"]);
     expect(new TradingSession({ orders: s.broker, portfolio: s.portfolio }, state).getState()).toEqual(state);
+  });
+
+  describe("with an asynchronous broker", () => {
+    /** Orders that answer when the test says so, and log every call. */
+    class DeferredOrders implements AsyncSessionOrders {
+      readonly placed: OrderRequest[] = [];
+      readonly cancels: string[] = [];
+      private pending: ((r: PlaceResult | CancelResult) => void)[] = [];
+      place(req: OrderRequest): Promise<PlaceResult> {
+        this.placed.push(req);
+        return new Promise((resolve) => this.pending.push(resolve as (r: PlaceResult | CancelResult) => void));
+      }
+      cancel(_symbol: string, clientOid: string): Promise<CancelResult> {
+        this.cancels.push(clientOid);
+        return new Promise((resolve) => this.pending.push(resolve as (r: PlaceResult | CancelResult) => void));
+      }
+      async answer(r: PlaceResult | CancelResult): Promise<void> {
+        this.pending.shift()?.(r);
+        await Promise.resolve();
+        await Promise.resolve();
+      }
+    }
+
+    function asyncSetup() {
+      const s = setup();
+      const orders = new DeferredOrders();
+      let steps = 0;
+      const session = new TradingSession({ orders, portfolio: s.portfolio, hooks: { onAsyncStep: () => steps++ } });
+      const engine = new StrategyEngine({ symbol: "BTCUSDT", config: config(), configVersion: "v-test", instrument: defaultInstrument("BTCUSDT"), equity: () => 10_000 });
+      session.setEngine(engine);
+      let ts = 0;
+      for (let i = 0; i < 200 && engine.phase !== "entering"; i++) session.onEvent(trade((ts = T0 + i * 500), 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"));
+      return { orders, session, engine, portfolio: s.portfolio, ts, steps: () => steps };
+    }
+
+    it("places the approved entry through the broker's promise and opens on the fill that follows", async () => {
+      const a = asyncSetup();
+      expect(a.engine.phase).toBe("entering");
+      await a.portfolio.answer({ ok: true, reservationId: "r1", correlation: null, correlated: false });
+      expect(a.orders.placed).toHaveLength(1);
+      const order = a.orders.placed[0];
+      await a.orders.answer({ ok: true, clientOid: order.clientOid });
+      expect(a.engine.phase).toBe("entering");
+      a.session.onFill({ clientOid: order.clientOid, symbol: "BTCUSDT", side: order.side, price: 100.2, size: order.size, fee: 0.01, liquidity: "taker", ts: a.ts + 100, slippage: 0, final: true });
+      expect(a.engine.phase).toBe("open");
+      expect(a.portfolio.calls).toEqual(["requestEntry", `confirmOpen r1 ${a.engine.position?.side}`]);
+      expect(a.steps()).toBe(2);
+    });
+
+    it("ends the entry and releases its reservation when the broker refuses it later", async () => {
+      const a = asyncSetup();
+      await a.portfolio.answer({ ok: true, reservationId: "r2", correlation: null, correlated: false });
+      await a.orders.answer({ ok: false, reason: "insufficient_margin", detail: "no money" });
+      expect(a.engine.phase).toBe("flat");
+      expect(a.portfolio.calls).toEqual(["requestEntry", "release r2"]);
+    });
+
+    it("treats an entry whose asynchronous cancel succeeded as done", async () => {
+      const a = asyncSetup();
+      await a.portfolio.answer({ ok: true, reservationId: "r3", correlation: null, correlated: false });
+      const order = a.orders.placed[0];
+      await a.orders.answer({ ok: true, clientOid: order.clientOid });
+      a.session.flatten(a.ts + 50, "flatten");
+      expect(a.orders.cancels).toEqual([order.clientOid]);
+      expect(a.engine.phase).toBe("entering");
+      await a.orders.answer({ ok: true, filledSize: 0 });
+      expect(a.engine.phase).toBe("flat");
+      expect(a.portfolio.calls).toEqual(["requestEntry", "release r3"]);
+    });
   });
 });

@@ -32,6 +32,16 @@ export interface SessionOrders {
   cancelSync(symbol: string, clientOid: string): CancelResult;
 }
 
+/**
+ * A broker that answers later (the live `Broker` port of shared/execution/broker.ts). `place` resolving ok means "accepted";
+ * a refusal (or a throw, whose outcome is unknown and left to the shell's reconciliation) arrives
+ * after the turn. The session then runs `hooks.onAsyncStep`, as after an asynchronous portfolio answer.
+ */
+export interface AsyncSessionOrders {
+  place(req: OrderRequest): Promise<PlaceResult>;
+  cancel(symbol: string, clientOid: string): Promise<CancelResult>;
+}
+
 /** An entry decision as the session saw it. */
 export interface EntryDecisionRecord {
   readonly ts: number;
@@ -53,7 +63,8 @@ export interface SessionHooks {
 
 /** Options of {@link TradingSession}. */
 export interface TradingSessionOptions {
-  readonly orders: SessionOrders;
+  /** The synchronous core (backtest, paper) or an asynchronous broker (live). */
+  readonly orders: SessionOrders | AsyncSessionOrders;
   readonly portfolio: SessionPortfolio;
   readonly hooks?: SessionHooks;
 }
@@ -73,14 +84,16 @@ type EnterIntent = Extract<Intent, { kind: "enter" }>;
  *   exists; an approval holds a reservation and places the order. While an asynchronous answer is
  *   awaited the engine is already `entering`, so interleaved events cannot enter twice; a cancel
  *   (timeout, flatten) for that entry is remembered and the approval is then released unused.
- * - exit: placed reduce-only. cancel: `cancelSync`; a cancelled or unknown order is done.
+ * - exit: placed reduce-only. cancel: `cancelSync`; a cancelled or unknown order is done. With
+ *   {@link AsyncSessionOrders} the answers come later: a refused placement, and a cancelled, unknown
+ *   or already finished order, are done then.
  * - fills and done orders go to the engine of their symbol; entering → open confirms the reservation,
  *   entering → flat releases it; a closed trade goes to `hooks.onClosed`, then `portfolio.reportClose`.
  *
  * Engines are routed by symbol: an engine ignores fills and done orders of ids that are not its own.
  */
 export class TradingSession {
-  private readonly orders: SessionOrders;
+  private readonly orders: SessionOrders | AsyncSessionOrders;
   private readonly portfolio: SessionPortfolio;
   private readonly hooks: SessionHooks;
   private readonly bySymbol = new Map<string, StrategyEngine>();
@@ -169,8 +182,20 @@ export class TradingSession {
       this.awaiting.set(clientOid, true);
       return;
     }
+    if (!isSync(this.orders)) return this.cancelLater(this.orders, engine, clientOid, ts);
     const r = this.orders.cancelSync(engine.symbol, clientOid);
     if (r.ok || r.reason === "unknown_order") this.afterDone(engine, clientOid, ts);
+  }
+
+  /** Asynchronous cancel: an order cancelled, unknown or already done (a broker without done callbacks) is done. */
+  private cancelLater(orders: AsyncSessionOrders, engine: StrategyEngine, clientOid: string, ts: number): void {
+    orders.cancel(engine.symbol, clientOid).then(
+      (r) => {
+        if (r.ok || r.reason === "unknown_order" || r.reason === "already_done") this.afterDone(engine, clientOid, ts);
+        this.hooks.onAsyncStep?.();
+      },
+      () => this.hooks.onAsyncStep?.(),
+    );
   }
 
   private enter(engine: StrategyEngine, intent: EnterIntent): void {
@@ -207,8 +232,20 @@ export class TradingSession {
       price: intent.orderType === "postOnly" ? intent.price : undefined, size: intent.size, reduceOnly: intent.kind === "exit", ts: intent.ts,
       stopLossPrice: intent.kind === "enter" ? roundToStep(intent.stopLoss, engine.instrument.tickSize) : undefined,
     };
+    if (!isSync(this.orders)) return this.placeLater(this.orders, engine, order);
     const placed = this.orders.placeSync(order);
     if (!placed.ok) this.afterDone(engine, intent.clientOid, intent.ts);
+  }
+
+  /** Asynchronous place: a refusal ends the order; a throw leaves it to the shell's reconciliation. */
+  private placeLater(orders: AsyncSessionOrders, engine: StrategyEngine, order: OrderRequest): void {
+    orders.place(order).then(
+      (placed) => {
+        if (!placed.ok) this.afterDone(engine, order.clientOid, order.ts);
+        this.hooks.onAsyncStep?.();
+      },
+      () => this.hooks.onAsyncStep?.(),
+    );
   }
 
   private afterDone(engine: StrategyEngine, clientOid: string, ts: number): void {
@@ -244,6 +281,10 @@ export class TradingSession {
 /** The engine's phase, read afresh (TypeScript would narrow a repeated getter read). */
 function phaseOf(engine: StrategyEngine): "flat" | "entering" | "open" {
   return engine.phase;
+}
+
+function isSync(orders: SessionOrders | AsyncSessionOrders): orders is SessionOrders {
+  return typeof (orders as Partial<SessionOrders>).placeSync === "function";
 }
 
 function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {

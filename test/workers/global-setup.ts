@@ -1,13 +1,15 @@
 /**
  * Global setup of the `workers` project (runs in Node, once): starts the local Bitget venue with a
  * seeded synthetic market for BTCUSDT and ETHUSDT played in real time, and hands its public
- * WebSocket URL to workerd as the `FEED_URL` binding (`inject("feedUrl")` in vitest.config.ts).
+ * WebSocket URL to workerd as the `FEED_URL` binding (`inject("feedUrl")` in vitest.config.ts), its
+ * REST and private WebSocket URLs as `REST_URL` and `PRIVATE_FEED_URL` (used only by live agents,
+ * which need the secrets), and its demo credentials as `TEST_VENUE_CREDENTIALS` (JSON).
  * Any other symbol is answered with Bitget's error 30001, so an agent of such a symbol connects but
  * receives no market data (tests feed it by hand).
  * @module
  */
 import type { TestProject } from "vitest/node";
-import { startVenue } from "../../cli/venue/server";
+import { DEFAULT_CREDENTIALS, startVenue } from "../../cli/venue/server";
 
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
@@ -16,11 +18,17 @@ export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const venue = await startVenue({ port: 0, synthetic: { symbols: FEED_SYMBOLS, seed: 1 }, speed: 1, log: () => {} });
   project.provide("feedUrl", venue.urls.wsPublic);
+  project.provide("venueRestUrl", venue.urls.rest);
+  project.provide("venuePrivateUrl", venue.urls.wsPrivate);
+  project.provide("venueCredentials", JSON.stringify(DEFAULT_CREDENTIALS));
   return () => venue.close();
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     feedUrl: string;
+    venueRestUrl: string;
+    venuePrivateUrl: string;
+    venueCredentials: string;
   }
 }

@@ -110,9 +110,9 @@ describe("the live-mode gate", () => {
     }
   });
 
-  it("says live trading is not wired yet even with the secrets, rather than pretending", () => {
+  it("lets a live config start only with all three secrets (symbol-agent-live.test.ts trades it on the venue)", () => {
     const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p" };
-    expect(modeRefusal("live", withKeys)).toMatch(/not wired/);
+    expect(modeRefusal("live", withKeys)).toBeNull();
     expect(modeRefusal("live", { ...withKeys, BITGET_PASSPHRASE: "" })).toContain("missing secret BITGET_PASSPHRASE");
     expect(modeRefusal("paper", {})).toBeNull();
   });
