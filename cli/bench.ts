@@ -280,9 +280,8 @@ const E2E_GAP_MS = 5;
  * It covers the venue's send, loopback TCP, workerd's WebSocket, the delivery to the SymbolAgent
  * Durable Object (including waiting while the agent is busy, e.g. writing its state every 2 s),
  * the feed's decoding and the agent's handling. It does not cover an order reaching the venue:
- * live order placement is not wired into the agent (durable-objects/agent-mode.ts refuses live)
- * and paper orders fill in the agent's own simulated broker, so "push → resulting order at the
- * venue" cannot be measured yet; this is push → decision. Both clocks are the system wall clock in
+ * the stack runs in paper mode, where orders fill in the agent's own simulated broker, so this is
+ * push → decision, not push → order at the venue. Both clocks are the system wall clock in
  * whole ms (workerd's advances during execution under wrangler dev), so the resolution is 1 ms.
  */
 export async function benchE2e(quick: boolean): Promise<Figure[]> {
@@ -306,7 +305,7 @@ export async function benchE2e(quick: boolean): Promise<Figure[]> {
     const mean = latencies.reduce((a, x) => a + x, 0) / latencies.length;
     const what = `${latencies.length} of ${sent} pushes (1 in 10 books15, 1 in 10 books1, the rest trades) at ${1000 / E2E_GAP_MS}/s`;
     return [
-      { key: "e2eLatencyP50Ms", value: quantile(latencies, 0.5), unit: "ms", note: `venue push sent → SymbolAgent has handled it (decision made, paper order placed), through wrangler dev; ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0]} ms; no order reaches the venue (live orders not wired)` },
+      { key: "e2eLatencyP50Ms", value: quantile(latencies, 0.5), unit: "ms", note: `venue push sent → SymbolAgent has handled it (decision made, paper order placed), through wrangler dev; ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0]} ms; paper mode: no order reaches the venue` },
       { key: "e2eLatencyP99Ms", value: quantile(latencies, 0.99), unit: "ms", target: "<= 5", note: `the same, 99th percentile (max ${latencies[latencies.length - 1]} ms); 1 ms resolution; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores while measured` },
     ];
   } catch (e) {
