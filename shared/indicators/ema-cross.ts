@@ -182,12 +182,14 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
   }
 
   add(x: number): EmaCrossSetResult | null {
-    for (const c of this.crosses) c.add(x);
+    const crosses = this.crosses;
+    for (let i = 0; i < crosses.length; i++) crosses[i].add(x);
     return (this.value = this.collect());
   }
 
   replace(x: number): EmaCrossSetResult | null {
-    for (const c of this.crosses) c.replace(x);
+    const crosses = this.crosses;
+    for (let i = 0; i < crosses.length; i++) crosses[i].replace(x);
     return (this.value = this.collect());
   }
 
@@ -196,14 +198,16 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
   }
 
   private collect(): EmaCrossSetResult | null {
-    const pairs: EmaCrossResult[] = [];
-    for (const c of this.crosses) {
-      const r = c.result;
-      if (r === null) return null;
-      pairs.push(r);
+    const crosses = this.crosses;
+    const n = crosses.length;
+    for (let i = 0; i < n; i++) if (crosses[i].result === null) return null;
+    const pairs = new Array<EmaCrossResult>(n);
+    const first = (pairs[0] = crosses[0].result as EmaCrossResult).state;
+    let agree: CrossState = first;
+    for (let i = 1; i < n; i++) {
+      const r = (pairs[i] = crosses[i].result as EmaCrossResult);
+      if (r.state !== first) agree = 0;
     }
-    const first = pairs[0].state;
-    const agree = first !== 0 && pairs.every((p) => p.state === first) ? first : 0;
     return { pairs, agree };
   }
 }

@@ -17,15 +17,19 @@ export interface EmaState {
  * `ema = (x - ema) * k + ema` in exactly that form, as TA-Lib's `TA_INT_EMA` does
  * (see ../shared/reference/indicators.md "Exact conventions"). `replace` restores the sum and
  * value saved by the last `add` and adds again, so it is bit-identical to a plain `add`.
+ * The value is kept as a plain number plus a "seeded" flag rather than `number | null`, so the
+ * field stays a double in V8 and an update does not box a fresh heap number.
  */
 export class Ema implements Indicator<number, number, EmaState> {
   readonly period: number;
   private readonly k: number;
   private count = 0;
   private sum = 0;
-  private ema: number | null = null;
+  private ema = 0;
+  private seeded = false;
   private undoSum = 0;
-  private undoEma: number | null = null;
+  private undoEma = 0;
+  private undoSeeded = false;
 
   constructor(period: number) {
     assertPeriod("Ema period", period);
@@ -38,9 +42,11 @@ export class Ema implements Indicator<number, number, EmaState> {
     const ema = new Ema(state.period);
     ema.count = state.count;
     ema.sum = state.sum;
-    ema.ema = state.ema;
+    ema.seeded = state.ema !== null;
+    ema.ema = state.ema ?? 0;
     ema.undoSum = state.undo.sum;
-    ema.undoEma = state.undo.ema;
+    ema.undoSeeded = state.undo.ema !== null;
+    ema.undoEma = state.undo.ema ?? 0;
     return ema;
   }
 
@@ -49,16 +55,18 @@ export class Ema implements Indicator<number, number, EmaState> {
   }
 
   get result(): number | null {
-    return this.ema;
+    return this.seeded ? this.ema : null;
   }
 
   add(x: number): number | null {
     this.undoSum = this.sum;
     this.undoEma = this.ema;
+    this.undoSeeded = this.seeded;
     this.count++;
-    if (this.ema !== null) return (this.ema = (x - this.ema) * this.k + this.ema);
+    if (this.seeded) return (this.ema = (x - this.ema) * this.k + this.ema);
     this.sum += x;
     if (this.count < this.period) return null;
+    this.seeded = true;
     return (this.ema = this.sum / this.period);
   }
 
@@ -66,6 +74,7 @@ export class Ema implements Indicator<number, number, EmaState> {
     if (this.count === 0) return this.add(x);
     this.sum = this.undoSum;
     this.ema = this.undoEma;
+    this.seeded = this.undoSeeded;
     this.count--;
     return this.add(x);
   }
@@ -75,8 +84,8 @@ export class Ema implements Indicator<number, number, EmaState> {
       period: this.period,
       count: this.count,
       sum: this.sum,
-      ema: this.ema,
-      undo: { sum: this.undoSum, ema: this.undoEma },
+      ema: this.seeded ? this.ema : null,
+      undo: { sum: this.undoSum, ema: this.undoSeeded ? this.undoEma : null },
     };
   }
 }

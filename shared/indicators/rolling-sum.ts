@@ -67,7 +67,28 @@ export class RollingSum implements Indicator<number, RollingSumResult, RollingSu
     return this.count === 0 ? null : { sum: this.sum, count: this.count };
   }
 
+  /** Sum of the window now (0 before the first input); reads without allocating a result. */
+  get total(): number {
+    return this.sum;
+  }
+
+  /** Inputs in the window now, at most `period`; reads without allocating a result. */
+  get size(): number {
+    return this.count;
+  }
+
   add(x: number): RollingSumResult {
+    this.push(x);
+    return { sum: this.sum, count: this.count };
+  }
+
+  replace(x: number): RollingSumResult {
+    this.revise(x);
+    return { sum: this.sum, count: this.count };
+  }
+
+  /** {@link RollingSum.add} without building a result, for hot loops that read `total`/`size`. */
+  push(x: number): void {
     this.undoSum = this.sum;
     this.undoSlot = this.window[this.head];
     this.undoCount = this.count;
@@ -78,17 +99,17 @@ export class RollingSum implements Indicator<number, RollingSumResult, RollingSu
     this.sum += x;
     this.head = (this.head + 1) % this.period;
     if (++this.sinceResync >= RESYNC_EVERY) this.resync();
-    return { sum: this.sum, count: this.count };
   }
 
-  replace(x: number): RollingSumResult {
-    if (this.count === 0) return this.add(x);
+  /** {@link RollingSum.replace} without building a result. */
+  revise(x: number): void {
+    if (this.count === 0) return this.push(x);
     this.head = (this.head - 1 + this.period) % this.period;
     this.window[this.head] = this.undoSlot;
     this.sum = this.undoSum;
     this.count = this.undoCount;
     this.sinceResync = this.undoSinceResync;
-    return this.add(x);
+    this.push(x);
   }
 
   getState(): RollingSumState {

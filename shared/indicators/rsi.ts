@@ -24,6 +24,8 @@ export interface RsiState {
  * swallows every move of a ~1e-8-priced token. Only a perfectly flat window (`gain + loss === 0`)
  * is special, and it reads **50** (neutral: neither side moved), where TA-Lib returns 0.
  * See ../shared/reference/indicators.md "Exact conventions" and the recommended departures.
+ * The value is a plain number plus a "has value" flag rather than `number | null`, so the field
+ * stays a double in V8 and an update does not box a fresh heap number.
  */
 export class Rsi implements Indicator<number, number, RsiState> {
   readonly period: number;
@@ -31,11 +33,13 @@ export class Rsi implements Indicator<number, number, RsiState> {
   private prev = 0;
   private gain = 0;
   private loss = 0;
-  private value: number | null = null;
+  private value = 0;
+  private hasValue = false;
   private undoPrev = 0;
   private undoGain = 0;
   private undoLoss = 0;
-  private undoValue: number | null = null;
+  private undoValue = 0;
+  private undoHasValue = false;
 
   /** @param period Wilder period n; TA-Lib requires n >= 2. */
   constructor(period: number) {
@@ -50,11 +54,13 @@ export class Rsi implements Indicator<number, number, RsiState> {
     rsi.prev = state.prev;
     rsi.gain = state.gain;
     rsi.loss = state.loss;
-    rsi.value = state.value;
+    rsi.hasValue = state.value !== null;
+    rsi.value = state.value ?? 0;
     rsi.undoPrev = state.undo.prev;
     rsi.undoGain = state.undo.gain;
     rsi.undoLoss = state.undo.loss;
-    rsi.undoValue = state.undo.value;
+    rsi.undoHasValue = state.undo.value !== null;
+    rsi.undoValue = state.undo.value ?? 0;
     return rsi;
   }
 
@@ -63,7 +69,7 @@ export class Rsi implements Indicator<number, number, RsiState> {
   }
 
   get result(): number | null {
-    return this.value;
+    return this.hasValue ? this.value : null;
   }
 
   add(x: number): number | null {
@@ -71,6 +77,7 @@ export class Rsi implements Indicator<number, number, RsiState> {
     this.undoGain = this.gain;
     this.undoLoss = this.loss;
     this.undoValue = this.value;
+    this.undoHasValue = this.hasValue;
     this.count++;
     const d = x - this.prev;
     this.prev = x;
@@ -85,6 +92,7 @@ export class Rsi implements Indicator<number, number, RsiState> {
     this.gain = this.undoGain;
     this.loss = this.undoLoss;
     this.value = this.undoValue;
+    this.hasValue = this.undoHasValue;
     this.count--;
     return this.add(x);
   }
@@ -96,8 +104,8 @@ export class Rsi implements Indicator<number, number, RsiState> {
       prev: this.prev,
       gain: this.gain,
       loss: this.loss,
-      value: this.value,
-      undo: { prev: this.undoPrev, gain: this.undoGain, loss: this.undoLoss, value: this.undoValue },
+      value: this.hasValue ? this.value : null,
+      undo: { prev: this.undoPrev, gain: this.undoGain, loss: this.undoLoss, value: this.undoHasValue ? this.undoValue : null },
     };
   }
 
@@ -124,6 +132,7 @@ export class Rsi implements Indicator<number, number, RsiState> {
   private output(): number {
     const total = this.gain + this.loss;
     this.value = total === 0 ? 50 : 100 * (this.gain / total);
+    this.hasValue = true;
     return this.value;
   }
 }

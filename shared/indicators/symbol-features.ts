@@ -130,12 +130,21 @@ export class SymbolFeatures {
   /** Close of the last completed second, for 1-second returns. */
   private prevClose: number | null = null;
   private lastTs = 0;
-  private price: number | null = null;
+  /** Last trade price, valid when `hasPrice` (a plain double field: no boxing per trade). */
+  private price = 0;
+  private hasPrice = false;
   private paResult: PriceActionResult | null = null;
   private sweepResult: LiquiditySweepResult | null = null;
   private rsiDivResult: DivergenceResult | null = null;
   private macdDivResult: DivergenceResult | null = null;
   private trendResults!: (EmaCrossResult | null)[];
+  /** The snapshot's trend list, shared by snapshots until a trend EMA takes a closed bar. */
+  private trendView: FeatureSnapshot["trend"] | null = null;
+  /** The snapshot's book view, shared by snapshots while the book reads the same. */
+  private bookView: FeatureSnapshot["book"] | null = null;
+  /** Close last fed to the close-series indicators, if `hasLastClose` (not persisted: a restore re-feeds). */
+  private lastClose = 0;
+  private hasLastClose = false;
 
   constructor(symbol: string, settings: IndicatorSettings, state?: SymbolFeaturesState) {
     this.symbol = symbol;
@@ -144,9 +153,29 @@ export class SymbolFeatures {
     this.build(state);
   }
 
+  /** The trend list of the snapshot: rebuilt only after a trend timeframe closes a bar. */
+  private trendList(): FeatureSnapshot["trend"] {
+    if (this.trendView !== null) return this.trendView;
+    const tfs = this.settings.trendTimeframes;
+    return (this.trendView = tfs.map((tf, i) => ({ timeframe: tf, value: this.trendResults[i] })));
+  }
+
+  /** The book part of the snapshot: the previous object when every field reads the same. */
+  private bookSnapshot(): FeatureSnapshot["book"] {
+    const b = this.book;
+    const bestBid = b.bestBid, bestAsk = b.bestAsk, mid = b.mid, spreadBps = b.spreadBps;
+    const imbalance = b.imbalance(this.settings.bookLevels), ts = b.ts;
+    const v = this.bookView;
+    if (v !== null && Object.is(v.bestBid, bestBid) && Object.is(v.bestAsk, bestAsk) && Object.is(v.mid, mid) &&
+      Object.is(v.spreadBps, spreadBps) && Object.is(v.imbalance, imbalance) && Object.is(v.ts, ts)) return v;
+    return (this.bookView = { bestBid, bestAsk, mid, spreadBps, imbalance, ts });
+  }
+
   /** Creates every indicator fresh, or from a saved state. The constructor and the gap reset share it. */
   private build(state?: SymbolFeaturesState): void {
     const s = this.settings;
+    this.trendView = null;
+    this.hasLastClose = false;
     const timeframes = new Set<Timeframe>(["1s", s.structureTimeframe, s.sweepTimeframe, s.divergenceTimeframe, ...s.trendTimeframes]);
     this.bars = state ? BarAggregator.restore(state.bars, this.onBar) : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
     const recentBars = Math.max(1, Math.round(s.volumeRecentMs / 1000));
@@ -172,7 +201,8 @@ export class SymbolFeatures {
       this.lastSecond = state.lastSecond;
       this.prevClose = state.prevClose;
       this.lastTs = state.lastTs;
-      this.price = state.price;
+      this.hasPrice = state.price !== null;
+      this.price = state.price ?? 0;
       this.paResult = state.results.priceAction;
       this.sweepResult = state.results.sweep;
       this.rsiDivResult = state.results.rsiDivergence;
@@ -230,6 +260,7 @@ export class SymbolFeatures {
     if (this.bars.addTrade(trade) === "late") return false;
     if (trade.ts > this.lastTs) this.lastTs = trade.ts;
     this.price = trade.price;
+    this.hasPrice = true;
     const forming = this.bars.forming("1s") as Bar;
     if (forming.start > this.lastSecond) this.addSecond(forming.close, forming.volume, forming.start);
     else this.replaceSecond(forming.close, forming.volume);
@@ -271,19 +302,19 @@ export class SymbolFeatures {
   /** Builds the snapshot of every family now. Allocates one plain object tree; O(number of features). */
   snapshot(): FeatureSnapshot {
     const s = this.settings;
-    const recent = this.volumeRecent.result;
-    const base = this.volumeBaseline.result;
-    const perWindow = base && recent && base.count > 0 ? (base.sum / base.count) * this.volumeRecent.period : null;
-    const n = this.returns.result?.count ?? 0;
+    const recent = this.volumeRecent.total;
+    const baseCount = this.volumeBaseline.size;
+    const perWindow = baseCount > 0 && this.volumeRecent.size > 0 ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period : null;
+    const n = this.returns.size;
     let std: number | null = null;
     if (n >= 30) {
-      const mean = (this.returns.result?.sum ?? 0) / n;
-      std = Math.sqrt(Math.max(0, (this.returnsSq.result?.sum ?? 0) / n - mean * mean));
+      const mean = this.returns.total / n;
+      std = Math.sqrt(Math.max(0, this.returnsSq.total / n - mean * mean));
     }
     return {
       symbol: this.symbol,
       ts: this.lastTs,
-      price: this.price,
+      price: this.hasPrice ? this.price : null,
       rsi: this.rsi.map((r, i) => ({ period: s.rsiPeriods[i], value: r.result })),
       macd: this.macd.result,
       bollinger: this.bollinger.map((b, i) => ({ period: s.bollinger[i].period, k: s.bollinger[i].k, value: b.result })),
@@ -295,22 +326,15 @@ export class SymbolFeatures {
       liquiditySweep: this.sweepResult,
       rsiDivergence: this.rsiDivResult,
       macdDivergence: this.macdDivResult,
-      book: {
-        bestBid: this.book.bestBid,
-        bestAsk: this.book.bestAsk,
-        mid: this.book.mid,
-        spreadBps: this.book.spreadBps,
-        imbalance: this.book.imbalance(s.bookLevels),
-        ts: this.book.ts,
-      },
+      book: this.bookSnapshot(),
       volume: {
-        recent: recent?.sum ?? 0,
+        recent,
         baselinePerWindow: perWindow,
-        ratio: perWindow && perWindow > 0 ? (recent?.sum ?? 0) / perWindow : null,
-        baselineSeconds: base?.count ?? 0,
+        ratio: perWindow && perWindow > 0 ? recent / perWindow : null,
+        baselineSeconds: baseCount,
       },
       returnStd1s: std,
-      trend: s.trendTimeframes.map((tf, i) => ({ timeframe: tf, value: this.trendResults[i] })),
+      trend: this.trendList(),
       lateTradesDropped: this.bars.lateDropped,
       gapResets: this.gapResets,
     };
@@ -324,7 +348,7 @@ export class SymbolFeatures {
       lastSecond: this.lastSecond,
       prevClose: this.prevClose,
       lastTs: this.lastTs,
-      price: this.price,
+      price: this.hasPrice ? this.price : null,
       bars: this.bars.getState(),
       book: this.book.getState(),
       rsi: this.rsi.map((r) => r.getState()),
@@ -370,32 +394,44 @@ export class SymbolFeatures {
       this.macdDivResult = this.macdDivergence.add({ bar, value: this.macd.result?.histogram ?? null });
     }
     const ti = this.trendIndex.get(tf);
-    if (ti !== undefined) this.trendResults[ti] = this.trend[ti].add(bar.close);
+    if (ti === undefined) return;
+    this.trendResults[ti] = this.trend[ti].add(bar.close);
+    this.trendView = null;
   };
 
   private addSecond(close: number, volume: number, start: number): void {
     this.lastSecond = start;
+    this.lastClose = close;
+    this.hasLastClose = true;
     for (const r of this.rsi) r.add(close);
     this.macd.add(close);
     for (const b of this.bollinger) b.add(close);
     this.emaCross.add(close);
-    this.volumeRecent.add(volume);
-    this.volumeBaseline.add(volume);
+    this.volumeRecent.push(volume);
+    this.volumeBaseline.push(volume);
     const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
-    this.returns.add(ret);
-    this.returnsSq.add(ret * ret);
+    this.returns.push(ret);
+    this.returnsSq.push(ret * ret);
   }
 
+  /**
+   * Revises the forming second. Replacing an input with the very same value is a no-op for every
+   * deterministic indicator (undo then redo lands on the same state), and `prevClose` cannot change
+   * within a second, so a trade at the forming close only revises the volume windows.
+   */
   private replaceSecond(close: number, volume: number): void {
+    this.volumeRecent.revise(volume);
+    this.volumeBaseline.revise(volume);
+    if (this.hasLastClose && Object.is(close, this.lastClose)) return;
+    this.lastClose = close;
+    this.hasLastClose = true;
     for (const r of this.rsi) r.replace(close);
     this.macd.replace(close);
     for (const b of this.bollinger) b.replace(close);
     this.emaCross.replace(close);
-    this.volumeRecent.replace(volume);
-    this.volumeBaseline.replace(volume);
     const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
-    this.returns.replace(ret);
-    this.returnsSq.replace(ret * ret);
+    this.returns.revise(ret);
+    this.returnsSq.revise(ret * ret);
   }
 }
 

@@ -31,6 +31,9 @@ export type TradeOutcome = "accepted" | "late";
  * - Late trades: a trade whose timestamp falls in the still-open 1s bar (or later) is accepted,
  *   even if older than the previous trade; a trade older than the open 1s bar's start cannot be
  *   placed in a bar that was already emitted, so it is dropped and counted in `lateDropped`.
+ * - A bar's `vwap` (Σ price·size / volume, or the close while the volume is 0) is settled when the
+ *   bar is read (`forming`, `getState`, emission) rather than on every trade: the same division
+ *   on the same sums, so the same value, without one division per timeframe per trade.
  */
 export class BarAggregator {
   readonly timeframes: readonly Timeframe[];
@@ -73,7 +76,9 @@ export class BarAggregator {
   /** The forming bar of a timeframe (live object: read it, do not keep it), or null before the first trade. */
   forming(tf: Timeframe): Bar | null {
     const i = this.timeframes.indexOf(tf);
-    return i < 0 ? null : this.bars[i];
+    if (i < 0) return null;
+    this.settleVwap(i);
+    return this.bars[i];
   }
 
   /** Start of the forming 1s bar, or null before the first trade. */
@@ -108,7 +113,6 @@ export class BarAggregator {
       else bar.sellVolume += size;
       bar.trades++;
       this.pv[i] += price * size;
-      bar.vwap = bar.volume > 0 ? this.pv[i] / bar.volume : price;
     }
     return "accepted";
   }
@@ -125,6 +129,7 @@ export class BarAggregator {
       const boundary = (this.bars[0] as Bar).start + 1000;
       for (let i = 0; i < this.bars.length; i++) {
         if (boundary % this.ms[i] !== 0) continue;
+        this.settleVwap(i);
         const closed = this.bars[i] as Bar;
         this.bars[i] = flatBar(boundary, closed.close);
         this.pv[i] = 0;
@@ -135,12 +140,19 @@ export class BarAggregator {
 
   /** A plain JSON snapshot of the forming bars. */
   getState(): BarAggregatorState {
+    for (let i = 0; i < this.bars.length; i++) this.settleVwap(i);
     return {
       timeframes: [...this.timeframes],
       bars: this.bars.map((b) => (b ? { ...b } : null)),
       pv: this.pv.slice(),
       lateDropped: this.dropped,
     };
+  }
+
+  /** Writes the VWAP of forming bar `i` from its running sums (the close while it has no volume). */
+  private settleVwap(i: number): void {
+    const bar = this.bars[i];
+    if (bar !== null) bar.vwap = bar.volume > 0 ? this.pv[i] / bar.volume : bar.close;
   }
 
   private open(ts: number, price: number): void {
