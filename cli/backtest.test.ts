@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureIo as capture } from "./io";
 import { main } from "./backtest";
 import { expandDataPaths, sessionsOf } from "./merge-recordings";
 import { main as generate } from "./generate";
@@ -11,12 +12,6 @@ const dir = mkdtempSync(join(tmpdir(), "bt-"));
 const data = join(dir, "market");
 /** Gates opened wide so that the synthetic market trades: this tests the machinery, not the strategy. */
 const permissive = join(dir, "permissive.json");
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 async function run(args: string[]) {
   const c = capture();

@@ -18,6 +18,7 @@ import type { MarketEvent } from "../shared/market/events";
 import { parseArgs } from "./args";
 import { expandDataPaths, mergeRecordingBatches, overlappingSymbols, readHeaders } from "./merge-recordings";
 import { RecordingError, type ReadOptions } from "./recording-file";
+import { processIo, type CliIo } from "./io";
 
 const FLAGS = {
   data: { type: "list" },
@@ -33,18 +34,7 @@ const FLAGS = {
 
 const USAGE = "usage: npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json] [--report out.html] [--lookahead-check] [--deterministic] [--no-cache]";
 
-/** Where the CLI writes. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  progress?(text: string): void;
-}
 
-const stdio: CliIo = {
-  out: (t) => process.stdout.write(t + "\n"),
-  err: (t) => process.stderr.write(t + "\n"),
-  progress: process.stderr.isTTY ? (t) => process.stderr.write(`\r${t}`) : undefined,
-};
 
 /** The JSON document of a run. */
 export interface BacktestDocument {
@@ -85,7 +75,7 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
       }
       if (opts.progress && ++n % 4096 === 0 && performance.now() - lastShown > 250) {
         lastShown = performance.now();
-        opts.progress(`backtest: ${n.toLocaleString("en")} pushes replayed`);
+        opts.progress(`\rbacktest: ${n.toLocaleString("en")} pushes replayed`);
       }
     }
   }
@@ -128,7 +118,7 @@ export async function lookaheadCheck(files: string[], config: BotConfig, version
 }
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
-export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, FLAGS);
   if (!parsed.ok) {
     io.err(`backtest: ${parsed.error}\n${USAGE}`);

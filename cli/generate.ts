@@ -13,12 +13,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createGzip, type Gzip } from "node:zlib";
 import { generate, profileFor, type GenerateOptions, type RegimeChange, type SymbolProfile } from "../shared/backtest/synthetic-market";
+import { processIo, type CliIo } from "./io";
 
-/** Where the CLI writes its summary lines and its errors. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /** Validated flags of the generate command. */
 export interface GenerateArgs {
@@ -128,10 +124,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
-const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 function options(args: GenerateArgs, onRegime?: (c: RegimeChange) => void): GenerateOptions {
   return { symbols: args.symbols, startMs: args.startMs, seed: args.seed, minutes: args.minutes, onRegime };

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureIo as capture } from "./io";
 import { patchConfig, defaultConfig } from "../shared/config/config";
 import { FAMILIES } from "../shared/strategy/types";
 import { main as generate } from "./generate";
@@ -10,12 +11,6 @@ import { main, type ImportanceDocument } from "./importance";
 const dir = mkdtempSync(join(tmpdir(), "importance-"));
 const data = join(dir, "market");
 const permissive = join(dir, "permissive.json");
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 async function run(args: string[]) {
   const c = capture();

@@ -17,6 +17,7 @@ import { importance, type ImportanceResult } from "./research/importance-run";
 import { loadBaseConfig, loadDataFiles } from "./research/inputs";
 import { WorkerPool } from "./research/pool";
 import { progressBar } from "./research/progress";
+import { processIo, type CliIo } from "./io";
 
 const FLAGS = {
   data: { type: "list" },
@@ -44,21 +45,10 @@ export interface ImportanceDocument extends ImportanceResult {
   readonly elapsedMs: number | null;
 }
 
-/** Where the CLI writes; `progress` (stderr on a TTY) draws the progress bar. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  progress?(text: string): void;
-}
 
-const stdio: CliIo = {
-  out: (t) => process.stdout.write(t + "\n"),
-  err: (t) => process.stderr.write(t + "\n"),
-  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
-};
 
 /** The CLI; returns the exit code (0 ok, 2 usage or input error). */
-export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, FLAGS);
   if (!parsed.ok) return fail(io, `${parsed.error}\n${USAGE}`);
   const f = parsed.flags;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureIo as capture } from "./io";
 import { defaultConfig, parseConfig } from "../shared/config/config";
 import { applyParams } from "../shared/research/apply-params";
 import { pickBest, type OptimizeReport } from "../shared/research/walk-forward-result";
@@ -13,12 +14,6 @@ const data = join(dir, "market");
 const base = join(dir, "base.json");
 const space = join(dir, "space.json");
 const gridSpace = join(dir, "grid.json");
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 async function run(args: string[]) {
   const c = capture();

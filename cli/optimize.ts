@@ -26,6 +26,7 @@ import { loadBaseConfig, loadDataFiles, readJson } from "./research/inputs";
 import { WorkerPool } from "./research/pool";
 import { progressBar } from "./research/progress";
 import { optimize } from "./research/walk-forward";
+import { processIo, type CliIo } from "./io";
 
 const FLAGS = {
   data: { type: "list" },
@@ -50,21 +51,10 @@ const FLAGS = {
 
 const USAGE = `usage: npm run optimize -- --data <file|dir>... --space space.json [--objective ${OBJECTIVES.join("|")}] [--folds 3] [--trials 50] [--workers N] [--seed 1] [--sampler ${SAMPLERS.join("|")}] [--anchored] [--min-trades ${DEFAULT_MIN_TRADES}] [--config base.json] [--capital 1000] [--json] [--report out.html] [--out best.json] [--deterministic] [--no-cache]`;
 
-/** Where the CLI writes; `progress` (stderr on a TTY) draws the progress bar. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  progress?(text: string): void;
-}
 
-const stdio: CliIo = {
-  out: (t) => process.stdout.write(t + "\n"),
-  err: (t) => process.stderr.write(t + "\n"),
-  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
-};
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
-export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, FLAGS);
   if (!parsed.ok) return usage(io, parsed.error);
   const f = parsed.flags;

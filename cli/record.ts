@@ -14,11 +14,11 @@ import { pathToFileURL } from "node:url";
 import { DEFAULT_PUBLIC_CHANNELS, PublicFeed, type FeedClock, type FeedHealth, type FeedTimers, type PublicFeedOptions } from "../shared/exchange/bitget/public-feed";
 import type { SocketPort } from "../shared/exchange/bitget/socket";
 import { parseArgs } from "./args";
-import type { CliIo } from "./generate";
 import { NodeSocketPort } from "./node-socket";
 import { GapTracker } from "./recorder/gap-tracker";
 import type { FinishedFile } from "./recorder/hour-file";
 import { HourlyRecorder } from "./recorder/hourly-recorder";
+import { processIo, type CliIo } from "./io";
 
 /** Exit code of a usage error (bad or missing flag). */
 export const EXIT_USAGE = 2;
@@ -106,10 +106,6 @@ export interface RecordDeps {
   readonly feed?: Partial<Pick<PublicFeedOptions, "pingIntervalMs" | "pongTimeoutMs" | "staleAfterMs" | "connectTimeoutMs" | "backoff">>;
 }
 
-const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 const nodeTimers: FeedTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),

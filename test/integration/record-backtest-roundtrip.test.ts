@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo as quietIo } from "../../cli/io";
 import { main as backtest } from "../../cli/backtest";
 import { main as record } from "../../cli/record";
 import { startVenue, type Venue } from "../../cli/venue/server";
@@ -15,12 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await venue.close();
 });
-
-function quietIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 describe("recorder → backtester round trip over loopback", () => {
   it("records the venue's live feed and backtests the files it wrote", async () => {

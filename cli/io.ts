@@ -1,0 +1,27 @@
+/**
+ * Where a CLI writes: summary lines to stdout, errors to stderr, and (on a terminal only) a
+ * progress line redrawn in place. Tests pass their own collector.
+ * @module
+ */
+
+/** The output of a CLI. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Progress text, written as is (callers start it with `\r` to redraw); absent off a terminal. */
+  progress?(text: string): void;
+}
+
+/** The process's stdout and stderr; progress only when stderr is a terminal. */
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  progress: process.stderr.isTTY ? (text) => process.stderr.write(text) : undefined,
+};
+
+/** A CliIo that collects lines, for tests. */
+export function captureIo(): { io: CliIo; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
+}
