@@ -27,6 +27,7 @@ export interface OptimizerSpeed {
   /** Trials per minute of the search on all workers. */
   readonly trialsPerMinute: number;
   readonly trials: number;
+  readonly folds: number;
   readonly workers: number;
   /** Time to start the all-worker pool (boot and load the recordings in each worker). */
   readonly poolStartMs: number;
@@ -46,8 +47,8 @@ const SPACE = {
   },
 };
 
-/** Runs the comparison: `rounds` alternating pairs of 1-worker and all-worker searches of `trials` trials per fold over 2 folds. */
-export async function measureOptimizer(opts: { readonly minutes: number; readonly trials: number; readonly rounds: number }): Promise<OptimizerSpeed> {
+/** Runs the comparison: `rounds` alternating pairs of 1-worker and all-worker searches of `trials` trials per fold over `folds` folds. */
+export async function measureOptimizer(opts: { readonly minutes: number; readonly folds: number; readonly trials: number; readonly rounds: number }): Promise<OptimizerSpeed> {
   const dir = mkdtempSync(join(tmpdir(), "edge-scalper-bench-opt-"));
   try {
     const silent = { out: () => {}, err: () => {} };
@@ -65,7 +66,7 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
       await warmUp(pool, base.config, base.version);
       const t1 = performance.now();
       try {
-        const r = await optimize(pool, { base: base.config, space: space.space, sampler: "tpe", objective: "netPnl", folds: 2, mode: "rolling", trials: opts.trials, seed: 1, minTrades: 1, capital: 1000, data: files });
+        const r = await optimize(pool, { base: base.config, space: space.space, sampler: "tpe", objective: "netPnl", folds: opts.folds, mode: "rolling", trials: opts.trials, seed: 1, minTrades: 1, capital: 1000, data: files });
         return { startMs: started - t0, searchMs: performance.now() - t1, trials: r.trials };
       } finally {
         await pool.close();
@@ -84,7 +85,7 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
       trials = m.trials;
       machine.push((await spinMs(1, all)) / (await spinMs(all, all)));
     }
-    return { speedup: median(one) / median(many), trialsPerMinute: trials / (median(many) / 60_000), trials, workers: all, poolStartMs: start, machineSpeedup: median(machine), events: `2 symbols x ${opts.minutes} min generated` };
+    return { speedup: median(one) / median(many), trialsPerMinute: trials / (median(many) / 60_000), trials, folds: opts.folds, workers: all, poolStartMs: start, machineSpeedup: median(machine), events: `2 symbols x ${opts.minutes} min generated` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,4 +30,27 @@ describe("createSampler", () => {
     expect(g.total).toBe(4);
     expect(g.propose(10, []).map((p) => p.k)).toEqual([1, 26, 51, 76]);
   });
+
+  it.each(["random", "tpe"] as const)("%s proposes no point twice while untried ones remain", (name) => {
+    const small: Space = { sampler: undefined, params: [{ name: "a", type: "int", min: 1, max: 4, step: 1, log: false }, { name: "b", type: "int", min: 1, max: 5, step: 1, log: false }] };
+    const s = createSampler(name, small, { seed: 3, trials: 20 });
+    const history: { params: Params; score: number }[] = [];
+    const keys: string[] = [];
+    for (let b = s.propose(4, history); b.length > 0; b = s.propose(4, history)) {
+      for (const p of b) {
+        keys.push(`${p.a},${p.b}`);
+        history.push({ params: p, score: -Math.abs((p.a as number) - 2) - Math.abs((p.b as number) - 4) });
+      }
+    }
+    expect(keys).toHaveLength(20);
+    expect(new Set(keys).size).toBe(20);
+  });
+
+  it("repeats points only once the space is used up", () => {
+    const tiny: Space = { sampler: undefined, params: [{ name: "a", type: "int", min: 1, max: 3, step: 1, log: false }] };
+    const s = createSampler("random", tiny, { seed: 5, trials: 5 });
+    const values = s.propose(5, []).map((p) => p.a);
+    expect(new Set(values.slice(0, 3)).size).toBe(3);
+    expect(values).toHaveLength(5);
+  });
 });

@@ -27,7 +27,9 @@ export interface Sampler {
 /**
  * A sampler over `space`. `trials` caps the budget: a grid defaults to every point and, when
  * capped, takes points spread evenly over its order; random and TPE default to {@link DEFAULT_TRIALS}.
- * TPE starts with max(8, ⌈trials/4⌉) uniform trials (capped at the budget).
+ * TPE starts with max(8, ⌈trials/4⌉) uniform trials (capped at the budget). Random and TPE avoid
+ * proposing a point twice while untried points are easy to find (a small discrete space would
+ * otherwise spend its budget re-running the same configs; see ./tpe.ts `tried`).
  * @throws RangeError for a grid over a space that cannot be gridded (see ./grid.ts gridProblem).
  */
 export function createSampler(name: SamplerName, space: Space, opts: { readonly seed: number; readonly trials?: number }): Sampler {
@@ -41,13 +43,18 @@ export function createSampler(name: SamplerName, space: Space, opts: { readonly 
   const rand = createPrng(opts.seed);
   const startup = Math.min(total, Math.max(TPE_MIN_STARTUP, Math.ceil(total / 4)));
   let proposed = 0;
+  const seen = new Set<string>();
+  const key = (params: Params) => JSON.stringify(space.params.map((p) => params[p.name]));
+  const tried = (params: Params) => seen.has(key(params));
   return {
     name,
     total,
     propose(count, history) {
       const out: Params[] = [];
       for (; out.length < count && proposed < total; proposed++) {
-        out.push(name === "tpe" && proposed >= startup ? proposeTpe(space, history, rand) : uniformParams(space, rand));
+        const params = name === "tpe" && proposed >= startup ? proposeTpe(space, history, rand, { tried }) : uniformParams(space, rand, tried);
+        seen.add(key(params));
+        out.push(params);
       }
       return out;
     },

@@ -29,6 +29,12 @@ export interface TpeOptions {
   readonly gamma?: number;
   /** Candidates drawn from l per proposal. Default 24. */
   readonly candidates?: number;
+  /**
+   * Points already tried (or already proposed in this batch): a candidate for which it answers true
+   * is skipped, so a discrete space does not spend trials re-running a point. Up to ten times the
+   * usual candidates are drawn to find an untried one; if none turns up, the best tried one is returned.
+   */
+  readonly tried?: (params: Params) => boolean;
 }
 
 const MIN_BANDWIDTH = 0.02;
@@ -40,23 +46,37 @@ export function proposeTpe(space: Space, history: readonly Observation[], rand: 
   const sorted = history.map((o, i) => ({ o, i })).sort((a, b) => (a.o.score === b.o.score ? a.i - b.i : b.o.score > a.o.score ? 1 : -1)).map((x) => x.o);
   const nGood = Math.min(sorted.length - 1, Math.max(1, Math.ceil((opts.gamma ?? 0.25) * sorted.length)));
   const models = space.params.map((p) => ({ p, l: densityOf(p, sorted.slice(0, nGood)), g: densityOf(p, sorted.slice(nGood)) }));
-  let best: number[] = [];
+  const candidates = opts.candidates ?? 24;
+  const toParams = (us: readonly number[]): Params => Object.fromEntries(models.map((m, k) => [m.p.name, valueAt(m.p, us[k])]));
+  let best: Params | null = null;
   let bestScore = -Infinity;
-  for (let c = 0; c < (opts.candidates ?? 24); c++) {
+  let fallback: Params | null = null;
+  for (let c = 0; c < candidates * (opts.tried ? 10 : 1); c++) {
+    if (c >= candidates && best !== null) break;
     const us = models.map((m) => m.l.sample(rand));
     let s = 0;
     for (let k = 0; k < models.length; k++) s += Math.log(models[k].l.pdf(us[k])) - Math.log(models[k].g.pdf(us[k]));
-    if (s > bestScore || best.length === 0) {
+    const params = toParams(us);
+    if (opts.tried?.(params)) {
+      fallback ??= params;
+      continue;
+    }
+    if (s > bestScore || best === null) {
       bestScore = s;
-      best = us;
+      best = params;
     }
   }
-  return Object.fromEntries(models.map((m, k) => [m.p.name, valueAt(m.p, best[k])]));
+  return best ?? (fallback as Params);
 }
 
-/** One uniform draw per parameter (the random sampler, and TPE's start-up trials). */
-export function uniformParams(space: Space, rand: Prng): Params {
-  return Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
+/**
+ * One uniform draw per parameter (the random sampler, and TPE's start-up trials). With `tried`,
+ * redraws (up to 100 times) while the point was already tried; then returns the last draw anyway.
+ */
+export function uniformParams(space: Space, rand: Prng, tried?: (params: Params) => boolean): Params {
+  let params = Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
+  for (let attempt = 1; attempt < 100 && tried?.(params); attempt++) params = Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
+  return params;
 }
 
 /** A density over unit coordinates with a sampler. */
