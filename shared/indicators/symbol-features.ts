@@ -4,6 +4,7 @@ import { BarAggregator, type BarAggregatorState } from "../market/bar-aggregator
 import type { BookLevelsEvent, BookTopEvent, TradeTick } from "../market/events";
 import { OrderBook, type OrderBookState } from "../market/order-book";
 import { BollingerBands, type BollingerBandsResult, type BollingerBandsState } from "./bollinger-bands";
+import { copySnapshot, FeatureView } from "./feature-view";
 import { Divergence, type DivergenceResult, type DivergenceState } from "./divergence";
 import { EmaCross, EmaCrossSet, type EmaCrossResult, type EmaCrossSetResult, type EmaCrossSetState, type EmaCrossState } from "./ema-cross";
 import { LiquiditySweep, type LiquiditySweepResult, type LiquiditySweepState } from "./liquidity-sweep";
@@ -145,12 +146,15 @@ export class SymbolFeatures {
   /** Close last fed to the close-series indicators, if `hasLastClose` (not persisted: a restore re-feeds). */
   private lastClose = 0;
   private hasLastClose = false;
+  /** The one view {@link view} rewrites. */
+  private readonly liveView: FeatureView;
 
   constructor(symbol: string, settings: IndicatorSettings, state?: SymbolFeaturesState) {
     this.symbol = symbol;
     this.settings = settings;
     this.trendIndex = new Map(settings.trendTimeframes.map((tf, i) => [tf, i]));
     this.build(state);
+    this.liveView = new FeatureView(symbol, settings, { vwap: () => this.vwap.result, orderFlow: () => this.orderFlow.result });
   }
 
   /** The trend list of the snapshot: rebuilt only after a trend timeframe closes a bar. */
@@ -299,45 +303,51 @@ export class SymbolFeatures {
     return this.bars.lateDropped;
   }
 
-  /** Builds the snapshot of every family now. Allocates one plain object tree; O(number of features). */
-  snapshot(): FeatureSnapshot {
-    const s = this.settings;
+  /**
+   * Every family now, written into one reused {@link FeatureView} (no object tree per call; the
+   * VWAP and order-flow windows are computed on first read). Valid until the next event: the
+   * engine's per-trade read. Keep or send {@link snapshot} instead.
+   */
+  view(): FeatureView {
+    const v = this.liveView;
+    v.invalidate();
+    v.ts = this.lastTs;
+    v.price = this.hasPrice ? this.price : null;
+    for (let i = 0; i < this.rsi.length; i++) v.rsi[i].value = this.rsi[i].result;
+    v.macd = this.macd.result;
+    for (let i = 0; i < this.bollinger.length; i++) v.bollinger[i].value = this.bollinger[i].result;
+    v.emaCross = this.emaCross.result;
+    v.tickMomentum = this.tickMomentum.result;
+    v.priceAction = this.paResult;
+    v.liquiditySweep = this.sweepResult;
+    v.rsiDivergence = this.rsiDivResult;
+    v.macdDivergence = this.macdDivResult;
+    v.book = this.bookSnapshot();
     const recent = this.volumeRecent.total;
     const baseCount = this.volumeBaseline.size;
     const perWindow = baseCount > 0 && this.volumeRecent.size > 0 ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period : null;
+    v.volume.recent = recent;
+    v.volume.baselinePerWindow = perWindow;
+    v.volume.ratio = perWindow && perWindow > 0 ? recent / perWindow : null;
+    v.volume.baselineSeconds = baseCount;
+    v.returnStd1s = this.returnStd();
+    v.trend = this.trendList();
+    v.lateTradesDropped = this.bars.lateDropped;
+    v.gapResets = this.gapResets;
+    return v;
+  }
+
+  /** A fresh snapshot of every family now (a plain object tree that nothing rewrites). */
+  snapshot(): FeatureSnapshot {
+    return copySnapshot(this.view());
+  }
+
+  /** Standard deviation of the 1-second log returns, once 30 are known. */
+  private returnStd(): number | null {
     const n = this.returns.size;
-    let std: number | null = null;
-    if (n >= 30) {
-      const mean = this.returns.total / n;
-      std = Math.sqrt(Math.max(0, this.returnsSq.total / n - mean * mean));
-    }
-    return {
-      symbol: this.symbol,
-      ts: this.lastTs,
-      price: this.hasPrice ? this.price : null,
-      rsi: this.rsi.map((r, i) => ({ period: s.rsiPeriods[i], value: r.result })),
-      macd: this.macd.result,
-      bollinger: this.bollinger.map((b, i) => ({ period: s.bollinger[i].period, k: s.bollinger[i].k, value: b.result })),
-      emaCross: this.emaCross.result,
-      vwap: byWindow(s.vwapWindowsMs, this.vwap.result),
-      orderFlow: byWindow(s.orderFlowWindowsMs, this.orderFlow.result),
-      tickMomentum: this.tickMomentum.result,
-      priceAction: this.paResult,
-      liquiditySweep: this.sweepResult,
-      rsiDivergence: this.rsiDivResult,
-      macdDivergence: this.macdDivResult,
-      book: this.bookSnapshot(),
-      volume: {
-        recent,
-        baselinePerWindow: perWindow,
-        ratio: perWindow && perWindow > 0 ? recent / perWindow : null,
-        baselineSeconds: baseCount,
-      },
-      returnStd1s: std,
-      trend: this.trendList(),
-      lateTradesDropped: this.bars.lateDropped,
-      gapResets: this.gapResets,
-    };
+    if (n < 30) return null;
+    const mean = this.returns.total / n;
+    return Math.sqrt(Math.max(0, this.returnsSq.total / n - mean * mean));
   }
 
   /** A plain JSON snapshot of everything needed to rebuild the features exactly. */
@@ -433,11 +443,4 @@ export class SymbolFeatures {
     this.returns.revise(ret);
     this.returnsSq.revise(ret * ret);
   }
-}
-
-/** Pairs each window with its result (or `null` for all before the first trade). */
-function byWindow<R>(windowsMs: readonly number[], results: readonly R[] | null): { windowMs: number; value: R | null }[] {
-  const out = new Array<{ windowMs: number; value: R | null }>(windowsMs.length);
-  for (let i = 0; i < out.length; i++) out[i] = { windowMs: windowsMs[i], value: results === null ? null : results[i] };
-  return out;
 }

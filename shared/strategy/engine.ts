@@ -6,9 +6,9 @@ import type { MarketEvent } from "../market/events";
 import { roundToStep, type Instrument } from "../market/instrument";
 import { evaluateGates, gatesPass } from "./gates";
 import { exitReason } from "./exits";
-import { compositeScore, type CompositeScore } from "./score";
+import { compositeScore, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
-import { subScores } from "./sub-scores";
+import { FAMILY_SCORES, subScores } from "./sub-scores";
 import { FAMILIES, type ClosedTrade, type ExitReason, type Family, type Intent, type Position, type Reasoning, type SubScores } from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
@@ -283,7 +283,7 @@ export class StrategyEngine {
       const p = s.position;
       if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
       if (s.exit !== null) return [];
-      const f = this.features.snapshot();
+      const f = this.features.view();
       const sub = this.subScoresOf(f, ts);
       const score = compositeScore(sub, this.weights);
       const reason = exitReason(p, price, ts, score, this.config);
@@ -295,7 +295,10 @@ export class StrategyEngine {
   }
 
   private considerEntry(ts: number, price: number): Intent[] {
-    const f = this.features.snapshot();
+    const f = this.features.view();
+    // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
+    // scoreCannotReach). A research transform sees every sub-score, so it always takes the full path.
+    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.weights, FAMILY_SCORES, f)) return [];
     const sub = this.subScoresOf(f, ts);
     const score = compositeScore(sub, this.weights);
     const side: PositionSide = score.long >= score.short ? "long" : "short";

@@ -1,5 +1,5 @@
 import type { FamilyWeights } from "../config/schema";
-import { FAMILIES, type SubScores } from "./types";
+import { FAMILIES, type Family, type SubScores } from "./types";
 
 /** A family agrees with a direction when its sub-score points that way by at least this much. */
 export const AGREE_THRESHOLD = 0.2;
@@ -37,4 +37,45 @@ export function compositeScore(s: SubScores, w: FamilyWeights): CompositeScore {
   }
   if (total <= 0) return { long: 0, short: 0, agreeLong, agreeShort };
   return { long: (100 * long) / total, short: (100 * short) / total, agreeLong, agreeShort };
+}
+
+/**
+ * The order {@link scoreCannotReach} reads families in: those read straight off indicator state
+ * first, the windowed ones (order flow, VWAP: computed on read) last.
+ */
+export const BOUND_ORDER: readonly Family[] = ["rsi", "macd", "bollinger", "ema", "priceAction", "liquiditySweep", "tickMomentum", "orderFlow", "vwap"];
+
+/**
+ * Slack on the 0–100 scale for summing in a different order than {@link compositeScore}: far above
+ * the float error of nine terms, far below any meaningful score difference.
+ */
+const BOUND_SLACK = 1e-9;
+
+/**
+ * True when neither side's composite score can reach `minScore`, reading as few families as it
+ * can (in {@link BOUND_ORDER}): a family not read yet adds at most its weight to either side, since
+ * every sub-score lies in [−1, 1]. `scores[family](x)` is a family's sub-score. A branch-and-bound shortcut for the engine's entry check: when it
+ * answers true, the full {@link compositeScore} would have been below `minScore` on both sides;
+ * when false, nothing is decided and the caller scores in full. Sub-scores outside [−1, 1] (NaN)
+ * make it answer false.
+ */
+export function scoreCannotReach<T>(minScore: number, w: FamilyWeights, scores: Readonly<Record<Family, (x: T) => number>>, x: T): boolean {
+  let total = 0;
+  for (const f of FAMILIES) total += w[f];
+  if (!(total > 0)) return false;
+  let remaining = total;
+  let long = 0;
+  let short = 0;
+  const limit = (minScore - BOUND_SLACK) * total / 100;
+  for (const f of BOUND_ORDER) {
+    const weight = w[f];
+    if (weight === 0) continue;
+    const v = scores[f](x);
+    if (!(v >= -1 && v <= 1)) return false;
+    remaining -= weight;
+    if (v > 0) long += weight * v;
+    else short -= weight * v;
+    if ((long > short ? long : short) + remaining < limit) return true;
+  }
+  return false;
 }

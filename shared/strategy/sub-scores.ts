@@ -1,5 +1,5 @@
 import type { FeatureSnapshot } from "../indicators/symbol-features";
-import type { SubScores } from "./types";
+import type { Family, SubScores } from "./types";
 
 /**
  * Directional sub-scores of the nine families, each in [−1, 1] (positive favours a long).
@@ -19,6 +19,19 @@ export function subScores(f: FeatureSnapshot): SubScores {
     tickMomentum: tickMomentumScore(f),
   };
 }
+
+/** Each family's sub-score function (the readings documented below), for scoring one family at a time. */
+export const FAMILY_SCORES: Readonly<Record<Family, (f: FeatureSnapshot) => number>> = {
+  rsi: rsiScore,
+  macd: macdScore,
+  bollinger: bollingerScore,
+  ema: emaScore,
+  vwap: vwapScore,
+  orderFlow: orderFlowScore,
+  priceAction: priceActionScore,
+  liquiditySweep: (f) => f.liquiditySweep?.signal ?? 0,
+  tickMomentum: tickMomentumScore,
+};
 
 /** Clamps to [−1, 1]. */
 export function clamp1(x: number): number {

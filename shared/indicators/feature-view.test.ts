@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../config/config";
+import type { TradeTick } from "../market/events";
+import { copySnapshot } from "./feature-view";
+import { SymbolFeatures } from "./symbol-features";
+
+const T0 = 1_700_000_000_000;
+const settings = defaultConfig().indicators;
+
+function trades(count: number, seed = 11): TradeTick[] {
+  let s = seed >>> 0;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  let ts = T0;
+  let price = 100;
+  return Array.from({ length: count }, () => {
+    ts += Math.floor(rand() * rand() * 3000);
+    price = Math.max(1, price * (1 + (rand() - 0.5) * 0.003));
+    return { ts, price: +price.toFixed(2), size: +(0.01 + rand()).toFixed(3), side: rand() < 0.5 ? "buy" : "sell" };
+  });
+}
+
+describe("FeatureView", () => {
+  it("reads exactly what a fresh snapshot reads after every event", () => {
+    const a = new SymbolFeatures("BTCUSDT", settings);
+    const b = new SymbolFeatures("BTCUSDT", settings);
+    let i = 0;
+    for (const t of trades(4000)) {
+      a.onTrade(t);
+      b.onTrade(t);
+      if (i++ % 7 === 0) {
+        const top = { kind: "bookTop", symbol: "BTCUSDT", ts: t.ts, bidPrice: t.price - 0.01, bidSize: 1 + (i % 3), askPrice: t.price + 0.01, askSize: 2, seq: String(i) } as const;
+        a.onBookTop(top);
+        b.onBookTop(top);
+      }
+      expect(copySnapshot(a.view())).toEqual(b.snapshot());
+    }
+    expect(b.snapshot().vwap[0].value).not.toBeNull();
+  });
+
+  it("is one object rewritten in place, while snapshots taken earlier stay as they were", () => {
+    const f = new SymbolFeatures("BTCUSDT", settings);
+    const stream = trades(600);
+    for (const t of stream.slice(0, 500)) f.onTrade(t);
+    const kept = f.snapshot();
+    const keptJson = JSON.stringify(kept);
+    const view = f.view();
+    const keptOrderFlow = view.orderFlow[0].value;
+    for (const t of stream.slice(500)) f.onTrade(t);
+    expect(f.view()).toBe(view);
+    expect(view.ts).toBe(stream[599].ts);
+    expect(view.orderFlow[0].value).not.toBe(keptOrderFlow);
+    expect(JSON.stringify(kept)).toBe(keptJson);
+  });
+
+  it("computes the VWAP and order-flow windows only when they are read", () => {
+    const f = new SymbolFeatures("BTCUSDT", settings);
+    for (const t of trades(50)) f.onTrade(t);
+    const v = f.view();
+    const first = v.vwap[0].value;
+    expect(v.vwap[0].value).toBe(first);
+    f.onTrade({ ts: v.ts + 10, price: 200, size: 5, side: "buy" });
+    f.view();
+    expect(v.vwap[0].value).not.toBe(first);
+    expect(v.vwap[0].value?.vwap).toBeGreaterThan(first?.vwap ?? Infinity);
+  });
+});
