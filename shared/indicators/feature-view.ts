@@ -1,7 +1,6 @@
-import type { Timeframe } from "../market/bar";
 import type { BollingerBandsResult } from "./bollinger-bands";
 import type { DivergenceResult } from "./divergence";
-import type { EmaCrossResult, EmaCrossSetResult } from "./ema-cross";
+import type { EmaCrossSetResult } from "./ema-cross";
 import type { LiquiditySweepResult } from "./liquidity-sweep";
 import type { MacdResult } from "./macd";
 import type { OrderFlowResult } from "./order-flow";
@@ -26,19 +25,34 @@ interface WindowSlot<V> {
   value: V | null;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** `T` with its fields writable. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Where the view reads the window results from when they are first asked for. */
+/** Where the view reads its lazily computed parts from when they are first asked for. */
 export interface FeatureViewSources {
   readonly vwap: () => readonly RollingVwapResult[] | null;
   readonly orderFlow: () => readonly OrderFlowResult[] | null;
+  readonly book: () => FeatureSnapshot["book"];
+  /** Writes the volume figures into `out`. */
+  readonly volume: (out: Mutable<FeatureSnapshot["volume"]>) => void;
+  readonly returnStd1s: () => number | null;
+  readonly trend: () => FeatureSnapshot["trend"];
 }
+
+/** Bits of {@link FeatureView}'s lazily computed parts that are current. */
+const VWAP = 1;
+const ORDER_FLOW = 2;
+const BOOK = 4;
+const VOLUME = 8;
+const VOLATILITY = 16;
+const TREND = 32;
 
 /**
  * The features of one symbol now, as one object that {@link SymbolFeatures.view} rewrites in place
  * on every call: the strategy engine reads it once per trade, so building a fresh object tree each
  * time (the eager {@link SymbolFeatures.snapshot}) would be pure garbage. The rolling VWAP and
- * order-flow windows are computed only when read (the engine's score bound often never reads them).
+ * order-flow windows, the book, volume, volatility and trend parts are computed only when read
+ * (the engine's score bound often rules an entry out without them; only the gates read the last three).
  *
  * Valid until the next event fed to its {@link SymbolFeatures}: never keep it. The indicator results
  * it points to (`macd`, `bollinger[i].value`, ...) are immutable and may be kept.
@@ -56,17 +70,16 @@ export class FeatureView implements FeatureSnapshot {
   liquiditySweep: LiquiditySweepResult | null = null;
   rsiDivergence: DivergenceResult | null = null;
   macdDivergence: DivergenceResult | null = null;
-  book: FeatureSnapshot["book"] = { bestBid: null, bestAsk: null, mid: null, spreadBps: null, imbalance: null, ts: null };
-  readonly volume: Mutable<FeatureSnapshot["volume"]> = { recent: 0, baselinePerWindow: null, ratio: null, baselineSeconds: 0 };
-  returnStd1s: number | null = null;
-  trend: readonly { readonly timeframe: Timeframe; readonly value: EmaCrossResult | null }[] = [];
   lateTradesDropped = 0;
   gapResets = 0;
   private readonly sources: FeatureViewSources;
   private readonly vwapSlots: WindowSlot<RollingVwapResult>[];
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
-  private vwapFresh = false;
-  private orderFlowFresh = false;
+  private fresh = 0;
+  private bookValue: FeatureSnapshot["book"] | null = null;
+  private readonly volumeValue: Mutable<FeatureSnapshot["volume"]> = { recent: 0, baselinePerWindow: null, ratio: null, baselineSeconds: 0 };
+  private returnStdValue: number | null = null;
+  private trendValue: FeatureSnapshot["trend"] = [];
 
   constructor(symbol: string, settings: { readonly rsiPeriods: readonly number[]; readonly bollinger: readonly { readonly period: number; readonly k: number }[]; readonly vwapWindowsMs: readonly number[]; readonly orderFlowWindowsMs: readonly number[] }, sources: FeatureViewSources) {
     this.symbol = symbol;
@@ -79,22 +92,49 @@ export class FeatureView implements FeatureSnapshot {
 
   /** Rolling VWAP per configured window (computed on first read after an event). */
   get vwap(): FeatureSnapshot["vwap"] {
-    if (!this.vwapFresh) fill(this.vwapSlots, this.sources.vwap());
-    this.vwapFresh = true;
+    if ((this.fresh & VWAP) === 0) fill(this.vwapSlots, this.sources.vwap());
+    this.fresh |= VWAP;
     return this.vwapSlots;
   }
 
   /** Order flow per configured window (computed on first read after an event). */
   get orderFlow(): FeatureSnapshot["orderFlow"] {
-    if (!this.orderFlowFresh) fill(this.orderFlowSlots, this.sources.orderFlow());
-    this.orderFlowFresh = true;
+    if ((this.fresh & ORDER_FLOW) === 0) fill(this.orderFlowSlots, this.sources.orderFlow());
+    this.fresh |= ORDER_FLOW;
     return this.orderFlowSlots;
   }
 
-  /** Marks the lazily read windows stale (the owner calls it before rewriting the view). */
+  /** Best bid/ask, spread and imbalance (computed on first read after an event). */
+  get book(): FeatureSnapshot["book"] {
+    if ((this.fresh & BOOK) === 0) this.bookValue = this.sources.book();
+    this.fresh |= BOOK;
+    return this.bookValue as FeatureSnapshot["book"];
+  }
+
+  /** Recent volume against its baseline (computed on first read after an event). */
+  get volume(): FeatureSnapshot["volume"] {
+    if ((this.fresh & VOLUME) === 0) this.sources.volume(this.volumeValue);
+    this.fresh |= VOLUME;
+    return this.volumeValue;
+  }
+
+  /** Standard deviation of 1-second log returns (computed on first read after an event). */
+  get returnStd1s(): number | null {
+    if ((this.fresh & VOLATILITY) === 0) this.returnStdValue = this.sources.returnStd1s();
+    this.fresh |= VOLATILITY;
+    return this.returnStdValue;
+  }
+
+  /** Closed-bar EMA trend per timeframe (read on first use after an event). */
+  get trend(): FeatureSnapshot["trend"] {
+    if ((this.fresh & TREND) === 0) this.trendValue = this.sources.trend();
+    this.fresh |= TREND;
+    return this.trendValue;
+  }
+
+  /** Marks every lazily read part stale (the owner calls it before rewriting the view). */
   invalidate(): void {
-    this.vwapFresh = false;
-    this.orderFlowFresh = false;
+    this.fresh = 0;
   }
 }
 

@@ -4,7 +4,7 @@ import { BarAggregator, type BarAggregatorState } from "../market/bar-aggregator
 import type { BookLevelsEvent, BookTopEvent, TradeTick } from "../market/events";
 import { OrderBook, type OrderBookState } from "../market/order-book";
 import { BollingerBands, type BollingerBandsResult, type BollingerBandsState } from "./bollinger-bands";
-import { copySnapshot, FeatureView } from "./feature-view";
+import { copySnapshot, FeatureView, type Mutable } from "./feature-view";
 import { Divergence, type DivergenceResult, type DivergenceState } from "./divergence";
 import { EmaCross, EmaCrossSet, type EmaCrossResult, type EmaCrossSetResult, type EmaCrossSetState, type EmaCrossState } from "./ema-cross";
 import { LiquiditySweep, type LiquiditySweepResult, type LiquiditySweepState } from "./liquidity-sweep";
@@ -154,7 +154,14 @@ export class SymbolFeatures {
     this.settings = settings;
     this.trendIndex = new Map(settings.trendTimeframes.map((tf, i) => [tf, i]));
     this.build(state);
-    this.liveView = new FeatureView(symbol, settings, { vwap: () => this.vwap.result, orderFlow: () => this.orderFlow.result });
+    this.liveView = new FeatureView(symbol, settings, {
+      vwap: () => this.vwap.result,
+      orderFlow: () => this.orderFlow.result,
+      book: () => this.bookSnapshot(),
+      volume: (out) => this.volumeFigures(out),
+      returnStd1s: () => this.returnStd(),
+      trend: () => this.trendList(),
+    });
   }
 
   /** The trend list of the snapshot: rebuilt only after a trend timeframe closes a bar. */
@@ -322,16 +329,6 @@ export class SymbolFeatures {
     v.liquiditySweep = this.sweepResult;
     v.rsiDivergence = this.rsiDivResult;
     v.macdDivergence = this.macdDivResult;
-    v.book = this.bookSnapshot();
-    const recent = this.volumeRecent.total;
-    const baseCount = this.volumeBaseline.size;
-    const perWindow = baseCount > 0 && this.volumeRecent.size > 0 ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period : null;
-    v.volume.recent = recent;
-    v.volume.baselinePerWindow = perWindow;
-    v.volume.ratio = perWindow && perWindow > 0 ? recent / perWindow : null;
-    v.volume.baselineSeconds = baseCount;
-    v.returnStd1s = this.returnStd();
-    v.trend = this.trendList();
     v.lateTradesDropped = this.bars.lateDropped;
     v.gapResets = this.gapResets;
     return v;
@@ -340,6 +337,17 @@ export class SymbolFeatures {
   /** A fresh snapshot of every family now (a plain object tree that nothing rewrites). */
   snapshot(): FeatureSnapshot {
     return copySnapshot(this.view());
+  }
+
+  /** The volume figures of the snapshot, written into `out`. */
+  private volumeFigures(out: Mutable<FeatureSnapshot["volume"]>): void {
+    const recent = this.volumeRecent.total;
+    const baseCount = this.volumeBaseline.size;
+    const perWindow = baseCount > 0 && this.volumeRecent.size > 0 ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period : null;
+    out.recent = recent;
+    out.baselinePerWindow = perWindow;
+    out.ratio = perWindow && perWindow > 0 ? recent / perWindow : null;
+    out.baselineSeconds = baseCount;
   }
 
   /** Standard deviation of the 1-second log returns, once 30 are known. */
