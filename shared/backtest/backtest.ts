@@ -76,8 +76,11 @@ export class Backtest {
   private readonly denials: Record<string, number> = {};
   private readonly prices: Record<string, { ts: number; price: number }[]> = {};
   private readonly weightChanges: SymbolWeightChange[] = [];
+  private readonly symbols = new Map<string, SymbolSlot>();
   private events = 0;
   private second = -1;
+  /** Every `ts <= secondUntil` is in `second` or earlier (see {@link lastTsOfSecond}). */
+  private secondUntil = -Infinity;
   private firstTs: number | null = null;
   private lastTs: number | null = null;
 
@@ -111,21 +114,16 @@ export class Backtest {
     this.events++;
     if (this.firstTs === null) this.firstTs = e.ts;
     if (this.lastTs === null || e.ts > this.lastTs) this.lastTs = e.ts;
-    const portfolio = this.portfolioAt(e.ts);
+    const portfolio = this.portfolio ?? this.openPortfolio(e.ts);
     this.broker.onEvent(e);
-    this.engineFor(e);
+    const slot = this.symbols.get(e.symbol) ?? this.addSymbol(e);
     if (e.kind === "trade") {
       portfolio.markPrice(e.symbol, e.price, e.ts);
-      this.samplePrice(e.symbol, e.ts, e.price);
+      this.samplePrice(slot, e.ts, e.price);
     }
-    this.session.onEvent(e);
+    this.session.onEventOf(slot.engine, e);
     if (portfolio.requiresFlatten) this.session.flatten(e.ts, "daily_loss_flatten");
-    const sec = Math.floor(e.ts / 1000);
-    if (sec > this.second) {
-      if (this.second >= 0) this.session.tick(e.ts);
-      this.second = sec;
-      this.equityCurve.push({ ts: e.ts, equity: portfolio.equity });
-    }
+    if (e.ts > this.secondUntil) this.nextSecond(e.ts, portfolio);
   }
 
   /** Closes what is open at the last price and returns the run. */
@@ -151,23 +149,37 @@ export class Backtest {
     };
   }
 
-  private portfolioAt(ts: number): Portfolio {
-    if (this.portfolio === null) this.portfolio = new Portfolio(this.options.config.portfolio, { startEquity: this.options.capital, now: ts });
+  /** A later second began (or not: the bound is conservative): tick every engine and sample the equity. */
+  private nextSecond(ts: number, portfolio: Portfolio): void {
+    const sec = Math.floor(ts / 1000);
+    if (!(sec > this.second)) return;
+    if (this.second >= 0) this.session.tick(ts);
+    this.second = sec;
+    this.secondUntil = lastTsOfSecond(sec);
+    this.equityCurve.push({ ts, equity: portfolio.equity });
+  }
+
+  private openPortfolio(ts: number): Portfolio {
+    this.portfolio = new Portfolio(this.options.config.portfolio, { startEquity: this.options.capital, now: ts });
     return this.portfolio;
   }
 
-  private engineFor(e: MarketEvent): StrategyEngine {
-    let engine = this.session.engine(e.symbol);
-    if (engine) return engine;
-    const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
-    const instrument = (this.options.instrument ?? defaultInstrument)(e.symbol, price);
+  /** The engine (created on the symbol's first event) and the price series of `e.symbol`. */
+  private addSymbol(e: MarketEvent): SymbolSlot {
     const symbol = e.symbol;
-    engine = new StrategyEngine({
-      symbol, config: this.options.config, configVersion: this.options.configVersion, instrument, equity: () => this.portfolio?.equity ?? this.options.capital,
-      subScoreTransform: this.options.subScoreTransform, onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
-    });
-    this.session.setEngine(engine);
-    return engine;
+    let engine = this.session.engine(symbol);
+    if (!engine) {
+      const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
+      const instrument = (this.options.instrument ?? defaultInstrument)(symbol, price);
+      engine = new StrategyEngine({
+        symbol, config: this.options.config, configVersion: this.options.configVersion, instrument, equity: () => this.portfolio?.equity ?? this.options.capital,
+        subScoreTransform: this.options.subScoreTransform, onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
+      });
+      this.session.setEngine(engine);
+    }
+    const slot: SymbolSlot = { symbol, engine, prices: null, last: null, lastSecondUntil: -Infinity };
+    this.symbols.set(symbol, slot);
+    return slot;
   }
 
   private recordDecision(d: SessionDecision): void {
@@ -176,10 +188,43 @@ export class Backtest {
     if (!decision.ok) this.denials[decision.reason] = (this.denials[decision.reason] ?? 0) + 1;
   }
 
-  private samplePrice(symbol: string, ts: number, price: number): void {
-    const series = (this.prices[symbol] ??= []);
-    const last = series[series.length - 1];
-    if (last && Math.floor(last.ts / 1000) === Math.floor(ts / 1000)) last.price = price;
-    else series.push({ ts, price });
+  /** Keeps the last trade price of each second: a trade in the newest sample's second overwrites its price. */
+  private samplePrice(slot: SymbolSlot, ts: number, price: number): void {
+    const last = slot.last;
+    if (last !== null && ts >= last.ts && ts <= slot.lastSecondUntil) {
+      last.price = price;
+      return;
+    }
+    const sec = Math.floor(ts / 1000);
+    if (last !== null && Math.floor(last.ts / 1000) === sec) {
+      last.price = price;
+      return;
+    }
+    slot.last = { ts, price };
+    slot.lastSecondUntil = lastTsOfSecond(sec);
+    if (slot.prices === null) this.prices[slot.symbol] = slot.prices = [];
+    slot.prices.push(slot.last);
   }
+}
+
+/** What the run keeps per symbol, found with one lookup per event. */
+interface SymbolSlot {
+  readonly symbol: string;
+  readonly engine: StrategyEngine;
+  /** Last trade price per second: the run's `prices[symbol]`, created on the symbol's first trade. */
+  prices: { ts: number; price: number }[] | null;
+  /** The newest sample of `prices`. */
+  last: { ts: number; price: number } | null;
+  /** {@link lastTsOfSecond} of `last`'s second: times from `last.ts` to it are in that second. */
+  lastSecondUntil: number;
+}
+
+/**
+ * A time whose second (`floor(ts / 1000)`) is at most `sec` (1 ms before the next second, or −∞
+ * where rounding could tell otherwise): the second never decreases with `ts`, so every time up to
+ * it is in `sec` or earlier, and the per-event check needs no division.
+ */
+function lastTsOfSecond(sec: number): number {
+  const ts = (sec + 1) * 1000 - 1;
+  return Math.floor(ts / 1000) <= sec ? ts : -Infinity;
 }

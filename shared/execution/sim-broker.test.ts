@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BookLevelsEvent, BookTopEvent, Level, MarketEvent, Side, TradeEvent } from "../market/events";
 import type { Fill, OrderRequest, OrderStatus } from "./orders";
+import { OrderBook } from "../market/order-book";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "./sim-broker";
 import type { SimulatedBrokerState } from "./sim-order";
 
@@ -383,5 +384,34 @@ describe("SimulatedBroker bookkeeping", () => {
     const snapshot = JSON.stringify(state);
     h.feed(trade(10, 99, 1, "sell"), levels(20, [[1, 1]], [[2, 1]]));
     expect(JSON.stringify(state)).toBe(snapshot);
+  });
+
+  it("keeps the same book as applying every push in turn, with pushes out of time order and read in between", () => {
+    const pushes: MarketEvent[] = [
+      top(10, 99, 1, 101, 1), top(10, 99.5, 2, 100.5, 2), top(5, 98, 1, 102, 1),
+      levels(12, [[99.6, 4], [99.5, 1]], [[100.4, 4]]), top(12, 99.7, 1, 100.3, 1), levels(30, [], [[100.3, 1]]),
+      top(11, 99, 1, 101, 1), levels(12, [[99.8, 5]], [[100.2, 5]]), top(20, 99.9, 1, 100.1, 1),
+      top(35, 99, 1, 101, 1), top(34, 98, 1, 102, 1), levels(35, [[98, 1]], [[102, 1]]),
+      levels(50, [[97, 1]], [[103, 1]]), top(50, 99.1, 1, 99.2, 1),
+    ];
+    const reference = new OrderBook();
+    const h = harness();
+    pushes.forEach((e, i) => {
+      if (e.kind === "bookTop") reference.applyTop(e);
+      else if (e.kind === "bookLevels") reference.applyLevels(e);
+      h.feed(e);
+      if (i % 3 === 2) expect(h.broker.getState().books[S]).toEqual(reference.getState());
+    });
+    expect(h.broker.getState().books[S]).toEqual(reference.getState());
+    expect(h.broker.getState().books[S]).toEqual(reference.getState());
+  });
+
+  it("fills against a book that changed while it had no order", () => {
+    const h = harness({ latencyMs: 0 });
+    h.feed(book(0), top(5, 104.9, 1, 105, 1), top(6, 103.9, 1, 104, 1), trade(7, 104, 1, "buy"));
+    expect(h.broker.isTradeOnly(S)).toBe(false);
+    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 7 }));
+    expect(h.fills[0]).toMatchObject({ price: 104, ts: 7 });
+    expect(h.fills[0].slippage).toBeCloseTo(104 - 103.95, 12);
   });
 });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { MarketEvent, TradeEvent } from "../market/events";
+import type { BookLevelsEvent, BookTopEvent, MarketEvent, TradeEvent } from "../market/events";
 import { OrderBook } from "../market/order-book";
 import { restingSizeAt, snapToZero, takerLevels, walkBook, type WalkSlice } from "./book-walk";
 import { crosses, makerFillSize } from "./maker-queue";
@@ -76,7 +76,7 @@ export class SimulatedBroker implements Broker {
   private readonly opts: SimulatedBrokerOptions;
   private clock: number | null = null;
   private seq = 0;
-  private readonly books = new Map<string, OrderBook>();
+  private readonly books = new Map<string, LazyBook>();
   private readonly lastTrades = new Map<string, number>();
   private readonly positions = new Map<string, number>();
   private pending: SimOrder[] = [];
@@ -103,7 +103,7 @@ export class SimulatedBroker implements Broker {
     const b = new SimulatedBroker(options);
     b.clock = state.clock;
     b.seq = state.seq;
-    for (const [symbol, s] of Object.entries(state.books)) b.books.set(symbol, OrderBook.restore(s));
+    for (const [symbol, s] of Object.entries(state.books)) b.books.set(symbol, new LazyBook(OrderBook.restore(s)));
     for (const [symbol, p] of Object.entries(state.lastTrades)) b.lastTrades.set(symbol, p);
     for (const [symbol, p] of Object.entries(state.positions)) b.positions.set(symbol, p);
     b.pending = state.pending.map((o) => ({ ...o }));
@@ -120,7 +120,7 @@ export class SimulatedBroker implements Broker {
       version: 1,
       clock: this.clock,
       seq: this.seq,
-      books: Object.fromEntries([...this.books].map(([s, book]) => [s, book.getState()])),
+      books: Object.fromEntries([...this.books].map(([s, book]) => [s, book.current().getState()])),
       lastTrades: Object.fromEntries(this.lastTrades),
       positions: Object.fromEntries(this.positions),
       pending: this.pending.map((o) => ({ ...o })),
@@ -142,21 +142,19 @@ export class SimulatedBroker implements Broker {
 
   /** True while no book event has been seen for `symbol`: its orders are priced from trades alone. */
   isTradeOnly(symbol: string): boolean {
-    return !this.books.get(symbol)?.hasTop;
+    return !this.books.get(symbol)?.current().hasTop;
   }
 
   /** Feeds one market event: due orders and timeouts act first, against the market before it. */
   onEvent(e: MarketEvent): void {
-    this.step(e.ts, () => {
-      if (e.kind === "trade") this.onTrade(e);
-      else if (e.kind === "bookLevels") this.book(e.symbol).applyLevels(e);
-      else this.book(e.symbol).applyTop(e);
-    });
+    if (!this.idle()) return this.step(e.ts, e);
+    this.moveClock(e.ts);
+    this.apply(e);
   }
 
   /** Moves the clock to `ts` without a market event: due orders and timeouts act. */
   advance(ts: number): void {
-    this.step(ts, () => {});
+    this.step(ts, null);
   }
 
   /** Places an order; refusals known at once (invalid, duplicate, or refused on an immediate arrival) come back here. */
@@ -210,13 +208,40 @@ export class SimulatedBroker implements Broker {
     return Promise.resolve(this.orderStatus(symbol, clientOid));
   }
 
-  private step(ts: number, apply: () => void): void {
-    this.run(() => {
+  /**
+   * No order pending or resting, outside any callback: nothing is due before or after an event,
+   * and the event cannot fill anything (so no callback can place one), so it only moves the
+   * clock and the market.
+   */
+  private idle(): boolean {
+    return this.pending.length === 0 && this.resting.length === 0 && !this.busy;
+  }
+
+  /**
+   * Due orders and timeouts act, the clock moves to `ts`, the market takes `e` (if any), then
+   * what became due acts. Re-entrant calls (from callbacks) run inside the outer step.
+   */
+  private step(ts: number, e: MarketEvent | null): void {
+    const outer = !this.busy;
+    this.busy = true;
+    try {
       this.processDue(ts);
-      this.clock = this.clock === null ? ts : Math.max(this.clock, ts);
-      apply();
-      this.processDue(this.clock);
-    });
+      this.moveClock(ts);
+      if (e !== null) this.apply(e);
+      this.processDue(this.clock as number);
+    } finally {
+      if (outer) this.busy = false;
+    }
+  }
+
+  private moveClock(ts: number): void {
+    this.clock = this.clock === null ? ts : Math.max(this.clock, ts);
+  }
+
+  private apply(e: MarketEvent): void {
+    if (e.kind === "trade") this.onTrade(e);
+    else if (e.kind === "bookLevels") this.book(e.symbol).onLevels(e);
+    else this.book(e.symbol).onTop(e);
   }
 
   private run(body: () => void): void {
@@ -229,14 +254,14 @@ export class SimulatedBroker implements Broker {
     }
   }
 
-  private book(symbol: string): OrderBook {
+  private book(symbol: string): LazyBook {
     let book = this.books.get(symbol);
-    if (!book) this.books.set(symbol, (book = new OrderBook()));
+    if (!book) this.books.set(symbol, (book = new LazyBook(new OrderBook())));
     return book;
   }
 
   private reference(symbol: string): number | null {
-    return this.books.get(symbol)?.mid ?? this.lastTrades.get(symbol) ?? null;
+    return this.books.get(symbol)?.current().mid ?? this.lastTrades.get(symbol) ?? null;
   }
 
   private insertPending(o: SimOrder): void {
@@ -247,6 +272,7 @@ export class SimulatedBroker implements Broker {
 
   /** Lets arrivals and entry timeouts up to `upTo` act, in time order (arrivals first on ties). */
   private processDue(upTo: number): void {
+    if (this.pending.length === 0 && this.resting.length === 0) return;
     for (;;) {
       const next = this.pending[0];
       const expiring = this.nextExpiry();
@@ -275,7 +301,7 @@ export class SimulatedBroker implements Broker {
     o.refPrice ??= this.reference(o.symbol);
     if (o.reduceOnly && !this.cutToPosition(o)) return this.reject(o, "reduce_only_no_position");
     if (o.type === "market") return this.executeMarket(o, ts);
-    const book = this.books.get(o.symbol);
+    const book = this.books.get(o.symbol)?.current();
     if (!book?.hasTop) return this.openTradeOnly(o, ts);
     const best = o.side === "buy" ? (book.bestAsk as number) : (book.bestBid as number);
     if (crosses(o.side, o.price as number, best)) return this.reject(o, "post_only_would_cross");
@@ -313,7 +339,7 @@ export class SimulatedBroker implements Broker {
 
   private marketSlices(o: SimOrder): WalkSlice[] | null {
     const size = o.size - o.filled;
-    const book = this.books.get(o.symbol);
+    const book = this.books.get(o.symbol)?.current();
     if (book?.hasTop) return walkBook(takerLevels(book.getState(), o.side), o.side, size, this.penaltyBps);
     const last = this.lastTrades.get(o.symbol);
     if (last === undefined) return null;
@@ -326,15 +352,18 @@ export class SimulatedBroker implements Broker {
     return side === "buy" ? last * (1 + this.halfSpread) : last * (1 - this.halfSpread);
   }
 
+  /** Fills resting orders the trade reaches (over a copy when several rest: a fill's callbacks may cancel others). */
   private onTrade(e: TradeEvent): void {
-    if (this.resting.length > 0) {
-      for (const o of this.resting.slice()) {
-        if (o.status !== "open" || o.symbol !== e.symbol || e.ts < (o.openedAt as number)) continue;
-        const size = makerFillSize(o, e);
-        if (size > 0) this.fillResting(o, size, e.ts);
-      }
-    }
+    const n = this.resting.length;
+    if (n === 1) this.tradeAgainst(this.resting[0], e);
+    else if (n > 1) for (const o of this.resting.slice()) this.tradeAgainst(o, e);
     this.lastTrades.set(e.symbol, e.price);
+  }
+
+  private tradeAgainst(o: SimOrder, e: TradeEvent): void {
+    if (o.status !== "open" || o.symbol !== e.symbol || e.ts < (o.openedAt as number)) return;
+    const size = makerFillSize(o, e);
+    if (size > 0) this.fillResting(o, size, e.ts);
   }
 
   private fillResting(o: SimOrder, size: number, ts: number): void {
@@ -411,6 +440,64 @@ export class SimulatedBroker implements Broker {
     if (i >= 0) this.resting.splice(i, 1);
     this.finished.set(o.clientOid, o);
     if (this.finished.size > this.maxFinished) this.finished.delete(this.finished.keys().next().value as string);
+  }
+}
+
+/**
+ * The broker's book of one symbol, brought up to date when read: between reads, book pushes only
+ * keep the newest depth snapshot and the winning top of book (the newest by exchange time, the
+ * later on ties, as {@link OrderBook} picks it), so the per-event path neither allocates nor
+ * writes the book. {@link current} gives the same book as applying every push in turn. A push
+ * with a NaN time (which {@link OrderBook} always takes) is applied at once.
+ */
+class LazyBook {
+  private readonly book: OrderBook;
+  private levels: BookLevelsEvent | null = null;
+  private hasTop = false;
+  private topTs = 0;
+  private bidPrice = 0;
+  private bidSize = 0;
+  private askPrice = 0;
+  private askSize = 0;
+
+  constructor(book: OrderBook) {
+    this.book = book;
+  }
+
+  onTop(e: BookTopEvent): void {
+    if (Number.isNaN(e.ts)) return this.current().applyTop(e);
+    if (this.hasTop && e.ts < this.topTs) return;
+    this.setTop(e.ts, e.bidPrice, e.bidSize, e.askPrice, e.askSize);
+  }
+
+  onLevels(e: BookLevelsEvent): void {
+    if (Number.isNaN(e.ts)) return this.current().applyLevels(e);
+    this.levels = e;
+    const b = e.bids[0];
+    const a = e.asks[0];
+    if (b && a && !(this.hasTop && e.ts < this.topTs)) this.setTop(e.ts, b[0], b[1], a[0], a[1]);
+  }
+
+  /** The book with every push so far: the newest snapshot, then the winning top (which the book takes unless its own is newer). */
+  current(): OrderBook {
+    if (this.levels !== null) {
+      this.book.applyLevels(this.levels);
+      this.levels = null;
+    }
+    if (this.hasTop) {
+      this.book.applyTop({ kind: "bookTop", symbol: "", ts: this.topTs, bidPrice: this.bidPrice, bidSize: this.bidSize, askPrice: this.askPrice, askSize: this.askSize, seq: "" });
+      this.hasTop = false;
+    }
+    return this.book;
+  }
+
+  private setTop(ts: number, bidPrice: number, bidSize: number, askPrice: number, askSize: number): void {
+    this.hasTop = true;
+    this.topTs = ts;
+    this.bidPrice = bidPrice;
+    this.bidSize = bidSize;
+    this.askPrice = askPrice;
+    this.askSize = askSize;
   }
 }
 

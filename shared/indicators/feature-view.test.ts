@@ -63,4 +63,21 @@ describe("FeatureView", () => {
     expect(v.vwap[0].value).not.toBe(first);
     expect(v.vwap[0].value?.vwap).toBeGreaterThan(first?.vwap ?? Infinity);
   });
+
+  it("gives the same values and state however rarely and partly it is read", () => {
+    const eager = new SymbolFeatures("BTCUSDT", settings);
+    const lazy = new SymbolFeatures("BTCUSDT", settings);
+    let i = 0;
+    for (const t of trades(6000, 23)) {
+      eager.onTrade(t);
+      lazy.onTrade(t);
+      eager.snapshot();
+      i++;
+      if (i % 11 === 0) void lazy.view().rsi;
+      if (i % 17 === 0) void lazy.view().emaCross;
+      if (i % 401 === 0) expect(lazy.snapshot()).toEqual(eager.snapshot());
+      if (i % 997 === 0) expect(JSON.parse(JSON.stringify(lazy.getState()))).toEqual(JSON.parse(JSON.stringify(eager.getState())));
+    }
+    expect(lazy.snapshot()).toEqual(eager.snapshot());
+  });
 });

@@ -9,12 +9,14 @@ import type { RollingVwapResult } from "./rolling-vwap";
 import type { FeatureSnapshot } from "./symbol-features";
 import type { TickMomentumResult } from "./tick-momentum";
 
-interface RsiSlot {
+/** One RSI of the view. */
+export interface RsiSlot {
   readonly period: number;
   value: number | null;
 }
 
-interface BollingerSlot {
+/** One band set of the view. */
+export interface BollingerSlot {
   readonly period: number;
   readonly k: number;
   value: BollingerBandsResult | null;
@@ -30,6 +32,12 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Where the view reads its lazily computed parts from when they are first asked for. */
 export interface FeatureViewSources {
+  /** Writes each RSI's value into its slot (same order as the settings). */
+  readonly rsi: (out: RsiSlot[]) => void;
+  readonly macd: () => MacdResult | null;
+  /** Writes each band set's result into its slot. */
+  readonly bollinger: (out: BollingerSlot[]) => void;
+  readonly emaCross: () => EmaCrossSetResult | null;
   readonly vwap: () => readonly RollingVwapResult[] | null;
   readonly orderFlow: () => readonly OrderFlowResult[] | null;
   readonly book: () => FeatureSnapshot["book"];
@@ -46,13 +54,18 @@ const BOOK = 4;
 const VOLUME = 8;
 const VOLATILITY = 16;
 const TREND = 32;
+const RSI = 64;
+const MACD = 128;
+const BOLLINGER = 256;
+const EMA_CROSS = 512;
 
 /**
  * The features of one symbol now, as one object that {@link SymbolFeatures.view} rewrites in place
  * on every call: the strategy engine reads it once per trade, so building a fresh object tree each
- * time (the eager {@link SymbolFeatures.snapshot}) would be pure garbage. The rolling VWAP and
- * order-flow windows, the book, volume, volatility and trend parts are computed only when read
- * (the engine's score bound often rules an entry out without them; only the gates read the last three).
+ * time (the eager {@link SymbolFeatures.snapshot}) would be pure garbage. Every indicator family is
+ * brought up to date and read only when its field is first read after an event: the engine's score
+ * bound usually rules an entry out after two or three families, and only the gates read the book,
+ * volume, volatility and trend parts.
  *
  * Valid until the next event fed to its {@link SymbolFeatures}: never keep it. The indicator results
  * it points to (`macd`, `bollinger[i].value`, ...) are immutable and may be kept.
@@ -61,10 +74,6 @@ export class FeatureView implements FeatureSnapshot {
   readonly symbol: string;
   ts = 0;
   price: number | null = null;
-  readonly rsi: RsiSlot[];
-  macd: MacdResult | null = null;
-  readonly bollinger: BollingerSlot[];
-  emaCross: EmaCrossSetResult | null = null;
   tickMomentum: TickMomentumResult | null = null;
   priceAction: PriceActionResult | null = null;
   liquiditySweep: LiquiditySweepResult | null = null;
@@ -73,6 +82,10 @@ export class FeatureView implements FeatureSnapshot {
   lateTradesDropped = 0;
   gapResets = 0;
   private readonly sources: FeatureViewSources;
+  private readonly rsiSlots: RsiSlot[];
+  private readonly bollingerSlots: BollingerSlot[];
+  private macdValue: MacdResult | null = null;
+  private emaCrossValue: EmaCrossSetResult | null = null;
   private readonly vwapSlots: WindowSlot<RollingVwapResult>[];
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
   private fresh = 0;
@@ -84,10 +97,38 @@ export class FeatureView implements FeatureSnapshot {
   constructor(symbol: string, settings: { readonly rsiPeriods: readonly number[]; readonly bollinger: readonly { readonly period: number; readonly k: number }[]; readonly vwapWindowsMs: readonly number[]; readonly orderFlowWindowsMs: readonly number[] }, sources: FeatureViewSources) {
     this.symbol = symbol;
     this.sources = sources;
-    this.rsi = settings.rsiPeriods.map((period) => ({ period, value: null }));
-    this.bollinger = settings.bollinger.map((b) => ({ period: b.period, k: b.k, value: null }));
+    this.rsiSlots = settings.rsiPeriods.map((period) => ({ period, value: null }));
+    this.bollingerSlots = settings.bollinger.map((b) => ({ period: b.period, k: b.k, value: null }));
     this.vwapSlots = settings.vwapWindowsMs.map((windowMs) => ({ windowMs, value: null }));
     this.orderFlowSlots = settings.orderFlowWindowsMs.map((windowMs) => ({ windowMs, value: null }));
+  }
+
+  /** RSI per configured period. */
+  get rsi(): FeatureSnapshot["rsi"] {
+    if ((this.fresh & RSI) === 0) this.sources.rsi(this.rsiSlots);
+    this.fresh |= RSI;
+    return this.rsiSlots;
+  }
+
+  /** MACD line, signal and histogram. */
+  get macd(): MacdResult | null {
+    if ((this.fresh & MACD) === 0) this.macdValue = this.sources.macd();
+    this.fresh |= MACD;
+    return this.macdValue;
+  }
+
+  /** Bollinger bands per configured band set. */
+  get bollinger(): FeatureSnapshot["bollinger"] {
+    if ((this.fresh & BOLLINGER) === 0) this.sources.bollinger(this.bollingerSlots);
+    this.fresh |= BOLLINGER;
+    return this.bollingerSlots;
+  }
+
+  /** The EMA crossover pairs. */
+  get emaCross(): EmaCrossSetResult | null {
+    if ((this.fresh & EMA_CROSS) === 0) this.emaCrossValue = this.sources.emaCross();
+    this.fresh |= EMA_CROSS;
+    return this.emaCrossValue;
   }
 
   /** Rolling VWAP per configured window (computed on first read after an event). */

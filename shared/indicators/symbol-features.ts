@@ -16,6 +16,15 @@ import { RollingVwap, type RollingVwapResult, type RollingVwapState } from "./ro
 import { Rsi, type RsiState } from "./rsi";
 import { TickMomentum, type TickMomentumResult, type TickMomentumState } from "./tick-momentum";
 
+/** Families whose forming-second revision may be pending (see SymbolFeatures.replaceSecond). */
+const RSI = 1;
+const MACD = 2;
+const BOLLINGER = 4;
+const EMA_CROSS = 8;
+const VOLUME = 16;
+const RETURNS = 32;
+const ALL_PENDING = RSI | MACD | BOLLINGER | EMA_CROSS | VOLUME | RETURNS;
+
 /** Window of 1-second log returns behind the volatility estimate. */
 const VOLATILITY_BARS = 300;
 
@@ -146,6 +155,10 @@ export class SymbolFeatures {
   /** Close last fed to the close-series indicators, if `hasLastClose` (not persisted: a restore re-feeds). */
   private lastClose = 0;
   private hasLastClose = false;
+  /** Families (bits above) that have not yet taken the forming second's latest close / volume. */
+  private pending = 0;
+  private pendingVolume = 0;
+  private pendingReturn = 0;
   /** The one view {@link view} rewrites. */
   private readonly liveView: FeatureView;
 
@@ -155,11 +168,21 @@ export class SymbolFeatures {
     this.trendIndex = new Map(settings.trendTimeframes.map((tf, i) => [tf, i]));
     this.build(state);
     this.liveView = new FeatureView(symbol, settings, {
+      rsi: (out) => {
+        this.settle(RSI);
+        for (let i = 0; i < out.length; i++) out[i].value = this.rsi[i].result;
+      },
+      macd: () => (this.settle(MACD), this.macd.result),
+      bollinger: (out) => {
+        this.settle(BOLLINGER);
+        for (let i = 0; i < out.length; i++) out[i].value = this.bollinger[i].result;
+      },
+      emaCross: () => (this.settle(EMA_CROSS), this.emaCross.result),
       vwap: () => this.vwap.result,
       orderFlow: () => this.orderFlow.result,
       book: () => this.bookSnapshot(),
-      volume: (out) => this.volumeFigures(out),
-      returnStd1s: () => this.returnStd(),
+      volume: (out) => (this.settle(VOLUME), this.volumeFigures(out)),
+      returnStd1s: () => (this.settle(RETURNS), this.returnStd()),
       trend: () => this.trendList(),
     });
   }
@@ -187,6 +210,7 @@ export class SymbolFeatures {
     const s = this.settings;
     this.trendView = null;
     this.hasLastClose = false;
+    this.pending = 0;
     const timeframes = new Set<Timeframe>(["1s", s.structureTimeframe, s.sweepTimeframe, s.divergenceTimeframe, ...s.trendTimeframes]);
     this.bars = state ? BarAggregator.restore(state.bars, this.onBar) : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
     const recentBars = Math.max(1, Math.round(s.volumeRecentMs / 1000));
@@ -320,10 +344,6 @@ export class SymbolFeatures {
     v.invalidate();
     v.ts = this.lastTs;
     v.price = this.hasPrice ? this.price : null;
-    for (let i = 0; i < this.rsi.length; i++) v.rsi[i].value = this.rsi[i].result;
-    v.macd = this.macd.result;
-    for (let i = 0; i < this.bollinger.length; i++) v.bollinger[i].value = this.bollinger[i].result;
-    v.emaCross = this.emaCross.result;
     v.tickMomentum = this.tickMomentum.result;
     v.priceAction = this.paResult;
     v.liquiditySweep = this.sweepResult;
@@ -360,6 +380,7 @@ export class SymbolFeatures {
 
   /** A plain JSON snapshot of everything needed to rebuild the features exactly. */
   getState(): SymbolFeaturesState {
+    this.settle(ALL_PENDING);
     return {
       symbol: this.symbol,
       settings: this.settings,
@@ -407,6 +428,7 @@ export class SymbolFeatures {
     if (tf === s.structureTimeframe) this.paResult = this.priceAction.add(bar);
     if (tf === s.sweepTimeframe) this.sweepResult = this.sweep.add(bar);
     if (tf === s.divergenceTimeframe) {
+      this.settle(RSI | MACD);
       const rsiValue = this.rsi[this.rsi.length - 1]?.result ?? null;
       this.rsiDivResult = this.rsiDivergence.add({ bar, value: rsiValue });
       this.macdDivResult = this.macdDivergence.add({ bar, value: this.macd.result?.histogram ?? null });
@@ -418,6 +440,7 @@ export class SymbolFeatures {
   };
 
   private addSecond(close: number, volume: number, start: number): void {
+    this.settle(ALL_PENDING);
     this.lastSecond = start;
     this.lastClose = close;
     this.hasLastClose = true;
@@ -433,22 +456,40 @@ export class SymbolFeatures {
   }
 
   /**
-   * Revises the forming second. Replacing an input with the very same value is a no-op for every
-   * deterministic indicator (undo then redo lands on the same state), and `prevClose` cannot change
-   * within a second, so a trade at the forming close only revises the volume windows.
+   * Revises the forming second, lazily: the new close and volume are only noted, and each family
+   * takes them (`replace` / `revise`) when it is next read or when the next second starts. A run of
+   * replaces is bit-identical to its last one (the indicator contract: `replace(x)` equals `add(x)`
+   * in place of the last add), so skipping the unread ones changes no value. Replacing an input with
+   * the very same value is a no-op, and `prevClose` cannot change within a second.
    */
   private replaceSecond(close: number, volume: number): void {
-    this.volumeRecent.revise(volume);
-    this.volumeBaseline.revise(volume);
+    this.pendingVolume = volume;
+    this.pending |= VOLUME;
     if (this.hasLastClose && Object.is(close, this.lastClose)) return;
     this.lastClose = close;
     this.hasLastClose = true;
-    for (const r of this.rsi) r.replace(close);
-    this.macd.replace(close);
-    for (const b of this.bollinger) b.replace(close);
-    this.emaCross.replace(close);
-    const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
-    this.returns.revise(ret);
-    this.returnsSq.revise(ret * ret);
+    this.pendingReturn = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
+    this.pending |= RSI | MACD | BOLLINGER | EMA_CROSS | RETURNS;
+  }
+
+  /** Applies the noted revision of the forming second to the `groups` that have not taken it yet. */
+  private settle(groups: number): void {
+    const due = this.pending & groups;
+    if (due === 0) return;
+    this.pending &= ~due;
+    const close = this.lastClose;
+    if (due & RSI) for (const r of this.rsi) r.replace(close);
+    if (due & MACD) this.macd.replace(close);
+    if (due & BOLLINGER) for (const b of this.bollinger) b.replace(close);
+    if (due & EMA_CROSS) this.emaCross.replace(close);
+    if (due & VOLUME) {
+      this.volumeRecent.revise(this.pendingVolume);
+      this.volumeBaseline.revise(this.pendingVolume);
+    }
+    if (due & RETURNS) {
+      const ret = this.pendingReturn;
+      this.returns.revise(ret);
+      this.returnsSq.revise(ret * ret);
+    }
   }
 }

@@ -39,6 +39,16 @@ describe("DailyLoss", () => {
     expect(d.check(680)).toBe(true);
   });
 
+  it("rolls exactly when utcDay says a later day began, also for fractional times around midnight", () => {
+    const times = [DAY + 1, DAY + DAY_MS - 1.5, DAY + DAY_MS - 1, DAY + DAY_MS - 0.5, DAY + DAY_MS - 1e-4, DAY + DAY_MS, DAY + DAY_MS + 0.25, DAY + 2 * DAY_MS - 1e-3, DAY + 2 * DAY_MS];
+    const d = new DailyLoss(15, 1_000, DAY);
+    for (const ts of times) {
+      const before = d.day;
+      expect(d.roll(ts, 1_000)).toBe(utcDay(ts) > before);
+      expect(d.day).toBe(Math.max(before, utcDay(ts)));
+    }
+  });
+
   it("does not roll back to an earlier day", () => {
     const d = new DailyLoss(15, 1_000, DAY);
     expect(d.roll(DAY - 1, 5)).toBe(false);

@@ -11,6 +11,15 @@ export function utcDay(ts: number): number {
   return Math.floor(ts / DAY_MS);
 }
 
+/**
+ * A time whose {@link utcDay} is at most `day` (1 ms before the next midnight, or −∞ where rounding
+ * could tell otherwise): since `utcDay` never decreases with `ts`, every `ts` up to it is too.
+ */
+function lastTsOfDay(day: number): number {
+  const ts = (day + 1) * DAY_MS - 1;
+  return utcDay(ts) <= day ? ts : -Infinity;
+}
+
 /** Serialisable state of {@link DailyLoss}. */
 export interface DailyLossState {
   readonly limitPct: number;
@@ -40,11 +49,14 @@ export class DailyLoss {
   private startEquity: number;
   private realised = 0;
   private isHalted = false;
+  /** Every `ts <= sameDayUntil` is in day `dayNo` or earlier (see {@link lastTsOfDay}): `roll` skips the division. */
+  private sameDayUntil: number;
 
   /** Starts the day of `now` with `startEquity`. */
   constructor(limitPct: number, startEquity: number, now: number) {
     this.limitPct = limitPct;
     this.dayNo = utcDay(now);
+    this.sameDayUntil = lastTsOfDay(this.dayNo);
     this.startEquity = startEquity;
   }
 
@@ -86,9 +98,11 @@ export class DailyLoss {
    * (the equity before the event at `ts` is applied). Returns true when a new day began.
    */
   roll(ts: number, equity: number): boolean {
+    if (ts <= this.sameDayUntil) return false;
     const day = utcDay(ts);
     if (!(day > this.dayNo)) return false;
     this.dayNo = day;
+    this.sameDayUntil = lastTsOfDay(day);
     this.startEquity = equity;
     this.realised = 0;
     this.isHalted = false;

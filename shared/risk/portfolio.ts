@@ -166,7 +166,7 @@ export class Portfolio {
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(ts)) return this.tradingState;
     this.advance(ts);
     this.correlation.onPrice(symbol, ts, price);
-    const p = this.positions.get(symbol);
+    const p = this.positions.size === 0 ? undefined : this.positions.get(symbol);
     if (p !== undefined) {
       const u = unrealisedAt(p, price);
       this.unrealisedTotal += u - p.unrealised;

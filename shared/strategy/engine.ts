@@ -86,7 +86,7 @@ export interface EngineState {
 
 /** Result of feeding a fill. */
 export interface FillOutcome {
-  readonly intents: Intent[];
+  readonly intents: readonly Intent[];
   readonly closed: ClosedTrade | null;
 }
 
@@ -104,6 +104,9 @@ export interface EngineStatus {
 }
 
 const flat: Phase = { phase: "flat" };
+
+/** The answer "nothing to do", shared: intents are only read, and most events produce none. */
+const NONE: readonly Intent[] = Object.freeze([]);
 
 /**
  * The per-symbol strategy: a deterministic state machine (flat → entering → open → flat) over
@@ -168,34 +171,34 @@ export class StrategyEngine {
   }
 
   /** Feeds one market event; returns what should be done now. */
-  onEvent(e: MarketEvent): Intent[] {
+  onEvent(e: MarketEvent): readonly Intent[] {
     if (e.ts > this.lastTs) this.lastTs = e.ts;
     if (e.kind === "bookTop") {
       this.features.onBookTop(e);
-      return [];
+      return NONE;
     }
     if (e.kind === "bookLevels") {
       this.features.onBookLevels(e);
-      return [];
+      return NONE;
     }
-    if (!this.features.onTrade(e)) return [];
+    if (!this.features.onTrade(e)) return NONE;
     this.lastTradePrice = e.price;
     return this.decide(e.ts, e.price);
   }
 
   /** Advances the clock without market data (time exits and entry timeouts while the market is silent). */
-  tick(now: number): Intent[] {
+  tick(now: number): readonly Intent[] {
     this.features.advance(now);
     if (now > this.lastTs) this.lastTs = now;
-    if (this.lastTradePrice === null) return [];
+    if (this.lastTradePrice === null) return NONE;
     return this.decide(now, this.lastTradePrice, false);
   }
 
   /** Exits any open position at market and cancels a pending entry (kill switch, daily-loss flatten). */
-  flatten(ts: number, reason: ExitReason = "flatten"): Intent[] {
+  flatten(ts: number, reason: ExitReason = "flatten"): readonly Intent[] {
     const s = this.state;
     if (s.phase === "entering") return this.cancelEntry(s, ts, "stop");
-    if (s.phase !== "open" || s.exit !== null) return [];
+    if (s.phase !== "open" || s.exit !== null) return NONE;
     return this.marketExit(s, ts, this.lastTradePrice ?? s.position.entryPrice, reason, null);
   }
 
@@ -224,17 +227,17 @@ export class StrategyEngine {
    * An order ended without (fully) filling: cancelled, timed out, rejected by the broker, or denied
    * by the portfolio rules before it was ever sent.
    */
-  onOrderDone(clientOid: string, ts: number): Intent[] {
+  onOrderDone(clientOid: string, ts: number): readonly Intent[] {
     const s = this.state;
     if (s.phase === "entering" && clientOid === s.clientOid) {
       if (s.filled.size >= this.instrument.minSize) return this.open(s, ts);
       this.state = flat;
-      return [];
+      return NONE;
     }
-    if (s.phase !== "open") return [];
+    if (s.phase !== "open") return NONE;
     if (clientOid === s.tp) s.tp = null;
     if (s.exit !== null && clientOid === s.exit.clientOid) s.exit = null;
-    return [];
+    return NONE;
   }
 
   /** Everything the engine shows about itself now. */
@@ -273,42 +276,42 @@ export class StrategyEngine {
     };
   }
 
-  private decide(ts: number, price: number, onTrade = true): Intent[] {
+  private decide(ts: number, price: number, onTrade = true): readonly Intent[] {
     const s = this.state;
     if (s.phase === "entering") {
       if (!s.cancelRequested && ts >= s.timeoutAt) return this.cancelEntry(s, ts, "entry_timeout");
-      return [];
+      return NONE;
     }
     if (s.phase === "open") {
       const p = s.position;
       if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
-      if (s.exit !== null) return [];
+      if (s.exit !== null) return NONE;
       const f = this.features.view();
       const sub = this.subScoresOf(f, ts);
       const score = compositeScore(sub, this.weights);
       const reason = exitReason(p, price, ts, score, this.config);
-      if (reason === null) return [];
+      if (reason === null) return NONE;
       return this.marketExit(s, ts, price, reason, { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: p.side === "long" ? score.agreeLong : score.agreeShort, side: p.side, gates: [] });
     }
-    if (!onTrade) return [];
+    if (!onTrade) return NONE;
     return this.considerEntry(ts, price);
   }
 
-  private considerEntry(ts: number, price: number): Intent[] {
+  private considerEntry(ts: number, price: number): readonly Intent[] {
     const f = this.features.view();
     // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
     // scoreCannotReach). A research transform sees every sub-score, so it always takes the full path.
-    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.weights, FAMILY_SCORES, f)) return [];
+    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.weights, FAMILY_SCORES, f)) return NONE;
     const sub = this.subScoresOf(f, ts);
     const score = compositeScore(sub, this.weights);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
-    if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return [];
+    if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return NONE;
     const gates = evaluateGates(side, score, f, this.config);
-    if (!gatesPass(gates)) return [];
+    if (!gatesPass(gates)) return NONE;
     const type: OrderType = this.config.execution.entryOrder;
     const ref = type === "postOnly" ? (side === "long" ? f.book.bestBid : f.book.bestAsk) ?? price : price;
     const sized = positionSize(this.equity(), ref, this.config, this.instrument);
-    if (!sized.ok) return [];
+    if (!sized.ok) return NONE;
     const reasoning: Reasoning = { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: side === "long" ? score.agreeLong : score.agreeShort, side, gates };
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
     const entryScore = side === "long" ? score.long : score.short;
@@ -331,13 +334,13 @@ export class StrategyEngine {
     return sub;
   }
 
-  private cancelEntry(s: Entering, ts: number, why: "entry_timeout" | "stop"): Intent[] {
+  private cancelEntry(s: Entering, ts: number, why: "entry_timeout" | "stop"): readonly Intent[] {
     s.cancelRequested = true;
     return [{ kind: "cancel", symbol: this.symbol, ts, clientOid: s.clientOid, why }];
   }
 
   /** The entry is done (fully filled, or cancelled with a usable partial fill): open the position and rest its take-profit. */
-  private open(s: Entering, ts: number): Intent[] {
+  private open(s: Entering, ts: number): readonly Intent[] {
     const entryPrice = s.filled.value / s.filled.size;
     const x = this.config.exits;
     const long = s.side === "long";
@@ -349,13 +352,13 @@ export class StrategyEngine {
     };
     const open: Open = { phase: "open", position, tp: null, exits: { size: 0, value: 0, fees: 0, slippage: 0 }, exit: null };
     this.state = open;
-    if (this.config.execution.takeProfitOrder !== "postOnly") return [];
+    if (this.config.execution.takeProfitOrder !== "postOnly") return NONE;
     const tpPrice = roundToStep(position.takeProfit, this.instrument.tickSize, long ? "up" : "down");
     open.tp = this.makeOid(this.symbol, ts, ++this.seq);
     return [{ kind: "exit", symbol: this.symbol, side: s.side, ts, clientOid: open.tp, orderType: "postOnly", price: tpPrice, size: position.size, reason: "take_profit", reasoning: null }];
   }
 
-  private marketExit(s: Open, ts: number, price: number, reason: ExitReason, reasoning: Reasoning | null): Intent[] {
+  private marketExit(s: Open, ts: number, price: number, reason: ExitReason, reasoning: Reasoning | null): readonly Intent[] {
     const intents: Intent[] = [];
     if (s.tp !== null) intents.push({ kind: "cancel", symbol: this.symbol, ts, clientOid: s.tp, why: "replaced_by_exit" });
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);

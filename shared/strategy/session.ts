@@ -130,7 +130,8 @@ export class TradingSession {
 
   /** Carries out intents in order. */
   execute(intents: readonly Intent[]): void {
-    for (const intent of intents) {
+    for (let i = 0; i < intents.length; i++) {
+      const intent = intents[i];
       const engine = this.bySymbol.get(intent.symbol);
       if (!engine) continue;
       if (intent.kind === "cancel") this.cancel(engine, intent.clientOid, intent.ts);
@@ -142,7 +143,16 @@ export class TradingSession {
   /** Feeds one market event to the engine of its symbol and carries out what it wants. */
   onEvent(e: Parameters<StrategyEngine["onEvent"]>[0]): void {
     const engine = this.bySymbol.get(e.symbol);
-    if (engine) this.execute(engine.onEvent(e));
+    if (engine) this.onEventOf(engine, e);
+  }
+
+  /**
+   * {@link onEvent} for a caller that already holds the engine of `e.symbol` (the one given to
+   * {@link setEngine}): spares the lookup on the per-event path.
+   */
+  onEventOf(engine: StrategyEngine, e: Parameters<StrategyEngine["onEvent"]>[0]): void {
+    const intents = engine.onEvent(e);
+    if (intents.length > 0) this.execute(intents);
   }
 
   /** Advances every engine's clock (time exits and entry timeouts while the market is silent). */
