@@ -38,6 +38,7 @@ export interface FeatureViewSources {
   /** Writes each band set's result into its slot. */
   readonly bollinger: (out: BollingerSlot[]) => void;
   readonly emaCross: () => EmaCrossSetResult | null;
+  readonly tickMomentum: () => TickMomentumResult | null;
   readonly vwap: () => readonly RollingVwapResult[] | null;
   readonly orderFlow: () => readonly OrderFlowResult[] | null;
   readonly book: () => FeatureSnapshot["book"];
@@ -58,6 +59,7 @@ const RSI = 64;
 const MACD = 128;
 const BOLLINGER = 256;
 const EMA_CROSS = 512;
+const TICK_MOMENTUM = 1024;
 
 /**
  * The features of one symbol now, as one object that {@link SymbolFeatures.view} rewrites in place
@@ -74,7 +76,6 @@ export class FeatureView implements FeatureSnapshot {
   readonly symbol: string;
   ts = 0;
   price: number | null = null;
-  tickMomentum: TickMomentumResult | null = null;
   priceAction: PriceActionResult | null = null;
   liquiditySweep: LiquiditySweepResult | null = null;
   rsiDivergence: DivergenceResult | null = null;
@@ -86,6 +87,7 @@ export class FeatureView implements FeatureSnapshot {
   private readonly bollingerSlots: BollingerSlot[];
   private macdValue: MacdResult | null = null;
   private emaCrossValue: EmaCrossSetResult | null = null;
+  private tickMomentumValue: TickMomentumResult | null = null;
   private readonly vwapSlots: WindowSlot<RollingVwapResult>[];
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
   private fresh = 0;
@@ -129,6 +131,13 @@ export class FeatureView implements FeatureSnapshot {
     if ((this.fresh & EMA_CROSS) === 0) this.emaCrossValue = this.sources.emaCross();
     this.fresh |= EMA_CROSS;
     return this.emaCrossValue;
+  }
+
+  /** Up/down tick balance, persistence, rate and size quantiles. */
+  get tickMomentum(): TickMomentumResult | null {
+    if ((this.fresh & TICK_MOMENTUM) === 0) this.tickMomentumValue = this.sources.tickMomentum();
+    this.fresh |= TICK_MOMENTUM;
+    return this.tickMomentumValue;
   }
 
   /** Rolling VWAP per configured window (computed on first read after an event). */

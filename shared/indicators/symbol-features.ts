@@ -178,6 +178,7 @@ export class SymbolFeatures {
         for (let i = 0; i < out.length; i++) out[i].value = this.bollinger[i].result;
       },
       emaCross: () => (this.settle(EMA_CROSS), this.emaCross.result),
+      tickMomentum: () => this.tickMomentum.result,
       vwap: () => this.vwap.result,
       orderFlow: () => this.orderFlow.result,
       book: () => this.bookSnapshot(),
@@ -301,7 +302,7 @@ export class SymbolFeatures {
     else this.replaceSecond(forming.close, forming.volume);
     this.vwap.update(trade);
     this.orderFlow.update(trade);
-    this.tickMomentum.add(trade);
+    this.tickMomentum.update(trade);
     return true;
   }
 
@@ -344,7 +345,6 @@ export class SymbolFeatures {
     v.invalidate();
     v.ts = this.lastTs;
     v.price = this.hasPrice ? this.price : null;
-    v.tickMomentum = this.tickMomentum.result;
     v.priceAction = this.paResult;
     v.liquiditySweep = this.sweepResult;
     v.rsiDivergence = this.rsiDivResult;

@@ -113,6 +113,20 @@ describe("TickMomentum", () => {
     });
   });
 
+  it("builds the same result on read after update() as add() returns", () => {
+    const lazy = new TickMomentum({ tickWindow: 5, sizeWindow: 20 });
+    const eager = new TickMomentum({ tickWindow: 5, sizeWindow: 20 });
+    const prices = [10, 11, 11, 12, 10, 9, 9, 13];
+    prices.forEach((price, i) => {
+      const t = { ts: 1_000 * i, price, size: 1 + i, side: "buy" as const };
+      lazy.update(t);
+      const want = eager.add(t);
+      if (i % 3 === 2) expect(lazy.result).toEqual(want);
+    });
+    expect(lazy.result).toEqual(eager.result);
+    expect(lazy.result?.persistence).toBe(1);
+  });
+
   it("becomes stable after tickWindow trades", () => {
     const tm = new TickMomentum({ tickWindow: 4 });
     prices([1, 2, 3]).forEach((x) => tm.add(x));

@@ -95,6 +95,8 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
   private rate: TimeBuckets;
   private sizes: QuantileHistogram;
   private value: TickMomentumResult | null = null;
+  /** True when `value` lags the last trade (it is rebuilt on read). */
+  private stale = false;
 
   constructor(options: TickMomentumOptions = {}) {
     const tickWindow = options.tickWindow ?? 50;
@@ -135,10 +137,20 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
   }
 
   get result(): TickMomentumResult | null {
+    if (this.stale) {
+      this.value = this.compute();
+      this.stale = false;
+    }
     return this.value;
   }
 
   add(trade: TradeTick): TickMomentumResult {
+    this.update(trade);
+    return this.result as TickMomentumResult;
+  }
+
+  /** Consumes a trade without building the result (read it later through `result`). */
+  update(trade: TradeTick): void {
     const dir = this.seen === 0 ? 0 : Math.sign(trade.price - this.lastPrice);
     this.undoDirection = this.directions[this.head];
     this.undoRun = this.run;
@@ -152,7 +164,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
     this.lastPrice = trade.price;
     this.rate.addTrade(trade.ts);
     this.sizes.add(trade.size);
-    return (this.value = this.compute());
+    this.stale = true;
   }
 
   replace(trade: TradeTick): TickMomentumResult {
