@@ -63,10 +63,13 @@ let sink = 0;
 /** How each timed trade is followed: nothing, the engine's in-place view with every family read, or a fresh snapshot tree. */
 type Read = "none" | "view" | "fresh";
 
-/** Reads every family of the view (the VWAP and order-flow windows compute on read). */
+/** Reads every family of the view (each family is brought up to date and computed on its first read). */
 function readView(f: SymbolFeatures): number {
   const v = f.view();
-  return v.ts + (v.vwap[0].value?.vwap ?? 0) + (v.orderFlow[0].value?.delta ?? 0);
+  return v.ts + (v.rsi[0].value ?? 0) + (v.macd?.histogram ?? 0) + (v.bollinger[0].value?.middle ?? 0) + (v.emaCross?.agree ?? 0) +
+    (v.vwap[0].value?.vwap ?? 0) + (v.orderFlow[0].value?.delta ?? 0) + (v.tickMomentum?.upRatio ?? 0) + (v.priceAction?.trend ?? 0) +
+    (v.liquiditySweep?.signal ?? 0) + (v.rsiDivergence?.signal ?? 0) + (v.macdDivergence?.signal ?? 0) + (v.book.mid ?? 0) +
+    v.volume.recent + (v.returnStd1s ?? 0) + v.trend.length;
 }
 
 function nsPerTrade(trades: TradeTick[], read: Read, runs: number): number {

@@ -1,6 +1,8 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { readRecording, readRecordingBatches, RecordingError, type ReadOptions, type SourcedRecord } from "./recording-file";
+import { recycleRecordingCache } from "./recording-cache";
+import type { RecordingColumns } from "./recording-columns";
+import { batchesOf, openRecording, readRecording, RecordingError, type ReadOptions, type SourcedRecord } from "./recording-file";
 import type { RecordingHeader } from "../shared/backtest/recording";
 
 /**
@@ -41,16 +43,85 @@ export async function* mergeRecordings(files: readonly string[], opts: ReadOptio
 
 /**
  * {@link mergeRecordings} in batches of consecutive records, in the same order: the files are read
- * a batch at a time and merged without an await per record.
+ * a batch at a time and merged without an await per record. When every file is served from its
+ * cache, the merge runs on the cached receive-time columns and builds each record only as it is
+ * emitted, {@link MERGED_BATCH} records per batch.
  */
 export async function* mergeRecordingBatches(files: readonly string[], opts: ReadOptions = {}): AsyncGenerator<SourcedRecord[]> {
-  const cursors = files.map((f) => new Cursor(readRecordingBatches(f, opts)));
+  const opened = await Promise.allSettled(files.map((f) => openRecording(f, opts)));
+  const cursors: Cursor[] = [];
   try {
+    for (const o of opened) if (o.status === "rejected") throw o.reason;
+    const ready = opened.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof openRecording>>>).value);
+    const columns = ready.map((o) => o.columns);
+    if (columns.every((c) => c !== undefined)) {
+      try {
+        return yield* mergeColumns(columns as RecordingColumns[], files);
+      } finally {
+        for (const c of columns) recycleRecordingCache(c as RecordingColumns);
+      }
+    }
+    cursors.push(...ready.map((o) => new Cursor(batchesOf(o))));
     await Promise.all(cursors.map((c) => c.fill()));
     yield* cursors.length === 1 ? single(cursors[0]) : merged(cursors);
   } finally {
     await Promise.allSettled(cursors.map((c) => c.close()));
   }
+}
+
+/** Records per batch of a merge served wholly from the cache. */
+const MERGED_BATCH = 1024;
+
+/**
+ * Merges cached recordings by receive time (ties in file order), building each record as it is
+ * emitted: it finds the file with the earliest next record, then takes its records while they stay
+ * ahead of every other file's next one.
+ */
+function* mergeColumns(cols: readonly RecordingColumns[], files: readonly string[]): Generator<SourcedRecord[]> {
+  const k = cols.length;
+  const times = cols.map((c) => c.times);
+  const ends = cols.map((c) => c.records);
+  const pos = new Array<number>(k).fill(0);
+  let out: SourcedRecord[] = [];
+  for (;;) {
+    let best = -1;
+    let bestT = 0;
+    let next = -1;
+    let nextT = 0;
+    for (let i = 0; i < k; i++) {
+      if (pos[i] >= ends[i]) continue;
+      const t = times[i][pos[i]];
+      if (best < 0 || t < bestT) {
+        next = best;
+        nextT = bestT;
+        best = i;
+        bestT = t;
+      } else if (next < 0 || t < nextT) {
+        next = i;
+        nextT = t;
+      }
+    }
+    if (best < 0) break;
+    const c = cols[best];
+    const file = files[best];
+    const end = next < 0 ? ends[best] : runEnd(times[best], pos[best], ends[best], nextT, best < next);
+    for (let r = pos[best]; r < end; r++) {
+      out.push(c.record(r, file));
+      if (out.length < MERGED_BATCH) continue;
+      yield out;
+      out = [];
+    }
+    pos[best] = end;
+  }
+  if (out.length > 0) yield out;
+}
+
+/** The end of the run of records from `from` that come before a record at `bound` (or with it, when `winsTies`). */
+function runEnd(times: Float64Array, from: number, to: number, bound: number, winsTies: boolean): number {
+  let r = from + 1;
+  if (winsTies) while (r < to && times[r] <= bound) r++;
+  else while (r < to && times[r] < bound) r++;
+  return r;
 }
 
 async function* single(only: Cursor): AsyncGenerator<SourcedRecord[]> {

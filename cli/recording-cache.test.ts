@@ -6,9 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main as backtest } from "./backtest";
 import { main as generate } from "./generate";
 import { expandDataPaths, mergeRecordings, readHeaders, sessionsOf } from "./merge-recordings";
-import { CACHE_DIR_ENV, CACHE_FORMAT_VERSION, cacheFileFor, defaultCacheDir, RecordingColumns, type CacheEvent, type CacheOutcome } from "./recording-cache";
+import { CACHE_DIR_ENV, cacheFileFor, defaultCacheDir, type CacheEvent, type CacheOutcome } from "./recording-cache";
+import { CACHE_FORMAT_VERSION, RecordingColumns } from "./recording-columns";
 import { readRecording, type ReadOptions, type SourcedRecord } from "./recording-file";
-import type { BookTopEvent } from "../shared/market/events";
+import type { BookLevelsEvent, BookTopEvent } from "../shared/market/events";
 
 const root = mkdtempSync(join(tmpdir(), "rec-cache-"));
 const market = join(root, "market");
@@ -151,6 +152,42 @@ describe("the recording cache", () => {
     const unaligned = Buffer.concat([Buffer.alloc(3), bytes]).subarray(3);
     expect((RecordingColumns.open(unaligned, { size: st.size, mtimeMs: st.mtimeMs }) as RecordingColumns).decode(0, 2, "x").map((r) => r.events.length)).toEqual([2, 0]);
   });
+
+  it("decodes records asked for out of order exactly as in order, and refuses to decode once closed", async () => {
+    const file = write("out-of-order.jsonl.gz", [...awkward, awkward[4].replace('"100.3","2"', '"100.3","2.5"'), awkward[4]]);
+    const c = cacheIn();
+    const plain = (await readAll(file, { cache: false })).slice(1);
+    await readAll(file, c.read);
+    const st = statSync(file);
+    const cols = RecordingColumns.open(readFileSync(join(c.dir, cacheFiles(c.dir)[0])), st) as RecordingColumns;
+    const file0 = (plain[0] as SourcedRecord).file;
+    expect(cols.decode(7, 9, file0)).toEqual(plain.slice(7, 9));
+    expect(cols.decode(3, 4, file0)).toEqual(plain.slice(3, 4));
+    expect(cols.decode(0, 9, file0)).toEqual(plain);
+    expect(cols.close()).toBeInstanceOf(Buffer);
+    expect(cols.close()).toBeNull();
+    expect(() => cols.record(0, file0)).toThrow(/closed/);
+  });
+
+  it("shares a depth snapshot's unchanged level tuples with the previous snapshot, never a changed one", async () => {
+    const file = write("shared-levels.jsonl.gz", [header, awkward[4], awkward[4].replace('"100.3","2"', '"100.3","2.5"')]);
+    const c = cacheIn();
+    await readAll(file, c.read);
+    const [, a, b] = (await readAll(file, c.read)) as SourcedRecord[];
+    const [first, second] = [a.events[0], b.events[0]] as BookLevelsEvent[];
+    expect(second.bids.map((l, i) => l === first.bids[i])).toEqual([true, false, true]);
+    expect(second.bids[1]).toEqual([100.3, 2.5]);
+    expect(second.asks[0]).toBe(first.asks[0]);
+  });
+
+  it("replays the same records from the cache read after read, its buffers reused", async () => {
+    const files = await expandDataPaths([market]);
+    const c = cacheIn();
+    const plain = await mergeAll(files, { cache: false });
+    await mergeAll(files, c.read);
+    for (let i = 0; i < 3; i++) expect(await mergeAll(files, c.read)).toEqual(plain);
+    expect(c.seen.filter((s) => s === "hit")).toHaveLength(3 * files.length);
+  }, 60_000);
 
   it("leaves no cache file behind a recording that fails, and names its file and line as before", async () => {
     const file = write("fails.jsonl.gz", [...awkward.slice(0, 3), '{"t": 5, "m": {"nope": true}}', ...awkward.slice(3)]);

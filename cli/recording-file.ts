@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { parseRecordingHeader, parseRecordingLine, type RecordingHeader, type RecordingRecord } from "../shared/backtest/recording";
-import { loadRecordingCache, RecordingColumnsBuilder, storeRecordingCache, type RecordingCacheOptions, type SourceStamp } from "./recording-cache";
+import { loadRecordingCache, storeRecordingCache, type RecordingCacheOptions } from "./recording-cache";
+import { RecordingColumnsBuilder, type RecordingColumns, type SourceStamp } from "./recording-columns";
 
 const CHUNK = 1 << 20;
 /** Records per batch when replaying from the cache. */
@@ -42,6 +43,23 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
  * is written once the whole file decoded without error and the source did not change meanwhile.
  */
 export async function* readRecordingBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+  yield* batchesOf(await openRecording(file, opts));
+}
+
+/**
+ * A recording opened for reading: its decoded columns when a valid cache exists (`columns`), else
+ * the stream of its source in batches (`batches`, as {@link readRecordingBatches}; it fills the cache
+ * when read to the end).
+ */
+export type OpenedRecording =
+  | { readonly file: string; readonly columns: RecordingColumns; readonly batches?: undefined }
+  | { readonly file: string; readonly columns?: undefined; readonly batches: AsyncGenerator<RecordingHeader | SourcedRecord[]> };
+
+/**
+ * Opens `file`: loads its cache, or prepares to stream the source (nothing is read from the source
+ * until the batches are). Throws {@link RecordingError} when the file does not exist.
+ */
+export async function openRecording(file: string, opts: ReadOptions = {}): Promise<OpenedRecording> {
   let st;
   try {
     st = await stat(file);
@@ -49,14 +67,22 @@ export async function* readRecordingBatches(file: string, opts: ReadOptions = {}
     throw new RecordingError(`${file}: no such file`);
   }
   const cache = opts.cache === false || !st.isFile() ? null : (opts.cache ?? {});
+  if (cache === null) return { file, batches: decodeSource(file, null) };
   const stamp: SourceStamp = { size: st.size, mtimeMs: st.mtimeMs };
-  if (cache === null) return yield* decodeSource(file, null);
-  const cols = await loadRecordingCache(file, stamp, cache);
-  if (cols !== null) {
-    yield cols.header;
-    for (let r = 0; r < cols.records; r += CACHED_BATCH) yield cols.decode(r, Math.min(cols.records, r + CACHED_BATCH), file);
-    return;
-  }
+  const columns = loadRecordingCache(file, stamp, cache);
+  if (columns !== null) return { file, columns };
+  return { file, batches: decodeAndStore(file, stamp, cache) };
+}
+
+/** The batches of an opened recording: the header, then its records. */
+export async function* batchesOf(opened: OpenedRecording): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+  const cols = opened.columns;
+  if (cols === undefined) return yield* opened.batches;
+  yield cols.header;
+  for (let r = 0; r < cols.records; r += CACHED_BATCH) yield cols.decode(r, Math.min(cols.records, r + CACHED_BATCH), opened.file);
+}
+
+async function* decodeAndStore(file: string, stamp: SourceStamp, cache: RecordingCacheOptions): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
   const builder = new RecordingColumnsBuilder();
   yield* decodeSource(file, builder);
   const now = await stat(file).catch(() => null);
