@@ -31,6 +31,22 @@ beforeAll(async () => {
   version = c.version;
 }, 60_000);
 
+describe("runTask", () => {
+  it("gives the same metrics from its kept window events, and keeps at most 16 windows", () => {
+    const span = eventSpan(events)!;
+    const plain = { events, capital: 1000, recorded: new Map() };
+    const kept = { ...plain, recorded: new Map(), windows: new Map<string, readonly MarketEvent[]>() };
+    for (let i = 0; i < 20; i++) {
+      const window = { from: span.from + i * 30_000, to: span.to - 1000 * i };
+      const task = { kind: "evaluate", config, version, window, transform: { kind: "none" } } as const;
+      const want = runTask(plain, task);
+      expect(runTask(kept, task)).toEqual(want);
+      expect(runTask(kept, task)).toEqual(want);
+    }
+    expect(kept.windows.size).toBe(16);
+  });
+});
+
 describe("replayWindow", () => {
   it("gives the same trades and metrics as runBacktest over the same window", async () => {
     const span = eventSpan(events)!;

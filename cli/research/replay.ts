@@ -53,6 +53,16 @@ export function eventSpan(events: readonly MarketEvent[]): TimeWindow | null {
   return { from, to: to + 1 };
 }
 
+/** The events with `from <= ts < to`, in their order (a trial replays the same few windows many times). */
+export function eventsIn(events: readonly MarketEvent[], window: TimeWindow): MarketEvent[] {
+  const out: MarketEvent[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.ts >= window.from && e.ts < window.to) out.push(e);
+  }
+  return out;
+}
+
 /** Replays the events with `from <= ts < to` and returns the metrics (timing-free, so deterministic). */
 export function replayWindow(events: readonly MarketEvent[], opts: ReplayOptions): ReplayResult {
   const bt = new Backtest({ config: opts.config, configVersion: opts.version, capital: opts.capital, subScoreTransform: opts.subScoreTransform });
