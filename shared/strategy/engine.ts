@@ -6,9 +6,9 @@ import type { MarketEvent } from "../market/events";
 import { roundToStep, type Instrument } from "../market/instrument";
 import { evaluateGates, gatesPass } from "./gates";
 import { exitReason } from "./exits";
-import { compositeScore, scoreCannotReach, type CompositeScore } from "./score";
+import { boundWeights, compositeScore, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
-import { FAMILY_SCORES, subScores } from "./sub-scores";
+import { BOUND_SCORERS, subScores } from "./sub-scores";
 import { FAMILIES, type ClosedTrade, type ExitReason, type Family, type Intent, type Position, type Reasoning, type SubScores } from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
@@ -129,6 +129,8 @@ export class StrategyEngine {
   private seq = 0;
   private lastTradePrice: number | null = null;
   private lastTs = 0;
+  private boundFor: FamilyWeights | null = null;
+  private boundVector: readonly number[] = [];
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.symbol = options.symbol;
@@ -301,7 +303,7 @@ export class StrategyEngine {
     const f = this.features.view();
     // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
     // scoreCannotReach). A research transform sees every sub-score, so it always takes the full path.
-    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.weights, FAMILY_SCORES, f)) return NONE;
+    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.boundWeightsNow(), BOUND_SCORERS, f)) return NONE;
     const sub = this.subScoresOf(f, ts);
     const score = compositeScore(sub, this.weights);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
@@ -324,6 +326,16 @@ export class StrategyEngine {
       cancelRequested: false, entryScore, subScores: sub, filled: { size: 0, value: 0, fees: 0, slippage: 0 },
     };
     return [{ kind: "enter", symbol: this.symbol, side, ts, clientOid, orderType: type, price: ref, size: sized.size, stopLoss, takeProfit, reasoning }];
+  }
+
+  /** The weights in the score bound's order, rebuilt only when the weights object changes (the learner replaces it). */
+  private boundWeightsNow(): readonly number[] {
+    const w = this.weights;
+    if (w !== this.boundFor) {
+      this.boundVector = boundWeights(w);
+      this.boundFor = w;
+    }
+    return this.boundVector;
   }
 
   private subScoresOf(f: FeatureSnapshot, ts: number): SubScores {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../config/config";
 import type { FamilyWeights } from "../config/schema";
-import { BOUND_ORDER, compositeScore, scoreCannotReach } from "./score";
+import { BOUND_ORDER, boundWeights, compositeScore, scoreCannotReach } from "./score";
 import { FAMILIES, type Family, type SubScores } from "./types";
 
 function seeded(seed: number): () => number {
@@ -9,7 +9,7 @@ function seeded(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
-const scorers = Object.fromEntries(FAMILIES.map((f) => [f, (s: SubScores) => s[f]])) as Record<Family, (s: SubScores) => number>;
+const scorers = BOUND_ORDER.map((f) => (s: SubScores) => s[f]);
 
 describe("compositeScore", () => {
   it("scores 100 on a side when every family votes fully for it", () => {
@@ -35,7 +35,7 @@ describe("scoreCannotReach", () => {
       const w = Object.fromEntries(FAMILIES.map((f) => [f, rand() < 0.1 ? 0 : rand()])) as FamilyWeights;
       const minScore = Math.floor(rand() * 100);
       const full = compositeScore(sub, w);
-      const cannot = scoreCannotReach(minScore, w, scorers, sub);
+      const cannot = scoreCannotReach(minScore, boundWeights(w), scorers, sub);
       if (Math.max(full.long, full.short) >= minScore) expect(cannot).toBe(false);
       else below++;
       if (cannot) ruledOut++;
@@ -45,15 +45,14 @@ describe("scoreCannotReach", () => {
 
   it("stops before the windowed families when the others already rule the entry out", () => {
     const read: Family[] = [];
-    const zero = (f: Family) => () => (read.push(f), 0);
-    const lazy = Object.fromEntries(FAMILIES.map((f) => [f, zero(f)])) as Record<Family, () => number>;
-    expect(scoreCannotReach(80, defaultConfig().weights, lazy, null)).toBe(true);
+    const lazy = BOUND_ORDER.map((f) => () => (read.push(f), 0));
+    expect(scoreCannotReach(80, boundWeights(defaultConfig().weights), lazy, null)).toBe(true);
     expect(read).not.toContain("vwap");
     expect(read).not.toContain("orderFlow");
   });
 
   it("decides nothing on a score exactly at the bar or on a NaN sub-score", () => {
-    const w = defaultConfig().weights;
+    const w = boundWeights(defaultConfig().weights);
     const ones = Object.fromEntries(FAMILIES.map((f) => [f, 1])) as SubScores;
     expect(scoreCannotReach(100, w, scorers, ones)).toBe(false);
     expect(scoreCannotReach(50, w, scorers, { ...ones, rsi: Number.NaN, macd: 0, bollinger: 0, ema: 0 })).toBe(false);

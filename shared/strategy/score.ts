@@ -51,26 +51,32 @@ export const BOUND_ORDER: readonly Family[] = ["rsi", "macd", "bollinger", "ema"
  */
 const BOUND_SLACK = 1e-9;
 
+/** The weights in {@link BOUND_ORDER}, as {@link scoreCannotReach} takes them. */
+export function boundWeights(w: FamilyWeights): number[] {
+  return BOUND_ORDER.map((f) => w[f]);
+}
+
 /**
  * True when neither side's composite score can reach `minScore`, reading as few families as it
- * can (in {@link BOUND_ORDER}): a family not read yet adds at most its weight to either side, since
- * every sub-score lies in [−1, 1]. `scores[family](x)` is a family's sub-score. A branch-and-bound shortcut for the engine's entry check: when it
- * answers true, the full {@link compositeScore} would have been below `minScore` on both sides;
- * when false, nothing is decided and the caller scores in full. Sub-scores outside [−1, 1] (NaN)
- * make it answer false.
+ * can, in {@link BOUND_ORDER}: a family not read yet adds at most its weight to either side, since
+ * every sub-score lies in [−1, 1]. `weights[i]` and `scorers[i](x)` are the weight and the sub-score
+ * of `BOUND_ORDER[i]` (arrays, not records: this runs on every trade). A branch-and-bound shortcut
+ * for the engine's entry check: when it answers true, the full {@link compositeScore} would have
+ * been below `minScore` on both sides; when false, nothing is decided and the caller scores in
+ * full. A sub-score outside [−1, 1] (NaN) makes it answer false.
  */
-export function scoreCannotReach<T>(minScore: number, w: FamilyWeights, scores: Readonly<Record<Family, (x: T) => number>>, x: T): boolean {
+export function scoreCannotReach<T>(minScore: number, weights: readonly number[], scorers: readonly ((x: T) => number)[], x: T): boolean {
   let total = 0;
-  for (const f of FAMILIES) total += w[f];
+  for (let i = 0; i < weights.length; i++) total += weights[i];
   if (!(total > 0)) return false;
   let remaining = total;
   let long = 0;
   let short = 0;
-  const limit = (minScore - BOUND_SLACK) * total / 100;
-  for (const f of BOUND_ORDER) {
-    const weight = w[f];
+  const limit = ((minScore - BOUND_SLACK) * total) / 100;
+  for (let i = 0; i < weights.length; i++) {
+    const weight = weights[i];
     if (weight === 0) continue;
-    const v = scores[f](x);
+    const v = scorers[i](x);
     if (!(v >= -1 && v <= 1)) return false;
     remaining -= weight;
     if (v > 0) long += weight * v;

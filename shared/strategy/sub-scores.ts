@@ -1,4 +1,5 @@
 import type { FeatureSnapshot } from "../indicators/symbol-features";
+import { BOUND_ORDER } from "./score";
 import type { Family, SubScores } from "./types";
 
 /**
@@ -32,6 +33,9 @@ export const FAMILY_SCORES: Readonly<Record<Family, (f: FeatureSnapshot) => numb
   liquiditySweep: (f) => f.liquiditySweep?.signal ?? 0,
   tickMomentum: tickMomentumScore,
 };
+
+/** {@link FAMILY_SCORES} in the score bound's order (see ./score.ts scoreCannotReach). */
+export const BOUND_SCORERS: readonly ((f: FeatureSnapshot) => number)[] = BOUND_ORDER.map((f) => FAMILY_SCORES[f]);
 
 /** Clamps to [−1, 1]. */
 export function clamp1(x: number): number {
