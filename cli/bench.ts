@@ -213,8 +213,9 @@ const RECORDINGS = resolve(import.meta.dirname, "../../shared/data/recordings");
 
 /**
  * Backtest throughput on the dev recordings (issue #3), parsing included, against merely parsing them.
- * Each run uses a fresh, empty recording cache: the cold backtest builds it (gunzip, parse, encode,
- * write), the warm one reads it. `cacheBuildMs` is the time to build the caches of every file alone.
+ * After untimed warm-up runs, each round uses a fresh, empty recording cache: the cold backtest
+ * builds it (gunzip, parse, encode, write), the warm one reads it. `cacheBuildMs` is the time to
+ * build the caches of every file alone.
  */
 export async function benchBacktest(quick: boolean): Promise<Figure[]> {
   if (!existsSync(RECORDINGS)) {
@@ -238,7 +239,11 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
     for (const session of sessions) events += (await runBacktest(session, config, "bench", 1000, { deterministic: true, read })).run.events;
     return performance.now() - t0;
   };
+  // Warm-up (untimed): the JIT settles over the first few runs of the engine and the cache reader.
   await backtest({ cache: false });
+  const warmUpDir = mkdtempSync(join(tmpdir(), "edge-scalper-bench-cache-"));
+  for (let i = 0; i < 3; i++) await backtest({ cache: { dir: warmUpDir } });
+  rmSync(warmUpDir, { recursive: true, force: true });
   for (let r = 0; r < runs; r++) {
     parse.push(gunzipAndParseMs(files));
     plain.push(await readAllMs(files, { cache: false }));
