@@ -94,6 +94,24 @@ describe("QuantileHistogram", () => {
     expect(b.getState()).toEqual(a.getState());
   });
 
+  it("reads the same quantiles whether it is read after every value or after long silences", () => {
+    const every = new QuantileHistogram({ window: 300, quantiles: QUANTILES });
+    const rarely = new QuantileHistogram({ window: 300, quantiles: QUANTILES });
+    const xs = sizes(5000, 17, 1e-3, 4, 700);
+    xs.forEach((x, i) => {
+      every.add(x);
+      rarely.add(x);
+      const seen = QUANTILES.map((_, q) => every.quantile(q));
+      if (i % 97 === 0 || i === xs.length - 1) expect(QUANTILES.map((_, q) => rarely.quantile(q))).toEqual(seen);
+      if (i % 389 === 0) {
+        every.undo();
+        rarely.undo();
+        every.add(x * 3);
+        rarely.add(x * 3);
+      }
+    });
+  });
+
   it("reads 0 when empty", () => {
     expect(new QuantileHistogram({ window: 4, quantiles: [0.5] }).quantile(0)).toBe(0);
   });

@@ -41,10 +41,11 @@ export interface QuantileHistogramState {
  * values in `[min, max]` the relative error is at most `2^(1/(2·bucketsPerOctave)) − 1`
  * ({@link relativeErrorBound}: 2.19 % at 16 per octave, 1.09 % at 32).
  *
- * Each tracked quantile keeps a cursor (its bucket and the count below it) that is moved
- * incrementally on every insert and eviction, so an update costs O(buckets the cursor crosses):
- * usually none or one, never a scan of the whole histogram; the worst case (an abrupt jump of the
- * whole distribution) is bounded by the bucket count, 960 with the defaults. `undo()` reverts the last `add`
+ * Each tracked quantile keeps a cursor (its bucket and the count below it, kept exact on every
+ * insert and eviction); the cursors walk to their quantiles on the next read, so a read costs
+ * O(buckets the cursors cross since the last read): usually none or one, never a scan of the whole
+ * histogram; the worst case (an abrupt jump of the whole distribution) is bounded by the bucket
+ * count, 960 with the defaults. Values added between reads cost no walk at all. `undo()` reverts the last `add`
  * exactly; the cursor position is a function of the histogram, so it is re-derived the same way.
  */
 export class QuantileHistogram {
@@ -73,6 +74,8 @@ export class QuantileHistogram {
   private head = 0;
   private count = 0;
   private hasUndo = false;
+  /** True when a value came or went since the cursors last walked (they walk on the next read: `below` stays exact meanwhile). */
+  private unsettled = false;
   private undoSlot = 0;
   private undoBin = 0;
   private undoEvicted = false;
@@ -136,6 +139,10 @@ export class QuantileHistogram {
 
   /** The i-th tracked quantile (in the order given), or 0 when empty. */
   quantile(i: number): number {
+    if (this.unsettled) {
+      this.settleAll();
+      this.unsettled = false;
+    }
     return this.count === 0 ? 0 : this.mids[this.cursor[i]];
   }
 
@@ -153,7 +160,7 @@ export class QuantileHistogram {
     this.bins[this.head] = bin;
     this.head = this.head + 1 === this.window ? 0 : this.head + 1;
     this.insert(bin);
-    this.settleAll();
+    this.unsettled = true;
   }
 
   /** Reverts the last {@link add} exactly. One level only. */
@@ -166,7 +173,7 @@ export class QuantileHistogram {
     if (this.undoEvicted) this.insert(this.undoBin);
     else this.count--;
     this.hasUndo = false;
-    this.settleAll();
+    this.unsettled = true;
   }
 
   getState(): QuantileHistogramState {
