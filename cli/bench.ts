@@ -272,7 +272,7 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
  * worker thread and on all cores, in this run; only the search is timed.
  */
 export async function benchOptimizer(quick: boolean): Promise<Figure[]> {
-  const r = await measureOptimizer({ minutes: quick ? 10 : 20, folds: quick ? 2 : 3, trials: quick ? 8 : DEFAULT_TRIALS, rounds: quick ? 1 : 3 });
+  const r = await measureOptimizer({ minutes: quick ? 10 : 20, folds: quick ? 2 : 3, trials: quick ? 8 : DEFAULT_TRIALS, rounds: quick ? 1 : 5 });
   const what = `${r.trials} trials (${r.folds} folds, TPE), ${r.events}`;
   return [
     { key: "optimizerSpeedup", value: r.speedup, unit: "x", target: ">= 1.7 on 2 cores", note: `${what}: search time on 1 worker / on ${r.workers} workers` },

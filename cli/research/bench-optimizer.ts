@@ -1,8 +1,9 @@
 /**
  * The optimiser's speed figures for `npm run bench` (issue #7 §4): the same walk-forward search run
  * on a pool of one worker and on a pool of all cores, in one process, on generated data (so the
- * bench needs no recordings). Only the search is timed; starting the pool (booting the workers and
- * loading the recordings in each) is measured apart, and each worker first replays the whole data
+ * bench needs no recordings), read through the recording cache as `npm run optimize` does by default.
+ * Only the search is timed; starting the pool (booting the workers and loading the recordings in each)
+ * is measured apart, and each worker first replays the whole data
  * twice so that its JIT is warm: in a real search of hours of data warm-up is noise, in this short
  * one it is not.
  * @module
@@ -61,7 +62,7 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
     const all = availableParallelism();
     const search = async (size: number) => {
       const t0 = performance.now();
-      const pool = await WorkerPool.start({ files, read: { cache: false }, capital: 1000, size });
+      const pool = await WorkerPool.start({ files, read: { cache: { dir: join(dir, "cache") } }, capital: 1000, size });
       const started = performance.now();
       await warmUp(pool, base.config, base.version);
       const t1 = performance.now();

@@ -36,15 +36,27 @@ export class OrderBook {
     this.levelsTs = e.ts;
     const b = e.bids[0];
     const a = e.asks[0];
-    if (b && a && (this.top === null || e.ts >= this.top.ts)) {
-      this.top = { bidPrice: b[0], bidSize: b[1], askPrice: a[0], askSize: a[1], ts: e.ts };
-    }
+    if (b && a && (this.top === null || e.ts >= this.top.ts)) this.setTop(b[0], b[1], a[0], a[1], e.ts);
   }
 
   /** Applies a best-bid/offer snapshot. */
   applyTop(e: BookTopEvent): void {
     if (this.top !== null && e.ts < this.top.ts) return;
-    this.top = { bidPrice: e.bidPrice, bidSize: e.bidSize, askPrice: e.askPrice, askSize: e.askSize, ts: e.ts };
+    this.setTop(e.bidPrice, e.bidSize, e.askPrice, e.askSize, e.ts);
+  }
+
+  /** Overwrites the top of book in place: it is private (getState copies it), and books update far more often than they are read. */
+  private setTop(bidPrice: number, bidSize: number, askPrice: number, askSize: number, ts: number): void {
+    const t = this.top;
+    if (t === null) {
+      this.top = { bidPrice, bidSize, askPrice, askSize, ts };
+      return;
+    }
+    t.bidPrice = bidPrice;
+    t.bidSize = bidSize;
+    t.askPrice = askPrice;
+    t.askSize = askSize;
+    t.ts = ts;
   }
 
   /** True once a best bid and ask are known. */
