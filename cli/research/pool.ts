@@ -32,8 +32,16 @@ interface Job {
 
 interface Slot {
   readonly worker: Worker;
-  job: Job | null;
+  /** Jobs posted to this worker, oldest (running) first. */
+  readonly jobs: Job[];
 }
+
+/**
+ * Jobs a worker may hold while the queue is long: the next one is already in its message queue
+ * when it finishes, so it never waits for this thread (which shares the cores with the workers and
+ * may be descheduled). Near the end of a batch, one at a time keeps the workers balanced.
+ */
+const DEPTH = 2;
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url).href;
 
@@ -46,7 +54,7 @@ export class WorkerPool {
   private closed = false;
 
   private constructor(workers: Worker[]) {
-    this.slots = workers.map((worker) => ({ worker, job: null }));
+    this.slots = workers.map((worker) => ({ worker, jobs: [] }));
     for (const slot of this.slots) {
       slot.worker.on("message", (m: { id: number; ok: boolean; result?: TaskResult; error?: string }) => this.settle(slot, m));
       slot.worker.on("error", (e) => this.fail(e));
@@ -91,19 +99,22 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.job !== null) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.worker.postMessage({ id: job.id, task: job.task });
+    for (let depth = 1; depth <= DEPTH; depth++) {
+      if (depth > 1 && this.queue.length < DEPTH * this.slots.length) return;
+      for (const slot of this.slots) {
+        if (slot.jobs.length >= depth) continue;
+        const job = this.queue.shift();
+        if (!job) return;
+        slot.jobs.push(job);
+        slot.worker.postMessage({ id: job.id, task: job.task });
+      }
     }
   }
 
   private settle(slot: Slot, m: { id: number; ok: boolean; result?: TaskResult; error?: string }): void {
-    const job = slot.job;
-    if (job === null || job.id !== m.id) return;
-    slot.job = null;
+    const job = slot.jobs[0];
+    if (job === undefined || job.id !== m.id) return;
+    slot.jobs.shift();
     if (m.ok) job.resolve(m.result as TaskResult);
     else job.reject(new Error(`research worker: ${m.error}`));
     this.dispatch();
@@ -112,7 +123,7 @@ export class WorkerPool {
   private fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
-    for (const slot of this.slots) slot.job?.reject(e);
+    for (const slot of this.slots) for (const job of slot.jobs.splice(0)) job.reject(e);
     for (const job of this.queue.splice(0)) job.reject(e);
   }
 }

@@ -235,7 +235,8 @@ export class SimulatedBroker implements Broker {
   }
 
   private moveClock(ts: number): void {
-    this.clock = this.clock === null ? ts : Math.max(this.clock, ts);
+    // As Math.max (NaN wins) without boxing a new number on every event.
+    if (this.clock === null || ts > this.clock || Number.isNaN(ts)) this.clock = ts;
   }
 
   private apply(e: MarketEvent): void {
