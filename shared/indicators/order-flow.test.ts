@@ -74,6 +74,17 @@ testIndicatorContract({
 });
 
 describe("OrderFlow", () => {
+  it("gives the same results from push as from update, and refuses to revise a pushed trade", () => {
+    const a = new OrderFlow({ windowsMs: [5000, 20_000] });
+    const b = new OrderFlow({ windowsMs: [5000, 20_000] });
+    for (const trade of tradeSequence(2000, 6, 100, 5, 60_000)) {
+      a.update(trade);
+      b.push(trade);
+      expect(b.result).toEqual(a.result);
+    }
+    expect(() => b.revise(t(Number.MAX_SAFE_INTEGER, 1))).toThrow(/undo/);
+  });
+
   it("matches brute-force delta, buy ratio and large trades over the same window", () => {
     const trades = tradeSequence(1200, 6, 100, 2, 25_000);
     const flow = new OrderFlow({ windowsMs: [20_000], largeMultiple: 2 });

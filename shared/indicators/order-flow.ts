@@ -116,9 +116,18 @@ export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[
 
   /** Consumes a trade without building results (read them later through `result`). */
   update(trade: TradeTick): void {
+    this.consume(trade, true);
+  }
+
+  /** Consumes a trade for good: as {@link update}, but it cannot be revised (no undo record is kept). */
+  push(trade: TradeTick): void {
+    this.consume(trade, false);
+  }
+
+  private consume(trade: TradeTick, undoable: boolean): void {
     const b = this.buckets;
     this.value = null;
-    b.addTrade(trade.ts);
+    b.addTrade(trade.ts, undoable);
     const signed = trade.side === "buy" ? trade.size : -trade.size;
     for (let w = 0; w < b.windowCount; w++) {
       const before = b.trades(w) - 1;

@@ -44,6 +44,17 @@ testIndicatorContract({
 });
 
 describe("RollingVwap", () => {
+  it("gives the same results from push as from update, and refuses to revise a pushed trade", () => {
+    const a = new RollingVwap({ windowsMs: [10_000, 3000, 30_000] });
+    const b = new RollingVwap({ windowsMs: [10_000, 3000, 30_000] });
+    for (const trade of tradeSequence(2000, 4, 100, 5, 60_000)) {
+      a.update(trade);
+      b.push(trade);
+      expect(b.result).toEqual(a.result);
+    }
+    expect(() => b.revise(t(Number.MAX_SAFE_INTEGER, 1))).toThrow(/undo/);
+  });
+
   it("equals a brute-force VWAP over the same whole-bucket window, across long gaps", () => {
     const trades = tradeSequence(2000, 3, 65_000, 5, 40_000);
     const vwap = new RollingVwap({ windowsMs: [30_000], bucketMs: 1000 });

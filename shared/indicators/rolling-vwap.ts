@@ -127,10 +127,19 @@ export class RollingVwap implements Indicator<TradeTick, readonly RollingVwapRes
 
   /** Consumes a trade without building results (read them later through `result`). */
   update(trade: TradeTick): void {
+    this.consume(trade, true);
+  }
+
+  /** Consumes a trade for good: as {@link update}, but it cannot be revised (no undo record is kept). */
+  push(trade: TradeTick): void {
+    this.consume(trade, false);
+  }
+
+  private consume(trade: TradeTick, undoable: boolean): void {
     this.undoLastPrice = this.lastPrice;
     this.lastPrice = trade.price;
     this.value = null;
-    this.buckets.addTrade(trade.ts);
+    this.buckets.addTrade(trade.ts, undoable);
     this.buckets.accumulate(PRICE_VOLUME, trade.price * trade.size);
     this.buckets.accumulate(VOLUME, trade.size);
   }

@@ -300,9 +300,9 @@ export class SymbolFeatures {
     const forming = this.bars.forming("1s") as Bar;
     if (forming.start > this.lastSecond) this.addSecond(forming.close, forming.volume, forming.start);
     else this.replaceSecond(forming.close, forming.volume);
-    this.vwap.update(trade);
-    this.orderFlow.update(trade);
-    this.tickMomentum.update(trade);
+    this.vwap.push(trade);
+    this.orderFlow.push(trade);
+    this.tickMomentum.push(trade);
     return true;
   }
 

@@ -40,6 +40,19 @@ testIndicatorContract({
 });
 
 describe("TickMomentum", () => {
+  it("gives the same results from push as from update", () => {
+    const a = new TickMomentum({ tickWindow: 7, sizeWindow: 30, rateWindowMs: 5000 });
+    const b = new TickMomentum({ tickWindow: 7, sizeWindow: 30, rateWindowMs: 5000 });
+    let price = 100;
+    for (let i = 0; i < 1500; i++) {
+      price += ((i * 7919) % 5) - 2;
+      const trade = { ts: 1_000 * i + ((i * 31) % 900), price, size: 0.1 + ((i * 13) % 17), side: "buy" as const };
+      a.update(trade);
+      b.push(trade);
+      expect(b.result).toEqual(a.result);
+    }
+  });
+
   it("counts up, up, same, up, down as a run of three broken by one down-tick", () => {
     const tm = new TickMomentum({ tickWindow: 10 });
     const results = prices([10, 11, 12, 12, 13, 12]).map((x) => tm.add(x));

@@ -151,6 +151,15 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
 
   /** Consumes a trade without building the result (read it later through `result`). */
   update(trade: TradeTick): void {
+    this.consume(trade, true);
+  }
+
+  /** Consumes a trade for good: as {@link update}, but it cannot be revised (the rate window keeps no undo record). */
+  push(trade: TradeTick): void {
+    this.consume(trade, false);
+  }
+
+  private consume(trade: TradeTick, undoable: boolean): void {
     const dir = this.seen === 0 ? 0 : Math.sign(trade.price - this.lastPrice);
     this.undoDirection = this.directions[this.head];
     this.undoRun = this.run;
@@ -162,7 +171,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
     this.seen++;
     this.run = nextRun(this.run, dir);
     this.lastPrice = trade.price;
-    this.rate.addTrade(trade.ts);
+    this.rate.addTrade(trade.ts, undoable);
     this.sizes.add(trade.size);
     this.stale = true;
   }

@@ -118,6 +118,8 @@ export class TimeBuckets {
   /** Whether the last add opened a bucket (and so may have expired some): only then are `undoEnd`, `undoLengths`, `undoPops` set. */
   private undoAdvanced = false;
   private undoEnd = 0;
+  /** Whether the trade being added keeps an undo record (see {@link addTrade}). */
+  private keepUndo = true;
   private readonly undoLengths: Int32Array;
   private readonly undoSums: Float64Array;
   private readonly undoPops: Int32Array;
@@ -225,17 +227,23 @@ export class TimeBuckets {
   /**
    * Starts a trade at `ts`: moves the clock (never backwards), expires buckets that left each
    * window, opens the trade's bucket and counts the trade in every window. Follow with
-   * {@link accumulate} / {@link accumulateOwn} calls.
+   * {@link accumulate} / {@link accumulateOwn} calls. With `undoable` false no undo record is kept
+   * (a trade that will never be revised: the copy of the sums it saves is most of the cost), and
+   * {@link undo} then throws until the next undoable trade.
    */
-  addTrade(ts: number): void {
-    this.saveUndo();
+  addTrade(ts: number, undoable = true): void {
+    this.keepUndo = undoable;
+    if (undoable) this.saveUndo();
+    else this.hasUndo = false;
     const fresh = !this.started;
     const t = fresh || ts > this.newest ? ts : this.newest;
     if (fresh) this.firstTs = t;
     this.started = true;
     this.newest = t;
     const id = Math.floor(t / this.bucketMs);
-    if (!fresh && this.ids[this.current] === id) this.rememberSlot(this.current);
+    if (!fresh && this.ids[this.current] === id) {
+      if (undoable) this.rememberSlot(this.current);
+    }
     else this.advanceTo(id);
     this.cells[this.current * this.stride]++;
     for (let at = 0; at < this.sumCount; at += this.sumStride) this.sums[at]++;
@@ -343,15 +351,17 @@ export class TimeBuckets {
 
   /** Expires what left each window before bucket `id` and appends `id` as the newest bucket. */
   private advanceTo(id: number): void {
-    this.undoAdvanced = true;
-    this.undoEnd = this.end;
-    for (let w = 0; w < this.windows; w++) {
-      this.undoLengths[w] = this.lengths[w];
-      this.undoPops[w] = this.pops[w];
+    if (this.keepUndo) {
+      this.undoAdvanced = true;
+      this.undoEnd = this.end;
+      for (let w = 0; w < this.windows; w++) {
+        this.undoLengths[w] = this.lengths[w];
+        this.undoPops[w] = this.pops[w];
+      }
     }
     for (let w = 0; w < this.windows; w++) this.expire(w, id - this.spanOf[w] + 1);
     const slot = this.end;
-    this.rememberSlot(slot);
+    if (this.keepUndo) this.rememberSlot(slot);
     this.ids[slot] = id;
     const base = slot * this.stride;
     for (let f = 0; f < this.stride; f++) this.cells[base + f] = 0;
