@@ -297,7 +297,7 @@ export class SymbolFeatures {
     if (trade.ts > this.lastTs) this.lastTs = trade.ts;
     this.price = trade.price;
     this.hasPrice = true;
-    const forming = this.bars.forming("1s") as Bar;
+    const forming = this.bars.formingSecond() as Bar;
     if (forming.start > this.lastSecond) this.addSecond(forming.close, forming.volume, forming.start);
     else this.replaceSecond(forming.close, forming.volume);
     this.vwap.push(trade);

@@ -14,6 +14,15 @@ function collect(timeframes?: Timeframe[]) {
 const trade = (ts: number, price: number, size = 1, side: "buy" | "sell" = "buy"): TradeTick => ({ ts, price, size, side });
 
 describe("BarAggregator", () => {
+  it("hands out the forming 1s bar as formingSecond, whatever other timeframes it builds", () => {
+    const agg = new BarAggregator({ timeframes: ["1m", "5s"] });
+    expect(agg.formingSecond()).toBeNull();
+    agg.addTrade({ ts: 1_700_000_000_250, price: 10, size: 1, side: "buy" });
+    agg.addTrade({ ts: 1_700_000_001_100, price: 11, size: 2, side: "sell" });
+    expect(agg.formingSecond()).toBe(agg.forming("1s"));
+    expect(agg.formingSecond()).toMatchObject({ start: 1_700_000_001_000, close: 11, volume: 2 });
+  });
+
   it("builds OHLCV, taker volumes, trade count and VWAP of a bar", () => {
     const { agg, closed } = collect(["1s"]);
     agg.addTrade(trade(T0 + 10, 100, 1, "buy"));

@@ -81,6 +81,14 @@ export class BarAggregator {
     return this.bars[i];
   }
 
+  /**
+   * The forming 1s bar without settling its VWAP (live object: read its start, close and volume,
+   * do not keep it), or null before the first trade: the per-trade read of the feature engine.
+   */
+  formingSecond(): Bar | null {
+    return this.bars[0];
+  }
+
   /** Start of the forming 1s bar, or null before the first trade. */
   get openSecond(): number | null {
     return this.bars[0]?.start ?? null;
