@@ -95,6 +95,20 @@ describe("EmaCross", () => {
 });
 
 describe("EmaCrossSet", () => {
+  it("builds on read after update and revise exactly what add and replace return", () => {
+    const eager = new EmaCrossSet([[2, 5], [3, 8]]);
+    const lazy = new EmaCrossSet([[2, 5], [3, 8]]);
+    for (let i = 0; i < 400; i++) {
+      const x = 100 + 5 * Math.sin(i / 7) + (i % 3);
+      const want = i % 4 === 0 ? eager.add(x) : eager.replace(x);
+      if (i % 4 === 0) lazy.update(x);
+      else lazy.revise(x);
+      if (i % 5 === 0) expect(lazy.result).toEqual(want);
+    }
+    expect(lazy.result).toEqual(eager.result);
+    expect(lazy.result?.pairs).toHaveLength(2);
+  });
+
   it("agrees on -1 in a steady downtrend", () => {
     const set = new EmaCrossSet();
     const out = down(40).map((x) => set.add(x));

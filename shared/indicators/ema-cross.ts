@@ -50,6 +50,8 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
   private state: CrossState | null = null;
   private before: CrossState | null = null;
   private value: EmaCrossResult | null = null;
+  /** True when `value` lags the last input (it is built on read). */
+  private stale = false;
 
   /**
    * @param fast Fast EMA period (>= 1).
@@ -69,7 +71,7 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
     ec.slowEma = Ema.restore(state.slow);
     ec.state = state.state;
     ec.before = state.before;
-    ec.value = ec.compose(ec.fastEma.result, ec.slowEma.result);
+    ec.stale = true;
     return ec;
   }
 
@@ -88,17 +90,33 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
   }
 
   get result(): EmaCrossResult | null {
+    if (this.stale) {
+      this.value = this.compose(this.fastEma.result, this.slowEma.result);
+      this.stale = false;
+    }
     return this.value;
   }
 
   add(x: number): EmaCrossResult | null {
+    this.update(x);
+    return this.result;
+  }
+
+  /** Takes the next input without building the result (read it later through `result`). */
+  update(x: number): void {
     this.before = this.state;
-    return this.settle(this.fastEma.add(x), this.slowEma.add(x));
+    this.settle(this.fastEma.add(x), this.slowEma.add(x));
+  }
+
+  /** Revises the last input without building the result. */
+  revise(x: number): void {
+    this.settle(this.fastEma.replace(x), this.slowEma.replace(x));
   }
 
   /** Revises the last input; on a fresh instance `before` is still null, so this acts as `add`. */
   replace(x: number): EmaCrossResult | null {
-    return this.settle(this.fastEma.replace(x), this.slowEma.replace(x));
+    this.revise(x);
+    return this.result;
   }
 
   getState(): EmaCrossState {
@@ -110,9 +128,9 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
     };
   }
 
-  private settle(fast: number | null, slow: number | null): EmaCrossResult | null {
+  private settle(fast: number | null, slow: number | null): void {
     this.state = fast === null || slow === null ? null : side(fast, slow);
-    return (this.value = this.compose(fast, slow));
+    this.stale = true;
   }
 
   private compose(fast: number | null, slow: number | null): EmaCrossResult | null {
@@ -158,6 +176,8 @@ export const DEFAULT_EMA_CROSS_PAIRS: readonly (readonly [number, number])[] = [
 export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCrossSetState> {
   private readonly crosses: EmaCross[];
   private value: EmaCrossSetResult | null = null;
+  /** True when `value` lags the last input (it is built on read). */
+  private stale = false;
 
   /** @param pairs `[fast, slow]` periods, at least one pair. */
   constructor(pairs: readonly (readonly [number, number])[] = DEFAULT_EMA_CROSS_PAIRS) {
@@ -169,7 +189,7 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
   static restore(state: EmaCrossSetState): EmaCrossSet {
     const set = new EmaCrossSet(state.pairs.map((p) => [p.fast.period, p.slow.period] as const));
     state.pairs.forEach((p, i) => (set.crosses[i] = EmaCross.restore(p)));
-    set.value = set.collect();
+    set.stale = true;
     return set;
   }
 
@@ -178,19 +198,35 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
   }
 
   get result(): EmaCrossSetResult | null {
+    if (this.stale) {
+      this.value = this.collect();
+      this.stale = false;
+    }
     return this.value;
   }
 
   add(x: number): EmaCrossSetResult | null {
-    const crosses = this.crosses;
-    for (let i = 0; i < crosses.length; i++) crosses[i].add(x);
-    return (this.value = this.collect());
+    this.update(x);
+    return this.result;
   }
 
   replace(x: number): EmaCrossSetResult | null {
+    this.revise(x);
+    return this.result;
+  }
+
+  /** Takes the next input without building results (read them later through `result`). */
+  update(x: number): void {
     const crosses = this.crosses;
-    for (let i = 0; i < crosses.length; i++) crosses[i].replace(x);
-    return (this.value = this.collect());
+    for (let i = 0; i < crosses.length; i++) crosses[i].update(x);
+    this.stale = true;
+  }
+
+  /** Revises the last input without building results. */
+  revise(x: number): void {
+    const crosses = this.crosses;
+    for (let i = 0; i < crosses.length; i++) crosses[i].revise(x);
+    this.stale = true;
   }
 
   getState(): EmaCrossSetState {

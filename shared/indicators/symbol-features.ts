@@ -447,7 +447,7 @@ export class SymbolFeatures {
     for (const r of this.rsi) r.add(close);
     this.macd.add(close);
     for (const b of this.bollinger) b.add(close);
-    this.emaCross.add(close);
+    this.emaCross.update(close);
     this.volumeRecent.push(volume);
     this.volumeBaseline.push(volume);
     const ret = this.prevClose !== null && this.prevClose > 0 ? Math.log(close / this.prevClose) : 0;
@@ -481,7 +481,7 @@ export class SymbolFeatures {
     if (due & RSI) for (const r of this.rsi) r.replace(close);
     if (due & MACD) this.macd.replace(close);
     if (due & BOLLINGER) for (const b of this.bollinger) b.replace(close);
-    if (due & EMA_CROSS) this.emaCross.replace(close);
+    if (due & EMA_CROSS) this.emaCross.revise(close);
     if (due & VOLUME) {
       this.volumeRecent.revise(this.pendingVolume);
       this.volumeBaseline.revise(this.pendingVolume);
