@@ -106,10 +106,12 @@ export interface SymbolFeaturesState {
  *
  * Per trade (O(1)): the bar aggregator; the 1-second close-series indicators (RSI, MACD,
  * Bollinger, EMA pairs, volume and return windows), which `add` the first price of each new
- * second and `replace` it while the second is forming, so they are current at every tick; and the
- * trade-fed families (VWAP, order flow, tick momentum). Silent seconds become flat bars.
+ * second and `replace` it while the second is forming, so they are current at every tick (the
+ * replace is deferred until the family is read or the next second starts: see `replaceSecond`);
+ * and the trade-fed families (VWAP, order flow, tick momentum). Silent seconds become flat bars.
  * On bar close only: price action, liquidity sweep and divergence (they read confirmed
- * structure), and the higher-timeframe trend EMAs.
+ * structure), and the higher-timeframe trend EMAs. Read through {@link SymbolFeatures.view} (the
+ * engine, per trade) or {@link SymbolFeatures.snapshot} (a copy to keep or send).
  */
 export class SymbolFeatures {
   readonly symbol: string;
