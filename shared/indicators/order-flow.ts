@@ -5,6 +5,7 @@
 
 import type { TradeTick } from "../market/events";
 import type { Indicator } from "./indicator";
+import { WindowedTradeIndicator } from "./windowed-trade-indicator";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
 /** Options of {@link OrderFlow}. */
@@ -65,22 +66,19 @@ const LARGE_DELTA = 3;
  * `isStable` once the trades seen span the longest window (first trade at or before
  * `newestTs − windowMs + bucketMs`), and {@link isWindowStable} tells per window.
  *
- * Results are computed lazily: {@link update} only moves the sums, and the first read of
- * `result` after it builds a fresh array (cached until the next update, never mutated).
+ * Results are computed lazily (see {@link WindowedTradeIndicator}).
  */
-export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[], OrderFlowState> {
+export class OrderFlow extends WindowedTradeIndicator<OrderFlowResult, OrderFlowState> {
   /** Size multiple of the window average above which a trade is large. */
   readonly largeMultiple: number;
-  private buckets: TimeBuckets;
-  private value: readonly OrderFlowResult[] | null = null;
 
   constructor(options: OrderFlowOptions) {
     const largeMultiple = options.largeMultiple ?? 2;
     if (!(largeMultiple > 0 && Number.isFinite(largeMultiple))) {
       throw new RangeError(`OrderFlow largeMultiple must be a positive number, got ${largeMultiple}`);
     }
+    super(new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2, windowFields: 2 }));
     this.largeMultiple = largeMultiple;
-    this.buckets = new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2, windowFields: 2 });
   }
 
   /** Rebuilds an OrderFlow from {@link OrderFlow.getState}. */
@@ -90,43 +88,8 @@ export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[
     return flow;
   }
 
-  /** Window lengths, ms, in result order. */
-  get windowsMs(): readonly number[] {
-    return this.buckets.windowsMs;
-  }
-
-  /** True once the trades seen span every window. */
-  get isStable(): boolean {
-    for (let w = 0; w < this.buckets.windowCount; w++) if (!this.buckets.spansWindow(w)) return false;
-    return true;
-  }
-
-  /** True once the trades seen span window `w`. */
-  isWindowStable(w: number): boolean {
-    return this.buckets.spansWindow(w);
-  }
-
-  /** One result per window, in window order; `null` before the first trade. */
-  get result(): readonly OrderFlowResult[] | null {
-    if (this.value !== null || !this.buckets.hasTrades) return this.value;
-    const out: OrderFlowResult[] = new Array(this.buckets.windowCount);
-    for (let w = 0; w < out.length; w++) out[w] = this.compute(w);
-    return (this.value = out);
-  }
-
-  /** Consumes a trade without building results (read them later through `result`). */
-  update(trade: TradeTick): void {
-    this.consume(trade, true);
-  }
-
-  /** Consumes a trade for good: as {@link update}, but it cannot be revised (no undo record is kept). */
-  push(trade: TradeTick): void {
-    this.consume(trade, false);
-  }
-
-  private consume(trade: TradeTick, undoable: boolean): void {
+  protected consume(trade: TradeTick, undoable: boolean): void {
     const b = this.buckets;
-    this.value = null;
     b.addTrade(trade.ts, undoable);
     const signed = trade.side === "buy" ? trade.size : -trade.size;
     for (let w = 0; w < b.windowCount; w++) {
@@ -140,22 +103,6 @@ export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[
     b.accumulate(trade.side === "buy" ? BUY : SELL, trade.size);
   }
 
-  /** Revises the last trade without building results; as `update` on a fresh indicator. */
-  revise(trade: TradeTick): void {
-    if (this.buckets.hasTrades) this.buckets.undo();
-    this.update(trade);
-  }
-
-  add(trade: TradeTick): readonly OrderFlowResult[] {
-    this.update(trade);
-    return this.result as readonly OrderFlowResult[];
-  }
-
-  replace(trade: TradeTick): readonly OrderFlowResult[] {
-    this.revise(trade);
-    return this.result as readonly OrderFlowResult[];
-  }
-
   getState(): OrderFlowState {
     return {
       windowsMs: this.buckets.windowsMs.slice(),
@@ -165,7 +112,7 @@ export class OrderFlow implements Indicator<TradeTick, readonly OrderFlowResult[
     };
   }
 
-  private compute(w: number): OrderFlowResult {
+  protected compute(w: number): OrderFlowResult {
     const b = this.buckets;
     const buy = nonNegative(b.sum(w, BUY));
     const sell = nonNegative(b.sum(w, SELL));

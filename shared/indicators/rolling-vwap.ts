@@ -5,6 +5,7 @@
 
 import type { TradeTick } from "../market/events";
 import type { Indicator } from "./indicator";
+import { WindowedTradeIndicator } from "./windowed-trade-indicator";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
 /** Options of {@link RollingVwap}. */
@@ -67,28 +68,25 @@ const MAX_INTERNED_BANDS = 6;
  * longest window (first trade at or before `newestTs − windowMs + bucketMs`), and
  * {@link isWindowStable} tells per window.
  *
- * Results are computed lazily: {@link update} only moves the sums, and the first read of
- * `result` after it builds a fresh array (cached until the next update, never mutated). The band
- * arrays inside are interned, frozen and shared between results, one per combination of sides.
+ * Results are computed lazily (see {@link WindowedTradeIndicator}). The band arrays inside are
+ * interned, frozen and shared between results, one per combination of sides.
  *
  * @see ../../shared/design.md §5 (rolling VWAP over 5m/15m/1h with ±0.5/1/2 % bands)
  */
-export class RollingVwap implements Indicator<TradeTick, readonly RollingVwapResult[], RollingVwapState> {
+export class RollingVwap extends WindowedTradeIndicator<RollingVwapResult, RollingVwapState> {
   /** Band half-widths, percent. */
   readonly bandsPct: readonly number[];
-  private buckets: TimeBuckets;
   private lastPrice = 0;
   private undoLastPrice = 0;
-  private value: readonly RollingVwapResult[] | null = null;
   private readonly bandSets: (readonly VwapBand[] | undefined)[];
 
   constructor(options: RollingVwapOptions) {
+    super(new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2 }));
     const bandsPct = options.bandsPct ?? [0.5, 1, 2];
     bandsPct.forEach((p) => {
       if (!(p > 0 && Number.isFinite(p))) throw new RangeError(`RollingVwap band must be a positive number, got ${p}`);
     });
     this.bandsPct = bandsPct.slice();
-    this.buckets = new TimeBuckets({ windowsMs: options.windowsMs, bucketMs: options.bucketMs, fields: 2 });
     this.bandSets = bandsPct.length <= MAX_INTERNED_BANDS ? new Array(3 ** bandsPct.length) : [];
   }
 
@@ -101,65 +99,16 @@ export class RollingVwap implements Indicator<TradeTick, readonly RollingVwapRes
     return vwap;
   }
 
-  /** Window lengths, ms, in result order. */
-  get windowsMs(): readonly number[] {
-    return this.buckets.windowsMs;
-  }
-
-  /** True once the trades seen span every window. */
-  get isStable(): boolean {
-    for (let w = 0; w < this.buckets.windowCount; w++) if (!this.buckets.spansWindow(w)) return false;
-    return true;
-  }
-
-  /** True once the trades seen span window `w`. */
-  isWindowStable(w: number): boolean {
-    return this.buckets.spansWindow(w);
-  }
-
-  /** One result per window, in window order; `null` before the first trade. */
-  get result(): readonly RollingVwapResult[] | null {
-    if (this.value !== null || !this.buckets.hasTrades) return this.value;
-    const out: RollingVwapResult[] = new Array(this.buckets.windowCount);
-    for (let w = 0; w < out.length; w++) out[w] = this.compute(w);
-    return (this.value = out);
-  }
-
-  /** Consumes a trade without building results (read them later through `result`). */
-  update(trade: TradeTick): void {
-    this.consume(trade, true);
-  }
-
-  /** Consumes a trade for good: as {@link update}, but it cannot be revised (no undo record is kept). */
-  push(trade: TradeTick): void {
-    this.consume(trade, false);
-  }
-
-  private consume(trade: TradeTick, undoable: boolean): void {
+  protected consume(trade: TradeTick, undoable: boolean): void {
     this.undoLastPrice = this.lastPrice;
     this.lastPrice = trade.price;
-    this.value = null;
     this.buckets.addTrade(trade.ts, undoable);
     this.buckets.accumulate(PRICE_VOLUME, trade.price * trade.size);
     this.buckets.accumulate(VOLUME, trade.size);
   }
 
-  /** Revises the last trade without building results; as `update` on a fresh indicator. */
-  revise(trade: TradeTick): void {
-    if (!this.buckets.hasTrades) return this.update(trade);
-    this.buckets.undo();
+  protected override undoLast(): void {
     this.lastPrice = this.undoLastPrice;
-    this.update(trade);
-  }
-
-  add(trade: TradeTick): readonly RollingVwapResult[] {
-    this.update(trade);
-    return this.result as readonly RollingVwapResult[];
-  }
-
-  replace(trade: TradeTick): readonly RollingVwapResult[] {
-    this.revise(trade);
-    return this.result as readonly RollingVwapResult[];
   }
 
   getState(): RollingVwapState {
@@ -173,7 +122,7 @@ export class RollingVwap implements Indicator<TradeTick, readonly RollingVwapRes
     };
   }
 
-  private compute(w: number): RollingVwapResult {
+  protected compute(w: number): RollingVwapResult {
     const lastPrice = this.lastPrice;
     const volume = this.buckets.sum(w, VOLUME);
     const vwap = volume > 0 ? this.buckets.sum(w, PRICE_VOLUME) / volume : lastPrice;
