@@ -5,27 +5,19 @@
  */
 import { RecentIds } from "./recent-ids";
 import type { MarketEvent } from "../../market/events";
-import { Backoff } from "./backoff";
 import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./book-sync";
+import type { FeedClock, FeedTimers } from "./feed-ports";
 import { decodePublicPush } from "./public-codec";
-import type { SocketLike, SocketPort } from "./socket";
+import type { SocketPort } from "./socket";
+import { type ConnectionState, describe, WsConnection } from "./ws-connection";
+
+export type { FeedClock, FeedTimers } from "./feed-ports";
 
 /** Public channels the feed can subscribe. */
 export type PublicChannel = "trade" | BookChannel;
 
 /** Channels subscribed per symbol unless told otherwise: trades, 15-level depth and the fast best bid/offer. */
 export const DEFAULT_PUBLIC_CHANNELS: readonly PublicChannel[] = ["trade", "books15", "books1"];
-
-/** Wall time, injected: ms since the epoch. */
-export interface FeedClock {
-  now(): number;
-}
-
-/** One-shot timers, injected (Node timers, workerd timers, or a test's fake time). */
-export interface FeedTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 /** Options of {@link PublicFeed}. */
 export interface PublicFeedOptions {
@@ -77,7 +69,7 @@ export interface PublicFeedOptions {
 }
 
 /** Where the connection is. */
-export type FeedState = "idle" | "connecting" | "open" | "backoff" | "stopped";
+export type FeedState = ConnectionState;
 
 /** An error the feed observed and survived. */
 export interface FeedError {
@@ -135,8 +127,6 @@ const RATE_WINDOW_MS = 1050;
 /** Unanswered resubscribes are retried after `staleAfterMs · 2^k`, k capped here. */
 const MAX_RETRY_DOUBLINGS = 4;
 
-type TimerName = "connect" | "reconnect" | "ping" | "pong" | "flush" | "watchdog";
-
 interface Sub {
   readonly key: string;
   readonly channel: PublicChannel;
@@ -153,9 +143,10 @@ interface Sub {
  * - Outbound: subscribe/unsubscribe args are batched (≤ `maxArgsPerMessage` args and ≤ 4096 bytes per
  *   message) and every client message, `ping` first, goes through one queue limited to
  *   `maxMessagesPerSecond` per rolling 1.05 s; the excess waits for the window.
- * - Keepalive: text `ping` every `pingIntervalMs`; no `pong` within `pongTimeoutMs` → reconnect.
- * - Reconnect on close, error, pong timeout, connect failure/timeout and stale feed, after an
- *   equal-jitter exponential {@link Backoff} that resets once a connection delivered market data.
+ * - The connection life cycle is a {@link WsConnection}: keepalive `ping` every `pingIntervalMs` (sent
+ *   through the queue; one outstanding at a time), no `pong` within `pongTimeoutMs` → reconnect;
+ *   reconnect on close, error, pong timeout, connect failure/timeout and stale feed, after an
+ *   equal-jitter exponential backoff that resets once a connection delivered market data.
  *   Every arg is resubscribed and every book waits for a fresh snapshot.
  * - Stale feed: no frame for `staleAfterMs` (checked every `staleAfterMs / 3` and by {@link PublicFeed.checkStale}).
  * - Trades are de-duplicated by `tradeId` against the last `dedupCapacity` ids of their symbol
@@ -167,19 +158,14 @@ interface Sub {
  *   nothing thrown reaches the socket adapter.
  */
 export class PublicFeed {
-  private readonly url: string;
-  private readonly port: SocketPort;
+  private readonly conn: WsConnection;
   private readonly clock: FeedClock;
   private readonly timers: FeedTimers;
   private readonly onEvents: (events: MarketEvent[]) => void;
   private readonly onHealth: ((health: FeedHealth) => void) | undefined;
   private readonly onPush: PublicFeedOptions["onPush"];
-  private readonly pingIntervalMs: number;
-  private readonly pongTimeoutMs: number;
   private readonly staleAfterMs: number;
-  private readonly connectTimeoutMs: number;
   private readonly maxArgsPerMessage: number;
-  private readonly backoff: Backoff;
   private readonly window: SendWindow;
 
   private readonly subs = new Map<string, Sub>();
@@ -192,19 +178,15 @@ export class PublicFeed {
   private readonly pendingUnsub = new Set<string>();
   private readonly pendingSub = new Set<string>();
   private readonly acked = new Set<string>();
-  private readonly handles = new Map<TimerName, unknown>();
 
-  private state: FeedState = "idle";
-  private socket: SocketLike | null = null;
-  private attempt = 0;
-  private attempted = false;
+  /** True from a connection's open until the feed has forgotten its session state. */
+  private live = false;
+  private flushTimer: unknown = null;
+  private watchdogTimer: unknown = null;
   private openedAt = 0;
   private deliveredData = false;
   private pingDue = false;
-  private awaitingPong = false;
 
-  private lastFrameAt: number | null = null;
-  private reconnects = 0;
   private gaps = 0;
   private checksumFailures = 0;
   private resyncs = 0;
@@ -214,27 +196,27 @@ export class PublicFeed {
   private duplicates = 0;
   private errors = 0;
   private lastError: FeedError | null = null;
-  private lastDisconnect: string | null = null;
 
   constructor(options: PublicFeedOptions) {
     const channels = options.channels ?? DEFAULT_PUBLIC_CHANNELS;
     if (options.symbols.length === 0 || options.symbols.some((s) => typeof s !== "string" || s === "")) throw new RangeError("PublicFeed needs non-empty symbols");
     if (channels.length === 0 || channels.some((c) => c !== "trade" && !isBookChannel(c))) throw new RangeError(`PublicFeed channels must be trade/books/books1/books5/books15, got ${channels.join(",")}`);
-    this.url = options.url;
-    this.port = options.socket;
     this.clock = options.clock;
     this.timers = options.timers;
     this.onEvents = options.onEvents;
     this.onHealth = options.onHealth;
     this.onPush = options.onPush;
-    this.pingIntervalMs = positive("pingIntervalMs", options.pingIntervalMs ?? 25_000);
-    this.pongTimeoutMs = positive("pongTimeoutMs", options.pongTimeoutMs ?? 10_000);
+    this.conn = new WsConnection({
+      ...options,
+      onOpen: () => this.flush(),
+      onText: (text, receivedAt) => this.frame(text, receivedAt),
+      onState: () => this.connectionChanged(),
+      onSocketError: (message) => (this.lastError = { at: this.clock.now(), source: "socket", code: "", message }),
+      onPingDue: () => this.queuePing(),
+    });
     this.staleAfterMs = positive("staleAfterMs", options.staleAfterMs ?? 15_000);
-    this.connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs ?? 10_000);
     this.maxArgsPerMessage = positive("maxArgsPerMessage", options.maxArgsPerMessage ?? 15);
     this.window = new SendWindow(positive("maxMessagesPerSecond", options.maxMessagesPerSecond ?? 10), RATE_WINDOW_MS);
-    const { initialMs, maxMs } = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-    this.backoff = new Backoff({ initialMs, maxMs, random: options.random });
     this.symbols = [...new Set(options.symbols)];
     this.bookChannels = [...new Set(channels)].filter(isBookChannel);
     const instType = options.instType ?? "USDT-FUTURES";
@@ -253,20 +235,12 @@ export class PublicFeed {
 
   /** Connects and subscribes; no-op unless idle or stopped. */
   start(): void {
-    if (this.state !== "idle" && this.state !== "stopped") return;
-    this.backoff.reset();
-    this.connect();
+    this.conn.start();
   }
 
   /** Closes the socket (code 1000) and cancels every timer; late socket events are ignored. */
   stop(): void {
-    if (this.state === "stopped") return;
-    this.attempt++;
-    this.disarm("connect");
-    this.disarm("reconnect");
-    this.teardown("stop", 1000);
-    this.state = "stopped";
-    this.notify();
+    this.conn.stop();
   }
 
   /**
@@ -275,10 +249,10 @@ export class PublicFeed {
    * @returns true when it dropped the connection as stale.
    */
   checkStale(now: number): boolean {
-    if (this.state !== "open") return false;
-    const since = Math.max(this.lastFrameAt ?? 0, this.openedAt);
+    if (this.conn.state !== "open") return false;
+    const since = Math.max(this.conn.lastFrameAt ?? 0, this.openedAt);
     if (now - since >= this.staleAfterMs) {
-      this.reconnect("stale feed");
+      this.conn.reconnect("stale feed");
       return true;
     }
     this.retryUnanswered(now);
@@ -288,16 +262,17 @@ export class PublicFeed {
   /** The current health. */
   health(): FeedHealth {
     const now = this.clock.now();
+    const lastFrameAt = this.conn.lastFrameAt;
     const bookHealthy: Record<string, boolean> = {};
     if (this.bookChannels.length > 0) {
       for (const symbol of this.symbols) bookHealthy[symbol] = this.bookChannels.every((c) => this.syncsOf(c).get(symbol)?.healthy === true);
     }
     return {
-      state: this.state,
-      connected: this.state === "open",
-      lastFrameAt: this.lastFrameAt,
-      lastFrameAgeMs: this.lastFrameAt === null ? null : now - this.lastFrameAt,
-      reconnects: this.reconnects,
+      state: this.conn.state,
+      connected: this.conn.state === "open",
+      lastFrameAt,
+      lastFrameAgeMs: lastFrameAt === null ? null : now - lastFrameAt,
+      reconnects: this.conn.reconnects,
       gaps: this.gaps,
       checksumFailures: this.checksumFailures,
       resyncs: this.resyncs,
@@ -307,133 +282,77 @@ export class PublicFeed {
       duplicates: this.duplicates,
       errors: this.errors,
       lastError: this.lastError,
-      lastDisconnect: this.lastDisconnect,
+      lastDisconnect: this.conn.lastDisconnect,
       bookHealthy,
       subscribed: [...this.acked],
     };
   }
 
-  private connect(): void {
-    const attempt = ++this.attempt;
-    if (this.attempted) this.reconnects++;
-    this.attempted = true;
-    this.state = "connecting";
-    this.arm("connect", this.connectTimeoutMs, () => this.connectFailed(attempt, "connect timeout"));
-    let pending: Promise<SocketLike>;
-    try {
-      pending = this.port.connect(this.url);
-    } catch (e) {
-      pending = Promise.reject(e);
-    }
-    pending.then(
-      (s) => this.opened(attempt, s),
-      (e: unknown) => this.connectFailed(attempt, `connect failed: ${describe(e)}`),
-    );
-  }
-
-  private connectFailed(attempt: number, reason: string): void {
-    if (attempt !== this.attempt || this.state !== "connecting") return;
-    this.attempt++;
-    this.disarm("connect");
-    this.lastDisconnect = reason;
-    this.scheduleReconnect();
+  private connectionChanged(): void {
+    if (this.conn.state === "open") this.opened();
+    else this.closed();
     this.notify();
   }
 
-  private opened(attempt: number, s: SocketLike): void {
-    if (attempt !== this.attempt || this.state !== "connecting") {
-      safeClose(s, 1000, "abandoned");
-      return;
-    }
-    this.disarm("connect");
+  /** A socket opened: every arg is queued for subscribe (sent by `onOpen`), every book awaits a snapshot. */
+  private opened(): void {
     const now = this.clock.now();
-    this.socket = s;
-    this.state = "open";
+    this.live = true;
     this.openedAt = now;
     this.deliveredData = false;
-    s.onMessage = (text) => this.frame(s, text);
-    s.onClose = (code, reason) => this.socketEnded(s, `closed ${code}${reason ? ` ${reason}` : ""}`);
-    s.onError = (e) => this.socketFailed(s, e);
     this.window.clear();
     for (const sub of this.subs.values()) {
       this.pendingSub.add(sub.key);
       if (sub.channel !== "trade") this.awaiting.set(sub.key, { since: now, retries: 0 });
     }
-    this.arm("ping", this.pingIntervalMs, () => this.pingTick());
-    this.arm("watchdog", this.watchdogMs(), () => this.watchdogTick());
-    this.notify();
-    this.flush();
+    this.armWatchdog();
   }
 
-  private socketEnded(s: SocketLike, reason: string): void {
-    if (s === this.socket) this.reconnect(reason);
-  }
-
-  private socketFailed(s: SocketLike, e: unknown): void {
-    if (s !== this.socket) return;
-    this.lastError = { at: this.clock.now(), source: "socket", code: "", message: describe(e) };
-    this.reconnect(`socket error: ${describe(e)}`);
-  }
-
-  /** Drops the current connection and schedules the next attempt. */
-  private reconnect(reason: string): void {
-    if (this.socket === null) return;
-    this.teardown(reason, 4000);
-    this.scheduleReconnect();
-    this.notify();
-  }
-
-  private teardown(reason: string, code: number): void {
-    for (const name of ["ping", "pong", "flush", "watchdog"] as const) this.disarm(name);
-    const s = this.socket;
-    this.socket = null;
+  /** The connection dropped or stopped: forget what belonged to it. */
+  private closed(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.disarmTimers();
     this.pingDue = false;
-    this.awaitingPong = false;
     this.pendingUnsub.clear();
     this.pendingSub.clear();
     this.acked.clear();
     this.awaiting.clear();
     for (const syncs of this.books.values()) for (const sync of syncs.values()) sync.reset();
-    if (s === null) return;
-    this.lastDisconnect = reason;
-    s.onMessage = null;
-    s.onClose = null;
-    s.onError = null;
-    safeClose(s, code, reason);
-  }
-
-  private scheduleReconnect(): void {
-    this.state = "backoff";
-    this.arm("reconnect", this.backoff.next(), () => this.connect());
   }
 
   private watchdogMs(): number {
     return Math.max(100, this.staleAfterMs / 3);
   }
 
-  private watchdogTick(): void {
-    this.checkStale(this.clock.now());
-    if (this.state === "open") this.arm("watchdog", this.watchdogMs(), () => this.watchdogTick());
+  private armWatchdog(): void {
+    this.watchdogTimer = this.timers.setTimeout(() => {
+      this.watchdogTimer = null;
+      this.checkStale(this.clock.now());
+      if (this.conn.state === "open") this.armWatchdog();
+    }, this.watchdogMs());
   }
 
-  private pingTick(): void {
-    this.arm("ping", this.pingIntervalMs, () => this.pingTick());
-    if (this.awaitingPong) return;
+  private armFlush(ms: number): void {
+    this.flushTimer = this.timers.setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, ms);
+  }
+
+  private disarmTimers(): void {
+    if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
+    if (this.watchdogTimer !== null) this.timers.clearTimeout(this.watchdogTimer);
+    this.flushTimer = null;
+    this.watchdogTimer = null;
+  }
+
+  private queuePing(): void {
     this.pingDue = true;
     this.flush();
   }
 
-  private pong(): void {
-    if (!this.awaitingPong) return;
-    this.awaitingPong = false;
-    this.disarm("pong");
-  }
-
-  private frame(s: SocketLike, text: string): void {
-    if (s !== this.socket) return;
-    const receivedAt = this.clock.now();
-    this.lastFrameAt = receivedAt;
-    if (text === "pong") return this.pong();
+  private frame(text: string, receivedAt: number): void {
     try {
       this.route(text, receivedAt);
     } catch (e) {
@@ -463,7 +382,7 @@ export class PublicFeed {
     const key = isRecord(msg.arg) ? argKey(String(msg.arg.channel), String(msg.arg.instId)) : "";
     if (msg.event === "subscribe" && this.subs.has(key)) this.acked.add(key);
     else if (msg.event === "unsubscribe") this.acked.delete(key);
-    else if (msg.event === "pong") this.pong();
+    else if (msg.event === "pong") this.conn.pong();
     else if (msg.event === "error") this.serverError(msg, key);
   }
 
@@ -540,7 +459,7 @@ export class PublicFeed {
   private gotData(): void {
     if (this.deliveredData) return;
     this.deliveredData = true;
-    this.backoff.reset();
+    this.conn.markHealthy();
   }
 
   private drop(reason: string): void {
@@ -575,28 +494,21 @@ export class PublicFeed {
 
   /** Sends queued messages while the rate window allows, `ping` first, then unsubscribes, then subscribes. */
   private flush(): void {
-    const s = this.socket;
-    if (s === null || this.handles.has("flush")) return;
+    if (this.conn.state !== "open" || this.flushTimer !== null) return;
     while (this.pingDue || this.pendingUnsub.size > 0 || this.pendingSub.size > 0) {
       const now = this.clock.now();
       const wait = this.window.waitMs(now);
-      if (wait > 0) return this.arm("flush", wait, () => this.flush());
-      const text = this.nextMessage();
+      if (wait > 0) return this.armFlush(wait);
       this.window.record(now);
-      try {
-        s.send(text);
-      } catch (e) {
-        return this.reconnect(`send failed: ${describe(e)}`);
-      }
+      if (!this.sendNext()) return;
     }
   }
 
-  private nextMessage(): string {
-    if (!this.pingDue) return this.pendingUnsub.size > 0 ? this.batch("unsubscribe", this.pendingUnsub) : this.batch("subscribe", this.pendingSub);
+  /** Sends the next queued message; false when the send failed (the connection is then reconnecting). */
+  private sendNext(): boolean {
+    if (!this.pingDue) return this.conn.send(this.pendingUnsub.size > 0 ? this.batch("unsubscribe", this.pendingUnsub) : this.batch("subscribe", this.pendingSub));
     this.pingDue = false;
-    this.awaitingPong = true;
-    this.arm("pong", this.pongTimeoutMs, () => this.reconnect("pong timeout"));
-    return "ping";
+    return this.conn.ping();
   }
 
   /** Takes args from `queue` into one request: at most `maxArgsPerMessage` args and 4096 bytes. */
@@ -621,23 +533,6 @@ export class PublicFeed {
     let syncs = this.books.get(channel);
     if (!syncs) this.books.set(channel, (syncs = new Map()));
     return syncs;
-  }
-
-  private arm(name: TimerName, ms: number, fn: () => void): void {
-    this.disarm(name);
-    this.handles.set(
-      name,
-      this.timers.setTimeout(() => {
-        this.handles.delete(name);
-        fn();
-      }, ms),
-    );
-  }
-
-  private disarm(name: TimerName): void {
-    if (!this.handles.has(name)) return;
-    this.timers.clearTimeout(this.handles.get(name));
-    this.handles.delete(name);
   }
 }
 
@@ -679,18 +574,6 @@ function argKey(channel: string, symbol: string): string {
 function positive(name: string, v: number): number {
   if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`PublicFeed ${name} must be > 0, got ${v}`);
   return v;
-}
-
-function safeClose(s: SocketLike, code: number, reason: string): void {
-  try {
-    s.close(code, reason.slice(0, 100));
-  } catch {
-    /* already closed */
-  }
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -69,6 +69,48 @@ describe("WsConnection", () => {
     expect(s.closed).toBeNull();
   });
 
+  it("sends no second ping while one is unanswered, and drops the connection at its deadline", async () => {
+    const h = harness({ pingIntervalMs: 1000, pongTimeoutMs: 3500 });
+    h.conn.start();
+    await h.time.advance(0);
+    const s = h.port.last;
+    await h.time.advance(4499);
+    expect(s.pings).toBe(1);
+    expect(s.closed).toBeNull();
+    await h.time.advance(1);
+    expect(s.closed?.code).toBe(4000);
+    expect(h.conn.lastDisconnect).toBe("pong timeout");
+  });
+
+  it("hands a due ping to onPingDue and starts the pong deadline only when the owner sends it", async () => {
+    let due = 0;
+    const h = harness({ pingIntervalMs: 1000, pongTimeoutMs: 500, onPingDue: () => due++ });
+    h.conn.start();
+    await h.time.advance(0);
+    const s = h.port.last;
+    await h.time.advance(3000);
+    expect(due).toBe(3);
+    expect(s.pings).toBe(0);
+    expect(s.closed).toBeNull();
+    expect(h.conn.ping()).toBe(true);
+    await h.time.advance(499);
+    expect(s.closed).toBeNull();
+    await h.time.advance(1);
+    expect(s.closed?.code).toBe(4000);
+  });
+
+  it("counts a pong the owner recognised in another form", async () => {
+    const h = harness({ pingIntervalMs: 1000, pongTimeoutMs: 500 });
+    h.conn.start();
+    await h.time.advance(1000);
+    const s = h.port.last;
+    expect(s.pings).toBe(1);
+    h.conn.pong();
+    await h.time.advance(999);
+    expect(s.closed).toBeNull();
+    expect(s.pings).toBe(1);
+  });
+
   it("refuses sends and barriers without a socket", async () => {
     const h = harness();
     expect(h.conn.send("x")).toBe(false);

@@ -6,7 +6,7 @@
  * @module
  */
 import { Backoff } from "./backoff";
-import type { FeedClock, FeedTimers } from "./public-feed";
+import type { FeedClock, FeedTimers } from "./feed-ports";
 import type { SocketLike, SocketPort } from "./socket";
 
 /** Where a connection is. */
@@ -36,6 +36,12 @@ export interface WsConnectionOptions {
   readonly onState?: () => void;
   /** A socket transport error (before the reconnect it causes). */
   readonly onSocketError?: (message: string) => void;
+  /**
+   * When given, keepalive pings are queued by the owner (e.g. behind a send-rate window): this is
+   * called when one is due and the owner sends it with {@link WsConnection.ping}. Without it the
+   * connection sends the `ping` itself.
+   */
+  readonly onPingDue?: () => void;
 }
 
 type TimerName = "connect" | "reconnect" | "ping" | "pong";
@@ -53,8 +59,9 @@ interface Waiter {
  *   {@link WsConnection.reconnect} call drops the socket and connects again after the next
  *   {@link Backoff} delay. {@link WsConnection.markHealthy} resets the backoff once the user of the
  *   connection has seen it work (e.g. after a login and subscriptions were acknowledged).
- * - Keepalive: text `ping` every `pingIntervalMs`; when the oldest unanswered `ping` is older than
- *   `pongTimeoutMs` the connection is dropped. Pongs are matched to pings in order (the server
+ * - Keepalive: text `ping` every `pingIntervalMs`, skipped while a `ping` is unanswered (its deadline
+ *   is already running); when the oldest unanswered `ping` is older than `pongTimeoutMs` the
+ *   connection is dropped. Pongs are matched to pings in order (the server
  *   answers in order), which also makes {@link WsConnection.barrier} possible.
  * - Callbacks of abandoned sockets are detached; nothing a callback throws reaches the socket adapter.
  */
@@ -251,17 +258,26 @@ export class WsConnection {
 
   private pingTick(): void {
     this.arm("ping", this.pingIntervalMs, () => this.pingTick());
-    this.ping();
+    if (this.pingTimes.length > 0) return;
+    const due = this.o.onPingDue;
+    if (due) this.guard(due);
+    else this.ping();
   }
 
-  private ping(): void {
-    if (!this.send("ping")) return;
+  /** Sends a text `ping` now and starts its pong deadline; false (see {@link WsConnection.send}) when not sent. */
+  ping(): boolean {
+    if (!this.send("ping")) return false;
     this.pings++;
     this.pingTimes.push(this.clock.now());
     if (!this.handles.has("pong")) this.arm("pong", this.pongTimeoutMs, () => this.reconnect("pong timeout"));
+    return true;
   }
 
-  private pong(): void {
+  /**
+   * Answers the oldest unanswered `ping`. The text `pong` is recognised here; the owner calls this for
+   * a pong in another form (e.g. `{"event":"pong"}`). A pong nothing asked for is ignored.
+   */
+  pong(): void {
     if (this.pongs >= this.pings) return;
     this.pongs++;
     this.pingTimes.shift();
