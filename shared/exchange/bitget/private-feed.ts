@@ -9,10 +9,10 @@ import { redact } from "./rest-errors";
 import type { BitgetCredentials } from "./rest-transport";
 import { wsLoginSign } from "./signing";
 import type { SocketPort } from "./socket";
-import { type ConnectionState, describe, WsConnection } from "./ws-connection";
+import { type ConnectionState, type ConnectionTuning, connectionSettings, describe, WsConnection } from "./ws-connection";
 
 /** Options of {@link PrivateFeed}. */
-export interface PrivateFeedOptions {
+export interface PrivateFeedOptions extends ConnectionTuning {
   /** e.g. `wss://ws.bitget.com/v2/ws/private`. */
   readonly url: string;
   /** Used to sign the login only; never logged, never part of health or errors. */
@@ -39,16 +39,8 @@ export interface PrivateFeedOptions {
   readonly onReady?: () => void;
   /** Receives the health on each state change (connect, login, ready, login failure, disconnect, stop). */
   readonly onHealth?: (health: PrivateFeedHealth) => void;
-  /** Keepalive `ping` period; default 25 000. */
-  readonly pingIntervalMs?: number;
-  /** Reconnect when a `ping` is unanswered this long; default 10 000. */
-  readonly pongTimeoutMs?: number;
-  /** Give up a connection attempt after this; default 10 000. */
-  readonly connectTimeoutMs?: number;
   /** Reconnect when login or subscription acks take longer than this; default 10 000. */
   readonly loginTimeoutMs?: number;
-  /** Reconnect backoff ceilings; default 500 ms growing ×2 to 30 s. */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 /**
@@ -128,15 +120,7 @@ export class PrivateFeed {
     this.loginTimeoutMs = options.loginTimeoutMs ?? 10_000;
     if (!(this.loginTimeoutMs > 0)) throw new RangeError(`PrivateFeed loginTimeoutMs must be > 0, got ${this.loginTimeoutMs}`);
     this.conn = new WsConnection({
-      url: options.url,
-      socket: options.socket,
-      clock: options.clock,
-      timers: options.timers,
-      random: options.random,
-      pingIntervalMs: options.pingIntervalMs,
-      pongTimeoutMs: options.pongTimeoutMs,
-      connectTimeoutMs: options.connectTimeoutMs,
-      backoff: options.backoff,
+      ...connectionSettings(options),
       onOpen: () => this.opened(),
       onText: (text) => this.frame(text),
       onState: () => this.connectionChanged(),

@@ -9,7 +9,7 @@ import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./
 import type { FeedClock, FeedTimers } from "./feed-ports";
 import { decodePublicPush } from "./public-codec";
 import type { SocketPort } from "./socket";
-import { type ConnectionState, describe, WsConnection } from "./ws-connection";
+import { type ConnectionState, type ConnectionTuning, connectionSettings, describe, WsConnection } from "./ws-connection";
 
 export type { FeedClock, FeedTimers } from "./feed-ports";
 
@@ -20,7 +20,7 @@ export type PublicChannel = "trade" | BookChannel;
 export const DEFAULT_PUBLIC_CHANNELS: readonly PublicChannel[] = ["trade", "books15", "books1"];
 
 /** Options of {@link PublicFeed}. */
-export interface PublicFeedOptions {
+export interface PublicFeedOptions extends ConnectionTuning {
   /** e.g. `wss://ws.bitget.com/v2/ws/public`. */
   readonly url: string;
   /** Instrument ids, e.g. `BTCUSDT`. */
@@ -48,16 +48,8 @@ export interface PublicFeedOptions {
   readonly onPush?: (push: Record<string, unknown>, receivedAt: number, text: string) => void;
   /** Receives the health on each state change (connect, disconnect, resync, book healthy again, error, stop). */
   readonly onHealth?: (health: FeedHealth) => void;
-  /** Keepalive `ping` period; default 25 000 (server drops a silent client after 30 s – 2 min, §2). */
-  readonly pingIntervalMs?: number;
-  /** Reconnect when no `pong` follows a `ping` within this; default 10 000. */
-  readonly pongTimeoutMs?: number;
   /** Reconnect when no frame at all arrived for this long; also the first retry delay of an unanswered resubscribe; default 15 000. */
   readonly staleAfterMs?: number;
-  /** Give up a connection attempt after this; default 10 000. */
-  readonly connectTimeoutMs?: number;
-  /** Reconnect backoff ceilings; default 500 ms growing ×2 to 30 s (§2). */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Args per subscribe/unsubscribe message; default 15 (the SDK's choice, §1.1). Messages also stay ≤ 4096 bytes. */
   readonly maxArgsPerMessage?: number;
   /** Client messages (pings included) per rolling window; default 10 (§2). */
@@ -207,7 +199,7 @@ export class PublicFeed {
     this.onHealth = options.onHealth;
     this.onPush = options.onPush;
     this.conn = new WsConnection({
-      ...options,
+      ...connectionSettings(options),
       onOpen: () => this.flush(),
       onText: (text, receivedAt) => this.frame(text, receivedAt),
       onState: () => this.connectionChanged(),

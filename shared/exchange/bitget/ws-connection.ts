@@ -12,14 +12,8 @@ import type { SocketLike, SocketPort } from "./socket";
 /** Where a connection is. */
 export type ConnectionState = "idle" | "connecting" | "open" | "backoff" | "stopped";
 
-/** Options of {@link WsConnection}. */
-export interface WsConnectionOptions {
-  readonly url: string;
-  readonly socket: SocketPort;
-  readonly clock: FeedClock;
-  readonly timers: FeedTimers;
-  /** Uniform random in [0, 1), for the reconnect jitter. */
-  readonly random: () => number;
+/** The connection's timing, which a feed takes in its own options and passes on (see {@link connectionSettings}). */
+export interface ConnectionTuning {
   /** Keepalive `ping` period; default 25 000 (the server drops a silent client after 30 s – 2 min, §2). */
   readonly pingIntervalMs?: number;
   /** Reconnect when a `ping` is unanswered for this long; default 10 000. */
@@ -28,6 +22,27 @@ export interface WsConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Reconnect backoff ceilings; default 500 ms growing ×2 to 30 s (§2). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+/** What a connection takes from its feed's options: where to connect, the ports, and the timing. */
+export type ConnectionSettings = Pick<WsConnectionOptions, "url" | "socket" | "clock" | "timers" | "random"> & ConnectionTuning;
+
+/** The {@link ConnectionSettings} fields of a feed's options, and nothing else. */
+export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
+  return {
+    url: o.url, socket: o.socket, clock: o.clock, timers: o.timers, random: o.random,
+    pingIntervalMs: o.pingIntervalMs, pongTimeoutMs: o.pongTimeoutMs, connectTimeoutMs: o.connectTimeoutMs, backoff: o.backoff,
+  };
+}
+
+/** Options of {@link WsConnection}. */
+export interface WsConnectionOptions extends ConnectionTuning {
+  readonly url: string;
+  readonly socket: SocketPort;
+  readonly clock: FeedClock;
+  readonly timers: FeedTimers;
+  /** Uniform random in [0, 1), for the reconnect jitter. */
+  readonly random: () => number;
   /** A socket opened: send login or subscriptions now. */
   readonly onOpen: () => void;
   /** Every frame except the text `pong`, with its receive time. */
