@@ -26,6 +26,7 @@ import type { Receipt } from "../../durable-objects/agent-receipts";
 import type { AgentStatusView } from "../../durable-objects/agent-status";
 import { parseConfig } from "../../shared/config/config";
 import type { ClosedTrade } from "../../shared/strategy/types";
+import type { ComparableTrade } from "./compare-trades";
 
 /** Options of {@link runParity}. */
 export interface ParityOptions {
@@ -41,18 +42,10 @@ export interface ParityOptions {
 }
 
 /** A trade as `GET /api/trades` returns it. */
-export interface LedgerTrade {
+export interface LedgerTrade extends ComparableTrade {
   readonly id: string;
   readonly symbol: string;
   readonly mode: string;
-  readonly side: string;
-  readonly entryTime: number;
-  readonly exitTime: number;
-  readonly entryPrice: number;
-  readonly exitPrice: number;
-  readonly size: number;
-  readonly entryScore: number;
-  readonly exitReason: string;
   readonly configVersion: string;
 }
 
