@@ -1,125 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../market/events";
 import { PublicFeed, type FeedHealth, type PublicFeedOptions } from "./public-feed";
-import type { SocketLike, SocketPort } from "./socket";
-
-/** Mulberry32: a small seeded PRNG, so the jitter is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-}
-
-/** Fake clock and timers: time moves only through `advance`, which fires due timers in order. */
-class FakeTime {
-  now = 1_700_000_000_000;
-  private nextId = 1;
-  private readonly tasks = new Map<number, { at: number; fn: () => void }>();
-  readonly clock = { now: () => this.now };
-  readonly timers = {
-    setTimeout: (fn: () => void, ms: number): unknown => {
-      const id = this.nextId++;
-      this.tasks.set(id, { at: this.now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout: (handle: unknown): void => {
-      this.tasks.delete(handle as number);
-    },
-  };
-
-  get pending(): number {
-    return this.tasks.size;
-  }
-
-  async advance(ms: number): Promise<void> {
-    const end = this.now + ms;
-    for (;;) {
-      let id = -1;
-      let at = Infinity;
-      for (const [k, t] of this.tasks) if (t.at < at) [id, at] = [k, t.at];
-      if (at > end) break;
-      const task = this.tasks.get(id)!;
-      this.tasks.delete(id);
-      this.now = at;
-      task.fn();
-      await settle();
-    }
-    this.now = end;
-    await settle();
-  }
-}
-
-class FakeSocket implements SocketLike {
-  readonly sent: { at: number; text: string }[] = [];
-  closed: { code?: number; reason?: string } | null = null;
-  onMessage: ((text: string) => void) | null = null;
-  onClose: ((code: number, reason: string) => void) | null = null;
-  onError: ((error: unknown) => void) | null = null;
-
-  constructor(private readonly time: FakeTime) {}
-
-  send(text: string): void {
-    if (this.closed) throw new Error("socket is closed");
-    this.sent.push({ at: this.time.now, text });
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closed = { code, reason };
-  }
-
-  /** The server sends a frame (objects are JSON-encoded). */
-  receive(frame: unknown): void {
-    this.onMessage?.(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  requests(op: string): { op: string; args: { instType: string; channel: string; instId: string }[] }[] {
-    return this.sent.filter((m) => m.text !== "ping").map((m) => JSON.parse(m.text)).filter((r) => r.op === op);
-  }
-
-  /** `channel:instId` of every arg sent with `op`, in order. */
-  args(op: string): string[] {
-    return this.requests(op).flatMap((r) => r.args.map((a) => `${a.channel}:${a.instId}`));
-  }
-
-  get pings(): number {
-    return this.sent.filter((m) => m.text === "ping").length;
-  }
-}
-
-class FakePort implements SocketPort {
-  readonly sockets: FakeSocket[] = [];
-  readonly attempts: number[] = [];
-  failNext = 0;
-  hang = false;
-  readonly hung: ((s: SocketLike) => void)[] = [];
-
-  constructor(private readonly time: FakeTime) {}
-
-  connect(): Promise<SocketLike> {
-    this.attempts.push(this.time.now);
-    if (this.failNext > 0) {
-      this.failNext--;
-      return Promise.reject(new Error("connection refused"));
-    }
-    if (this.hang) return new Promise((resolve) => this.hung.push(resolve));
-    const s = new FakeSocket(this.time);
-    this.sockets.push(s);
-    return Promise.resolve(s);
-  }
-
-  get last(): FakeSocket {
-    return this.sockets[this.sockets.length - 1];
-  }
-}
+import { FakePort, FakeSocket, FakeTime, flushMicrotasks as settle, seeded } from "./testing/fake-socket";
 
 function harness(options: Partial<PublicFeedOptions> = {}) {
   const time = new FakeTime();
@@ -168,7 +50,7 @@ describe("PublicFeed subscriptions", () => {
     const symbols = Array.from({ length: 20 }, (_, i) => `SYM${i}USDT`);
     const { start } = harness({ symbols });
     const s = await start();
-    const reqs = s.requests("subscribe");
+    const reqs = s.ops("subscribe") as { args: { instType: string }[] }[];
     expect(reqs).toHaveLength(4);
     for (const r of reqs) expect(r.args.length).toBeLessThanOrEqual(15);
     const expected = symbols.flatMap((sym) => ["trade", "books15", "books1"].map((c) => `${c}:${sym}`));

@@ -98,17 +98,25 @@ export class FakeSocket implements SocketLike {
     return this.json().filter((m) => m.op === op);
   }
 
+  /** `channel:instId` of every arg sent with `op`, in order. */
+  args(op: string): string[] {
+    return this.ops(op).flatMap((r) => (r.args as { channel: string; instId: string }[]).map((a) => `${a.channel}:${a.instId}`));
+  }
+
   /** Text `ping`s sent. */
   get pings(): number {
     return this.sent.filter((m) => m.text === "ping").length;
   }
 }
 
-/** Opens {@link FakeSocket}s; can refuse the next attempts. */
+/** Opens {@link FakeSocket}s; can refuse the next attempts, or leave them hanging until the test answers. */
 export class FakePort implements SocketPort {
   readonly sockets: FakeSocket[] = [];
   readonly attempts: number[] = [];
   failNext = 0;
+  /** While true, connection attempts hang; each waits in {@link hung} for the test to resolve it. */
+  hang = false;
+  readonly hung: ((s: SocketLike) => void)[] = [];
 
   constructor(private readonly time: FakeTime) {}
 
@@ -118,6 +126,7 @@ export class FakePort implements SocketPort {
       this.failNext--;
       return Promise.reject(new Error("connection refused"));
     }
+    if (this.hang) return new Promise((resolve) => this.hung.push(resolve));
     const s = new FakeSocket(this.time);
     this.sockets.push(s);
     return Promise.resolve(s);
