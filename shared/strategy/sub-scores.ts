@@ -16,7 +16,7 @@ export function subScores(f: FeatureSnapshot): SubScores {
     vwap: vwapScore(f),
     orderFlow: orderFlowScore(f),
     priceAction: priceActionScore(f),
-    liquiditySweep: f.liquiditySweep?.signal ?? 0,
+    liquiditySweep: liquiditySweepScore(f),
     tickMomentum: tickMomentumScore(f),
   };
 }
@@ -30,7 +30,7 @@ export const FAMILY_SCORES: Readonly<Record<Family, (f: FeatureSnapshot) => numb
   vwap: vwapScore,
   orderFlow: orderFlowScore,
   priceAction: priceActionScore,
-  liquiditySweep: (f) => f.liquiditySweep?.signal ?? 0,
+  liquiditySweep: liquiditySweepScore,
   tickMomentum: tickMomentumScore,
 };
 
@@ -133,6 +133,11 @@ function priceActionScore(f: FeatureSnapshot): number {
   const p = f.priceAction;
   if (p === null) return 0;
   return clamp1(0.4 * p.trend + 0.4 * p.breakOfStructure + (p.doubleBottom ? 0.3 : 0) - (p.doubleTop ? 0.3 : 0));
+}
+
+/** Liquidity sweep: its fade signal as it is (±1 on a confirmed sweep, else 0). */
+function liquiditySweepScore(f: FeatureSnapshot): number {
+  return f.liquiditySweep?.signal ?? 0;
 }
 
 /** Tick momentum: 60 % up/down tick balance (2·upRatio − 1), 40 % persistence over 5 ticks. */
