@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fnv1a64 } from "./fnv1a64";
 import { BotConfigSchema, type BotConfig } from "./schema";
 
 /** One invalid field: its dotted path (e.g. `gates.minScore`) and what is wrong with it. */
@@ -61,17 +62,6 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-function fnv1a64(text: string): string {
-  let h = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
-  const mask = 0xffffffffffffffffn;
-  for (let i = 0; i < text.length; i++) {
-    h ^= BigInt(text.charCodeAt(i));
-    h = (h * prime) & mask;
-  }
-  return h.toString(16).padStart(16, "0");
 }
 
 function merge(base: unknown, patch: unknown): unknown {
