@@ -1,4 +1,4 @@
-import { assertPeriod, type Indicator } from "./indicator";
+import { assertPeriod, type Indicator, type InPlaceReadable, type Mutable } from "./indicator";
 
 /** One Bollinger Bands result. */
 export interface BollingerBandsResult {
@@ -62,8 +62,11 @@ export interface BollingerBandsState {
  * Popping only moves the tail index and pushing overwrites exactly one slot, so the popped
  * entries stay intact and `replace` undoes an add in O(1) by restoring head, tail and that
  * one slot.
+ *
+ * The latest result and the one before the last add are kept as plain numbers; the result object
+ * is built only when `result` is read ({@link BollingerBands.readInto} copies the numbers instead).
  */
-export class BollingerBands implements Indicator<number, BollingerBandsResult, BollingerBandsState> {
+export class BollingerBands implements Indicator<number, BollingerBandsResult, BollingerBandsState>, InPlaceReadable<BollingerBandsResult> {
   readonly period: number;
   readonly k: number;
   readonly squeezeLookback: number;
@@ -76,7 +79,9 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
   private readonly minIndices: number[];
   private minHead = 0;
   private minTail = 0;
-  private value: BollingerBandsResult | null = null;
+  private readonly value = new Bands();
+  private readonly undoValue = new Bands();
+  private built: BollingerBandsResult | null = null;
   private undoSum = 0;
   private undoSumSq = 0;
   private undoSlot = 0;
@@ -84,7 +89,6 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
   private undoMinTail = 0;
   private undoMinValue = 0;
   private undoMinIndex = 0;
-  private undoValue: BollingerBandsResult | null = null;
 
   /**
    * @param period SMA and σ window n (>= 1).
@@ -115,7 +119,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     bb.sumSq = state.sumSq;
     bb.minHead = state.minHead;
     bb.minTail = state.minTail;
-    bb.value = state.value;
+    bb.value.load(state.value);
     const u = state.undo;
     bb.undoSum = u.sum;
     bb.undoSumSq = u.sumSq;
@@ -124,7 +128,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     bb.undoMinTail = u.minTail;
     bb.undoMinValue = u.minValue;
     bb.undoMinIndex = u.minIndex;
-    bb.undoValue = u.value;
+    bb.undoValue.load(u.value);
     return bb;
   }
 
@@ -133,18 +137,38 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
   }
 
   get result(): BollingerBandsResult | null {
-    return this.value;
+    if (!this.value.has) return null;
+    return (this.built ??= this.value.toResult());
+  }
+
+  readInto(out: Mutable<BollingerBandsResult>): boolean {
+    return this.value.writeTo(out);
   }
 
   add(x: number): BollingerBandsResult | null {
+    this.update(x);
+    return this.result;
+  }
+
+  replace(x: number): BollingerBandsResult | null {
+    this.revise(x);
+    return this.result;
+  }
+
+  /** {@link add} without building the result object. */
+  update(x: number): void {
     const n = this.period;
+    this.built = null;
     this.saveUndo();
     this.sum += x;
     this.sumSq += x * x;
     this.window[this.head] = x;
     this.head = (this.head + 1) % n;
     this.count++;
-    if (this.count < n) return (this.value = null);
+    if (this.count < n) {
+      this.value.has = false;
+      return;
+    }
     const middle = this.sum / n;
     const meanSq = this.sumSq / n;
     const oldest = this.window[this.head];
@@ -156,20 +180,21 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     const lower = middle - spread;
     const bandwidth = middle === 0 ? 0 : (upper - lower) / middle;
     const squeeze = this.pushBandwidth(bandwidth);
-    return (this.value = { upper, middle, lower, bandwidth, squeeze });
+    this.value.set(upper, middle, lower, bandwidth, squeeze);
   }
 
-  replace(x: number): BollingerBandsResult | null {
-    if (this.count === 0) return this.add(x);
+  /** {@link replace} without building the result object. */
+  revise(x: number): void {
+    if (this.count === 0) return this.update(x);
     const n = this.period;
     this.head = (this.head - 1 + n) % n;
     this.window[this.head] = this.undoSlot;
     this.sum = this.undoSum;
     this.sumSq = this.undoSumSq;
-    this.value = this.undoValue;
+    this.value.copy(this.undoValue);
     this.undoMinState();
     this.count--;
-    return this.add(x);
+    this.update(x);
   }
 
   getState(): BollingerBandsState {
@@ -186,7 +211,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
       minIndices: this.minIndices.slice(),
       minHead: this.minHead,
       minTail: this.minTail,
-      value: this.value,
+      value: this.result,
       undo: {
         sum: this.undoSum,
         sumSq: this.undoSumSq,
@@ -195,7 +220,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
         minTail: this.undoMinTail,
         minValue: this.undoMinValue,
         minIndex: this.undoMinIndex,
-        value: this.undoValue,
+        value: this.undoValue.toResult(),
       },
     };
   }
@@ -204,7 +229,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     this.undoSum = this.sum;
     this.undoSumSq = this.sumSq;
     this.undoSlot = this.window[this.head];
-    this.undoValue = this.value;
+    this.undoValue.copy(this.value);
     this.undoMinHead = this.minHead;
     this.undoMinTail = this.minTail;
   }
@@ -256,5 +281,52 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
       else lo = mid;
     }
     return hi;
+  }
+}
+
+/** A result as numbers (`has` false: none). */
+class Bands {
+  has = false;
+  upper = 0;
+  middle = 0;
+  lower = 0;
+  bandwidth = 0;
+  squeeze = false;
+
+  set(upper: number, middle: number, lower: number, bandwidth: number, squeeze: boolean): void {
+    this.has = true;
+    this.upper = upper;
+    this.middle = middle;
+    this.lower = lower;
+    this.bandwidth = bandwidth;
+    this.squeeze = squeeze;
+  }
+
+  copy(from: Bands): void {
+    this.has = from.has;
+    this.upper = from.upper;
+    this.middle = from.middle;
+    this.lower = from.lower;
+    this.bandwidth = from.bandwidth;
+    this.squeeze = from.squeeze;
+  }
+
+  load(r: BollingerBandsResult | null): void {
+    if (r === null) this.has = false;
+    else this.set(r.upper, r.middle, r.lower, r.bandwidth, r.squeeze);
+  }
+
+  toResult(): BollingerBandsResult | null {
+    return this.has ? { upper: this.upper, middle: this.middle, lower: this.lower, bandwidth: this.bandwidth, squeeze: this.squeeze } : null;
+  }
+
+  writeTo(out: Mutable<BollingerBandsResult>): boolean {
+    if (!this.has) return false;
+    out.upper = this.upper;
+    out.middle = this.middle;
+    out.lower = this.lower;
+    out.bandwidth = this.bandwidth;
+    out.squeeze = this.squeeze;
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { Ema, type EmaState } from "./ema";
-import { assertPeriod, type Indicator } from "./indicator";
+import { assertPeriod, type Indicator, type InPlaceReadable, type Mutable } from "./indicator";
 
 /** Side of the fast EMA against the slow one: 1 above, -1 below, 0 tied. */
 export type CrossState = 1 | -1 | 0;
@@ -44,7 +44,7 @@ export interface EmaCrossState {
  * bar that crosses and then uncrosses ends with cross 0.
  * First result after `slow` inputs.
  */
-export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState> {
+export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState>, InPlaceReadable<EmaCrossResult> {
   private fastEma: Ema;
   private slowEma: Ema;
   private state: CrossState | null = null;
@@ -136,8 +136,24 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
   private compose(fast: number | null, slow: number | null): EmaCrossResult | null {
     const state = this.state;
     if (fast === null || slow === null || state === null) return null;
-    const fresh = state !== 0 && this.before !== null && state !== this.before;
-    return { fast, slow, state, cross: fresh ? state : 0 };
+    return { fast, slow, state, cross: this.cross(state) };
+  }
+
+  private cross(state: CrossState): CrossState {
+    return state !== 0 && this.before !== null && state !== this.before ? state : 0;
+  }
+
+  /** Writes the latest result into `out` (no allocation); false while `result` is null. */
+  readInto(out: Mutable<EmaCrossResult>): boolean {
+    const fast = this.fastEma.result;
+    const slow = this.slowEma.result;
+    const state = this.state;
+    if (fast === null || slow === null || state === null) return false;
+    out.fast = fast;
+    out.slow = slow;
+    out.state = state;
+    out.cross = this.cross(state);
+    return true;
   }
 }
 
@@ -173,7 +189,7 @@ export const DEFAULT_EMA_CROSS_PAIRS: readonly (readonly [number, number])[] = [
  * A result appears once every pair has one (after the longest slow period). `replace` replaces in
  * every pair, each exact.
  */
-export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCrossSetState> {
+export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCrossSetState>, InPlaceReadable<EmaCrossSetResult> {
   private readonly crosses: EmaCross[];
   private value: EmaCrossSetResult | null = null;
   /** True when `value` lags the last input (it is built on read). */
@@ -227,6 +243,21 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
     const crosses = this.crosses;
     for (let i = 0; i < crosses.length; i++) crosses[i].revise(x);
     this.stale = true;
+  }
+
+  /**
+   * Writes the latest result into `out`, whose `pairs` holds one writable object per pair (no
+   * allocation); false while `result` is null.
+   */
+  readInto(out: Mutable<EmaCrossSetResult>): boolean {
+    const crosses = this.crosses;
+    const pairs = out.pairs;
+    for (let i = 0; i < crosses.length; i++) if (!crosses[i].readInto(pairs[i])) return false;
+    const first = pairs[0].state;
+    let agree: CrossState = first;
+    for (let i = 1; i < crosses.length; i++) if (pairs[i].state !== first) agree = 0;
+    out.agree = agree;
+    return true;
   }
 
   getState(): EmaCrossSetState {

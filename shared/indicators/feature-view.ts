@@ -6,6 +6,7 @@ import type { MacdResult } from "./macd";
 import type { OrderFlowResult } from "./order-flow";
 import type { PriceActionResult } from "./price-action";
 import type { RollingVwapResult } from "./rolling-vwap";
+import type { Mutable } from "./indicator";
 import type { FeatureSnapshot } from "./symbol-features";
 import type { TickMomentumResult } from "./tick-momentum";
 
@@ -27,20 +28,29 @@ interface WindowSlot<V> {
   value: V | null;
 }
 
-/** `T` with its fields writable. */
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type { Mutable } from "./indicator";
+
+/** The settings that shape a view: how many RSIs, band sets, EMA pairs and windows it holds. */
+export interface FeatureViewSettings {
+  readonly rsiPeriods: readonly number[];
+  readonly bollinger: readonly { readonly period: number; readonly k: number }[];
+  readonly emaPairs: readonly unknown[];
+  readonly vwapWindowsMs: readonly number[];
+  readonly orderFlowWindowsMs: readonly number[];
+}
 
 /** Where the view reads its lazily computed parts from when they are first asked for. */
 export interface FeatureViewSources {
   /** Writes each RSI's value into its slot (same order as the settings). */
   readonly rsi: (out: RsiSlot[]) => void;
-  readonly macd: () => MacdResult | null;
-  /** Writes each band set's result into its slot. */
-  readonly bollinger: (out: BollingerSlot[]) => void;
-  readonly emaCross: () => EmaCrossSetResult | null;
-  readonly tickMomentum: () => TickMomentumResult | null;
-  readonly vwap: () => readonly RollingVwapResult[] | null;
-  readonly orderFlow: () => readonly OrderFlowResult[] | null;
+  /** The object-valued families write into the view's own objects and say whether there is a result. */
+  readonly macd: (out: Mutable<MacdResult>) => boolean;
+  /** Writes each band set's result into `out[i]` and points slot `i` at it (or at null). */
+  readonly bollinger: (slots: BollingerSlot[], out: readonly Mutable<BollingerBandsResult>[]) => void;
+  readonly emaCross: (out: Mutable<EmaCrossSetResult>) => boolean;
+  readonly tickMomentum: (out: Mutable<TickMomentumResult>) => boolean;
+  readonly vwap: (out: readonly Mutable<RollingVwapResult>[]) => boolean;
+  readonly orderFlow: (out: readonly Mutable<OrderFlowResult>[]) => boolean;
   readonly book: () => FeatureSnapshot["book"];
   /** Writes the volume figures into `out`. */
   readonly volume: (out: Mutable<FeatureSnapshot["volume"]>) => void;
@@ -69,8 +79,10 @@ const TICK_MOMENTUM = 1024;
  * bound usually rules an entry out after two or three families, and only the gates read the book,
  * volume, volatility and trend parts.
  *
- * Valid until the next event fed to its {@link SymbolFeatures}: never keep it. The indicator results
- * it points to (`macd`, `bollinger[i].value`, ...) are immutable and may be kept.
+ * Valid until the next event fed to its {@link SymbolFeatures}: never keep it, nor the result objects
+ * it holds (`macd`, `bollinger[i].value`, `vwap[i].value`, ...): they belong to the view and are
+ * rewritten in place, so reading every family allocates nothing. {@link copySnapshot} makes a copy
+ * that may be kept.
  */
 export class FeatureView implements FeatureSnapshot {
   readonly symbol: string;
@@ -85,24 +97,34 @@ export class FeatureView implements FeatureSnapshot {
   private readonly sources: FeatureViewSources;
   private readonly rsiSlots: RsiSlot[];
   private readonly bollingerSlots: BollingerSlot[];
+  private readonly bollingerOut: Mutable<BollingerBandsResult>[];
   private macdValue: MacdResult | null = null;
+  private readonly macdOut: Mutable<MacdResult> = { macd: 0, signal: 0, histogram: 0 };
   private emaCrossValue: EmaCrossSetResult | null = null;
+  private readonly emaCrossOut: Mutable<EmaCrossSetResult>;
   private tickMomentumValue: TickMomentumResult | null = null;
+  private readonly tickMomentumOut: Mutable<TickMomentumResult> = { upTicks: 0, downTicks: 0, upRatio: 0, ticksPerSecond: 0, persistence: 0, sizeP50: 0, sizeP90: 0, sizeP99: 0 };
   private readonly vwapSlots: WindowSlot<RollingVwapResult>[];
+  private readonly vwapOut: Mutable<RollingVwapResult>[];
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
+  private readonly orderFlowOut: Mutable<OrderFlowResult>[];
   private fresh = 0;
   private bookValue: FeatureSnapshot["book"] | null = null;
   private readonly volumeValue: Mutable<FeatureSnapshot["volume"]> = { recent: 0, baselinePerWindow: null, ratio: null, baselineSeconds: 0 };
   private returnStdValue: number | null = null;
   private trendValue: FeatureSnapshot["trend"] = [];
 
-  constructor(symbol: string, settings: { readonly rsiPeriods: readonly number[]; readonly bollinger: readonly { readonly period: number; readonly k: number }[]; readonly vwapWindowsMs: readonly number[]; readonly orderFlowWindowsMs: readonly number[] }, sources: FeatureViewSources) {
+  constructor(symbol: string, settings: FeatureViewSettings, sources: FeatureViewSources) {
     this.symbol = symbol;
     this.sources = sources;
     this.rsiSlots = settings.rsiPeriods.map((period) => ({ period, value: null }));
     this.bollingerSlots = settings.bollinger.map((b) => ({ period: b.period, k: b.k, value: null }));
     this.vwapSlots = settings.vwapWindowsMs.map((windowMs) => ({ windowMs, value: null }));
     this.orderFlowSlots = settings.orderFlowWindowsMs.map((windowMs) => ({ windowMs, value: null }));
+    this.bollingerOut = settings.bollinger.map(() => ({ upper: 0, middle: 0, lower: 0, bandwidth: 0, squeeze: false }));
+    this.emaCrossOut = { pairs: settings.emaPairs.map(() => ({ fast: 0, slow: 0, state: 0, cross: 0 })), agree: 0 };
+    this.vwapOut = settings.vwapWindowsMs.map(() => ({ vwap: 0, deviationPct: 0, bands: [], volume: 0 }));
+    this.orderFlowOut = settings.orderFlowWindowsMs.map(() => ({ delta: 0, deltaRatio: 0, buyRatio: 0, volume: 0, trades: 0, largeTrades: 0, largeDelta: 0 }));
   }
 
   /** RSI per configured period. */
@@ -114,42 +136,42 @@ export class FeatureView implements FeatureSnapshot {
 
   /** MACD line, signal and histogram. */
   get macd(): MacdResult | null {
-    if ((this.fresh & MACD) === 0) this.macdValue = this.sources.macd();
+    if ((this.fresh & MACD) === 0) this.macdValue = this.sources.macd(this.macdOut) ? this.macdOut : null;
     this.fresh |= MACD;
     return this.macdValue;
   }
 
   /** Bollinger bands per configured band set. */
   get bollinger(): FeatureSnapshot["bollinger"] {
-    if ((this.fresh & BOLLINGER) === 0) this.sources.bollinger(this.bollingerSlots);
+    if ((this.fresh & BOLLINGER) === 0) this.sources.bollinger(this.bollingerSlots, this.bollingerOut);
     this.fresh |= BOLLINGER;
     return this.bollingerSlots;
   }
 
   /** The EMA crossover pairs. */
   get emaCross(): EmaCrossSetResult | null {
-    if ((this.fresh & EMA_CROSS) === 0) this.emaCrossValue = this.sources.emaCross();
+    if ((this.fresh & EMA_CROSS) === 0) this.emaCrossValue = this.sources.emaCross(this.emaCrossOut) ? this.emaCrossOut : null;
     this.fresh |= EMA_CROSS;
     return this.emaCrossValue;
   }
 
   /** Up/down tick balance, persistence, rate and size quantiles. */
   get tickMomentum(): TickMomentumResult | null {
-    if ((this.fresh & TICK_MOMENTUM) === 0) this.tickMomentumValue = this.sources.tickMomentum();
+    if ((this.fresh & TICK_MOMENTUM) === 0) this.tickMomentumValue = this.sources.tickMomentum(this.tickMomentumOut) ? this.tickMomentumOut : null;
     this.fresh |= TICK_MOMENTUM;
     return this.tickMomentumValue;
   }
 
   /** Rolling VWAP per configured window (computed on first read after an event). */
   get vwap(): FeatureSnapshot["vwap"] {
-    if ((this.fresh & VWAP) === 0) fill(this.vwapSlots, this.sources.vwap());
+    if ((this.fresh & VWAP) === 0) fill(this.vwapSlots, this.sources.vwap(this.vwapOut), this.vwapOut);
     this.fresh |= VWAP;
     return this.vwapSlots;
   }
 
   /** Order flow per configured window (computed on first read after an event). */
   get orderFlow(): FeatureSnapshot["orderFlow"] {
-    if ((this.fresh & ORDER_FLOW) === 0) fill(this.orderFlowSlots, this.sources.orderFlow());
+    if ((this.fresh & ORDER_FLOW) === 0) fill(this.orderFlowSlots, this.sources.orderFlow(this.orderFlowOut), this.orderFlowOut);
     this.fresh |= ORDER_FLOW;
     return this.orderFlowSlots;
   }
@@ -188,8 +210,13 @@ export class FeatureView implements FeatureSnapshot {
   }
 }
 
-function fill<V>(slots: WindowSlot<V>[], results: readonly V[] | null): void {
-  for (let i = 0; i < slots.length; i++) slots[i].value = results === null ? null : results[i];
+function fill<V>(slots: WindowSlot<V>[], ok: boolean, results: readonly V[]): void {
+  for (let i = 0; i < slots.length; i++) slots[i].value = ok ? results[i] : null;
+}
+
+/** A flat result's own copy (its fields are numbers, booleans or frozen arrays). */
+function copy<T extends object>(r: T | null): T | null {
+  return r === null ? null : { ...r };
 }
 
 /** A fresh, plain copy of a view (or snapshot) that nothing will rewrite: what is kept or serialised. */
@@ -199,12 +226,12 @@ export function copySnapshot(v: FeatureSnapshot): FeatureSnapshot {
     ts: v.ts,
     price: v.price,
     rsi: v.rsi.map((r) => ({ period: r.period, value: r.value })),
-    macd: v.macd,
-    bollinger: v.bollinger.map((b) => ({ period: b.period, k: b.k, value: b.value })),
-    emaCross: v.emaCross,
-    vwap: v.vwap.map((w) => ({ windowMs: w.windowMs, value: w.value })),
-    orderFlow: v.orderFlow.map((w) => ({ windowMs: w.windowMs, value: w.value })),
-    tickMomentum: v.tickMomentum,
+    macd: copy(v.macd),
+    bollinger: v.bollinger.map((b) => ({ period: b.period, k: b.k, value: copy(b.value) })),
+    emaCross: v.emaCross && { pairs: v.emaCross.pairs.map((p) => ({ ...p })), agree: v.emaCross.agree },
+    vwap: v.vwap.map((w) => ({ windowMs: w.windowMs, value: copy(w.value) })),
+    orderFlow: v.orderFlow.map((w) => ({ windowMs: w.windowMs, value: copy(w.value) })),
+    tickMomentum: copy(v.tickMomentum),
     priceAction: v.priceAction,
     liquiditySweep: v.liquiditySweep,
     rsiDivergence: v.rsiDivergence,

@@ -32,3 +32,16 @@ export function assertPeriod(name: string, n: number, min = 1): void {
     throw new RangeError(`${name} must be an integer >= ${min}, got ${n}`);
   }
 }
+
+/** `T` with its fields writable. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * What an indicator with object results offers a reader that looks once per event (the feature
+ * view): `update` / `revise` are `add` / `replace` without building the result, and `readInto`
+ * writes the latest result into the reader's own object, allocating nothing. It returns false
+ * while `result` is null (`out` is then not to be read).
+ */
+export interface InPlaceReadable<Out> {
+  readInto(out: Mutable<Out>): boolean;
+}

@@ -1,5 +1,5 @@
 import { Ema, type EmaState } from "./ema";
-import { assertPeriod, type Indicator } from "./indicator";
+import { assertPeriod, type Indicator, type InPlaceReadable, type Mutable } from "./indicator";
 
 /** One MACD result: the MACD line, its signal line and their difference. */
 export interface MacdResult {
@@ -34,7 +34,7 @@ export interface MacdState {
  *
  * `replace` revises each inner {@link Ema} that consumed the last input, each exact in turn.
  */
-export class Macd implements Indicator<number, MacdResult, MacdState> {
+export class Macd implements Indicator<number, MacdResult, MacdState>, InPlaceReadable<MacdResult> {
   readonly fastPeriod: number;
   readonly slowPeriod: number;
   readonly signalPeriod: number;
@@ -42,8 +42,14 @@ export class Macd implements Indicator<number, MacdResult, MacdState> {
   private slow: Ema;
   private signal: Ema;
   private count = 0;
-  private value: MacdResult | null = null;
-  private undoValue: MacdResult | null = null;
+  // The latest result and the one before the last add, as numbers; the object is built on read.
+  private has = false;
+  private line = 0;
+  private signalLine = 0;
+  private undoHas = false;
+  private undoLine = 0;
+  private undoSignalLine = 0;
+  private built: MacdResult | null = null;
 
   /**
    * @param fast Fast EMA period (>= 2, as in TA-Lib).
@@ -69,8 +75,8 @@ export class Macd implements Indicator<number, MacdResult, MacdState> {
     macd.slow = Ema.restore(state.slow);
     macd.signal = Ema.restore(state.signal);
     macd.count = state.count;
-    macd.value = state.value;
-    macd.undoValue = state.undoValue;
+    if (state.value !== null) [macd.has, macd.line, macd.signalLine] = [true, state.value.macd, state.value.signal];
+    if (state.undoValue !== null) [macd.undoHas, macd.undoLine, macd.undoSignalLine] = [true, state.undoValue.macd, state.undoValue.signal];
     return macd;
   }
 
@@ -79,18 +85,42 @@ export class Macd implements Indicator<number, MacdResult, MacdState> {
   }
 
   get result(): MacdResult | null {
-    return this.value;
+    if (!this.has) return null;
+    return (this.built ??= result(this.line, this.signalLine));
+  }
+
+  readInto(out: Mutable<MacdResult>): boolean {
+    if (!this.has) return false;
+    out.macd = this.line;
+    out.signal = this.signalLine;
+    out.histogram = this.line - this.signalLine;
+    return true;
   }
 
   add(x: number): MacdResult | null {
-    this.undoValue = this.value;
+    return this.update(x) ? this.result : null;
+  }
+
+  replace(x: number): MacdResult | null {
+    return this.revise(x) ? this.result : null;
+  }
+
+  /** {@link add} without building the result object; false where `add` returns null. */
+  update(x: number): boolean {
+    this.undoHas = this.has;
+    this.undoLine = this.line;
+    this.undoSignalLine = this.signalLine;
     this.count++;
     return this.step(x, false);
   }
 
-  replace(x: number): MacdResult | null {
-    if (this.count === 0) return this.add(x);
-    this.value = this.undoValue;
+  /** {@link replace} without building the result object; false where `replace` returns null. */
+  revise(x: number): boolean {
+    if (this.count === 0) return this.update(x);
+    this.has = this.undoHas;
+    this.line = this.undoLine;
+    this.signalLine = this.undoSignalLine;
+    this.built = null;
     return this.step(x, true);
   }
 
@@ -100,20 +130,28 @@ export class Macd implements Indicator<number, MacdResult, MacdState> {
       fast: this.fast.getState(),
       slow: this.slow.getState(),
       signal: this.signal.getState(),
-      value: this.value,
-      undoValue: this.undoValue,
+      value: this.result,
+      undoValue: this.undoHas ? result(this.undoLine, this.undoSignalLine) : null,
     };
   }
 
   /** Feeds input number `count` (1-based) to the EMAs that consume it; `revise` replaces instead. */
-  private step(x: number, revise: boolean): MacdResult | null {
+  private step(x: number, revise: boolean): boolean {
     const slow = revise ? this.slow.replace(x) : this.slow.add(x);
-    if (this.count <= this.slowPeriod - this.fastPeriod) return null;
+    if (this.count <= this.slowPeriod - this.fastPeriod) return false;
     const fast = revise ? this.fast.replace(x) : this.fast.add(x);
-    if (fast === null || slow === null) return null;
+    if (fast === null || slow === null) return false;
     const macd = fast - slow;
     const signal = revise ? this.signal.replace(macd) : this.signal.add(macd);
-    if (signal === null) return null;
-    return (this.value = { macd, signal, histogram: macd - signal });
+    if (signal === null) return false;
+    this.has = true;
+    this.line = macd;
+    this.signalLine = signal;
+    this.built = null;
+    return true;
   }
+}
+
+function result(macd: number, signal: number): MacdResult {
+  return { macd, signal, histogram: macd - signal };
 }

@@ -4,7 +4,7 @@
  */
 
 import type { TradeTick } from "../market/events";
-import type { Indicator } from "./indicator";
+import type { Indicator, Mutable } from "./indicator";
 import { WindowedTradeIndicator } from "./windowed-trade-indicator";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
@@ -112,21 +112,23 @@ export class OrderFlow extends WindowedTradeIndicator<OrderFlowResult, OrderFlow
     };
   }
 
-  protected compute(w: number): OrderFlowResult {
+  blank(): Mutable<OrderFlowResult> {
+    return { delta: 0, deltaRatio: 0, buyRatio: 0, volume: 0, trades: 0, largeTrades: 0, largeDelta: 0 };
+  }
+
+  protected computeInto(w: number, out: Mutable<OrderFlowResult>): void {
     const b = this.buckets;
     const buy = nonNegative(b.sum(w, BUY));
     const sell = nonNegative(b.sum(w, SELL));
     const volume = buy + sell;
     const delta = buy - sell;
-    return {
-      delta,
-      deltaRatio: volume > 0 ? delta / volume : 0,
-      buyRatio: volume > 0 ? buy / volume : 0.5,
-      volume,
-      trades: b.trades(w),
-      largeTrades: b.sum(w, LARGE_COUNT),
-      largeDelta: b.sum(w, LARGE_DELTA),
-    };
+    out.delta = delta;
+    out.deltaRatio = volume > 0 ? delta / volume : 0;
+    out.buyRatio = volume > 0 ? buy / volume : 0.5;
+    out.volume = volume;
+    out.trades = b.trades(w);
+    out.largeTrades = b.sum(w, LARGE_COUNT);
+    out.largeDelta = b.sum(w, LARGE_DELTA);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { TradeTick } from "../market/events";
-import type { Indicator } from "./indicator";
+import type { Indicator, Mutable } from "./indicator";
 import { WindowedTradeIndicator } from "./windowed-trade-indicator";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
@@ -54,6 +54,8 @@ const PRICE_VOLUME = 0;
 const VOLUME = 1;
 /** Band sets up to this size get their flag arrays interned (3^n of them at most). */
 const MAX_INTERNED_BANDS = 6;
+
+const NO_BANDS: readonly VwapBand[] = Object.freeze([]);
 
 /**
  * Rolling VWAP over the last `windowMs` of trades for each configured window (whole buckets, one
@@ -122,12 +124,19 @@ export class RollingVwap extends WindowedTradeIndicator<RollingVwapResult, Rolli
     };
   }
 
-  protected compute(w: number): RollingVwapResult {
+  blank(): Mutable<RollingVwapResult> {
+    return { vwap: 0, deviationPct: 0, bands: NO_BANDS, volume: 0 };
+  }
+
+  protected computeInto(w: number, out: Mutable<RollingVwapResult>): void {
     const lastPrice = this.lastPrice;
     const volume = this.buckets.sum(w, VOLUME);
     const vwap = volume > 0 ? this.buckets.sum(w, PRICE_VOLUME) / volume : lastPrice;
     const deviationPct = vwap !== 0 ? ((lastPrice - vwap) * 100) / vwap : 0;
-    return { vwap, deviationPct, bands: this.bands(deviationPct), volume: volume > 0 ? volume : 0 };
+    out.vwap = vwap;
+    out.deviationPct = deviationPct;
+    out.bands = this.bands(deviationPct);
+    out.volume = volume > 0 ? volume : 0;
   }
 
   /** The band flags for a deviation, interned by their combination of sides. */

@@ -174,15 +174,15 @@ export class SymbolFeatures {
         this.settle(RSI);
         for (let i = 0; i < out.length; i++) out[i].value = this.rsi[i].result;
       },
-      macd: () => (this.settle(MACD), this.macd.result),
-      bollinger: (out) => {
+      macd: (out) => (this.settle(MACD), this.macd.readInto(out)),
+      bollinger: (slots, out) => {
         this.settle(BOLLINGER);
-        for (let i = 0; i < out.length; i++) out[i].value = this.bollinger[i].result;
+        for (let i = 0; i < slots.length; i++) slots[i].value = this.bollinger[i].readInto(out[i]) ? out[i] : null;
       },
-      emaCross: () => (this.settle(EMA_CROSS), this.emaCross.result),
-      tickMomentum: () => this.tickMomentum.result,
-      vwap: () => this.vwap.result,
-      orderFlow: () => this.orderFlow.result,
+      emaCross: (out) => (this.settle(EMA_CROSS), this.emaCross.readInto(out)),
+      tickMomentum: (out) => this.tickMomentum.readInto(out),
+      vwap: (out) => this.vwap.readInto(out),
+      orderFlow: (out) => this.orderFlow.readInto(out),
       book: () => this.bookSnapshot(),
       volume: (out) => (this.settle(VOLUME), this.volumeFigures(out)),
       returnStd1s: () => (this.settle(RETURNS), this.returnStd()),
@@ -447,8 +447,8 @@ export class SymbolFeatures {
     this.lastClose = close;
     this.hasLastClose = true;
     for (const r of this.rsi) r.add(close);
-    this.macd.add(close);
-    for (const b of this.bollinger) b.add(close);
+    this.macd.update(close);
+    for (const b of this.bollinger) b.update(close);
     this.emaCross.update(close);
     this.volumeRecent.push(volume);
     this.volumeBaseline.push(volume);
@@ -481,8 +481,8 @@ export class SymbolFeatures {
     this.pending &= ~due;
     const close = this.lastClose;
     if (due & RSI) for (const r of this.rsi) r.replace(close);
-    if (due & MACD) this.macd.replace(close);
-    if (due & BOLLINGER) for (const b of this.bollinger) b.replace(close);
+    if (due & MACD) this.macd.revise(close);
+    if (due & BOLLINGER) for (const b of this.bollinger) b.revise(close);
     if (due & EMA_CROSS) this.emaCross.revise(close);
     if (due & VOLUME) {
       this.volumeRecent.revise(this.pendingVolume);

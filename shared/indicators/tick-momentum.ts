@@ -4,7 +4,7 @@
  */
 
 import type { TradeTick } from "../market/events";
-import { assertPeriod, type Indicator } from "./indicator";
+import { assertPeriod, type Indicator, type InPlaceReadable, type Mutable } from "./indicator";
 import { QuantileHistogram, type QuantileHistogramState } from "./quantile-histogram";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 
@@ -79,7 +79,7 @@ export interface TickMomentumState {
  * The result is non-null from the first trade; `isStable` once `tickWindow` trades were seen.
  * Each call returns a fresh result object.
  */
-export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, TickMomentumState> {
+export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, TickMomentumState>, InPlaceReadable<TickMomentumResult> {
   /** Trades over which ticks are counted. */
   readonly tickWindow: number;
   private readonly directions: Int8Array;
@@ -215,18 +215,25 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
     else if (dir < 0) this.downTicks += by;
   }
 
-  private compute(): TickMomentumResult {
+  /** Writes the latest result into `out` (no allocation); false before the first trade. */
+  readInto(out: Mutable<TickMomentumResult>): boolean {
+    if (this.seen === 0) return false;
     const moves = this.upTicks + this.downTicks;
-    return {
-      upTicks: this.upTicks,
-      downTicks: this.downTicks,
-      upRatio: moves > 0 ? this.upTicks / moves : 0.5,
-      ticksPerSecond: (this.rate.trades(0) * 1000) / this.rate.windowsMs[0],
-      persistence: this.run,
-      sizeP50: this.sizes.quantile(0),
-      sizeP90: this.sizes.quantile(1),
-      sizeP99: this.sizes.quantile(2),
-    };
+    out.upTicks = this.upTicks;
+    out.downTicks = this.downTicks;
+    out.upRatio = moves > 0 ? this.upTicks / moves : 0.5;
+    out.ticksPerSecond = (this.rate.trades(0) * 1000) / this.rate.windowsMs[0];
+    out.persistence = this.run;
+    out.sizeP50 = this.sizes.quantile(0);
+    out.sizeP90 = this.sizes.quantile(1);
+    out.sizeP99 = this.sizes.quantile(2);
+    return true;
+  }
+
+  private compute(): TickMomentumResult {
+    const out: Mutable<TickMomentumResult> = { upTicks: 0, downTicks: 0, upRatio: 0, ticksPerSecond: 0, persistence: 0, sizeP50: 0, sizeP90: 0, sizeP99: 0 };
+    this.readInto(out);
+    return out;
   }
 }
 

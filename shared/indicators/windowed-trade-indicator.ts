@@ -1,12 +1,12 @@
 import type { TradeTick } from "../market/events";
-import type { Indicator } from "./indicator";
+import type { Indicator, Mutable } from "./indicator";
 import type { TimeBuckets } from "./time-buckets";
 
 /**
  * What the trade-fed, multi-window indicators ({@link RollingVwap}, {@link OrderFlow}) share: running
  * sums over several time windows of one {@link TimeBuckets}, one result per window, built lazily.
  * `update` / `push` only move the sums; the first read of `result` after them builds a fresh array
- * (cached until the next trade, never mutated). `revise` undoes the last trade exactly (the buckets'
+ * (cached until the next trade, never mutated), while `readInto` writes into the reader's objects. `revise` undoes the last trade exactly (the buckets'
  * undo record plus {@link undoLast}) and takes the new one; `push` keeps no undo record, for a trade
  * that will never be revised.
  */
@@ -36,8 +36,19 @@ export abstract class WindowedTradeIndicator<R, S> implements Indicator<TradeTic
   get result(): readonly R[] | null {
     if (this.value !== null || !this.buckets.hasTrades) return this.value;
     const out: R[] = new Array(this.buckets.windowCount);
-    for (let w = 0; w < out.length; w++) out[w] = this.compute(w);
+    for (let w = 0; w < out.length; w++) {
+      const r = this.blank();
+      this.computeInto(w, r);
+      out[w] = r;
+    }
     return (this.value = out);
+  }
+
+  /** Writes each window's latest result into `out[w]` (no allocation); false before the first trade. */
+  readInto(out: readonly Mutable<R>[]): boolean {
+    if (!this.buckets.hasTrades) return false;
+    for (let w = 0; w < out.length; w++) this.computeInto(w, out[w]);
+    return true;
   }
 
   /** Consumes a trade without building results (read them later through `result`). */
@@ -76,8 +87,11 @@ export abstract class WindowedTradeIndicator<R, S> implements Indicator<TradeTic
   /** Adds the trade to the buckets (`addTrade(trade.ts, undoable)`, then the accumulations). */
   protected abstract consume(trade: TradeTick, undoable: boolean): void;
 
-  /** The result of window `w` from the sums. */
-  protected abstract compute(w: number): R;
+  /** A result object to be filled by {@link computeInto}. */
+  abstract blank(): Mutable<R>;
+
+  /** Writes the result of window `w` from the sums into `out`. */
+  protected abstract computeInto(w: number, out: Mutable<R>): void;
 
   /** Puts back what {@link consume} changed outside the buckets (after the buckets' own undo). */
   protected undoLast(): void {}
