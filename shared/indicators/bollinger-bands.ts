@@ -163,7 +163,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     this.sum += x;
     this.sumSq += x * x;
     this.window[this.head] = x;
-    this.head = (this.head + 1) % n;
+    this.head = this.head + 1 === n ? 0 : this.head + 1;
     this.count++;
     if (this.count < n) {
       this.value.has = false;
@@ -187,7 +187,7 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
   revise(x: number): void {
     if (this.count === 0) return this.update(x);
     const n = this.period;
-    this.head = (this.head - 1 + n) % n;
+    this.head = (this.head === 0 ? n : this.head) - 1;
     this.window[this.head] = this.undoSlot;
     this.sum = this.undoSum;
     this.sumSq = this.undoSumSq;

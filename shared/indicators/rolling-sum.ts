@@ -97,14 +97,14 @@ export class RollingSum implements Indicator<number, RollingSumResult, RollingSu
     else this.count++;
     this.window[this.head] = x;
     this.sum += x;
-    this.head = (this.head + 1) % this.period;
+    this.head = this.head + 1 === this.period ? 0 : this.head + 1;
     if (++this.sinceResync >= RESYNC_EVERY) this.resync();
   }
 
   /** {@link RollingSum.replace} without building a result. */
   revise(x: number): void {
     if (this.count === 0) return this.push(x);
-    this.head = (this.head - 1 + this.period) % this.period;
+    this.head = (this.head === 0 ? this.period : this.head) - 1;
     this.window[this.head] = this.undoSlot;
     this.sum = this.undoSum;
     this.count = this.undoCount;
