@@ -105,12 +105,16 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
   /** Takes the next input without building the result (read it later through `result`). */
   update(x: number): void {
     this.before = this.state;
-    this.settle(this.fastEma.add(x), this.slowEma.add(x));
+    this.fastEma.update(x);
+    this.slowEma.update(x);
+    this.settle();
   }
 
   /** Revises the last input without building the result. */
   revise(x: number): void {
-    this.settle(this.fastEma.replace(x), this.slowEma.replace(x));
+    this.fastEma.revise(x);
+    this.slowEma.revise(x);
+    this.settle();
   }
 
   /** Revises the last input; on a fresh instance `before` is still null, so this acts as `add`. */
@@ -128,8 +132,10 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
     };
   }
 
-  private settle(fast: number | null, slow: number | null): void {
-    this.state = fast === null || slow === null ? null : side(fast, slow);
+  private settle(): void {
+    const fast = this.fastEma;
+    const slow = this.slowEma;
+    this.state = fast.ready && slow.ready ? side(fast.latest, slow.latest) : null;
     this.stale = true;
   }
 
@@ -145,12 +151,10 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
 
   /** Writes the latest result into `out` (no allocation); false while `result` is null. */
   readInto(out: Mutable<EmaCrossResult>): boolean {
-    const fast = this.fastEma.result;
-    const slow = this.slowEma.result;
     const state = this.state;
-    if (fast === null || slow === null || state === null) return false;
-    out.fast = fast;
-    out.slow = slow;
+    if (!this.fastEma.ready || !this.slowEma.ready || state === null) return false;
+    out.fast = this.fastEma.latest;
+    out.slow = this.slowEma.latest;
     out.state = state;
     out.cross = this.cross(state);
     return true;

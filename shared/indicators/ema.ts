@@ -58,25 +58,50 @@ export class Ema implements Indicator<number, number, EmaState> {
     return this.seeded ? this.ema : null;
   }
 
+  /** True once seeded (when {@link result} is not null). */
+  get ready(): boolean {
+    return this.seeded;
+  }
+
+  /** The EMA as a plain number (0 until {@link ready}): {@link result} without the null. */
+  get latest(): number {
+    return this.ema;
+  }
+
   add(x: number): number | null {
+    this.update(x);
+    return this.result;
+  }
+
+  replace(x: number): number | null {
+    this.revise(x);
+    return this.result;
+  }
+
+  /** {@link add} without returning the result (a returned double would be boxed on the hot path). */
+  update(x: number): void {
     this.undoSum = this.sum;
     this.undoEma = this.ema;
     this.undoSeeded = this.seeded;
     this.count++;
-    if (this.seeded) return (this.ema = (x - this.ema) * this.k + this.ema);
+    if (this.seeded) {
+      this.ema = (x - this.ema) * this.k + this.ema;
+      return;
+    }
     this.sum += x;
-    if (this.count < this.period) return null;
+    if (this.count < this.period) return;
     this.seeded = true;
-    return (this.ema = this.sum / this.period);
+    this.ema = this.sum / this.period;
   }
 
-  replace(x: number): number | null {
-    if (this.count === 0) return this.add(x);
+  /** {@link replace} without returning the result. */
+  revise(x: number): void {
+    if (this.count === 0) return this.update(x);
     this.sum = this.undoSum;
     this.ema = this.undoEma;
     this.seeded = this.undoSeeded;
     this.count--;
-    return this.add(x);
+    this.update(x);
   }
 
   getState(): EmaState {

@@ -137,16 +137,19 @@ export class Macd implements Indicator<number, MacdResult, MacdState>, InPlaceRe
 
   /** Feeds input number `count` (1-based) to the EMAs that consume it; `revise` replaces instead. */
   private step(x: number, revise: boolean): boolean {
-    const slow = revise ? this.slow.replace(x) : this.slow.add(x);
+    if (revise) this.slow.revise(x);
+    else this.slow.update(x);
     if (this.count <= this.slowPeriod - this.fastPeriod) return false;
-    const fast = revise ? this.fast.replace(x) : this.fast.add(x);
-    if (fast === null || slow === null) return false;
-    const macd = fast - slow;
-    const signal = revise ? this.signal.replace(macd) : this.signal.add(macd);
-    if (signal === null) return false;
+    if (revise) this.fast.revise(x);
+    else this.fast.update(x);
+    if (!this.fast.ready || !this.slow.ready) return false;
+    const macd = this.fast.latest - this.slow.latest;
+    if (revise) this.signal.revise(macd);
+    else this.signal.update(macd);
+    if (!this.signal.ready) return false;
     this.has = true;
     this.line = macd;
-    this.signalLine = signal;
+    this.signalLine = this.signal.latest;
     this.built = null;
     return true;
   }

@@ -73,6 +73,17 @@ export class Rsi implements Indicator<number, number, RsiState> {
   }
 
   add(x: number): number | null {
+    this.update(x);
+    return this.result;
+  }
+
+  replace(x: number): number | null {
+    this.revise(x);
+    return this.result;
+  }
+
+  /** {@link add} without returning the result (a returned double would be boxed on the hot path). */
+  update(x: number): void {
     this.undoPrev = this.prev;
     this.undoGain = this.gain;
     this.undoLoss = this.loss;
@@ -81,20 +92,21 @@ export class Rsi implements Indicator<number, number, RsiState> {
     this.count++;
     const d = x - this.prev;
     this.prev = x;
-    if (this.count === 1) return null;
-    if (this.count <= this.period + 1) return this.seed(d);
-    return this.smooth(d);
+    if (this.count === 1) return;
+    if (this.count <= this.period + 1) this.seed(d);
+    else this.smooth(d);
   }
 
-  replace(x: number): number | null {
-    if (this.count === 0) return this.add(x);
+  /** {@link replace} without returning the result. */
+  revise(x: number): void {
+    if (this.count === 0) return this.update(x);
     this.prev = this.undoPrev;
     this.gain = this.undoGain;
     this.loss = this.undoLoss;
     this.value = this.undoValue;
     this.hasValue = this.undoHasValue;
     this.count--;
-    return this.add(x);
+    this.update(x);
   }
 
   getState(): RsiState {
@@ -109,16 +121,16 @@ export class Rsi implements Indicator<number, number, RsiState> {
     };
   }
 
-  private seed(d: number): number | null {
+  private seed(d: number): void {
     if (d < 0) this.loss -= d;
     else this.gain += d;
-    if (this.count <= this.period) return null;
+    if (this.count <= this.period) return;
     this.loss /= this.period;
     this.gain /= this.period;
-    return this.output();
+    this.output();
   }
 
-  private smooth(d: number): number {
+  private smooth(d: number): void {
     const n = this.period;
     this.loss *= n - 1;
     this.gain *= n - 1;
@@ -126,13 +138,12 @@ export class Rsi implements Indicator<number, number, RsiState> {
     else this.gain += d;
     this.loss /= n;
     this.gain /= n;
-    return this.output();
+    this.output();
   }
 
-  private output(): number {
+  private output(): void {
     const total = this.gain + this.loss;
     this.value = total === 0 ? 50 : 100 * (this.gain / total);
     this.hasValue = true;
-    return this.value;
   }
 }

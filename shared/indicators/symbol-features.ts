@@ -446,7 +446,7 @@ export class SymbolFeatures {
     this.lastSecond = start;
     this.lastClose = close;
     this.hasLastClose = true;
-    for (const r of this.rsi) r.add(close);
+    for (const r of this.rsi) r.update(close);
     this.macd.update(close);
     for (const b of this.bollinger) b.update(close);
     this.emaCross.update(close);
@@ -480,7 +480,7 @@ export class SymbolFeatures {
     if (due === 0) return;
     this.pending &= ~due;
     const close = this.lastClose;
-    if (due & RSI) for (const r of this.rsi) r.replace(close);
+    if (due & RSI) for (const r of this.rsi) r.revise(close);
     if (due & MACD) this.macd.revise(close);
     if (due & BOLLINGER) for (const b of this.bollinger) b.revise(close);
     if (due & EMA_CROSS) this.emaCross.revise(close);
