@@ -1,14 +1,14 @@
-import type { BollingerBandsResult } from "./bollinger-bands";
+import { blankBollingerResult, type BollingerBandsResult } from "./bollinger-bands";
 import type { DivergenceResult } from "./divergence";
-import type { EmaCrossSetResult } from "./ema-cross";
+import { blankEmaCrossResult, type EmaCrossSetResult } from "./ema-cross";
 import type { LiquiditySweepResult } from "./liquidity-sweep";
-import type { MacdResult } from "./macd";
-import type { OrderFlowResult } from "./order-flow";
+import { blankMacdResult, type MacdResult } from "./macd";
+import { blankOrderFlowResult, type OrderFlowResult } from "./order-flow";
 import type { PriceActionResult } from "./price-action";
-import type { RollingVwapResult } from "./rolling-vwap";
+import { blankVwapResult, type RollingVwapResult } from "./rolling-vwap";
 import type { Mutable } from "./indicator";
 import type { FeatureSnapshot } from "./symbol-features";
-import type { TickMomentumResult } from "./tick-momentum";
+import { blankTickMomentumResult, type TickMomentumResult } from "./tick-momentum";
 
 /** One RSI of the view. */
 export interface RsiSlot {
@@ -99,11 +99,11 @@ export class FeatureView implements FeatureSnapshot {
   private readonly bollingerSlots: BollingerSlot[];
   private readonly bollingerOut: Mutable<BollingerBandsResult>[];
   private macdValue: MacdResult | null = null;
-  private readonly macdOut: Mutable<MacdResult> = { macd: 0, signal: 0, histogram: 0 };
+  private readonly macdOut = blankMacdResult();
   private emaCrossValue: EmaCrossSetResult | null = null;
   private readonly emaCrossOut: Mutable<EmaCrossSetResult>;
   private tickMomentumValue: TickMomentumResult | null = null;
-  private readonly tickMomentumOut: Mutable<TickMomentumResult> = { upTicks: 0, downTicks: 0, upRatio: 0, ticksPerSecond: 0, persistence: 0, sizeP50: 0, sizeP90: 0, sizeP99: 0 };
+  private readonly tickMomentumOut = blankTickMomentumResult();
   private readonly vwapSlots: WindowSlot<RollingVwapResult>[];
   private readonly vwapOut: Mutable<RollingVwapResult>[];
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
@@ -121,10 +121,10 @@ export class FeatureView implements FeatureSnapshot {
     this.bollingerSlots = settings.bollinger.map((b) => ({ period: b.period, k: b.k, value: null }));
     this.vwapSlots = settings.vwapWindowsMs.map((windowMs) => ({ windowMs, value: null }));
     this.orderFlowSlots = settings.orderFlowWindowsMs.map((windowMs) => ({ windowMs, value: null }));
-    this.bollingerOut = settings.bollinger.map(() => ({ upper: 0, middle: 0, lower: 0, bandwidth: 0, squeeze: false }));
-    this.emaCrossOut = { pairs: settings.emaPairs.map(() => ({ fast: 0, slow: 0, state: 0, cross: 0 })), agree: 0 };
-    this.vwapOut = settings.vwapWindowsMs.map(() => ({ vwap: 0, deviationPct: 0, bands: [], volume: 0 }));
-    this.orderFlowOut = settings.orderFlowWindowsMs.map(() => ({ delta: 0, deltaRatio: 0, buyRatio: 0, volume: 0, trades: 0, largeTrades: 0, largeDelta: 0 }));
+    this.bollingerOut = settings.bollinger.map(blankBollingerResult);
+    this.emaCrossOut = { pairs: settings.emaPairs.map(blankEmaCrossResult), agree: 0 };
+    this.vwapOut = settings.vwapWindowsMs.map(blankVwapResult);
+    this.orderFlowOut = settings.orderFlowWindowsMs.map(blankOrderFlowResult);
   }
 
   /** RSI per configured period. */

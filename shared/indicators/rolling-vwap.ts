@@ -58,6 +58,15 @@ const MAX_INTERNED_BANDS = 6;
 const NO_BANDS: readonly VwapBand[] = Object.freeze([]);
 
 /**
+ * A writable {@link RollingVwapResult} to be filled by `readInto`. Its number fields start as NaN, a double:
+ * V8 then stores the doubles written later in place, where a field that started as the small
+ * integer 0 boxed every one of them (measured: twice the cost of a read).
+ */
+export function blankVwapResult(): Mutable<RollingVwapResult> {
+  return { vwap: NaN, deviationPct: NaN, bands: NO_BANDS, volume: NaN };
+}
+
+/**
  * Rolling VWAP over the last `windowMs` of trades for each configured window (whole buckets, one
  * shared {@link TimeBuckets} ring): `vwap = Σ(price·size) / Σsize`,
  * `deviationPct = (lastPrice − vwap) · 100 / vwap` (multiplied before dividing, so a deviation of
@@ -125,7 +134,7 @@ export class RollingVwap extends WindowedTradeIndicator<RollingVwapResult, Rolli
   }
 
   blank(): Mutable<RollingVwapResult> {
-    return { vwap: 0, deviationPct: 0, bands: NO_BANDS, volume: 0 };
+    return blankVwapResult();
   }
 
   protected computeInto(w: number, out: Mutable<RollingVwapResult>): void {

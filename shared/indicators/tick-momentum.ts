@@ -42,6 +42,15 @@ export interface TickMomentumResult {
   readonly sizeP99: number;
 }
 
+/**
+ * A writable {@link TickMomentumResult} to be filled by `readInto`. Its number fields start as NaN, a double:
+ * V8 then stores the doubles written later in place, where a field that started as the small
+ * integer 0 boxed every one of them (measured: twice the cost of a read).
+ */
+export function blankTickMomentumResult(): Mutable<TickMomentumResult> {
+  return { upTicks: NaN, downTicks: NaN, upRatio: NaN, ticksPerSecond: NaN, persistence: NaN, sizeP50: NaN, sizeP90: NaN, sizeP99: NaN };
+}
+
 /** Serialisable state of {@link TickMomentum}. */
 export interface TickMomentumState {
   readonly tickWindow: number;
@@ -231,7 +240,7 @@ export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, Ti
   }
 
   private compute(): TickMomentumResult {
-    const out: Mutable<TickMomentumResult> = { upTicks: 0, downTicks: 0, upRatio: 0, ticksPerSecond: 0, persistence: 0, sizeP50: 0, sizeP90: 0, sizeP99: 0 };
+    const out = blankTickMomentumResult();
     this.readInto(out);
     return out;
   }
