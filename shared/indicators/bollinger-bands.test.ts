@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BollingerBands as TiBollingerBands } from "technicalindicators";
-import { BollingerBands, type BollingerBandsResult } from "./bollinger-bands";
+import { blankBollingerResult, BollingerBands, type BollingerBandsResult } from "./bollinger-bands";
+import { testPeekContract } from "./testing/peek-contract";
 import { Sma } from "./sma";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
 
@@ -160,3 +161,19 @@ describe("BollingerBands", () => {
     expect(() => new BollingerBands(20, 2, 0)).toThrow(/squeezeLookback/);
   });
 });
+
+for (const [period, k, lookback] of [[10, 2, 60], [3, 1.5, 4], [1, 2, 1], [2, 2, 2]] as const) {
+  testPeekContract({
+    name: `BollingerBands(${period}, ${k}, ${lookback})`,
+    create: () => new BollingerBands(period, k, lookback),
+    clone: (b) => BollingerBands.restore(JSON.parse(JSON.stringify(b.getState()))),
+    add: (b, x) => b.add(x),
+    replace: (b, x) => b.replace(x),
+    peek: (b, x) => {
+      const out = blankBollingerResult();
+      return b.peekInto(x, out) ? { ...out } : null;
+    },
+    read: (b) => b.result,
+    state: (b) => b.getState(),
+  });
+}

@@ -192,6 +192,43 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     this.value.set(upper, middle, lower, bandwidth, squeeze);
   }
 
+  /**
+   * What `revise(x)` then `readInto(out)` would give, without changing the indicator: a reader that
+   * looks at the forming bar on every tick peeks, and leaves one real `revise` for when the bar
+   * closes (a run of revisions equals its last one). The same arithmetic on the state before the
+   * last add; the squeeze needs only the front of that state's min deque, as the push would pop
+   * every entry at or above the new bandwidth.
+   */
+  peekInto(x: number, out: Mutable<BollingerBandsResult>): boolean {
+    const n = this.period;
+    const L = this.squeezeLookback;
+    const fresh = this.count === 0;
+    const count = fresh ? 1 : this.count;
+    if (count < n) return false;
+    const sum = (fresh ? this.sum : this.undoSum) + x;
+    const sumSq = (fresh ? this.sumSq : this.undoSumSq) + x * x;
+    const middle = sum / n;
+    const meanSq = sumSq / n;
+    const variance = meanSq - middle * middle;
+    const spread = variance > 0 ? Math.sqrt(variance) * this.k : 0;
+    const upper = middle + spread;
+    const lower = middle - spread;
+    const bandwidth = middle === 0 ? 0 : (upper - lower) / middle;
+    // The deque before the last add: its bounds, and the one slot that add overwrote.
+    let head = fresh ? this.minHead : this.undoMinHead;
+    const tail = fresh ? this.minTail : this.undoMinTail;
+    const written = fresh ? -1 : (this.minTail - 1) % L;
+    const index = count - n;
+    if (tail > head && (head % L === written ? this.undoMinIndex : this.minIndices[head % L]) <= index - L) head++;
+    const front = head % L === written ? this.undoMinValue : this.minValues[head % L];
+    out.upper = upper;
+    out.middle = middle;
+    out.lower = lower;
+    out.bandwidth = bandwidth;
+    out.squeeze = index >= L - 1 && (head === tail || front >= bandwidth);
+    return true;
+  }
+
   /** {@link replace} without building the result object. */
   revise(x: number): void {
     if (this.count === 0) return this.update(x);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Ema } from "./ema";
-import { EmaCross, EmaCrossSet, type EmaCrossResult } from "./ema-cross";
+import { blankEmaCrossResult, EmaCross, EmaCrossSet, type EmaCrossResult } from "./ema-cross";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testPeekContract } from "./testing/peek-contract";
 
 testIndicatorContract({
   name: "EmaCross(3,7)",
@@ -145,4 +146,32 @@ describe("EmaCrossSet", () => {
   it("refuses an empty pair list", () => {
     expect(() => new EmaCrossSet([])).toThrow(/at least one pair/);
   });
+});
+
+testPeekContract({
+  name: "EmaCross(3, 7)",
+  create: () => new EmaCross(3, 7),
+  clone: (e) => EmaCross.restore(JSON.parse(JSON.stringify(e.getState()))),
+  add: (e, x) => e.add(x),
+  replace: (e, x) => e.replace(x),
+  peek: (e, x) => {
+    const out = blankEmaCrossResult();
+    return e.peekInto(x, out) ? { ...out } : null;
+  },
+  read: (e) => e.result,
+  state: (e) => e.getState(),
+});
+
+testPeekContract({
+  name: "EmaCrossSet(3/7, 5/15, 10/30)",
+  create: () => new EmaCrossSet(),
+  clone: (e) => EmaCrossSet.restore(JSON.parse(JSON.stringify(e.getState()))),
+  add: (e, x) => e.add(x),
+  replace: (e, x) => e.replace(x),
+  peek: (e, x) => {
+    const out = { pairs: [blankEmaCrossResult(), blankEmaCrossResult(), blankEmaCrossResult()], agree: 0 as const };
+    return e.peekInto(x, out) ? { pairs: out.pairs.map((p) => ({ ...p })), agree: out.agree } : null;
+  },
+  read: (e) => e.result,
+  state: (e) => e.getState(),
 });

@@ -158,6 +158,22 @@ export class EmaCross implements Indicator<number, EmaCrossResult, EmaCrossState
     return state !== 0 && this.before !== null && state !== this.before ? state : 0;
   }
 
+  /**
+   * What `revise(x)` then `readInto(out)` would give, without changing the indicator (see
+   * {@link Ema.peek}); `revise` keeps the state before the last add, so the cross compares with it too.
+   */
+  peekInto(x: number, out: Mutable<EmaCrossResult>): boolean {
+    const fast = this.fastEma.peek(x);
+    const slow = this.slowEma.peek(x);
+    if (Number.isNaN(fast) || Number.isNaN(slow)) return false;
+    const state = side(fast, slow);
+    out.fast = fast;
+    out.slow = slow;
+    out.state = state;
+    out.cross = this.cross(state);
+    return true;
+  }
+
   /** Writes the latest result into `out` (no allocation); false while `result` is null. */
   readInto(out: Mutable<EmaCrossResult>): boolean {
     const state = this.state;
@@ -258,6 +274,15 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
     this.stale = true;
   }
 
+  /** What `revise(x)` then `readInto(out)` would give, without changing the indicator. */
+  peekInto(x: number, out: Mutable<EmaCrossSetResult>): boolean {
+    const crosses = this.crosses;
+    const pairs = out.pairs;
+    for (let i = 0; i < crosses.length; i++) if (!crosses[i].peekInto(x, pairs[i])) return false;
+    out.agree = agreement(pairs, crosses.length);
+    return true;
+  }
+
   /**
    * Writes the latest result into `out`, whose `pairs` holds one writable object per pair (no
    * allocation); false while `result` is null.
@@ -266,10 +291,7 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
     const crosses = this.crosses;
     const pairs = out.pairs;
     for (let i = 0; i < crosses.length; i++) if (!crosses[i].readInto(pairs[i])) return false;
-    const first = pairs[0].state;
-    let agree: CrossState = first;
-    for (let i = 1; i < crosses.length; i++) if (pairs[i].state !== first) agree = 0;
-    out.agree = agree;
+    out.agree = agreement(pairs, crosses.length);
     return true;
   }
 
@@ -290,4 +312,11 @@ export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCros
     }
     return { pairs, agree };
   }
+}
+
+/** The shared state of the first `n` pairs, or 0 when they differ. */
+function agreement(pairs: readonly EmaCrossResult[], n: number): CrossState {
+  const first = pairs[0].state;
+  for (let i = 1; i < n; i++) if (pairs[i].state !== first) return 0;
+  return first;
 }

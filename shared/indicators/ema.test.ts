@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EMA } from "technicalindicators";
 import { Ema } from "./ema";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testPeekContract } from "./testing/peek-contract";
 
 testIndicatorContract({
   name: "Ema(7)",
@@ -40,3 +41,19 @@ describe("Ema", () => {
     expect(() => new Ema(0)).toThrow(/Ema period/);
   });
 });
+
+for (const period of [1, 3, 10]) {
+  testPeekContract({
+    name: `Ema(${period})`,
+    create: () => new Ema(period),
+    clone: (e) => Ema.restore(JSON.parse(JSON.stringify(e.getState()))),
+    add: (e, x) => e.add(x),
+    replace: (e, x) => e.replace(x),
+    peek: (e, x) => {
+      const v = e.peek(x);
+      return Number.isNaN(v) ? null : v;
+    },
+    read: (e) => e.result,
+    state: (e) => e.getState(),
+  });
+}

@@ -94,6 +94,17 @@ export class Ema implements Indicator<number, number, EmaState> {
     this.ema = this.sum / this.period;
   }
 
+  /**
+   * What `replace(x)` would return, as a number (NaN where it returns null), without changing the
+   * indicator: the same arithmetic as {@link update} on the state before the last add.
+   */
+  peek(x: number): number {
+    if (this.count === 0) return this.period === 1 ? (this.sum + x) / this.period : NaN;
+    if (this.undoSeeded) return (x - this.undoEma) * this.k + this.undoEma;
+    if (this.count < this.period) return NaN;
+    return (this.undoSum + x) / this.period;
+  }
+
   /** {@link replace} without returning the result. */
   revise(x: number): void {
     if (this.count === 0) return this.update(x);

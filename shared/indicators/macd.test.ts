@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MACD } from "technicalindicators";
 import { Ema } from "./ema";
-import { Macd, type MacdResult } from "./macd";
+import { blankMacdResult, Macd, type MacdResult } from "./macd";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testPeekContract } from "./testing/peek-contract";
 
 testIndicatorContract({
   name: "Macd(3,7,2)",
@@ -105,3 +106,19 @@ describe("Macd", () => {
     expect(() => new Macd(12, 26, 0)).toThrow(/Macd signal period/);
   });
 });
+
+for (const [fast, slow, signal] of [[3, 7, 2], [12, 26, 9], [2, 3, 1]] as const) {
+  testPeekContract({
+    name: `Macd(${fast}, ${slow}, ${signal})`,
+    create: () => new Macd(fast, slow, signal),
+    clone: (m) => Macd.restore(JSON.parse(JSON.stringify(m.getState()))),
+    add: (m, x) => m.add(x),
+    replace: (m, x) => m.replace(x),
+    peek: (m, x) => {
+      const out = blankMacdResult();
+      return m.peekInto(x, out) ? { ...out } : null;
+    },
+    read: (m) => m.result,
+    state: (m) => m.getState(),
+  });
+}

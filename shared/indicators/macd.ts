@@ -114,6 +114,33 @@ export class Macd implements Indicator<number, MacdResult, MacdState>, InPlaceRe
     return this.revise(x) ? this.result : null;
   }
 
+  /**
+   * What `revise(x)` then `readInto(out)` would give, without changing the indicator (see
+   * {@link Ema.peek}): where `revise` stops early, the result before the last add stands.
+   */
+  peekInto(x: number, out: Mutable<MacdResult>): boolean {
+    if (this.count === 0) return false;
+    const slow = this.slow.peek(x);
+    let line = NaN;
+    let signal = NaN;
+    if (this.count > this.slowPeriod - this.fastPeriod) {
+      const fast = this.fast.peek(x);
+      if (!Number.isNaN(fast) && !Number.isNaN(slow)) {
+        line = fast - slow;
+        signal = this.signal.peek(line);
+      }
+    }
+    if (Number.isNaN(signal)) {
+      if (!this.undoHas) return false;
+      line = this.undoLine;
+      signal = this.undoSignalLine;
+    }
+    out.macd = line;
+    out.signal = signal;
+    out.histogram = line - signal;
+    return true;
+  }
+
   /** {@link add} without building the result object; false where `add` returns null. */
   update(x: number): boolean {
     this.undoHas = this.has;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RSI } from "technicalindicators";
 import { Rsi } from "./rsi";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testPeekContract } from "./testing/peek-contract";
 
 testIndicatorContract({
   name: "Rsi(14)",
@@ -55,3 +56,16 @@ describe("Rsi", () => {
     expect(() => new Rsi(1)).toThrow(/Rsi period/);
   });
 });
+
+for (const period of [2, 5, 14]) {
+  testPeekContract({
+    name: `Rsi(${period})`,
+    create: () => new Rsi(period),
+    clone: (r) => Rsi.restore(JSON.parse(JSON.stringify(r.getState()))),
+    add: (r, x) => r.add(x),
+    replace: (r, x) => r.replace(x),
+    peek: (r, x) => r.peek(x),
+    read: (r) => r.result,
+    state: (r) => r.getState(),
+  });
+}

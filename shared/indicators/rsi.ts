@@ -97,6 +97,36 @@ export class Rsi implements Indicator<number, number, RsiState> {
     else this.smooth(d);
   }
 
+  /**
+   * What `replace(x)` would return, without changing the indicator: a reader that looks at the
+   * forming bar on every tick peeks, and leaves one real `revise` for when the bar closes. The same
+   * arithmetic as {@link update}, on the state before the last add.
+   */
+  peek(x: number): number | null {
+    if (this.count === 0) return null;
+    const count = this.count;
+    const n = this.period;
+    const d = x - this.undoPrev;
+    let gain = this.undoGain;
+    let loss = this.undoLoss;
+    if (count === 1 || count <= n) return this.undoHasValue ? this.undoValue : null;
+    if (count === n + 1) {
+      if (d < 0) loss -= d;
+      else gain += d;
+      loss /= n;
+      gain /= n;
+    } else {
+      loss *= n - 1;
+      gain *= n - 1;
+      if (d < 0) loss -= d;
+      else gain += d;
+      loss /= n;
+      gain /= n;
+    }
+    const total = gain + loss;
+    return total === 0 ? 50 : 100 * (gain / total);
+  }
+
   /** {@link replace} without returning the result. */
   revise(x: number): void {
     if (this.count === 0) return this.update(x);

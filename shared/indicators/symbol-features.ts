@@ -170,16 +170,21 @@ export class SymbolFeatures {
     this.trendIndex = new Map(settings.trendTimeframes.map((tf, i) => [tf, i]));
     this.build(state);
     this.liveView = new FeatureView(symbol, settings, {
+      // A family whose revision is pending peeks at it (the same numbers, nothing written); the
+      // revision itself is applied once, when the second closes or the state is taken.
       rsi: (out) => {
-        this.settle(RSI);
-        for (let i = 0; i < out.length; i++) out[i].value = this.rsi[i].result;
+        const peek = (this.pending & RSI) !== 0;
+        for (let i = 0; i < out.length; i++) out[i].value = peek ? this.rsi[i].peek(this.lastClose) : this.rsi[i].result;
       },
-      macd: (out) => (this.settle(MACD), this.macd.readInto(out)),
+      macd: (out) => ((this.pending & MACD) !== 0 ? this.macd.peekInto(this.lastClose, out) : this.macd.readInto(out)),
       bollinger: (slots, out) => {
-        this.settle(BOLLINGER);
-        for (let i = 0; i < slots.length; i++) slots[i].value = this.bollinger[i].readInto(out[i]) ? out[i] : null;
+        const peek = (this.pending & BOLLINGER) !== 0;
+        for (let i = 0; i < slots.length; i++) {
+          const b = this.bollinger[i];
+          slots[i].value = (peek ? b.peekInto(this.lastClose, out[i]) : b.readInto(out[i])) ? out[i] : null;
+        }
       },
-      emaCross: (out) => (this.settle(EMA_CROSS), this.emaCross.readInto(out)),
+      emaCross: (out) => ((this.pending & EMA_CROSS) !== 0 ? this.emaCross.peekInto(this.lastClose, out) : this.emaCross.readInto(out)),
       tickMomentum: (out) => this.tickMomentum.readInto(out),
       vwap: (out) => this.vwap.readInto(out),
       orderFlow: (out) => this.orderFlow.readInto(out),
