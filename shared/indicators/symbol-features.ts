@@ -463,10 +463,12 @@ export class SymbolFeatures {
   }
 
   /**
-   * Revises the forming second, lazily: the new close and volume are only noted, and each family
-   * takes them (`replace` / `revise`) when it is next read or when the next second starts. A run of
-   * replaces is bit-identical to its last one (the indicator contract: `replace(x)` equals `add(x)`
-   * in place of the last add), so skipping the unread ones changes no value. Replacing an input with
+   * Revises the forming second, lazily: the new close and volume are only noted. A read of RSI,
+   * MACD, Bollinger or the EMA pairs peeks at them (the numbers `replace` would give, nothing
+   * written); the others take them (`revise`) when read; every family takes them for good when the
+   * next second starts or the state is taken. A run of replaces is bit-identical to its last one (the
+   * indicator contract: `replace(x)` equals `add(x)` in place of the last add), so skipping all but
+   * the last changes no value. Replacing an input with
    * the very same value is a no-op, and `prevClose` cannot change within a second.
    */
   private replaceSecond(close: number, volume: number): void {
