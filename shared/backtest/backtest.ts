@@ -81,8 +81,9 @@ export class Backtest {
   private second = -1;
   /** Every `ts <= secondUntil` is in `second` or earlier (see {@link lastTsOfSecond}). */
   private secondUntil = -Infinity;
-  private firstTs: number | null = null;
-  private lastTs: number | null = null;
+  // Plain doubles, read as null while `events` is 0: a `number | null` field boxes every write.
+  private firstTs = NaN;
+  private lastTs = -Infinity;
 
   constructor(options: BacktestOptions) {
     this.options = options;
@@ -93,8 +94,8 @@ export class Backtest {
       entryTimeoutMs: execution.entryTimeoutMs,
       tradeOnlySpreadBps: execution.tradeOnlySpreadBps,
       onFill: (f) => this.session.onFill(f),
-      onReject: (s) => this.session.onOrderDone(s, this.lastTs ?? 0),
-      onCancel: (s) => this.session.onOrderDone(s, this.lastTs ?? 0),
+      onReject: (s) => this.session.onOrderDone(s, this.lastTsOrZero()),
+      onCancel: (s) => this.session.onOrderDone(s, this.lastTsOrZero()),
     });
     const book = () => this.portfolio as Portfolio;
     this.session = new TradingSession({
@@ -111,9 +112,8 @@ export class Backtest {
 
   /** Feeds one market event (events must come in non-decreasing exchange-time order per symbol). */
   onEvent(e: MarketEvent): void {
-    this.events++;
-    if (this.firstTs === null) this.firstTs = e.ts;
-    if (this.lastTs === null || e.ts > this.lastTs) this.lastTs = e.ts;
+    if (this.events++ === 0) this.firstTs = e.ts;
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
     const portfolio = this.portfolio ?? this.openPortfolio(e.ts);
     this.broker.onEvent(e);
     const slot = this.symbols.get(e.symbol) ?? this.addSymbol(e);
@@ -128,7 +128,7 @@ export class Backtest {
 
   /** Closes what is open at the last price and returns the run. */
   finish(): BacktestRun {
-    const end = this.lastTs ?? 0;
+    const end = this.lastTsOrZero();
     this.session.flatten(end, "end_of_data");
     const settle = end + this.options.config.execution.latencyMs + 1;
     this.broker.advance(settle);
@@ -143,10 +143,14 @@ export class Backtest {
       events: this.events,
       symbols: [...this.session.engines()].map((en) => en.symbol),
       prices: this.prices,
-      firstTs: this.firstTs,
-      lastTs: this.lastTs,
+      firstTs: this.events === 0 ? null : this.firstTs,
+      lastTs: this.events === 0 ? null : this.lastTs,
       weightChanges: this.weightChanges,
     };
+  }
+
+  private lastTsOrZero(): number {
+    return this.events === 0 ? 0 : this.lastTs;
   }
 
   /** A later second began (or not: the bound is conservative): tick every engine and sample the equity. */

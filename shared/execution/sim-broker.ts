@@ -75,7 +75,9 @@ export class SimulatedBroker implements Broker {
   private readonly penaltyBps: number;
   private readonly maxFinished: number;
   private readonly opts: SimulatedBrokerOptions;
-  private clock: number | null = null;
+  // A plain double with a flag, not `number | null`: such a field boxes every write, and the clock moves on every event.
+  private clock = 0;
+  private hasClock = false;
   private seq = 0;
   private readonly books = new Map<string, LazyBook>();
   private readonly lastTrades = new Map<string, number>();
@@ -102,7 +104,8 @@ export class SimulatedBroker implements Broker {
   /** Rebuilds a broker from {@link SimulatedBroker.getState}; options (fees, callbacks) come anew. */
   static restore(state: SimulatedBrokerState, options: SimulatedBrokerOptions = {}): SimulatedBroker {
     const b = new SimulatedBroker(options);
-    b.clock = state.clock;
+    b.hasClock = state.clock !== null;
+    b.clock = state.clock ?? 0;
     b.seq = state.seq;
     for (const [symbol, s] of Object.entries(state.books)) b.books.set(symbol, new LazyBook(OrderBook.restore(s)));
     for (const [symbol, p] of Object.entries(state.lastTrades)) b.lastTrades.set(symbol, p);
@@ -119,7 +122,7 @@ export class SimulatedBroker implements Broker {
   getState(): SimulatedBrokerState {
     return {
       version: 1,
-      clock: this.clock,
+      clock: this.hasClock ? this.clock : null,
       seq: this.seq,
       books: Object.fromEntries([...this.books].map(([s, book]) => [s, book.current().getState()])),
       lastTrades: Object.fromEntries(this.lastTrades),
@@ -169,9 +172,9 @@ export class SimulatedBroker implements Broker {
     const o = newSimOrder(req, req.ts + this.latencyMs, this.seq++, this.reference(req.symbol));
     this.insertPending(o);
     this.active.set(o.clientOid, o);
-    if (this.busy || this.clock === null || o.arrival > this.clock) return { ok: true, clientOid: o.clientOid };
+    if (this.busy || !this.hasClock || o.arrival > this.clock) return { ok: true, clientOid: o.clientOid };
     this.placing = o.clientOid;
-    this.run(() => this.processDue(this.clock as number));
+    this.run(() => this.processDue(this.clock));
     this.placing = null;
     return o.status === "rejected" ? { ok: false, reason: o.reason as OrderRejectReason } : { ok: true, clientOid: o.clientOid };
   }
@@ -229,7 +232,7 @@ export class SimulatedBroker implements Broker {
       this.processDue(ts);
       this.moveClock(ts);
       if (e !== null) this.apply(e);
-      this.processDue(this.clock as number);
+      this.processDue(this.clock);
     } finally {
       if (outer) this.busy = false;
     }
@@ -237,7 +240,9 @@ export class SimulatedBroker implements Broker {
 
   private moveClock(ts: number): void {
     // As Math.max (NaN wins) without boxing a new number on every event.
-    if (this.clock === null || ts > this.clock || Number.isNaN(ts)) this.clock = ts;
+    if (this.hasClock && !(ts > this.clock) && !Number.isNaN(ts)) return;
+    this.clock = ts;
+    this.hasClock = true;
   }
 
   private apply(e: MarketEvent): void {
@@ -299,7 +304,7 @@ export class SimulatedBroker implements Broker {
   }
 
   private arrive(o: SimOrder): void {
-    const ts = this.clock === null ? o.arrival : Math.max(o.arrival, this.clock);
+    const ts = this.hasClock ? Math.max(o.arrival, this.clock) : o.arrival;
     o.refPrice ??= this.reference(o.symbol);
     if (o.reduceOnly && !this.cutToPosition(o)) return this.reject(o, "reduce_only_no_position");
     if (o.type === "market") return this.executeMarket(o, ts);

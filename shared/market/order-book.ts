@@ -16,7 +16,9 @@ export interface OrderBookState {
 export class OrderBook {
   private bids: Level[] = [];
   private asks: Level[] = [];
-  private levelsTs: number | null = null;
+  // A plain double with a flag: a `number | null` field boxes every write.
+  private levelsTs = 0;
+  private hasLevels = false;
   private top: { bidPrice: number; bidSize: number; askPrice: number; askSize: number; ts: number } | null = null;
 
   /** Rebuilds a book from {@link OrderBook.getState}. */
@@ -24,7 +26,8 @@ export class OrderBook {
     const book = new OrderBook();
     book.bids = state.bids.map((l) => [l[0], l[1]] as const);
     book.asks = state.asks.map((l) => [l[0], l[1]] as const);
-    book.levelsTs = state.levelsTs;
+    book.hasLevels = state.levelsTs !== null;
+    book.levelsTs = state.levelsTs ?? 0;
     book.top = state.top ? { ...state.top } : null;
     return book;
   }
@@ -34,6 +37,7 @@ export class OrderBook {
     this.bids = e.bids as Level[];
     this.asks = e.asks as Level[];
     this.levelsTs = e.ts;
+    this.hasLevels = true;
     const b = e.bids[0];
     const a = e.asks[0];
     if (b && a && (this.top === null || e.ts >= this.top.ts)) this.setTop(b[0], b[1], a[0], a[1], e.ts);
@@ -66,7 +70,7 @@ export class OrderBook {
 
   /** Exchange time of the newest book data, or null. */
   get ts(): number | null {
-    return this.top?.ts ?? this.levelsTs;
+    return this.top?.ts ?? (this.hasLevels ? this.levelsTs : null);
   }
 
   get bestBid(): number | null {
@@ -120,7 +124,7 @@ export class OrderBook {
     return {
       bids: this.bids.map((l) => [l[0], l[1]] as const),
       asks: this.asks.map((l) => [l[0], l[1]] as const),
-      levelsTs: this.levelsTs,
+      levelsTs: this.hasLevels ? this.levelsTs : null,
       top: this.top ? { ...this.top } : null,
     };
   }

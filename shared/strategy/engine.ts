@@ -127,7 +127,9 @@ export class StrategyEngine {
   private readonly features: SymbolFeatures;
   private state: Phase = flat;
   private seq = 0;
-  private lastTradePrice: number | null = null;
+  // A plain double with a flag: a `number | null` field boxes every write, and this one moves on every trade.
+  private lastTradePrice = 0;
+  private hasTradePrice = false;
   private lastTs = 0;
   private boundFor: FamilyWeights | null = null;
   private boundVector: readonly number[] = [];
@@ -147,7 +149,8 @@ export class StrategyEngine {
     if (state) {
       this.state = structuredClone(state.phase);
       this.seq = state.seq;
-      this.lastTradePrice = state.lastTradePrice;
+      this.hasTradePrice = state.lastTradePrice !== null;
+      this.lastTradePrice = state.lastTradePrice ?? 0;
       this.lastTs = state.lastTs;
     }
   }
@@ -185,6 +188,7 @@ export class StrategyEngine {
     }
     if (!this.features.onTrade(e)) return NONE;
     this.lastTradePrice = e.price;
+    this.hasTradePrice = true;
     return this.decide(e.ts, e.price);
   }
 
@@ -192,7 +196,7 @@ export class StrategyEngine {
   tick(now: number): readonly Intent[] {
     this.features.advance(now);
     if (now > this.lastTs) this.lastTs = now;
-    if (this.lastTradePrice === null) return NONE;
+    if (!this.hasTradePrice) return NONE;
     return this.decide(now, this.lastTradePrice, false);
   }
 
@@ -201,7 +205,7 @@ export class StrategyEngine {
     const s = this.state;
     if (s.phase === "entering") return this.cancelEntry(s, ts, "stop");
     if (s.phase !== "open" || s.exit !== null) return NONE;
-    return this.marketExit(s, ts, this.lastTradePrice ?? s.position.entryPrice, reason, null);
+    return this.marketExit(s, ts, this.hasTradePrice ? this.lastTradePrice : s.position.entryPrice, reason, null);
   }
 
   /** Feeds a fill of one of this engine's orders. */
@@ -272,7 +276,7 @@ export class StrategyEngine {
       seq: this.seq,
       phase: structuredClone(this.state),
       features: this.features.getState(),
-      lastTradePrice: this.lastTradePrice,
+      lastTradePrice: this.hasTradePrice ? this.lastTradePrice : null,
       lastTs: this.lastTs,
       ...(this.learner ? { learner: this.learner.getState() } : {}),
     };
