@@ -6,6 +6,7 @@ import { blankMacdResult, type MacdResult } from "./macd";
 import { blankOrderFlowResult, type OrderFlowResult } from "./order-flow";
 import type { PriceActionResult } from "./price-action";
 import { blankVwapResult, type RollingVwapResult } from "./rolling-vwap";
+import type { OrderBook } from "../market/order-book";
 import type { Mutable } from "./indicator";
 import type { FeatureSnapshot } from "./symbol-features";
 import { blankTickMomentumResult, type TickMomentumResult } from "./tick-momentum";
@@ -14,6 +15,56 @@ import { blankTickMomentumResult, type TickMomentumResult } from "./tick-momentu
 export interface RsiSlot {
   readonly period: number;
   value: number | null;
+}
+
+/** The book part of the view, rewritten in place as plain doubles (NaN: none), read as `number | null`. */
+export class BookFigures implements Readonly<BookSnapshot> {
+  private bid = NaN;
+  private ask = NaN;
+  private middle = NaN;
+  private spread = NaN;
+  private imbalanceNow = NaN;
+  private time = NaN;
+
+  get bestBid(): number | null {
+    return orNull(this.bid);
+  }
+
+  get bestAsk(): number | null {
+    return orNull(this.ask);
+  }
+
+  get mid(): number | null {
+    return orNull(this.middle);
+  }
+
+  get spreadBps(): number | null {
+    return orNull(this.spread);
+  }
+
+  get imbalance(): number | null {
+    return orNull(this.imbalanceNow);
+  }
+
+  get ts(): number | null {
+    return orNull(this.time);
+  }
+
+  /** Reads the book's figures, with the imbalance over its top `levels`. */
+  read(book: OrderBook, levels: number): void {
+    this.bid = book.bestBid ?? NaN;
+    this.ask = book.bestAsk ?? NaN;
+    this.middle = book.mid ?? NaN;
+    this.spread = book.spreadBps ?? NaN;
+    this.imbalanceNow = book.imbalance(levels) ?? NaN;
+    this.time = book.ts ?? NaN;
+  }
+}
+
+type BookSnapshot = FeatureSnapshot["book"];
+
+function orNull(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
 }
 
 /** One band set of the view. */
@@ -51,7 +102,8 @@ export interface FeatureViewSources {
   readonly tickMomentum: (out: Mutable<TickMomentumResult>) => boolean;
   readonly vwap: (out: readonly Mutable<RollingVwapResult>[]) => boolean;
   readonly orderFlow: (out: readonly Mutable<OrderFlowResult>[]) => boolean;
-  readonly book: () => FeatureSnapshot["book"];
+  /** Writes the book's figures into `out`. */
+  readonly book: (out: BookFigures) => void;
   /** Writes the volume figures into `out`. */
   readonly volume: (out: Mutable<FeatureSnapshot["volume"]>) => void;
   readonly returnStd1s: () => number | null;
@@ -109,7 +161,7 @@ export class FeatureView implements FeatureSnapshot {
   private readonly orderFlowSlots: WindowSlot<OrderFlowResult>[];
   private readonly orderFlowOut: Mutable<OrderFlowResult>[];
   private fresh = 0;
-  private bookValue: FeatureSnapshot["book"] | null = null;
+  private readonly bookValue = new BookFigures();
   private readonly volumeValue: Mutable<FeatureSnapshot["volume"]> = { recent: 0, baselinePerWindow: null, ratio: null, baselineSeconds: 0 };
   private returnStdValue: number | null = null;
   private trendValue: FeatureSnapshot["trend"] = [];
@@ -178,9 +230,9 @@ export class FeatureView implements FeatureSnapshot {
 
   /** Best bid/ask, spread and imbalance (computed on first read after an event). */
   get book(): FeatureSnapshot["book"] {
-    if ((this.fresh & BOOK) === 0) this.bookValue = this.sources.book();
+    if ((this.fresh & BOOK) === 0) this.sources.book(this.bookValue);
     this.fresh |= BOOK;
-    return this.bookValue as FeatureSnapshot["book"];
+    return this.bookValue;
   }
 
   /** Recent volume against its baseline (computed on first read after an event). */
@@ -236,7 +288,7 @@ export function copySnapshot(v: FeatureSnapshot): FeatureSnapshot {
     liquiditySweep: v.liquiditySweep,
     rsiDivergence: v.rsiDivergence,
     macdDivergence: v.macdDivergence,
-    book: v.book,
+    book: { bestBid: v.book.bestBid, bestAsk: v.book.bestAsk, mid: v.book.mid, spreadBps: v.book.spreadBps, imbalance: v.book.imbalance, ts: v.book.ts },
     volume: { recent: v.volume.recent, baselinePerWindow: v.volume.baselinePerWindow, ratio: v.volume.ratio, baselineSeconds: v.volume.baselineSeconds },
     returnStd1s: v.returnStd1s,
     trend: v.trend,

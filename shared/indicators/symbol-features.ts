@@ -152,8 +152,6 @@ export class SymbolFeatures {
   private trendResults!: (EmaCrossResult | null)[];
   /** The snapshot's trend list, shared by snapshots until a trend EMA takes a closed bar. */
   private trendView: FeatureSnapshot["trend"] | null = null;
-  /** The snapshot's book view, shared by snapshots while the book reads the same. */
-  private bookView: FeatureSnapshot["book"] | null = null;
   /** Close last fed to the close-series indicators, if `hasLastClose` (not persisted: a restore re-feeds). */
   private lastClose = 0;
   private hasLastClose = false;
@@ -188,7 +186,7 @@ export class SymbolFeatures {
       tickMomentum: (out) => this.tickMomentum.readInto(out),
       vwap: (out) => this.vwap.readInto(out),
       orderFlow: (out) => this.orderFlow.readInto(out),
-      book: () => this.bookSnapshot(),
+      book: (out) => out.read(this.book, this.settings.bookLevels),
       volume: (out) => (this.settle(VOLUME), this.volumeFigures(out)),
       returnStd1s: () => (this.settle(RETURNS), this.returnStd()),
       trend: () => this.trendList(),
@@ -200,17 +198,6 @@ export class SymbolFeatures {
     if (this.trendView !== null) return this.trendView;
     const tfs = this.settings.trendTimeframes;
     return (this.trendView = tfs.map((tf, i) => ({ timeframe: tf, value: this.trendResults[i] })));
-  }
-
-  /** The book part of the snapshot: the previous object when every field reads the same. */
-  private bookSnapshot(): FeatureSnapshot["book"] {
-    const b = this.book;
-    const bestBid = b.bestBid, bestAsk = b.bestAsk, mid = b.mid, spreadBps = b.spreadBps;
-    const imbalance = b.imbalance(this.settings.bookLevels), ts = b.ts;
-    const v = this.bookView;
-    if (v !== null && Object.is(v.bestBid, bestBid) && Object.is(v.bestAsk, bestAsk) && Object.is(v.mid, mid) &&
-      Object.is(v.spreadBps, spreadBps) && Object.is(v.imbalance, imbalance) && Object.is(v.ts, ts)) return v;
-    return (this.bookView = { bestBid, bestAsk, mid, spreadBps, imbalance, ts });
   }
 
   /** Creates every indicator fresh, or from a saved state. The constructor and the gap reset share it. */

@@ -50,8 +50,9 @@ function rsiScore(f: FeatureSnapshot): number {
   let sum = 0;
   let n = 0;
   for (const r of f.rsi) {
-    if (r.value === null) continue;
-    sum += clamp1((50 - r.value) / 25);
+    const v = r.value;
+    if (v === null) continue;
+    sum += clamp1((50 - v) / 25);
     n++;
   }
   if (n === 0) return 0;
