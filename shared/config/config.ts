@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fnv1a64 } from "./fnv1a64";
-import { BotConfigSchema, type BotConfig } from "./schema";
+import { BOT_CONFIG_FIELDS, BotConfigSchema, type BotConfig } from "./schema";
 
 /** One invalid field: its dotted path (e.g. `gates.minScore`) and what is wrong with it. */
 export interface ConfigIssue {
@@ -18,6 +18,34 @@ export function parseConfig(input: unknown): ConfigResult {
   const r = BotConfigSchema.safeParse(input);
   if (!r.success) return { ok: false, issues: toIssues(r.error) };
   return { ok: true, config: r.data, version: configVersion(r.data) };
+}
+
+/**
+ * What {@link parseConfig} gives for `config`, a fresh copy of a validated config in which only the
+ * top-level fields named in `changed` were edited: the top-level fields validate independently (the
+ * schema has no rule spanning two), so only the edited ones are parsed, and the version reuses the
+ * canonical JSON of the others from `unchangedJson` (the caller's cache for that one base config,
+ * filled in here on first use). The optimiser versions a config per trial; this is most of that cost.
+ */
+export function reparseConfig(config: Record<string, unknown>, changed: ReadonlySet<string>, unchangedJson: Map<string, string>): ConfigResult {
+  const issues: ConfigIssue[] = [];
+  const fields = BOT_CONFIG_FIELDS as Record<string, z.ZodType>;
+  for (const key of changed) if (!(key in fields)) issues.push({ path: key, message: "unknown field" });
+  // In the schema's order, as the full parse reports them.
+  for (const [key, schema] of Object.entries(fields)) {
+    if (!changed.has(key)) continue;
+    const r = schema.safeParse(config[key]);
+    if (r.success) config[key] = r.data;
+    else issues.push(...toIssues(r.error, key));
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const parts = Object.keys(config).sort().map((key) => {
+    if (changed.has(key)) return `${JSON.stringify(key)}:${canonicalJson(config[key])}`;
+    let json = unchangedJson.get(key);
+    if (json === undefined) unchangedJson.set(key, (json = `${JSON.stringify(key)}:${canonicalJson(config[key])}`));
+    return json;
+  });
+  return { ok: true, config: config as BotConfig, version: `v-${fnv1a64(`{${parts.join(",")}}`)}` };
 }
 
 /** The default config: the plan's numbers. */
@@ -44,9 +72,9 @@ export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(BotConfigSchema, { io: "input" }) as Record<string, unknown>;
 }
 
-function toIssues(error: z.ZodError): ConfigIssue[] {
+function toIssues(error: z.ZodError, under?: string): ConfigIssue[] {
   return error.issues.map((i) => {
-    const base = i.path.map(String).join(".");
+    const base = (under === undefined ? i.path : [under, ...i.path]).map(String).join(".");
     if (i.code === "unrecognized_keys") {
       return { path: [base, ...i.keys].filter(Boolean).join("."), message: "unknown field" };
     }

@@ -158,23 +158,27 @@ export const LearningConfig = z
   })
   .prefault({});
 
+/** The whole bot config's fields. No rule spans two of them: each validates on its own. */
+const BotConfigObject = z.strictObject({
+  /** Paper by default. Live orders also need keys as secrets. */
+  mode: z.enum(["paper", "live"]).default("paper"),
+  symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT")).max(50).default(["BTCUSDT", "ETHUSDT"]),
+  indicators: IndicatorConfig,
+  weights: WeightsConfig,
+  gates: GatesConfig,
+  exits: ExitsConfig,
+  sizing: SizingConfig,
+  fees: FeesConfig,
+  execution: ExecutionConfig,
+  portfolio: PortfolioConfig,
+  learning: LearningConfig,
+});
+
+/** The schema of each top-level field, for validating one field on its own. */
+export const BOT_CONFIG_FIELDS = BotConfigObject.shape;
+
 /** The whole bot config. */
-export const BotConfigSchema = z
-  .strictObject({
-    /** Paper by default. Live orders also need keys as secrets. */
-    mode: z.enum(["paper", "live"]).default("paper"),
-    symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT")).max(50).default(["BTCUSDT", "ETHUSDT"]),
-    indicators: IndicatorConfig,
-    weights: WeightsConfig,
-    gates: GatesConfig,
-    exits: ExitsConfig,
-    sizing: SizingConfig,
-    fees: FeesConfig,
-    execution: ExecutionConfig,
-    portfolio: PortfolioConfig,
-    learning: LearningConfig,
-  })
-  .prefault({});
+export const BotConfigSchema = BotConfigObject.prefault({});
 
 /** A validated bot config with every default filled in. */
 export type BotConfig = z.output<typeof BotConfigSchema>;

@@ -4,7 +4,7 @@
  * `PUT /api/config` would accept.
  * @module
  */
-import { parseConfig, type ConfigResult } from "../config/config";
+import { reparseConfig, type ConfigResult } from "../config/config";
 import type { BotConfig } from "../config/schema";
 import type { Params } from "./space";
 
@@ -28,11 +28,14 @@ export function readPath(config: unknown, path: string): { readonly ok: true; re
 }
 
 /**
- * `base` with every parameter set at its path, validated (and versioned) by {@link parseConfig}.
+ * `base` with every parameter set at its path, validated (and versioned) as {@link parseConfig}
+ * would, parsing only the top-level fields the parameters touch ({@link reparseConfig}). `base` must
+ * be a validated config that is not changed afterwards (its fields' canonical JSON is cached).
  * Paths that do not exist are reported as invalid rather than created.
  */
 export function applyParams(base: BotConfig, params: Params): ConfigResult {
   const copy = structuredClone(base) as unknown as Record<string, unknown>;
+  const changed = new Set<string>();
   for (const [path, value] of Object.entries(params)) {
     const parts = path.split(".");
     const parent = readPath(copy, parts.slice(0, -1).join("."));
@@ -40,6 +43,16 @@ export function applyParams(base: BotConfig, params: Params): ConfigResult {
     if (!exists.ok) return { ok: false, issues: [{ path, message: "no such config field" }] };
     const holder = (parts.length === 1 ? copy : (parent as { value: unknown }).value) as Record<string, unknown>;
     holder[parts[parts.length - 1]] = structuredClone(value);
+    changed.add(parts[0]);
   }
-  return parseConfig(copy);
+  return reparseConfig(copy, changed, unchangedJsonOf(base));
+}
+
+/** Per base config, the canonical JSON of each top-level field (a search applies hundreds of trials to one base). */
+const unchangedJsonByBase = new WeakMap<BotConfig, Map<string, string>>();
+
+function unchangedJsonOf(base: BotConfig): Map<string, string> {
+  let cache = unchangedJsonByBase.get(base);
+  if (cache === undefined) unchangedJsonByBase.set(base, (cache = new Map()));
+  return cache;
 }
