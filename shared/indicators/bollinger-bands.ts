@@ -91,6 +91,8 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
   private readonly value = new Bands();
   private readonly undoValue = new Bands();
   private built: BollingerBandsResult | null = null;
+  /** Scratch for {@link bandsOf} in `update`. */
+  private readonly next = blankBollingerResult();
   private undoSum = 0;
   private undoSumSq = 0;
   private undoSlot = 0;
@@ -178,18 +180,12 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
       this.value.has = false;
       return;
     }
-    const middle = this.sum / n;
-    const meanSq = this.sumSq / n;
+    const next = this.next;
+    this.bandsOf(this.sum, this.sumSq, next);
     const oldest = this.window[this.head];
     this.sum -= oldest;
     this.sumSq -= oldest * oldest;
-    const variance = meanSq - middle * middle;
-    const spread = variance > 0 ? Math.sqrt(variance) * this.k : 0;
-    const upper = middle + spread;
-    const lower = middle - spread;
-    const bandwidth = middle === 0 ? 0 : (upper - lower) / middle;
-    const squeeze = this.pushBandwidth(bandwidth);
-    this.value.set(upper, middle, lower, bandwidth, squeeze);
+    this.value.set(next.upper, next.middle, next.lower, next.bandwidth, this.pushBandwidth(next.bandwidth));
   }
 
   /**
@@ -205,15 +201,8 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     const fresh = this.count === 0;
     const count = fresh ? 1 : this.count;
     if (count < n) return false;
-    const sum = (fresh ? this.sum : this.undoSum) + x;
-    const sumSq = (fresh ? this.sumSq : this.undoSumSq) + x * x;
-    const middle = sum / n;
-    const meanSq = sumSq / n;
-    const variance = meanSq - middle * middle;
-    const spread = variance > 0 ? Math.sqrt(variance) * this.k : 0;
-    const upper = middle + spread;
-    const lower = middle - spread;
-    const bandwidth = middle === 0 ? 0 : (upper - lower) / middle;
+    this.bandsOf((fresh ? this.sum : this.undoSum) + x, (fresh ? this.sumSq : this.undoSumSq) + x * x, out);
+    const bandwidth = out.bandwidth;
     // The deque before the last add: its bounds, and the one slot that add overwrote.
     let head = fresh ? this.minHead : this.undoMinHead;
     const tail = fresh ? this.minTail : this.undoMinTail;
@@ -221,10 +210,6 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
     const index = count - n;
     if (tail > head && (head % L === written ? this.undoMinIndex : this.minIndices[head % L]) <= index - L) head++;
     const front = head % L === written ? this.undoMinValue : this.minValues[head % L];
-    out.upper = upper;
-    out.middle = middle;
-    out.lower = lower;
-    out.bandwidth = bandwidth;
     out.squeeze = index >= L - 1 && (head === tail || front >= bandwidth);
     return true;
   }
@@ -269,6 +254,19 @@ export class BollingerBands implements Indicator<number, BollingerBandsResult, B
         value: this.undoValue.toResult(),
       },
     };
+  }
+
+  /** The bands of a full window with sums Σx and Σx² (all but the squeeze) into `out`. */
+  private bandsOf(sum: number, sumSq: number, out: Mutable<BollingerBandsResult>): void {
+    const n = this.period;
+    const middle = sum / n;
+    const meanSq = sumSq / n;
+    const variance = meanSq - middle * middle;
+    const spread = variance > 0 ? Math.sqrt(variance) * this.k : 0;
+    out.upper = middle + spread;
+    out.middle = middle;
+    out.lower = middle - spread;
+    out.bandwidth = middle === 0 ? 0 : (out.upper - out.lower) / middle;
   }
 
   private saveUndo(): void {

@@ -40,6 +40,9 @@ export class Rsi implements Indicator<number, number, RsiState> {
   private undoLoss = 0;
   private undoValue = 0;
   private undoHasValue = false;
+  /** {@link wilder}'s output (scratch, not state). */
+  private nextGain = 0;
+  private nextLoss = 0;
 
   /** @param period Wilder period n; TA-Lib requires n >= 2. */
   constructor(period: number) {
@@ -93,8 +96,12 @@ export class Rsi implements Indicator<number, number, RsiState> {
     const d = x - this.prev;
     this.prev = x;
     if (this.count === 1) return;
-    if (this.count <= this.period + 1) this.seed(d);
-    else this.smooth(d);
+    const averaged = this.wilder(this.count, d, this.gain, this.loss);
+    this.gain = this.nextGain;
+    this.loss = this.nextLoss;
+    if (!averaged) return;
+    this.value = rsiOf(this.gain, this.loss);
+    this.hasValue = true;
   }
 
   /**
@@ -103,28 +110,10 @@ export class Rsi implements Indicator<number, number, RsiState> {
    * arithmetic as {@link update}, on the state before the last add.
    */
   peek(x: number): number | null {
-    if (this.count === 0) return null;
     const count = this.count;
-    const n = this.period;
-    const d = x - this.undoPrev;
-    let gain = this.undoGain;
-    let loss = this.undoLoss;
-    if (count === 1 || count <= n) return this.undoHasValue ? this.undoValue : null;
-    if (count === n + 1) {
-      if (d < 0) loss -= d;
-      else gain += d;
-      loss /= n;
-      gain /= n;
-    } else {
-      loss *= n - 1;
-      gain *= n - 1;
-      if (d < 0) loss -= d;
-      else gain += d;
-      loss /= n;
-      gain /= n;
-    }
-    const total = gain + loss;
-    return total === 0 ? 50 : 100 * (gain / total);
+    if (count === 0) return null;
+    if (count === 1 || !this.wilder(count, x - this.undoPrev, this.undoGain, this.undoLoss)) return this.undoHasValue ? this.undoValue : null;
+    return rsiOf(this.nextGain, this.nextLoss);
   }
 
   /** {@link replace} without returning the result. */
@@ -151,29 +140,30 @@ export class Rsi implements Indicator<number, number, RsiState> {
     };
   }
 
-  private seed(d: number): void {
-    if (d < 0) this.loss -= d;
-    else this.gain += d;
-    if (this.count <= this.period) return;
-    this.loss /= this.period;
-    this.gain /= this.period;
-    this.output();
-  }
-
-  private smooth(d: number): void {
+  /**
+   * Wilder's step for input number `count` (≥ 2) with change `d`, from the average gain and loss (while
+   * seeding: their sums) before it, into `nextGain` / `nextLoss`. False while still seeding (no value).
+   */
+  private wilder(count: number, d: number, gain: number, loss: number): boolean {
     const n = this.period;
-    this.loss *= n - 1;
-    this.gain *= n - 1;
-    if (d < 0) this.loss -= d;
-    else this.gain += d;
-    this.loss /= n;
-    this.gain /= n;
-    this.output();
+    if (count > n + 1) {
+      loss *= n - 1;
+      gain *= n - 1;
+    }
+    if (d < 0) loss -= d;
+    else gain += d;
+    const averaged = count > n;
+    if (averaged) {
+      loss /= n;
+      gain /= n;
+    }
+    this.nextGain = gain;
+    this.nextLoss = loss;
+    return averaged;
   }
+}
 
-  private output(): void {
-    const total = this.gain + this.loss;
-    this.value = total === 0 ? 50 : 100 * (this.gain / total);
-    this.hasValue = true;
-  }
+function rsiOf(gain: number, loss: number): number {
+  const total = gain + loss;
+  return total === 0 ? 50 : 100 * (gain / total);
 }
