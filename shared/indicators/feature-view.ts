@@ -132,9 +132,9 @@ const TICK_MOMENTUM = 1024;
  * volume, volatility and trend parts.
  *
  * Valid until the next event fed to its {@link SymbolFeatures}: never keep it, nor the result objects
- * it holds (`macd`, `bollinger[i].value`, `vwap[i].value`, ...): they belong to the view and are
- * rewritten in place, so reading every family allocates nothing. {@link copySnapshot} makes a copy
- * that may be kept.
+ * it holds (`macd`, `bollinger[i].value`, `vwap[i].value`, `book`, ...): they belong to the view and
+ * are rewritten in place, so reading every family builds no objects. {@link copySnapshot} makes a
+ * copy that may be kept.
  */
 export class FeatureView implements FeatureSnapshot {
   readonly symbol: string;
