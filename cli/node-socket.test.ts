@@ -30,7 +30,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-function nextMessage(peer: WebSocket): Promise<string> {
+function _nextMessage(peer: WebSocket): Promise<string> {
   return new Promise((ok) => peer.once("message", (data) => ok(data.toString())));
 }
 

@@ -112,7 +112,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (f.out) {
     const best = applyParams(base.value.config, doc.best.params);
     if (!best.ok) throw new Error("unreachable: the best parameters made a valid config during the search");
-    await writeAtomic(f.out, JSON.stringify(best.config, null, 2) + "\n");
+    await writeAtomic(f.out, `${JSON.stringify(best.config, null, 2)}\n`);
   }
   if (f.report) await writeAtomic(f.report, renderOptimizeReport(doc));
   io.out(f.json ? JSON.stringify(doc) : table(doc));

@@ -29,7 +29,7 @@ const awkward = [
 
 function write(name: string, lines: string[]): string {
   const file = join(root, name);
-  writeFileSync(file, gzipSync(lines.join("\n") + "\n"));
+  writeFileSync(file, gzipSync(`${lines.join("\n")}\n`));
   return file;
 }
 

@@ -12,7 +12,7 @@ const trade = (t: number, id: string) =>
 
 function write(name: string, lines: string[], gzip = true): string {
   const file = join(dir, name);
-  const text = lines.join("\n") + "\n";
+  const text = `${lines.join("\n")}\n`;
   writeFileSync(file, gzip ? gzipSync(text) : text);
   return file;
 }

@@ -285,7 +285,7 @@ export class AgentRuntime {
   private reconcile(): void | Promise<void> {
     if (this.liveMode) return this.reconcileLive();
     const engine = this.engine;
-    if (!engine || engine.phase !== "flat" || this.session.pendingDecisions > 0) return;
+    if (engine?.phase !== "flat" || this.session.pendingDecisions > 0) return;
     const held = this.broker.position(this.o.symbol);
     this.entriesBlocked = Math.abs(held) >= engine.instrument.minSize;
     if (this.entriesBlocked) throw new Error(`position mismatch: the broker holds ${held} while the engine is flat; entries blocked`);

@@ -53,9 +53,7 @@ export type { CoreError, CoreResult } from "./core-errors";
 export type PrivateChannel = "orders" | "fill" | "positions" | "account";
 
 /** Receives every private push: the server wraps `data` in the channel's push envelope. */
-export interface PrivateListener {
-  (apiKey: string, channel: PrivateChannel, data: object[]): void;
-}
+export type PrivateListener = (apiKey: string, channel: PrivateChannel, data: object[]) => void
 
 /** Construction options of {@link ExchangeCore}. */
 export interface ExchangeCoreOptions {

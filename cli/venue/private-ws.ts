@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocket, WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import { constantTimeEqual, wsLoginSign } from "../../shared/exchange/bitget/signing";
 import type { CoreResult } from "./core-errors";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { LiquiditySweep, type LiquiditySweepOptions, type LiquiditySweepResult } from "./liquidity-sweep";
-import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars as walk } from "./testing/walk-bars";
 
 /** Random-walk bars with occasional volume spikes, so sweeps can qualify. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { PriceAction, type PriceActionResult } from "./price-action";
-import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
 

@@ -4,7 +4,7 @@
  */
 
 import type { TradeTick } from "../market/events";
-import type { Indicator, Mutable } from "./indicator";
+import type { Mutable } from "./indicator";
 import { WindowedTradeIndicator } from "./windowed-trade-indicator";
 import { TimeBuckets, type TimeBucketsState } from "./time-buckets";
 

@@ -92,7 +92,7 @@ export function densityOf(p: Param, obs: readonly Observation[]): UnitDensity {
 
 function parzen(points: readonly number[]): UnitDensity {
   const m = points.length;
-  const sigma = Math.max(MIN_BANDWIDTH, 0.3 * Math.pow(Math.max(1, m), -0.2));
+  const sigma = Math.max(MIN_BANDWIDTH, 0.3 * Math.max(1, m) ** -0.2);
   return {
     pdf(u) {
       let s = 1;
