@@ -13,7 +13,16 @@ export default defineConfig(async () => {
           test: {
             name: "unit",
             environment: "node",
-            include: ["shared/**/*.test.ts", "cli/**/*.test.ts", "test/reference/**/*.test.ts", "test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts", "test/parity/**/*.test.ts", "dashboard/**/*.test.ts"],
+            include: [
+              "shared/**/*.test.ts",
+              "cli/**/*.test.ts",
+              "test/reference/**/*.test.ts",
+              "test/unit/**/*.test.ts",
+              "test/integration/**/*.test.ts",
+              "test/e2e/**/*.test.ts",
+              "test/parity/**/*.test.ts",
+              "dashboard/**/*.test.ts",
+            ],
           },
         },
         {
@@ -21,7 +30,17 @@ export default defineConfig(async () => {
             cloudflareTest(({ inject }) => ({
               main: "./workers/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, API_TOKEN: "test-token", START_EQUITY: "1000", FEED_URL: inject("feedUrl"), REST_URL: inject("venueRestUrl"), PRIVATE_FEED_URL: inject("venuePrivateUrl"), TEST_VENUE_CREDENTIALS: inject("venueCredentials") } },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  API_TOKEN: "test-token",
+                  START_EQUITY: "1000",
+                  FEED_URL: inject("feedUrl"),
+                  REST_URL: inject("venueRestUrl"),
+                  PRIVATE_FEED_URL: inject("venuePrivateUrl"),
+                  TEST_VENUE_CREDENTIALS: inject("venueCredentials"),
+                },
+              },
             })),
           ],
           test: {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { parseArgs } from "./args";
 
-const spec = { data: { type: "list" }, capital: { type: "number", min: 1 }, json: { type: "boolean" }, config: { type: "string" }, seed: { type: "number", integer: true } } as const;
+const spec = {
+  data: { type: "list" },
+  capital: { type: "number", min: 1 },
+  json: { type: "boolean" },
+  config: { type: "string" },
+  seed: { type: "number", integer: true },
+} as const;
 
 describe("parseArgs", () => {
   it("reads lists, numbers, strings and booleans", () => {
     expect(parseArgs(["--data", "a.gz", "dir/", "--capital=500", "--json", "--config", "c.json"], spec)).toEqual({
-      ok: true, flags: { data: ["a.gz", "dir/"], capital: 500, json: true, config: "c.json" },
+      ok: true,
+      flags: { data: ["a.gz", "dir/"], capital: 500, json: true, config: "c.json" },
     });
   });
 

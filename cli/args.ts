@@ -12,13 +12,23 @@ export type FlagSpec =
   | { readonly type: "number"; readonly min?: number; readonly integer?: boolean };
 
 /** The parsed value of each kind. */
-type ValueOf<S extends FlagSpec> = S extends { type: "boolean" } ? boolean : S extends { type: "list" } ? string[] : S extends { type: "number" } ? number : string;
+type ValueOf<S extends FlagSpec> = S extends { type: "boolean" }
+  ? boolean
+  : S extends { type: "list" }
+    ? string[]
+    : S extends { type: "number" }
+      ? number
+      : string;
 
 /** Parsed flags: booleans default to false, the rest are absent when not given. */
-export type ParsedFlags<T extends Record<string, FlagSpec>> = { [K in keyof T]: T[K] extends { type: "boolean" } ? boolean : ValueOf<T[K]> | undefined };
+export type ParsedFlags<T extends Record<string, FlagSpec>> = {
+  [K in keyof T]: T[K] extends { type: "boolean" } ? boolean : ValueOf<T[K]> | undefined;
+};
 
 /** The flags, or an error naming the flag. */
-export type ArgsResult<T extends Record<string, FlagSpec>> = { readonly ok: true; readonly flags: ParsedFlags<T> } | { readonly ok: false; readonly error: string };
+export type ArgsResult<T extends Record<string, FlagSpec>> =
+  | { readonly ok: true; readonly flags: ParsedFlags<T> }
+  | { readonly ok: false; readonly error: string };
 
 /** Parses `argv` against `spec` (keys are flag names without the leading `--`). */
 export function parseArgs<T extends Record<string, FlagSpec>>(argv: readonly string[], spec: T): ArgsResult<T> {
@@ -27,11 +37,18 @@ export function parseArgs<T extends Record<string, FlagSpec>>(argv: readonly str
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith("--")) return { ok: false, error: `unexpected argument ${JSON.stringify(arg)}: values follow their flag` };
+    if (!arg.startsWith("--"))
+      return { ok: false, error: `unexpected argument ${JSON.stringify(arg)}: values follow their flag` };
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const s = spec[name];
-    if (!s) return { ok: false, error: `unknown flag --${name} (known: ${Object.keys(spec).map((k) => `--${k}`).join(", ")})` };
+    if (!s)
+      return {
+        ok: false,
+        error: `unknown flag --${name} (known: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(", ")})`,
+      };
     if (seen.has(name) && s.type !== "list") return { ok: false, error: `--${name} is given twice` };
     seen.add(name);
     if (s.type === "boolean") {
@@ -54,7 +71,8 @@ export function parseArgs<T extends Record<string, FlagSpec>>(argv: readonly str
       continue;
     }
     const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n)) return { ok: false, error: `--${name} must be a number, got ${JSON.stringify(raw)}` };
+    if (raw.trim() === "" || !Number.isFinite(n))
+      return { ok: false, error: `--${name} must be a number, got ${JSON.stringify(raw)}` };
     if (s.integer && !Number.isInteger(n)) return { ok: false, error: `--${name} must be an integer, got ${raw}` };
     if (s.min !== undefined && n < s.min) return { ok: false, error: `--${name} must be >= ${s.min}, got ${raw}` };
     out[name] = n;

@@ -21,8 +21,13 @@ async function run(args: string[]) {
 
 beforeAll(async () => {
   const quiet = capture();
-  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "20", "--seed", "7", "--out", data], quiet.io)).toBe(0);
-  writeFileSync(permissive, JSON.stringify({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }));
+  expect(
+    await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "20", "--seed", "7", "--out", data], quiet.io),
+  ).toBe(0);
+  writeFileSync(
+    permissive,
+    JSON.stringify({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }),
+  );
 }, 60_000);
 
 describe("npm run backtest", () => {
@@ -39,7 +44,28 @@ describe("npm run backtest", () => {
       expect(Object.keys(t.subScores)).toHaveLength(9);
     }
     expect(doc.config.version).toMatch(/^v-/);
-    for (const key of ["capital", "finalEquity", "trades", "winRate", "avgWinLossRatio", "profitFactor", "expectancy", "sharpeDaily", "sharpePerTrade", "sortino", "maxDrawdown", "netPnl", "grossPnl", "fees", "feeImpact", "avgHoldSeconds", "exitReasons", "unfilledEntries", "tradeOnly", "eventsPerSecond"]) {
+    for (const key of [
+      "capital",
+      "finalEquity",
+      "trades",
+      "winRate",
+      "avgWinLossRatio",
+      "profitFactor",
+      "expectancy",
+      "sharpeDaily",
+      "sharpePerTrade",
+      "sortino",
+      "maxDrawdown",
+      "netPnl",
+      "grossPnl",
+      "fees",
+      "feeImpact",
+      "avgHoldSeconds",
+      "exitReasons",
+      "unfilledEntries",
+      "tradeOnly",
+      "eventsPerSecond",
+    ]) {
       expect(doc.summary).toHaveProperty(key);
     }
   }, 60_000);
@@ -59,7 +85,10 @@ describe("npm run backtest", () => {
 
   it("passes the lookahead check with every gate open, when decisions come thick and fast", async () => {
     const open = join(dir, "open.json");
-    writeFileSync(open, JSON.stringify({ gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }));
+    writeFileSync(
+      open,
+      JSON.stringify({ gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }),
+    );
     const r = await run(["--data", data, "--config", open, "--lookahead-check"]);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/lookahead check: [1-9]\d* entries re-decided on data cut at their time, 0 differ/);
@@ -91,8 +120,21 @@ describe("npm run backtest", () => {
 
   it("names the file and line of a line that is not a push", async () => {
     const bad = join(dir, "badline.jsonl.gz");
-    const header = JSON.stringify({ format: "bitget-ws-recording", version: 1, instType: "USDT-FUTURES", symbols: ["BTCUSDT"] });
-    writeFileSync(bad, gzipSync([header, '{"t":1,"m":{"arg":{"channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1","price":"x","size":"1","side":"buy","tradeId":"1"}]}}'].join("\n")));
+    const header = JSON.stringify({
+      format: "bitget-ws-recording",
+      version: 1,
+      instType: "USDT-FUTURES",
+      symbols: ["BTCUSDT"],
+    });
+    writeFileSync(
+      bad,
+      gzipSync(
+        [
+          header,
+          '{"t":1,"m":{"arg":{"channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1","price":"x","size":"1","side":"buy","tradeId":"1"}]}}',
+        ].join("\n"),
+      ),
+    );
     const r = await run(["--data", bad]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/badline\.jsonl\.gz: line 2: not a Bitget push: trade item 0 has a bad price/);

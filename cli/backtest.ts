@@ -32,9 +32,8 @@ const FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-const USAGE = "usage: npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json] [--report out.html] [--lookahead-check] [--deterministic] [--no-cache]";
-
-
+const USAGE =
+  "usage: npm run backtest -- --data <file|dir>... [--config cfg.json] [--capital 1000] [--json] [--report out.html] [--lookahead-check] [--deterministic] [--no-cache]";
 
 /** The JSON document of a run. */
 export interface BacktestDocument {
@@ -57,7 +56,20 @@ export interface BacktestDocument {
  * cut in receive order, as the bot saw the stream); `window` keeps only events with `from <= ts < to`
  * (a fresh run over that span: features warm up inside it, positions close at its end).
  */
-export async function runBacktest(files: string[], config: BotConfig, version: string, capital: number, opts: { deterministic?: boolean; progress?: (t: string) => void; cutAt?: number; cutAfterEvents?: number; window?: { readonly from: number; readonly to: number }; read?: ReadOptions } = {}): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
+export async function runBacktest(
+  files: string[],
+  config: BotConfig,
+  version: string,
+  capital: number,
+  opts: {
+    deterministic?: boolean;
+    progress?: (t: string) => void;
+    cutAt?: number;
+    cutAfterEvents?: number;
+    window?: { readonly from: number; readonly to: number };
+    read?: ReadOptions;
+  } = {},
+): Promise<{ doc: BacktestDocument; run: BacktestRun }> {
   const bt = new Backtest({ config, configVersion: version, capital });
   const t0 = performance.now();
   let n = 0;
@@ -82,7 +94,15 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
   const run = bt.finish();
   const elapsedMs = performance.now() - t0;
   if (opts.progress && n >= 4096) opts.progress("\n");
-  const summary = computeMetrics({ trades: run.trades, capital, equityCurve: run.equityCurve, unfilledEntries: run.unfilledEntries, tradeOnly: run.tradeOnly, events: run.events, elapsedMs: opts.deterministic ? 0 : elapsedMs });
+  const summary = computeMetrics({
+    trades: run.trades,
+    capital,
+    equityCurve: run.equityCurve,
+    unfilledEntries: run.unfilledEntries,
+    tradeOnly: run.tradeOnly,
+    events: run.events,
+    elapsedMs: opts.deterministic ? 0 : elapsedMs,
+  });
   const doc: BacktestDocument = {
     config: { ...config, version },
     data: files,
@@ -105,14 +125,27 @@ export async function runBacktest(files: string[], config: BotConfig, version: s
  * (a book push stamped later can arrive before a trade stamped earlier), and what the bot had
  * received is what it may use. Returns the entries that differ.
  */
-export async function lookaheadCheck(files: string[], config: BotConfig, version: string, capital: number, full: BacktestRun, limit = 12, read: ReadOptions = {}): Promise<{ checked: number; mismatches: string[] }> {
+export async function lookaheadCheck(
+  files: string[],
+  config: BotConfig,
+  version: string,
+  capital: number,
+  full: BacktestRun,
+  limit = 12,
+  read: ReadOptions = {},
+): Promise<{ checked: number; mismatches: string[] }> {
   const step = Math.max(1, Math.ceil(full.entries.length / limit));
   const sample = full.entries.filter((_, i) => i % step === 0);
   const mismatches: string[] = [];
   for (const entry of sample) {
-    const { run } = await runBacktest(files, config, version, capital, { deterministic: true, cutAfterEvents: entry.eventIndex, read });
+    const { run } = await runBacktest(files, config, version, capital, {
+      deterministic: true,
+      cutAfterEvents: entry.eventIndex,
+      read,
+    });
     const same = run.entries.find((x) => x.eventIndex === entry.eventIndex && x.symbol === entry.symbol);
-    if (!same || same.side !== entry.side || same.clientOid !== entry.clientOid) mismatches.push(`${entry.symbol} ${entry.side} at ${new Date(entry.ts).toISOString()}`);
+    if (!same || same.side !== entry.side || same.clientOid !== entry.clientOid)
+      mismatches.push(`${entry.symbol} ${entry.side} at ${new Date(entry.ts).toISOString()}`);
   }
   return { checked: sample.length, mismatches };
 }
@@ -147,17 +180,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.err(`backtest: ${clash}`);
       return 2;
     }
-    const { doc, run } = await runBacktest(files, cfg.config, cfg.version, capital, { deterministic: f.deterministic, progress: io.progress, read });
+    const { doc, run } = await runBacktest(files, cfg.config, cfg.version, capital, {
+      deterministic: f.deterministic,
+      progress: io.progress,
+      read,
+    });
     if (f["lookahead-check"]) {
       const check = await lookaheadCheck(files, cfg.config, cfg.version, capital, run, 12, read);
-      io.err(`lookahead check: ${check.checked} entries re-decided on data cut at their time, ${check.mismatches.length} differ`);
+      io.err(
+        `lookahead check: ${check.checked} entries re-decided on data cut at their time, ${check.mismatches.length} differ`,
+      );
       if (check.mismatches.length > 0) {
         check.mismatches.forEach((m) => io.err(`  differs: ${m}`));
         return 1;
       }
     }
     if (f.report) {
-      const html = renderReport({ summary: doc.summary, daily: doc.daily, trades: doc.trades, equityCurve: run.equityCurve, prices: Object.entries(run.prices).map(([symbol, points]) => ({ symbol, points })), config: doc.config, configVersion: cfg.version, title: `edge-scalper backtest: ${run.symbols.join(", ")}` });
+      const html = renderReport({
+        summary: doc.summary,
+        daily: doc.daily,
+        trades: doc.trades,
+        equityCurve: run.equityCurve,
+        prices: Object.entries(run.prices).map(([symbol, points]) => ({ symbol, points })),
+        config: doc.config,
+        configVersion: cfg.version,
+        title: `edge-scalper backtest: ${run.symbols.join(", ")}`,
+      });
       await writeAtomic(f.report, html);
     }
     io.out(f.json ? JSON.stringify(doc) : table(doc));
@@ -171,7 +219,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
-async function loadConfig(path: string | undefined): Promise<{ ok: true; config: BotConfig; version: string } | { ok: false; error: string }> {
+async function loadConfig(
+  path: string | undefined,
+): Promise<{ ok: true; config: BotConfig; version: string } | { ok: false; error: string }> {
   let raw: unknown = {};
   if (path !== undefined) {
     let text: string;
@@ -187,7 +237,11 @@ async function loadConfig(path: string | undefined): Promise<{ ok: true; config:
     }
   }
   const r = parseConfig(raw);
-  if (!r.ok) return { ok: false, error: `backtest: --config ${path}: invalid config\n${r.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}` };
+  if (!r.ok)
+    return {
+      ok: false,
+      error: `backtest: --config ${path}: invalid config\n${r.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
+    };
   return { ok: true, config: r.config, version: r.version };
 }
 
@@ -199,7 +253,8 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 
 function table(doc: BacktestDocument): string {
   const s = doc.summary;
-  const fmt = (v: number | null | boolean, d = 4) => (v === null ? "n/a" : typeof v === "boolean" ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d));
+  const fmt = (v: number | null | boolean, d = 4) =>
+    v === null ? "n/a" : typeof v === "boolean" ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d);
   const rows: [string, string][] = [
     ["symbols", doc.symbols.join(", ")],
     ["config version", doc.config.version],
@@ -214,8 +269,21 @@ function table(doc: BacktestDocument): string {
     ["max drawdown", fmt(s.maxDrawdown)],
     ["Sharpe daily / per trade", `${fmt(s.sharpeDaily)} / ${fmt(s.sharpePerTrade)}`],
     ["avg hold s", fmt(s.avgHoldSeconds, 1)],
-    ["exit reasons", Object.entries(s.exitReasons).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ") || "none"],
-    ["entries decided / refused", `${doc.entries} / ${Object.entries(doc.denials).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`],
+    [
+      "exit reasons",
+      Object.entries(s.exitReasons)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "none",
+    ],
+    [
+      "entries decided / refused",
+      `${doc.entries} / ${
+        Object.entries(doc.denials)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ") || "none"
+      }`,
+    ],
     ["unfilled entries", fmt(s.unfilledEntries)],
     ["trade-only data", fmt(s.tradeOnly)],
     ["events/s", fmt(s.eventsPerSecond, 0)],

@@ -48,7 +48,12 @@ export function benchTrades(count: number, seed = 1, start = T0): TradeTick[] {
   for (let i = 0; i < count; i++) {
     ts += Math.floor(-Math.log(1 - rand()) * 200);
     price = Math.max(1000, price + Math.round((rand() - 0.5) * 40) / 10);
-    out[i] = { ts, price: Math.round(price * 10) / 10, size: Math.round((0.001 + rand() * rand() * 2) * 1000) / 1000, side: rand() < 0.5 ? "buy" : "sell" };
+    out[i] = {
+      ts,
+      price: Math.round(price * 10) / 10,
+      size: Math.round((0.001 + rand() * rand() * 2) * 1000) / 1000,
+      side: rand() < 0.5 ? "buy" : "sell",
+    };
   }
   return out;
 }
@@ -66,10 +71,24 @@ type Read = "none" | "view" | "fresh";
 /** Reads every family of the view (each family is brought up to date and computed on its first read). */
 function readView(f: SymbolFeatures): number {
   const v = f.view();
-  return v.ts + (v.rsi[0].value ?? 0) + (v.macd?.histogram ?? 0) + (v.bollinger[0].value?.middle ?? 0) + (v.emaCross?.agree ?? 0) +
-    (v.vwap[0].value?.vwap ?? 0) + (v.orderFlow[0].value?.delta ?? 0) + (v.tickMomentum?.upRatio ?? 0) + (v.priceAction?.trend ?? 0) +
-    (v.liquiditySweep?.signal ?? 0) + (v.rsiDivergence?.signal ?? 0) + (v.macdDivergence?.signal ?? 0) + (v.book.mid ?? 0) +
-    v.volume.recent + (v.returnStd1s ?? 0) + v.trend.length;
+  return (
+    v.ts +
+    (v.rsi[0].value ?? 0) +
+    (v.macd?.histogram ?? 0) +
+    (v.bollinger[0].value?.middle ?? 0) +
+    (v.emaCross?.agree ?? 0) +
+    (v.vwap[0].value?.vwap ?? 0) +
+    (v.orderFlow[0].value?.delta ?? 0) +
+    (v.tickMomentum?.upRatio ?? 0) +
+    (v.priceAction?.trend ?? 0) +
+    (v.liquiditySweep?.signal ?? 0) +
+    (v.rsiDivergence?.signal ?? 0) +
+    (v.macdDivergence?.signal ?? 0) +
+    (v.book.mid ?? 0) +
+    v.volume.recent +
+    (v.returnStd1s ?? 0) +
+    v.trend.length
+  );
 }
 
 function nsPerTrade(trades: TradeTick[], read: Read, runs: number): number {
@@ -128,8 +147,16 @@ function naiveNsPerTick(trades: TradeTick[], ticks: number): number {
   for (let i = 0; i < ticks; i++) {
     window[199] = trades[i].price;
     for (const p of settings.rsiPeriods) sink += TiRsi.calculate({ period: p, values: window }).length;
-    sink += TiMacd.calculate({ fastPeriod: settings.macd.fast, slowPeriod: settings.macd.slow, signalPeriod: settings.macd.signal, SimpleMAOscillator: false, SimpleMASignal: false, values: window }).length;
-    for (const b of settings.bollinger) sink += TiBollinger.calculate({ period: b.period, stdDev: b.k, values: window }).length;
+    sink += TiMacd.calculate({
+      fastPeriod: settings.macd.fast,
+      slowPeriod: settings.macd.slow,
+      signalPeriod: settings.macd.signal,
+      SimpleMAOscillator: false,
+      SimpleMASignal: false,
+      values: window,
+    }).length;
+    for (const b of settings.bollinger)
+      sink += TiBollinger.calculate({ period: b.period, stdDev: b.k, values: window }).length;
     for (const [f, s] of settings.emaPairs) {
       sink += TiEma.calculate({ period: f, values: window }).length;
       sink += TiEma.calculate({ period: s, values: window }).length;
@@ -204,14 +231,53 @@ export function benchIndicators(quick: boolean): Figure[] {
   const hourOfTrades = benchTrades(Math.ceil((3_700 * 1000) / 200), 2);
   const heap = heapPerSymbol(hourOfTrades, quick ? 10 : 50);
   return [
-    { key: "nsPerTradeEvent", value: perTrade, unit: "ns", target: "<= 2000", note: "one trade through the bar aggregator, every family updated, and every family of the snapshot computed and read (the engine's in-place FeatureView)" },
+    {
+      key: "nsPerTradeEvent",
+      value: perTrade,
+      unit: "ns",
+      target: "<= 2000",
+      note: "one trade through the bar aggregator, every family updated, and every family of the snapshot computed and read (the engine's in-place FeatureView)",
+    },
     { key: "nsPerTradeUpdate", value: perUpdate, unit: "ns", note: "the same without reading the snapshot" },
-    { key: "nsPerTradeFreshSnapshot", value: perFresh, unit: "ns", note: "the same with a fresh snapshot object tree per trade (what the API's status sends)" },
-    { key: "symbols100Ms", value: symbols100(trades.slice(0, quick ? 20_000 : 60_000), quick ? 500 : 2000), unit: "ms", target: "<= 1", note: "one new trade for each of 100 symbols, all features updated and snapshotted (median round)" },
-    { key: "naiveNsPerTick", value: naive, unit: "ns", note: "technicalindicators recomputing RSI x4, MACD, BB x2, EMA x6 over a 200-bar window per tick" },
-    { key: "naiveRatio", value: naiveRatio, unit: "x", target: ">= 1000", note: `the same work both ways: naive per tick / ours per tick on the same indicators, median of ${runs} back-to-back pairs (ours ${standard.toFixed(0)} ns)` },
-    { key: "naiveRatioWholeSnapshot", value: naive / perTrade, unit: "x", note: "naive per tick / our whole per-trade update and snapshot (which also does bars, order flow, VWAP, momentum, structure)" },
-    { key: "heapBytesPerSymbol", value: heap, unit: "B", target: "<= 2 MB", note: "retained heap per symbol after an hour of trades (rings full), needs --expose-gc" },
+    {
+      key: "nsPerTradeFreshSnapshot",
+      value: perFresh,
+      unit: "ns",
+      note: "the same with a fresh snapshot object tree per trade (what the API's status sends)",
+    },
+    {
+      key: "symbols100Ms",
+      value: symbols100(trades.slice(0, quick ? 20_000 : 60_000), quick ? 500 : 2000),
+      unit: "ms",
+      target: "<= 1",
+      note: "one new trade for each of 100 symbols, all features updated and snapshotted (median round)",
+    },
+    {
+      key: "naiveNsPerTick",
+      value: naive,
+      unit: "ns",
+      note: "technicalindicators recomputing RSI x4, MACD, BB x2, EMA x6 over a 200-bar window per tick",
+    },
+    {
+      key: "naiveRatio",
+      value: naiveRatio,
+      unit: "x",
+      target: ">= 1000",
+      note: `the same work both ways: naive per tick / ours per tick on the same indicators, median of ${runs} back-to-back pairs (ours ${standard.toFixed(0)} ns)`,
+    },
+    {
+      key: "naiveRatioWholeSnapshot",
+      value: naive / perTrade,
+      unit: "x",
+      note: "naive per tick / our whole per-trade update and snapshot (which also does bars, order flow, VWAP, momentum, structure)",
+    },
+    {
+      key: "heapBytesPerSymbol",
+      value: heap,
+      unit: "B",
+      target: "<= 2 MB",
+      note: "retained heap per symbol after an hour of trades (rings full), needs --expose-gc",
+    },
   ];
 }
 
@@ -243,7 +309,8 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
   const backtest = async (read: ReadOptions) => {
     const t0 = performance.now();
     events = 0;
-    for (const session of sessions) events += (await runBacktest(session, config, "bench", 1000, { deterministic: true, read })).run.events;
+    for (const session of sessions)
+      events += (await runBacktest(session, config, "bench", 1000, { deterministic: true, read })).run.events;
     return performance.now() - t0;
   };
   // Warm-up (untimed): the JIT settles over the first few runs of the engine and the cache reader.
@@ -267,10 +334,32 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
   const what = `the ${files.length} dev recordings as their ${sessions.length} capture sessions (${events} market events), default config`;
   const mb = (n: number) => (n / 1e6).toFixed(1);
   return [
-    { key: "backtestEventsPerSecond", value: events / (median(warm) / 1000), unit: "ev/s", target: ">= 1000000", note: `${what}, warm: read from the recording cache` },
-    { key: "backtestParseRatio", value: median(warm) / median(parse), unit: "x", target: "<= 2", note: "warm backtest time / time to gunzip and JSON.parse the same lines" },
-    { key: "backtestColdEventsPerSecond", value: events / (median(cold) / 1000), unit: "ev/s", note: `${what}, cold: gunzip and parsing included, building the cache` },
-    { key: "cacheBuildMs", value: median(build), unit: "ms", note: `reading every file while building its cache (plain uncached read: ${median(plain).toFixed(0)} ms); cache ${mb(cacheBytes)} MB vs ${mb(gzBytes)} MB of .gz` },
+    {
+      key: "backtestEventsPerSecond",
+      value: events / (median(warm) / 1000),
+      unit: "ev/s",
+      target: ">= 1000000",
+      note: `${what}, warm: read from the recording cache`,
+    },
+    {
+      key: "backtestParseRatio",
+      value: median(warm) / median(parse),
+      unit: "x",
+      target: "<= 2",
+      note: "warm backtest time / time to gunzip and JSON.parse the same lines",
+    },
+    {
+      key: "backtestColdEventsPerSecond",
+      value: events / (median(cold) / 1000),
+      unit: "ev/s",
+      note: `${what}, cold: gunzip and parsing included, building the cache`,
+    },
+    {
+      key: "cacheBuildMs",
+      value: median(build),
+      unit: "ms",
+      note: `reading every file while building its cache (plain uncached read: ${median(plain).toFixed(0)} ms); cache ${mb(cacheBytes)} MB vs ${mb(gzBytes)} MB of .gz`,
+    },
   ];
 }
 
@@ -279,12 +368,33 @@ export async function benchBacktest(quick: boolean): Promise<Figure[]> {
  * worker thread and on all cores, in this run; only the search is timed.
  */
 export async function benchOptimizer(quick: boolean): Promise<Figure[]> {
-  const r = await measureOptimizer({ minutes: quick ? 10 : 20, folds: quick ? 2 : 3, trials: quick ? 8 : DEFAULT_TRIALS, rounds: quick ? 1 : 5 });
+  const r = await measureOptimizer({
+    minutes: quick ? 10 : 20,
+    folds: quick ? 2 : 3,
+    trials: quick ? 8 : DEFAULT_TRIALS,
+    rounds: quick ? 1 : 5,
+  });
   const what = `${r.trials} trials (${r.folds} folds, TPE), ${r.events}`;
   return [
-    { key: "optimizerSpeedup", value: r.speedup, unit: "x", target: ">= 1.7 on 2 cores", note: `${what}: search time on 1 worker / on ${r.workers} workers` },
-    { key: "optimizerTrialsPerMinute", value: r.trialsPerMinute, unit: "trials/min", note: `${what}, ${r.workers} workers; starting the pool took ${r.poolStartMs.toFixed(0)} ms more` },
-    { key: "optimizerMachineSpeedup", value: r.machineSpeedup, unit: "x", note: `control: a pure arithmetic loop on 1 vs ${r.workers} threads between the searches, i.e. what the (shared) machine allowed` },
+    {
+      key: "optimizerSpeedup",
+      value: r.speedup,
+      unit: "x",
+      target: ">= 1.7 on 2 cores",
+      note: `${what}: search time on 1 worker / on ${r.workers} workers`,
+    },
+    {
+      key: "optimizerTrialsPerMinute",
+      value: r.trialsPerMinute,
+      unit: "trials/min",
+      note: `${what}, ${r.workers} workers; starting the pool took ${r.poolStartMs.toFixed(0)} ms more`,
+    },
+    {
+      key: "optimizerMachineSpeedup",
+      value: r.machineSpeedup,
+      unit: "x",
+      note: `control: a pure arithmetic loop on 1 vs ${r.workers} threads between the searches, i.e. what the (shared) machine allowed`,
+    },
   ];
 }
 
@@ -333,8 +443,19 @@ export async function benchE2e(quick: boolean): Promise<Figure[]> {
     const mean = latencies.reduce((a, x) => a + x, 0) / latencies.length;
     const what = `${latencies.length} of ${sent} pushes (1 in 10 books15, 1 in 10 books1, the rest trades) at ${1000 / E2E_GAP_MS}/s`;
     return [
-      { key: "e2eLatencyP50Ms", value: quantile(latencies, 0.5), unit: "ms", note: `venue push sent → SymbolAgent has handled it (decision made, paper order placed), through wrangler dev; ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0]} ms; paper mode: no order reaches the venue` },
-      { key: "e2eLatencyP99Ms", value: quantile(latencies, 0.99), unit: "ms", target: "<= 5", note: `the same, 99th percentile (max ${latencies[latencies.length - 1]} ms); 1 ms resolution; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores while measured` },
+      {
+        key: "e2eLatencyP50Ms",
+        value: quantile(latencies, 0.5),
+        unit: "ms",
+        note: `venue push sent → SymbolAgent has handled it (decision made, paper order placed), through wrangler dev; ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0]} ms; paper mode: no order reaches the venue`,
+      },
+      {
+        key: "e2eLatencyP99Ms",
+        value: quantile(latencies, 0.99),
+        unit: "ms",
+        target: "<= 5",
+        note: `the same, 99th percentile (max ${latencies[latencies.length - 1]} ms); 1 ms resolution; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores while measured`,
+      },
     ];
   } catch (e) {
     console.error(`bench: e2e figures skipped: ${(e as Error).message}`);
@@ -362,7 +483,11 @@ async function e2eConnected(stack: Stack): Promise<void> {
 }
 
 /** Injects one round of pushes, then reads the agent's receipts: push → handled latencies of the pushes it matched. */
-async function e2eRound(venue: Venue, stack: Stack, next: () => Record<string, unknown> & { ts: number }): Promise<number[]> {
+async function e2eRound(
+  venue: Venue,
+  stack: Stack,
+  next: () => Record<string, unknown> & { ts: number },
+): Promise<number[]> {
   const sentAt = new Map<number, number>();
   for (let i = 0; i < E2E_ROUND; i++) {
     const push = next();
@@ -389,12 +514,35 @@ function e2ePushes(start: number): () => Record<string, unknown> & { ts: number 
   return () => {
     const ts = start + i * E2E_GAP_MS;
     const t = trades[i % trades.length];
-    const book = (depth: number) => [{ asks: e2eLevels(t.price + 0.1, 0.1, depth), bids: e2eLevels(t.price, -0.1, depth), checksum: 0, seq: String(i + 1), ts: String(ts) }];
+    const book = (depth: number) => [
+      {
+        asks: e2eLevels(t.price + 0.1, 0.1, depth),
+        bids: e2eLevels(t.price, -0.1, depth),
+        checksum: 0,
+        seq: String(i + 1),
+        ts: String(ts),
+      },
+    ];
     const kind = i % 10;
     const push =
-      kind === 0 ? { action: "snapshot", arg: arg("books15"), data: book(15), ts }
-      : kind === 5 ? { action: "snapshot", arg: arg("books1"), data: book(1), ts }
-      : { action: "update", arg: arg("trade"), data: [{ ts: String(ts), price: t.price.toFixed(1), size: t.size.toFixed(3), side: t.side, tradeId: String(i + 1) }], ts };
+      kind === 0
+        ? { action: "snapshot", arg: arg("books15"), data: book(15), ts }
+        : kind === 5
+          ? { action: "snapshot", arg: arg("books1"), data: book(1), ts }
+          : {
+              action: "update",
+              arg: arg("trade"),
+              data: [
+                {
+                  ts: String(ts),
+                  price: t.price.toFixed(1),
+                  size: t.size.toFixed(3),
+                  side: t.side,
+                  tradeId: String(i + 1),
+                },
+              ],
+              ts,
+            };
     i++;
     return push;
   };
@@ -425,7 +573,9 @@ async function readAllMs(files: readonly string[], read: ReadOptions): Promise<n
 
 function printTable(figures: Figure[]): void {
   const rows = figures.map((f) => [f.key, formatValue(f.value), f.unit, f.target ?? "", f.note]);
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length), ["figure", "value", "unit", "target"][c].length));
+  const widths = [0, 1, 2, 3].map((c) =>
+    Math.max(...rows.map((r) => r[c].length), ["figure", "value", "unit", "target"][c].length),
+  );
   const line = (r: string[]) => r.map((x, i) => (i < 4 ? x.padEnd(widths[i]) : x)).join("  ");
   console.log(line(["figure", "value", "unit", "target", "what"]));
   for (const r of rows) console.log(line(r));
@@ -444,7 +594,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const quick = argv.includes("--quick");
-  const figures = [...benchIndicators(quick), ...(await benchBacktest(quick)), ...(await benchOptimizer(quick)), ...(await benchE2e(quick))];
+  const figures = [
+    ...benchIndicators(quick),
+    ...(await benchBacktest(quick)),
+    ...(await benchOptimizer(quick)),
+    ...(await benchE2e(quick)),
+  ];
   if (argv.includes("--json")) {
     const out: Record<string, number | string> = { node: process.version, quick: String(quick) };
     for (const f of figures) out[f.key] = Number(f.value.toPrecision(6));

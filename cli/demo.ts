@@ -26,7 +26,8 @@ const FLAGS = {
   "demo-config": { type: "boolean" },
   help: { type: "boolean" },
 } as const;
-const USAGE = "usage: npm run demo -- [--symbols BTCUSDT,ETHUSDT,...] [--port 8787] [--seed 1] [--speed 1]   |   npm start (live Bitget public feed, paper mode)";
+const USAGE =
+  "usage: npm run demo -- [--symbols BTCUSDT,ETHUSDT,...] [--port 8787] [--seed 1] [--speed 1]   |   npm start (live Bitget public feed, paper mode)";
 const DEMO_SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT"];
 const BITGET_PUBLIC = "wss://ws.bitget.com/v2/ws/public";
 
@@ -34,9 +35,17 @@ const BITGET_PUBLIC = "wss://ws.bitget.com/v2/ws/public";
  * Gates opened for the demo so a person sees trades within minutes on a synthetic market. It is
  * NOT the plan's config (minScore 80 etc.): the demo shows the machinery, never evidence of edge.
  */
-export const DEMO_CONFIG = { gates: { minScore: 45, minAgreeing: 3, minVolumeRatio: 1, minExpectedMoveFeeMultiple: 2 } };
+export const DEMO_CONFIG = {
+  gates: { minScore: 45, minAgreeing: 3, minVolumeRatio: 1, minExpectedMoveFeeMultiple: 2 },
+};
 
-const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CI: "true" };
+const offlineEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CI: "true",
+};
 
 /** Reads API_TOKEN from .dev.vars, creating the file (or the line) with a random token if missing. */
 export function ensureDevVars(path = resolve(ROOT, ".dev.vars")): string {
@@ -79,7 +88,11 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_00
 }
 
 async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -129,16 +142,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   try {
-    if (!live) venue = await startVenue({ synthetic: { symbols, seed: f.seed ?? 1 }, speed: f.speed ?? 1, log: () => {} });
+    if (!live)
+      venue = await startVenue({ synthetic: { symbols, seed: f.seed ?? 1 }, speed: f.speed ?? 1, log: () => {} });
     const feedUrl = venue ? venue.urls.wsPublic : BITGET_PUBLIC;
     const token = ensureDevVars();
-    if ((await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"])) !== 0) throw new Error("applying the local D1 migrations failed");
+    if ((await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"])) !== 0)
+      throw new Error("applying the local D1 migrations failed");
     // detached: its own process group, so Ctrl-C can stop wrangler, workerd and esbuild together (cloudflare-stack.md §11.10).
-    dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `FEED_URL:${feedUrl}`, "--var", "MODE:paper"], { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    dev = spawn(
+      "npx",
+      [
+        "wrangler",
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--inspector-port",
+        "0",
+        "--show-interactive-dev-session=false",
+        "--var",
+        `FEED_URL:${feedUrl}`,
+        "--var",
+        "MODE:paper",
+      ],
+      { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"], detached: true },
+    );
     await waitForHealth(url, dev);
     if (!live || f["demo-config"]) await api(url, token, "PATCH", "/api/config", DEMO_CONFIG);
     for (const s of symbols) await api(url, token, "POST", `/api/symbols/${s}/start`);
-    console.log(`\nedge-scalper is running (paper mode, ${live ? "Bitget's live public feed" : `local venue ${venue?.urls.rest}`})`);
+    console.log(
+      `\nedge-scalper is running (paper mode, ${live ? "Bitget's live public feed" : `local venue ${venue?.urls.rest}`})`,
+    );
     console.log(`  dashboard and API: ${url}`);
     console.log(`  API token:         ${token}   (also in .dev.vars)`);
     console.log(`  try: curl -H "Authorization: Bearer ${token}" ${url}/api/portfolio`);

@@ -35,7 +35,10 @@ describe("npm run generate", () => {
     const dir = freshDir();
     const r = await runCli(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "1", "--seed", "5", "--out", dir]);
     expect(r).toMatchObject({ code: 0, err: "" });
-    expect(readdirSync(dir).sort()).toEqual(["synthetic_btcusdt_20240101T0000.bitget.jsonl.gz", "synthetic_ethusdt_20240101T0000.bitget.jsonl.gz"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "synthetic_btcusdt_20240101T0000.bitget.jsonl.gz",
+      "synthetic_ethusdt_20240101T0000.bitget.jsonl.gz",
+    ]);
     expect(r.out).toHaveLength(2);
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
       const file = join(dir, `synthetic_${symbol.toLowerCase()}_20240101T0000.bitget.jsonl.gz`);
@@ -55,10 +58,18 @@ describe("npm run generate", () => {
       const events = records.flatMap((x) => x.events);
       expect(events.every((e) => e.symbol === symbol)).toBe(true);
       const pushesOf = (kind: string) => records.filter((x) => x.events[0].kind === kind).length;
-      expect(header.counts).toEqual({ trade: pushesOf("trade"), books1: pushesOf("bookTop"), books15: pushesOf("bookLevels") });
+      expect(header.counts).toEqual({
+        trade: pushesOf("trade"),
+        books1: pushesOf("bookTop"),
+        books15: pushesOf("bookLevels"),
+      });
       expect((header.stats as { trades: number }).trades).toBe(events.filter((e) => e.kind === "trade").length);
       expect(header.counts).toMatchObject({ books15: 599 });
-      expect([header.firstT, header.lastT, header.spanMs]).toEqual([records[0].t, records[records.length - 1].t, records[records.length - 1].t - records[0].t]);
+      expect([header.firstT, header.lastT, header.spanMs]).toEqual([
+        records[0].t,
+        records[records.length - 1].t,
+        records[records.length - 1].t - records[0].t,
+      ]);
       expect(records.every((x, i) => i === 0 || x.t >= records[i - 1].t)).toBe(true);
     }
   });
@@ -75,7 +86,16 @@ describe("npm run generate", () => {
 
   it("names each file after the UTC minute of its first exchange time", async () => {
     const dir = freshDir();
-    const r = await runCli(["--symbols", "XRPUSDT", "--minutes", "0.2", "--start", "2024-03-05T12:34:56Z", "--out", dir]);
+    const r = await runCli([
+      "--symbols",
+      "XRPUSDT",
+      "--minutes",
+      "0.2",
+      "--start",
+      "2024-03-05T12:34:56Z",
+      "--out",
+      dir,
+    ]);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(["synthetic_xrpusdt_20240305T1234.bitget.jsonl.gz"]);
   });
@@ -102,14 +122,17 @@ describe("npm run generate", () => {
     [["--seed", "1", "--seed", "2"], /--seed is given twice/],
     [["stray"], /unexpected argument "stray"/],
     [["--minutes"], /--minutes needs a value/],
-  ])("refuses %j with exit code 2, naming the flag, and writes nothing", async (argv, message, opts?: { noOut: boolean }) => {
-    const dir = freshDir();
-    const r = await runCli(opts?.noOut ? argv : ["--out", dir, ...argv]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    expect(r.out).toEqual([]);
-    expect(existsSync(dir)).toBe(false);
-  });
+  ])(
+    "refuses %j with exit code 2, naming the flag, and writes nothing",
+    async (argv, message, opts?: { noOut: boolean }) => {
+      const dir = freshDir();
+      const r = await runCli(opts?.noOut ? argv : ["--out", dir, ...argv]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.out).toEqual([]);
+      expect(existsSync(dir)).toBe(false);
+    },
+  );
 
   it("exits 1 when --out cannot be a directory", async () => {
     const file = join(root, "a-file");

@@ -12,9 +12,14 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createGzip, type Gzip } from "node:zlib";
-import { generate, profileFor, type GenerateOptions, type RegimeChange, type SymbolProfile } from "../shared/backtest/synthetic-market";
+import {
+  generate,
+  profileFor,
+  type GenerateOptions,
+  type RegimeChange,
+  type SymbolProfile,
+} from "../shared/backtest/synthetic-market";
 import { processIo, type CliIo } from "./io";
-
 
 /** Validated flags of the generate command. */
 export interface GenerateArgs {
@@ -26,7 +31,10 @@ export interface GenerateArgs {
 }
 
 /** Parse result: the flags, a request for help, or a usage error naming the flag. */
-export type ParsedArgs = { readonly ok: true; readonly args: GenerateArgs } | { readonly ok: true; readonly help: true } | { readonly ok: false; readonly error: string };
+export type ParsedArgs =
+  | { readonly ok: true; readonly args: GenerateArgs }
+  | { readonly ok: true; readonly help: true }
+  | { readonly ok: false; readonly error: string };
 
 /** Exit code of a usage error (bad or missing flag). */
 export const EXIT_USAGE = 2;
@@ -55,10 +63,12 @@ export function parseGenerateArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--help" || a === "-h") return { ok: true, help: true };
-    if (!a.startsWith("--")) return { ok: false, error: `unexpected argument ${JSON.stringify(a)}: every value follows its flag` };
+    if (!a.startsWith("--"))
+      return { ok: false, error: `unexpected argument ${JSON.stringify(a)}: every value follows its flag` };
     const eq = a.indexOf("=");
     const flag = eq < 0 ? a : a.slice(0, eq);
-    if (!(FLAGS as readonly string[]).includes(flag)) return { ok: false, error: `unknown flag ${flag} (known: ${FLAGS.join(", ")})` };
+    if (!(FLAGS as readonly string[]).includes(flag))
+      return { ok: false, error: `unknown flag ${flag} (known: ${FLAGS.join(", ")})` };
     if (raw.has(flag)) return { ok: false, error: `${flag} is given twice` };
     const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
     if (value === undefined || (eq < 0 && value.startsWith("--"))) return { ok: false, error: `${flag} needs a value` };
@@ -69,21 +79,35 @@ export function parseGenerateArgs(argv: readonly string[]): ParsedArgs {
 
 function validate(raw: Map<string, string>): ParsedArgs {
   const out = raw.get("--out");
-  if (out === undefined || out === "") return { ok: false, error: "--out is required: the directory to write the recordings to" };
+  if (out === undefined || out === "")
+    return { ok: false, error: "--out is required: the directory to write the recordings to" };
   const symbols = raw.has("--symbols") ? raw.get("--symbols")!.split(",") : DEFAULT_SYMBOLS;
   const badSymbol = symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
-  if (badSymbol !== undefined) return { ok: false, error: `--symbols: ${JSON.stringify(badSymbol)} is not a symbol of the form [A-Z0-9]+USDT (e.g. BTCUSDT)` };
+  if (badSymbol !== undefined)
+    return {
+      ok: false,
+      error: `--symbols: ${JSON.stringify(badSymbol)} is not a symbol of the form [A-Z0-9]+USDT (e.g. BTCUSDT)`,
+    };
   const twice = symbols.find((s, i) => symbols.indexOf(s) !== i);
   if (twice !== undefined) return { ok: false, error: `--symbols: ${twice} is listed twice` };
   const minutesText = raw.get("--minutes") ?? "10";
   const minutes = /^\d+(\.\d+)?$/.test(minutesText) ? Number(minutesText) : NaN;
-  if (!(minutes > 0 && minutes <= MAX_MINUTES)) return { ok: false, error: `--minutes must be a positive number up to ${MAX_MINUTES}, got ${JSON.stringify(minutesText)}` };
+  if (!(minutes > 0 && minutes <= MAX_MINUTES))
+    return {
+      ok: false,
+      error: `--minutes must be a positive number up to ${MAX_MINUTES}, got ${JSON.stringify(minutesText)}`,
+    };
   const seedText = raw.get("--seed") ?? "1";
   const seed = /^-?\d+$/.test(seedText) ? Number(seedText) : NaN;
-  if (!Number.isSafeInteger(seed)) return { ok: false, error: `--seed must be an integer, got ${JSON.stringify(seedText)}` };
+  if (!Number.isSafeInteger(seed))
+    return { ok: false, error: `--seed must be an integer, got ${JSON.stringify(seedText)}` };
   const startText = raw.get("--start") ?? DEFAULT_START;
   const startMs = ISO_RE.test(startText) ? Date.parse(startText) : NaN;
-  if (!(startMs >= 0)) return { ok: false, error: `--start must be an ISO time with a zone like ${DEFAULT_START}, or a date, got ${JSON.stringify(startText)}` };
+  if (!(startMs >= 0))
+    return {
+      ok: false,
+      error: `--start must be an ISO time with a zone like ${DEFAULT_START}, or a date, got ${JSON.stringify(startText)}`,
+    };
   return { ok: true, args: { symbols, minutes, seed, startMs, out } };
 }
 
@@ -124,7 +148,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
-
 function options(args: GenerateArgs, onRegime?: (c: RegimeChange) => void): GenerateOptions {
   return { symbols: args.symbols, startMs: args.startMs, seed: args.seed, minutes: args.minutes, onRegime };
 }
@@ -135,7 +158,11 @@ function summarize(args: GenerateArgs): { sums: Map<string, SymbolSummary>; regi
   const sums = new Map<string, SymbolSummary>();
   for (const { t, m } of generate(options(args, (c) => regimes.push(c)))) {
     let s = sums.get(m.arg.instId);
-    if (!s) sums.set(m.arg.instId, (s = { firstT: t, lastT: t, firstTs: m.ts, trades: 0, lines: 0, counts: { books1: 0, books15: 0, trade: 0 } }));
+    if (!s)
+      sums.set(
+        m.arg.instId,
+        (s = { firstT: t, lastT: t, firstTs: m.ts, trades: 0, lines: 0, counts: { books1: 0, books15: 0, trade: 0 } }),
+      );
     s.lastT = t;
     s.lines++;
     s.counts[m.arg.channel]++;
@@ -144,7 +171,13 @@ function summarize(args: GenerateArgs): { sums: Map<string, SymbolSummary>; regi
   return { sums, regimes };
 }
 
-function header(symbol: string, args: GenerateArgs, profile: SymbolProfile, s: SymbolSummary, regimes: RegimeChange[]): object {
+function header(
+  symbol: string,
+  args: GenerateArgs,
+  profile: SymbolProfile,
+  s: SymbolSummary,
+  regimes: RegimeChange[],
+): object {
   return {
     format: "bitget-ws-recording",
     version: 1,
@@ -202,7 +235,10 @@ async function write(args: GenerateArgs, io: CliIo): Promise<void> {
       if (sink.chunk.length >= CHUNK_CHARS) await flush(sink);
     }
     for (const sink of sinks.values()) {
-      if (sink.lines !== sums.get(sink.symbol)!.lines) throw new Error(`${sink.symbol}: second pass wrote ${sink.lines} lines, first counted ${sums.get(sink.symbol)!.lines}`);
+      if (sink.lines !== sums.get(sink.symbol)!.lines)
+        throw new Error(
+          `${sink.symbol}: second pass wrote ${sink.lines} lines, first counted ${sums.get(sink.symbol)!.lines}`,
+        );
       await flush(sink);
       sink.gz.end();
     }
@@ -213,7 +249,9 @@ async function write(args: GenerateArgs, io: CliIo): Promise<void> {
       sink.gz.destroy();
       sink.stream.destroy();
     }
-    await Promise.all([...sinks.values()].map((s) => s.done.catch(() => {}).then(() => rm(s.tmp, { force: true }).catch(() => {}))));
+    await Promise.all(
+      [...sinks.values()].map((s) => s.done.catch(() => {}).then(() => rm(s.tmp, { force: true }).catch(() => {}))),
+    );
     throw e;
   }
   for (const sink of sinks.values()) io.out(await summaryLine(sink, sums.get(sink.symbol)!, args.minutes));
@@ -228,7 +266,9 @@ function openSink(dir: string, symbol: string, s: SymbolSummary): Sink {
   const done = new Promise<void>((ok, fail) => {
     gz.on("error", fail);
     stream.on("error", fail);
-    stream.on("close", () => (stream.writableFinished ? ok() : fail(new Error(`${tmp}: closed before it was complete`))));
+    stream.on("close", () =>
+      stream.writableFinished ? ok() : fail(new Error(`${tmp}: closed before it was complete`)),
+    );
   });
   done.catch(() => {});
   return { symbol, tmp, file: join(dir, name), gz, stream, done, chunk: "", lines: 0 };

@@ -19,20 +19,40 @@ async function run(args: string[]) {
 }
 
 beforeAll(async () => {
-  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", data], capture().io)).toBe(0);
-  writeFileSync(permissive, JSON.stringify({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }));
+  expect(
+    await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", data], capture().io),
+  ).toBe(0);
+  writeFileSync(
+    permissive,
+    JSON.stringify({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }),
+  );
 }, 60_000);
 
 describe("npm run importance", () => {
   let doc: ImportanceDocument;
 
   it("ranks all nine families by the mean of their ablation and permutation effects", async () => {
-    const r = await run(["--data", data, "--config", permissive, "--repeats", "2", "--workers", "2", "--min-trades", "1", "--json", "--deterministic", "--no-cache"]);
+    const r = await run([
+      "--data",
+      data,
+      "--config",
+      permissive,
+      "--repeats",
+      "2",
+      "--workers",
+      "2",
+      "--min-trades",
+      "1",
+      "--json",
+      "--deterministic",
+      "--no-cache",
+    ]);
     expect(r.code).toBe(0);
     doc = JSON.parse(r.out);
     expect(doc.families.map((f) => f.family).sort()).toEqual([...FAMILIES].sort());
     expect(doc.families.map((f) => f.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    for (let i = 1; i < doc.families.length; i++) expect(doc.families[i - 1].importance).toBeGreaterThanOrEqual(doc.families[i].importance);
+    for (let i = 1; i < doc.families.length; i++)
+      expect(doc.families[i - 1].importance).toBeGreaterThanOrEqual(doc.families[i].importance);
     for (const f of doc.families) expect(f.importance).toBeCloseTo((f.ablation + f.permutation) / 2, 9);
     expect(doc.runs).toBe(1 + 9 * 3);
     expect(doc.baseline.trades).toBeGreaterThan(0);
@@ -47,7 +67,19 @@ describe("npm run importance", () => {
   });
 
   it("gives the same document for a seed with one worker, and warns when trades are few", async () => {
-    const r = await run(["--data", data, "--config", permissive, "--repeats", "2", "--workers", "1", "--json", "--deterministic", "--no-cache"]);
+    const r = await run([
+      "--data",
+      data,
+      "--config",
+      permissive,
+      "--repeats",
+      "2",
+      "--workers",
+      "1",
+      "--json",
+      "--deterministic",
+      "--no-cache",
+    ]);
     expect(r.code).toBe(0);
     const one: ImportanceDocument = JSON.parse(r.out);
     expect({ ...one, workers: 0, lowTrades: false }).toEqual({ ...doc, workers: 0 });

@@ -45,8 +45,6 @@ export interface ImportanceDocument extends ImportanceResult {
   readonly elapsedMs: number | null;
 }
 
-
-
 /** The CLI; returns the exit code (0 ok, 2 usage or input error). */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, FLAGS);
@@ -58,7 +56,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   if (!f.data) return fail(io, `--data is required\n${USAGE}`);
   const objective = (f.objective ?? "netPnl") as ObjectiveName;
-  if (!OBJECTIVES.includes(objective)) return fail(io, `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`);
+  if (!OBJECTIVES.includes(objective))
+    return fail(io, `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`);
   const base = await loadBaseConfig(f.config);
   if (!base.ok) return fail(io, base.error);
   const read: ReadOptions = f["no-cache"] ? { cache: false } : {};
@@ -81,7 +80,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   let result: ImportanceResult;
   try {
-    result = await importance(pool, { config: base.value.config, version: base.value.version, objective, repeats: f.repeats ?? 3, seed: f.seed ?? 1, progress: progressBar("importance", io.progress) });
+    result = await importance(pool, {
+      config: base.value.config,
+      version: base.value.version,
+      objective,
+      repeats: f.repeats ?? 3,
+      seed: f.seed ?? 1,
+      progress: progressBar("importance", io.progress),
+    });
   } catch (e) {
     if (e instanceof RangeError) return fail(io, e.message);
     throw e;
@@ -89,8 +95,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     await pool.close();
   }
   const minTrades = f["min-trades"] ?? DEFAULT_MIN_TRADES;
-  const doc: ImportanceDocument = { ...result, data: files, lowTrades: result.baseline.trades < minTrades, workers: pool.size, elapsedMs: f.deterministic ? null : Math.round(performance.now() - t0) };
-  if (doc.lowTrades) io.err(`importance: the baseline made ${doc.baseline.trades} trades (fewer than ${minTrades}): treat every figure as noise`);
+  const doc: ImportanceDocument = {
+    ...result,
+    data: files,
+    lowTrades: result.baseline.trades < minTrades,
+    workers: pool.size,
+    elapsedMs: f.deterministic ? null : Math.round(performance.now() - t0),
+  };
+  if (doc.lowTrades)
+    io.err(
+      `importance: the baseline made ${doc.baseline.trades} trades (fewer than ${minTrades}): treat every figure as noise`,
+    );
   io.out(f.json ? JSON.stringify(doc) : table(doc));
   return 0;
 }
@@ -105,7 +120,10 @@ function table(doc: ImportanceDocument): string {
   return [
     `${doc.objective} baseline ${doc.baseline.objective.toFixed(4)} (${doc.baseline.trades} trades) · ${doc.repeats} permutation repeats · seed ${doc.seed} · ${doc.runs} replays on ${doc.workers} workers`,
     `rank  family          ${"ablation".padStart(12)}${"permutation".padStart(12)}${"importance".padStart(12)}  weight now → suggested`,
-    ...doc.families.map((r) => `${String(r.rank).padEnd(6)}${r.family.padEnd(16)}${n(r.ablation)}${n(r.permutation)}${n(r.importance)}  ${doc.currentWeights[r.family].toFixed(3)} → ${doc.suggestedWeights[r.family].toFixed(3)}`),
+    ...doc.families.map(
+      (r) =>
+        `${String(r.rank).padEnd(6)}${r.family.padEnd(16)}${n(r.ablation)}${n(r.permutation)}${n(r.importance)}  ${doc.currentWeights[r.family].toFixed(3)} → ${doc.suggestedWeights[r.family].toFixed(3)}`,
+    ),
     "Δ = baseline − value without the family (ablation) or with its sub-score shuffled (permutation); positive = the family helps.",
   ].join("\n");
 }

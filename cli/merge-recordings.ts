@@ -2,7 +2,14 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { recycleRecordingCache } from "./recording-cache";
 import type { RecordingColumns } from "./recording-columns";
-import { batchesOf, openRecording, readRecording, RecordingError, type ReadOptions, type SourcedRecord } from "./recording-file";
+import {
+  batchesOf,
+  openRecording,
+  readRecording,
+  RecordingError,
+  type ReadOptions,
+  type SourcedRecord,
+} from "./recording-file";
 import type { RecordingHeader } from "../shared/backtest/recording";
 
 /**
@@ -35,7 +42,10 @@ export async function expandDataPaths(paths: readonly string[]): Promise<string[
  * the files given), as the bot would have received them. Each file is streamed, or read from its
  * columnar cache with its records built a batch at a time (see ./recording-file.ts).
  */
-export async function* mergeRecordings(files: readonly string[], opts: ReadOptions = {}): AsyncGenerator<SourcedRecord> {
+export async function* mergeRecordings(
+  files: readonly string[],
+  opts: ReadOptions = {},
+): AsyncGenerator<SourcedRecord> {
   for await (const batch of mergeRecordingBatches(files, opts)) {
     for (let i = 0; i < batch.length; i++) yield batch[i];
   }
@@ -47,7 +57,10 @@ export async function* mergeRecordings(files: readonly string[], opts: ReadOptio
  * cache, the merge runs on the cached receive-time columns and builds each record only as it is
  * emitted, {@link MERGED_BATCH} records per batch.
  */
-export async function* mergeRecordingBatches(files: readonly string[], opts: ReadOptions = {}): AsyncGenerator<SourcedRecord[]> {
+export async function* mergeRecordingBatches(
+  files: readonly string[],
+  opts: ReadOptions = {},
+): AsyncGenerator<SourcedRecord[]> {
   const opened = await Promise.allSettled(files.map((f) => openRecording(f, opts)));
   const cursors: Cursor[] = [];
   try {
@@ -215,7 +228,7 @@ export function overlappingSymbols(files: readonly string[], headers: readonly R
     if (typeof h.firstT !== "number" || typeof h.lastT !== "number") continue;
     for (const sym of h.symbols) {
       const spans = seen.get(sym) ?? [];
-      const clash = spans.find((x) => h.firstT as number <= x.last && (h.lastT as number) >= x.first);
+      const clash = spans.find((x) => (h.firstT as number) <= x.last && (h.lastT as number) >= x.first);
       if (clash) return `${sym} appears in ${clash.file} and ${files[i]} over the same time: backtest them separately`;
       spans.push({ file: files[i], first: h.firstT, last: h.lastT });
       seen.set(sym, spans);

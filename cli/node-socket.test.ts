@@ -87,12 +87,16 @@ describe("NodeSocketPort", () => {
   });
 
   it("reports a protocol violation as an error followed by a close", async () => {
-    const { url } = await serve((peer) => setTimeout(() => ((peer as unknown as { _socket: Socket })._socket.write(Buffer.from([0x8f, 0x00]))), 20));
+    const { url } = await serve((peer) =>
+      setTimeout(() => (peer as unknown as { _socket: Socket })._socket.write(Buffer.from([0x8f, 0x00])), 20),
+    );
     const s = await new NodeSocketPort().connect(url);
     const seen: string[] = [];
     s.onError = (e) => seen.push(`error ${(e as Error).message}`);
     s.onClose = (code) => seen.push(`close ${code}`);
-    await expect.poll(() => seen).toEqual([expect.stringMatching(/^error .*opcode/i), expect.stringMatching(/^close \d+$/)]);
+    await expect
+      .poll(() => seen)
+      .toEqual([expect.stringMatching(/^error .*opcode/i), expect.stringMatching(/^close \d+$/)]);
   });
 
   it("rejects when the connection is refused", async () => {

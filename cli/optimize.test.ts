@@ -24,14 +24,30 @@ async function run(args: string[]) {
 const common = () => ["--data", data, "--config", base, "--folds", "2", "--min-trades", "1", "--no-cache"];
 
 beforeAll(async () => {
-  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", data], capture().io)).toBe(0);
+  expect(
+    await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", data], capture().io),
+  ).toBe(0);
   writeFileSync(base, JSON.stringify({ gates: { minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }));
-  writeFileSync(space, JSON.stringify({ sampler: "tpe", params: {
-    "gates.minScore": { type: "int", min: 35, max: 65, step: 5 },
-    "gates.minAgreeing": { type: "int", min: 2, max: 4 },
-    "exits.takeProfitPct": { type: "float", min: 0.1, max: 0.5, step: 0.05 },
-  } }));
-  writeFileSync(gridSpace, JSON.stringify({ params: { "gates.minScore": { type: "int", min: 40, max: 60, step: 10 }, "execution.entryOrder": { type: "choice", values: ["postOnly", "market"] } } }));
+  writeFileSync(
+    space,
+    JSON.stringify({
+      sampler: "tpe",
+      params: {
+        "gates.minScore": { type: "int", min: 35, max: 65, step: 5 },
+        "gates.minAgreeing": { type: "int", min: 2, max: 4 },
+        "exits.takeProfitPct": { type: "float", min: 0.1, max: 0.5, step: 0.05 },
+      },
+    }),
+  );
+  writeFileSync(
+    gridSpace,
+    JSON.stringify({
+      params: {
+        "gates.minScore": { type: "int", min: 40, max: 60, step: 10 },
+        "execution.entryOrder": { type: "choice", values: ["postOnly", "market"] },
+      },
+    }),
+  );
 }, 60_000);
 
 describe("npm run optimize", () => {
@@ -77,20 +93,71 @@ describe("npm run optimize", () => {
   });
 
   it("is deterministic for a seed whatever the number of workers", async () => {
-    const one = await run([...common(), "--space", space, "--trials", "6", "--workers", "1", "--seed", "5", "--json", "--deterministic"]);
-    const two = await run([...common(), "--space", space, "--trials", "6", "--workers", "2", "--seed", "5", "--json", "--deterministic"]);
+    const one = await run([
+      ...common(),
+      "--space",
+      space,
+      "--trials",
+      "6",
+      "--workers",
+      "1",
+      "--seed",
+      "5",
+      "--json",
+      "--deterministic",
+    ]);
+    const two = await run([
+      ...common(),
+      "--space",
+      space,
+      "--trials",
+      "6",
+      "--workers",
+      "2",
+      "--seed",
+      "5",
+      "--json",
+      "--deterministic",
+    ]);
     expect(one.code).toBe(0);
     const strip = (s: string) => JSON.stringify({ ...JSON.parse(s), workers: 0 });
     expect(strip(one.out)).toBe(strip(two.out));
     expect(JSON.parse(one.out).elapsedMs).toBeNull();
-    const other = await run([...common(), "--space", space, "--trials", "6", "--workers", "2", "--seed", "6", "--json", "--deterministic"]);
-    expect(JSON.parse(other.out).folds[0].trials.map((t: { params: unknown }) => t.params)).not.toEqual(JSON.parse(one.out).folds[0].trials.map((t: { params: unknown }) => t.params));
+    const other = await run([
+      ...common(),
+      "--space",
+      space,
+      "--trials",
+      "6",
+      "--workers",
+      "2",
+      "--seed",
+      "6",
+      "--json",
+      "--deterministic",
+    ]);
+    expect(JSON.parse(other.out).folds[0].trials.map((t: { params: unknown }) => t.params)).not.toEqual(
+      JSON.parse(one.out).folds[0].trials.map((t: { params: unknown }) => t.params),
+    );
   }, 240_000);
 
   it("writes the winner as a full config that parseConfig accepts, and an HTML report", async () => {
     const out = join(dir, "best.json");
     const report = join(dir, "report.html");
-    const r = await run([...common(), "--space", gridSpace, "--sampler", "grid", "--workers", "2", "--json", "--out", out, "--report", report]);
+    const r = await run([
+      ...common(),
+      "--space",
+      gridSpace,
+      "--sampler",
+      "grid",
+      "--workers",
+      "2",
+      "--json",
+      "--out",
+      out,
+      "--report",
+      report,
+    ]);
     expect(r.code).toBe(0);
     const res: OptimizeReport = JSON.parse(r.out);
     expect(res.sampler).toBe("grid");
@@ -108,7 +175,25 @@ describe("npm run optimize", () => {
   }, 180_000);
 
   it("penalises windows with too few trades instead of letting them win", async () => {
-    const r = await run(["--data", data, "--config", base, "--folds", "1", "--min-trades", "1000", "--no-cache", "--space", gridSpace, "--sampler", "grid", "--workers", "2", "--json", "--deterministic"]);
+    const r = await run([
+      "--data",
+      data,
+      "--config",
+      base,
+      "--folds",
+      "1",
+      "--min-trades",
+      "1000",
+      "--no-cache",
+      "--space",
+      gridSpace,
+      "--sampler",
+      "grid",
+      "--workers",
+      "2",
+      "--json",
+      "--deterministic",
+    ]);
     expect(r.code).toBe(0);
     const res: OptimizeReport = JSON.parse(r.out);
     const trials = res.folds[0].trials;
@@ -123,10 +208,14 @@ describe("npm run optimize", () => {
     const r1 = await run(["--data", data, "--space", bad]);
     expect(r1.code).toBe(2);
     expect(r1.err).toMatch(/params\.gates\.minScoree: gates\.minScoree: no such config field/);
-    expect((await run(["--data", data, "--space", space, "--objective", "sortino"])).err).toMatch(/--objective must be one of netPnl, profitFactor, sharpe, expectancy, pnlDrawdown/);
+    expect((await run(["--data", data, "--space", space, "--objective", "sortino"])).err).toMatch(
+      /--objective must be one of netPnl, profitFactor, sharpe, expectancy, pnlDrawdown/,
+    );
     const noStep = join(dir, "nostep.json");
     writeFileSync(noStep, JSON.stringify({ params: { "exits.takeProfitPct": { type: "float", min: 0.1, max: 0.5 } } }));
-    expect((await run(["--data", data, "--space", noStep, "--sampler", "grid"])).err).toMatch(/exits\.takeProfitPct: a grid search needs a step/);
+    expect((await run(["--data", data, "--space", noStep, "--sampler", "grid"])).err).toMatch(
+      /exits\.takeProfitPct: a grid search needs a step/,
+    );
     expect((await run(["--space", space])).err).toMatch(/--data is required/);
     expect((await run(["--data", data])).err).toMatch(/--space is required/);
     expect((await run(["--data", join(dir, "nope.gz"), "--space", space])).err).toMatch(/nope\.gz: no such file/);

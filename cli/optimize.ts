@@ -51,8 +51,6 @@ const FLAGS = {
 
 const USAGE = `usage: npm run optimize -- --data <file|dir>... --space space.json [--objective ${OBJECTIVES.join("|")}] [--folds 3] [--trials 50] [--workers N] [--seed 1] [--sampler ${SAMPLERS.join("|")}] [--anchored] [--min-trades ${DEFAULT_MIN_TRADES}] [--config base.json] [--capital 1000] [--json] [--report out.html] [--out best.json] [--deterministic] [--no-cache]`;
 
-
-
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, FLAGS);
@@ -65,14 +63,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (!f.data) return usage(io, "--data is required");
   if (!f.space) return usage(io, "--space is required");
   const objective = (f.objective ?? "netPnl") as ObjectiveName;
-  if (!OBJECTIVES.includes(objective)) return usage(io, `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`);
-  if (f.sampler !== undefined && !SAMPLERS.includes(f.sampler as SamplerName)) return usage(io, `--sampler must be one of ${SAMPLERS.join(", ")}, got ${JSON.stringify(f.sampler)}`);
+  if (!OBJECTIVES.includes(objective))
+    return usage(io, `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`);
+  if (f.sampler !== undefined && !SAMPLERS.includes(f.sampler as SamplerName))
+    return usage(io, `--sampler must be one of ${SAMPLERS.join(", ")}, got ${JSON.stringify(f.sampler)}`);
   const base = await loadBaseConfig(f.config);
   if (!base.ok) return input(io, base.error);
   const spaceJson = await readJson(f.space, `--space ${f.space}`);
   if (!spaceJson.ok) return input(io, spaceJson.error);
   const space = parseSpace(spaceJson.value, base.value.config);
-  if (!space.ok) return input(io, `--space ${f.space}: invalid space\n${space.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`);
+  if (!space.ok)
+    return input(
+      io,
+      `--space ${f.space}: invalid space\n${space.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
+    );
   const sampler = (f.sampler ?? space.space.sampler ?? "tpe") as SamplerName;
   const gridIssue = sampler === "grid" ? gridProblem(space.space) : null;
   if (gridIssue !== null) return input(io, `--space ${f.space}: ${gridIssue}`);
@@ -98,8 +102,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   let result;
   try {
     result = await optimize(pool, {
-      base: base.value.config, space: space.space, sampler, objective, folds: f.folds ?? 3, mode: f.anchored ? "anchored" : "rolling", trials: f.trials,
-      seed: f.seed ?? 1, minTrades: f["min-trades"] ?? DEFAULT_MIN_TRADES, capital, data: files, progress: progressBar("optimize", io.progress),
+      base: base.value.config,
+      space: space.space,
+      sampler,
+      objective,
+      folds: f.folds ?? 3,
+      mode: f.anchored ? "anchored" : "rolling",
+      trials: f.trials,
+      seed: f.seed ?? 1,
+      minTrades: f["min-trades"] ?? DEFAULT_MIN_TRADES,
+      capital,
+      data: files,
+      progress: progressBar("optimize", io.progress),
     });
   } catch (e) {
     if (e instanceof RangeError) return input(io, e.message);
@@ -107,8 +121,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   } finally {
     await pool.close();
   }
-  const doc: OptimizeReport = { ...result, workers: pool.size, elapsedMs: f.deterministic ? null : Math.round(performance.now() - t0) };
-  if (objective === "sharpe" && doc.folds.some((x) => x.train.to - x.train.from < 2 * 86_400_000)) io.err("optimize: sharpe (daily) needs windows of two UTC days or more; shorter windows score 0");
+  const doc: OptimizeReport = {
+    ...result,
+    workers: pool.size,
+    elapsedMs: f.deterministic ? null : Math.round(performance.now() - t0),
+  };
+  if (objective === "sharpe" && doc.folds.some((x) => x.train.to - x.train.from < 2 * 86_400_000))
+    io.err("optimize: sharpe (daily) needs windows of two UTC days or more; shorter windows score 0");
   if (f.out) {
     const best = applyParams(base.value.config, doc.best.params);
     if (!best.ok) throw new Error("unreachable: the best parameters made a valid config during the search");
@@ -140,7 +159,10 @@ function table(doc: OptimizeReport): string {
   const lines = [
     `${doc.objective} · ${doc.sampler} · seed ${doc.seed} · ${doc.folds.length} ${doc.mode} folds · ${doc.trials} trials on ${doc.workers} workers${doc.elapsedMs === null ? "" : ` in ${(doc.elapsedMs / 1000).toFixed(1)} s`}`,
     "fold  in sample (train)             out of sample (test)          params",
-    ...doc.folds.map((x) => `${String(x.index).padEnd(6)}${side(x.train).padEnd(30)}${side(x.test).padEnd(30)}${JSON.stringify(x.params)}`),
+    ...doc.folds.map(
+      (x) =>
+        `${String(x.index).padEnd(6)}${side(x.train).padEnd(30)}${side(x.test).padEnd(30)}${JSON.stringify(x.params)}`,
+    ),
     `${"total".padEnd(6)}${side(doc.totals.inSample).padEnd(30)}${side(doc.totals.outOfSample)}`,
     `best (last fold): ${JSON.stringify(doc.best.params)} (${doc.best.configVersion})`,
     `* fewer than ${doc.minTrades} trades in the window: penalised`,

@@ -56,8 +56,19 @@ async function fakeBitget(options: FakeBitgetOptions = {}) {
   };
   const trades = (symbol: string, action: string, ids: number[]) => {
     const now = Date.now();
-    const data = ids.map((id) => ({ ts: String(now), price: "27000.5", size: "0.01", side: id % 2 ? "buy" : "sell", tradeId: String(id) }));
-    return JSON.stringify({ action, arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol }, data, ts: now });
+    const data = ids.map((id) => ({
+      ts: String(now),
+      price: "27000.5",
+      size: "0.01",
+      side: id % 2 ? "buy" : "sell",
+      tradeId: String(id),
+    }));
+    return JSON.stringify({
+      action,
+      arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol },
+      data,
+      ts: now,
+    });
   };
   const book = (symbol: string, channel: string) => {
     const now = Date.now();
@@ -98,7 +109,8 @@ async function fakeBitget(options: FakeBitgetOptions = {}) {
     }, 40);
     timers.push(tick);
     peer.on("close", () => clearInterval(tick));
-    if (k === 1 && options.dropFirstAfterMs !== undefined) timers.push(setTimeout(() => peer.terminate(), options.dropFirstAfterMs));
+    if (k === 1 && options.dropFirstAfterMs !== undefined)
+      timers.push(setTimeout(() => peer.terminate(), options.dropFirstAfterMs));
   });
   cleanups.push(() => {
     for (const t of timers) clearTimeout(t);
@@ -152,7 +164,10 @@ describe("npm run record", () => {
   it("writes one file per symbol, holding exactly the pushes the server sent, with a header that counts them", async () => {
     const server = await fakeBitget({ malformedOnce: true });
     const dir = freshDir();
-    const r = await runCli(["--symbols", "BTCUSDT,ETHUSDT", "--out", dir, "--minutes", "0.02", "--url", server.url], { progressMs: 300, feed: { pingIntervalMs: 250, pongTimeoutMs: 200 } });
+    const r = await runCli(["--symbols", "BTCUSDT,ETHUSDT", "--out", dir, "--minutes", "0.02", "--url", server.url], {
+      progressMs: 300,
+      feed: { pingIntervalMs: 250, pongTimeoutMs: 200 },
+    });
     expect(r.code).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files).toHaveLength(2);
@@ -180,13 +195,23 @@ describe("npm run record", () => {
       for (let k = 1; k < records.length; k++) expect(records[k].t).toBeGreaterThanOrEqual(records[k - 1].t);
       const count = (c: string) => raw.filter((x) => channelOf(x.m) === c).length;
       expect(header.counts).toEqual({ trade: count("trade"), books15: count("books15"), books1: count("books1") });
-      expect(header).toMatchObject({ firstT: records[0].t, lastT: records[records.length - 1].t, spanMs: records[records.length - 1].t - records[0].t });
+      expect(header).toMatchObject({
+        firstT: records[0].t,
+        lastT: records[records.length - 1].t,
+        spanMs: records[records.length - 1].t - records[0].t,
+      });
       const stats = header.stats as { trades: number; rejected: number; lastRejectReason: string };
       expect(stats.trades).toBe(records.flatMap((x) => x.events).filter((e) => e.kind === "trade").length);
       expect(stats).toMatchObject({ rejected: 1, lastRejectReason: "trade item 0 has a bad price" });
       expect(r.out.some((l) => l.startsWith(`${file}: ${symbol} ${raw.length} pushes`))).toBe(true);
     }
-    expect(r.err.some((l) => /^record \d:\d\d:\d\d open, reconnects 0, gaps 0 \| BTCUSDT \d+ pushes \d+ trades 1 rejected → custom_btcusdt_.* \| ETHUSDT /.test(l))).toBe(true);
+    expect(
+      r.err.some((l) =>
+        /^record \d:\d\d:\d\d open, reconnects 0, gaps 0 \| BTCUSDT \d+ pushes \d+ trades 1 rejected → custom_btcusdt_.* \| ETHUSDT /.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(server.pings()).toBeGreaterThanOrEqual(3);
     expect(server.connections()).toBe(1);
   });
@@ -215,8 +240,15 @@ describe("npm run record", () => {
       expect(records.filter((x) => x.t <= gap.from).length).toBeGreaterThan(5);
       const afterGap = rawLines(file).filter((x) => x.t >= gap.to);
       expect(afterGap.length).toBeGreaterThan(5);
-      expect(afterGap.filter((x) => x.m.includes('"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"trade"'))).toHaveLength(1);
-      expect(isSubsequence(rawLines(file).map((x) => x.m), server.sent.get(symbol)!)).toBe(true);
+      expect(
+        afterGap.filter((x) => x.m.includes('"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"trade"')),
+      ).toHaveLength(1);
+      expect(
+        isSubsequence(
+          rawLines(file).map((x) => x.m),
+          server.sent.get(symbol)!,
+        ),
+      ).toBe(true);
       expect((header.stats as { snapshotTrades: number }).snapshotTrades).toBe(3);
     }
     expect(r.err.some((l) => /reconnects 1, gaps 1/.test(l))).toBe(true);
@@ -228,9 +260,15 @@ describe("npm run record", () => {
     const dir = freshDir();
     const base = Date.parse("2024-07-18T23:59:59.300Z");
     const start = Date.now();
-    const r = await runCli(["--symbols", "BTCUSDT", "--out", dir, "--url", server.url], { stop: after(1400), clock: { now: () => base + (Date.now() - start) } });
+    const r = await runCli(["--symbols", "BTCUSDT", "--out", dir, "--url", server.url], {
+      stop: after(1400),
+      clock: { now: () => base + (Date.now() - start) },
+    });
     expect(r.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(["custom_btcusdt_20240718T2359.bitget.jsonl.gz", "custom_btcusdt_20240719T0000.bitget.jsonl.gz"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "custom_btcusdt_20240718T2359.bitget.jsonl.gz",
+      "custom_btcusdt_20240719T0000.bitget.jsonl.gz",
+    ]);
     const hour = Date.parse("2024-07-19T00:00:00Z");
     const a = await readAll(join(dir, "custom_btcusdt_20240718T2359.bitget.jsonl.gz"));
     const b = await readAll(join(dir, "custom_btcusdt_20240719T0000.bitget.jsonl.gz"));
@@ -240,7 +278,10 @@ describe("npm run record", () => {
     expect(b.records.every((x) => x.t >= hour)).toBe(true);
     expect((a.header.recorder as { hour: string }).hour).toBe("2024-07-18T23:00:00.000Z");
     expect((b.header.recorder as { hour: string }).hour).toBe("2024-07-19T00:00:00.000Z");
-    const all = [...rawLines(join(dir, "custom_btcusdt_20240718T2359.bitget.jsonl.gz")), ...rawLines(join(dir, "custom_btcusdt_20240719T0000.bitget.jsonl.gz"))];
+    const all = [
+      ...rawLines(join(dir, "custom_btcusdt_20240718T2359.bitget.jsonl.gz")),
+      ...rawLines(join(dir, "custom_btcusdt_20240719T0000.bitget.jsonl.gz")),
+    ];
     expect(all.map((x) => x.m)).toEqual(server.sent.get("BTCUSDT")!.slice(0, all.length));
   });
 
@@ -252,7 +293,10 @@ describe("npm run record", () => {
     writeFileSync(taken, "earlier run");
     const base = Date.parse("2024-07-18T12:00:10Z");
     const start = Date.now();
-    const r = await runCli(["--symbols", "BTCUSDT", "--out", dir, "--url", server.url], { stop: after(400), clock: { now: () => base + (Date.now() - start) } });
+    const r = await runCli(["--symbols", "BTCUSDT", "--out", dir, "--url", server.url], {
+      stop: after(400),
+      clock: { now: () => base + (Date.now() - start) },
+    });
     expect(r.code).toBe(0);
     expect(readFileSync(taken, "utf8")).toBe("earlier run");
     const { records } = await readAll(join(dir, "custom_btcusdt_20240718T1200-2.bitget.jsonl.gz"));
@@ -302,7 +346,16 @@ describe("npm run record", () => {
     const port = (http.address() as AddressInfo).port;
     await new Promise((ok) => http.close(ok));
     const dir = freshDir();
-    const r = await runCli(["--symbols", "BTCUSDT", "--out", dir, "--minutes", "0.01", "--url", `ws://127.0.0.1:${port}`]);
+    const r = await runCli([
+      "--symbols",
+      "BTCUSDT",
+      "--out",
+      dir,
+      "--minutes",
+      "0.01",
+      "--url",
+      `ws://127.0.0.1:${port}`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.err.join("\n")).toMatch(/nothing recorded .*ECONNREFUSED/);
     expect(readdirSync(dir)).toEqual([]);
@@ -314,9 +367,21 @@ describe("npm run record", () => {
     ["a lowercase symbol", ["--symbols", "btcusdt", "--out", "D"], "--symbols"],
     ["a symbol listed twice", ["--symbols", "BTCUSDT,BTCUSDT", "--out", "D"], "--symbols: BTCUSDT is listed twice"],
     ["zero minutes", ["--symbols", "BTCUSDT", "--out", "D", "--minutes", "0"], "--minutes must be a positive number"],
-    ["minutes that are not a number", ["--symbols", "BTCUSDT", "--out", "D", "--minutes", "ten"], "--minutes must be a number"],
-    ["an http url", ["--symbols", "BTCUSDT", "--out", "D", "--url", "https://ws.bitget.com/v2/ws/public"], "--url must be a ws:// or wss:// url"],
-    ["a url that does not parse", ["--symbols", "BTCUSDT", "--out", "D", "--url", "not a url"], "--url must be a ws:// or wss:// url"],
+    [
+      "minutes that are not a number",
+      ["--symbols", "BTCUSDT", "--out", "D", "--minutes", "ten"],
+      "--minutes must be a number",
+    ],
+    [
+      "an http url",
+      ["--symbols", "BTCUSDT", "--out", "D", "--url", "https://ws.bitget.com/v2/ws/public"],
+      "--url must be a ws:// or wss:// url",
+    ],
+    [
+      "a url that does not parse",
+      ["--symbols", "BTCUSDT", "--out", "D", "--url", "not a url"],
+      "--url must be a ws:// or wss:// url",
+    ],
     ["an unknown flag", ["--symbols", "BTCUSDT", "--out", "D", "--hours", "1"], "unknown flag --hours"],
   ])("refuses %s with exit 2 and writes nothing", async (_name, argv, message) => {
     const dir = freshDir();

@@ -11,7 +11,14 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_PUBLIC_CHANNELS, PublicFeed, type FeedClock, type FeedHealth, type FeedTimers, type PublicFeedOptions } from "../shared/exchange/bitget/public-feed";
+import {
+  DEFAULT_PUBLIC_CHANNELS,
+  PublicFeed,
+  type FeedClock,
+  type FeedHealth,
+  type FeedTimers,
+  type PublicFeedOptions,
+} from "../shared/exchange/bitget/public-feed";
 import type { SocketPort } from "../shared/exchange/bitget/socket";
 import { parseArgs } from "./args";
 import { NodeSocketPort } from "./node-socket";
@@ -60,7 +67,10 @@ export interface RecordArgs {
 }
 
 /** Parse result: the flags, a request for help, or a usage error naming the flag. */
-export type ParsedRecordArgs = { readonly ok: true; readonly args: RecordArgs } | { readonly ok: true; readonly help: true } | { readonly ok: false; readonly error: string };
+export type ParsedRecordArgs =
+  | { readonly ok: true; readonly args: RecordArgs }
+  | { readonly ok: true; readonly help: true }
+  | { readonly ok: false; readonly error: string };
 
 /** Parses and validates the flags; every error names its flag. */
 export function parseRecordArgs(argv: readonly string[]): ParsedRecordArgs {
@@ -69,19 +79,27 @@ export function parseRecordArgs(argv: readonly string[]): ParsedRecordArgs {
   if (!parsed.ok) return parsed;
   const f = parsed.flags;
   if (f.help) return { ok: true, help: true };
-  if (f.symbols === undefined || f.symbols === "") return { ok: false, error: "--symbols is required: comma-separated symbols such as BTCUSDT,ETHUSDT" };
+  if (f.symbols === undefined || f.symbols === "")
+    return { ok: false, error: "--symbols is required: comma-separated symbols such as BTCUSDT,ETHUSDT" };
   const symbols = f.symbols.split(",");
   const bad = symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
-  if (bad !== undefined) return { ok: false, error: `--symbols: ${JSON.stringify(bad)} is not a symbol of the form [A-Z0-9]+USDT (e.g. BTCUSDT)` };
+  if (bad !== undefined)
+    return {
+      ok: false,
+      error: `--symbols: ${JSON.stringify(bad)} is not a symbol of the form [A-Z0-9]+USDT (e.g. BTCUSDT)`,
+    };
   const twice = symbols.find((s, i) => symbols.indexOf(s) !== i);
   if (twice !== undefined) return { ok: false, error: `--symbols: ${twice} is listed twice` };
-  if (f.out === undefined || f.out === "") return { ok: false, error: "--out is required: the directory to write the recordings to" };
-  if (f.minutes !== undefined && !(f.minutes > 0 && f.minutes <= MAX_MINUTES)) return { ok: false, error: `--minutes must be a positive number up to ${MAX_MINUTES}, got ${f.minutes}` };
+  if (f.out === undefined || f.out === "")
+    return { ok: false, error: "--out is required: the directory to write the recordings to" };
+  if (f.minutes !== undefined && !(f.minutes > 0 && f.minutes <= MAX_MINUTES))
+    return { ok: false, error: `--minutes must be a positive number up to ${MAX_MINUTES}, got ${f.minutes}` };
   const url = f.url ?? BITGET_PUBLIC_URL;
   let host: string;
   try {
     const u = new URL(url);
-    if (u.protocol !== "ws:" && u.protocol !== "wss:") return { ok: false, error: `--url must be a ws:// or wss:// url, got ${JSON.stringify(url)}` };
+    if (u.protocol !== "ws:" && u.protocol !== "wss:")
+      return { ok: false, error: `--url must be a ws:// or wss:// url, got ${JSON.stringify(url)}` };
     host = u.hostname;
   } catch {
     return { ok: false, error: `--url must be a ws:// or wss:// url, got ${JSON.stringify(url)}` };
@@ -103,9 +121,10 @@ export interface RecordDeps {
   /** Stops the recording when it resolves, as a signal would. */
   readonly stop?: Promise<unknown>;
   /** PublicFeed tuning (keepalive, backoff, timeouts). */
-  readonly feed?: Partial<Pick<PublicFeedOptions, "pingIntervalMs" | "pongTimeoutMs" | "staleAfterMs" | "connectTimeoutMs" | "backoff">>;
+  readonly feed?: Partial<
+    Pick<PublicFeedOptions, "pingIntervalMs" | "pongTimeoutMs" | "staleAfterMs" | "connectTimeoutMs" | "backoff">
+  >;
 }
-
 
 const nodeTimers: FeedTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -150,7 +169,14 @@ async function record(args: RecordArgs, dir: string, io: CliIo, deps: RecordDeps
   const timers = deps.timers ?? nodeTimers;
   const startedAt = clock.now();
   const channels = [...DEFAULT_PUBLIC_CHANNELS];
-  const recorder = new HourlyRecorder({ dir, venue: args.venue, url: args.url, symbols: args.symbols, channels, startedAt });
+  const recorder = new HourlyRecorder({
+    dir,
+    venue: args.venue,
+    url: args.url,
+    symbols: args.symbols,
+    channels,
+    startedAt,
+  });
   const gaps = new GapTracker();
   let health = null as FeedHealth | null;
   const feed = new PublicFeed({
@@ -177,7 +203,9 @@ async function record(args: RecordArgs, dir: string, io: CliIo, deps: RecordDeps
     io.err(progressLine(clock.now() - startedAt, recorder, health, gaps.open));
     if (recorder.error) stop.now(`write failed: ${recorder.error.message}`);
   });
-  io.err(`record: ${args.symbols.join(",")} from ${args.url} into ${dir}${args.minutes === null ? " until Ctrl-C" : ` for ${args.minutes} min`}`);
+  io.err(
+    `record: ${args.symbols.join(",")} from ${args.url} into ${dir}${args.minutes === null ? " until Ctrl-C" : ` for ${args.minutes} min`}`,
+  );
   feed.start();
   const why = await stop.reason;
   stop.dispose();
@@ -191,7 +219,9 @@ async function record(args: RecordArgs, dir: string, io: CliIo, deps: RecordDeps
   for (const e of result.errors) io.err(`record: ${e.message}`);
   if (result.errors.length > 0 || why.startsWith("write failed")) return EXIT_FAILURE;
   if (result.files.length === 0) {
-    io.err(`record: nothing recorded from ${args.url}${health?.lastDisconnect ? ` (last disconnect: ${health.lastDisconnect})` : ""}`);
+    io.err(
+      `record: nothing recorded from ${args.url}${health?.lastDisconnect ? ` (last disconnect: ${health.lastDisconnect})` : ""}`,
+    );
     return EXIT_FAILURE;
   }
   return 0;
@@ -234,13 +264,21 @@ function every(timers: FeedTimers, ms: number, fn: () => void): () => void {
 }
 
 /** `record 0:01:05 open, reconnects 1, gaps 1 | BTCUSDT 1234 pushes 560 trades → file | …`; an unfinished gap shows as `(+1 open)`. */
-function progressLine(elapsedMs: number, recorder: HourlyRecorder, health: FeedHealth | null, gapOpen: boolean): string {
+function progressLine(
+  elapsedMs: number,
+  recorder: HourlyRecorder,
+  health: FeedHealth | null,
+  gapOpen: boolean,
+): string {
   const s = Math.max(0, Math.floor(elapsedMs / 1000));
   const clock = `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
   const state = health?.state ?? "connecting";
   const symbols = recorder
     .progress()
-    .map((p) => `${p.symbol} ${p.pushes} pushes ${p.trades} trades${p.rejected > 0 ? ` ${p.rejected} rejected` : ""} → ${p.file ?? "(no file yet)"}`)
+    .map(
+      (p) =>
+        `${p.symbol} ${p.pushes} pushes ${p.trades} trades${p.rejected > 0 ? ` ${p.rejected} rejected` : ""} → ${p.file ?? "(no file yet)"}`,
+    )
     .join(" | ");
   return `record ${clock} ${state}, reconnects ${health?.reconnects ?? 0}, gaps ${recorder.gapsSeen}${gapOpen ? " (+1 open)" : ""} | ${symbols}`;
 }

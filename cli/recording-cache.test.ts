@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -13,18 +22,72 @@ import type { BookLevelsEvent, BookTopEvent } from "../shared/market/events";
 
 const root = mkdtempSync(join(tmpdir(), "rec-cache-"));
 const market = join(root, "market");
-const header = JSON.stringify({ format: "bitget-ws-recording", version: 1, instType: "USDT-FUTURES", symbols: ["BTCUSDT", "ETHUSDT"] });
+const header = JSON.stringify({
+  format: "bitget-ws-recording",
+  version: 1,
+  instType: "USDT-FUTURES",
+  symbols: ["BTCUSDT", "ETHUSDT"],
+});
 const arg = (channel: string, instId = "BTCUSDT") => ({ instType: "USDT-FUTURES", channel, instId });
 /** Every shape the codec produces, including the awkward ones: empty pushes, uneven books, non-ASCII ids, -0 sizes. */
 const awkward = [
   header,
-  JSON.stringify({ t: 1000, m: { action: "update", arg: arg("trade"), data: [{ ts: "1001", price: "100.5", size: "2", side: "sell", tradeId: "9" }, { ts: "1000", price: "100.4", size: "0.001", side: "buy", tradeId: "10" }], ts: 1001 } }),
+  JSON.stringify({
+    t: 1000,
+    m: {
+      action: "update",
+      arg: arg("trade"),
+      data: [
+        { ts: "1001", price: "100.5", size: "2", side: "sell", tradeId: "9" },
+        { ts: "1000", price: "100.4", size: "0.001", side: "buy", tradeId: "10" },
+      ],
+      ts: 1001,
+    },
+  }),
   JSON.stringify({ t: 1000, m: { event: "subscribe", arg: arg("trade") } }),
-  JSON.stringify({ t: 1001, m: { action: "snapshot", arg: arg("books1", "ETHUSDT"), data: [{ bids: [["3000.1", "-0"]], asks: [["3000.2", "4"]], ts: "1001", seq: 7 }], ts: 1001 } }),
-  JSON.stringify({ t: 1002, m: { action: "snapshot", arg: arg("books15"), data: [{ bids: [["100.4", "1"], ["100.3", "2"], ["100.2", "3"]], asks: [["100.5", "1.5"]], ts: "1002", seq: "123456789012345678901" }], ts: 1002 } }),
-  JSON.stringify({ t: 1003, m: { action: "snapshot", arg: arg("books5"), data: [{ bids: [], asks: [["100.6", "1"]], ts: "1003" }], ts: 1003 } }),
+  JSON.stringify({
+    t: 1001,
+    m: {
+      action: "snapshot",
+      arg: arg("books1", "ETHUSDT"),
+      data: [{ bids: [["3000.1", "-0"]], asks: [["3000.2", "4"]], ts: "1001", seq: 7 }],
+      ts: 1001,
+    },
+  }),
+  JSON.stringify({
+    t: 1002,
+    m: {
+      action: "snapshot",
+      arg: arg("books15"),
+      data: [
+        {
+          bids: [
+            ["100.4", "1"],
+            ["100.3", "2"],
+            ["100.2", "3"],
+          ],
+          asks: [["100.5", "1.5"]],
+          ts: "1002",
+          seq: "123456789012345678901",
+        },
+      ],
+      ts: 1002,
+    },
+  }),
+  JSON.stringify({
+    t: 1003,
+    m: { action: "snapshot", arg: arg("books5"), data: [{ bids: [], asks: [["100.6", "1"]], ts: "1003" }], ts: 1003 },
+  }),
   JSON.stringify({ t: 1004, m: { action: "update", arg: arg("ticker"), data: [{}], ts: 1004 } }),
-  JSON.stringify({ t: 1005, m: { action: "update", arg: arg("trade", "ETHUSDT"), data: [{ ts: "1005", price: "3000", size: "1", side: "buy", tradeId: "идент-😀-1" }], ts: 1005 } }),
+  JSON.stringify({
+    t: 1005,
+    m: {
+      action: "update",
+      arg: arg("trade", "ETHUSDT"),
+      data: [{ ts: "1005", price: "3000", size: "1", side: "buy", tradeId: "идент-😀-1" }],
+      ts: 1005,
+    },
+  }),
 ];
 
 function write(name: string, lines: string[]): string {
@@ -57,7 +120,9 @@ const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
 beforeAll(async () => {
   const quiet = { out: () => undefined, err: (t: string) => console.error(t) };
-  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "4", "--seed", "11", "--out", market], quiet)).toBe(0);
+  expect(
+    await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "4", "--seed", "11", "--out", market], quiet),
+  ).toBe(0);
 }, 60_000);
 
 describe("the recording cache", () => {
@@ -91,7 +156,9 @@ describe("the recording cache", () => {
     const c = cacheIn();
     await mergeAll(files, c.read);
     const merged = await mergeAll(files, c.read);
-    const byFile = await Promise.all(files.map(async (f) => (await readAll(f, { cache: false })).slice(1) as SourcedRecord[]));
+    const byFile = await Promise.all(
+      files.map(async (f) => (await readAll(f, { cache: false })).slice(1) as SourcedRecord[]),
+    );
     const expected = byFile.flat().sort((a, b) => a.t - b.t || files.indexOf(a.file) - files.indexOf(b.file));
     expect(merged.map((r) => [r.t, r.file])).toEqual(expected.map((r) => [r.t, r.file]));
   }, 60_000);
@@ -125,7 +192,7 @@ describe("the recording cache", () => {
 
   it.each([
     ["truncated", (b: Buffer) => b.subarray(0, b.length - 9), /bytes, its header says/],
-    ["a flipped byte", (b: Buffer) => (b[b.length >> 1] ^= 0x40, b), /checksum mismatch/],
+    ["a flipped byte", (b: Buffer) => ((b[b.length >> 1] ^= 0x40), b), /checksum mismatch/],
     ["another format version", (b: Buffer) => (b.writeUInt32LE(CACHE_FORMAT_VERSION + 1, 4), b), /format version/],
     ["not a cache at all", () => Buffer.from("hello"), /shorter than its header/],
   ])("ignores and rebuilds a cache file that is %s", async (_, damage, why) => {
@@ -148,13 +215,23 @@ describe("the recording cache", () => {
     const bytes = readFileSync(join(c.dir, cacheFiles(c.dir)[0]));
     const st = statSync(file);
     expect(RecordingColumns.open(bytes, { size: st.size, mtimeMs: st.mtimeMs })).toBeInstanceOf(RecordingColumns);
-    expect(RecordingColumns.open(bytes, { size: st.size + 1, mtimeMs: st.mtimeMs })).toBe("made from another version of the source");
+    expect(RecordingColumns.open(bytes, { size: st.size + 1, mtimeMs: st.mtimeMs })).toBe(
+      "made from another version of the source",
+    );
     const unaligned = Buffer.concat([Buffer.alloc(3), bytes]).subarray(3);
-    expect((RecordingColumns.open(unaligned, { size: st.size, mtimeMs: st.mtimeMs }) as RecordingColumns).decode(0, 2, "x").map((r) => r.events.length)).toEqual([2, 0]);
+    expect(
+      (RecordingColumns.open(unaligned, { size: st.size, mtimeMs: st.mtimeMs }) as RecordingColumns)
+        .decode(0, 2, "x")
+        .map((r) => r.events.length),
+    ).toEqual([2, 0]);
   });
 
   it("decodes records asked for out of order exactly as in order, and refuses to decode once closed", async () => {
-    const file = write("out-of-order.jsonl.gz", [...awkward, awkward[4].replace('"100.3","2"', '"100.3","2.5"'), awkward[4]]);
+    const file = write("out-of-order.jsonl.gz", [
+      ...awkward,
+      awkward[4].replace('"100.3","2"', '"100.3","2.5"'),
+      awkward[4],
+    ]);
     const c = cacheIn();
     const plain = (await readAll(file, { cache: false })).slice(1);
     await readAll(file, c.read);
@@ -170,7 +247,11 @@ describe("the recording cache", () => {
   });
 
   it("shares a depth snapshot's unchanged level tuples with the previous snapshot, never a changed one", async () => {
-    const file = write("shared-levels.jsonl.gz", [header, awkward[4], awkward[4].replace('"100.3","2"', '"100.3","2.5"')]);
+    const file = write("shared-levels.jsonl.gz", [
+      header,
+      awkward[4],
+      awkward[4].replace('"100.3","2"', '"100.3","2.5"'),
+    ]);
     const c = cacheIn();
     await readAll(file, c.read);
     const [, a, b] = (await readAll(file, c.read)) as SourcedRecord[];
@@ -190,7 +271,11 @@ describe("the recording cache", () => {
   }, 60_000);
 
   it("leaves no cache file behind a recording that fails, and names its file and line as before", async () => {
-    const file = write("fails.jsonl.gz", [...awkward.slice(0, 3), '{"t": 5, "m": {"nope": true}}', ...awkward.slice(3)]);
+    const file = write("fails.jsonl.gz", [
+      ...awkward.slice(0, 3),
+      '{"t": 5, "m": {"nope": true}}',
+      ...awkward.slice(3),
+    ]);
     const c = cacheIn();
     await expect(readAll(file, c.read)).rejects.toThrow(/fails\.jsonl\.gz: line 4: not a Bitget push/);
     await expect(readAll(file, c.read)).rejects.toThrow(/fails\.jsonl\.gz: line 4: not a Bitget push/);
@@ -201,7 +286,11 @@ describe("the recording cache", () => {
   it("yields the records before a bad line, as the uncached read does", async () => {
     const file = write("partial.jsonl.gz", [...awkward.slice(0, 3), "not json", ...awkward.slice(3)]);
     const seen: unknown[] = [];
-    await expect((async () => { for await (const x of readRecording(file, cacheIn().read)) seen.push(x); })()).rejects.toThrow(/line 4: not JSON/);
+    await expect(
+      (async () => {
+        for await (const x of readRecording(file, cacheIn().read)) seen.push(x);
+      })(),
+    ).rejects.toThrow(/line 4: not JSON/);
     expect(seen).toHaveLength(3);
   });
 
@@ -280,7 +369,8 @@ describe("the cache folder", () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: () => undefined };
     process.env[CACHE_DIR_ENV] = mkdtempSync(join(root, "doc-"));
-    for (const flags of [["--no-cache"], [], []]) expect(await backtest(["--data", market, "--deterministic", "--json", ...flags], io)).toBe(0);
+    for (const flags of [["--no-cache"], [], []])
+      expect(await backtest(["--data", market, "--deterministic", "--json", ...flags], io)).toBe(0);
     expect(out[1]).toBe(out[0]);
     expect(out[2]).toBe(out[0]);
   }, 60_000);

@@ -13,7 +13,12 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CACHE_FORMAT_VERSION, RecordingColumns, type RecordingColumnsBuilder, type SourceStamp } from "./recording-columns";
+import {
+  CACHE_FORMAT_VERSION,
+  RecordingColumns,
+  type RecordingColumnsBuilder,
+  type SourceStamp,
+} from "./recording-columns";
 
 /** Environment variable naming the cache folder (overrides the default under `node_modules/.cache`). */
 export const CACHE_DIR_ENV = "EDGE_SCALPER_CACHE_DIR";
@@ -56,7 +61,9 @@ export function defaultCacheDir(): string {
 
 /** The cache file of `file` at `stamp`: sha256 of (absolute path, size, mtimeMs, format version). */
 export function cacheFileFor(dir: string, file: string, stamp: SourceStamp): string {
-  const key = createHash("sha256").update(JSON.stringify([resolve(file), stamp.size, stamp.mtimeMs, CACHE_FORMAT_VERSION])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([resolve(file), stamp.size, stamp.mtimeMs, CACHE_FORMAT_VERSION]))
+    .digest("hex");
   return join(dir, `${key}.esrc`);
 }
 
@@ -66,7 +73,11 @@ export function cacheFileFor(dir: string, file: string, stamp: SourceStamp): str
  * large enough: from the page cache that takes a fraction of what `fs.promises.readFile`'s chunked
  * reads through the thread pool do.
  */
-export function loadRecordingCache(file: string, stamp: SourceStamp, opts: RecordingCacheOptions): RecordingColumns | null {
+export function loadRecordingCache(
+  file: string,
+  stamp: SourceStamp,
+  opts: RecordingCacheOptions,
+): RecordingColumns | null {
   const path = cacheFileFor(opts.dir ?? defaultCacheDir(), file, stamp);
   let buf: Buffer;
   try {
@@ -111,7 +122,8 @@ function readCacheFile(path: string): Buffer {
 /** The smallest spare buffer of at least `size` bytes, taken out of the spares; or null. */
 function takeSpare(size: number): Buffer | null {
   let best = -1;
-  for (let i = 0; i < spare.length; i++) if (spare[i].length >= size && (best < 0 || spare[i].length < spare[best].length)) best = i;
+  for (let i = 0; i < spare.length; i++)
+    if (spare[i].length >= size && (best < 0 || spare[i].length < spare[best].length)) best = i;
   return best < 0 ? null : spare.splice(best, 1)[0];
 }
 
@@ -121,7 +133,12 @@ let tmpSeq = 0;
  * Writes the cache of `file` (its source still at `stamp`) atomically, then prunes the folder to
  * {@link MAX_CACHE_DIR_BYTES}. Never throws: a failure is observed as `not-written`.
  */
-export async function storeRecordingCache(file: string, stamp: SourceStamp, builder: RecordingColumnsBuilder, opts: RecordingCacheOptions): Promise<void> {
+export async function storeRecordingCache(
+  file: string,
+  stamp: SourceStamp,
+  builder: RecordingColumnsBuilder,
+  opts: RecordingCacheOptions,
+): Promise<void> {
   const dir = opts.dir ?? defaultCacheDir();
   const bytes = builder.encode(stamp);
   if (bytes === null) {
@@ -146,7 +163,9 @@ export async function storeRecordingCache(file: string, stamp: SourceStamp, buil
 /** Deletes the oldest cache files (by mtime) until the folder holds at most `maxBytes`. */
 export async function pruneCacheDir(dir: string, maxBytes: number): Promise<void> {
   const names = (await readdir(dir)).filter((n) => n.endsWith(".esrc"));
-  const files = await Promise.all(names.map(async (n) => ({ path: join(dir, n), st: await stat(join(dir, n)).catch(() => null) })));
+  const files = await Promise.all(
+    names.map(async (n) => ({ path: join(dir, n), st: await stat(join(dir, n)).catch(() => null) })),
+  );
   const live = files.filter((f) => f.st !== null).sort((a, b) => b.st!.mtimeMs - a.st!.mtimeMs);
   let total = 0;
   for (const f of live) {

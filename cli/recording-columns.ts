@@ -179,7 +179,11 @@ export class RecordingColumnsBuilder {
     for (let i = 0; i < events.length; i++) this.addEvent(events[i]);
     this.recT.push(t);
     this.recEnd.push(this.evTs.length);
-    const bytes = 8 * (this.nums.length + this.evTs.length) + 12 * this.recT.length + 5 * this.evTs.length + 2 * (this.lvRef.length + this.bookSides.length + this.chars);
+    const bytes =
+      8 * (this.nums.length + this.evTs.length) +
+      12 * this.recT.length +
+      5 * this.evTs.length +
+      2 * (this.lvRef.length + this.bookSides.length + this.chars);
     if (bytes > MAX_CACHE_FILE_BYTES) this.failed = "recording too large to cache";
   }
 
@@ -448,7 +452,15 @@ export class RecordingColumns {
     const e = this.ev++;
     const n = this.num;
     this.num = n + 2;
-    return { kind: "trade", symbol: c.symbols[c.evSym[e]], ts: c.evTs[e], price: c.nums[n], size: c.nums[n + 1], side: kind === KIND_SELL ? "sell" : "buy", id: this.string(e) };
+    return {
+      kind: "trade",
+      symbol: c.symbols[c.evSym[e]],
+      ts: c.evTs[e],
+      price: c.nums[n],
+      size: c.nums[n + 1],
+      side: kind === KIND_SELL ? "sell" : "buy",
+      id: this.string(e),
+    };
   }
 
   private top(): BookTopEvent {
@@ -456,7 +468,16 @@ export class RecordingColumns {
     const e = this.ev++;
     const n = this.num;
     this.num = n + 4;
-    return { kind: "bookTop", symbol: c.symbols[c.evSym[e]], ts: c.evTs[e], bidPrice: c.nums[n], bidSize: c.nums[n + 1], askPrice: c.nums[n + 2], askSize: c.nums[n + 3], seq: this.string(e) };
+    return {
+      kind: "bookTop",
+      symbol: c.symbols[c.evSym[e]],
+      ts: c.evTs[e],
+      bidPrice: c.nums[n],
+      bidSize: c.nums[n + 1],
+      askPrice: c.nums[n + 2],
+      askSize: c.nums[n + 3],
+      seq: this.string(e),
+    };
   }
 
   private levels(): BookLevelsEvent {
@@ -508,7 +529,16 @@ function columnsOf(buf: Buffer, stamp: SourceStamp): Columns | string {
   if (u[1] !== CACHE_FORMAT_VERSION) return `format version ${u[1]}, expected ${CACHE_FORMAT_VERSION}`;
   if (f[3] !== stamp.size || f[4] !== stamp.mtimeMs) return "made from another version of the source";
   if (f[2] !== buf.length) return `${buf.length} bytes, its header says ${f[2]}`;
-  const counts: Counts = { records: u[3], events: u[10], numbers: u[11], books: u[16], refs: u[17], headerBytes: u[12], symbolsBytes: u[13], stringBytes: u[14] };
+  const counts: Counts = {
+    records: u[3],
+    events: u[10],
+    numbers: u[11],
+    books: u[16],
+    refs: u[17],
+    headerBytes: u[12],
+    symbolsBytes: u[13],
+    stringBytes: u[14],
+  };
   const at = layoutOf(counts);
   if (at.total !== buf.length) return "section sizes do not add up";
   if (crc32(buf.subarray(16)) !== u[2]) return "checksum mismatch";
@@ -522,7 +552,11 @@ function columnsOf(buf: Buffer, stamp: SourceStamp): Columns | string {
   }
   if (!Array.isArray(symbols) || !symbols.every((s) => typeof s === "string")) return "symbols are not strings";
   // As many bytes as UTF-16 code units: every character is ASCII, and latin1 decodes it alike, only faster.
-  const text = buf.toString(counts.stringBytes === u[15] ? "latin1" : "utf8", at.strings, at.strings + counts.stringBytes);
+  const text = buf.toString(
+    counts.stringBytes === u[15] ? "latin1" : "utf8",
+    at.strings,
+    at.strings + counts.stringBytes,
+  );
   if (text.length !== u[15]) return "string blob length mismatch";
   return {
     header,

@@ -6,9 +6,22 @@ import { describe, expect, it } from "vitest";
 import { isRecord, readRecording } from "./recording-file";
 
 const dir = mkdtempSync(join(tmpdir(), "rec-"));
-const header = JSON.stringify({ format: "bitget-ws-recording", version: 1, instType: "USDT-FUTURES", symbols: ["BTCUSDT"] });
+const header = JSON.stringify({
+  format: "bitget-ws-recording",
+  version: 1,
+  instType: "USDT-FUTURES",
+  symbols: ["BTCUSDT"],
+});
 const trade = (t: number, id: string) =>
-  JSON.stringify({ t, m: { action: "update", arg: { instType: "USDT-FUTURES", channel: "trade", instId: "BTCUSDT" }, data: [{ ts: String(t), price: "100.5", size: "2", side: "buy", tradeId: id }], ts: t } });
+  JSON.stringify({
+    t,
+    m: {
+      action: "update",
+      arg: { instType: "USDT-FUTURES", channel: "trade", instId: "BTCUSDT" },
+      data: [{ ts: String(t), price: "100.5", size: "2", side: "buy", tradeId: id }],
+      ts: t,
+    },
+  });
 
 function write(name: string, lines: string[], gzip = true): string {
   const file = join(dir, name);
@@ -29,7 +42,10 @@ describe("readRecording", () => {
     const all = await readAll(file);
     expect(all).toHaveLength(3);
     expect(isRecord(all[0])).toBe(false);
-    expect(all.filter(isRecord).map((r) => [r.t, r.events[0].kind])).toEqual([[1000, "trade"], [2000, "trade"]]);
+    expect(all.filter(isRecord).map((r) => [r.t, r.events[0].kind])).toEqual([
+      [1000, "trade"],
+      [2000, "trade"],
+    ]);
   });
 
   it("names a missing file", async () => {

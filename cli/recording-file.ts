@@ -1,7 +1,12 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import { parseRecordingHeader, parseRecordingLine, type RecordingHeader, type RecordingRecord } from "../shared/backtest/recording";
+import {
+  parseRecordingHeader,
+  parseRecordingLine,
+  type RecordingHeader,
+  type RecordingRecord,
+} from "../shared/backtest/recording";
 import { loadRecordingCache, storeRecordingCache, type RecordingCacheOptions } from "./recording-cache";
 import { RecordingColumnsBuilder, type RecordingColumns, type SourceStamp } from "./recording-columns";
 
@@ -29,7 +34,10 @@ export interface ReadOptions {
  * Throws {@link RecordingError} naming the file and line on a missing file, a corrupt gzip stream,
  * a bad header or a line that is not a push. Served from the columnar cache when a valid one exists.
  */
-export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordingHeader | SourcedRecord> {
+export async function* readRecording(
+  file: string,
+  opts: ReadOptions = {},
+): AsyncGenerator<RecordingHeader | SourcedRecord> {
   for await (const x of readRecordingBatches(file, opts)) {
     if (!Array.isArray(x)) yield x;
     else for (let i = 0; i < x.length; i++) yield x[i];
@@ -42,7 +50,10 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
  * one await per record. On a cache miss the records are also collected into columns, and the cache
  * is written once the whole file decoded without error and the source did not change meanwhile.
  */
-export async function* readRecordingBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+export async function* readRecordingBatches(
+  file: string,
+  opts: ReadOptions = {},
+): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
   yield* batchesOf(await openRecording(file, opts));
 }
 
@@ -53,7 +64,11 @@ export async function* readRecordingBatches(file: string, opts: ReadOptions = {}
  */
 export type OpenedRecording =
   | { readonly file: string; readonly columns: RecordingColumns; readonly batches?: undefined }
-  | { readonly file: string; readonly columns?: undefined; readonly batches: AsyncGenerator<RecordingHeader | SourcedRecord[]> };
+  | {
+      readonly file: string;
+      readonly columns?: undefined;
+      readonly batches: AsyncGenerator<RecordingHeader | SourcedRecord[]>;
+    };
 
 /**
  * Opens `file`: loads its cache, or prepares to stream the source (nothing is read from the source
@@ -79,10 +94,15 @@ export async function* batchesOf(opened: OpenedRecording): AsyncGenerator<Record
   const cols = opened.columns;
   if (cols === undefined) return yield* opened.batches;
   yield cols.header;
-  for (let r = 0; r < cols.records; r += CACHED_BATCH) yield cols.decode(r, Math.min(cols.records, r + CACHED_BATCH), opened.file);
+  for (let r = 0; r < cols.records; r += CACHED_BATCH)
+    yield cols.decode(r, Math.min(cols.records, r + CACHED_BATCH), opened.file);
 }
 
-async function* decodeAndStore(file: string, stamp: SourceStamp, cache: RecordingCacheOptions): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+async function* decodeAndStore(
+  file: string,
+  stamp: SourceStamp,
+  cache: RecordingCacheOptions,
+): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
   const builder = new RecordingColumnsBuilder();
   yield* decodeSource(file, builder);
   const now = await stat(file).catch(() => null);
@@ -93,7 +113,10 @@ async function* decodeAndStore(file: string, stamp: SourceStamp, cache: Recordin
   await storeRecordingCache(file, stamp, builder, cache);
 }
 
-async function* decodeSource(file: string, builder: RecordingColumnsBuilder | null): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
+async function* decodeSource(
+  file: string,
+  builder: RecordingColumnsBuilder | null,
+): AsyncGenerator<RecordingHeader | SourcedRecord[]> {
   const gz = file.endsWith(".gz");
   // Large chunks: with the 16 KiB defaults the replay spends most of its time waiting on reads.
   const input = createReadStream(file, { highWaterMark: CHUNK });

@@ -6,7 +6,11 @@ import { DEFAULT_CREDENTIALS } from "./venue/server";
 
 describe("npm run sim", () => {
   it("prints one ready line with the URLs, serves them, and stops on SIGTERM", async () => {
-    const child = spawn("npx", ["tsx", "cli/sim.ts", "--port", "0", "--synthetic", "BTCUSDT,ETHUSDT", "--seed", "1"], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("npx", ["tsx", "cli/sim.ts", "--port", "0", "--synthetic", "BTCUSDT,ETHUSDT", "--seed", "1"], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     const group = -child.pid!;
     try {
       const line = await new Promise<string>((resolve, reject) => {
@@ -19,7 +23,10 @@ describe("npm run sim", () => {
       expect(ready.wsPrivate).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/private$/);
       expect(ready.rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${ready.rest}/api/v2/mix/market/contracts?productType=USDT-FUTURES`);
-      expect(((await res.json()) as { data: { symbol: string }[] }).data.map((c) => c.symbol)).toEqual(["BTCUSDT", "ETHUSDT"]);
+      expect(((await res.json()) as { data: { symbol: string }[] }).data.map((c) => c.symbol)).toEqual([
+        "BTCUSDT",
+        "ETHUSDT",
+      ]);
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       process.kill(group, "SIGTERM");
       await exited;
@@ -49,10 +56,26 @@ async function waitClosed(url: string): Promise<boolean> {
 
 describe("simOptions", () => {
   it("builds a synthetic venue on the demo credentials by default", async () => {
-    const r = await simOptions(["--synthetic", "BTCUSDT, ETHUSDT", "--seed", "5", "--speed", "0", "--faults", "gap=0.5,seed=2"]);
+    const r = await simOptions([
+      "--synthetic",
+      "BTCUSDT, ETHUSDT",
+      "--seed",
+      "5",
+      "--speed",
+      "0",
+      "--faults",
+      "gap=0.5,seed=2",
+    ]);
     expect(r).toEqual({
       ok: true,
-      options: { port: 0, speed: 0, faults: { gap: 0.5, seed: 2 }, startingBalance: undefined, credentials: DEFAULT_CREDENTIALS, synthetic: { symbols: ["BTCUSDT", "ETHUSDT"], seed: 5 } },
+      options: {
+        port: 0,
+        speed: 0,
+        faults: { gap: 0.5, seed: 2 },
+        startingBalance: undefined,
+        credentials: DEFAULT_CREDENTIALS,
+        synthetic: { symbols: ["BTCUSDT", "ETHUSDT"], seed: 5 },
+      },
     });
   });
 
@@ -66,8 +89,14 @@ describe("simOptions", () => {
   it("wants exactly one market and a valid fault spec", async () => {
     expect(await simOptions([])).toMatchObject({ ok: false, error: expect.stringMatching(/exactly one/) });
     expect(await simOptions(["--synthetic", "BTCUSDT", "--recording", "a.gz"])).toMatchObject({ ok: false });
-    expect(await simOptions(["--synthetic", "BTCUSDT", "--faults", "drop=2"])).toMatchObject({ ok: false, error: expect.stringMatching(/--faults/) });
-    expect(await simOptions(["--recording", "a.gz", "--seed", "1"])).toMatchObject({ ok: false, error: expect.stringMatching(/--seed/) });
+    expect(await simOptions(["--synthetic", "BTCUSDT", "--faults", "drop=2"])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/--faults/),
+    });
+    expect(await simOptions(["--recording", "a.gz", "--seed", "1"])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/--seed/),
+    });
   });
 
   it("passes recording files through and refuses a negative speed", async () => {

@@ -39,15 +39,19 @@ const USAGE = `usage: npm run sim -- [--port 0] (--recording FILE_OR_DIR... | --
   credentials default to the demo key venue-key / venue-secret / venue-pass`;
 
 /** Builds the venue options from argv, or an error message. */
-export async function simOptions(argv: readonly string[]): Promise<{ ok: true; options: VenueOptions } | { ok: false; error: string; help?: boolean }> {
+export async function simOptions(
+  argv: readonly string[],
+): Promise<{ ok: true; options: VenueOptions } | { ok: false; error: string; help?: boolean }> {
   const parsed = parseArgs(argv, SPEC);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const f = parsed.flags;
   if (f.help) return { ok: false, error: USAGE, help: true };
-  if ((f.recording === undefined) === (f.synthetic === undefined)) return { ok: false, error: "give exactly one of --recording and --synthetic" };
+  if ((f.recording === undefined) === (f.synthetic === undefined))
+    return { ok: false, error: "give exactly one of --recording and --synthetic" };
   if (f.seed !== undefined && f.synthetic === undefined) return { ok: false, error: "--seed goes with --synthetic" };
   const creds = [f["api-key"], f["api-secret"], f.passphrase];
-  if (creds.some((c) => c !== undefined) && creds.some((c) => c === undefined)) return { ok: false, error: "give all of --api-key, --api-secret and --passphrase, or none" };
+  if (creds.some((c) => c !== undefined) && creds.some((c) => c === undefined))
+    return { ok: false, error: "give all of --api-key, --api-secret and --passphrase, or none" };
   const faults = parseFaultSpec(f.faults ?? "");
   if (!faults.ok) return { ok: false, error: `--faults: ${faults.error}` };
   const base: VenueOptions = {
@@ -55,10 +59,16 @@ export async function simOptions(argv: readonly string[]): Promise<{ ok: true; o
     speed: f.speed ?? 1,
     faults: faults.patch,
     startingBalance: f.balance,
-    credentials: f["api-key"] !== undefined ? { apiKey: f["api-key"], apiSecret: f["api-secret"]!, passphrase: f.passphrase! } : DEFAULT_CREDENTIALS,
+    credentials:
+      f["api-key"] !== undefined
+        ? { apiKey: f["api-key"], apiSecret: f["api-secret"]!, passphrase: f.passphrase! }
+        : DEFAULT_CREDENTIALS,
   };
   if (f.synthetic !== undefined) {
-    const symbols = f.synthetic.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const symbols = f.synthetic
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     if (symbols.length === 0) return { ok: false, error: "--synthetic needs symbols, e.g. BTCUSDT,ETHUSDT" };
     return { ok: true, options: { ...base, synthetic: { symbols, seed: f.seed ?? 1 } } };
   }

@@ -24,7 +24,13 @@ const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
 const TAIL_LINES = 40;
 
 /** Environment with the offline switches of cloudflare-stack.md §2. */
-export const OFFLINE_ENV: NodeJS.ProcessEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CI: "true" };
+export const OFFLINE_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CI: "true",
+};
 
 /** Options of {@link startStack}. */
 export interface StackOptions {
@@ -66,13 +72,34 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (o.port !== 0 && !(await portIsFree(port))) throw new Error(`127.0.0.1:${port} is already in use`);
   mkdirSync(o.persistTo, { recursive: true });
   const tail: string[] = [];
-  const migrated = await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", o.persistTo], o.output ?? "quiet", tail);
-  if (migrated !== 0) throw new Error(`applying the local D1 migrations failed (exit ${migrated}):\n${tail.join("\n")}`);
+  const migrated = await run(
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", o.persistTo],
+    o.output ?? "quiet",
+    tail,
+  );
+  if (migrated !== 0)
+    throw new Error(`applying the local D1 migrations failed (exit ${migrated}):\n${tail.join("\n")}`);
   const token = o.token ?? randomBytes(24).toString("base64url");
   const vars = { ...o.vars, FEED_URL: o.feedUrl, MODE: "paper", API_TOKEN: token };
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false", "--persist-to", o.persistTo];
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+    "--persist-to",
+    o.persistTo,
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: OFFLINE_ENV, stdio: ["ignore", o.output === "inherit" ? "inherit" : "pipe", o.output === "inherit" ? "inherit" : "pipe"], detached: true });
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    env: OFFLINE_ENV,
+    stdio: ["ignore", o.output === "inherit" ? "inherit" : "pipe", o.output === "inherit" ? "inherit" : "pipe"],
+    detached: true,
+  });
   keepTail(child, tail);
   const group = new ProcessGroup(child);
   const url = `http://127.0.0.1:${port}`;
@@ -132,7 +159,11 @@ function keepTail(child: ChildProcess, tail: string[]): void {
 
 function run(args: string[], output: "inherit" | "quiet", tail: string[]): Promise<number> {
   return new Promise((res) => {
-    const child = spawn(WRANGLER, args, { cwd: ROOT, env: OFFLINE_ENV, stdio: ["ignore", output === "inherit" ? "inherit" : "pipe", output === "inherit" ? "inherit" : "pipe"] });
+    const child = spawn(WRANGLER, args, {
+      cwd: ROOT,
+      env: OFFLINE_ENV,
+      stdio: ["ignore", output === "inherit" ? "inherit" : "pipe", output === "inherit" ? "inherit" : "pipe"],
+    });
     keepTail(child, tail);
     child.on("error", () => res(1));
     child.on("exit", (code) => res(code ?? 1));
@@ -140,16 +171,26 @@ function run(args: string[], output: "inherit" | "quiet", tail: string[]): Promi
 }
 
 async function callApi<T>(url: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
   return json as T;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, tail: readonly string[]): Promise<void> {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  tail: readonly string[],
+): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}):\n${tail.join("\n")}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}):\n${tail.join("\n")}`);
     try {
       if ((await fetch(`${url}/health`)).ok) return;
     } catch {

@@ -17,7 +17,12 @@ export type { AgentStatus, PortfolioSnapshot, Trade, BotConfig, DailyStats, Draw
 
 /** `GET /api/symbols`. */
 export interface SymbolsBody {
-  readonly symbols: readonly { readonly symbol: string; readonly enabled: boolean; readonly status: AgentStatus | null; readonly error: string | null }[];
+  readonly symbols: readonly {
+    readonly symbol: string;
+    readonly enabled: boolean;
+    readonly status: AgentStatus | null;
+    readonly error: string | null;
+  }[];
 }
 
 /** `GET /api/trades`. */

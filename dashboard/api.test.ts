@@ -21,7 +21,9 @@ describe("the API client", () => {
 
   it("sends a JSON body with its content type", async () => {
     const s = stub(200, {});
-    await createApi({ token: () => "t", onUnauthorized: () => {}, fetch: s.fetch }).send("PATCH", "/api/config", { gates: { minScore: 70 } });
+    await createApi({ token: () => "t", onUnauthorized: () => {}, fetch: s.fetch }).send("PATCH", "/api/config", {
+      gates: { minScore: 70 },
+    });
     expect(s.calls[0].init.method).toBe("PATCH");
     expect(s.calls[0].init.body).toBe('{"gates":{"minScore":70}}');
     expect((s.calls[0].init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
@@ -30,21 +32,32 @@ describe("the API client", () => {
   it("turns the API's error shape into an ApiFailure with its details", async () => {
     const details = [{ path: "gates.minScore", message: "Too big" }];
     const s = stub(422, { error: { code: "invalid_config", message: "Invalid config: gates.minScore", details } });
-    const err = await createApi({ token: () => "t", onUnauthorized: () => {}, fetch: s.fetch }).send("PATCH", "/api/config", {}).catch((e: unknown) => e);
+    const err = await createApi({ token: () => "t", onUnauthorized: () => {}, fetch: s.fetch })
+      .send("PATCH", "/api/config", {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiFailure);
-    expect(err).toMatchObject({ status: 422, code: "invalid_config", message: "Invalid config: gates.minScore", details });
+    expect(err).toMatchObject({
+      status: 422,
+      code: "invalid_config",
+      message: "Invalid config: gates.minScore",
+      details,
+    });
   });
 
   it("reports a 401 so the page forgets the token", async () => {
     let told = 0;
     const s = stub(401, { error: { code: "unauthorized", message: "Unauthorized" } });
-    await expect(createApi({ token: () => "bad", onUnauthorized: () => told++, fetch: s.fetch }).get("/api/portfolio")).rejects.toMatchObject({ status: 401 });
+    await expect(
+      createApi({ token: () => "bad", onUnauthorized: () => told++, fetch: s.fetch }).get("/api/portfolio"),
+    ).rejects.toMatchObject({ status: 401 });
     expect(told).toBe(1);
   });
 
   it("asks nothing without a token", async () => {
     const s = stub(200, {});
-    await expect(createApi({ token: () => null, onUnauthorized: () => {}, fetch: s.fetch }).get("/api/portfolio")).rejects.toMatchObject({ status: 401 });
+    await expect(
+      createApi({ token: () => null, onUnauthorized: () => {}, fetch: s.fetch }).get("/api/portfolio"),
+    ).rejects.toMatchObject({ status: 401 });
     expect(s.calls).toHaveLength(0);
   });
 
@@ -52,6 +65,8 @@ describe("the API client", () => {
     const fetch = (async () => {
       throw new TypeError("Failed to fetch");
     }) as unknown as typeof globalThis.fetch;
-    await expect(createApi({ token: () => "t", onUnauthorized: () => {}, fetch }).get("/api/portfolio")).rejects.toMatchObject({ status: 0, code: "network" });
+    await expect(
+      createApi({ token: () => "t", onUnauthorized: () => {}, fetch }).get("/api/portfolio"),
+    ).rejects.toMatchObject({ status: 0, code: "network" });
   });
 });

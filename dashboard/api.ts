@@ -47,7 +47,12 @@ export function createApi(options: ApiOptions): Api {
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
-      res = await doFetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
+      res = await doFetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: "no-store",
+      });
     } catch (err) {
       throw new ApiFailure(0, "network", `The dashboard could not reach the Worker: ${(err as Error).message}`);
     }
@@ -55,7 +60,12 @@ export function createApi(options: ApiOptions): Api {
     if (res.ok) return json as T;
     if (res.status === 401) options.onUnauthorized();
     const error = (json as ErrorBody | null)?.error;
-    throw new ApiFailure(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `HTTP ${res.status}`, error?.details);
+    throw new ApiFailure(
+      res.status,
+      error?.code ?? `http_${res.status}`,
+      error?.message ?? `HTTP ${res.status}`,
+      error?.details,
+    );
   };
   return {
     get: (path) => request("GET", path),

@@ -7,7 +7,8 @@ describe("the committed dashboard assets", () => {
   it("are what dashboard/build.ts makes from the source (run `npx tsx dashboard/build.ts` after editing dashboard/)", async () => {
     const built = await buildDashboard();
     expect([...built.keys()].sort()).toEqual(["_headers", "app.css", "app.js", "favicon.svg", "index.html"]);
-    for (const [name, text] of built) expect(readFileSync(join(PUBLIC_DIR, name), "utf8") === text, `public/${name} is stale`).toBe(true);
+    for (const [name, text] of built)
+      expect(readFileSync(join(PUBLIC_DIR, name), "utf8") === text, `public/${name} is stale`).toBe(true);
   });
 
   it("bundle uPlot and load nothing from another origin", async () => {

@@ -55,5 +55,11 @@ export async function writeDashboard(dir = PUBLIC_DIR): Promise<string[]> {
 }
 
 if (process.argv[1]?.endsWith("build.ts")) {
-  writeDashboard().then((names) => console.log(names.length === 0 ? "dashboard: public/ is up to date" : `dashboard: wrote ${names.map((n) => `public/${n}`).join(", ")}`));
+  writeDashboard().then((names) =>
+    console.log(
+      names.length === 0
+        ? "dashboard: public/ is up to date"
+        : `dashboard: wrote ${names.map((n) => `public/${n}`).join(", ")}`,
+    ),
+  );
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, defaultConfig, patchConfig } from "../shared/config/config";
-import { boundsHint, buildPatch, configFields, issueField, readField, sameJson, schemaAt, showField, type SchemaNode } from "./config-fields";
+import {
+  boundsHint,
+  buildPatch,
+  configFields,
+  issueField,
+  readField,
+  sameJson,
+  schemaAt,
+  showField,
+  type SchemaNode,
+} from "./config-fields";
 
 const config = defaultConfig() as unknown as Record<string, unknown>;
 const schema = configJsonSchema() as SchemaNode;
@@ -19,11 +29,24 @@ describe("configFields", () => {
   });
 
   it("reads the kind from the value and the choices from the schema", () => {
-    expect(byPath.get("gates.minScore")).toMatchObject({ kind: "number", section: "gates", label: "minScore", value: 80, hint: "0 – 100" });
+    expect(byPath.get("gates.minScore")).toMatchObject({
+      kind: "number",
+      section: "gates",
+      label: "minScore",
+      value: 80,
+      hint: "0 – 100",
+    });
     expect(byPath.get("gates.requireBook")).toMatchObject({ kind: "boolean", value: true });
     expect(byPath.get("mode")).toMatchObject({ kind: "enum", section: "general", options: ["paper", "live"] });
     expect(byPath.get("execution.entryOrder")?.options).toEqual(["postOnly", "market"]);
-    expect(byPath.get("indicators.emaPairs")).toMatchObject({ kind: "list", value: [[3, 7], [5, 15], [10, 30]] });
+    expect(byPath.get("indicators.emaPairs")).toMatchObject({
+      kind: "list",
+      value: [
+        [3, 7],
+        [5, 15],
+        [10, 30],
+      ],
+    });
     expect(byPath.get("gates.confirmation.enabled")).toMatchObject({ section: "gates", label: "confirmation.enabled" });
   });
 
@@ -64,7 +87,13 @@ describe("readField", () => {
 
 describe("buildPatch", () => {
   it("nests dotted paths", () => {
-    expect(buildPatch([{ path: "gates.minScore", value: 70 }, { path: "gates.confirmation.enabled", value: true }, { path: "mode", value: "paper" }])).toEqual({ gates: { minScore: 70, confirmation: { enabled: true } }, mode: "paper" });
+    expect(
+      buildPatch([
+        { path: "gates.minScore", value: 70 },
+        { path: "gates.confirmation.enabled", value: true },
+        { path: "mode", value: "paper" },
+      ]),
+    ).toEqual({ gates: { minScore: 70, confirmation: { enabled: true } }, mode: "paper" });
   });
 });
 
@@ -83,7 +112,19 @@ describe("issueField", () => {
   });
 
   it("leaves an issue about a whole section to the section", () => {
-    const issues = issuesOf({ weights: { rsi: 0, macd: 0, bollinger: 0, ema: 0, vwap: 0, orderFlow: 0, priceAction: 0, liquiditySweep: 0, tickMomentum: 0 } });
+    const issues = issuesOf({
+      weights: {
+        rsi: 0,
+        macd: 0,
+        bollinger: 0,
+        ema: 0,
+        vwap: 0,
+        orderFlow: 0,
+        priceAction: 0,
+        liquiditySweep: 0,
+        tickMomentum: 0,
+      },
+    });
     expect(issues.map((i) => issueField(i.path, paths))).toContain(null);
   });
 });

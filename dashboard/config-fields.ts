@@ -98,7 +98,9 @@ export function configFields(config: Record<string, unknown>, schema: SchemaNode
 }
 
 /** What a raw input means: the value to send, or why the text could not be read. */
-export type FieldReading = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
+export type FieldReading =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Reads a raw input of a field. A blank number is sent as null (the API names the field); a list
@@ -116,7 +118,7 @@ export function readField(kind: FieldKind, raw: string | boolean): FieldReading 
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
     } catch {
-      return { ok: false, message: "not valid JSON: write a list such as [2, 5, 15] or [\"BTCUSDT\", \"ETHUSDT\"]" };
+      return { ok: false, message: 'not valid JSON: write a list such as [2, 5, 15] or ["BTCUSDT", "ETHUSDT"]' };
     }
   }
   return { ok: true, value: String(raw) };
@@ -135,7 +137,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** A nested patch object from dotted paths and values (`gates.minScore` → `{ gates: { minScore } }`). */
-export function buildPatch(changes: readonly { readonly path: string; readonly value: unknown }[]): Record<string, unknown> {
+export function buildPatch(
+  changes: readonly { readonly path: string; readonly value: unknown }[],
+): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   for (const { path, value } of changes) {
     const keys = path.split(".");

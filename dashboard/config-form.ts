@@ -8,7 +8,17 @@
 import type { Api } from "./api";
 import { ApiFailure } from "./api";
 import type { ConfigBody } from "./api-types";
-import { buildPatch, configFields, GENERAL_SECTION, issueField, readField, sameJson, showField, type ConfigField, type SchemaNode } from "./config-fields";
+import {
+  buildPatch,
+  configFields,
+  GENERAL_SECTION,
+  issueField,
+  readField,
+  sameJson,
+  showField,
+  type ConfigField,
+  type SchemaNode,
+} from "./config-fields";
 import { fill, h } from "./dom";
 
 /** The form's controller. */
@@ -38,7 +48,14 @@ function inputFor(f: ConfigField): Input {
     select.value = String(f.value);
     return select;
   }
-  const input = h("input", { ...common, type: f.kind === "number" ? "number" : "text", step: f.kind === "number" ? "any" : null, inputmode: f.kind === "number" ? "decimal" : null, spellcheck: "false", autocomplete: "off" });
+  const input = h("input", {
+    ...common,
+    type: f.kind === "number" ? "number" : "text",
+    step: f.kind === "number" ? "any" : null,
+    inputmode: f.kind === "number" ? "decimal" : null,
+    spellcheck: "false",
+    autocomplete: "off",
+  });
   input.value = showField(f.kind, f.value);
   return input;
 }
@@ -52,7 +69,12 @@ function sectionTitle(section: string): string {
 }
 
 /** Creates the form inside `root` (the `config-form` region). */
-export function createConfigForm(root: HTMLElement, api: Api, schema: () => SchemaNode | null, onSaved: (body: ConfigBody) => void): ConfigForm {
+export function createConfigForm(
+  root: HTMLElement,
+  api: Api,
+  schema: () => SchemaNode | null,
+  onSaved: (body: ConfigBody) => void,
+): ConfigForm {
   let fields: ConfigField[] = [];
   const inputs = new Map<string, Input>();
   const errors = new Map<string, HTMLElement>();
@@ -63,7 +85,13 @@ export function createConfigForm(root: HTMLElement, api: Api, schema: () => Sche
   const saveButton = h("button", { type: "submit", class: "primary", "data-testid": "config-save" }, "Save changes");
   const resetButton = h("button", { type: "button", "data-testid": "config-reset" }, "Discard edits");
   const body = h("div", { class: "config-sections" });
-  const form = h("form", { novalidate: true, autocomplete: "off" }, h("div", { class: "form-bar" }, versionLabel, saveButton, resetButton, status), formError, body);
+  const form = h(
+    "form",
+    { novalidate: true, autocomplete: "off" },
+    h("div", { class: "form-bar" }, versionLabel, saveButton, resetButton, status),
+    formError,
+    body,
+  );
   let shown: ConfigBody | null = null;
   fill(root, form);
 
@@ -78,7 +106,10 @@ export function createConfigForm(root: HTMLElement, api: Api, schema: () => Sche
     const loose: string[] = [];
     for (const issue of issues) {
       const target = issueField(issue.path, paths);
-      const text = target !== null && issue.path !== target ? `${issue.path.slice(target.length + 1)}: ${issue.message}` : issue.message;
+      const text =
+        target !== null && issue.path !== target
+          ? `${issue.path.slice(target.length + 1)}: ${issue.message}`
+          : issue.message;
       const slot = target !== null ? errors.get(target) : sectionErrors.get(issue.path);
       if (slot === undefined) {
         loose.push(`${issue.path || "config"}: ${issue.message}`);
@@ -87,7 +118,8 @@ export function createConfigForm(root: HTMLElement, api: Api, schema: () => Sche
       slot.textContent = slot.textContent ? `${slot.textContent}; ${text}` : text;
       if (target !== null) inputs.get(target)?.setAttribute("aria-invalid", "true");
     }
-    formError.textContent = loose.length > 0 ? `Refused: ${loose.join("; ")}` : "The API refused the change; see the fields marked below.";
+    formError.textContent =
+      loose.length > 0 ? `Refused: ${loose.join("; ")}` : "The API refused the change; see the fields marked below.";
     const first = issues.map((i) => issueField(i.path, paths)).find((p) => p !== null);
     if (first) inputs.get(first)?.closest("details")?.setAttribute("open", "");
   };
@@ -106,27 +138,50 @@ export function createConfigForm(root: HTMLElement, api: Api, schema: () => Sche
         const err = h("p", { class: "field-error", "data-error-for": f.section });
         sectionErrors.set(f.section, err);
         section = h("div", { class: "fields" });
-        body.appendChild(h("details", { class: "config-section", "data-section": f.section, open: f.section === "gates" || f.section === "exits" }, h("summary", {}, sectionTitle(f.section)), err, section));
+        body.appendChild(
+          h(
+            "details",
+            {
+              class: "config-section",
+              "data-section": f.section,
+              open: f.section === "gates" || f.section === "exits",
+            },
+            h("summary", {}, sectionTitle(f.section)),
+            err,
+            section,
+          ),
+        );
         sections.set(f.section, section);
       }
       const input = inputFor(f);
       const err = h("span", { class: "field-error", id: `cfg-err-${f.path}`, "data-error-for": f.path });
       inputs.set(f.path, input);
       errors.set(f.path, err);
-      section.appendChild(h("div", { class: `field field-${f.kind}`, "data-field": f.path }, h("label", { for: input.id }, f.label), input, f.hint ? h("span", { class: "hint" }, f.hint) : null, err));
+      section.appendChild(
+        h(
+          "div",
+          { class: `field field-${f.kind}`, "data-field": f.path },
+          h("label", { for: input.id }, f.label),
+          input,
+          f.hint ? h("span", { class: "hint" }, f.hint) : null,
+          err,
+        ),
+      );
     }
   };
 
-  const dirty = () => fields.some((f) => {
-    const input = inputs.get(f.path);
-    if (input === undefined) return false;
-    const r = readField(f.kind, rawOf(input));
-    return !r.ok || !sameJson(r.value, f.value);
-  });
+  const dirty = () =>
+    fields.some((f) => {
+      const input = inputs.get(f.path);
+      if (input === undefined) return false;
+      const r = readField(f.kind, rawOf(input));
+      return !r.ok || !sameJson(r.value, f.value);
+    });
 
   const show = (config: ConfigBody, force = false) => {
     if (!force && shown !== null && (shown.version === config.version || dirty())) {
-      if (shown.version !== config.version) status.textContent = `The server has version ${config.version}; discard your edits to load it.`;
+      if (shown.version !== config.version)
+        status.textContent = `The server has version ${config.version}; discard your edits to load it.`;
       return;
     }
     body.replaceChildren();

@@ -11,9 +11,21 @@ import { byTestId, fill, h } from "./dom";
 export type ControlAction = "halt" | "resume" | "flatten";
 
 const TEXT: Readonly<Record<ControlAction, { title: string; body: string; confirm: string }>> = {
-  halt: { title: "Halt trading?", body: "No new entries until you resume. Open positions keep their exits.", confirm: "Halt" },
-  resume: { title: "Resume trading?", body: "Lifts an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day).", confirm: "Resume" },
-  flatten: { title: "Flatten everything?", body: "Kill switch: every open position exits at market now, and entries are refused until you resume.", confirm: "Flatten now" },
+  halt: {
+    title: "Halt trading?",
+    body: "No new entries until you resume. Open positions keep their exits.",
+    confirm: "Halt",
+  },
+  resume: {
+    title: "Resume trading?",
+    body: "Lifts an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day).",
+    confirm: "Resume",
+  },
+  flatten: {
+    title: "Flatten everything?",
+    body: "Kill switch: every open position exits at market now, and entries are refused until you resume.",
+    confirm: "Flatten now",
+  },
 };
 
 /** The controls' controller. */
@@ -23,7 +35,11 @@ export interface Controls {
 }
 
 /** Wires the buttons and the dialog; `onDone` gets the snapshot the API answers. */
-export function createControls(api: Api, onDone: (p: PortfolioSnapshot) => void, onError: (message: string) => void): Controls {
+export function createControls(
+  api: Api,
+  onDone: (p: PortfolioSnapshot) => void,
+  onError: (message: string) => void,
+): Controls {
   const dialog = byTestId<HTMLDialogElement>("confirm-dialog");
   const buttons: Record<ControlAction, HTMLButtonElement> = {
     halt: byTestId<HTMLButtonElement>("halt-button"),
@@ -33,15 +49,35 @@ export function createControls(api: Api, onDone: (p: PortfolioSnapshot) => void,
 
   const ask = (action: ControlAction) => {
     const t = TEXT[action];
-    const reason = h("input", { type: "text", maxlength: 200, placeholder: "reason (optional)", "data-testid": "halt-reason" });
-    const ok = h("button", { type: "button", class: action === "resume" ? "primary" : "danger", "data-testid": "confirm-ok" }, t.confirm);
+    const reason = h("input", {
+      type: "text",
+      maxlength: 200,
+      placeholder: "reason (optional)",
+      "data-testid": "halt-reason",
+    });
+    const ok = h(
+      "button",
+      { type: "button", class: action === "resume" ? "primary" : "danger", "data-testid": "confirm-ok" },
+      t.confirm,
+    );
     const cancel = h("button", { type: "button", "data-testid": "confirm-cancel" }, "Cancel");
-    fill(dialog, h("h2", {}, t.title), h("p", {}, t.body), action === "halt" ? reason : null, h("div", { class: "dialog-buttons" }, cancel, ok));
+    fill(
+      dialog,
+      h("h2", {}, t.title),
+      h("p", {}, t.body),
+      action === "halt" ? reason : null,
+      h("div", { class: "dialog-buttons" }, cancel, ok),
+    );
     cancel.addEventListener("click", () => dialog.close());
     ok.addEventListener("click", async () => {
       ok.disabled = true;
       try {
-        const body = action === "halt" && reason.value.trim() !== "" ? { reason: reason.value.trim() } : action === "halt" ? {} : undefined;
+        const body =
+          action === "halt" && reason.value.trim() !== ""
+            ? { reason: reason.value.trim() }
+            : action === "halt"
+              ? {}
+              : undefined;
         onDone(await api.send<PortfolioSnapshot>("POST", `/api/control/${action}`, body));
       } catch (err) {
         onError(`${t.confirm} failed: ${(err as Error).message}`);
@@ -53,7 +89,8 @@ export function createControls(api: Api, onDone: (p: PortfolioSnapshot) => void,
     cancel.focus();
   };
 
-  for (const action of Object.keys(buttons) as ControlAction[]) buttons[action].addEventListener("click", () => ask(action));
+  for (const action of Object.keys(buttons) as ControlAction[])
+    buttons[action].addEventListener("click", () => ask(action));
 
   return {
     sync: (p) => {

@@ -28,17 +28,41 @@ export function createEquityChart(target: HTMLElement): EquityChart {
     scales: { x: { time: true }, usd: { auto: true }, dd: { auto: true, range: (_u, min) => [Math.min(min, -1), 0] } },
     series: [
       { label: "UTC" },
-      { label: "equity (USDT)", scale: "usd", stroke: "#4cc38a", width: 2, paths: stepped, value: (_u, v) => (v === null ? "—" : v.toFixed(2)) },
-      { label: "drawdown", scale: "dd", stroke: "#e5484d", fill: "rgba(229,72,77,0.18)", width: 1, paths: stepped, value: (_u, v) => (v === null ? "—" : `${(-v).toFixed(2)} %`) },
+      {
+        label: "equity (USDT)",
+        scale: "usd",
+        stroke: "#4cc38a",
+        width: 2,
+        paths: stepped,
+        value: (_u, v) => (v === null ? "—" : v.toFixed(2)),
+      },
+      {
+        label: "drawdown",
+        scale: "dd",
+        stroke: "#e5484d",
+        fill: "rgba(229,72,77,0.18)",
+        width: 1,
+        paths: stepped,
+        value: (_u, v) => (v === null ? "—" : `${(-v).toFixed(2)} %`),
+      },
     ],
     axes: [
       { ...AXIS },
       { ...AXIS, scale: "usd", size: 64, values: (_u, vals) => vals.map((v) => v.toFixed(0)) },
-      { ...AXIS, scale: "dd", side: 1, size: 48, grid: { show: false }, values: (_u, vals) => vals.map((v) => `${(-v).toFixed(1)}%`) },
+      {
+        ...AXIS,
+        scale: "dd",
+        side: 1,
+        size: 48,
+        grid: { show: false },
+        values: (_u, vals) => vals.map((v) => `${(-v).toFixed(1)}%`),
+      },
     ],
   };
   const plot = new uPlot(opts, [[], [], []], target);
-  new ResizeObserver(() => plot.setSize({ width: Math.max(280, target.clientWidth), height: height() })).observe(target);
+  new ResizeObserver(() => plot.setSize({ width: Math.max(280, target.clientWidth), height: height() })).observe(
+    target,
+  );
   return {
     update: (points) => plot.setData(chartColumns(points)),
   };

@@ -36,18 +36,29 @@ describe("focusOnTrades", () => {
   });
 
   it("shows at least MIN_VIEW_MS", () => {
-    const short = [{ ts: 0, equity: 1000, drawdown: 0 }, { ts: 100 * H, equity: 1001, drawdown: 0 }, { ts: 100 * H + 1000, equity: 1001, drawdown: 0 }];
+    const short = [
+      { ts: 0, equity: 1000, drawdown: 0 },
+      { ts: 100 * H, equity: 1001, drawdown: 0 },
+      { ts: 100 * H + 1000, equity: 1001, drawdown: 0 },
+    ];
     const out = focusOnTrades(short);
     expect(out[2].ts - out[0].ts).toBe(MIN_VIEW_MS);
   });
 
   it("shows the last MIN_VIEW_MS of a curve without trades", () => {
-    const flat = [{ ts: 0, equity: 1000, drawdown: 0 }, { ts: 100 * H, equity: 1000, drawdown: 0 }];
+    const flat = [
+      { ts: 0, equity: 1000, drawdown: 0 },
+      { ts: 100 * H, equity: 1000, drawdown: 0 },
+    ];
     expect(focusOnTrades(flat).map((p) => p.ts)).toEqual([100 * H - MIN_VIEW_MS, 100 * H]);
   });
 
   it("never moves the opening point before the window", () => {
-    const young = [{ ts: 50, equity: 1000, drawdown: 0 }, { ts: 60, equity: 1001, drawdown: 0 }, { ts: 70, equity: 1001, drawdown: 0 }];
+    const young = [
+      { ts: 50, equity: 1000, drawdown: 0 },
+      { ts: 60, equity: 1001, drawdown: 0 },
+      { ts: 70, equity: 1001, drawdown: 0 },
+    ];
     expect(focusOnTrades(young)[0].ts).toBe(50);
   });
 });

@@ -16,7 +16,10 @@ export interface ChartPoint {
  * The curve with the live equity appended (when it is newer than the curve's last
  * point), its drawdown measured from the highest equity so far.
  */
-export function withLivePoint(points: readonly DrawdownPoint[], live: { readonly ts: number; readonly equity: number } | null): ChartPoint[] {
+export function withLivePoint(
+  points: readonly DrawdownPoint[],
+  live: { readonly ts: number; readonly equity: number } | null,
+): ChartPoint[] {
   const out: ChartPoint[] = points.slice();
   if (live === null || !Number.isFinite(live.equity)) return out;
   const last = out[out.length - 1];

@@ -57,9 +57,17 @@ let schema: SchemaNode | null = null;
 let lastPortfolio: PortfolioSnapshot | null = null;
 let lastEquity: EquityBody | null = null;
 
-const api = createApi({ token: () => readToken(localStorage), onUnauthorized: () => signOut("The API refused the token. Sign in again.") });
+const api = createApi({
+  token: () => readToken(localStorage),
+  onUnauthorized: () => signOut("The API refused the token. Sign in again."),
+});
 const controls = createControls(api, (p) => showPortfolio(p), showNotice);
-const configForm = createConfigForm(byTestId("config-form"), api, () => schema, () => showNotice(null));
+const configForm = createConfigForm(
+  byTestId("config-form"),
+  api,
+  () => schema,
+  () => showNotice(null),
+);
 
 /** The bot's "now": the wall clock, or the engine clock when it runs ahead (a replay played faster than real time). */
 function botNow(): number {
@@ -123,7 +131,9 @@ async function pollOnce(n: number): Promise<void> {
   if (n % SLOW_EVERY === 0) {
     const now = botNow();
     tasks.push(
-      api.get<TradesBody>(`/api/trades?limit=${TRADES_SHOWN}`).then((t) => mine === session && renderTrades(regions.trades, t.trades)),
+      api
+        .get<TradesBody>(`/api/trades?limit=${TRADES_SHOWN}`)
+        .then((t) => mine === session && renderTrades(regions.trades, t.trades)),
       api.get<EquityBody>(`/api/equity?from=${equityFrom(now)}&to=${utcDay(now)}&maxPoints=600`).then((e) => {
         if (mine !== session) return;
         lastEquity = e;
@@ -151,10 +161,13 @@ async function pollOnce(n: number): Promise<void> {
 
 function schedule(): void {
   const mine = session;
-  timer = setTimeout(async () => {
-    await pollOnce(tickCount++);
-    if (mine === session) schedule();
-  }, document.hidden ? HIDDEN_MS : FAST_MS);
+  timer = setTimeout(
+    async () => {
+      await pollOnce(tickCount++);
+      if (mine === session) schedule();
+    },
+    document.hidden ? HIDDEN_MS : FAST_MS,
+  );
 }
 
 function startPolling(): void {
@@ -173,7 +186,16 @@ function showDashboard(): void {
 }
 
 function clearData(): void {
-  for (const el of [regions.summary, regions.positions, regions.cards, regions.trades, regions.stats, regions.caption, regions.mode]) fill(el);
+  for (const el of [
+    regions.summary,
+    regions.positions,
+    regions.cards,
+    regions.trades,
+    regions.stats,
+    regions.caption,
+    regions.mode,
+  ])
+    fill(el);
   fill(regions.state, "—");
   regions.state.dataset.state = "";
   connection.textContent = "";
@@ -202,7 +224,8 @@ async function signIn(token: string): Promise<void> {
     await api.get<PortfolioSnapshot>("/api/portfolio");
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 401) return;
-    if (err instanceof ApiFailure && err.code === "not_configured") return signOut("The Worker has no API_TOKEN secret set, so its API is closed.");
+    if (err instanceof ApiFailure && err.code === "not_configured")
+      return signOut("The Worker has no API_TOKEN secret set, so its API is closed.");
   }
   session++;
   showDashboard();
@@ -235,7 +258,8 @@ function wire(): void {
 function boot(): void {
   wire();
   const fromUrl = takeTokenFromUrl(location.href);
-  if (fromUrl.cleanUrl !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, "", fromUrl.cleanUrl);
+  if (fromUrl.cleanUrl !== `${location.pathname}${location.search}${location.hash}`)
+    history.replaceState(history.state, "", fromUrl.cleanUrl);
   if (fromUrl.token !== null) storeToken(localStorage, fromUrl.token);
   const token = readToken(localStorage);
   if (token === null) return signOut(null);

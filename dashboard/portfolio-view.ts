@@ -10,11 +10,21 @@ import { num, pct, price, signedMoney, tone, utcClock } from "./format";
 /** Renders the trading state into the `trading-state` badge. */
 export function renderTradingState(el: HTMLElement, p: PortfolioSnapshot): void {
   el.dataset.state = p.tradingState;
-  fill(el, h("span", { class: "state-name" }, p.tradingState), p.reason ? h("span", { class: "state-reason" }, p.reason) : null, p.requiresFlatten ? h("span", { class: "state-reason" }, "flattening") : null);
+  fill(
+    el,
+    h("span", { class: "state-name" }, p.tradingState),
+    p.reason ? h("span", { class: "state-reason" }, p.reason) : null,
+    p.requiresFlatten ? h("span", { class: "state-reason" }, "flattening") : null,
+  );
 }
 
 function stat(label: string, value: string, toneOf?: number | null, testId?: string) {
-  return h("div", { class: "stat", "data-testid": testId }, h("span", { class: "stat-label" }, label), h("span", { class: `stat-value ${toneOf === undefined ? "" : tone(toneOf)}` }, value));
+  return h(
+    "div",
+    { class: "stat", "data-testid": testId },
+    h("span", { class: "stat-label" }, label),
+    h("span", { class: `stat-value ${toneOf === undefined ? "" : tone(toneOf)}` }, value),
+  );
 }
 
 /** Renders the account summary (equity, PnL, daily loss room). */
@@ -24,7 +34,11 @@ export function renderSummary(el: HTMLElement, p: PortfolioSnapshot): void {
     el,
     stat("equity", num(p.equity), undefined, "equity-now"),
     stat("unrealised", signedMoney(p.unrealised), p.unrealised),
-    stat("today", `${signedMoney(p.dailyPnl)} (${p.dailyPnlPct === null ? "—" : `${signedMoney(p.dailyPnlPct)} %`})`, p.dailyPnl),
+    stat(
+      "today",
+      `${signedMoney(p.dailyPnl)} (${p.dailyPnlPct === null ? "—" : `${signedMoney(p.dailyPnlPct)} %`})`,
+      p.dailyPnl,
+    ),
     stat("daily loss limit", num(p.dailyLossLimit)),
     stat("open", `${p.openPositions.length}${p.reservations.length > 0 ? ` + ${p.reservations.length} pending` : ""}`),
     cooldowns > 0 ? stat("cooldowns", String(cooldowns)) : null,
@@ -34,7 +48,11 @@ export function renderSummary(el: HTMLElement, p: PortfolioSnapshot): void {
 /** Renders the open positions table into the `positions` region. */
 export function renderPositions(el: HTMLElement, p: PortfolioSnapshot): void {
   if (p.openPositions.length === 0) {
-    fill(el, h("p", { class: "empty" }, "No open positions."), h("p", { class: "muted small" }, `marked ${utcClock(p.ts)} UTC`));
+    fill(
+      el,
+      h("p", { class: "empty" }, "No open positions."),
+      h("p", { class: "muted small" }, `marked ${utcClock(p.ts)} UTC`),
+    );
     return;
   }
   const rows = p.openPositions.map((pos) =>
@@ -47,8 +65,18 @@ export function renderPositions(el: HTMLElement, p: PortfolioSnapshot): void {
       h("td", { class: "num" }, price(pos.entryPrice)),
       h("td", { class: "num" }, price(pos.markPrice)),
       h("td", { class: `num ${tone(pos.unrealised)}` }, signedMoney(pos.unrealised)),
-      h("td", { class: "num" }, pos.entryPrice > 0 ? pct(((pos.markPrice - pos.entryPrice) / pos.entryPrice) * (pos.side === "long" ? 1 : -1)) : "—"),
-      h("td", { class: "num" }, pos.correlation === null ? "—" : `${num(pos.correlation)}${pos.correlated ? " ●" : ""}`),
+      h(
+        "td",
+        { class: "num" },
+        pos.entryPrice > 0
+          ? pct(((pos.markPrice - pos.entryPrice) / pos.entryPrice) * (pos.side === "long" ? 1 : -1))
+          : "—",
+      ),
+      h(
+        "td",
+        { class: "num" },
+        pos.correlation === null ? "—" : `${num(pos.correlation)}${pos.correlated ? " ●" : ""}`,
+      ),
       h("td", {}, utcClock(pos.openedTs)),
     ),
   );
@@ -60,10 +88,24 @@ export function renderPositions(el: HTMLElement, p: PortfolioSnapshot): void {
       h(
         "table",
         {},
-        h("thead", {}, h("tr", {}, ...["symbol", "side", "size", "entry", "mark", "PnL (USDT)", "move", "ρ BTC", "opened"].map((c) => h("th", {}, c)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["symbol", "side", "size", "entry", "mark", "PnL (USDT)", "move", "ρ BTC", "opened"].map((c) =>
+              h("th", {}, c),
+            ),
+          ),
+        ),
         h("tbody", {}, ...rows),
       ),
     ),
-    h("p", { class: "muted small" }, `PnL marked ${utcClock(p.ts)} UTC, net of the entry fee. ● = counted as BTC-correlated.`),
+    h(
+      "p",
+      { class: "muted small" },
+      `PnL marked ${utcClock(p.ts)} UTC, net of the entry fee. ● = counted as BTC-correlated.`,
+    ),
   );
 }

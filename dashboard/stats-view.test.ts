@@ -3,7 +3,22 @@ import type { DailyStats } from "./api-types";
 import { daysToShow } from "./stats-view";
 
 function day(date: string, trades: number): DailyStats {
-  return { date, trades, wins: 0, winRate: null, grossPnl: 0, fees: 0, netPnl: 0, profitFactor: null, startEquity: 1000, endEquity: 1000, return: 0, maxDrawdown: 0, avgHoldSeconds: null, feeImpact: null };
+  return {
+    date,
+    trades,
+    wins: 0,
+    winRate: null,
+    grossPnl: 0,
+    fees: 0,
+    netPnl: 0,
+    profitFactor: null,
+    startEquity: 1000,
+    endEquity: 1000,
+    return: 0,
+    maxDrawdown: 0,
+    avgHoldSeconds: null,
+    feeImpact: null,
+  };
 }
 
 describe("daysToShow", () => {

@@ -13,7 +13,10 @@ export const DAYS_SHOWN = 14;
 /** The days worth a row: those with trades, and the newest day (today) always; newest first. */
 export function daysToShow(daily: readonly DailyStats[], max = DAYS_SHOWN): DailyStats[] {
   const newest = daily.length - 1;
-  return daily.filter((d, i) => d.trades > 0 || i === newest).reverse().slice(0, max);
+  return daily
+    .filter((d, i) => d.trades > 0 || i === newest)
+    .reverse()
+    .slice(0, max);
 }
 
 type Totals = StatsBody["totals"];
@@ -50,7 +53,12 @@ export function renderStats(el: HTMLElement, s: StatsBody): void {
     "div",
     { class: "stats-grid" },
     ...TOTALS.map(([key, label, show, signOf]) =>
-      h("div", { class: "stat", title: f[key] ?? "", "data-metric": key }, h("span", { class: "stat-label" }, label), h("span", { class: `stat-value ${signOf ? tone(signOf(s.totals)) : ""}` }, show(s.totals))),
+      h(
+        "div",
+        { class: "stat", title: f[key] ?? "", "data-metric": key },
+        h("span", { class: "stat-label" }, label),
+        h("span", { class: `stat-value ${signOf ? tone(signOf(s.totals)) : ""}` }, show(s.totals)),
+      ),
     ),
   );
   const days = daysToShow(s.daily);
@@ -61,7 +69,23 @@ export function renderStats(el: HTMLElement, s: StatsBody): void {
       "table",
       {},
       h("thead", {}, h("tr", {}, ...COLUMNS.map(([key, label]) => h("th", { title: f[`daily.${key}`] ?? "" }, label)))),
-      h("tbody", {}, ...days.map((d) => h("tr", { "data-date": d.date }, ...COLUMNS.map(([key, , show, signed]) => h("td", { class: `${key === "date" ? "" : "num"} ${signed ? tone(d[key] as number | null) : ""}` }, show(d)))))),
+      h(
+        "tbody",
+        {},
+        ...days.map((d) =>
+          h(
+            "tr",
+            { "data-date": d.date },
+            ...COLUMNS.map(([key, , show, signed]) =>
+              h(
+                "td",
+                { class: `${key === "date" ? "" : "num"} ${signed ? tone(d[key] as number | null) : ""}` },
+                show(d),
+              ),
+            ),
+          ),
+        ),
+      ),
     ),
   );
   const formulas = h(
@@ -71,5 +95,15 @@ export function renderStats(el: HTMLElement, s: StatsBody): void {
     h("p", { class: "muted small" }, `Basis: ${s.basis}. Starting equity: ${s.capitalBasis} = ${num(s.capital)}.`),
     h("dl", {}, ...Object.entries(f).flatMap(([k, text]) => [h("dt", {}, k), h("dd", {}, text)])),
   );
-  fill(el, totals, h("p", { class: "muted small" }, `Days with trades in the last ${s.daily.length} days (UTC), newest first; days without trades are left out. Hover a heading for its formula, or open Formulas.`), table, formulas);
+  fill(
+    el,
+    totals,
+    h(
+      "p",
+      { class: "muted small" },
+      `Days with trades in the last ${s.daily.length} days (UTC), newest first; days without trades are left out. Hover a heading for its formula, or open Formulas.`,
+    ),
+    table,
+    formulas,
+  );
 }

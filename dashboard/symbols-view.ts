@@ -35,7 +35,11 @@ function feedView(s: AgentStatus): Child {
     { class: "feed", "data-health": health },
     h("span", { class: "dot" }),
     `feed ${health === "ok" ? "live" : health}`,
-    h("span", { class: "muted" }, ` · last frame ${age(f.lastFrameAgeMs)} · reconnects ${f.reconnects} · gaps ${f.gaps} · resyncs ${f.resyncs} · dropped ${f.dropped}`),
+    h(
+      "span",
+      { class: "muted" },
+      ` · last frame ${age(f.lastFrameAgeMs)} · reconnects ${f.reconnects} · gaps ${f.gaps} · resyncs ${f.resyncs} · dropped ${f.dropped}`,
+    ),
     f.lastError ? h("div", { class: "error small" }, f.lastError) : null,
   );
 }
@@ -49,7 +53,14 @@ function scoreBar(label: string, score: number, agree: number, threshold: number
     mark.style.left = `${Math.max(0, Math.min(100, threshold)).toFixed(1)}%`;
     bar.appendChild(mark);
   }
-  return h("div", { class: `score-row ${label}` }, h("span", { class: "score-label" }, label), bar, h("span", { class: "num score-value" }, num(score, 1)), h("span", { class: "muted small" }, `${agree} agree`));
+  return h(
+    "div",
+    { class: `score-row ${label}` },
+    h("span", { class: "score-label" }, label),
+    bar,
+    h("span", { class: "num score-value" }, num(score, 1)),
+    h("span", { class: "muted small" }, `${agree} agree`),
+  );
 }
 
 function subScoreRow(label: string, value: number | undefined): HTMLElement {
@@ -78,9 +89,17 @@ function gateList(side: "long" | "short", gates: NonNullable<AgentStatus["gates"
         h(
           "li",
           { class: `gate gate-${g.status}`, "data-gate": g.name, "data-status": g.status, title: g.rule },
-          h("span", { class: "gate-mark", "aria-hidden": "true" }, g.status === "pass" ? "✓" : g.status === "fail" ? "✗" : g.status === "off" ? "–" : "?"),
+          h(
+            "span",
+            { class: "gate-mark", "aria-hidden": "true" },
+            g.status === "pass" ? "✓" : g.status === "fail" ? "✗" : g.status === "off" ? "–" : "?",
+          ),
           h("span", { class: "gate-name" }, g.name),
-          h("span", { class: "gate-value" }, typeof g.value === "number" ? num(g.value, 2) : g.value === null ? "—" : g.value),
+          h(
+            "span",
+            { class: "gate-value" },
+            typeof g.value === "number" ? num(g.value, 2) : g.value === null ? "—" : g.value,
+          ),
           h("span", { class: "gate-rule muted" }, g.rule),
         ),
       ),
@@ -96,20 +115,35 @@ function gateThreshold(s: AgentStatus, side: "long" | "short"): number | null {
 function positionLine(s: AgentStatus): Child {
   const p = s.position;
   if (p === null) return null;
-  return h("div", { class: "position-line" }, h("span", { class: `side ${p.side}` }, p.side), ` ${num(p.size, 4)} @ ${price(p.entryPrice)} · SL ${price(p.stopLoss)} · TP ${price(p.takeProfit)}`);
+  return h(
+    "div",
+    { class: "position-line" },
+    h("span", { class: `side ${p.side}` }, p.side),
+    ` ${num(p.size, 4)} @ ${price(p.entryPrice)} · SL ${price(p.stopLoss)} · TP ${price(p.takeProfit)}`,
+  );
 }
 
 function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTMLElement {
   const s = e.status;
   const running = s?.running === true;
-  const toggle = h("button", { type: "button", class: running ? "" : "primary", "data-action": running ? "stop" : "start" }, running ? "Stop" : "Start");
+  const toggle = h(
+    "button",
+    { type: "button", class: running ? "" : "primary", "data-action": running ? "stop" : "start" },
+    running ? "Stop" : "Start",
+  );
   toggle.addEventListener("click", () => onToggle(e.symbol, !running));
   const head = h(
     "div",
     { class: "card-head" },
     h("h3", {}, e.symbol),
-    h("span", { class: `badge ${running ? "ok" : "off"}`, "data-testid": "symbol-running" }, running ? (s?.phase ?? "running") : e.enabled ? "enabled, not running" : "stopped"),
-    s?.features?.price !== undefined && s.features?.price !== null ? h("span", { class: "num price" }, price(s?.features?.price)) : null,
+    h(
+      "span",
+      { class: `badge ${running ? "ok" : "off"}`, "data-testid": "symbol-running" },
+      running ? (s?.phase ?? "running") : e.enabled ? "enabled, not running" : "stopped",
+    ),
+    s?.features?.price !== undefined && s.features?.price !== null
+      ? h("span", { class: "num price" }, price(s?.features?.price))
+      : null,
     toggle,
   );
   const body: Child[] = [];
@@ -118,19 +152,42 @@ function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTM
   if (s === null) return h("article", { class: "card symbol-card", "data-symbol": e.symbol }, head, ...body);
   body.push(feedView(s), positionLine(s));
   if (s.score !== null) {
-    body.push(h("div", { class: "scores" }, scoreBar("long", s.score.long, s.score.agreeLong, gateThreshold(s, "long")), scoreBar("short", s.score.short, s.score.agreeShort, gateThreshold(s, "short"))));
+    body.push(
+      h(
+        "div",
+        { class: "scores" },
+        scoreBar("long", s.score.long, s.score.agreeLong, gateThreshold(s, "long")),
+        scoreBar("short", s.score.short, s.score.agreeShort, gateThreshold(s, "short")),
+      ),
+    );
   } else body.push(h("p", { class: "muted small" }, "warming up: no score yet"));
   if (s.subScores !== null) {
     const sub = s.subScores as unknown as Record<string, number>;
-    body.push(h("div", { class: "subscores", "data-testid": "sub-scores" }, ...FAMILY_LABELS.map(([k, label]) => subScoreRow(label, sub[k]))));
+    body.push(
+      h(
+        "div",
+        { class: "subscores", "data-testid": "sub-scores" },
+        ...FAMILY_LABELS.map(([k, label]) => subScoreRow(label, sub[k])),
+      ),
+    );
   }
-  if (s.gates !== null) body.push(h("div", { class: "gate-columns" }, gateList("long", s.gates.long), gateList("short", s.gates.short)));
+  if (s.gates !== null)
+    body.push(h("div", { class: "gate-columns" }, gateList("long", s.gates.long), gateList("short", s.gates.short)));
   if (s.entriesBlocked) body.push(h("p", { class: "error small" }, "entries blocked by a reconciliation mismatch"));
-  return h("article", { class: "card symbol-card", "data-symbol": e.symbol, "data-running": String(running) }, head, ...body);
+  return h(
+    "article",
+    { class: "card symbol-card", "data-symbol": e.symbol, "data-running": String(running) },
+    head,
+    ...body,
+  );
 }
 
 /** Renders the symbol cards into the `symbols` region's card list. */
-export function renderSymbols(el: HTMLElement, body: SymbolsBody, onToggle: (symbol: string, start: boolean) => void): void {
+export function renderSymbols(
+  el: HTMLElement,
+  body: SymbolsBody,
+  onToggle: (symbol: string, start: boolean) => void,
+): void {
   if (body.symbols.length === 0) {
     fill(el, h("p", { class: "empty" }, "No symbols yet: start one below."));
     return;

@@ -3,12 +3,20 @@ import { clearToken, readToken, storeToken, takeTokenFromUrl, TOKEN_KEY, type To
 
 function memoryStorage(): TokenStorage & { items: Map<string, string> } {
   const items = new Map<string, string>();
-  return { items, getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) };
+  return {
+    items,
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
 }
 
 describe("takeTokenFromUrl", () => {
   it("takes the token and gives the address without it, keeping other parameters and the hash", () => {
-    expect(takeTokenFromUrl("http://127.0.0.1:8787/?a=1&token=s3cret&b=2#trades")).toEqual({ token: "s3cret", cleanUrl: "/?a=1&b=2#trades" });
+    expect(takeTokenFromUrl("http://127.0.0.1:8787/?a=1&token=s3cret&b=2#trades")).toEqual({
+      token: "s3cret",
+      cleanUrl: "/?a=1&b=2#trades",
+    });
   });
 
   it("leaves an address without a token as it is", () => {

@@ -21,7 +21,13 @@ export interface EngineRecord {
  */
 export function rebuildEngine(old: StrategyEngine, options: EngineOptions): StrategyEngine {
   const state = old.getState();
-  if (canonicalJson(old.config.indicators) === canonicalJson(options.config.indicators)) return new StrategyEngine(options, state);
+  if (canonicalJson(old.config.indicators) === canonicalJson(options.config.indicators))
+    return new StrategyEngine(options, state);
   const fresh = new StrategyEngine(options).getState();
-  return new StrategyEngine(options, { ...fresh, seq: state.seq, lastTradePrice: state.lastTradePrice, lastTs: state.lastTs });
+  return new StrategyEngine(options, {
+    ...fresh,
+    seq: state.seq,
+    lastTradePrice: state.lastTradePrice,
+    lastTs: state.lastTs,
+  });
 }

@@ -31,9 +31,17 @@ export interface LiveEndpoints {
 export function liveEndpoints(env: object): LiveEndpoints | null {
   const v = env as Record<string, unknown>;
   const text = (name: string) => (typeof v[name] === "string" && v[name] !== "" ? (v[name] as string) : null);
-  const [apiKey, apiSecret, passphrase] = [text("BITGET_API_KEY"), text("BITGET_API_SECRET"), text("BITGET_PASSPHRASE")];
+  const [apiKey, apiSecret, passphrase] = [
+    text("BITGET_API_KEY"),
+    text("BITGET_API_SECRET"),
+    text("BITGET_PASSPHRASE"),
+  ];
   if (!apiKey || !apiSecret || !passphrase) return null;
-  return { restUrl: text("REST_URL") ?? DEFAULT_REST_URL, privateFeedUrl: text("PRIVATE_FEED_URL") ?? DEFAULT_PRIVATE_FEED_URL, credentials: { apiKey, apiSecret, passphrase } };
+  return {
+    restUrl: text("REST_URL") ?? DEFAULT_REST_URL,
+    privateFeedUrl: text("PRIVATE_FEED_URL") ?? DEFAULT_PRIVATE_FEED_URL,
+    credentials: { apiKey, apiSecret, passphrase },
+  };
 }
 
 /** Options of {@link LiveBroker}. */
@@ -62,7 +70,12 @@ export class LiveBroker {
 
   constructor(o: LiveBrokerOptions) {
     this.o = o;
-    this.rest = new BitgetRestClient({ baseUrl: o.endpoints.restUrl, credentials: o.endpoints.credentials, now: () => Date.now(), random: Math.random });
+    this.rest = new BitgetRestClient({
+      baseUrl: o.endpoints.restUrl,
+      credentials: o.endpoints.credentials,
+      now: () => Date.now(),
+      random: Math.random,
+    });
   }
 
   /** Loads the contract rules, builds the broker and connects the private feed (idempotent; a failure is retried by the next call). */
@@ -111,10 +124,15 @@ export class LiveBroker {
     const broker = new BitgetBroker({ rest: this.rest, instruments: [contract], onFill: (f) => this.o.onFill(f) });
     this.broker = broker;
     this.feed = new PrivateFeed({
-      url: this.o.endpoints.privateFeedUrl, credentials: this.o.endpoints.credentials, socket: this.o.socket ?? new WorkerdSocketPort(),
-      clock: { now: () => Date.now() }, timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
-      random: Math.random, timeOffsetMs: () => this.rest.timeOffsetMs,
-      onEvents: (events) => broker.onPrivate(events), onReady: () => void broker.reconcile().catch(() => {}),
+      url: this.o.endpoints.privateFeedUrl,
+      credentials: this.o.endpoints.credentials,
+      socket: this.o.socket ?? new WorkerdSocketPort(),
+      clock: { now: () => Date.now() },
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      random: Math.random,
+      timeOffsetMs: () => this.rest.timeOffsetMs,
+      onEvents: (events) => broker.onPrivate(events),
+      onReady: () => void broker.reconcile().catch(() => {}),
     });
     this.feed.start();
     return broker;

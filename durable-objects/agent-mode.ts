@@ -16,6 +16,7 @@ export function modeRefusal(mode: "paper" | "live", env: object): string | null 
   if (mode === "paper") return null;
   const vars = env as Record<string, unknown>;
   const missing = LIVE_SECRETS.filter((name) => typeof vars[name] !== "string" || vars[name] === "");
-  if (missing.length > 0) return `live mode refused: missing secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (set them with wrangler secret put, or use mode "paper")`;
+  if (missing.length > 0)
+    return `live mode refused: missing secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (set them with wrangler secret put, or use mode "paper")`;
   return null;
 }

@@ -27,9 +27,24 @@ export function d1LedgerWriter(d1: D1Database): LedgerWriter {
 /** The `trades` row of a closed trade. */
 export function tradeRow(t: ClosedTrade, mode: TradeMode): NewTrade {
   return {
-    id: t.id, symbol: t.symbol, mode, side: t.side, entryTime: t.entryTime, exitTime: t.exitTime, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
-    size: t.size, entryScore: t.entryScore, subScores: { ...t.subScores }, exitReason: t.exitReason, holdSeconds: t.holdSeconds,
-    grossPnl: t.grossPnl, fees: t.fees, slippage: t.slippage, netPnl: t.netPnl, configVersion: t.configVersion,
+    id: t.id,
+    symbol: t.symbol,
+    mode,
+    side: t.side,
+    entryTime: t.entryTime,
+    exitTime: t.exitTime,
+    entryPrice: t.entryPrice,
+    exitPrice: t.exitPrice,
+    size: t.size,
+    entryScore: t.entryScore,
+    subScores: { ...t.subScores },
+    exitReason: t.exitReason,
+    holdSeconds: t.holdSeconds,
+    grossPnl: t.grossPnl,
+    fees: t.fees,
+    slippage: t.slippage,
+    netPnl: t.netPnl,
+    configVersion: t.configVersion,
   };
 }
 
@@ -48,9 +63,22 @@ export interface FillContext {
  */
 export function fillRow(f: Fill, ctx: FillContext): NewFill {
   return {
-    id: `${f.clientOid}#${f.ts}#${f.price}#${f.size}`, tradeId: ctx.closed?.id ?? null, symbol: f.symbol, mode: ctx.mode, clientOid: f.clientOid,
-    side: f.side, role: ctx.role, price: f.price, size: f.size, fee: f.fee, liquidity: f.liquidity, slippage: f.slippage, ts: f.ts, final: f.final,
-    exitReason: ctx.closed?.exitReason ?? null, configVersion: ctx.configVersion,
+    id: `${f.clientOid}#${f.ts}#${f.price}#${f.size}`,
+    tradeId: ctx.closed?.id ?? null,
+    symbol: f.symbol,
+    mode: ctx.mode,
+    clientOid: f.clientOid,
+    side: f.side,
+    role: ctx.role,
+    price: f.price,
+    size: f.size,
+    fee: f.fee,
+    liquidity: f.liquidity,
+    slippage: f.slippage,
+    ts: f.ts,
+    final: f.final,
+    exitReason: ctx.closed?.exitReason ?? null,
+    configVersion: ctx.configVersion,
   };
 }
 

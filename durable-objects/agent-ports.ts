@@ -37,13 +37,29 @@ export function journaledOrders(store: AgentStore, broker: () => SessionOrders, 
  * answer); a throw leaves it `sending` for reconciliation. `broker()` null (the
  * contract rules not loaded yet) refuses without sending. `onChange` runs after every answer.
  */
-export function liveJournaledOrders(store: AgentStore, broker: () => Pick<Broker, "place" | "cancel"> | null, onChange: () => void): AsyncSessionOrders {
+export function liveJournaledOrders(
+  store: AgentStore,
+  broker: () => Pick<Broker, "place" | "cancel"> | null,
+  onChange: () => void,
+): AsyncSessionOrders {
   return {
     place: async (req) => {
       store.journalOrder(req.clientOid, req, Date.now());
       const b = broker();
-      const r = b ? await b.place(req) : ({ ok: false, reason: "exchange_error", detail: "the live broker is not ready (contract rules not loaded)" } as const);
-      if (store.journalEntry(req.clientOid)?.status === "sending") store.journalStatus(req.clientOid, r.ok ? "accepted" : "rejected", r.ok ? null : (r.detail ?? r.reason), Date.now());
+      const r = b
+        ? await b.place(req)
+        : ({
+            ok: false,
+            reason: "exchange_error",
+            detail: "the live broker is not ready (contract rules not loaded)",
+          } as const);
+      if (store.journalEntry(req.clientOid)?.status === "sending")
+        store.journalStatus(
+          req.clientOid,
+          r.ok ? "accepted" : "rejected",
+          r.ok ? null : (r.detail ?? r.reason),
+          Date.now(),
+        );
       onChange();
       return r;
     },
@@ -58,7 +74,11 @@ export function liveJournaledOrders(store: AgentStore, broker: () => Pick<Broker
 }
 
 /** The portfolio: `requestEntry` as given (an RPC); confirm, release and close queued for delivery. */
-export function queuedPortfolio(store: AgentStore, requestEntry: (req: EntryRequest) => Promise<EntryDecision>, onChange: () => void): SessionPortfolio {
+export function queuedPortfolio(
+  store: AgentStore,
+  requestEntry: (req: EntryRequest) => Promise<EntryDecision>,
+  onChange: () => void,
+): SessionPortfolio {
   const queue = (call: QueuedCall) => {
     store.enqueueCall(call, Date.now());
     onChange();

@@ -25,7 +25,8 @@ export class PriceBatch {
   /** Records a trade: replaces the point of its second, or appends a new second. */
   add(ts: number, price: number): void {
     const last = this.points[this.points.length - 1];
-    if (last && Math.floor(last.ts / 1000) === Math.floor(ts / 1000)) this.points[this.points.length - 1] = { ts: Math.max(ts, last.ts), price };
+    if (last && Math.floor(last.ts / 1000) === Math.floor(ts / 1000))
+      this.points[this.points.length - 1] = { ts: Math.max(ts, last.ts), price };
     else this.points.push({ ts, price });
     if (this.points.length > this.capacity) this.points.shift();
   }

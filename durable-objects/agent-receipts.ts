@@ -30,7 +30,8 @@ export class ReceiptRing {
   private count = 0;
 
   constructor(readonly capacity = 128) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.ts = new Float64Array(capacity);
     this.at = new Float64Array(capacity);
     this.done = new Float64Array(capacity);

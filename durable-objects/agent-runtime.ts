@@ -106,13 +106,32 @@ export class AgentRuntime {
     this.engineConfig = rec?.config ?? this.latest;
     this.equity = this.store.get<number>("equity") ?? 0;
     const brokerState = this.store.get<SimulatedBrokerState>("broker");
-    this.broker = brokerState ? SimulatedBroker.restore(brokerState, this.brokerOptions()) : new SimulatedBroker(this.brokerOptions());
+    this.broker = brokerState
+      ? SimulatedBroker.restore(brokerState, this.brokerOptions())
+      : new SimulatedBroker(this.brokerOptions());
     this.liveMode = this.engineConfig.config.mode === "live";
-    this.live = this.liveMode && o.live ? new LiveBroker({ symbol: o.symbol, endpoints: o.live, onFill: (f) => this.liveFill(f), socket: o.socket }) : null;
+    this.live =
+      this.liveMode && o.live
+        ? new LiveBroker({ symbol: o.symbol, endpoints: o.live, onFill: (f) => this.liveFill(f), socket: o.socket })
+        : null;
     this.session = new TradingSession(
       {
-        orders: this.liveMode ? liveJournaledOrders(this.store, () => this.live?.broker ?? null, () => (this.dirty = true)) : journaledOrders(this.store, () => this.broker, () => (this.dirty = true)),
-        portfolio: queuedPortfolio(this.store, (req) => this.requestEntry(req), () => (this.dirty = true)),
+        orders: this.liveMode
+          ? liveJournaledOrders(
+              this.store,
+              () => this.live?.broker ?? null,
+              () => (this.dirty = true),
+            )
+          : journaledOrders(
+              this.store,
+              () => this.broker,
+              () => (this.dirty = true),
+            ),
+        portfolio: queuedPortfolio(
+          this.store,
+          (req) => this.requestEntry(req),
+          () => (this.dirty = true),
+        ),
         hooks: { onClosed: (t) => this.onClosed(t), onAsyncStep: () => this.afterTurn(Date.now()) },
       },
       this.store.get<TradingSessionState>("session") ?? undefined,
@@ -131,9 +150,13 @@ export class AgentRuntime {
   /** Connects the public feed (idempotent). */
   startFeed(): void {
     this.feed ??= new PublicFeed({
-      url: this.o.feedUrl, symbols: [this.o.symbol], socket: this.o.socket ?? new WorkerdSocketPort(),
-      clock: { now: () => Date.now() }, timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
-      random: Math.random, onEvents: (events) => this.ingest(events),
+      url: this.o.feedUrl,
+      symbols: [this.o.symbol],
+      socket: this.o.socket ?? new WorkerdSocketPort(),
+      clock: { now: () => Date.now() },
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      random: Math.random,
+      onEvents: (events) => this.ingest(events),
     });
     this.feed.start();
     void this.live?.start().catch(() => {});
@@ -288,7 +311,8 @@ export class AgentRuntime {
     if (engine?.phase !== "flat" || this.session.pendingDecisions > 0) return;
     const held = this.broker.position(this.o.symbol);
     this.entriesBlocked = Math.abs(held) >= engine.instrument.minSize;
-    if (this.entriesBlocked) throw new Error(`position mismatch: the broker holds ${held} while the engine is flat; entries blocked`);
+    if (this.entriesBlocked)
+      throw new Error(`position mismatch: the broker holds ${held} while the engine is flat; entries blocked`);
   }
 
   /**
@@ -304,7 +328,10 @@ export class AgentRuntime {
     const p = engine.position;
     const expected = engine.phase === "open" && p ? (p.side === "long" ? p.size : -p.size) : 0;
     this.entriesBlocked = Math.abs(held - expected) >= engine.instrument.minSize;
-    if (this.entriesBlocked) throw new Error(`position mismatch: the exchange holds ${held} ${this.o.symbol} while the engine expects ${expected}; entries blocked`);
+    if (this.entriesBlocked)
+      throw new Error(
+        `position mismatch: the exchange holds ${held} ${this.o.symbol} while the engine expects ${expected}; entries blocked`,
+      );
   }
 
   private afterTurn(now: number): void {
@@ -318,7 +345,12 @@ export class AgentRuntime {
 
   private persist(now: number): void {
     this.store.transaction(() => {
-      if (this.engine) this.store.put("engine", { config: this.engineConfig, instrument: this.engine.instrument, state: this.engine.getState() } satisfies EngineRecord);
+      if (this.engine)
+        this.store.put("engine", {
+          config: this.engineConfig,
+          instrument: this.engine.instrument,
+          state: this.engine.getState(),
+        } satisfies EngineRecord);
       this.store.put("broker", this.broker.getState());
       this.store.put("session", this.session.getState());
       this.store.put("lastEventAt", this.lastEventAt);
@@ -352,7 +384,10 @@ export class AgentRuntime {
     if ((this.engine && this.engine.phase !== "flat") || this.session.pendingDecisions > 0) return;
     const refused = this.o.refusal(this.latest.config);
     if (refused) return this.o.onFatal(refused);
-    if ((this.latest.config.mode === "live") !== this.liveMode) return this.o.onFatal(`the config's mode changed to ${this.latest.config.mode}; restart the agent to trade in it`);
+    if ((this.latest.config.mode === "live") !== this.liveMode)
+      return this.o.onFatal(
+        `the config's mode changed to ${this.latest.config.mode}; restart the agent to trade in it`,
+      );
     const old = this.engine;
     this.engineConfig = this.latest;
     this.broker = SimulatedBroker.restore(this.broker.getState(), this.brokerOptions());
@@ -364,7 +399,11 @@ export class AgentRuntime {
     if (this.engine) return this.engine;
     if (this.liveMode && !this.live?.instrument) return null;
     const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
-    this.setEngine(new StrategyEngine(this.engineOptions(this.engineConfig, this.live?.instrument ?? defaultInstrument(e.symbol, price))));
+    this.setEngine(
+      new StrategyEngine(
+        this.engineOptions(this.engineConfig, this.live?.instrument ?? defaultInstrument(e.symbol, price)),
+      ),
+    );
     return this.engine;
   }
 
@@ -380,16 +419,24 @@ export class AgentRuntime {
   private brokerOptions(): SimulatedBrokerOptions {
     const { fees, execution } = this.engineConfig.config;
     return {
-      fees, latencyMs: execution.latencyMs, entryTimeoutMs: execution.entryTimeoutMs, tradeOnlySpreadBps: execution.tradeOnlySpreadBps, maxFinishedOrders: 200,
-      onFill: (f) => this.onFill(f), onReject: (s) => this.onDone(s), onCancel: (s) => this.onDone(s),
+      fees,
+      latencyMs: execution.latencyMs,
+      entryTimeoutMs: execution.entryTimeoutMs,
+      tradeOnlySpreadBps: execution.tradeOnlySpreadBps,
+      maxFinishedOrders: 200,
+      onFill: (f) => this.onFill(f),
+      onReject: (s) => this.onDone(s),
+      onCancel: (s) => this.onDone(s),
     };
   }
 
   private async requestEntry(req: EntryRequest): Promise<EntryDecision> {
-    if (this.entriesBlocked) return { ok: false, reason: "invalid_request", detail: "entries blocked by a reconciliation mismatch" };
+    if (this.entriesBlocked)
+      return { ok: false, reason: "invalid_request", detail: "entries blocked by a reconciliation mismatch" };
     if (this.store.callCount() > 0) {
       await this.drain().catch(() => 0);
-      if (this.store.callCount() > 0) return { ok: false, reason: "invalid_request", detail: "earlier portfolio updates are not delivered yet" };
+      if (this.store.callCount() > 0)
+        return { ok: false, reason: "invalid_request", detail: "earlier portfolio updates are not delivered yet" };
     }
     return this.o.coordinator().requestEntry(req);
   }
@@ -401,7 +448,12 @@ export class AgentRuntime {
     this.session.onFill(f);
     const row = fillRow(f, { mode: this.liveMode ? "live" : "paper", role, configVersion, closed: this.closedNow });
     this.store.addOutbox("fill", row.id, row, Date.now());
-    this.store.journalStatus(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled", Date.now());
+    this.store.journalStatus(
+      f.clientOid,
+      f.final ? "done" : "accepted",
+      f.final ? "filled" : "partially filled",
+      Date.now(),
+    );
     this.dirty = true;
   }
 

@@ -17,7 +17,8 @@ export class WorkerdSocketPort implements SocketPort {
   async connect(url: string): Promise<SocketLike> {
     const res = await fetch(upgradeUrl(url), { headers: { Upgrade: "websocket" } });
     const ws = res.webSocket;
-    if (!ws) throw new Error(`websocket upgrade refused: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+    if (!ws)
+      throw new Error(`websocket upgrade refused: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
     ws.accept();
     return new WorkerdSocket(ws);
   }
@@ -37,9 +38,13 @@ export class WorkerdSocket implements SocketLike {
   private closed = false;
 
   constructor(private readonly ws: WebSocket) {
-    ws.addEventListener("message", (e) => this.onMessage?.(typeof e.data === "string" ? e.data : decoder.decode(e.data as ArrayBuffer)));
+    ws.addEventListener("message", (e) =>
+      this.onMessage?.(typeof e.data === "string" ? e.data : decoder.decode(e.data as ArrayBuffer)),
+    );
     ws.addEventListener("close", (e) => this.ended(e.code, e.reason));
-    ws.addEventListener("error", (e) => this.onError?.((e as ErrorEvent).error ?? new Error((e as ErrorEvent).message || "websocket error")));
+    ws.addEventListener("error", (e) =>
+      this.onError?.((e as ErrorEvent).error ?? new Error((e as ErrorEvent).message || "websocket error")),
+    );
   }
 
   /** Sends one text frame; throws when the socket is not open. */

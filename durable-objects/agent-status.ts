@@ -65,6 +65,8 @@ function feedView(h: FeedHealth): FeedHealthView {
     gaps: h.gaps,
     resyncs: h.resyncs,
     dropped: h.dropped,
-    lastError: h.lastError ? `${h.lastError.source}${h.lastError.code ? ` ${h.lastError.code}` : ""}: ${h.lastError.message}` : h.lastDisconnect,
+    lastError: h.lastError
+      ? `${h.lastError.source}${h.lastError.code ? ` ${h.lastError.code}` : ""}: ${h.lastError.message}`
+      : h.lastDisconnect,
   };
 }

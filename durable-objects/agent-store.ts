@@ -59,17 +59,33 @@ export class AgentStore {
   /** Writes a named JSON value (null deletes it). */
   put(key: string, value: unknown): void {
     if (value === null || value === undefined) this.sql.exec("DELETE FROM agent_state WHERE key = ?", key);
-    else this.sql.exec("INSERT INTO agent_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
+    else
+      this.sql.exec(
+        "INSERT INTO agent_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        key,
+        JSON.stringify(value),
+      );
   }
 
   /** Adds a ledger row to the outbox, keyed `kind:id` (a second add of the same key is ignored). */
   addOutbox(kind: OutboxKind, id: string, row: unknown, now: number): void {
-    this.sql.exec("INSERT OR IGNORE INTO agent_outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", `${kind}:${id}`, kind, JSON.stringify(row), now);
+    this.sql.exec(
+      "INSERT OR IGNORE INTO agent_outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+      `${kind}:${id}`,
+      kind,
+      JSON.stringify(row),
+      now,
+    );
   }
 
   /** The oldest `limit` outbox rows. */
   outbox(limit: number): OutboxRow[] {
-    return this.sql.exec<{ id: string; kind: OutboxKind; payload: string }>("SELECT id, kind, payload FROM agent_outbox ORDER BY rowid LIMIT ?", limit).toArray();
+    return this.sql
+      .exec<{ id: string; kind: OutboxKind; payload: string }>(
+        "SELECT id, kind, payload FROM agent_outbox ORDER BY rowid LIMIT ?",
+        limit,
+      )
+      .toArray();
   }
 
   /** Rows waiting for D1. */
@@ -84,12 +100,21 @@ export class AgentStore {
 
   /** Queues a Coordinator call. */
   enqueueCall(call: QueuedCall, now: number): void {
-    this.sql.exec("INSERT INTO agent_calls (method, args, created_at) VALUES (?, ?, ?)", call.method, JSON.stringify(call.args), now);
+    this.sql.exec(
+      "INSERT INTO agent_calls (method, args, created_at) VALUES (?, ?, ?)",
+      call.method,
+      JSON.stringify(call.args),
+      now,
+    );
   }
 
   /** The oldest queued call, or null. */
   nextCall(): StoredCall | null {
-    const row = this.sql.exec<{ seq: number; method: QueuedCall["method"]; args: string }>("SELECT seq, method, args FROM agent_calls ORDER BY seq LIMIT 1").toArray()[0];
+    const row = this.sql
+      .exec<{ seq: number; method: QueuedCall["method"]; args: string }>(
+        "SELECT seq, method, args FROM agent_calls ORDER BY seq LIMIT 1",
+      )
+      .toArray()[0];
     return row ? ({ seq: row.seq, method: row.method, args: JSON.parse(row.args) } as StoredCall) : null;
   }
 
@@ -107,18 +132,32 @@ export class AgentStore {
   journalOrder(clientOid: string, request: unknown, now: number): void {
     this.sql.exec(
       "INSERT INTO agent_orders (client_oid, request, status, created_at, updated_at) VALUES (?, ?, 'sending', ?, ?) ON CONFLICT(client_oid) DO UPDATE SET updated_at = excluded.updated_at",
-      clientOid, JSON.stringify(request), now, now,
+      clientOid,
+      JSON.stringify(request),
+      now,
+      now,
     );
   }
 
   /** Records what became of a journaled order. */
   journalStatus(clientOid: string, status: JournalStatus, detail: string | null, now: number): void {
-    this.sql.exec("UPDATE agent_orders SET status = ?, detail = ?, updated_at = ? WHERE client_oid = ?", status, detail, now, clientOid);
+    this.sql.exec(
+      "UPDATE agent_orders SET status = ?, detail = ?, updated_at = ? WHERE client_oid = ?",
+      status,
+      detail,
+      now,
+      clientOid,
+    );
   }
 
   /** The journal entry of an order, or null. */
   journalEntry(clientOid: string): { status: JournalStatus; detail: string | null; request: unknown } | null {
-    const row = this.sql.exec<{ status: JournalStatus; detail: string | null; request: string }>("SELECT status, detail, request FROM agent_orders WHERE client_oid = ?", clientOid).toArray()[0];
+    const row = this.sql
+      .exec<{ status: JournalStatus; detail: string | null; request: string }>(
+        "SELECT status, detail, request FROM agent_orders WHERE client_oid = ?",
+        clientOid,
+      )
+      .toArray()[0];
     return row ? { status: row.status, detail: row.detail, request: JSON.parse(row.request) } : null;
   }
 

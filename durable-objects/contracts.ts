@@ -6,7 +6,16 @@
 import type { BotConfig, BotConfigInput } from "../shared/config/schema";
 import type { ConfigIssue } from "../shared/config/config";
 import type { FeatureSnapshot } from "../shared/indicators/symbol-features";
-import type { CloseReport, CloseResult, ConfirmResult, EntryDecision, EntryFill, EntryRequest, PortfolioSnapshot, TradingState } from "../shared/risk/portfolio-types";
+import type {
+  CloseReport,
+  CloseResult,
+  ConfirmResult,
+  EntryDecision,
+  EntryFill,
+  EntryRequest,
+  PortfolioSnapshot,
+  TradingState,
+} from "../shared/risk/portfolio-types";
 import type { CompositeScore } from "../shared/strategy/score";
 import type { GateResult, Position, SubScores } from "../shared/strategy/types";
 
@@ -21,7 +30,13 @@ export interface VersionedConfig {
  * bad field (config unchanged).
  */
 export type ConfigChange =
-  | { readonly ok: true; readonly version: string; readonly previousVersion: string; readonly config: BotConfig; readonly at: number }
+  | {
+      readonly ok: true;
+      readonly version: string;
+      readonly previousVersion: string;
+      readonly config: BotConfig;
+      readonly at: number;
+    }
   | { readonly ok: false; readonly issues: ConfigIssue[] };
 
 /** One audited config change. */

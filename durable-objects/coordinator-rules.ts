@@ -23,18 +23,35 @@ export const MAX_PRICE_POINTS = 1000;
 export const MAX_AUDIT_ENTRIES = 1000;
 
 /** Result of {@link applyConfigChange}: the answer, and on success the new config and its audit entry. */
-export type AppliedChange = { readonly change: ConfigChange & { ok: true }; readonly next: VersionedConfig; readonly audit: ConfigAuditEntry } | { readonly change: ConfigChange & { ok: false }; readonly next: null; readonly audit: null };
+export type AppliedChange =
+  | { readonly change: ConfigChange & { ok: true }; readonly next: VersionedConfig; readonly audit: ConfigAuditEntry }
+  | { readonly change: ConfigChange & { ok: false }; readonly next: null; readonly audit: null };
 
 /**
  * Validates a whole config (`put`) or a deep-merge patch (`patch`) against the current config.
  * On success returns the new versioned config and the audit entry (when `at`, what was sent,
  * the previous version); on failure every bad field, and nothing changes.
  */
-export function applyConfigChange(current: VersionedConfig, kind: "put" | "patch", input: unknown, at: number): AppliedChange {
+export function applyConfigChange(
+  current: VersionedConfig,
+  kind: "put" | "patch",
+  input: unknown,
+  at: number,
+): AppliedChange {
   const r = kind === "put" ? parseConfig(input) : patchConfig(current.config, input);
   if (!r.ok) return { change: { ok: false, issues: r.issues }, next: null, audit: null };
-  const audit: ConfigAuditEntry = { at, version: r.version, previousVersion: current.version, change: input as Record<string, unknown>, kind };
-  return { change: { ok: true, version: r.version, previousVersion: current.version, config: r.config, at }, next: { config: r.config, version: r.version }, audit };
+  const audit: ConfigAuditEntry = {
+    at,
+    version: r.version,
+    previousVersion: current.version,
+    change: input as Record<string, unknown>,
+    kind,
+  };
+  return {
+    change: { ok: true, version: r.version, previousVersion: current.version, config: r.config, at },
+    next: { config: r.config, version: r.version },
+    audit,
+  };
 }
 
 /**
@@ -53,12 +70,23 @@ export function withPortfolioSettings(state: PortfolioState, settings: Portfolio
 
 /** True when the correlation sampling of `a` and `b` is the same, so its rolling state stays valid. */
 export function sameCorrelationSampling(a: PortfolioSettings, b: PortfolioSettings): boolean {
-  return a.btcSymbol === b.btcSymbol && a.correlationWindowMs === b.correlationWindowMs && a.correlationReturnMs === b.correlationReturnMs;
+  return (
+    a.btcSymbol === b.btcSymbol &&
+    a.correlationWindowMs === b.correlationWindowMs &&
+    a.correlationReturnMs === b.correlationReturnMs
+  );
 }
 
 /** True when a persisted correlation state was sampled with the settings' BTC symbol, window and return length. */
-export function correlationMatches(state: Omit<ReturnCorrelationState, "symbols">, settings: PortfolioSettings): boolean {
-  return state.btcSymbol === settings.btcSymbol && state.returnMs === settings.correlationReturnMs && state.size === Math.floor(settings.correlationWindowMs / settings.correlationReturnMs);
+export function correlationMatches(
+  state: Omit<ReturnCorrelationState, "symbols">,
+  settings: PortfolioSettings,
+): boolean {
+  return (
+    state.btcSymbol === settings.btcSymbol &&
+    state.returnMs === settings.correlationReturnMs &&
+    state.size === Math.floor(settings.correlationWindowMs / settings.correlationReturnMs)
+  );
 }
 
 /** The finite, positive price points of a report, at most {@link MAX_PRICE_POINTS} (the latest ones). */
@@ -68,7 +96,14 @@ export function validPricePoints(points: unknown): { ts: number; price: number }
   for (const p of points.slice(-MAX_PRICE_POINTS)) {
     const ts = (p as { ts?: unknown } | null)?.ts;
     const price = (p as { price?: unknown } | null)?.price;
-    if (typeof ts === "number" && typeof price === "number" && Number.isFinite(ts) && price > 0 && Number.isFinite(price)) out.push({ ts, price });
+    if (
+      typeof ts === "number" &&
+      typeof price === "number" &&
+      Number.isFinite(ts) &&
+      price > 0 &&
+      Number.isFinite(price)
+    )
+      out.push({ ts, price });
   }
   return out;
 }
@@ -80,7 +115,12 @@ export function flattenReasonOf(killSwitch: boolean, requiresFlatten: boolean): 
 }
 
 /** The answer to a price report. */
-export function priceAnswer(tradingState: TradingState, killSwitch: boolean, requiresFlatten: boolean, configVersion: string): PriceReportAnswer {
+export function priceAnswer(
+  tradingState: TradingState,
+  killSwitch: boolean,
+  requiresFlatten: boolean,
+  configVersion: string,
+): PriceReportAnswer {
   const flattenReason = flattenReasonOf(killSwitch, requiresFlatten);
   return { tradingState, flatten: flattenReason !== null, flattenReason, configVersion };
 }

@@ -53,7 +53,8 @@ export class CoordinatorStore {
     const meta = this.kv.get<CorrelationMeta>(KEY_CORR_META);
     if (meta === undefined) return undefined;
     const symbols: Record<string, SymbolReturnsState> = {};
-    for (const [key, value] of this.kv.list<SymbolReturnsState>({ prefix: PREFIX_CORR_SYMBOL })) symbols[key.slice(PREFIX_CORR_SYMBOL.length)] = value;
+    for (const [key, value] of this.kv.list<SymbolReturnsState>({ prefix: PREFIX_CORR_SYMBOL }))
+      symbols[key.slice(PREFIX_CORR_SYMBOL.length)] = value;
     return { ...meta, symbols };
   }
 
@@ -100,7 +101,8 @@ export class CoordinatorStore {
   /** The latest `limit` audit entries, newest first. */
   audit(limit: number): ConfigAuditEntry[] {
     const out: ConfigAuditEntry[] = [];
-    for (const [, entry] of this.kv.list<ConfigAuditEntry>({ prefix: PREFIX_AUDIT, reverse: true, limit })) out.push(entry);
+    for (const [, entry] of this.kv.list<ConfigAuditEntry>({ prefix: PREFIX_AUDIT, reverse: true, limit }))
+      out.push(entry);
     return out;
   }
 }

@@ -11,11 +11,27 @@ import { DurableObject } from "cloudflare:workers";
 import { defaultConfig, configVersion } from "../shared/config/config";
 import { ReturnCorrelation } from "../shared/risk/correlation";
 import { Portfolio } from "../shared/risk/portfolio";
-import type { CloseReport, CloseResult, ConfirmResult, EntryDecision, EntryFill, EntryRequest, PortfolioSettings, PortfolioSnapshot } from "../shared/risk/portfolio-types";
+import type {
+  CloseReport,
+  CloseResult,
+  ConfirmResult,
+  EntryDecision,
+  EntryFill,
+  EntryRequest,
+  PortfolioSettings,
+  PortfolioSnapshot,
+} from "../shared/risk/portfolio-types";
 import { callAgents } from "../workers/agents";
 import type { Env } from "../workers/env";
 import { SYMBOL_PATTERN, startEquityOf } from "../workers/settings";
-import type { ConfigAuditEntry, ConfigChange, CoordinatorApi, PriceReportAnswer, SymbolEntry, VersionedConfig } from "./contracts";
+import type {
+  ConfigAuditEntry,
+  ConfigChange,
+  CoordinatorApi,
+  PriceReportAnswer,
+  SymbolEntry,
+  VersionedConfig,
+} from "./contracts";
 import {
   MAX_AUDIT_ENTRIES,
   RESERVATION_TTL_MS,
@@ -48,7 +64,8 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
 
   /** RPC: checks every portfolio rule and reserves a slot atomically (stale reservations are released first). */
   async requestEntry(req: EntryRequest): Promise<EntryDecision> {
-    if (typeof req !== "object" || req === null) return { ok: false, reason: "invalid_request", detail: "the request must be an object" };
+    if (typeof req !== "object" || req === null)
+      return { ok: false, reason: "invalid_request", detail: "the request must be an object" };
     if (Number.isFinite(req.ts)) this.rules.releaseReservationsBefore(req.ts - RESERVATION_TTL_MS);
     const decision = this.rules.requestEntry(req);
     this.savePortfolio();
@@ -160,11 +177,15 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     this.current = this.store.config() ?? this.initialConfig();
     const settings = this.current.config.portfolio;
     const saved = this.store.correlation();
-    const correlation = saved !== undefined && correlationMatches(saved, settings) ? ReturnCorrelation.restore(saved) : undefined;
+    const correlation =
+      saved !== undefined && correlationMatches(saved, settings) ? ReturnCorrelation.restore(saved) : undefined;
     const state = this.store.portfolio();
     // The portfolio's clock is the agents' event time (now: 0 until the first event), never the wall
     // clock: a replayed recording keeps its own days for the daily loss limit and its cooldowns.
-    this.rules = state !== undefined ? Portfolio.restore(withPortfolioSettings(state, settings), correlation) : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: 0, correlation });
+    this.rules =
+      state !== undefined
+        ? Portfolio.restore(withPortfolioSettings(state, settings), correlation)
+        : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: 0, correlation });
     if (state === undefined) this.savePortfolio();
     this.killSwitch = this.store.killSwitch();
   }
@@ -184,14 +205,18 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     this.store.saveConfig(applied.next);
     this.store.appendAudit(applied.audit);
     this.applyPortfolioSettings(previous, applied.next.config.portfolio);
-    if (applied.change.version !== applied.change.previousVersion) this.ctx.waitUntil(this.pushConfig(applied.change.version));
+    if (applied.change.version !== applied.change.previousVersion)
+      this.ctx.waitUntil(this.pushConfig(applied.change.version));
     return applied.change;
   }
 
   private applyPortfolioSettings(previous: PortfolioSettings, next: PortfolioSettings): void {
     const keep = sameCorrelationSampling(previous, next);
     if (!keep) this.store.clearCorrelation();
-    this.rules = Portfolio.restore(withPortfolioSettings(this.rules.getState(), next), keep ? this.rules.correlation : undefined);
+    this.rules = Portfolio.restore(
+      withPortfolioSettings(this.rules.getState(), next),
+      keep ? this.rules.correlation : undefined,
+    );
     this.savePortfolio();
   }
 
@@ -214,12 +239,15 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   }
 
   private async pushConfig(version: string): Promise<void> {
-    const outcomes = await callAgents(this.env, enabledSymbols(this.store.symbols()), "updateConfig", (a) => a.updateConfig(version));
+    const outcomes = await callAgents(this.env, enabledSymbols(this.store.symbols()), "updateConfig", (a) =>
+      a.updateConfig(version),
+    );
     logFailures("config_push", outcomes);
   }
 }
 
 function logFailures(event: string, outcomes: readonly { symbol: string; ok: boolean; error?: string }[]): void {
   const failed = outcomes.filter((o) => !o.ok);
-  if (failed.length > 0) console.warn(JSON.stringify({ event, failed: failed.map((o) => ({ symbol: o.symbol, error: o.error })) }));
+  if (failed.length > 0)
+    console.warn(JSON.stringify({ event, failed: failed.map((o) => ({ symbol: o.symbol, error: o.error })) }));
 }

@@ -50,7 +50,13 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new AgentStore(ctx.storage);
-    this.meta = this.store.get<AgentMeta>("meta") ?? { symbol: ctx.id.name ?? null, wanted: false, error: null, lastAlarmAt: null, alarmErrors: [] };
+    this.meta = this.store.get<AgentMeta>("meta") ?? {
+      symbol: ctx.id.name ?? null,
+      wanted: false,
+      error: null,
+      lastAlarmAt: null,
+      alarmErrors: [],
+    };
     if (this.meta.wanted) this.resume();
     void ctx.blockConcurrencyWhile(() => this.arm(false));
   }
@@ -152,7 +158,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   }
 
   private symbolProblem(symbol: string): string | null {
-    if (typeof symbol !== "string" || !SYMBOL_PATTERN.test(symbol)) return `symbol ${String(symbol)} does not look like BTCUSDT`;
+    if (typeof symbol !== "string" || !SYMBOL_PATTERN.test(symbol))
+      return `symbol ${String(symbol)} does not look like BTCUSDT`;
     const own = this.ctx.id.name ?? this.meta.symbol;
     return own && own !== symbol ? `this agent trades ${own}, not ${symbol}` : null;
   }
@@ -166,8 +173,13 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     const symbol = this.meta.symbol;
     if (this.runtime || !symbol || !this.store.get<VersionedConfig>("config")) return this.runtime;
     this.runtime = AgentRuntime.open({
-      symbol, store: this.store, coordinator: () => this.coordinator(), feedUrl: this.env.FEED_URL,
-      refusal: (config) => modeRefusal(config.mode, this.env), onFatal: (reason) => this.halt(reason), live: liveEndpoints(this.env),
+      symbol,
+      store: this.store,
+      coordinator: () => this.coordinator(),
+      feedUrl: this.env.FEED_URL,
+      refusal: (config) => modeRefusal(config.mode, this.env),
+      onFatal: (reason) => this.halt(reason),
+      live: liveEndpoints(this.env),
     });
     this.runtime.startFeed();
     return this.runtime;
@@ -183,7 +195,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private async arm(force: boolean): Promise<void> {
     const work = this.meta.wanted || this.store.outboxCount() > 0 || this.store.callCount() > 0;
     if (!work) return this.ctx.storage.deleteAlarm();
-    if (force || (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
+    if (force || (await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
   }
 
   private async step(errors: string[], name: string, fn: () => Promise<unknown>): Promise<void> {

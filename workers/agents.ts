@@ -32,7 +32,11 @@ export class AgentCallError extends Error {
   readonly timedOut: boolean;
 
   constructor(symbol: string, method: string, cause: unknown, timedOut: boolean) {
-    super(timedOut ? `agent ${symbol} did not answer ${method}() in time` : `agent ${symbol} failed ${method}(): ${messageOf(cause)}`);
+    super(
+      timedOut
+        ? `agent ${symbol} did not answer ${method}() in time`
+        : `agent ${symbol} failed ${method}(): ${messageOf(cause)}`,
+    );
     this.name = "AgentCallError";
     this.symbol = symbol;
     this.method = method;
@@ -41,7 +45,13 @@ export class AgentCallError extends Error {
 }
 
 /** Calls `fn` on the agent of `symbol`; throws {@link AgentCallError} on failure or after `timeoutMs`. */
-export async function callAgent<T>(env: Pick<Env, "SYMBOL_AGENT">, symbol: string, method: keyof SymbolAgentApi, fn: (agent: SymbolAgentApi) => Promise<T>, timeoutMs = AGENT_TIMEOUT_MS): Promise<T> {
+export async function callAgent<T>(
+  env: Pick<Env, "SYMBOL_AGENT">,
+  symbol: string,
+  method: keyof SymbolAgentApi,
+  fn: (agent: SymbolAgentApi) => Promise<T>,
+  timeoutMs = AGENT_TIMEOUT_MS,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new AgentCallError(symbol, method, null, true)), timeoutMs);
@@ -56,12 +66,24 @@ export async function callAgent<T>(env: Pick<Env, "SYMBOL_AGENT">, symbol: strin
 }
 
 /** One symbol's outcome of a call fanned out to several agents. */
-export type AgentOutcome<T> = { readonly symbol: string; readonly ok: true; readonly value: T } | { readonly symbol: string; readonly ok: false; readonly error: string };
+export type AgentOutcome<T> =
+  | { readonly symbol: string; readonly ok: true; readonly value: T }
+  | { readonly symbol: string; readonly ok: false; readonly error: string };
 
 /** Calls every agent in parallel; never throws, reports each symbol's outcome in input order. */
-export async function callAgents<T>(env: Pick<Env, "SYMBOL_AGENT">, symbols: readonly string[], method: keyof SymbolAgentApi, fn: (agent: SymbolAgentApi) => Promise<T>, timeoutMs = AGENT_TIMEOUT_MS): Promise<AgentOutcome<T>[]> {
+export async function callAgents<T>(
+  env: Pick<Env, "SYMBOL_AGENT">,
+  symbols: readonly string[],
+  method: keyof SymbolAgentApi,
+  fn: (agent: SymbolAgentApi) => Promise<T>,
+  timeoutMs = AGENT_TIMEOUT_MS,
+): Promise<AgentOutcome<T>[]> {
   const settled = await Promise.allSettled(symbols.map((s) => callAgent(env, s, method, fn, timeoutMs)));
-  return settled.map((r, i) => (r.status === "fulfilled" ? { symbol: symbols[i], ok: true, value: r.value } : { symbol: symbols[i], ok: false, error: messageOf(r.reason) }));
+  return settled.map((r, i) =>
+    r.status === "fulfilled"
+      ? { symbol: symbols[i], ok: true, value: r.value }
+      : { symbol: symbols[i], ok: false, error: messageOf(r.reason) },
+  );
 }
 
 function messageOf(err: unknown): string {

@@ -11,6 +11,7 @@ import { errorBody } from "./errors";
 /** Middleware: 503 without a configured token, 401 without or with a wrong bearer token, else next. */
 export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = c.env.API_TOKEN;
-  if (token === undefined || token === "") return c.json(errorBody("not_configured", "API_TOKEN secret is not set"), 503);
+  if (token === undefined || token === "")
+    return c.json(errorBody("not_configured", "API_TOKEN secret is not set"), 503);
   return bearerAuth({ token })(c as unknown as Context, next);
 };

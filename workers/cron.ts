@@ -32,13 +32,20 @@ export function cronJob(cron: string): CronJob | null {
 }
 
 /** One agent's answer to the watchdog: whether it runs now, or why the call failed. */
-export type WatchdogResult = { readonly symbol: string; readonly ok: true; readonly running: boolean } | { readonly symbol: string; readonly ok: false; readonly error: string };
+export type WatchdogResult =
+  | { readonly symbol: string; readonly ok: true; readonly running: boolean }
+  | { readonly symbol: string; readonly ok: false; readonly error: string };
 
 /** Calls `ensureRunning()` on the agent of every enabled symbol, in parallel; never throws on an agent failure. */
-export async function runWatchdog(coordinator: Pick<CoordinatorApi, "symbols">, agents: Pick<Env, "SYMBOL_AGENT">): Promise<WatchdogResult[]> {
+export async function runWatchdog(
+  coordinator: Pick<CoordinatorApi, "symbols">,
+  agents: Pick<Env, "SYMBOL_AGENT">,
+): Promise<WatchdogResult[]> {
   const enabled = (await coordinator.symbols()).filter((s) => s.enabled).map((s) => s.symbol);
   const outcomes = await callAgents(agents, enabled, "ensureRunning", (a) => a.ensureRunning());
-  return outcomes.map((o: AgentOutcome<{ running: boolean }>) => (o.ok ? { symbol: o.symbol, ok: true, running: o.value.running } : o));
+  return outcomes.map((o: AgentOutcome<{ running: boolean }>) =>
+    o.ok ? { symbol: o.symbol, ok: true, running: o.value.running } : o,
+  );
 }
 
 /** Refreshes the last complete days of `daily_stats` and mirrors the newest config audit entries. */

@@ -16,9 +16,12 @@ export interface DrawdownPoint {
 
 /** Published definitions of the curve's fields. */
 export const EQUITY_FORMULAS = {
-  equity: "equity_t = capital + Σ netPnl of the trades closed in the window up to t (marked at each exit; open positions are not marked)",
-  drawdown: "drawdown_t = (P_t − equity_t) / P_t, P_t = running maximum of equity up to t starting from capital; a positive fraction, 0 when P_t ≤ 0",
-  sampling: "when the curve has more points than maxPoints, it is cut into maxPoints / 2 equal runs of points and each run keeps its lowest and highest equity (in time order), so peaks and troughs survive",
+  equity:
+    "equity_t = capital + Σ netPnl of the trades closed in the window up to t (marked at each exit; open positions are not marked)",
+  drawdown:
+    "drawdown_t = (P_t − equity_t) / P_t, P_t = running maximum of equity up to t starting from capital; a positive fraction, 0 when P_t ≤ 0",
+  sampling:
+    "when the curve has more points than maxPoints, it is cut into maxPoints / 2 equal runs of points and each run keeps its lowest and highest equity (in time order), so peaks and troughs survive",
 } as const;
 
 /** The curve with each point's drawdown from the running peak (which starts at `capital`). */

@@ -71,7 +71,13 @@ export const handleError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
   if (err instanceof AgentCallError) {
     const status = err.timedOut ? 503 : 502;
-    return c.json(errorBody(err.timedOut ? "agent_timeout" : "agent_error", err.message, { symbol: err.symbol, method: err.method }), status);
+    return c.json(
+      errorBody(err.timedOut ? "agent_timeout" : "agent_error", err.message, {
+        symbol: err.symbol,
+        method: err.method,
+      }),
+      status,
+    );
   }
   if (err instanceof HTTPException) {
     const res = errorResponse(c, err.status, err.message || defaultMessage(err.status));

@@ -42,14 +42,20 @@ export function insertFills(db: LedgerDb, rows: readonly NewFill[]): Promise<Led
 
 /** Inserts config audit rows, ignoring (version, at) pairs already stored. One transaction. */
 export function insertConfigAudit(db: LedgerDb, rows: readonly NewConfigAuditRow[]): Promise<LedgerWrite> {
-  return runBatch(db, chunked(rows, AUDIT_COLUMNS).map((c) => db.insert(configAudit).values(c).onConflictDoNothing()));
+  return runBatch(
+    db,
+    chunked(rows, AUDIT_COLUMNS).map((c) => db.insert(configAudit).values(c).onConflictDoNothing()),
+  );
 }
 
 /**
  * Inserts trades and fills together in one transaction (an outbox flush of both kinds), ignoring
  * ids already stored. Statements are split so none binds more than D1's 100 parameters.
  */
-export function insertLedger(db: LedgerDb, rows: { readonly trades?: readonly NewTrade[]; readonly fills?: readonly NewFill[] }): Promise<LedgerWrite> {
+export function insertLedger(
+  db: LedgerDb,
+  rows: { readonly trades?: readonly NewTrade[]; readonly fills?: readonly NewFill[] },
+): Promise<LedgerWrite> {
   const statements: BatchItem<"sqlite">[] = [
     ...chunked(rows.trades ?? [], TRADE_COLUMNS).map((c) => db.insert(trades).values(c).onConflictDoNothing()),
     ...chunked(rows.fills ?? [], FILL_COLUMNS).map((c) => db.insert(fills).values(c).onConflictDoNothing()),

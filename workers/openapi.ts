@@ -9,7 +9,10 @@ import { configJsonSchema } from "../shared/config/config";
 type Json = Record<string, unknown>;
 
 const ERROR = { $ref: "#/components/schemas/Error" };
-const TIME = { type: "string", description: "epoch milliseconds or an ISO 8601 date/date-time (UTC); a date-only `to` means the end of that day" };
+const TIME = {
+  type: "string",
+  description: "epoch milliseconds or an ISO 8601 date/date-time (UTC); a date-only `to` means the end of that day",
+};
 const SYMBOL = { type: "string", pattern: "^[A-Z0-9]{2,20}USDT$", example: "BTCUSDT" };
 
 function query(name: string, schema: Json, description: string): Json {
@@ -19,8 +22,14 @@ function query(name: string, schema: Json, description: string): Json {
 const SYMBOL_PATH = { name: "symbol", in: "path", required: true, schema: SYMBOL };
 
 function op(summary: string, extra: Json = {}, codes: number[] = []): Json {
-  const responses: Json = { "200": { description: "OK", content: { "application/json": { schema: { type: "object" } } } } };
-  for (const code of [401, 503, ...codes]) responses[String(code)] = { description: ERROR_TEXT[code] ?? "Error", content: { "application/json": { schema: ERROR } } };
+  const responses: Json = {
+    "200": { description: "OK", content: { "application/json": { schema: { type: "object" } } } },
+  };
+  for (const code of [401, 503, ...codes])
+    responses[String(code)] = {
+      description: ERROR_TEXT[code] ?? "Error",
+      content: { "application/json": { schema: ERROR } },
+    };
   return { summary, security: [{ bearer: [] }], responses, ...extra };
 }
 
@@ -33,57 +42,143 @@ const ERROR_TEXT: Record<number, string> = {
   503: "API_TOKEN is not set (`not_configured`), or an agent did not answer in time (`agent_timeout`)",
 };
 
-const CONFIG_BODY = { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/BotConfig" } } } };
+const CONFIG_BODY = {
+  required: true,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/BotConfig" } } },
+};
 
 /** The OpenAPI document of the API. */
 export function openApiDocument(): Json {
   return {
     openapi: "3.1.0",
-    info: { title: "edge-scalper API", version, description: "Bearer token (`API_TOKEN`) on everything but /health. Errors: `{ error: { code, message, details? } }`." },
+    info: {
+      title: "edge-scalper API",
+      version,
+      description:
+        "Bearer token (`API_TOKEN`) on everything but /health. Errors: `{ error: { code, message, details? } }`.",
+    },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
-        Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, details: {} } } } },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+            },
+          },
+        },
         BotConfig: configJsonSchema(),
       },
     },
     paths: {
       "/health": { get: { summary: "Liveness and version (no auth)", responses: { "200": { description: "OK" } } } },
       "/api/stats": {
-        get: op("Daily aggregates and totals of closed trades with each metric's formula (basis: closed trades; equity marked at each exit)", { parameters: [query("from", TIME, "window start, inclusive (default: 30 days before to)"), query("to", TIME, "window end, inclusive (default: now)")] }, [400, 422]),
+        get: op(
+          "Daily aggregates and totals of closed trades with each metric's formula (basis: closed trades; equity marked at each exit)",
+          {
+            parameters: [
+              query("from", TIME, "window start, inclusive (default: 30 days before to)"),
+              query("to", TIME, "window end, inclusive (default: now)"),
+            ],
+          },
+          [400, 422],
+        ),
       },
       "/api/trades": {
-        get: op("Closed trades, newest exit first, cursor-paginated over (exit_time, id)", {
-          parameters: [
-            query("symbol", SYMBOL, "only this symbol"),
-            query("from", TIME, "exit time from, inclusive"),
-            query("to", TIME, "exit time to, inclusive"),
-            query("limit", { type: "integer", minimum: 1, maximum: 500, default: 100 }, "page size"),
-            query("cursor", { type: "string" }, "`nextCursor` of the previous page"),
-          ],
-        }, [400]),
+        get: op(
+          "Closed trades, newest exit first, cursor-paginated over (exit_time, id)",
+          {
+            parameters: [
+              query("symbol", SYMBOL, "only this symbol"),
+              query("from", TIME, "exit time from, inclusive"),
+              query("to", TIME, "exit time to, inclusive"),
+              query("limit", { type: "integer", minimum: 1, maximum: 500, default: 100 }, "page size"),
+              query("cursor", { type: "string" }, "`nextCursor` of the previous page"),
+            ],
+          },
+          [400],
+        ),
       },
       "/api/symbols": { get: op("Every symbol with its enabled flag and its agent's status (errors per symbol)") },
-      "/api/symbols/{symbol}": { get: op("One agent's status: feed health, latest features, scores, gates, position", { parameters: [SYMBOL_PATH] }, [400, 404, 502]) },
-      "/api/symbols/{symbol}/start": { post: op("Enable the symbol and start its agent", { parameters: [SYMBOL_PATH] }, [400, 502]) },
-      "/api/symbols/{symbol}/stop": { post: op("Disable the symbol and stop its agent", { parameters: [SYMBOL_PATH] }, [400, 404, 502]) },
+      "/api/symbols/{symbol}": {
+        get: op(
+          "One agent's status: feed health, latest features, scores, gates, position",
+          { parameters: [SYMBOL_PATH] },
+          [400, 404, 502],
+        ),
+      },
+      "/api/symbols/{symbol}/start": {
+        post: op("Enable the symbol and start its agent", { parameters: [SYMBOL_PATH] }, [400, 502]),
+      },
+      "/api/symbols/{symbol}/stop": {
+        post: op("Disable the symbol and stop its agent", { parameters: [SYMBOL_PATH] }, [400, 404, 502]),
+      },
       "/api/config": {
         get: op("The current config and its version"),
-        put: op("Replace the config (missing fields take their defaults); answers the new version", { requestBody: CONFIG_BODY }, [400, 422]),
-        patch: op("Deep-merge a partial config (arrays replaced whole); answers the new version", { requestBody: CONFIG_BODY }, [400, 422]),
+        put: op(
+          "Replace the config (missing fields take their defaults); answers the new version",
+          { requestBody: CONFIG_BODY },
+          [400, 422],
+        ),
+        patch: op(
+          "Deep-merge a partial config (arrays replaced whole); answers the new version",
+          { requestBody: CONFIG_BODY },
+          [400, 422],
+        ),
       },
-      "/api/config/audit": { get: op("Config changes, newest first: when, what, previous version", { parameters: [query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 50 }, "entries")] }, [400]) },
+      "/api/config/audit": {
+        get: op(
+          "Config changes, newest first: when, what, previous version",
+          { parameters: [query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 50 }, "entries")] },
+          [400],
+        ),
+      },
       "/api/config/schema": { get: op("The config's JSON Schema") },
       "/api/control/halt": {
-        post: op("Operator halt: no new entries", { requestBody: { required: false, content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string", maxLength: 200 } }, additionalProperties: false } } } } }, [400]),
+        post: op(
+          "Operator halt: no new entries",
+          {
+            requestBody: {
+              required: false,
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { reason: { type: "string", maxLength: 200 } },
+                    additionalProperties: false,
+                  },
+                },
+              },
+            },
+          },
+          [400],
+        ),
       },
-      "/api/control/resume": { post: op("Lift an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day)") },
+      "/api/control/resume": {
+        post: op("Lift an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day)"),
+      },
       "/api/control/flatten": { post: op("Kill switch: every agent exits at market; entries refused until resume") },
       "/api/portfolio": { get: op("Equity, open positions, trading state, daily PnL") },
       "/api/equity": {
-        get: op("Closed-trade equity curve with each point's drawdown from the running peak (same window, basis and starting equity as /api/stats), thinned to at most maxPoints", {
-          parameters: [query("from", TIME, "window start, inclusive (default: 30 days before to)"), query("to", TIME, "window end, inclusive (default: now)"), query("maxPoints", { type: "integer", minimum: 10, maximum: 10000, default: 1000 }, "most points returned; a longer curve keeps each run's lowest and highest equity")],
-        }, [400, 422]),
+        get: op(
+          "Closed-trade equity curve with each point's drawdown from the running peak (same window, basis and starting equity as /api/stats), thinned to at most maxPoints",
+          {
+            parameters: [
+              query("from", TIME, "window start, inclusive (default: 30 days before to)"),
+              query("to", TIME, "window end, inclusive (default: now)"),
+              query(
+                "maxPoints",
+                { type: "integer", minimum: 10, maximum: 10000, default: 1000 },
+                "most points returned; a longer curve keeps each run's lowest and highest equity",
+              ),
+            ],
+          },
+          [400, 422],
+        ),
       },
       "/api/openapi.json": { get: op("This document") },
     },

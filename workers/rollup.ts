@@ -25,14 +25,21 @@ export function dailyStatsRow(d: DailyStats, computedAt: number): NewDailyStats 
  * Recomputes the `days` complete UTC days before `now` and upserts them. Equity starts at
  * START_EQUITY plus all net PnL before the first day, as in the stats endpoint.
  */
-export async function rollupDailyStats(db: LedgerDb, startEquity: number, now: number, days = ROLLUP_DAYS): Promise<string[]> {
+export async function rollupDailyStats(
+  db: LedgerDb,
+  startEquity: number,
+  now: number,
+  days = ROLLUP_DAYS,
+): Promise<string[]> {
   const to = startOfUtcDay(now) - 1;
   const from = startOfUtcDay(now) - days * DAY_MS;
   const window = await loadWindow(db, startEquity, from, to);
   if (window === null || !(window.capital > 0)) return [];
   const rows = windowStats(window.rows, window.capital, from, to).daily.map((d) => dailyStatsRow(d, now));
   if (rows.length === 0) return [];
-  const statements = rows.map((r) => db.insert(dailyStats).values(r).onConflictDoUpdate({ target: dailyStats.date, set: upsertSet() }));
+  const statements = rows.map((r) =>
+    db.insert(dailyStats).values(r).onConflictDoUpdate({ target: dailyStats.date, set: upsertSet() }),
+  );
   await db.batch(statements as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return rows.map((r) => r.date);
 }
@@ -41,7 +48,13 @@ export async function rollupDailyStats(db: LedgerDb, startEquity: number, now: n
 export function mirrorConfigAudit(db: LedgerDb, entries: readonly ConfigAuditEntry[]): Promise<LedgerWrite> {
   return insertConfigAudit(
     db,
-    entries.map((e) => ({ at: e.at, version: e.version, previousVersion: e.previousVersion, kind: e.kind, change: e.change })),
+    entries.map((e) => ({
+      at: e.at,
+      version: e.version,
+      previousVersion: e.previousVersion,
+      kind: e.kind,
+      change: e.change,
+    })),
   );
 }
 

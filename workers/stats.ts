@@ -41,7 +41,12 @@ export interface WindowStats {
  * The equity curve of closed trades: `capital` at `from`, then capital + cumulative net PnL at each
  * exit (in exit order), then the final value again at `to`, so every day of the window is a row.
  */
-export function closedTradeCurve(rows: readonly ClosedTrade[], capital: number, from: number, to: number): EquityPoint[] {
+export function closedTradeCurve(
+  rows: readonly ClosedTrade[],
+  capital: number,
+  from: number,
+  to: number,
+): EquityPoint[] {
   const curve: EquityPoint[] = [{ ts: from, equity: capital }];
   let equity = capital;
   for (const t of rows) {
@@ -55,7 +60,15 @@ export function closedTradeCurve(rows: readonly ClosedTrade[], capital: number, 
 /** Metrics and daily rows of the trades of a window (`rows` in exit order, inside [from, to]). */
 export function windowStats(rows: readonly ClosedTrade[], capital: number, from: number, to: number): WindowStats {
   const equityCurve = closedTradeCurve(rows, capital, from, to);
-  const summary = computeMetrics({ trades: rows, capital, equityCurve, unfilledEntries: 0, tradeOnly: false, events: 0, elapsedMs: 0 });
+  const summary = computeMetrics({
+    trades: rows,
+    capital,
+    equityCurve,
+    unfilledEntries: 0,
+    tradeOnly: false,
+    events: 0,
+    elapsedMs: 0,
+  });
   const totals: Record<string, unknown> = { ...summary };
   for (const k of BACKTEST_ONLY) delete totals[k];
   return { capital, totals: totals as unknown as LiveSummary, daily: daily({ trades: rows, capital, equityCurve }) };
@@ -73,10 +86,23 @@ export function toClosedTrade(row: Trade): ClosedTrade {
 }
 
 /** Reads the window's trades (exit order) and the starting equity; null when the window holds more than {@link MAX_STATS_TRADES}. */
-export async function loadWindow(db: LedgerDb, startEquity: number, from: number, to: number): Promise<{ rows: ClosedTrade[]; capital: number } | null> {
+export async function loadWindow(
+  db: LedgerDb,
+  startEquity: number,
+  from: number,
+  to: number,
+): Promise<{ rows: ClosedTrade[]; capital: number } | null> {
   const [before, rows] = await Promise.all([
-    db.select({ net: sql<number | null>`sum(${trades.netPnl})` }).from(trades).where(lt(trades.exitTime, from)),
-    db.select().from(trades).where(and(gte(trades.exitTime, from), lte(trades.exitTime, to))).orderBy(asc(trades.exitTime), asc(trades.id)).limit(MAX_STATS_TRADES + 1),
+    db
+      .select({ net: sql<number | null>`sum(${trades.netPnl})` })
+      .from(trades)
+      .where(lt(trades.exitTime, from)),
+    db
+      .select()
+      .from(trades)
+      .where(and(gte(trades.exitTime, from), lte(trades.exitTime, to)))
+      .orderBy(asc(trades.exitTime), asc(trades.id))
+      .limit(MAX_STATS_TRADES + 1),
   ]);
   if (rows.length > MAX_STATS_TRADES) return null;
   return { rows: rows.map(toClosedTrade), capital: startEquity + (before[0]?.net ?? 0) };

@@ -28,7 +28,10 @@ export function timeParam(endOfDay = false) {
   return z.string().transform((s, ctx) => {
     const t = parseTimeParam(s, endOfDay);
     if (t === null) {
-      ctx.addIssue({ code: "custom", message: "expected epoch milliseconds or an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "expected epoch milliseconds or an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
+      });
       return z.NEVER;
     }
     return t;

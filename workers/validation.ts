@@ -20,12 +20,17 @@ export interface FieldIssue {
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((i) => {
     const base = i.path.map(String);
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ path: [...base, k].join("."), message: "unknown field" }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((k) => ({ path: [...base, k].join("."), message: "unknown field" }));
     return [{ path: base.join("."), message: i.message }];
   });
 }
 
-const TARGET_NAMES: Partial<Record<keyof ValidationTargets, string>> = { query: "query parameter", param: "path parameter", json: "body field" };
+const TARGET_NAMES: Partial<Record<keyof ValidationTargets, string>> = {
+  query: "query parameter",
+  param: "path parameter",
+  json: "body field",
+};
 
 /** Validates `target` with `schema`; on failure answers 400 `bad_request` naming the bad fields in the message and `details`. */
 export function validate<Target extends "query" | "param" | "json", T extends z.ZodType>(target: Target, schema: T) {
@@ -41,7 +46,8 @@ export function validate<Target extends "query" | "param" | "json", T extends z.
 export function jsonBody<T>() {
   return validator("json", (value, c) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!/^application\/([\w.-]+\+)?json$/.test(type)) return c.json(errorBody("bad_request", "Content-Type must be application/json"), 400);
+    if (!/^application\/([\w.-]+\+)?json$/.test(type))
+      return c.json(errorBody("bad_request", "Content-Type must be application/json"), 400);
     return value as T;
   });
 }

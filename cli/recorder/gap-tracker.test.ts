@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { FeedHealth } from "../../shared/exchange/bitget/public-feed";
 import { GapTracker } from "./gap-tracker";
 
-function health(state: FeedHealth["state"], lastFrameAt: number | null, lastDisconnect: string | null = null): FeedHealth {
+function health(
+  state: FeedHealth["state"],
+  lastFrameAt: number | null,
+  lastDisconnect: string | null = null,
+): FeedHealth {
   return {
     state,
     connected: state === "open",
@@ -40,7 +44,11 @@ describe("GapTracker", () => {
     expect(g.open).toBe(true);
     expect(g.observe(health("connecting", 5000, "closed 1006"), 5700)).toBeNull();
     expect(g.observe(health("backoff", 5000, "connect failed: refused"), 5701)).toBeNull();
-    expect(g.observe(health("open", 5000, "connect failed: refused"), 6500)).toEqual({ from: 5000, to: 6500, reason: "closed 1006" });
+    expect(g.observe(health("open", 5000, "connect failed: refused"), 6500)).toEqual({
+      from: 5000,
+      to: 6500,
+      reason: "closed 1006",
+    });
     expect(g.open).toBe(false);
   });
 
@@ -71,7 +79,11 @@ describe("GapTracker", () => {
     const h = new GapTracker();
     h.observe(health("open", null), 1000);
     h.observe(health("backoff", 1500, "pong timeout"), 1600);
-    expect(h.finish(9000)).toEqual({ from: 1500, to: 9000, reason: "pong timeout (not reconnected before the recorder stopped)" });
+    expect(h.finish(9000)).toEqual({
+      from: 1500,
+      to: 9000,
+      reason: "pong timeout (not reconnected before the recorder stopped)",
+    });
     expect(h.observe(health("stopped", 1500), 9001)).toBeNull();
     expect(h.open).toBe(false);
   });

@@ -166,10 +166,20 @@ export class HourFile {
       await rename(gzPath, path);
       await rm(bodyPath, { force: true });
       const bytes = (await stat(path)).size;
-      return { path, symbol: this.symbol, lines: this.lines, trades: this.trades, counts: { ...this.counts }, gaps: gaps.length, bytes };
+      return {
+        path,
+        symbol: this.symbol,
+        lines: this.lines,
+        trades: this.trades,
+        counts: { ...this.counts },
+        gaps: gaps.length,
+        bytes,
+      };
     } catch (e) {
       await rm(gzPath, { force: true }).catch(() => {});
-      throw new Error(`${this.name}: could not write the recording (${(e as Error).message}); its records are kept in ${bodyPath}`);
+      throw new Error(
+        `${this.name}: could not write the recording (${(e as Error).message}); its records are kept in ${bodyPath}`,
+      );
     }
   }
 
@@ -177,7 +187,13 @@ export class HourFile {
     return {
       bookWarmupMs: this.firstBookT === null ? null : this.firstBookT - this.firstT,
       gaps,
-      stats: { trades: this.trades, snapshotTrades: this.snapshotTrades, rejected: this.rejected, lastRejectReason: this.lastRejectReason, clockClamps: this.clockClamps },
+      stats: {
+        trades: this.trades,
+        snapshotTrades: this.snapshotTrades,
+        rejected: this.rejected,
+        lastRejectReason: this.lastRejectReason,
+        clockClamps: this.clockClamps,
+      },
       counts: { ...this.counts },
       firstT: this.firstT,
       lastT: this.lastT,

@@ -11,12 +11,24 @@ const HOUR = 3_600_000;
 
 function recorder() {
   const dir = mkdtempSync(join(tmpdir(), "hourly-recorder-"));
-  const rec = new HourlyRecorder({ dir, venue: "bitget", url: "wss://ws.bitget.com/v2/ws/public", symbols: ["BTCUSDT"], channels: ["trade", "books15", "books1"], startedAt: H });
+  const rec = new HourlyRecorder({
+    dir,
+    venue: "bitget",
+    url: "wss://ws.bitget.com/v2/ws/public",
+    symbols: ["BTCUSDT"],
+    channels: ["trade", "books15", "books1"],
+    startedAt: H,
+  });
   return { dir, rec };
 }
 
 function trade(id: number, price = "27000.5"): { push: Record<string, unknown>; text: string } {
-  const push = { action: "update", arg: { instType: "USDT-FUTURES", channel: "trade", instId: "BTCUSDT" }, data: [{ ts: "1721296800000", price, size: "0.01", side: "buy", tradeId: String(id) }], ts: 1721296800000 };
+  const push = {
+    action: "update",
+    arg: { instType: "USDT-FUTURES", channel: "trade", instId: "BTCUSDT" },
+    data: [{ ts: "1721296800000", price, size: "0.01", side: "buy", tradeId: String(id) }],
+    ts: 1721296800000,
+  };
   return { push, text: JSON.stringify(push) };
 }
 
@@ -33,13 +45,23 @@ async function read(dir: string, name: string): Promise<{ header: RecordingHeade
 describe("HourlyRecorder", () => {
   it("clamps a clock that steps back, so lines stay in t order, and counts the clamps", async () => {
     const { dir, rec } = recorder();
-    for (const [id, at] of [[1, 1000], [2, 900], [3, 1100]]) rec.push(trade(id).push, H + at, trade(id).text);
+    for (const [id, at] of [
+      [1, 1000],
+      [2, 900],
+      [3, 1100],
+    ])
+      rec.push(trade(id).push, H + at, trade(id).text);
     const { files, errors } = await rec.finish();
     expect(errors).toEqual([]);
     expect(files.map((f) => f.path)).toEqual([join(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz")]);
     const { header, records } = await read(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz");
     expect(records.map((x) => x.t - H)).toEqual([1000, 1000, 1100]);
-    expect(header).toMatchObject({ market: "bitget-usdt-futures", counts: { trade: 3, books15: 0, books1: 0 }, bookWarmupMs: null, stats: { trades: 3, clockClamps: 1 } });
+    expect(header).toMatchObject({
+      market: "bitget-usdt-futures",
+      counts: { trade: 3, books15: 0, books1: 0 },
+      bookWarmupMs: null,
+      stats: { trades: 3, clockClamps: 1 },
+    });
   });
 
   it("leaves out pushes that do not decode and counts each in the file of its hour", async () => {
@@ -50,7 +72,10 @@ describe("HourlyRecorder", () => {
     rec.push(bad.push, H + HOUR + 5, bad.text);
     rec.push(trade(2).push, H + HOUR + 10, trade(2).text);
     await rec.finish();
-    expect(readdirSync(dir).sort()).toEqual(["bitget_btcusdt_20240718T1000.bitget.jsonl.gz", "bitget_btcusdt_20240718T1100.bitget.jsonl.gz"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "bitget_btcusdt_20240718T1000.bitget.jsonl.gz",
+      "bitget_btcusdt_20240718T1100.bitget.jsonl.gz",
+    ]);
     for (const name of readdirSync(dir)) {
       const { header, records } = await read(dir, name);
       expect(records).toHaveLength(1);
@@ -70,7 +95,10 @@ describe("HourlyRecorder", () => {
     rec.addGap({ from: H + 2 * HOUR + 1, to: H + 2 * HOUR + 2, reason: "later" });
     await rec.finish();
     expect(rec.gapsSeen).toBe(3);
-    expect((await read(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz")).header.gaps).toEqual([{ from: H + 10_000, to: H + 30_000, reason: "closed 1006" }, boundary]);
+    expect((await read(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz")).header.gaps).toEqual([
+      { from: H + 10_000, to: H + 30_000, reason: "closed 1006" },
+      boundary,
+    ]);
     expect((await read(dir, "bitget_btcusdt_20240718T1100.bitget.jsonl.gz")).header.gaps).toEqual([boundary]);
   });
 

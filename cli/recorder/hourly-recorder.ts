@@ -52,12 +52,14 @@ const HOUR_MS = 3_600_000;
  * `t` is clamped so lines stay sorted even if the wall clock steps back.
  */
 const CLOCK_NOTES = {
-  tClock: "receive time on the recording machine, ms since the epoch (the recorder's wall clock when the frame arrived), clamped never to decrease",
+  tClock:
+    "receive time on the recording machine, ms since the epoch (the recorder's wall clock when the frame arrived), clamped never to decrease",
   tsClock: "exchange time as the server sent it; do not mix with t",
   seq: "the server's own book seq, as sent",
   raw: "every push of a subscribed arg exactly as received, before de-duplication or book checks: the trade snapshot after each (re)subscribe repeats recent trades (de-duplicate by tradeId, stats.snapshotTrades counts them); pushes that do not decode are left out (stats.rejected)",
   lineOrder: "arrival order (sorted by t); lines with equal t are not reordered by channel",
-  gapNote: "gaps lists the connection losses overlapping this file's UTC hour: from = last frame received on the lost connection, to = when the next connection opened (or the recorder stopped); nothing was received in between",
+  gapNote:
+    "gaps lists the connection losses overlapping this file's UTC hour: from = last frame received on the lost connection, to = when the next connection opened (or the recorder stopped); nothing was received in between",
 } as const;
 
 /** Records raw pushes into hourly files; see the module doc. Not reusable after {@link finish}. */
@@ -74,7 +76,16 @@ export class HourlyRecorder {
 
   constructor(options: HourlyRecorderOptions) {
     this.options = options;
-    for (const symbol of options.symbols) this.states.set(symbol, { symbol, file: null, pushes: 0, trades: 0, rejected: 0, carried: 0, carriedReason: null });
+    for (const symbol of options.symbols)
+      this.states.set(symbol, {
+        symbol,
+        file: null,
+        pushes: 0,
+        trades: 0,
+        rejected: 0,
+        carried: 0,
+        carriedReason: null,
+      });
   }
 
   /** Connection gaps reported so far (a gap reported again with the same `from` counts once). */
@@ -103,7 +114,14 @@ export class HourlyRecorder {
     const trades = channel === "trade" ? decoded.events.length : 0;
     s.pushes++;
     s.trades += trades;
-    this.fileFor(s, t).append(t, recordLine(t, push, text), channel, trades, channel === "trade" && push.action === "snapshot", t !== receivedAt);
+    this.fileFor(s, t).append(
+      t,
+      recordLine(t, push, text),
+      channel,
+      trades,
+      channel === "trade" && push.action === "snapshot",
+      t !== receivedAt,
+    );
   }
 
   /** Adds a connection gap; one with the same `from` as the last supersedes it (see GapTracker). */
@@ -124,7 +142,13 @@ export class HourlyRecorder {
 
   /** Per symbol: pushes, trades and the current file. */
   progress(): SymbolProgress[] {
-    return [...this.states.values()].map((s) => ({ symbol: s.symbol, pushes: s.pushes, trades: s.trades, rejected: s.rejected, file: s.file?.name ?? null }));
+    return [...this.states.values()].map((s) => ({
+      symbol: s.symbol,
+      pushes: s.pushes,
+      trades: s.trades,
+      rejected: s.rejected,
+      file: s.file?.name ?? null,
+    }));
   }
 
   /** Closes every file (also those still finishing after a rotation) and reports what was written. */
@@ -192,7 +216,13 @@ export class HourlyRecorder {
       market: venue === "bitget" ? "bitget-usdt-futures" : "custom",
       hasBook: channels.some((c) => c !== "trade"),
       channels: [...channels],
-      recorder: { version: 1, venue, url, startedAt: new Date(startedAt).toISOString(), hour: new Date(hourStart).toISOString() },
+      recorder: {
+        version: 1,
+        venue,
+        url,
+        startedAt: new Date(startedAt).toISOString(),
+        hour: new Date(hourStart).toISOString(),
+      },
       ...CLOCK_NOTES,
     };
   }

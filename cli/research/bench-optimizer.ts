@@ -49,11 +49,22 @@ const SPACE = {
 };
 
 /** Runs the comparison: `rounds` alternating pairs of 1-worker and all-worker searches of `trials` trials per fold over `folds` folds. */
-export async function measureOptimizer(opts: { readonly minutes: number; readonly folds: number; readonly trials: number; readonly rounds: number }): Promise<OptimizerSpeed> {
+export async function measureOptimizer(opts: {
+  readonly minutes: number;
+  readonly folds: number;
+  readonly trials: number;
+  readonly rounds: number;
+}): Promise<OptimizerSpeed> {
   const dir = mkdtempSync(join(tmpdir(), "edge-scalper-bench-opt-"));
   try {
     const silent = { out: () => {}, err: () => {} };
-    if ((await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", String(opts.minutes), "--seed", "1", "--out", dir], silent)) !== 0) throw new Error("bench: generating the optimiser's data failed");
+    if (
+      (await generate(
+        ["--symbols", "BTCUSDT,ETHUSDT", "--minutes", String(opts.minutes), "--seed", "1", "--out", dir],
+        silent,
+      )) !== 0
+    )
+      throw new Error("bench: generating the optimiser's data failed");
     const files = await expandDataPaths([dir]);
     const base = patchConfig(defaultConfig(), { gates: { minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } });
     if (!base.ok) throw new Error("bench: bad base config");
@@ -64,7 +75,19 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
       const t0 = performance.now();
       const pool = await WorkerPool.start({ files, read: { cache: { dir: join(dir, "cache") } }, capital: 1000, size });
       const started = performance.now();
-      const run: OptimizeOptions = { base: base.config, space: space.space, sampler: "tpe", objective: "netPnl", folds: opts.folds, mode: "rolling", trials: opts.trials, seed: 1, minTrades: 1, capital: 1000, data: files };
+      const run: OptimizeOptions = {
+        base: base.config,
+        space: space.space,
+        sampler: "tpe",
+        objective: "netPnl",
+        folds: opts.folds,
+        mode: "rolling",
+        trials: opts.trials,
+        seed: 1,
+        minTrades: 1,
+        capital: 1000,
+        data: files,
+      };
       try {
         await warmUp(pool, run);
         const t1 = performance.now();
@@ -90,7 +113,16 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
     // The ratio of each round's adjacent pair, then the median: the shared machine's speed drifts over
     // seconds to minutes, and a pair run back to back sees nearly the same machine.
     const ratios = one.map((t, i) => t / many[i]);
-    return { speedup: median(ratios), trialsPerMinute: trials / (median(many) / 60_000), trials, folds: opts.folds, workers: all, poolStartMs: start, machineSpeedup: median(machine), events: `2 symbols x ${opts.minutes} min generated` };
+    return {
+      speedup: median(ratios),
+      trialsPerMinute: trials / (median(many) / 60_000),
+      trials,
+      folds: opts.folds,
+      workers: all,
+      poolStartMs: start,
+      machineSpeedup: median(machine),
+      events: `2 symbols x ${opts.minutes} min generated`,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,7 +134,11 @@ export async function measureOptimizer(opts: { readonly minutes: number; readonl
  * real search of hours.
  */
 async function warmUp(pool: WorkerPool, search: OptimizeOptions): Promise<void> {
-  await optimize(pool, { ...search, seed: search.seed + 1, trials: Math.max(1, Math.floor((search.trials ?? WARM_UP_TRIALS) / 2)) });
+  await optimize(pool, {
+    ...search,
+    seed: search.seed + 1,
+    trials: Math.max(1, Math.floor((search.trials ?? WARM_UP_TRIALS) / 2)),
+  });
 }
 
 const WARM_UP_TRIALS = 16;
@@ -117,12 +153,14 @@ async function spinMs(threads: number, jobs: number): Promise<number> {
     await Promise.all(workers.map((w) => once(w, 1)));
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(workers.map(async (w) => {
-      while (next < jobs * 4) {
-        next++;
-        await once(w, 1e7);
-      }
-    }));
+    await Promise.all(
+      workers.map(async (w) => {
+        while (next < jobs * 4) {
+          next++;
+          await once(w, 1e7);
+        }
+      }),
+    );
     return performance.now() - t0;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

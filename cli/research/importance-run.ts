@@ -67,19 +67,34 @@ export async function importance(pool: WorkerPool, opts: ImportanceOptions): Pro
     return evaluate(c.config, c.version, { kind: "ablate", family });
   });
   const permutations = FAMILIES.map((family) =>
-    Promise.all(Array.from({ length: opts.repeats }, (_, r) => evaluate(opts.config, opts.version, { kind: "permute", family, seed: deriveSeed(opts.seed, family, r) }))),
+    Promise.all(
+      Array.from({ length: opts.repeats }, (_, r) =>
+        evaluate(opts.config, opts.version, { kind: "permute", family, seed: deriveSeed(opts.seed, family, r) }),
+      ),
+    ),
   );
   const [base, abl, perm] = await Promise.all([baseline, Promise.all(ablations), Promise.all(permutations)]);
   const byFamily = <T>(xs: T[]) => Object.fromEntries(FAMILIES.map((f, i) => [f, xs[i]])) as Record<Family, T>;
   const effects = rankImportance(value(base), byFamily(abl.map(value)), byFamily(perm.map((ms) => ms.map(value))));
   const families = effects.map((e) => {
     const i = FAMILIES.indexOf(e.family);
-    return { ...e, ablatedTrades: abl[i].trades, permutedTrades: perm[i].reduce((a, m) => a + m.trades, 0) / perm[i].length };
+    return {
+      ...e,
+      ablatedTrades: abl[i].trades,
+      permutedTrades: perm[i].reduce((a, m) => a + m.trades, 0) / perm[i].length,
+    };
   });
   return {
-    objective: opts.objective, span, repeats: opts.repeats, seed: opts.seed, configVersion: opts.version,
-    baseline: { objective: value(base), trades: base.trades, netPnl: base.netPnl }, families,
-    currentWeights: opts.config.weights, suggestedWeights: suggestWeights(opts.config.weights, effects), runs,
+    objective: opts.objective,
+    span,
+    repeats: opts.repeats,
+    seed: opts.seed,
+    configVersion: opts.version,
+    baseline: { objective: value(base), trades: base.trades, netPnl: base.netPnl },
+    families,
+    currentWeights: opts.config.weights,
+    suggestedWeights: suggestWeights(opts.config.weights, effects),
+    runs,
   };
 }
 

@@ -28,7 +28,9 @@ export async function readJson(path: string, what: string): Promise<Loaded<unkno
 }
 
 /** The base config: `--config` validated, or the defaults. */
-export async function loadBaseConfig(path: string | undefined): Promise<Loaded<{ config: BotConfig; version: string }>> {
+export async function loadBaseConfig(
+  path: string | undefined,
+): Promise<Loaded<{ config: BotConfig; version: string }>> {
   let raw: unknown = {};
   if (path !== undefined) {
     const j = await readJson(path, `--config ${path}`);
@@ -36,7 +38,11 @@ export async function loadBaseConfig(path: string | undefined): Promise<Loaded<{
     raw = j.value;
   }
   const r = parseConfig(raw);
-  if (!r.ok) return { ok: false, error: `--config ${path}: invalid config\n${r.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}` };
+  if (!r.ok)
+    return {
+      ok: false,
+      error: `--config ${path}: invalid config\n${r.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
+    };
   return { ok: true, value: { config: r.config, version: r.version } };
 }
 

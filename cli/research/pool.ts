@@ -56,9 +56,14 @@ export class WorkerPool {
   private constructor(workers: Worker[]) {
     this.slots = workers.map((worker) => ({ worker, jobs: [] }));
     for (const slot of this.slots) {
-      slot.worker.on("message", (m: { id: number; ok: boolean; result?: TaskResult; error?: string }) => this.settle(slot, m));
+      slot.worker.on("message", (m: { id: number; ok: boolean; result?: TaskResult; error?: string }) =>
+        this.settle(slot, m),
+      );
       slot.worker.on("error", (e) => this.fail(e));
-      slot.worker.on("exit", (code) => this.closed || this.fail(new Error(`a research worker exited with code ${code}`)));
+      slot.worker.on(
+        "exit",
+        (code) => this.closed || this.fail(new Error(`a research worker exited with code ${code}`)),
+      );
     }
   }
 
@@ -142,7 +147,8 @@ function ready(worker: Worker): Promise<void> {
       else if (m.fatal !== undefined) done(() => reject(new Error(m.fatal)));
     };
     const onError = (e: Error) => done(() => reject(e));
-    const onExit = (code: number) => done(() => reject(new Error(`a research worker exited with code ${code} while loading`)));
+    const onExit = (code: number) =>
+      done(() => reject(new Error(`a research worker exited with code ${code} while loading`)));
     const done = (f: () => void) => {
       worker.off("message", onMessage);
       worker.off("error", onError);

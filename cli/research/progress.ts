@@ -15,7 +15,10 @@ export function renderBar(label: string, done: number, total: number): string {
 }
 
 /** A progress callback drawing {@link renderBar} through `write` (throttled; the last call also ends the line). */
-export function progressBar(label: string, write: ((text: string) => void) | undefined): ((done: number, total: number) => void) | undefined {
+export function progressBar(
+  label: string,
+  write: ((text: string) => void) | undefined,
+): ((done: number, total: number) => void) | undefined {
   if (write === undefined) return undefined;
   let last = -Infinity;
   return (done, total) => {

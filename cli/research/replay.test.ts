@@ -22,7 +22,9 @@ let config: BotConfig;
 let version: string;
 
 beforeAll(async () => {
-  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", dir], quiet)).toBe(0);
+  expect(await generate(["--symbols", "BTCUSDT,ETHUSDT", "--minutes", "15", "--seed", "7", "--out", dir], quiet)).toBe(
+    0,
+  );
   files = await expandDataPaths([dir]);
   events = await loadEvents(files, { cache: false });
   const c = parseConfig({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } });
@@ -52,7 +54,11 @@ describe("replayWindow", () => {
     const span = eventSpan(events)!;
     const window = { from: span.from + 120_000, to: span.to - 60_000 };
     const mine = replayWindow(events, { config, version, capital: 1000, window });
-    const { doc } = await runBacktest(files, config, version, 1000, { deterministic: true, window, read: { cache: false } });
+    const { doc } = await runBacktest(files, config, version, 1000, {
+      deterministic: true,
+      window,
+      read: { cache: false },
+    });
     expect(doc.trades.length).toBeGreaterThan(0);
     expect(mine.trades).toEqual(doc.trades);
     expect({ ...mine.summary, eventsPerSecond: null }).toEqual({ ...doc.summary, eventsPerSecond: null });
@@ -66,7 +72,13 @@ describe("replayWindow", () => {
     const span = eventSpan(events)!;
     const plain = replayWindow(events, { config, version, capital: 1000, window: span });
     const rec = recordingTransform();
-    const observed = replayWindow(events, { config, version, capital: 1000, window: span, subScoreTransform: rec.transform });
+    const observed = replayWindow(events, {
+      config,
+      version,
+      capital: 1000,
+      window: span,
+      subScoreTransform: rec.transform,
+    });
     expect(observed.trades).toEqual(plain.trades);
     for (const f of FAMILIES) expect(rec.series[f].length).toBeGreaterThan(100);
     const silent = replayWindow(events, { config, version, capital: 1000, window: span, subScoreTransform: () => 0 });
@@ -76,8 +88,9 @@ describe("replayWindow", () => {
   it("changes the run when a family is permuted (the same way for a seed) or ablated", () => {
     const span = eventSpan(events)!;
     const ctx = { events, capital: 1000, recorded: new Map() };
-    const evaluate = (transform: Parameters<typeof runTask>[1] extends infer T ? (T extends { transform: infer X } ? X : never) : never) =>
-      runTask(ctx, { kind: "evaluate", config, version, window: span, transform });
+    const evaluate = (
+      transform: Parameters<typeof runTask>[1] extends infer T ? (T extends { transform: infer X } ? X : never) : never,
+    ) => runTask(ctx, { kind: "evaluate", config, version, window: span, transform });
     const base = evaluate({ kind: "none" });
     const permuted = evaluate({ kind: "permute", family: "rsi", seed: 1 });
     const again = evaluate({ kind: "permute", family: "rsi", seed: 1 });
@@ -107,10 +120,20 @@ describe("WorkerPool", () => {
   }, 120_000);
 
   it("rejects a task that fails in the worker and reports a file it cannot read", async () => {
-    await expect(WorkerPool.start({ files: [join(dir, "missing.jsonl.gz")], read: { cache: false }, capital: 1000, size: 1 })).rejects.toThrow(/missing\.jsonl\.gz/);
+    await expect(
+      WorkerPool.start({ files: [join(dir, "missing.jsonl.gz")], read: { cache: false }, capital: 1000, size: 1 }),
+    ).rejects.toThrow(/missing\.jsonl\.gz/);
     const pool = await WorkerPool.start({ files, read: { cache: false }, capital: 1000, size: 1 });
     try {
-      await expect(pool.run({ kind: "evaluate", config, version, window: { from: 0, to: 1 }, transform: { kind: "permute", family: "nope" as "rsi", seed: 1 } })).rejects.toThrow(/research worker/);
+      await expect(
+        pool.run({
+          kind: "evaluate",
+          config,
+          version,
+          window: { from: 0, to: 1 },
+          transform: { kind: "permute", family: "nope" as "rsi", seed: 1 },
+        }),
+      ).rejects.toThrow(/research worker/);
       expect((await pool.run({ kind: "span" })).kind).toBe("span");
     } finally {
       await pool.close();

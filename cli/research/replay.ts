@@ -65,13 +65,26 @@ export function eventsIn(events: readonly MarketEvent[], window: TimeWindow): Ma
 
 /** Replays the events with `from <= ts < to` and returns the metrics (timing-free, so deterministic). */
 export function replayWindow(events: readonly MarketEvent[], opts: ReplayOptions): ReplayResult {
-  const bt = new Backtest({ config: opts.config, configVersion: opts.version, capital: opts.capital, subScoreTransform: opts.subScoreTransform });
+  const bt = new Backtest({
+    config: opts.config,
+    configVersion: opts.version,
+    capital: opts.capital,
+    subScoreTransform: opts.subScoreTransform,
+  });
   const { from, to } = opts.window;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.ts >= from && e.ts < to) bt.onEvent(e);
   }
   const run = bt.finish();
-  const summary = computeMetrics({ trades: run.trades, capital: opts.capital, equityCurve: run.equityCurve, unfilledEntries: run.unfilledEntries, tradeOnly: run.tradeOnly, events: run.events, elapsedMs: 0 });
+  const summary = computeMetrics({
+    trades: run.trades,
+    capital: opts.capital,
+    equityCurve: run.equityCurve,
+    unfilledEntries: run.unfilledEntries,
+    tradeOnly: run.tradeOnly,
+    events: run.events,
+    elapsedMs: 0,
+  });
   return { metrics: windowMetrics(opts.window, summary, run.trades), summary, trades: run.trades };
 }

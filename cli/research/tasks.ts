@@ -8,21 +8,37 @@ import type { BotConfig } from "../../shared/config/schema";
 import type { MarketEvent } from "../../shared/market/events";
 import type { TimeWindow } from "../../shared/research/folds";
 import type { WindowMetrics } from "../../shared/research/objectives";
-import { ablationTransform, permutationTransform, recordingTransform, type SubScoreSeries } from "../../shared/research/sub-score-transforms";
+import {
+  ablationTransform,
+  permutationTransform,
+  recordingTransform,
+  type SubScoreSeries,
+} from "../../shared/research/sub-score-transforms";
 import type { SubScoreTransform } from "../../shared/strategy/engine";
 import type { Family } from "../../shared/strategy/types";
 import { eventSpan, eventsIn, replayWindow } from "./replay";
 
 /** How a replay rewrites sub-scores: not at all, a family removed, or a family's values shuffled in time. */
-export type TransformSpec = { readonly kind: "none" } | { readonly kind: "ablate"; readonly family: Family } | { readonly kind: "permute"; readonly family: Family; readonly seed: number };
+export type TransformSpec =
+  | { readonly kind: "none" }
+  | { readonly kind: "ablate"; readonly family: Family }
+  | { readonly kind: "permute"; readonly family: Family; readonly seed: number };
 
 /** A message to a worker. */
 export type ResearchTask =
   | { readonly kind: "span" }
-  | { readonly kind: "evaluate"; readonly config: BotConfig; readonly version: string; readonly window: TimeWindow; readonly transform: TransformSpec };
+  | {
+      readonly kind: "evaluate";
+      readonly config: BotConfig;
+      readonly version: string;
+      readonly window: TimeWindow;
+      readonly transform: TransformSpec;
+    };
 
 /** The answer to a task: the data's span (null when empty), or a window's metrics. */
-export type TaskResult = { readonly kind: "span"; readonly span: TimeWindow | null } | { readonly kind: "evaluate"; readonly metrics: WindowMetrics };
+export type TaskResult =
+  | { readonly kind: "span"; readonly span: TimeWindow | null }
+  | { readonly kind: "evaluate"; readonly metrics: WindowMetrics };
 
 /**
  * A worker's state: its events, the capital, the recorded sub-scores of baseline runs (for
@@ -44,11 +60,20 @@ const KEPT_WINDOWS = 16;
 export function runTask(ctx: TaskContext, task: ResearchTask): TaskResult {
   if (task.kind === "span") return { kind: "span", span: eventSpan(ctx.events) };
   const transform = transformFor(ctx, task);
-  const r = replayWindow(windowEvents(ctx, task.window), { config: task.config, version: task.version, capital: ctx.capital, window: task.window, subScoreTransform: transform });
+  const r = replayWindow(windowEvents(ctx, task.window), {
+    config: task.config,
+    version: task.version,
+    capital: ctx.capital,
+    window: task.window,
+    subScoreTransform: transform,
+  });
   return { kind: "evaluate", metrics: r.metrics };
 }
 
-function transformFor(ctx: TaskContext, task: Extract<ResearchTask, { kind: "evaluate" }>): SubScoreTransform | undefined {
+function transformFor(
+  ctx: TaskContext,
+  task: Extract<ResearchTask, { kind: "evaluate" }>,
+): SubScoreTransform | undefined {
   const t = task.transform;
   if (t.kind === "none") return undefined;
   if (t.kind === "ablate") return ablationTransform(t.family);
@@ -60,7 +85,13 @@ function baselineSeries(ctx: TaskContext, task: Extract<ResearchTask, { kind: "e
   const hit = ctx.recorded.get(key);
   if (hit) return hit;
   const rec = recordingTransform();
-  replayWindow(windowEvents(ctx, task.window), { config: task.config, version: task.version, capital: ctx.capital, window: task.window, subScoreTransform: rec.transform });
+  replayWindow(windowEvents(ctx, task.window), {
+    config: task.config,
+    version: task.version,
+    capital: ctx.capital,
+    window: task.window,
+    subScoreTransform: rec.transform,
+  });
   ctx.recorded.set(key, rec.series);
   return rec.series;
 }

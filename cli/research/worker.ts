@@ -14,7 +14,12 @@ async function serve(): Promise<void> {
   const init = workerData as WorkerInit;
   let ctx: TaskContext;
   try {
-    ctx = { events: await loadEvents(init.files, init.read), capital: init.capital, recorded: new Map(), windows: new Map() };
+    ctx = {
+      events: await loadEvents(init.files, init.read),
+      capital: init.capital,
+      recorded: new Map(),
+      windows: new Map(),
+    };
   } catch (e) {
     port.postMessage({ fatal: e instanceof Error ? e.message : String(e) });
     return;

@@ -7,7 +7,31 @@ let ids = 0;
 const posId = () => String(++ids);
 
 function order(orderId: string, clientOid: string): CoreOrder {
-  return { orderId, clientOid, symbol: "BTCUSDT", side: "buy", orderType: "limit", force: "gtc", price: 100, size: 1, filled: 0, notional: 0, fee: 0, profit: 0, reduceOnly: false, status: "live", takeProfit: null, stopLoss: null, leverage: 20, marginMode: "crossed", orderSource: "normal", cancelReason: "", cTime: 0, uTime: 0, queueAhead: 0 };
+  return {
+    orderId,
+    clientOid,
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    force: "gtc",
+    price: 100,
+    size: 1,
+    filled: 0,
+    notional: 0,
+    fee: 0,
+    profit: 0,
+    reduceOnly: false,
+    status: "live",
+    takeProfit: null,
+    stopLoss: null,
+    leverage: 20,
+    marginMode: "crossed",
+    orderSource: "normal",
+    cancelReason: "",
+    cTime: 0,
+    uTime: 0,
+    queueAhead: 0,
+  };
 }
 
 describe("Account", () => {
@@ -29,7 +53,14 @@ describe("Account", () => {
 
   it("admits the configured number of place-order calls per rolling second", () => {
     const a = new Account(1000, LIMITS);
-    expect([a.admit(0), a.admit(500), a.admit(999), a.admit(1000), a.admit(1400), a.admit(1600)]).toEqual([true, true, false, true, false, true]);
+    expect([a.admit(0), a.admit(500), a.admit(999), a.admit(1000), a.admit(1400), a.admit(1600)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it("forgets the oldest closed orders and their clientOids past its bound", () => {

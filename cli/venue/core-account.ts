@@ -193,7 +193,15 @@ export class Account {
    * Applies an execution of signed size `qty` at `price` to the position and the balance (fee
    * `fee` ≥ 0 paid); returns the realised PnL. Sizes are snapped to `step`.
    */
-  applyExecution(symbol: string, qty: number, price: number, fee: number, now: number, step: number, newPosId: () => string): number {
+  applyExecution(
+    symbol: string,
+    qty: number,
+    price: number,
+    fee: number,
+    now: number,
+    step: number,
+    newPosId: () => string,
+  ): number {
     const snapTo = (v: number): number => snap(v, step);
     let pos = this.positions.get(symbol);
     let profit = 0;
@@ -210,7 +218,18 @@ export class Account {
     }
     if (qty !== 0) {
       if (!pos) {
-        pos = { symbol, posId: newPosId(), size: 0, avg: price, achievedProfits: 0, totalFee: 0, takeProfit: null, stopLoss: null, cTime: now, uTime: now };
+        pos = {
+          symbol,
+          posId: newPosId(),
+          size: 0,
+          avg: price,
+          achievedProfits: 0,
+          totalFee: 0,
+          takeProfit: null,
+          stopLoss: null,
+          cTime: now,
+          uTime: now,
+        };
         this.positions.set(symbol, pos);
       }
       pos.avg = (pos.avg * Math.abs(pos.size) + price * Math.abs(qty)) / (Math.abs(pos.size) + Math.abs(qty));
@@ -240,7 +259,15 @@ export class Account {
     for (const o of this.open.values()) symbols.add(o.symbol);
     for (const s of symbols) orderMargin += this.orderMargin(s);
     const equity = this.balance + unrealized;
-    return { balance: this.balance, unrealized, notional, equity, positionMargin, orderMargin, available: equity - positionMargin - orderMargin };
+    return {
+      balance: this.balance,
+      unrealized,
+      notional,
+      equity,
+      positionMargin,
+      orderMargin,
+      available: equity - positionMargin - orderMargin,
+    };
   }
 
   /** Initial margin of a position: entry notional / leverage. */

@@ -31,7 +31,8 @@ export class BoundedLog<T> {
   newest(n: number, keep: (item: T) => boolean = () => true): T[] {
     const out: T[] = [];
     const floor = Math.max(0, this.items.length - this.capacity);
-    for (let i = this.items.length - 1; i >= floor && out.length < n; i--) if (keep(this.items[i])) out.push(this.items[i]);
+    for (let i = this.items.length - 1; i >= floor && out.length < n; i--)
+      if (keep(this.items[i])) out.push(this.items[i]);
     return out;
   }
 

@@ -41,11 +41,14 @@ export const CoreErrors = {
   /** 40102: unknown symbol. */
   symbolNotFound: (symbol: string): CoreError => e400("40102", `The contract configuration does not exist: ${symbol}`),
   /** 40808: size not a multiple of the size step. */
-  sizeScale: (value: string, scale: number): CoreError => e400("40808", `Parameter verification exception size checkBDScale error value=${value} checkScale=${scale}`),
+  sizeScale: (value: string, scale: number): CoreError =>
+    e400("40808", `Parameter verification exception size checkBDScale error value=${value} checkScale=${scale}`),
   /** 41103: price not a multiple of the tick. */
-  priceScale: (field: string, value: string, scale: number): CoreError => e400("41103", `param ${field} scale error value=${value} checkScale=${scale}`),
+  priceScale: (field: string, value: string, scale: number): CoreError =>
+    e400("41103", `param ${field} scale error value=${value} checkScale=${scale}`),
   /** 43006: size below `minTradeNum`. */
-  sizeBelowMinimum: (min: string): CoreError => e400("43006", `The order quantity is less than the minimum order quantity ${min}`),
+  sizeBelowMinimum: (min: string): CoreError =>
+    e400("43006", `The order quantity is less than the minimum order quantity ${min}`),
   /** 45110: notional below `minTradeUSDT`. */
   notionalBelowMinimum: (min: string): CoreError => e400("45110", `less than the minimum order quantity ${min} USDT`),
   /** 40762: initial margin plus opening fee exceed the available balance. */
@@ -55,11 +58,14 @@ export const CoreErrors = {
   /** 40757: a reduce-only order (or flash close) without a position it could reduce. */
   noPosition: (): CoreError => e400("40757", "Not enough position is available."),
   /** 40774: hedge-mode `tradeSide: close` sent to a one-way account. */
-  oneWayMismatch: (): CoreError => e400("40774", "The order type for unilateral position must also be the unilateral position type."),
+  oneWayMismatch: (): CoreError =>
+    e400("40774", "The order type for unilateral position must also be the unilateral position type."),
   /** 40020: a post_only order would take liquidity (§5 has no dedicated code). */
-  postOnlyWouldCross: (): CoreError => e400("40020", "Parameter error: post_only order would cross the book and take liquidity"),
+  postOnlyWouldCross: (): CoreError =>
+    e400("40020", "Parameter error: post_only order would cross the book and take liquidity"),
   /** 40917: preset take-profit/stop-loss on the wrong side of the order's reference price. */
-  presetWrongSide: (which: "take-profit" | "stop-loss"): CoreError => e400("40917", `The ${which} price is on the wrong side of the order price`),
+  presetWrongSide: (which: "take-profit" | "stop-loss"): CoreError =>
+    e400("40917", `The ${which} price is on the wrong side of the order price`),
   /** 40020: no price is known yet for a market order (no book, no trade). */
   noMarketPrice: (symbol: string): CoreError => e400("40020", `Parameter error: no market price for ${symbol} yet`),
   /** 40768: cancel of an unknown order. */
@@ -67,7 +73,9 @@ export const CoreErrors = {
   /** 22001: cancel of an order that is already filled or canceled. */
   nothingToCancel: (): CoreError => e400("22001", "No order to cancel"),
   /** 40109: detail query of an unknown order. */
-  orderNotFound: (): CoreError => e400("40109", "The data of the order cannot be found, please confirm the order number"),
+  orderNotFound: (): CoreError =>
+    e400("40109", "The data of the order cannot be found, please confirm the order number"),
   /** 40020: margin or position mode change while the symbol has positions or open orders. */
-  modeLocked: (what: string): CoreError => e400("40020", `Parameter error: ${what} cannot be changed while positions or open orders exist`),
+  modeLocked: (what: string): CoreError =>
+    e400("40020", `Parameter error: ${what} cannot be changed while positions or open orders exist`),
 } as const;

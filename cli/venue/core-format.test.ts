@@ -13,6 +13,12 @@ describe("dec", () => {
 
 describe("toNumber", () => {
   it("reads numbers and numeric strings and refuses the rest", () => {
-    expect([toNumber("0.001"), toNumber(5), toNumber(""), toNumber("x"), toNumber(null)]).toEqual([0.001, 5, null, null, null]);
+    expect([toNumber("0.001"), toNumber(5), toNumber(""), toNumber("x"), toNumber(null)]).toEqual([
+      0.001,
+      5,
+      null,
+      null,
+      null,
+    ]);
   });
 });

@@ -120,7 +120,15 @@ export class SymbolMarket {
       c.base += e.size;
       c.quote += e.size * e.price;
     } else if (!c || minute > c.ts) {
-      this.candles.push({ ts: minute, open: e.price, high: e.price, low: e.price, close: e.price, base: e.size, quote: e.size * e.price });
+      this.candles.push({
+        ts: minute,
+        open: e.price,
+        high: e.price,
+        low: e.price,
+        close: e.price,
+        base: e.size,
+        quote: e.size * e.price,
+      });
     }
   }
 
@@ -272,16 +280,20 @@ export class SymbolMarket {
         rows.push({ ...c, ts });
       }
     }
-    const kept = rows.filter((r) => (startTime === undefined || r.ts >= startTime) && (endTime === undefined || r.ts <= endTime));
-    return kept.slice(-limit).map((r) => [
-      String(r.ts),
-      onGrid(r.open, tickSize),
-      onGrid(r.high, tickSize),
-      onGrid(r.low, tickSize),
-      onGrid(r.close, tickSize),
-      dec(r.base, 8),
-      dec(r.quote, 8),
-    ]);
+    const kept = rows.filter(
+      (r) => (startTime === undefined || r.ts >= startTime) && (endTime === undefined || r.ts <= endTime),
+    );
+    return kept
+      .slice(-limit)
+      .map((r) => [
+        String(r.ts),
+        onGrid(r.open, tickSize),
+        onGrid(r.high, tickSize),
+        onGrid(r.low, tickSize),
+        onGrid(r.close, tickSize),
+        dec(r.base, 8),
+        dec(r.quote, 8),
+      ]);
   }
 
   /** A JSON-safe deep copy of the state. */

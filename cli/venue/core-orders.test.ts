@@ -7,12 +7,44 @@ const INSTRUMENTS = new Map([["BTCUSDT", BTC]]);
 
 describe("parsePlaceOrder", () => {
   it("accepts ccxt's capitalised enumerations and its reduce-only flag", () => {
-    const r = parsePlaceOrder({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginCoin: "USDT", marginMode: "crossed", orderType: "limit", price: "38000", force: "GTC", size: "0.001", reduceOnly: "YES", side: "sell", tradeSide: "Open" }, INSTRUMENTS);
-    expect(r).toEqual({ ok: true, data: { symbol: "BTCUSDT", side: "sell", orderType: "limit", force: "gtc", price: 38000, size: 0.001, clientOid: null, reduceOnly: true, takeProfit: null, stopLoss: null } });
+    const r = parsePlaceOrder(
+      {
+        symbol: "BTCUSDT",
+        productType: "USDT-FUTURES",
+        marginCoin: "USDT",
+        marginMode: "crossed",
+        orderType: "limit",
+        price: "38000",
+        force: "GTC",
+        size: "0.001",
+        reduceOnly: "YES",
+        side: "sell",
+        tradeSide: "Open",
+      },
+      INSTRUMENTS,
+    );
+    expect(r).toEqual({
+      ok: true,
+      data: {
+        symbol: "BTCUSDT",
+        side: "sell",
+        orderType: "limit",
+        force: "gtc",
+        price: 38000,
+        size: 0.001,
+        clientOid: null,
+        reduceOnly: true,
+        takeProfit: null,
+        stopLoss: null,
+      },
+    });
   });
 
   it("reads the clientOId spelling of one doc example", () => {
-    const r = parsePlaceOrder({ symbol: "BTCUSDT", side: "buy", orderType: "market", size: "0.002", clientOId: "abc" }, INSTRUMENTS);
+    const r = parsePlaceOrder(
+      { symbol: "BTCUSDT", side: "buy", orderType: "market", size: "0.002", clientOId: "abc" },
+      INSTRUMENTS,
+    );
     expect(r.ok && r.data.clientOid).toBe("abc");
   });
 

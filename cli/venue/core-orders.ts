@@ -72,7 +72,10 @@ export interface CoreOrder {
 const FORCES: readonly string[] = ["gtc", "ioc", "fok", "post_only"];
 
 /** Parses and checks a place-order body against the symbol's contract. */
-export function parsePlaceOrder(body: Record<string, unknown>, instruments: ReadonlyMap<string, Instrument>): CoreResult<PlaceRequest> {
+export function parsePlaceOrder(
+  body: Record<string, unknown>,
+  instruments: ReadonlyMap<string, Instrument>,
+): CoreResult<PlaceRequest> {
   const symbol = text(body.symbol);
   if (!symbol) return fail(CoreErrors.paramEmpty("symbol"));
   const inst = instruments.get(symbol);
@@ -80,12 +83,15 @@ export function parsePlaceOrder(body: Record<string, unknown>, instruments: Read
   const common = checkCommon(body);
   if (common) return fail(common);
   const side = lower(body.side);
-  if (side !== "buy" && side !== "sell") return fail(side ? CoreErrors.paramError(`side ${side}`) : CoreErrors.paramEmpty("side"));
+  if (side !== "buy" && side !== "sell")
+    return fail(side ? CoreErrors.paramError(`side ${side}`) : CoreErrors.paramEmpty("side"));
   const orderType = lower(body.orderType);
-  if (orderType !== "limit" && orderType !== "market") return fail(orderType ? CoreErrors.paramError(`orderType ${orderType}`) : CoreErrors.paramEmpty("orderType"));
+  if (orderType !== "limit" && orderType !== "market")
+    return fail(orderType ? CoreErrors.paramError(`orderType ${orderType}`) : CoreErrors.paramEmpty("orderType"));
   const force = lower(body.force) || "gtc";
   if (!FORCES.includes(force)) return fail(CoreErrors.paramError(`force ${force}`));
-  if (orderType === "market" && force === "post_only") return fail(CoreErrors.paramError("a market order cannot be post_only"));
+  if (orderType === "market" && force === "post_only")
+    return fail(CoreErrors.paramError("a market order cannot be post_only"));
   const size = checkSize(body.size, inst);
   if (!size.ok) return size;
   const price = orderType === "limit" ? checkPrice("price", body.price, inst, true) : ok(null);
@@ -95,7 +101,8 @@ export function parsePlaceOrder(body: Record<string, unknown>, instruments: Read
   const sl = checkPrice("presetStopLossPrice", body.presetStopLossPrice, inst, false);
   if (!sl.ok) return sl;
   const clientOid = text(body.clientOid) ?? text(body.clientOId);
-  if (clientOid !== null && clientOid.length > 64) return fail(CoreErrors.paramError("clientOid longer than 64 characters"));
+  if (clientOid !== null && clientOid.length > 64)
+    return fail(CoreErrors.paramError("clientOid longer than 64 characters"));
   return ok({
     symbol,
     side,
@@ -113,11 +120,14 @@ export function parsePlaceOrder(body: Record<string, unknown>, instruments: Read
 /** Checks `productType`, `marginCoin`, `marginMode` and `tradeSide` where sent. */
 export function checkCommon(body: Record<string, unknown>): CoreError | null {
   const productType = lower(body.productType);
-  if (productType && productType !== "usdt-futures" && productType !== "susdt-futures") return CoreErrors.paramError(`productType ${productType}`);
+  if (productType && productType !== "usdt-futures" && productType !== "susdt-futures")
+    return CoreErrors.paramError(`productType ${productType}`);
   const marginCoin = text(body.marginCoin);
-  if (marginCoin && marginCoin.toUpperCase() !== "USDT" && marginCoin.toUpperCase() !== "SUSDT") return CoreErrors.paramError(`marginCoin ${marginCoin}`);
+  if (marginCoin && marginCoin.toUpperCase() !== "USDT" && marginCoin.toUpperCase() !== "SUSDT")
+    return CoreErrors.paramError(`marginCoin ${marginCoin}`);
   const marginMode = lower(body.marginMode);
-  if (marginMode && marginMode !== "isolated" && marginMode !== "crossed") return CoreErrors.paramError(`marginMode ${marginMode}`);
+  if (marginMode && marginMode !== "isolated" && marginMode !== "crossed")
+    return CoreErrors.paramError(`marginMode ${marginMode}`);
   if (lower(body.tradeSide) === "close") return CoreErrors.oneWayMismatch();
   return null;
 }
@@ -145,6 +155,7 @@ function checkPrice(field: string, raw: unknown, inst: Instrument, required: boo
   if (text(raw) === null) return required ? fail(CoreErrors.paramEmpty(field)) : ok(null);
   const price = toNumber(raw);
   if (price === null || price <= 0) return fail(CoreErrors.paramError(`${field} ${String(raw)}`));
-  if (!isOnGrid(price, inst.tickSize)) return fail(CoreErrors.priceScale(field, String(raw), stepDecimals(inst.tickSize)));
+  if (!isOnGrid(price, inst.tickSize))
+    return fail(CoreErrors.priceScale(field, String(raw), stepDecimals(inst.tickSize)));
   return ok(price);
 }

@@ -297,13 +297,24 @@ function riskRate(f: AccountFigures): number {
   return f.equity > 0 ? (KEEP_MARGIN_RATE * f.notional) / f.equity : 0;
 }
 
-function positionFigures(v: PositionView): { margin: number; upl: number; liquidation: number; breakEven: number; marginRatio: number } {
+function positionFigures(v: PositionView): {
+  margin: number;
+  upl: number;
+  liquidation: number;
+  breakEven: number;
+  marginRatio: number;
+} {
   const { pos, mark, leverage, takerRate, equity } = v;
   const long = pos.size > 0;
   const margin = (Math.abs(pos.size) * pos.avg) / leverage;
   const upl = pos.size * (mark - pos.avg);
-  const liquidation = Math.max(0, long ? pos.avg * (1 - 1 / leverage + KEEP_MARGIN_RATE) : pos.avg * (1 + 1 / leverage - KEEP_MARGIN_RATE));
-  const breakEven = long ? (pos.avg * (1 + takerRate)) / (1 - takerRate) : (pos.avg * (1 - takerRate)) / (1 + takerRate);
+  const liquidation = Math.max(
+    0,
+    long ? pos.avg * (1 - 1 / leverage + KEEP_MARGIN_RATE) : pos.avg * (1 + 1 / leverage - KEEP_MARGIN_RATE),
+  );
+  const breakEven = long
+    ? (pos.avg * (1 + takerRate)) / (1 - takerRate)
+    : (pos.avg * (1 - takerRate)) / (1 + takerRate);
   const marginRatio = equity > 0 ? (KEEP_MARGIN_RATE * Math.abs(pos.size) * mark) / equity : 0;
   return { margin, upl, liquidation, breakEven, marginRatio };
 }

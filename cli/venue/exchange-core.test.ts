@@ -51,8 +51,10 @@ function setup(extra: Partial<ExchangeCoreOptions> = {}) {
     opts,
     pushes,
     advance: (ms: number) => (t += ms),
-    book: (bids: Level[], asks: Level[]) => core.onMarket({ kind: "bookLevels", symbol: "BTCUSDT", ts: t, bids, asks, seq: String(++seq) }),
-    trade: (price: number, size: number, side: "buy" | "sell" = "sell") => core.onMarket({ kind: "trade", symbol: "BTCUSDT", ts: t, price, size, side, id: String(++tradeId) }),
+    book: (bids: Level[], asks: Level[]) =>
+      core.onMarket({ kind: "bookLevels", symbol: "BTCUSDT", ts: t, bids, asks, seq: String(++seq) }),
+    trade: (price: number, size: number, side: "buy" | "sell" = "sell") =>
+      core.onMarket({ kind: "trade", symbol: "BTCUSDT", ts: t, price, size, side, id: String(++tradeId) }),
   };
 }
 
@@ -67,8 +69,22 @@ function refusal<T>(r: CoreResult<T>) {
 }
 
 const BASE = { symbol: "BTCUSDT", productType: "USDT-FUTURES", marginMode: "crossed", marginCoin: "USDT" };
-const market = (side: "buy" | "sell", size: string, extra: Record<string, unknown> = {}) => ({ ...BASE, side, orderType: "market", size, ...extra });
-const limit = (side: "buy" | "sell", size: string, price: string, extra: Record<string, unknown> = {}) => ({ ...BASE, side, orderType: "limit", force: "gtc", size, price, ...extra });
+const market = (side: "buy" | "sell", size: string, extra: Record<string, unknown> = {}) => ({
+  ...BASE,
+  side,
+  orderType: "market",
+  size,
+  ...extra,
+});
+const limit = (side: "buy" | "sell", size: string, price: string, extra: Record<string, unknown> = {}) => ({
+  ...BASE,
+  side,
+  orderType: "limit",
+  force: "gtc",
+  size,
+  price,
+  ...extra,
+});
 
 /** A book around 27000/27000.5 with two levels a side. */
 function standardBook(s: ReturnType<typeof setup>): void {
@@ -97,7 +113,9 @@ describe("ExchangeCore matching", () => {
     expect(fills[0].fee).toBeCloseTo(-0.002 * 27001 * TAKER, 8);
     expect(fills[1].fee).toBeCloseTo(-0.002 * 27000.5 * TAKER, 8);
     expect(fills.every((f) => f.tradeScope === "taker")).toBe(true);
-    const order = parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId as string })));
+    const order = parseOrderDetail(
+      data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId as string })),
+    );
     expect(order.state).toBe("filled");
     expect(order.avgPrice).toBeCloseTo((27000.5 + 27001) / 2, 6);
     expect(order.fee).toBeCloseTo(-(0.002 * 27000.5 + 0.002 * 27001) * TAKER, 8);
@@ -129,7 +147,9 @@ describe("ExchangeCore matching", () => {
     standardBook(s);
     const ack = data(s.core.placeOrder(KEY, limit("buy", "0.01", "26999", { clientOid: "r1" })));
     s.trade(26999.5, 5);
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId }))).state).toBe("live");
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId }))).state).toBe(
+      "live",
+    );
     s.trade(26998.5, 0.001);
     const fills = parseFillPage(data(s.core.fills(KEY, {}))).fills;
     expect(fills).toHaveLength(1);
@@ -176,11 +196,19 @@ describe("ExchangeCore matching", () => {
     const s = setup();
     standardBook(s);
     const ioc = data(s.core.placeOrder(KEY, limit("buy", "0.004", "27000.5", { force: "ioc" })));
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ioc.orderId })))).toMatchObject({ state: "canceled", filledSize: 0.002 });
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ioc.orderId })))).toMatchObject({
+      state: "canceled",
+      filledSize: 0.002,
+    });
     const fok = data(s.core.placeOrder(KEY, limit("buy", "0.004", "27001", { force: "fok" })));
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: fok.orderId })))).toMatchObject({ state: "canceled", filledSize: 0 });
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: fok.orderId })))).toMatchObject({
+      state: "canceled",
+      filledSize: 0,
+    });
     const fok2 = data(s.core.placeOrder(KEY, limit("buy", "0.003", "27001", { force: "fok" })));
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: fok2.orderId })))).toMatchObject({ state: "filled", filledSize: 0.003 });
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: fok2.orderId })))).toMatchObject(
+      { state: "filled", filledSize: 0.003 },
+    );
   });
 
   it("cuts a reduce-only order to the position, never flips it, and refuses one with nothing to reduce", () => {
@@ -191,7 +219,10 @@ describe("ExchangeCore matching", () => {
     const order = parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId })));
     expect(order).toMatchObject({ size: 0.002, filledSize: 0.002, reduceOnly: true, state: "filled" });
     expect(data(s.core.positions(KEY))).toEqual([]);
-    expect(refusal(s.core.placeOrder(KEY, market("sell", "0.001", { reduceOnly: "YES" })))).toMatchObject({ http: 400, code: "40757" });
+    expect(refusal(s.core.placeOrder(KEY, market("sell", "0.001", { reduceOnly: "YES" })))).toMatchObject({
+      http: 400,
+      code: "40757",
+    });
   });
 
   it("cancels a resting reduce-only order once the position it would reduce is gone", () => {
@@ -200,14 +231,18 @@ describe("ExchangeCore matching", () => {
     data(s.core.placeOrder(KEY, market("buy", "0.002")));
     const ro = data(s.core.placeOrder(KEY, limit("sell", "0.002", "27100", { reduceOnly: "YES" })));
     data(s.core.placeOrder(KEY, market("sell", "0.002")));
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ro.orderId }))).state).toBe("canceled");
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ro.orderId }))).state).toBe(
+      "canceled",
+    );
     expect(data(s.core.positions(KEY))).toEqual([]);
   });
 
   it("closes the position at market when a trade prints through the preset stop-loss", () => {
     const s = setup();
     standardBook(s);
-    data(s.core.placeOrder(KEY, market("buy", "0.002", { presetStopLossPrice: "26900", presetStopSurplusPrice: "27200" })));
+    data(
+      s.core.placeOrder(KEY, market("buy", "0.002", { presetStopLossPrice: "26900", presetStopSurplusPrice: "27200" })),
+    );
     const pos = parsePosition(data(s.core.positions(KEY))[0]);
     expect(pos.size).toBeCloseTo(0.002, 9);
     s.trade(26950, 0.01);
@@ -217,15 +252,27 @@ describe("ExchangeCore matching", () => {
     expect(data(s.core.positions(KEY))).toEqual([]);
     const history = parseOrderPage(data(s.core.ordersHistory(KEY, {}))).orders;
     const close = history[0];
-    expect(close).toMatchObject({ side: "sell", orderType: "market", reduceOnly: true, state: "filled", avgPrice: 26880 });
-    expect((data(s.core.ordersHistory(KEY, {})).entrustedList as Record<string, unknown>[])[0].orderSource).toBe("pos_loss_market");
+    expect(close).toMatchObject({
+      side: "sell",
+      orderType: "market",
+      reduceOnly: true,
+      state: "filled",
+      avgPrice: 26880,
+    });
+    expect((data(s.core.ordersHistory(KEY, {})).entrustedList as Record<string, unknown>[])[0].orderSource).toBe(
+      "pos_loss_market",
+    );
     expect(close.fee).toBeCloseTo(-0.002 * 26880 * TAKER, 8);
   });
 
   it("refuses with 40762 an order whose margin and fee exceed the available balance", () => {
     const s = setup({ startingBalance: 100 });
     s.book([[27000, 10]], [[27000.5, 10]]);
-    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.1", "27000")))).toEqual({ http: 400, code: "40762", msg: "The order amount exceeds the balance" });
+    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.1", "27000")))).toEqual({
+      http: 400,
+      code: "40762",
+      msg: "The order amount exceeds the balance",
+    });
     data(s.core.placeOrder(KEY, limit("buy", "0.07", "27000")));
     expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.01", "27000")))).toMatchObject({ code: "40762" });
   });
@@ -234,7 +281,10 @@ describe("ExchangeCore matching", () => {
     const s = setup();
     standardBook(s);
     data(s.core.placeOrder(KEY, limit("buy", "0.001", "26000", { clientOid: "dup-1" })));
-    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.001", "26000", { clientOid: "dup-1" })))).toMatchObject({ http: 400, code: "43118" });
+    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.001", "26000", { clientOid: "dup-1" })))).toMatchObject({
+      http: 400,
+      code: "43118",
+    });
     data(s.core.placeOrder("key-2", limit("buy", "0.001", "26000", { clientOid: "dup-1" })));
   });
 
@@ -243,7 +293,13 @@ describe("ExchangeCore matching", () => {
     standardBook(s);
     const ack = parseOrderAck(data(s.core.placeOrder(KEY, market("buy", "0.002", { clientOid: "find-me" }))));
     const order = parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", clientOid: "find-me" })));
-    expect(order).toMatchObject({ orderId: ack.orderId, clientOid: "find-me", state: "filled", filledSize: 0.002, avgPrice: 27000.5 });
+    expect(order).toMatchObject({
+      orderId: ack.orderId,
+      clientOid: "find-me",
+      state: "filled",
+      filledSize: 0.002,
+      avgPrice: 27000.5,
+    });
     expect(refusal(s.core.orderDetail(KEY, { symbol: "BTCUSDT", clientOid: "nope" }))).toMatchObject({ code: "40109" });
   });
 
@@ -298,7 +354,11 @@ describe("ExchangeCore matching", () => {
   it("uses the leverage set for the symbol in the margin", () => {
     const s = setup();
     standardBook(s);
-    expect(parseLeverage(data(s.core.setLeverage(KEY, { ...BASE, leverage: "10" })))).toMatchObject({ symbol: "BTCUSDT", longLeverage: 10, shortLeverage: 10 });
+    expect(parseLeverage(data(s.core.setLeverage(KEY, { ...BASE, leverage: "10" })))).toMatchObject({
+      symbol: "BTCUSDT",
+      longLeverage: 10,
+      shortLeverage: 10,
+    });
     data(s.core.placeOrder(KEY, limit("buy", "0.01", "26000")));
     const acct = parseAccount(data(s.core.accounts(KEY))[0]);
     expect(acct.available).toBeCloseTo(10_000 - (0.01 * 26000) / 10, 6);
@@ -312,7 +372,11 @@ describe("ExchangeCore matching", () => {
       data(s.core.placeOrder(KEY, limit("buy", "0.001", "26000")));
       s.advance(50);
     }
-    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.001", "26000")))).toEqual({ http: 429, code: "429", msg: "Too Many Requests" });
+    expect(refusal(s.core.placeOrder(KEY, limit("buy", "0.001", "26000")))).toEqual({
+      http: 429,
+      code: "429",
+      msg: "Too Many Requests",
+    });
     expect(data(s.core.placeOrder("key-2", limit("buy", "0.001", "26000"))).orderId).toMatch(/^\d+$/);
     s.advance(1000);
     data(s.core.placeOrder(KEY, limit("buy", "0.001", "26000")));
@@ -322,9 +386,14 @@ describe("ExchangeCore matching", () => {
     const s = setup();
     standardBook(s);
     const ack = data(s.core.placeOrder(KEY, limit("buy", "0.001", "26000", { clientOid: "c1" })));
-    expect(parseOrderAck(data(s.core.cancelOrder(KEY, { ...BASE, clientOid: "c1" })))).toEqual({ orderId: ack.orderId, clientOid: "c1" });
+    expect(parseOrderAck(data(s.core.cancelOrder(KEY, { ...BASE, clientOid: "c1" })))).toEqual({
+      orderId: ack.orderId,
+      clientOid: "c1",
+    });
     expect(data(s.core.openOrders(KEY, {}))).toEqual({ entrustedList: null, endId: null });
-    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId }))).state).toBe("canceled");
+    expect(parseOrderDetail(data(s.core.orderDetail(KEY, { symbol: "BTCUSDT", orderId: ack.orderId }))).state).toBe(
+      "canceled",
+    );
     expect(refusal(s.core.cancelOrder(KEY, { ...BASE, orderId: ack.orderId }))).toMatchObject({ code: "22001" });
     expect(refusal(s.core.cancelOrder(KEY, { ...BASE, orderId: "123" }))).toMatchObject({ code: "40768" });
     s.trade(25000, 1);
@@ -371,7 +440,10 @@ describe("ExchangeCore matching", () => {
     standardBook(s);
     data(s.core.placeOrder(KEY, market("buy", "0.002", { presetStopLossPrice: "26900" })));
     data(s.core.placeOrder(KEY, limit("buy", "0.003", "26990", { clientOid: "rest" })));
-    const copy = ExchangeCore.restore(JSON.parse(JSON.stringify(s.core.getState())), { ...s.opts, onPrivate: undefined });
+    const copy = ExchangeCore.restore(JSON.parse(JSON.stringify(s.core.getState())), {
+      ...s.opts,
+      onPrivate: undefined,
+    });
     for (const core of [s.core, copy]) {
       expect(refusal(core.placeOrder(KEY, limit("buy", "0.001", "26000", { clientOid: "rest" }))).code).toBe("43118");
       core.onMarket({ kind: "trade", symbol: "BTCUSDT", ts: T0, price: 26980, size: 1, side: "sell", id: "x" });
@@ -387,12 +459,40 @@ describe("ExchangeCore responses", () => {
     standardBook(s);
     s.trade(27000.5, 0.01, "buy");
     const contract = parseContract(data(s.core.contracts("BTCUSDT"))[0]);
-    expect(contract).toMatchObject({ symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5, makerFeeRate: MAKER, takerFeeRate: TAKER });
-    expect(parseTicker(data(s.core.ticker("BTCUSDT")))).toMatchObject({ symbol: "BTCUSDT", lastPrice: 27000.5, bidPrice: 27000, askPrice: 27000.5, bidSize: 0.5 });
-    expect(parseDepth(data(s.core.depth("BTCUSDT", 1)))).toEqual({ bids: [[27000, 0.5]], asks: [[27000.5, 0.002]], ts: T0 });
-    expect(parseList(data(s.core.recentTrades("BTCUSDT", 10)), "trades", parsePublicTrade)).toEqual([{ tradeId: "1", symbol: "BTCUSDT", price: 27000.5, size: 0.01, side: "buy", ts: T0 }]);
+    expect(contract).toMatchObject({
+      symbol: "BTCUSDT",
+      tickSize: 0.1,
+      sizeStep: 0.001,
+      minSize: 0.001,
+      minNotional: 5,
+      makerFeeRate: MAKER,
+      takerFeeRate: TAKER,
+    });
+    expect(parseTicker(data(s.core.ticker("BTCUSDT")))).toMatchObject({
+      symbol: "BTCUSDT",
+      lastPrice: 27000.5,
+      bidPrice: 27000,
+      askPrice: 27000.5,
+      bidSize: 0.5,
+    });
+    expect(parseDepth(data(s.core.depth("BTCUSDT", 1)))).toEqual({
+      bids: [[27000, 0.5]],
+      asks: [[27000.5, 0.002]],
+      ts: T0,
+    });
+    expect(parseList(data(s.core.recentTrades("BTCUSDT", 10)), "trades", parsePublicTrade)).toEqual([
+      { tradeId: "1", symbol: "BTCUSDT", price: 27000.5, size: 0.01, side: "buy", ts: T0 },
+    ]);
     expect(parseList(data(s.core.candles("BTCUSDT", "1m", 10)), "candles", parseCandle)).toEqual([
-      { ts: T0 - (T0 % 60_000), open: 27000.5, high: 27000.5, low: 27000.5, close: 27000.5, baseVolume: 0.01, quoteVolume: 270.005 },
+      {
+        ts: T0 - (T0 % 60_000),
+        open: 27000.5,
+        high: 27000.5,
+        low: 27000.5,
+        close: 27000.5,
+        baseVolume: 0.01,
+        quoteVolume: 270.005,
+      },
     ]);
     parseOrderAck(data(s.core.placeOrder(KEY, market("buy", "0.002"))));
     data(s.core.placeOrder(KEY, limit("buy", "0.001", "26000")));
@@ -402,10 +502,18 @@ describe("ExchangeCore responses", () => {
     expect(parseList(data(s.core.accounts(KEY)), "accounts", parseAccount)).toHaveLength(1);
     expect(parseAccount(data(s.core.singleAccount(KEY, { symbol: "BTCUSDT" })))).toMatchObject({ marginCoin: "USDT" });
     expect(parseFillPage(data(s.core.fills(KEY, { symbol: "BTCUSDT" }))).fills).toHaveLength(1);
-    expect(parseLeverage(data(s.core.setMarginMode(KEY, { ...BASE, marginMode: "crossed" })))).toMatchObject({ marginMode: "crossed" });
-    expect(parseBatchResult(data(s.core.cancelAllOrders(KEY, { productType: "USDT-FUTURES" }))).success).toHaveLength(1);
-    expect(data(s.core.setPositionMode(KEY, { productType: "USDT-FUTURES", posMode: "one_way_mode" }))).toEqual({ posMode: "one_way_mode" });
-    expect(refusal(s.core.setPositionMode(KEY, { productType: "USDT-FUTURES", posMode: "hedge_mode" })).code).toBe("40020");
+    expect(parseLeverage(data(s.core.setMarginMode(KEY, { ...BASE, marginMode: "crossed" })))).toMatchObject({
+      marginMode: "crossed",
+    });
+    expect(parseBatchResult(data(s.core.cancelAllOrders(KEY, { productType: "USDT-FUTURES" }))).success).toHaveLength(
+      1,
+    );
+    expect(data(s.core.setPositionMode(KEY, { productType: "USDT-FUTURES", posMode: "one_way_mode" }))).toEqual({
+      posMode: "one_way_mode",
+    });
+    expect(refusal(s.core.setPositionMode(KEY, { productType: "USDT-FUTURES", posMode: "hedge_mode" })).code).toBe(
+      "40020",
+    );
   });
 
   it("aggregate 1-minute candles into the requested granularity and window", () => {
@@ -417,7 +525,16 @@ describe("ExchangeCore responses", () => {
       [240_000, 90],
       [300_000, 105],
     ];
-    for (const [dt, price] of prints) s.core.onMarket({ kind: "trade", symbol: "BTCUSDT", ts: minute + dt, price, size: 1, side: "buy", id: String(dt) });
+    for (const [dt, price] of prints)
+      s.core.onMarket({
+        kind: "trade",
+        symbol: "BTCUSDT",
+        ts: minute + dt,
+        price,
+        size: 1,
+        side: "buy",
+        id: String(dt),
+      });
     const rows = parseList(data(s.core.candles("BTCUSDT", "5m", 10)), "candles", parseCandle);
     expect(rows.map((r) => [r.ts - minute, r.open, r.high, r.low, r.close, r.baseVolume])).toEqual([
       [0, 100, 110, 90, 90, 3],
@@ -436,16 +553,63 @@ describe("ExchangeCore private pushes", () => {
     expect(s.pushes.map((p) => p.channel)).toEqual(["orders", "orders", "fill", "positions", "account"]);
     expect(s.pushes.every((p) => p.key === KEY)).toBe(true);
     const [live, filled, fill, positions, account] = s.pushes.map((p) => p.data[0]);
-    expect(live).toMatchObject({ clientOid: "p1", instId: "BTCUSDT", status: "live", orderType: "market", price: "0", size: "0.002", reduceOnly: "no" });
-    expect(filled).toMatchObject({ status: "filled", accBaseVolume: "0.002", baseVolume: "0.002", fillPrice: "27000.5", priceAvg: "27000.5", tradeScope: "T", fillFeeCoin: "USDT" });
+    expect(live).toMatchObject({
+      clientOid: "p1",
+      instId: "BTCUSDT",
+      status: "live",
+      orderType: "market",
+      price: "0",
+      size: "0.002",
+      reduceOnly: "no",
+    });
+    expect(filled).toMatchObject({
+      status: "filled",
+      accBaseVolume: "0.002",
+      baseVolume: "0.002",
+      fillPrice: "27000.5",
+      priceAvg: "27000.5",
+      tradeScope: "T",
+      fillFeeCoin: "USDT",
+    });
     expect(Number(filled.fillFee)).toBeCloseTo(-0.002 * 27000.5 * TAKER, 8);
     expect(filled).toHaveProperty("tradeId");
     expect(filled.feeDetail).toEqual([{ feeCoin: "USDT", fee: filled.fillFee }]);
-    expect(fill).toMatchObject({ orderId: filled.orderId, clientOid: "p1", tradeId: filled.tradeId, symbol: "BTCUSDT", side: "buy", price: "27000.5", baseVolume: "0.002", tradeScope: "taker", posMode: "one_way_mode" });
-    expect((fill.feeDetail as Record<string, string>[])[0]).toMatchObject({ feeCoin: "USDT", totalFee: filled.fillFee });
-    expect(positions).toMatchObject({ instId: "BTCUSDT", holdSide: "long", total: "0.002", openPriceAvg: "27000.5", leverage: 20, marginCoin: "USDT", posMode: "one_way_mode" });
+    expect(fill).toMatchObject({
+      orderId: filled.orderId,
+      clientOid: "p1",
+      tradeId: filled.tradeId,
+      symbol: "BTCUSDT",
+      side: "buy",
+      price: "27000.5",
+      baseVolume: "0.002",
+      tradeScope: "taker",
+      posMode: "one_way_mode",
+    });
+    expect((fill.feeDetail as Record<string, string>[])[0]).toMatchObject({
+      feeCoin: "USDT",
+      totalFee: filled.fillFee,
+    });
+    expect(positions).toMatchObject({
+      instId: "BTCUSDT",
+      holdSide: "long",
+      total: "0.002",
+      openPriceAvg: "27000.5",
+      leverage: 20,
+      marginCoin: "USDT",
+      posMode: "one_way_mode",
+    });
     expect(positions).toHaveProperty("posId");
-    for (const field of ["marginCoin", "frozen", "available", "maxOpenPosAvailable", "maxTransferOut", "equity", "usdtEquity", "unrealizedPL"]) expect(account).toHaveProperty(field);
+    for (const field of [
+      "marginCoin",
+      "frozen",
+      "available",
+      "maxOpenPosAvailable",
+      "maxTransferOut",
+      "equity",
+      "usdtEquity",
+      "unrealizedPL",
+    ])
+      expect(account).toHaveProperty(field);
     expect(Number(account.equity)).toBeCloseTo(10_000 - 0.002 * 27000.5 * TAKER, 6);
   });
 
@@ -463,7 +627,12 @@ describe("ExchangeCore private pushes", () => {
       [KEY, "positions"],
       [KEY, "account"],
     ]);
-    expect(s.pushes[0].data[0]).toMatchObject({ status: "filled", tradeScope: "M", reduceOnly: "yes", fillPrice: "27100" });
+    expect(s.pushes[0].data[0]).toMatchObject({
+      status: "filled",
+      tradeScope: "M",
+      reduceOnly: "yes",
+      fillPrice: "27100",
+    });
     expect(s.pushes[1].data[0]).toMatchObject({ tradeScope: "maker", tradeSide: "reduce_sell_single" });
     expect(s.pushes[2].data).toEqual([]);
   });

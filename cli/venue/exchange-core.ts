@@ -53,7 +53,7 @@ export type { CoreError, CoreResult } from "./core-errors";
 export type PrivateChannel = "orders" | "fill" | "positions" | "account";
 
 /** Receives every private push: the server wraps `data` in the channel's push envelope. */
-export type PrivateListener = (apiKey: string, channel: PrivateChannel, data: object[]) => void
+export type PrivateListener = (apiKey: string, channel: PrivateChannel, data: object[]) => void;
 
 /** Construction options of {@link ExchangeCore}. */
 export interface ExchangeCoreOptions {
@@ -115,7 +115,8 @@ export class ExchangeCore {
       const inst = core.instruments.get(symbol);
       if (inst) core.markets.set(symbol, new SymbolMarket(inst, limits, s));
     }
-    for (const [key, s] of Object.entries(state.accounts)) core.byKey.set(key, new Account(opts.startingBalance, core.accountLimits(), s));
+    for (const [key, s] of Object.entries(state.accounts))
+      core.byKey.set(key, new Account(opts.startingBalance, core.accountLimits(), s));
     return core;
   }
 
@@ -174,7 +175,13 @@ export class ExchangeCore {
   }
 
   /** `GET /api/v2/mix/market/candles` data, oldest first (limit default 100, max 1000). */
-  candles(symbol: string, granularity: string, limit: number, startTime?: number, endTime?: number): CoreResult<string[][]> {
+  candles(
+    symbol: string,
+    granularity: string,
+    limit: number,
+    startTime?: number,
+    endTime?: number,
+  ): CoreResult<string[][]> {
     const m = this.markets.get(symbol);
     if (!m) return fail(CoreErrors.symbolNotFound(symbol));
     if (!granularity) return fail(CoreErrors.paramEmpty("granularity"));
@@ -216,7 +223,10 @@ export class ExchangeCore {
   }
 
   /** `POST /api/v2/mix/order/cancel-all-orders` (added): cancels resting orders, of one symbol or all. */
-  cancelAllOrders(apiKey: string, body: Record<string, unknown>): CoreResult<{ successList: object[]; failureList: object[] }> {
+  cancelAllOrders(
+    apiKey: string,
+    body: Record<string, unknown>,
+  ): CoreResult<{ successList: object[]; failureList: object[] }> {
     const acct = this.getAccount(apiKey);
     const symbol = text(body.symbol);
     if (symbol && !this.instruments.has(symbol)) return fail(CoreErrors.symbolNotFound(symbol));
@@ -243,7 +253,10 @@ export class ExchangeCore {
   }
 
   /** `GET /api/v2/mix/order/orders-pending`: live and partially filled orders, newest first. */
-  openOrders(apiKey: string, q: { symbol?: string }): CoreResult<{ entrustedList: object[] | null; endId: string | null }> {
+  openOrders(
+    apiKey: string,
+    q: { symbol?: string },
+  ): CoreResult<{ entrustedList: object[] | null; endId: string | null }> {
     const acct = this.getAccount(apiKey);
     if (q.symbol && !this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
     const list = [...acct.open.values()].filter((o) => !q.symbol || o.symbol === q.symbol).reverse();
@@ -251,16 +264,24 @@ export class ExchangeCore {
   }
 
   /** `GET /api/v2/mix/order/orders-history` (added): filled and canceled orders kept, newest first. */
-  ordersHistory(apiKey: string, q: { symbol?: string; limit?: number }): CoreResult<{ entrustedList: object[] | null; endId: string | null }> {
+  ordersHistory(
+    apiKey: string,
+    q: { symbol?: string; limit?: number },
+  ): CoreResult<{ entrustedList: object[] | null; endId: string | null }> {
     const acct = this.getAccount(apiKey);
     if (q.symbol && !this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
     const limit = clampLimit(q.limit ?? 100, 100, 100);
-    const list = [...acct.orders.values()].filter((o) => !acct.open.has(o.orderId) && (!q.symbol || o.symbol === q.symbol)).reverse();
+    const list = [...acct.orders.values()]
+      .filter((o) => !acct.open.has(o.orderId) && (!q.symbol || o.symbol === q.symbol))
+      .reverse();
     return ok(this.orderPage(list.slice(0, limit)));
   }
 
   /** `GET /api/v2/mix/order/fills`: the account's executions, newest first (limit default/max 100). */
-  fills(apiKey: string, q: { symbol?: string; limit?: number }): CoreResult<{ fillList: object[] | null; endId: string | null }> {
+  fills(
+    apiKey: string,
+    q: { symbol?: string; limit?: number },
+  ): CoreResult<{ fillList: object[] | null; endId: string | null }> {
     const acct = this.getAccount(apiKey);
     if (q.symbol && !this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
     const list = acct.fills.newest(clampLimit(q.limit ?? 100, 100, 100), (f) => !q.symbol || f.symbol === q.symbol);
@@ -269,7 +290,10 @@ export class ExchangeCore {
   }
 
   /** `POST /api/v2/mix/order/close-positions`: closes positions at market (one symbol or all; `holdSide` ignored in one-way mode). */
-  flashClose(apiKey: string, body: Record<string, unknown>): CoreResult<{ successList: object[]; failureList: object[] }> {
+  flashClose(
+    apiKey: string,
+    body: Record<string, unknown>,
+  ): CoreResult<{ successList: object[]; failureList: object[] }> {
     const acct = this.getAccount(apiKey);
     const common = checkCommon(body);
     if (common) return fail(common);
@@ -281,7 +305,14 @@ export class ExchangeCore {
     for (const s of symbols) {
       const o = acct.positions.has(s) ? this.closePosition(apiKey, acct, s, "market") : null;
       if (o) successList.push({ orderId: o.orderId, clientOid: o.clientOid, symbol: s });
-      else failureList.push({ orderId: "", clientOid: "", symbol: s, errorCode: CoreErrors.noPosition().code, errorMsg: CoreErrors.noPosition().msg });
+      else
+        failureList.push({
+          orderId: "",
+          clientOid: "",
+          symbol: s,
+          errorCode: CoreErrors.noPosition().code,
+          errorMsg: CoreErrors.noPosition().msg,
+        });
     }
     return ok({ successList, failureList });
   }
@@ -290,7 +321,11 @@ export class ExchangeCore {
   positions(apiKey: string, symbol?: string): CoreResult<object[]> {
     const acct = this.getAccount(apiKey);
     if (symbol && !this.instruments.has(symbol)) return fail(CoreErrors.symbolNotFound(symbol));
-    return ok(this.positionViews(acct).filter((v) => !symbol || v.pos.symbol === symbol).map(positionShape));
+    return ok(
+      this.positionViews(acct)
+        .filter((v) => !symbol || v.pos.symbol === symbol)
+        .map(positionShape),
+    );
   }
 
   /** `GET /api/v2/mix/account/accounts`: one USDT item. */
@@ -306,7 +341,14 @@ export class ExchangeCore {
     if (!this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
     const lev = String(acct.leverageOf(q.symbol));
     const base = accountShape(acct.figures(this.markOf), this.markets.get("BTCUSDT")?.mark ?? null);
-    return ok({ ...base, crossedMarginLeverage: lev, isolatedLongLever: lev, isolatedShortLever: lev, marginMode: acct.marginModeOf(q.symbol), posMode: POS_MODE });
+    return ok({
+      ...base,
+      crossedMarginLeverage: lev,
+      isolatedLongLever: lev,
+      isolatedShortLever: lev,
+      marginMode: acct.marginModeOf(q.symbol),
+      posMode: POS_MODE,
+    });
   }
 
   /** `POST /api/v2/mix/account/set-leverage` (1–125, both sides). */
@@ -316,7 +358,8 @@ export class ExchangeCore {
     if (typeof symbol !== "string") return fail(symbol);
     const leverage = toNumber(body.leverage);
     if (text(body.leverage) === null) return fail(CoreErrors.paramEmpty("leverage"));
-    if (leverage === null || !Number.isInteger(leverage) || leverage < 1 || leverage > 125) return fail(CoreErrors.paramError(`leverage ${String(body.leverage)}`));
+    if (leverage === null || !Number.isInteger(leverage) || leverage < 1 || leverage > 125)
+      return fail(CoreErrors.paramError(`leverage ${String(body.leverage)}`));
     acct.setLeverage(symbol, leverage);
     if (acct.busy(symbol)) this.pushPositionsAndAccount(apiKey, acct);
     return ok(this.leverageData(acct, symbol));
@@ -342,7 +385,8 @@ export class ExchangeCore {
     if (common) return fail(common);
     const mode = text(body.posMode)?.toLowerCase();
     if (!mode) return fail(CoreErrors.paramEmpty("posMode"));
-    if (mode !== POS_MODE) return fail(CoreErrors.paramError(`posMode ${mode} is not supported by this venue (one_way_mode only)`));
+    if (mode !== POS_MODE)
+      return fail(CoreErrors.paramError(`posMode ${mode} is not supported by this venue (one_way_mode only)`));
     return ok({ posMode: POS_MODE });
   }
 
@@ -352,12 +396,16 @@ export class ExchangeCore {
     const inst = m.instrument;
     const ref = req.price ?? (side === "buy" ? m.bestAsk : m.bestBid) ?? m.last;
     if (ref === null) return CoreErrors.noMarketPrice(symbol);
-    if (!req.reduceOnly && req.size * ref < inst.minNotional * (1 - 1e-9)) return CoreErrors.notionalBelowMinimum(String(inst.minNotional));
+    if (!req.reduceOnly && req.size * ref < inst.minNotional * (1 - 1e-9))
+      return CoreErrors.notionalBelowMinimum(String(inst.minNotional));
     const up = side === "buy" ? 1 : -1;
-    if (!req.reduceOnly && req.takeProfit !== null && (req.takeProfit - ref) * up <= 0) return CoreErrors.presetWrongSide("take-profit");
-    if (!req.reduceOnly && req.stopLoss !== null && (ref - req.stopLoss) * up <= 0) return CoreErrors.presetWrongSide("stop-loss");
+    if (!req.reduceOnly && req.takeProfit !== null && (req.takeProfit - ref) * up <= 0)
+      return CoreErrors.presetWrongSide("take-profit");
+    if (!req.reduceOnly && req.stopLoss !== null && (ref - req.stopLoss) * up <= 0)
+      return CoreErrors.presetWrongSide("stop-loss");
     if (req.reduceOnly && closable(acct.sizeOf(symbol), side) <= 0) return CoreErrors.noPosition();
-    if (req.force === "post_only" && req.price !== null && crosses(m, side, req.price)) return CoreErrors.postOnlyWouldCross();
+    if (req.force === "post_only" && req.price !== null && crosses(m, side, req.price))
+      return CoreErrors.postOnlyWouldCross();
     if (req.reduceOnly) return ref;
     const rate = req.force === "post_only" ? this.opts.makerRate : this.opts.takerRate;
     const extraMargin = acct.orderMargin(symbol, { side, qty: req.size, price: ref }) - acct.orderMargin(symbol);
@@ -413,10 +461,12 @@ export class ExchangeCore {
       }
       const left = snap(o.size - o.filled, m.instrument.sizeStep);
       const fallback = lastPrice ?? (o.side === "buy" ? m.bestAsk : m.bestBid) ?? m.last;
-      if (o.orderType === "market" && left > EPS && fallback !== null && acct.open.has(o.orderId)) this.fill(apiKey, acct, o, fallback, left, "taker");
+      if (o.orderType === "market" && left > EPS && fallback !== null && acct.open.has(o.orderId))
+        this.fill(apiKey, acct, o, fallback, left, "taker");
     }
     if (acct.open.has(o.orderId)) {
-      if (o.orderType === "market" || o.force === "ioc" || o.force === "fok") this.cancel(apiKey, acct, o, `${o.force === "gtc" ? "market" : o.force}_cancel`);
+      if (o.orderType === "market" || o.force === "ioc" || o.force === "fok")
+        this.cancel(apiKey, acct, o, `${o.force === "gtc" ? "market" : o.force}_cancel`);
       else o.queueAhead = m.sizeAt(o.side === "buy" ? "bids" : "asks", o.price as number);
     }
     this.afterChange(apiKey, acct, o.symbol);
@@ -474,7 +524,18 @@ export class ExchangeCore {
     const size = acct.sizeOf(symbol);
     if (size === 0) return null;
     const side: Side = size > 0 ? "sell" : "buy";
-    const req: PlaceRequest = { symbol, side, orderType: "market", force: "gtc", price: null, size: Math.abs(size), clientOid: null, reduceOnly: true, takeProfit: null, stopLoss: null };
+    const req: PlaceRequest = {
+      symbol,
+      side,
+      orderType: "market",
+      force: "gtc",
+      price: null,
+      size: Math.abs(size),
+      clientOid: null,
+      reduceOnly: true,
+      takeProfit: null,
+      stopLoss: null,
+    };
     const m = this.markets.get(symbol) as SymbolMarket;
     const o = this.newOrder(acct, req, source);
     this.execute(apiKey, acct, o, m);
@@ -482,7 +543,14 @@ export class ExchangeCore {
   }
 
   /** Books one execution: reduce-only cut, fee, position, order, fill record; pushes orders + fill. */
-  private fill(apiKey: string, acct: Account, o: CoreOrder, price: number, qty: number, scope: "taker" | "maker"): void {
+  private fill(
+    apiKey: string,
+    acct: Account,
+    o: CoreOrder,
+    price: number,
+    qty: number,
+    scope: "taker" | "maker",
+  ): void {
     const inst = this.inst(o.symbol);
     qty = snap(o.reduceOnly ? Math.min(qty, closable(acct.sizeOf(o.symbol), o.side)) : qty, inst.sizeStep);
     if (qty <= EPS) return;
@@ -501,7 +569,21 @@ export class ExchangeCore {
       pos.takeProfit = o.takeProfit ?? pos.takeProfit;
       pos.stopLoss = o.stopLoss ?? pos.stopLoss;
     }
-    const f: CoreFill = { tradeId: this.id(), orderId: o.orderId, clientOid: o.clientOid, symbol: o.symbol, side: o.side, orderType: o.orderType, reduceOnly: o.reduceOnly, price, size: qty, fee, profit, scope, ts: now };
+    const f: CoreFill = {
+      tradeId: this.id(),
+      orderId: o.orderId,
+      clientOid: o.clientOid,
+      symbol: o.symbol,
+      side: o.side,
+      orderType: o.orderType,
+      reduceOnly: o.reduceOnly,
+      price,
+      size: qty,
+      fee,
+      profit,
+      scope,
+      ts: now,
+    };
     acct.fills.push(f);
     if (o.status === "filled") acct.closeOrder(o);
     this.emit(apiKey, "orders", [orderPushShape(o, inst, f)]);
@@ -520,7 +602,8 @@ export class ExchangeCore {
   private afterChange(apiKey: string, acct: Account, symbol: string): void {
     const size = acct.sizeOf(symbol);
     for (const o of [...acct.open.values()]) {
-      if (o.symbol === symbol && o.reduceOnly && closable(size, o.side) <= 0) this.cancel(apiKey, acct, o, "reduce_only_cancel");
+      if (o.symbol === symbol && o.reduceOnly && closable(size, o.side) <= 0)
+        this.cancel(apiKey, acct, o, "reduce_only_cancel");
     }
     this.pushPositionsAndAccount(apiKey, acct);
   }
@@ -572,12 +655,22 @@ export class ExchangeCore {
 
   private orderPage(list: CoreOrder[]): { entrustedList: object[] | null; endId: string | null } {
     if (list.length === 0) return { entrustedList: null, endId: null };
-    return { entrustedList: list.map((o) => orderShape(o, this.inst(o.symbol), "status")), endId: list[list.length - 1].orderId };
+    return {
+      entrustedList: list.map((o) => orderShape(o, this.inst(o.symbol), "status")),
+      endId: list[list.length - 1].orderId,
+    };
   }
 
   private leverageData(acct: Account, symbol: string): object {
     const lev = String(acct.leverageOf(symbol));
-    return { symbol, marginCoin: MARGIN_COIN, longLeverage: lev, shortLeverage: lev, crossMarginLeverage: lev, marginMode: acct.marginModeOf(symbol) };
+    return {
+      symbol,
+      marginCoin: MARGIN_COIN,
+      longLeverage: lev,
+      shortLeverage: lev,
+      crossMarginLeverage: lev,
+      marginMode: acct.marginModeOf(symbol),
+    };
   }
 
   private symbolOf(body: Record<string, unknown>): string | CoreError {

@@ -7,10 +7,21 @@ function draws(f: Faults, n: number, pick: (f: Faults) => unknown): unknown[] {
 
 describe("parseFaultSpec", () => {
   it("reads every documented key", () => {
-    const r = parseFaultSpec("drop=0.01,stall=5000,malformed=0.001,gap=0.001,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7");
+    const r = parseFaultSpec(
+      "drop=0.01,stall=5000,malformed=0.001,gap=0.001,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7",
+    );
     expect(r).toEqual({
       ok: true,
-      patch: { drop: 0.01, stall: 5000, malformed: 0.001, gap: 0.001, "rest-timeout": 0.05, "rest-5xx": 0.02, "rest-429": 0.02, seed: 7 },
+      patch: {
+        drop: 0.01,
+        stall: 5000,
+        malformed: 0.001,
+        gap: 0.001,
+        "rest-timeout": 0.05,
+        "rest-5xx": 0.02,
+        "rest-429": 0.02,
+        seed: 7,
+      },
     });
   });
 
@@ -36,13 +47,21 @@ describe("Faults", () => {
   it("never fires with the default settings", () => {
     const f = new Faults();
     expect(f.config).toEqual(NO_FAULTS);
-    expect(draws(f, 100, (x) => x.dropConnection() || x.malformedFrame() || x.gapFrame() || x.feedStalled() || x.restFault())).not.toContain(true);
+    expect(
+      draws(
+        f,
+        100,
+        (x) => x.dropConnection() || x.malformedFrame() || x.gapFrame() || x.feedStalled() || x.restFault(),
+      ),
+    ).not.toContain(true);
     expect(draws(f, 10, (x) => x.restFault())).toEqual(new Array(10).fill(null));
   });
 
   it("always fires at rate 1", () => {
     const f = new Faults({ drop: 1, malformed: 1, gap: 1, "rest-5xx": 1 });
-    expect(draws(f, 20, (x) => x.dropConnection() && x.malformedFrame() && x.gapFrame())).toEqual(new Array(20).fill(true));
+    expect(draws(f, 20, (x) => x.dropConnection() && x.malformedFrame() && x.gapFrame())).toEqual(
+      new Array(20).fill(true),
+    );
     expect(draws(f, 5, (x) => x.restFault())).toEqual(new Array(5).fill("5xx"));
   });
 

@@ -39,7 +39,9 @@ export type FaultKey = keyof FaultConfig;
 export type RestFault = "timeout" | "5xx" | "429" | null;
 
 /** A parse result: the settings given, or an error naming the bad one. */
-export type FaultParse = { readonly ok: true; readonly patch: Partial<FaultConfig> } | { readonly ok: false; readonly error: string };
+export type FaultParse =
+  | { readonly ok: true; readonly patch: Partial<FaultConfig> }
+  | { readonly ok: false; readonly error: string };
 
 /** No faults. */
 export const NO_FAULTS: FaultConfig = {
@@ -75,15 +77,20 @@ export function parseFaultSpec(spec: string): FaultParse {
 
 /** Validates a patch from the spec or the admin endpoint's JSON body. */
 export function validateFaultPatch(input: unknown): FaultParse {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, error: "faults must be a JSON object" };
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { ok: false, error: "faults must be a JSON object" };
   const patch: Record<string, number> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!KEYS.includes(key as FaultKey)) return { ok: false, error: `unknown fault ${key} (known: ${KEYS.join(", ")})` };
+    if (!KEYS.includes(key as FaultKey))
+      return { ok: false, error: `unknown fault ${key} (known: ${KEYS.join(", ")})` };
     const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    if (typeof n !== "number" || !Number.isFinite(n)) return { ok: false, error: `fault ${key} must be a number, got ${JSON.stringify(value)}` };
-    if (RATE_KEYS.has(key as FaultKey) && !(n >= 0 && n <= 1)) return { ok: false, error: `fault ${key} is a probability in [0, 1], got ${n}` };
+    if (typeof n !== "number" || !Number.isFinite(n))
+      return { ok: false, error: `fault ${key} must be a number, got ${JSON.stringify(value)}` };
+    if (RATE_KEYS.has(key as FaultKey) && !(n >= 0 && n <= 1))
+      return { ok: false, error: `fault ${key} is a probability in [0, 1], got ${n}` };
     if (key === "stall" && !(n >= 0)) return { ok: false, error: `fault stall is a duration in ms >= 0, got ${n}` };
-    if (key === "seed" && !Number.isSafeInteger(n)) return { ok: false, error: `fault seed must be an integer, got ${n}` };
+    if (key === "seed" && !Number.isSafeInteger(n))
+      return { ok: false, error: `fault seed must be an integer, got ${n}` };
     patch[key] = n;
   }
   return { ok: true, patch: patch as Partial<FaultConfig> };
@@ -122,7 +129,8 @@ export class Faults {
     this.#config = { ...this.#config, ...patch };
     if (patch.seed !== undefined) this.#reseed(patch.seed);
     if (patch.stall !== undefined || patch["stall-rate"] !== undefined) {
-      this.#stallUntil = this.#config["stall-rate"] === 0 && this.#config.stall > 0 ? this.#now() + this.#config.stall : 0;
+      this.#stallUntil =
+        this.#config["stall-rate"] === 0 && this.#config.stall > 0 ? this.#now() + this.#config.stall : 0;
     }
     return this.#config;
   }
@@ -196,7 +204,13 @@ export interface AdminReply {
  * then the settings; `POST /admin/drop` → cuts every WS connection now, `{"dropped": n}`.
  * Returns null for any other path.
  */
-export function adminRoute(method: string, path: string, body: string, faults: Faults, dropAll: () => number): AdminReply | null {
+export function adminRoute(
+  method: string,
+  path: string,
+  body: string,
+  faults: Faults,
+  dropAll: () => number,
+): AdminReply | null {
   if (path === "/admin/drop") {
     if (method !== "POST") return { status: 405, body: { error: "use POST" } };
     return { status: 200, body: { dropped: dropAll() } };

@@ -21,7 +21,11 @@ const trade = (ts: number, price: string) => ({
 describe("venue manual market", () => {
   let venue: Venue | null = null;
   const sockets: TestSocket[] = [];
-  const market = (body: unknown) => fetch(`${venue!.urls.admin}/market`, { method: "POST", body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  const market = (body: unknown) =>
+    fetch(`${venue!.urls.admin}/market`, { method: "POST", body: JSON.stringify(body) }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as Record<string, unknown>,
+    }));
 
   afterEach(async () => {
     sockets.splice(0).forEach((s) => s.close());
@@ -36,17 +40,24 @@ describe("venue manual market", () => {
     await s.subscribe([arg("trade", "BTCUSDT"), arg("books15", "BTCUSDT")]);
     const push = trade(T0 + 5, "1000.5");
     expect(await market([books15(T0, "1000.0", "1000.1"), push])).toEqual({ status: 200, body: { played: 2 } });
-    const got = await s.waitFor((f) => f.json?.data !== undefined && (f.json.arg as { channel: string }).channel === "trade");
+    const got = await s.waitFor(
+      (f) => f.json?.data !== undefined && (f.json.arg as { channel: string }).channel === "trade",
+    );
     expect((got.json!.data as unknown[])[0]).toEqual(push.data[0]);
     expect(venue.pushes()).toBe(2);
     expect(venue.clock()).toBe(T0 + 5);
-    const depth = await signedCall(venue.urls.rest, DEFAULT_CREDENTIALS, "GET", "/api/v2/mix/market/merge-depth", { query: "productType=USDT-FUTURES&symbol=BTCUSDT" });
+    const depth = await signedCall(venue.urls.rest, DEFAULT_CREDENTIALS, "GET", "/api/v2/mix/market/merge-depth", {
+      query: "productType=USDT-FUTURES&symbol=BTCUSDT",
+    });
     expect(depth.body.data).toMatchObject({ bids: [["1000", "2"]], asks: [["1000.1", "1"]] });
   });
 
   it("plays nothing of a batch holding a bad push and says which one", async () => {
     venue = await startVenue({ manual: { instruments: [BTC] }, log: () => {} });
-    const r = await market([trade(T0, "1000"), { ...trade(T0 + 1, "1000"), arg: { instType: "USDT-FUTURES", channel: "trade", instId: "ETHUSDT" } }]);
+    const r = await market([
+      trade(T0, "1000"),
+      { ...trade(T0 + 1, "1000"), arg: { instType: "USDT-FUTURES", channel: "trade", instId: "ETHUSDT" } },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.error).toMatch(/push 1: symbol ETHUSDT/);
     expect(venue.pushes()).toBe(0);
@@ -60,7 +71,9 @@ describe("venue manual market", () => {
   });
 
   it("needs exactly one market", async () => {
-    await expect(startVenue({ manual: { instruments: [BTC] }, synthetic: { symbols: ["BTCUSDT"], seed: 1 }, log: () => {} })).rejects.toThrow(/exactly one market/);
+    await expect(
+      startVenue({ manual: { instruments: [BTC] }, synthetic: { symbols: ["BTCUSDT"], seed: 1 }, log: () => {} }),
+    ).rejects.toThrow(/exactly one market/);
     await expect(startVenue({ manual: { instruments: [] }, log: () => {} })).rejects.toThrow(/at least one instrument/);
   });
 });

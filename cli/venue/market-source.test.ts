@@ -4,15 +4,28 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { RecordingError } from "../recording-file";
-import { instrumentsFor, MarketPlayer, type MarketSource, recordingSource, syntheticSource, type VenuePush } from "./market-source";
+import {
+  instrumentsFor,
+  MarketPlayer,
+  type MarketSource,
+  recordingSource,
+  syntheticSource,
+  type VenuePush,
+} from "./market-source";
 
 const dir = mkdtempSync(join(tmpdir(), "venue-source-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const header = (symbols: string[]) => JSON.stringify({ format: "bitget-ws-recording", version: 1, instType: "USDT-FUTURES", symbols });
+const header = (symbols: string[]) =>
+  JSON.stringify({ format: "bitget-ws-recording", version: 1, instType: "USDT-FUTURES", symbols });
 
 function trade(symbol: string, ts: number, id: string, price = "100.5"): object {
-  return { action: "update", arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol }, data: [{ ts: String(ts), price, size: "0.010", side: "buy", tradeId: id }], ts };
+  return {
+    action: "update",
+    arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol },
+    data: [{ ts: String(ts), price, size: "0.010", side: "buy", tradeId: id }],
+    ts,
+  };
 }
 
 function write(name: string, lines: string[], gz = false): string {
@@ -46,12 +59,21 @@ describe("recordingSource", () => {
     expect(p.text).toBe(m);
     expect(p.t).toBe(5);
     expect(p.ts).toBe(1000);
-    expect(p.events).toEqual([{ kind: "trade", symbol: "BTCUSDT", ts: 1000, price: 100.5, size: 0.01, side: "sell", id: "7" }]);
+    expect(p.events).toEqual([
+      { kind: "trade", symbol: "BTCUSDT", ts: 1000, price: 100.5, size: 0.01, side: "sell", id: "7" },
+    ]);
   });
 
   it("merges several files by receive time, ties in file order, and reads gzip", async () => {
-    const a = write("a.jsonl.gz", [header(["BTCUSDT"]), ...[10, 30, 30].map((t, i) => JSON.stringify({ t, m: trade("BTCUSDT", t, `a${i}`) }))], true);
-    const b = write("b.jsonl", [header(["ETHUSDT"]), ...[20, 30, 40].map((t, i) => JSON.stringify({ t, m: trade("ETHUSDT", t, `b${i}`) }))]);
+    const a = write(
+      "a.jsonl.gz",
+      [header(["BTCUSDT"]), ...[10, 30, 30].map((t, i) => JSON.stringify({ t, m: trade("BTCUSDT", t, `a${i}`) }))],
+      true,
+    );
+    const b = write("b.jsonl", [
+      header(["ETHUSDT"]),
+      ...[20, 30, 40].map((t, i) => JSON.stringify({ t, m: trade("ETHUSDT", t, `b${i}`) })),
+    ]);
     const source = await recordingSource([a, b]);
     expect(source.symbols).toEqual(["BTCUSDT", "ETHUSDT"]);
     const ids = (await drain(source)).map((p) => (p.msg.data[0] as { tradeId: string }).tradeId);
@@ -66,7 +88,11 @@ describe("recordingSource", () => {
   });
 
   it("names the line of a record that is not a push", async () => {
-    const file = write("bad-line.jsonl", [header(["BTCUSDT"]), JSON.stringify({ t: 1, m: trade("BTCUSDT", 1, "1") }), JSON.stringify({ t: 2, m: { arg: {} } })]);
+    const file = write("bad-line.jsonl", [
+      header(["BTCUSDT"]),
+      JSON.stringify({ t: 1, m: trade("BTCUSDT", 1, "1") }),
+      JSON.stringify({ t: 2, m: { arg: {} } }),
+    ]);
     const source = await recordingSource([file]);
     await expect(drain(source)).rejects.toThrow(/bad-line\.jsonl: line 3/);
   });
@@ -98,7 +124,12 @@ describe("MarketPlayer", () => {
     const pushes = [push(1, 500), push(2, 700), push(3, 650), push(4_000_000, 800)];
     const seen: number[] = [];
     let ended = false;
-    const player = new MarketPlayer({ source: listSource(pushes), speed: 0, onPush: (p) => seen.push(p.t), onEnd: () => (ended = true) });
+    const player = new MarketPlayer({
+      source: listSource(pushes),
+      speed: 0,
+      onPush: (p) => seen.push(p.t),
+      onEnd: () => (ended = true),
+    });
     await player.prime();
     expect(player.clock).toBe(500);
     await player.run();

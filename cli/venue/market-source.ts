@@ -50,7 +50,10 @@ export interface MarketSource {
 }
 
 /** Contract rules of every symbol a source emits: Bitget-like steps from the synthetic profiles. */
-export function instrumentsFor(symbols: readonly string[], profiles: Readonly<Record<string, SymbolProfile>> = {}): Instrument[] {
+export function instrumentsFor(
+  symbols: readonly string[],
+  profiles: Readonly<Record<string, SymbolProfile>> = {},
+): Instrument[] {
   return symbols.map((symbol) => {
     const p = profiles[symbol] ?? profileFor(symbol);
     return { symbol, tickSize: p.tickSize, sizeStep: p.sizeStep, minSize: p.sizeStep, minNotional: 5 };
@@ -58,7 +61,11 @@ export function instrumentsFor(symbols: readonly string[], profiles: Readonly<Re
 }
 
 /** The synthetic market as a source, with receive clock starting at `startMs`. */
-export function syntheticSource(options: { readonly symbols: readonly string[]; readonly seed: number; readonly startMs: number }): MarketSource & { readonly profiles: Readonly<Record<string, SymbolProfile>> } {
+export function syntheticSource(options: {
+  readonly symbols: readonly string[];
+  readonly seed: number;
+  readonly startMs: number;
+}): MarketSource & { readonly profiles: Readonly<Record<string, SymbolProfile>> } {
   const market = createSyntheticMarket({ symbols: options.symbols, seed: options.seed, startMs: options.startMs });
   return {
     symbols: [...options.symbols],
@@ -312,9 +319,13 @@ export function manualPush(m: unknown, symbols: ReadonlySet<string>): VenuePush 
   const decoded = decodePublicPush(m);
   if (!decoded.ok) return decoded.reason;
   const msg = m as PushMessage;
-  if (!MANUAL_CHANNELS.has(msg.arg.channel)) return `channel ${msg.arg.channel} cannot be played (use trade, books1, books5, books15 or books)`;
+  if (!MANUAL_CHANNELS.has(msg.arg.channel))
+    return `channel ${msg.arg.channel} cannot be played (use trade, books1, books5, books15 or books)`;
   if (!symbols.has(msg.arg.instId)) return `symbol ${msg.arg.instId} is not traded on this venue`;
-  const ts = typeof msg.ts === "number" && Number.isFinite(msg.ts) ? msg.ts : decoded.events.reduce((a, e) => Math.max(a, e.ts), 0);
+  const ts =
+    typeof msg.ts === "number" && Number.isFinite(msg.ts)
+      ? msg.ts
+      : decoded.events.reduce((a, e) => Math.max(a, e.ts), 0);
   if (!(ts > 0)) return "push has no ts";
   return { t: ts, ts, msg, text: JSON.stringify(m), events: decoded.events };
 }

@@ -4,7 +4,11 @@ import { loginMessage, signedCall, sleep, TestSocket } from "./test-client";
 
 const creds = DEFAULT_CREDENTIALS;
 const nowS = () => Math.floor(Date.now() / 1000);
-const priv = (channel: string, key: "instId" | "coin" = "instId") => ({ instType: "USDT-FUTURES", channel, [key]: "default" });
+const priv = (channel: string, key: "instId" | "coin" = "instId") => ({
+  instType: "USDT-FUTURES",
+  channel,
+  [key]: "default",
+});
 
 describe("private WebSocket over loopback", () => {
   let venue: Venue;
@@ -34,21 +38,53 @@ describe("private WebSocket over loopback", () => {
     const s = await open();
     expect((await login(s, await loginMessage(creds, nowS()))).json).toEqual({ event: "login", code: 0, msg: "" });
     await s.subscribe([priv("orders"), priv("fill"), priv("positions"), priv("account", "coin")]);
-    const account = await s.waitFor((f) => f.json?.action === "snapshot" && (f.json.arg as { channel: string }).channel === "account");
-    expect((account.json!.data as { marginCoin: string; equity: string }[])[0]).toMatchObject({ marginCoin: "USDT", equity: "10000" });
+    const account = await s.waitFor(
+      (f) => f.json?.action === "snapshot" && (f.json.arg as { channel: string }).channel === "account",
+    );
+    expect((account.json!.data as { marginCoin: string; equity: string }[])[0]).toMatchObject({
+      marginCoin: "USDT",
+      equity: "10000",
+    });
     const from = s.frames.length;
-    const body = JSON.stringify({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginMode: "crossed", marginCoin: "USDT", size: "0.001", side: "buy", orderType: "market", clientOid: "venue-test-ws-1" });
+    const body = JSON.stringify({
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      marginMode: "crossed",
+      marginCoin: "USDT",
+      size: "0.001",
+      side: "buy",
+      orderType: "market",
+      clientOid: "venue-test-ws-1",
+    });
     const placed = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/place-order", { body });
     expect(placed.body.code).toBe("00000");
     const orderId = (placed.body.data as { orderId: string }).orderId;
-    const channelOf = (f: { json: Record<string, unknown> | null }) => (f.json?.arg as { channel?: string } | undefined)?.channel;
-    const filled = await s.waitFor((f) => channelOf(f) === "orders" && (f.json!.data as { status: string }[])[0].status === "filled", 5000, from);
-    expect((filled.json!.data as { orderId: string; clientOid: string }[])[0]).toMatchObject({ orderId, clientOid: "venue-test-ws-1" });
+    const channelOf = (f: { json: Record<string, unknown> | null }) =>
+      (f.json?.arg as { channel?: string } | undefined)?.channel;
+    const filled = await s.waitFor(
+      (f) => channelOf(f) === "orders" && (f.json!.data as { status: string }[])[0].status === "filled",
+      5000,
+      from,
+    );
+    expect((filled.json!.data as { orderId: string; clientOid: string }[])[0]).toMatchObject({
+      orderId,
+      clientOid: "venue-test-ws-1",
+    });
     expect(filled.json!.arg).toEqual(priv("orders"));
     const fill = await s.waitFor((f) => channelOf(f) === "fill", 5000, from);
-    expect((fill.json!.data as { orderId: string; tradeScope: string }[])[0]).toMatchObject({ orderId, tradeScope: "taker" });
-    const positions = await s.waitFor((f) => channelOf(f) === "positions" && (f.json!.data as unknown[]).length > 0, 5000, from);
-    expect((positions.json!.data as { instId: string; holdSide: string }[])[0]).toMatchObject({ instId: "BTCUSDT", holdSide: "long" });
+    expect((fill.json!.data as { orderId: string; tradeScope: string }[])[0]).toMatchObject({
+      orderId,
+      tradeScope: "taker",
+    });
+    const positions = await s.waitFor(
+      (f) => channelOf(f) === "positions" && (f.json!.data as unknown[]).length > 0,
+      5000,
+      from,
+    );
+    expect((positions.json!.data as { instId: string; holdSide: string }[])[0]).toMatchObject({
+      instId: "BTCUSDT",
+      holdSide: "long",
+    });
     expect(typeof fill.json!.ts).toBe("number");
   });
 
@@ -61,9 +97,16 @@ describe("private WebSocket over loopback", () => {
 
   it("refuses a stale timestamp and a wrong passphrase", async () => {
     const stale = await open();
-    expect((await login(stale, await loginMessage(creds, nowS() - 60))).json).toMatchObject({ event: "error", code: 30005, msg: "Request timestamp expired" });
+    expect((await login(stale, await loginMessage(creds, nowS() - 60))).json).toMatchObject({
+      event: "error",
+      code: 30005,
+      msg: "Request timestamp expired",
+    });
     const wrong = await open();
-    expect((await login(wrong, await loginMessage({ ...creds, passphrase: "nope" }, nowS()))).json).toMatchObject({ event: "error", code: 30005 });
+    expect((await login(wrong, await loginMessage({ ...creds, passphrase: "nope" }, nowS()))).json).toMatchObject({
+      event: "error",
+      code: 30005,
+    });
     expect(JSON.stringify(wrong.frames)).not.toContain(creds.apiSecret);
   });
 

@@ -96,7 +96,11 @@ export class PrivateWsHub {
         if (sub.channel !== channel) continue;
         const items = sub.target === "default" ? data : data.filter((d) => symbolOf(d) === sub.target);
         if (items.length === 0 && (channel === "orders" || channel === "fill")) continue;
-        sendFrame(client.ws, JSON.stringify({ action: "snapshot", arg: sub.arg, data: items, ts: this.#o.clock() }), this.#o.faults);
+        sendFrame(
+          client.ws,
+          JSON.stringify({ action: "snapshot", arg: sub.arg, data: items, ts: this.#o.clock() }),
+          this.#o.faults,
+        );
       }
     }
   }
@@ -117,7 +121,11 @@ export class PrivateWsHub {
   #attach(ws: WebSocket): void {
     const client: Client = { ws, apiKey: null, subs: new Map() };
     this.#clients.add(client);
-    ws.on("message", (raw, isBinary) => void this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()));
+    ws.on(
+      "message",
+      (raw, isBinary) =>
+        void this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
+    );
     ws.on("close", () => this.#clients.delete(client));
     ws.on("error", () => ws.terminate());
   }
@@ -132,8 +140,10 @@ export class PrivateWsHub {
       return send(errorFrame(30002, "illegal request"));
     }
     const op = msg?.op;
-    if (op !== "login" && op !== "subscribe" && op !== "unsubscribe") return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
-    if (!Array.isArray(msg.args) || msg.args.length === 0) return send(errorFrame(30016, "param error: args must be a non-empty array", op));
+    if (op !== "login" && op !== "subscribe" && op !== "unsubscribe")
+      return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
+    if (!Array.isArray(msg.args) || msg.args.length === 0)
+      return send(errorFrame(30016, "param error: args must be a non-empty array", op));
     if (op === "login") return this.#login(client, msg.args[0]);
     for (const a of msg.args) this.#onArg(client, op, a);
   }
@@ -155,7 +165,8 @@ export class PrivateWsHub {
     if (typeof raw !== "object" || raw === null) return "login args missing";
     const { apiKey, passphrase, timestamp, sign } = raw as Record<string, unknown>;
     const c = this.#o.credentials;
-    if (typeof apiKey !== "string" || typeof passphrase !== "string" || typeof sign !== "string") return "login args missing";
+    if (typeof apiKey !== "string" || typeof passphrase !== "string" || typeof sign !== "string")
+      return "login args missing";
     const ts = typeof timestamp === "number" ? String(timestamp) : timestamp;
     if (typeof ts !== "string" || !/^\d{1,16}$/.test(ts)) return "Invalid timestamp";
     if (!constantTimeEqual(apiKey, c.apiKey)) return "Invalid ACCESS_KEY";
@@ -168,7 +179,8 @@ export class PrivateWsHub {
 
   #onArg(client: Client, op: "subscribe" | "unsubscribe", raw: unknown): void {
     const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
-    if (client.apiKey === null) return send(JSON.stringify({ event: "error", arg: raw, code: 30004, msg: "User not logged in", op }));
+    if (client.apiKey === null)
+      return send(JSON.stringify({ event: "error", arg: raw, code: 30004, msg: "User not logged in", op }));
     const sub = this.#checkArg(raw);
     if (!sub) {
       const a = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -210,7 +222,11 @@ export class PrivateWsHub {
     } else {
       return;
     }
-    sendFrame(client.ws, JSON.stringify({ action: "snapshot", arg: sub.arg, data, ts: this.#o.clock() }), this.#o.faults);
+    sendFrame(
+      client.ws,
+      JSON.stringify({ action: "snapshot", arg: sub.arg, data, ts: this.#o.clock() }),
+      this.#o.faults,
+    );
   }
 }
 
@@ -228,5 +244,10 @@ function wsPosition(p: object): object {
 /** A REST accounts item with the WS field names added (`equity`, `frozen`, `maxOpenPosAvailable`), §3.2. */
 function wsAccount(a: object): object {
   const o = a as Record<string, unknown>;
-  return { ...o, frozen: o.frozen ?? o.locked ?? "0", equity: o.equity ?? o.accountEquity, maxOpenPosAvailable: o.maxOpenPosAvailable ?? o.available };
+  return {
+    ...o,
+    frozen: o.frozen ?? o.locked ?? "0",
+    equity: o.equity ?? o.accountEquity,
+    maxOpenPosAvailable: o.maxOpenPosAvailable ?? o.available,
+  };
 }

@@ -54,7 +54,9 @@ describe("public WebSocket over loopback (synthetic market)", () => {
     const from = s.frames.length;
     const five = await s.waitFor((f) => isPush(f, "books5", "BTCUSDT"), 5000, from);
     const d5 = (five.json!.data as { seq: string; asks: unknown[]; bids: unknown[] }[])[0];
-    const fifteen = await s.waitFor((f) => isPush(f, "books15", "BTCUSDT") && (f.json!.data as { seq: string }[])[0].seq === d5.seq);
+    const fifteen = await s.waitFor(
+      (f) => isPush(f, "books15", "BTCUSDT") && (f.json!.data as { seq: string }[])[0].seq === d5.seq,
+    );
     const d15 = (fifteen.json!.data as { asks: unknown[]; bids: unknown[] }[])[0];
     expect(d5.asks).toEqual(d15.asks.slice(0, 5));
     expect(d5.bids).toEqual(d15.bids.slice(0, 5));
@@ -81,9 +83,13 @@ describe("public WebSocket over loopback (synthetic market)", () => {
   it("answers 30001 for an unknown instId or channel, echoing the arg", async () => {
     const s = await open();
     s.send({ op: "subscribe", args: [arg("trade", "NOPEUSDT"), arg("candle7m", "BTCUSDT")] });
-    const e1 = await s.waitFor((f) => f.json?.event === "error" && (f.json.arg as { instId?: string })?.instId === "NOPEUSDT");
+    const e1 = await s.waitFor(
+      (f) => f.json?.event === "error" && (f.json.arg as { instId?: string })?.instId === "NOPEUSDT",
+    );
     expect(e1.json).toMatchObject({ code: 30001, op: "subscribe" });
-    const e2 = await s.waitFor((f) => f.json?.event === "error" && (f.json.arg as { channel?: string })?.channel === "candle7m");
+    const e2 = await s.waitFor(
+      (f) => f.json?.event === "error" && (f.json.arg as { channel?: string })?.channel === "candle7m",
+    );
     expect(e2.json?.code).toBe(30001);
   });
 
@@ -108,7 +114,10 @@ describe("public WebSocket over loopback (synthetic market)", () => {
 });
 
 /** The team's dev recording, beside the repository (absent in a user's clone). */
-const RECORDING = resolve(import.meta.dirname, "../../../shared/data/recordings/binance-usdm-hftbacktest_btcusdt_20240718T2357.bitget.jsonl.gz");
+const RECORDING = resolve(
+  import.meta.dirname,
+  "../../../shared/data/recordings/binance-usdm-hftbacktest_btcusdt_20240718T2357.bitget.jsonl.gz",
+);
 if (!existsSync(RECORDING)) console.warn(`skipping the replay of a real recording: ${RECORDING} not found`);
 
 describe.skipIf(!existsSync(RECORDING))("replay of a real recording", () => {

@@ -16,7 +16,14 @@ import { type Faults, truncateFrame } from "./faults";
 import type { PushMessage, VenuePush } from "./market-source";
 
 /** Public channels the venue serves. */
-export const PUBLIC_CHANNELS: ReadonlySet<string> = new Set(["trade", "books1", "books5", "books15", "books", "ticker"]);
+export const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([
+  "trade",
+  "books1",
+  "books5",
+  "books15",
+  "books",
+  "ticker",
+]);
 
 /** instTypes accepted in subscriptions (the demo one is accepted as an alias). */
 const INST_TYPES: ReadonlySet<string> = new Set(["USDT-FUTURES", "SUSDT-FUTURES"]);
@@ -85,7 +92,11 @@ export class PublicWsHub {
     const f = this.#o.faults;
     if (f.feedStalled() || f.gapFrame()) return;
     const malformed = f.malformedFrame();
-    this.#deliver(key(channel, instId), malformed ? truncateFrame(push.text) : push.text, channel === "trade" ? push.msg : null);
+    this.#deliver(
+      key(channel, instId),
+      malformed ? truncateFrame(push.text) : push.text,
+      channel === "trade" ? push.msg : null,
+    );
     if (channel !== "books15") return;
     for (const derived of ["books5", "books"] as const) {
       const k = key(derived, instId);
@@ -124,7 +135,9 @@ export class PublicWsHub {
   #attach(ws: WebSocket): void {
     const client: Client = { ws, subs: new Set(), pendingTrade: new Set() };
     this.#clients.add(client);
-    ws.on("message", (raw, isBinary) => this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()));
+    ws.on("message", (raw, isBinary) =>
+      this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
+    );
     ws.on("close", () => this.#detach(client));
     ws.on("error", () => ws.terminate());
   }
@@ -147,8 +160,10 @@ export class PublicWsHub {
       return sendFrame(client.ws, errorFrame(30002, "illegal request"), this.#o.faults);
     }
     const op = msg?.op;
-    if (op !== "subscribe" && op !== "unsubscribe") return sendFrame(client.ws, errorFrame(30003, `invalid op ${JSON.stringify(op)}`), this.#o.faults);
-    if (!Array.isArray(msg.args) || msg.args.length === 0) return sendFrame(client.ws, errorFrame(30016, "param error: args must be a non-empty array", op), this.#o.faults);
+    if (op !== "subscribe" && op !== "unsubscribe")
+      return sendFrame(client.ws, errorFrame(30003, `invalid op ${JSON.stringify(op)}`), this.#o.faults);
+    if (!Array.isArray(msg.args) || msg.args.length === 0)
+      return sendFrame(client.ws, errorFrame(30016, "param error: args must be a non-empty array", op), this.#o.faults);
     for (const a of msg.args) this.#onArg(client, op, a);
   }
 
@@ -160,7 +175,10 @@ export class PublicWsHub {
       return sendFrame(client.ws, JSON.stringify({ event: "error", arg: raw, code: 30001, msg, op }), this.#o.faults);
     }
     const k = key(arg.channel, arg.instId);
-    const ack = JSON.stringify({ event: op, arg: { instType: arg.instType, channel: arg.channel, instId: arg.instId } });
+    const ack = JSON.stringify({
+      event: op,
+      arg: { instType: arg.instType, channel: arg.channel, instId: arg.instId },
+    });
     if (op === "unsubscribe") {
       client.subs.delete(k);
       this.#subs.get(k)?.delete(client);
@@ -180,7 +198,12 @@ export class PublicWsHub {
     if (arg.channel === "trade") {
       const ring = this.#trades.get(arg.instId)!;
       if (ring.size === 0 || this.#o.faults.stalled) return void client.pendingTrade.add(arg.instId);
-      const snapshot = { action: "snapshot", arg: { instType: "USDT-FUTURES", channel: "trade", instId: arg.instId }, data: ring.newestFirst(), ts: this.#o.clock() };
+      const snapshot = {
+        action: "snapshot",
+        arg: { instType: "USDT-FUTURES", channel: "trade", instId: arg.instId },
+        data: ring.newestFirst(),
+        ts: this.#o.clock(),
+      };
       return sendFrame(client.ws, JSON.stringify(snapshot), this.#o.faults);
     }
     if (this.#o.faults.stalled) return;
@@ -191,14 +214,23 @@ export class PublicWsHub {
     const source = arg.channel === "books1" ? "books1" : "books15";
     const last = this.#books.get(key(source, arg.instId));
     if (!last) return;
-    sendFrame(client.ws, arg.channel === source ? last.text : relabelBook(last.msg, arg.channel as "books5" | "books"), this.#o.faults);
+    sendFrame(
+      client.ws,
+      arg.channel === source ? last.text : relabelBook(last.msg, arg.channel as "books5" | "books"),
+      this.#o.faults,
+    );
   }
 
   #tickerText(instId: string): string | null {
     const t = this.#o.ticker?.(instId);
     if (!t) return null;
     const data = [{ ...t, instId }];
-    return JSON.stringify({ action: "snapshot", arg: { instType: "USDT-FUTURES", channel: "ticker", instId }, data, ts: this.#o.clock() });
+    return JSON.stringify({
+      action: "snapshot",
+      arg: { instType: "USDT-FUTURES", channel: "ticker", instId },
+      data,
+      ts: this.#o.clock(),
+    });
   }
 
   #deliver(k: string, text: string, trade: PushMessage | null): void {
@@ -245,8 +277,14 @@ function key(channel: string, instId: string): string {
 /** A books15 push re-sent as `books5` (first 5 levels) or `books` (all levels, every push a snapshot). */
 function relabelBook(msg: PushMessage, channel: "books5" | "books"): string {
   const item = msg.data[0] as Record<string, unknown> & { asks: unknown[]; bids: unknown[] };
-  const data = channel === "books5" ? { ...item, asks: item.asks.slice(0, 5), bids: item.bids.slice(0, 5), checksum: 0 } : item;
-  return JSON.stringify({ action: "snapshot", arg: { instType: msg.arg.instType, channel, instId: msg.arg.instId }, data: [data], ts: msg.ts });
+  const data =
+    channel === "books5" ? { ...item, asks: item.asks.slice(0, 5), bids: item.bids.slice(0, 5), checksum: 0 } : item;
+  return JSON.stringify({
+    action: "snapshot",
+    arg: { instType: msg.arg.instType, channel, instId: msg.arg.instId },
+    data: [data],
+    ts: msg.ts,
+  });
 }
 
 /** The last `capacity` trade items of one symbol, in arrival order (a fixed circular buffer). */

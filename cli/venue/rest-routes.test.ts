@@ -10,7 +10,11 @@ const creds = DEFAULT_CREDENTIALS;
 const PT = "productType=USDT-FUTURES";
 
 function validated(contract: BitgetContract, intent: Omit<OrderIntent, "symbol" | "marginMode">): ValidatedOrder {
-  const v = validateOrder(contract, { symbol: contract.symbol, marginMode: "crossed", ...intent }, { referencePrice: intent.price ?? 50_000 });
+  const v = validateOrder(
+    contract,
+    { symbol: contract.symbol, marginMode: "crossed", ...intent },
+    { referencePrice: intent.price ?? 50_000 },
+  );
   if (!v.ok) throw new Error(`${v.reason}: ${v.detail}`);
   return v.order;
 }
@@ -27,7 +31,14 @@ describe("REST over loopback (synthetic market)", () => {
 
   beforeAll(async () => {
     venue = await startVenue({ synthetic: { symbols: ["BTCUSDT", "ETHUSDT"], seed: 1 }, speed: 10, log: () => {} });
-    client = new BitgetRestClient({ baseUrl: venue.urls.rest, credentials: creds, now: Date.now, random: Math.random, demo: true, retry: { maxRetries: 0 } });
+    client = new BitgetRestClient({
+      baseUrl: venue.urls.rest,
+      credentials: creds,
+      now: Date.now,
+      random: Math.random,
+      demo: true,
+      retry: { maxRetries: 0 },
+    });
     [btc] = await client.getContracts("BTCUSDT");
     for (let i = 0; i < 100 && (await client.getRecentTrades("BTCUSDT")).length === 0; i++) await sleep(50);
   });
@@ -53,18 +64,30 @@ describe("REST over loopback (synthetic market)", () => {
 
   it("answers a documented public path it does not model with an empty list, and an unknown path with 404 and 40404", async () => {
     expect(await get("/api/v2/spot/public/coins")).toMatchObject({ status: 200, body: { code: "00000", data: [] } });
-    expect(await get("/api/v2/mix/market/open-interest?symbol=BTCUSDT&productType=USDT-FUTURES")).toMatchObject({ status: 200, body: { data: [] } });
-    expect(await get("/api/v2/mix/market/nonsense")).toMatchObject({ status: 404, body: { code: "40404", data: null } });
+    expect(await get("/api/v2/mix/market/open-interest?symbol=BTCUSDT&productType=USDT-FUTURES")).toMatchObject({
+      status: 200,
+      body: { data: [] },
+    });
+    expect(await get("/api/v2/mix/market/nonsense")).toMatchObject({
+      status: 404,
+      body: { code: "40404", data: null },
+    });
   });
 
   it("lists no contracts for another product type and wants the symbol where one is needed", async () => {
     expect((await get("/api/v2/mix/market/contracts?productType=COIN-FUTURES")).body.data).toEqual([]);
     expect(await get(`/api/v2/mix/market/ticker?${PT}`)).toMatchObject({ status: 400, body: { code: "40019" } });
-    expect(await get(`/api/v2/mix/market/ticker?symbol=NOPEUSDT&${PT}`)).toMatchObject({ status: 400, body: { code: "40102" } });
+    expect(await get(`/api/v2/mix/market/ticker?symbol=NOPEUSDT&${PT}`)).toMatchObject({
+      status: 400,
+      body: { code: "40102" },
+    });
   });
 
   it("serves funding and all-tickers endpoints ccxt calls", async () => {
-    const fund = (await get(`/api/v2/mix/market/current-fund-rate?symbol=BTCUSDT&${PT}`)).body.data as { symbol: string; nextUpdate: string }[];
+    const fund = (await get(`/api/v2/mix/market/current-fund-rate?symbol=BTCUSDT&${PT}`)).body.data as {
+      symbol: string;
+      nextUpdate: string;
+    }[];
     expect(fund[0].symbol).toBe("BTCUSDT");
     expect(Number(fund[0].nextUpdate) % (8 * 3_600_000)).toBe(0);
     const tickers = (await get(`/api/v2/mix/market/tickers?${PT}`)).body.data as { symbol: string }[];
@@ -79,31 +102,48 @@ describe("REST over loopback (synthetic market)", () => {
   });
 
   it("refuses a wrong signature, passphrase, key or a stale timestamp with Bitget's code and HTTP 400", async () => {
-    const call = (o: Parameters<typeof signedCall>[4]) => signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/accounts", { query: PT, ...o });
-    expect(await call({ secret: "not-the-secret" })).toMatchObject({ status: 400, body: { code: "40009", data: null } });
+    const call = (o: Parameters<typeof signedCall>[4]) =>
+      signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/accounts", { query: PT, ...o });
+    expect(await call({ secret: "not-the-secret" })).toMatchObject({
+      status: 400,
+      body: { code: "40009", data: null },
+    });
     expect(await call({ passphrase: "wrong-pass" })).toMatchObject({ status: 400, body: { code: "40012" } });
     expect(await call({ apiKey: "someone-else" })).toMatchObject({ status: 400, body: { code: "40006" } });
-    expect(await call({ timestamp: String(Date.now() - 31_000) })).toMatchObject({ status: 400, body: { code: "40008" } });
-    expect(await call({ timestamp: String(Date.now() + 31_000) })).toMatchObject({ status: 400, body: { code: "40008" } });
+    expect(await call({ timestamp: String(Date.now() - 31_000) })).toMatchObject({
+      status: 400,
+      body: { code: "40008" },
+    });
+    expect(await call({ timestamp: String(Date.now() + 31_000) })).toMatchObject({
+      status: 400,
+      body: { code: "40008" },
+    });
     const bare = await fetch(`${venue.urls.rest}/api/v2/mix/account/accounts?${PT}`);
     expect(bare.status).toBe(400);
     expect(((await bare.json()) as { code: string }).code).toBe("40001");
   });
 
   it("verifies the signature over the exact query string and body bytes sent", async () => {
-    const swapped = await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/position/all-position", { query: `marginCoin=USDT&${PT}`, signedQuery: `${PT}&marginCoin=USDT` });
+    const swapped = await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/position/all-position", {
+      query: `marginCoin=USDT&${PT}`,
+      signedQuery: `${PT}&marginCoin=USDT`,
+    });
     expect(swapped.body.code).toBe("40009");
     const body = JSON.stringify({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginCoin: "USDT", leverage: "10" });
     const good = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/account/set-leverage", { body });
     expect(good).toMatchObject({ status: 200, body: { code: "00000", data: { longLeverage: "10" } } });
-    const spaced = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/account/set-leverage", { body: body.replace(",", ", ") });
+    const spaced = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/account/set-leverage", {
+      body: body.replace(",", ", "),
+    });
     expect(spaced.body.code).toBe("00000");
   });
 
   it("places, reads and cancels a resting limit order through our own client", async () => {
     const ticker = await client.getTicker("BTCUSDT");
     const price = Math.round(ticker.bidPrice * 0.9 * 10) / 10;
-    const ack = await client.placeOrder(validated(btc, { side: "buy", orderType: "limit", size: 0.001, price, clientOid: "venue-test-rest-1" }));
+    const ack = await client.placeOrder(
+      validated(btc, { side: "buy", orderType: "limit", size: 0.001, price, clientOid: "venue-test-rest-1" }),
+    );
     expect(ack.orderId).toMatch(/^\d+$/);
     const detail = await client.getOrder("BTCUSDT", { clientOid: "venue-test-rest-1" });
     expect(detail).toMatchObject({ orderId: ack.orderId, state: "live", price, size: 0.001 });
@@ -117,7 +157,9 @@ describe("REST over loopback (synthetic market)", () => {
   });
 
   it("opens a position with a market order, shows it with the balance, and flattens it", async () => {
-    const ack = await client.placeOrder(validated(btc, { side: "buy", orderType: "market", size: 0.002, clientOid: "venue-test-rest-2" }));
+    const ack = await client.placeOrder(
+      validated(btc, { side: "buy", orderType: "market", size: 0.002, clientOid: "venue-test-rest-2" }),
+    );
     expect((await client.getOrder("BTCUSDT", { orderId: ack.orderId! })).state).toBe("filled");
     const [pos] = await client.getPositions();
     expect(pos).toMatchObject({ symbol: "BTCUSDT", holdSide: "long", size: 0.002 });
@@ -135,11 +177,26 @@ describe("REST over loopback (synthetic market)", () => {
   it("places a batch and cancels everything open in one call", async () => {
     const bid = (await client.getTicker("BTCUSDT")).bidPrice;
     const px = (f: number) => (Math.round(bid * f * 10) / 10).toFixed(1);
-    const orderList = [0.8, 0.85].map((f, i) => ({ side: "buy", orderType: "limit", price: px(f), size: "0.001", force: "gtc", clientOid: `venue-test-batch-${i}` }));
-    const body = JSON.stringify({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginCoin: "USDT", marginMode: "crossed", orderList });
+    const orderList = [0.8, 0.85].map((f, i) => ({
+      side: "buy",
+      orderType: "limit",
+      price: px(f),
+      size: "0.001",
+      force: "gtc",
+      clientOid: `venue-test-batch-${i}`,
+    }));
+    const body = JSON.stringify({
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      marginCoin: "USDT",
+      marginMode: "crossed",
+      orderList,
+    });
     const placed = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/batch-place-order", { body });
     expect((placed.body.data as { successList: unknown[] }).successList).toHaveLength(2);
-    const all = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/cancel-all-orders", { body: JSON.stringify({ productType: "USDT-FUTURES", marginCoin: "USDT" }) });
+    const all = await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/cancel-all-orders", {
+      body: JSON.stringify({ productType: "USDT-FUTURES", marginCoin: "USDT" }),
+    });
     expect((all.body.data as { successList: unknown[] }).successList).toHaveLength(2);
     expect((await client.getOpenOrders()).orders).toEqual([]);
   });

@@ -29,20 +29,41 @@ export interface RestCore {
   ticker(symbol: string): CoreResult<object[]>;
   depth(symbol: string, limit: number): CoreResult<object>;
   recentTrades(symbol: string, limit: number): CoreResult<object[]>;
-  candles(symbol: string, granularity: string, limit: number, startTime?: number, endTime?: number): CoreResult<string[][]>;
+  candles(
+    symbol: string,
+    granularity: string,
+    limit: number,
+    startTime?: number,
+    endTime?: number,
+  ): CoreResult<string[][]>;
   placeOrder(apiKey: string, body: Record<string, unknown>): CoreResult<{ orderId: string; clientOid: string }>;
   cancelOrder(apiKey: string, body: Record<string, unknown>): CoreResult<{ orderId: string; clientOid: string }>;
   orderDetail(apiKey: string, q: { symbol: string; orderId?: string; clientOid?: string }): CoreResult<object>;
-  openOrders(apiKey: string, q: { symbol?: string }): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
-  fills(apiKey: string, q: { symbol?: string; limit?: number }): CoreResult<{ fillList: object[] | null; endId: string | null }>;
+  openOrders(
+    apiKey: string,
+    q: { symbol?: string },
+  ): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
+  fills(
+    apiKey: string,
+    q: { symbol?: string; limit?: number },
+  ): CoreResult<{ fillList: object[] | null; endId: string | null }>;
   positions(apiKey: string, symbol?: string): CoreResult<object[]>;
   accounts(apiKey: string): CoreResult<object[]>;
   setLeverage(apiKey: string, body: Record<string, unknown>): CoreResult<object>;
   setMarginMode(apiKey: string, body: Record<string, unknown>): CoreResult<object>;
   setPositionMode(apiKey: string, body: Record<string, unknown>): CoreResult<object>;
-  flashClose(apiKey: string, body: Record<string, unknown>): CoreResult<{ successList: object[]; failureList: object[] }>;
-  cancelAllOrders(apiKey: string, body: Record<string, unknown>): CoreResult<{ successList: object[]; failureList: object[] }>;
-  ordersHistory(apiKey: string, q: { symbol?: string; limit?: number }): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
+  flashClose(
+    apiKey: string,
+    body: Record<string, unknown>,
+  ): CoreResult<{ successList: object[]; failureList: object[] }>;
+  cancelAllOrders(
+    apiKey: string,
+    body: Record<string, unknown>,
+  ): CoreResult<{ successList: object[]; failureList: object[] }>;
+  ordersHistory(
+    apiKey: string,
+    q: { symbol?: string; limit?: number },
+  ): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
   singleAccount(apiKey: string, q: { symbol: string }): CoreResult<object>;
 }
 
@@ -147,7 +168,13 @@ export class RestRouter {
     this.#held.clear();
   }
 
-  async #answer(method: string, path: string, rawQuery: string, body: string, req: IncomingMessage): Promise<[number, object]> {
+  async #answer(
+    method: string,
+    path: string,
+    rawQuery: string,
+    body: string,
+    req: IncomingMessage,
+  ): Promise<[number, object]> {
     const route = this.#routes.get(`${method} ${path}`);
     if (!route) {
       if (method === "GET" && UNMODELLED_PUBLIC_PATHS.has(path)) return [200, this.#ok([])];
@@ -169,10 +196,18 @@ export class RestRouter {
       process.stderr.write(`venue: ${method} ${path} failed: ${(e as Error).stack ?? e}\n`);
       return [500, this.#err("40015", "System is abnormal, please try again later.")];
     }
-    return result.ok ? [200, this.#ok(result.data)] : [result.error.http, this.#err(result.error.code, result.error.msg)];
+    return result.ok
+      ? [200, this.#ok(result.data)]
+      : [result.error.http, this.#err(result.error.code, result.error.msg)];
   }
 
-  async #authenticate(req: IncomingMessage, method: string, path: string, query: string, body: string): Promise<CoreError | null> {
+  async #authenticate(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    query: string,
+    body: string,
+  ): Promise<CoreError | null> {
     const key = header(req, "access-key");
     const sign = header(req, "access-sign");
     const ts = header(req, "access-timestamp");
@@ -186,7 +221,15 @@ export class RestRouter {
     if (!/^\d{1,16}$/.test(ts)) return refuse("40005", "Invalid ACCESS_TIMESTAMP");
     if (Math.abs(this.#o.wallNow() - Number(ts)) > REST_WINDOW_MS) return refuse("40008", "Request timestamp expired");
     if (pass !== c.passphrase) return refuse("40012", "apikey/password is incorrect");
-    const good = await verifyRestSignature({ secret: c.apiSecret, timestamp: ts, method, path, query, body, signature: sign });
+    const good = await verifyRestSignature({
+      secret: c.apiSecret,
+      timestamp: ts,
+      method,
+      path,
+      query,
+      body,
+      signature: sign,
+    });
     return good ? null : refuse("40009", "sign signature error");
   }
 
@@ -220,23 +263,79 @@ export class RestRouter {
     get(E.ticker.path, ({ params }) => bySymbol(params, (s) => c.ticker(s)));
     get("/api/v2/mix/market/tickers", ({ params }) => listOf(params, () => this.#allTickers()));
     get(E.depth.path, ({ params }) => bySymbol(params, (s) => withLimit(params, 100, 1000, (n) => c.depth(s, n))));
-    get(E.recentTrades.path, ({ params }) => bySymbol(params, (s) => withLimit(params, 100, 100, (n) => c.recentTrades(s, n))));
-    get("/api/v2/mix/market/fills-history", ({ params }) => bySymbol(params, (s) => withLimit(params, 500, 1000, (n) => c.recentTrades(s, n))));
+    get(E.recentTrades.path, ({ params }) =>
+      bySymbol(params, (s) => withLimit(params, 100, 100, (n) => c.recentTrades(s, n))),
+    );
+    get("/api/v2/mix/market/fills-history", ({ params }) =>
+      bySymbol(params, (s) => withLimit(params, 500, 1000, (n) => c.recentTrades(s, n))),
+    );
     get(E.candles.path, ({ params }) => this.#candles(params, 1000));
     get("/api/v2/mix/market/history-candles", ({ params }) => this.#candles(params, 200));
-    get("/api/v2/mix/market/current-fund-rate", ({ params }) => this.#funding(params, (symbol, next) => ({ symbol, fundingRate: "0", fundingRateInterval: "8", nextUpdate: next, minFundingRate: "-0.003", maxFundingRate: "0.003" })));
-    get("/api/v2/mix/market/funding-time", ({ params }) => this.#funding(params, (symbol, next) => ({ symbol, nextFundingTime: next, ratePeriod: "8" })));
+    get("/api/v2/mix/market/current-fund-rate", ({ params }) =>
+      this.#funding(params, (symbol, next) => ({
+        symbol,
+        fundingRate: "0",
+        fundingRateInterval: "8",
+        nextUpdate: next,
+        minFundingRate: "-0.003",
+        maxFundingRate: "0.003",
+      })),
+    );
+    get("/api/v2/mix/market/funding-time", ({ params }) =>
+      this.#funding(params, (symbol, next) => ({ symbol, nextFundingTime: next, ratePeriod: "8" })),
+    );
     get("/api/v2/mix/market/symbol-price", ({ params }) => bySymbol(params, (s) => this.#symbolPrice(s)));
-    get("/api/v2/common/trade-rate", () => ({ ok: true, data: { makerFeeRate: String(this.#o.makerRate), takerFeeRate: String(this.#o.takerRate) } }), true);
+    get(
+      "/api/v2/common/trade-rate",
+      () => ({ ok: true, data: { makerFeeRate: String(this.#o.makerRate), takerFeeRate: String(this.#o.takerRate) } }),
+      true,
+    );
     get(E.accounts.path, ({ params, apiKey }) => listOf(params, () => c.accounts(apiKey)), true);
-    get("/api/v2/mix/account/account", ({ params, apiKey }) => bySymbol(params, (symbol) => c.singleAccount(apiKey, { symbol })), true);
+    get(
+      "/api/v2/mix/account/account",
+      ({ params, apiKey }) => bySymbol(params, (symbol) => c.singleAccount(apiKey, { symbol })),
+      true,
+    );
     get(E.singlePosition.path, ({ params, apiKey }) => bySymbol(params, (s) => c.positions(apiKey, s)), true);
     get(E.allPositions.path, ({ params, apiKey }) => listOf(params, () => c.positions(apiKey)), true);
-    get(E.orderDetail.path, ({ params, apiKey }) => bySymbol(params, (symbol) => c.orderDetail(apiKey, { symbol, orderId: str(params, "orderId"), clientOid: str(params, "clientOid") })), true);
-    get(E.openOrders.path, ({ params, apiKey }) => pageOf(params, "entrustedList", () => c.openOrders(apiKey, { symbol: str(params, "symbol") })), true);
-    get("/api/v2/mix/order/orders-history", ({ params, apiKey }) => pageOf(params, "entrustedList", () => c.ordersHistory(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") })), true);
-    get(E.fills.path, ({ params, apiKey }) => pageOf(params, "fillList", () => c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") })), true);
-    get(E.fillHistory.path, ({ params, apiKey }) => pageOf(params, "fillList", () => c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") })), true);
+    get(
+      E.orderDetail.path,
+      ({ params, apiKey }) =>
+        bySymbol(params, (symbol) =>
+          c.orderDetail(apiKey, { symbol, orderId: str(params, "orderId"), clientOid: str(params, "clientOid") }),
+        ),
+      true,
+    );
+    get(
+      E.openOrders.path,
+      ({ params, apiKey }) =>
+        pageOf(params, "entrustedList", () => c.openOrders(apiKey, { symbol: str(params, "symbol") })),
+      true,
+    );
+    get(
+      "/api/v2/mix/order/orders-history",
+      ({ params, apiKey }) =>
+        pageOf(params, "entrustedList", () =>
+          c.ordersHistory(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") }),
+        ),
+      true,
+    );
+    get(
+      E.fills.path,
+      ({ params, apiKey }) =>
+        pageOf(params, "fillList", () =>
+          c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") }),
+        ),
+      true,
+    );
+    get(
+      E.fillHistory.path,
+      ({ params, apiKey }) =>
+        pageOf(params, "fillList", () =>
+          c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") }),
+        ),
+      true,
+    );
     post(E.setLeverage.path, ({ params, apiKey }) => c.setLeverage(apiKey, params));
     post(E.setMarginMode.path, ({ params, apiKey }) => c.setMarginMode(apiKey, params));
     post(E.setPositionMode.path, ({ params, apiKey }) => c.setPositionMode(apiKey, params));
@@ -263,7 +362,9 @@ export class RestRouter {
     return bySymbol(params, (symbol) => {
       const granularity = str(params, "granularity");
       if (!granularity) return paramEmpty("granularity");
-      return withLimit(params, 100, maxLimit, (n) => this.#o.core.candles(symbol, granularity, n, num(params, "startTime"), num(params, "endTime")));
+      return withLimit(params, 100, maxLimit, (n) =>
+        this.#o.core.candles(symbol, granularity, n, num(params, "startTime"), num(params, "endTime")),
+      );
     });
   }
 
@@ -271,7 +372,8 @@ export class RestRouter {
     const next = String(nextFundingTime(this.#o.clock()));
     const symbol = str(params, "symbol");
     if (!symbol) return { ok: true, data: this.#o.instruments.map((i) => item(i.symbol, next)) };
-    if (!this.#o.instruments.some((i) => i.symbol === symbol)) return fail400("40102", `The contract configuration does not exist: ${symbol}`);
+    if (!this.#o.instruments.some((i) => i.symbol === symbol))
+      return fail400("40102", `The contract configuration does not exist: ${symbol}`);
     return { ok: true, data: [item(symbol, next)] };
   }
 
@@ -279,20 +381,31 @@ export class RestRouter {
     const t = this.#o.core.ticker(symbol);
     if (!t.ok) return t;
     const o = (t.data[0] ?? {}) as Record<string, unknown>;
-    return { ok: true, data: [{ symbol, price: o.lastPr, indexPrice: o.indexPrice ?? o.lastPr, markPrice: o.markPrice ?? o.lastPr, ts: o.ts }] };
+    return {
+      ok: true,
+      data: [
+        { symbol, price: o.lastPr, indexPrice: o.indexPrice ?? o.lastPr, markPrice: o.markPrice ?? o.lastPr, ts: o.ts },
+      ],
+    };
   }
 
   #batchPlace(apiKey: string, params: Params): CoreResult<unknown> {
     const list = params.orderList;
     if (!Array.isArray(list) || list.length === 0) return paramEmpty("orderList");
     if (list.length > 50) return fail400("40020", "Parameter error: orderList holds at most 50 orders");
-    const shared = { symbol: params.symbol, productType: params.productType, marginCoin: params.marginCoin, marginMode: params.marginMode };
+    const shared = {
+      symbol: params.symbol,
+      productType: params.productType,
+      marginCoin: params.marginCoin,
+      marginMode: params.marginMode,
+    };
     return batch(list, (item) => this.#o.core.placeOrder(apiKey, { ...shared, ...(item as Params) }));
   }
 
   #batchCancel(apiKey: string, params: Params): CoreResult<unknown> {
     const list = params.orderIdList;
-    if (list === undefined || (Array.isArray(list) && list.length === 0)) return this.#o.core.cancelAllOrders(apiKey, params);
+    if (list === undefined || (Array.isArray(list) && list.length === 0))
+      return this.#o.core.cancelAllOrders(apiKey, params);
     if (!Array.isArray(list)) return fail400("40020", "Parameter error: orderIdList must be an array");
     const shared = { symbol: params.symbol, productType: params.productType, marginCoin: params.marginCoin };
     return batch(list, (item) => this.#o.core.cancelOrder(apiKey, { ...shared, ...(item as Params) }));
@@ -304,7 +417,11 @@ export class RestRouter {
     if (!symbol) return paramEmpty("symbol");
     const newClientOid = str(params, "newClientOid");
     if (!newClientOid) return paramEmpty("newClientOid");
-    const detail = this.#o.core.orderDetail(apiKey, { symbol, orderId: str(params, "orderId"), clientOid: str(params, "clientOid") });
+    const detail = this.#o.core.orderDetail(apiKey, {
+      symbol,
+      orderId: str(params, "orderId"),
+      clientOid: str(params, "clientOid"),
+    });
     if (!detail.ok) return detail;
     const o = detail.data as Params;
     const cancelled = this.#o.core.cancelOrder(apiKey, { symbol, productType: params.productType, orderId: o.orderId });
@@ -334,14 +451,23 @@ export function nextFundingTime(t: number): number {
   return (Math.floor(t / period) + 1) * period;
 }
 
-function batch(items: readonly unknown[], run: (item: unknown) => CoreResult<{ orderId: string; clientOid: string }>): CoreResult<unknown> {
+function batch(
+  items: readonly unknown[],
+  run: (item: unknown) => CoreResult<{ orderId: string; clientOid: string }>,
+): CoreResult<unknown> {
   const successList: object[] = [];
   const failureList: object[] = [];
   for (const item of items) {
     const r = run(item);
     const ref = (item ?? {}) as Params;
     if (r.ok) successList.push({ orderId: r.data.orderId, clientOid: r.data.clientOid });
-    else failureList.push({ orderId: String(ref.orderId ?? ""), clientOid: String(ref.clientOid ?? ""), errorMsg: r.error.msg, errorCode: r.error.code });
+    else
+      failureList.push({
+        orderId: String(ref.orderId ?? ""),
+        clientOid: String(ref.clientOid ?? ""),
+        errorMsg: r.error.msg,
+        errorCode: r.error.code,
+      });
   }
   return { ok: true, data: { successList, failureList } };
 }
@@ -376,7 +502,12 @@ function bySymbol(params: Params, run: (symbol: string) => CoreResult<unknown>):
   return run(symbol);
 }
 
-function withLimit(params: Params, dflt: number, max: number, run: (limit: number) => CoreResult<unknown>): CoreResult<unknown> {
+function withLimit(
+  params: Params,
+  dflt: number,
+  max: number,
+  run: (limit: number) => CoreResult<unknown>,
+): CoreResult<unknown> {
   const raw = str(params, "limit");
   if (raw === undefined || raw === "max") return run(raw === "max" ? max : dflt);
   const n = Number(raw);

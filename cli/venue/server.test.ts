@@ -9,7 +9,10 @@ describe("fault injection over loopback", () => {
   let venue: Venue;
   const sockets: TestSocket[] = [];
   const admin = async (path: string, body?: object) => {
-    const res = await fetch(`${venue.urls.admin}${path}`, body === undefined ? { method: "POST" } : { method: "POST", body: JSON.stringify(body) });
+    const res = await fetch(
+      `${venue.urls.admin}${path}`,
+      body === undefined ? { method: "POST" } : { method: "POST", body: JSON.stringify(body) },
+    );
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const subscribed = async (channels = ["books1", "books15", "trade"]) => {
@@ -94,7 +97,9 @@ describe("fault injection over loopback", () => {
     const outcome = await Promise.race([call.then(() => "answered"), sleep(400).then(() => "silent")]);
     expect(outcome).toBe("silent");
     await admin("/faults", { "rest-timeout": 0 });
-    const acct = await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/account", { query: "marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT" });
+    const acct = await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/account", {
+      query: "marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT",
+    });
     expect(acct.body.data).toMatchObject({ crossedMarginLeverage: "7" });
     void call.catch(() => {});
   });
@@ -115,7 +120,9 @@ describe("fault injection over loopback", () => {
 describe("startVenue", () => {
   it("refuses to start without a market or with two", async () => {
     await expect(startVenue({ log: () => {} })).rejects.toThrow(/exactly one market/);
-    await expect(startVenue({ recordings: ["x"], synthetic: { symbols: ["BTCUSDT"], seed: 1 }, log: () => {} })).rejects.toThrow(/exactly one market/);
+    await expect(
+      startVenue({ recordings: ["x"], synthetic: { symbols: ["BTCUSDT"], seed: 1 }, log: () => {} }),
+    ).rejects.toThrow(/exactly one market/);
   });
 
   it("accepts the credentials it is given and no others", async () => {
@@ -124,7 +131,9 @@ describe("startVenue", () => {
     try {
       const q = { query: "productType=USDT-FUTURES" };
       expect((await signedCall(venue.urls.rest, mine, "GET", "/api/v2/mix/account/accounts", q)).status).toBe(200);
-      expect((await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/accounts", q)).body.code).toBe("40006");
+      expect((await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/accounts", q)).body.code).toBe(
+        "40006",
+      );
     } finally {
       await venue.close();
     }

@@ -23,13 +23,25 @@ import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transp
 import type { Instrument } from "../../shared/market/instrument";
 import { ExchangeCore } from "./exchange-core";
 import { type AdminReply, adminRoute, type FaultConfig, Faults } from "./faults";
-import { instrumentsFor, manualPush, MarketPlayer, type MarketSource, recordingSource, syntheticSource, type VenuePush } from "./market-source";
+import {
+  instrumentsFor,
+  manualPush,
+  MarketPlayer,
+  type MarketSource,
+  recordingSource,
+  syntheticSource,
+  type VenuePush,
+} from "./market-source";
 import { PrivateWsHub } from "./private-ws";
 import { PublicWsHub } from "./public-ws";
 import { RestRouter } from "./rest-routes";
 
 /** The demo credentials used when none are given (documented, never printed). */
-export const DEFAULT_CREDENTIALS: BitgetCredentials = { apiKey: "venue-key", apiSecret: "venue-secret", passphrase: "venue-pass" };
+export const DEFAULT_CREDENTIALS: BitgetCredentials = {
+  apiKey: "venue-key",
+  apiSecret: "venue-secret",
+  passphrase: "venue-pass",
+};
 
 /** WebSocket paths, as on `wss://ws.bitget.com` (§1.1). */
 export const WS_PUBLIC_PATH = "/v2/ws/public";
@@ -90,7 +102,9 @@ export interface Venue {
 }
 
 /** Outcome of {@link Venue.inject}. */
-export type InjectResult = { readonly ok: true; readonly played: number } | { readonly ok: false; readonly error: string };
+export type InjectResult =
+  | { readonly ok: true; readonly played: number }
+  | { readonly ok: false; readonly error: string };
 
 /** Starts the venue; resolves once it listens (recording headers are checked before). */
 export async function startVenue(options: VenueOptions): Promise<Venue> {
@@ -100,7 +114,8 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   const makerRate = options.makerRate ?? 0.0002;
   const takerRate = options.takerRate ?? 0.0006;
   const manual = options.manual;
-  if (manual && (options.synthetic !== undefined || (options.recordings?.length ?? 0) > 0)) throw new Error("give exactly one market: recordings, synthetic or manual");
+  if (manual && (options.synthetic !== undefined || (options.recordings?.length ?? 0) > 0))
+    throw new Error("give exactly one market: recordings, synthetic or manual");
   if (manual && manual.instruments.length === 0) throw new Error("a manual market needs at least one instrument");
   const { source, profiles } = manual ? { source: null, profiles: undefined } : await openSource(options, wallNow);
   const instruments = manual ? [...manual.instruments] : instrumentsFor(source!.symbols, profiles);
@@ -154,7 +169,13 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     return { ok: true, played: checked.length };
   };
   if (source) {
-    player = new MarketPlayer({ source, speed: options.speed ?? 1, onPush, onEnd: onReplayEnd, onError: (e) => log(`venue: replay stopped: ${(e as Error).message}`) });
+    player = new MarketPlayer({
+      source,
+      speed: options.speed ?? 1,
+      onPush,
+      onEnd: onReplayEnd,
+      onError: (e) => log(`venue: replay stopped: ${(e as Error).message}`),
+    });
     await player.prime();
   }
   const dropAll = () => publicHub.dropAll() + privateHub!.dropAll();
@@ -198,21 +219,38 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   };
 }
 
-async function openSource(options: VenueOptions, wallNow: () => number): Promise<{ source: MarketSource; profiles?: ReturnType<typeof syntheticSource>["profiles"] }> {
+async function openSource(
+  options: VenueOptions,
+  wallNow: () => number,
+): Promise<{ source: MarketSource; profiles?: ReturnType<typeof syntheticSource>["profiles"] }> {
   const hasRec = (options.recordings?.length ?? 0) > 0;
-  if (hasRec === (options.synthetic !== undefined)) throw new Error("give exactly one market: recordings, synthetic or manual");
+  if (hasRec === (options.synthetic !== undefined))
+    throw new Error("give exactly one market: recordings, synthetic or manual");
   if (hasRec) return { source: await recordingSource(options.recordings!) };
   const s = syntheticSource({ symbols: options.synthetic!.symbols, seed: options.synthetic!.seed, startMs: wallNow() });
   return { source: s, profiles: s.profiles };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter, faults: Faults, dropAll: () => number, inject: (pushes: readonly unknown[]) => InjectResult): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rest: RestRouter,
+  faults: Faults,
+  dropAll: () => number,
+  inject: (pushes: readonly unknown[]) => InjectResult,
+): Promise<void> {
   try {
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith("/admin/")) {
       const body = await readText(req);
       const method = (req.method ?? "GET").toUpperCase();
-      const reply = path === "/admin/market" ? marketRoute(method, body, inject) : (adminRoute(method, path, body, faults, dropAll) ?? { status: 404, body: { error: `no admin route ${path}` } });
+      const reply =
+        path === "/admin/market"
+          ? marketRoute(method, body, inject)
+          : (adminRoute(method, path, body, faults, dropAll) ?? {
+              status: 404,
+              body: { error: `no admin route ${path}` },
+            });
       const text = JSON.stringify(reply.body);
       res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       res.end(text);
@@ -222,7 +260,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, rest: RestRouter
   } catch (e) {
     process.stderr.write(`venue: request failed: ${(e as Error).message}\n`);
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-    res.end(JSON.stringify({ code: "40015", msg: "System is abnormal, please try again later.", requestTime: Date.now(), data: null }));
+    res.end(
+      JSON.stringify({
+        code: "40015",
+        msg: "System is abnormal, please try again later.",
+        requestTime: Date.now(),
+        data: null,
+      }),
+    );
   }
 }
 

@@ -56,7 +56,8 @@ export class TestSocket {
     for (;;) {
       for (; i < this.frames.length; i++) if (pred(this.frames[i])) return this.frames[i];
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms (${this.frames.length} frames received)`);
+      if (left <= 0)
+        throw new Error(`no matching frame within ${timeoutMs} ms (${this.frames.length} frames received)`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -71,7 +72,8 @@ export class TestSocket {
   async subscribe(args: object[], op: "subscribe" | "unsubscribe" = "subscribe"): Promise<void> {
     const from = this.frames.length;
     this.send({ op, args });
-    for (const a of args) await this.waitFor((f) => f.json?.event === op && JSON.stringify(f.json.arg) === JSON.stringify(a), 5000, from);
+    for (const a of args)
+      await this.waitFor((f) => f.json?.event === op && JSON.stringify(f.json.arg) === JSON.stringify(a), 5000, from);
   }
 
   close(): void {
@@ -85,9 +87,16 @@ export function arg(channel: string, instId: string): { instType: string; channe
 }
 
 /** A WS login message, signed with `secret` at `timestampSeconds`. */
-export async function loginMessage(c: BitgetCredentials, timestampSeconds: number, secret = c.apiSecret): Promise<object> {
+export async function loginMessage(
+  c: BitgetCredentials,
+  timestampSeconds: number,
+  secret = c.apiSecret,
+): Promise<object> {
   const ts = String(timestampSeconds);
-  return { op: "login", args: [{ apiKey: c.apiKey, passphrase: c.passphrase, timestamp: ts, sign: await wsLoginSign(secret, ts) }] };
+  return {
+    op: "login",
+    args: [{ apiKey: c.apiKey, passphrase: c.passphrase, timestamp: ts, sign: await wsLoginSign(secret, ts) }],
+  };
 }
 
 /** What can be spoiled in a signed REST call. */
@@ -106,7 +115,13 @@ export interface SignedCallOptions {
 }
 
 /** A Bitget-signed call; returns the HTTP status and the parsed body. */
-export async function signedCall(base: string, c: BitgetCredentials, method: "GET" | "POST", path: string, o: SignedCallOptions = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function signedCall(
+  base: string,
+  c: BitgetCredentials,
+  method: "GET" | "POST",
+  path: string,
+  o: SignedCallOptions = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const ts = o.timestamp ?? String(Date.now());
   const query = o.query ?? "";
   const body = o.body ?? "";
@@ -119,7 +134,11 @@ export async function signedCall(base: string, c: BitgetCredentials, method: "GE
     "Content-Type": "application/json",
     ...o.headers,
   };
-  const res = await fetch(`${base}${path}${query === "" ? "" : `?${query}`}`, { method, headers, body: method === "POST" ? body : undefined });
+  const res = await fetch(`${base}${path}${query === "" ? "" : `?${query}`}`, {
+    method,
+    headers,
+    body: method === "POST" ? body : undefined,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

@@ -82,7 +82,10 @@ describe("Backtest with online weight learning (generated market, one engine-lev
 describe("StrategyEngine with online weight learning", () => {
   const instrument = defaultInstrument("BTCUSDT");
   const make = (cfg: BotConfig, state?: ConstructorParameters<typeof StrategyEngine>[1]) =>
-    new StrategyEngine({ symbol: "BTCUSDT", config: cfg, configVersion: "v-test", instrument, equity: () => 1000 }, state);
+    new StrategyEngine(
+      { symbol: "BTCUSDT", config: cfg, configVersion: "v-test", instrument, equity: () => 1000 },
+      state,
+    );
   const trades = run.trades;
 
   it("keeps the learner in its state, so a restored engine scores with the learnt weights", () => {
@@ -93,7 +96,11 @@ describe("StrategyEngine with online weight learning", () => {
     expect(engine.weights).toEqual(learner.weights);
     expect(engine.weights).not.toEqual(cfg.weights);
     expect(engine.weightChanges).toEqual(learner.changes);
-    expect(engine.status().learning).toEqual({ weights: learner.weights, trades: 2 * EVERY + 3, changes: learner.changes });
+    expect(engine.status().learning).toEqual({
+      weights: learner.weights,
+      trades: 2 * EVERY + 3,
+      changes: learner.changes,
+    });
     const restored = make(cfg, JSON.parse(JSON.stringify(engine.getState())));
     expect(restored.getState().learner).toEqual(engine.getState().learner);
     expect(restored.weights).toEqual(learner.weights);

@@ -5,9 +5,24 @@ import { Backtest } from "./backtest";
 
 const T0 = 1_700_000_000_000;
 
-const trade = (symbol: string, ts: number, price: number): TradeEvent => ({ kind: "trade", symbol, ts, price, size: 0.01, side: "buy", id: `${symbol}-${ts}` });
+const trade = (symbol: string, ts: number, price: number): TradeEvent => ({
+  kind: "trade",
+  symbol,
+  ts,
+  price,
+  size: 0.01,
+  side: "buy",
+  id: `${symbol}-${ts}`,
+});
 const top = (symbol: string, ts: number, bid: number): BookTopEvent => ({
-  kind: "bookTop", symbol, ts, bidPrice: bid, bidSize: 1, askPrice: bid + 0.1, askSize: 1, seq: String(ts),
+  kind: "bookTop",
+  symbol,
+  ts,
+  bidPrice: bid,
+  bidSize: 1,
+  askPrice: bid + 0.1,
+  askSize: 1,
+  seq: String(ts),
 });
 
 function run(events: MarketEvent[]) {

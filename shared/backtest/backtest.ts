@@ -176,8 +176,13 @@ export class Backtest {
       const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
       const instrument = (this.options.instrument ?? defaultInstrument)(symbol, price);
       engine = new StrategyEngine({
-        symbol, config: this.options.config, configVersion: this.options.configVersion, instrument, equity: () => this.portfolio?.equity ?? this.options.capital,
-        subScoreTransform: this.options.subScoreTransform, onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
+        symbol,
+        config: this.options.config,
+        configVersion: this.options.configVersion,
+        instrument,
+        equity: () => this.portfolio?.equity ?? this.options.capital,
+        subScoreTransform: this.options.subScoreTransform,
+        onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
       });
       this.session.setEngine(engine);
     }
@@ -188,7 +193,14 @@ export class Backtest {
 
   private recordDecision(d: SessionDecision): void {
     const { decision } = d;
-    this.entries.push({ ts: d.ts, eventIndex: this.events, symbol: d.symbol, side: d.side, clientOid: d.clientOid, outcome: decision.ok ? "placed" : decision.reason });
+    this.entries.push({
+      ts: d.ts,
+      eventIndex: this.events,
+      symbol: d.symbol,
+      side: d.side,
+      clientOid: d.clientOid,
+      outcome: decision.ok ? "placed" : decision.reason,
+    });
     if (!decision.ok) this.denials[decision.reason] = (this.denials[decision.reason] ?? 0) + 1;
   }
 

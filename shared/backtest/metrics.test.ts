@@ -33,7 +33,16 @@ function trade(net: number, o: Partial<ClosedTrade> = {}): ClosedTrade {
 }
 
 function run(o: Partial<MetricsInput>): MetricsInput {
-  return { trades: [], capital: 1000, equityCurve: [], unfilledEntries: 0, tradeOnly: false, events: 0, elapsedMs: 0, ...o };
+  return {
+    trades: [],
+    capital: 1000,
+    equityCurve: [],
+    unfilledEntries: 0,
+    tradeOnly: false,
+    events: 0,
+    elapsedMs: 0,
+    ...o,
+  };
 }
 
 const curve = (...pts: [number, number][]): EquityPoint[] => pts.map(([ts, equity]) => ({ ts, equity }));
@@ -115,7 +124,17 @@ describe("computeMetrics", () => {
 
   it("returns null ratios and no NaN on a zero-trade run", () => {
     const s = computeMetrics(run({ equityCurve: curve([D1, 1000], [D1 + DAY, 1000]) }));
-    for (const k of ["winRate", "avgWinLossRatio", "profitFactor", "expectancy", "sharpeDaily", "sharpePerTrade", "sortino", "feeImpact", "avgHoldSeconds"] as const) {
+    for (const k of [
+      "winRate",
+      "avgWinLossRatio",
+      "profitFactor",
+      "expectancy",
+      "sharpeDaily",
+      "sharpePerTrade",
+      "sortino",
+      "feeImpact",
+      "avgHoldSeconds",
+    ] as const) {
       expect(s[k], k).toBeNull();
     }
     expect(s.finalEquity).toBe(1000);
@@ -156,7 +175,15 @@ describe("computeMetrics", () => {
   });
 
   it("counts exit reasons, listing unused ones as zero", () => {
-    const s = computeMetrics(run({ trades: [trade(1, { exitReason: "stop_loss" }), trade(1, { exitReason: "stop_loss" }), trade(1, { exitReason: "time_exit" })] }));
+    const s = computeMetrics(
+      run({
+        trades: [
+          trade(1, { exitReason: "stop_loss" }),
+          trade(1, { exitReason: "stop_loss" }),
+          trade(1, { exitReason: "time_exit" }),
+        ],
+      }),
+    );
     expect(s.exitReasons.stop_loss).toBe(2);
     expect(s.exitReasons.time_exit).toBe(1);
     expect(s.exitReasons.take_profit).toBe(0);
@@ -182,7 +209,12 @@ describe("computeMetrics", () => {
     const runs = [
       run({}),
       run({ trades: [trade(0), trade(0)], equityCurve: curve([D1, 1000]) }),
-      run({ trades: [trade(10), trade(-5), trade(5)], equityCurve: curve([D1, 1000], [D1 + DAY, 1010]), events: 3, elapsedMs: 7 }),
+      run({
+        trades: [trade(10), trade(-5), trade(5)],
+        equityCurve: curve([D1, 1000], [D1 + DAY, 1010]),
+        events: 3,
+        elapsedMs: 7,
+      }),
       run({ equityCurve: curve([D1, 1000], [D1 + DAY, 0], [D1 + 2 * DAY, -5]) }),
     ];
     for (const r of runs) {
@@ -207,7 +239,13 @@ describe("daily", () => {
     trade(-4, { exitTime: D1 + DAY, grossPnl: -3, fees: 1, holdSeconds: 20 }),
     trade(6, { exitTime: D1 + DAY + H, grossPnl: 7, fees: 1, holdSeconds: 60 }),
   ];
-  const eq = curve([D1 + 12 * H, 1000], [D1 + DAY - 1, 1010], [D1 + DAY, 1006], [D1 + DAY + 30 * 60_000, 1001], [D1 + DAY + H, 1012]);
+  const eq = curve(
+    [D1 + 12 * H, 1000],
+    [D1 + DAY - 1, 1010],
+    [D1 + DAY, 1006],
+    [D1 + DAY + 30 * 60_000, 1001],
+    [D1 + DAY + H, 1012],
+  );
 
   it("splits trades at UTC midnight by exit time", () => {
     const days = daily({ trades, capital: 1000, equityCurve: eq });
@@ -233,9 +271,23 @@ describe("daily", () => {
   });
 
   it("lists days without trades or samples with zero counts and a carried-over equity", () => {
-    const days = daily({ trades: [trade(5, { exitTime: D1 + 2 * DAY + H })], capital: 1000, equityCurve: curve([D1, 1000], [D1 + 2 * DAY + H, 1005]) });
+    const days = daily({
+      trades: [trade(5, { exitTime: D1 + 2 * DAY + H })],
+      capital: 1000,
+      equityCurve: curve([D1, 1000], [D1 + 2 * DAY + H, 1005]),
+    });
     expect(days.map((d) => d.date)).toEqual(["2024-01-01", "2024-01-02", "2024-01-03"]);
-    expect(days[1]).toMatchObject({ trades: 0, wins: 0, winRate: null, netPnl: 0, startEquity: 1000, endEquity: 1000, return: 0, avgHoldSeconds: null, feeImpact: null });
+    expect(days[1]).toMatchObject({
+      trades: 0,
+      wins: 0,
+      winRate: null,
+      netPnl: 0,
+      startEquity: 1000,
+      endEquity: 1000,
+      return: 0,
+      avgHoldSeconds: null,
+      feeImpact: null,
+    });
   });
 
   it("has the same day basis as the daily Sharpe", () => {

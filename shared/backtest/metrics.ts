@@ -180,7 +180,8 @@ export function daily(input: DailyInput): DailyStats[] {
 }
 
 function validate(input: DailyInput): void {
-  if (!Number.isFinite(input.capital) || input.capital <= 0) throw new RangeError(`capital must be a positive finite number, got ${input.capital}`);
+  if (!Number.isFinite(input.capital) || input.capital <= 0)
+    throw new RangeError(`capital must be a positive finite number, got ${input.capital}`);
   let prev = -Infinity;
   input.equityCurve.forEach((p, i) => {
     if (!Number.isFinite(p.ts) || !Number.isFinite(p.equity)) throw new RangeError(`equityCurve[${i}] is not finite`);
@@ -195,7 +196,18 @@ function validate(input: DailyInput): void {
 }
 
 function emptyTotals(): TradeTotals {
-  return { trades: 0, wins: 0, losses: 0, winSum: 0, lossSum: 0, grossPnl: 0, grossProfit: 0, fees: 0, netPnl: 0, holdSeconds: 0 };
+  return {
+    trades: 0,
+    wins: 0,
+    losses: 0,
+    winSum: 0,
+    lossSum: 0,
+    grossPnl: 0,
+    grossProfit: 0,
+    fees: 0,
+    netPnl: 0,
+    holdSeconds: 0,
+  };
 }
 
 function addTrade(t: TradeTotals, trade: ClosedTrade): void {

@@ -30,9 +30,15 @@ export function parseRecordingHeader(line: string): ParseResult<RecordingHeader>
   }
   if (typeof h !== "object" || h === null) return { ok: false, error: "line 1: header is not an object" };
   const o = h as Record<string, unknown>;
-  if (o.format !== "bitget-ws-recording") return { ok: false, error: `line 1: format must be "bitget-ws-recording", got ${JSON.stringify(o.format)}` };
-  if (o.version !== 1) return { ok: false, error: `line 1: unsupported version ${JSON.stringify(o.version)} (this reader knows version 1)` };
-  if (!Array.isArray(o.symbols) || !o.symbols.every((s) => typeof s === "string")) return { ok: false, error: "line 1: symbols must be an array of strings" };
+  if (o.format !== "bitget-ws-recording")
+    return { ok: false, error: `line 1: format must be "bitget-ws-recording", got ${JSON.stringify(o.format)}` };
+  if (o.version !== 1)
+    return {
+      ok: false,
+      error: `line 1: unsupported version ${JSON.stringify(o.version)} (this reader knows version 1)`,
+    };
+  if (!Array.isArray(o.symbols) || !o.symbols.every((s) => typeof s === "string"))
+    return { ok: false, error: "line 1: symbols must be an array of strings" };
   return { ok: true, value: o as unknown as RecordingHeader };
 }
 

@@ -34,12 +34,33 @@ function trade(id: string, o: Partial<ClosedTrade>): ClosedTrade {
 }
 
 /** Minimal HTML text escaping, written independently of the code under test. */
-const esc = (s: string): string => s.split("&").join("&amp;").split("<").join("&lt;").split(">").join("&gt;").split('"').join("&quot;").split("'").join("&#39;");
+const esc = (s: string): string =>
+  s
+    .split("&")
+    .join("&amp;")
+    .split("<")
+    .join("&lt;")
+    .split(">")
+    .join("&gt;")
+    .split('"')
+    .join("&quot;")
+    .split("'")
+    .join("&#39;");
 
 function input(o: Partial<ReportInput> = {}): ReportInput {
   const trades = [
     trade("t1", {}),
-    trade("t2", { symbol: EVIL, side: "short", entryTime: D1 + 3 * H, exitTime: D1 + 4 * H, entryPrice: 10, exitPrice: 10.5, grossPnl: -0.5, netPnl: -0.7, exitReason: "stop_loss" }),
+    trade("t2", {
+      symbol: EVIL,
+      side: "short",
+      entryTime: D1 + 3 * H,
+      exitTime: D1 + 4 * H,
+      entryPrice: 10,
+      exitPrice: 10.5,
+      grossPnl: -0.5,
+      netPnl: -0.7,
+      exitReason: "stop_loss",
+    }),
   ];
   const equityCurve: EquityPoint[] = [
     { ts: D1, equity: 1000 },
@@ -47,11 +68,33 @@ function input(o: Partial<ReportInput> = {}): ReportInput {
     { ts: D1 + 25 * H, equity: 1000.1 },
   ];
   const prices: PriceSeries[] = [
-    { symbol: "BTCUSDT", points: [{ ts: D1, price: 42000 }, { ts: D1 + 3 * H, price: 42150 }] },
-    { symbol: EVIL, points: [{ ts: D1, price: 10 }, { ts: D1 + 5 * H, price: 10.6 }] },
+    {
+      symbol: "BTCUSDT",
+      points: [
+        { ts: D1, price: 42000 },
+        { ts: D1 + 3 * H, price: 42150 },
+      ],
+    },
+    {
+      symbol: EVIL,
+      points: [
+        { ts: D1, price: 10 },
+        { ts: D1 + 5 * H, price: 10.6 },
+      ],
+    },
   ];
   const m = { trades, capital: 1000, equityCurve, unfilledEntries: 1, tradeOnly: false, events: 100, elapsedMs: 10 };
-  return { summary: computeMetrics(m), daily: daily(m), trades, equityCurve, prices, config: { leverage: 50, note: "a<b & 'q'" }, configVersion: "cfg-abc", title: "Backtest <BTC>", ...o };
+  return {
+    summary: computeMetrics(m),
+    daily: daily(m),
+    trades,
+    equityCurve,
+    prices,
+    config: { leverage: 50, note: "a<b & 'q'" },
+    configVersion: "cfg-abc",
+    title: "Backtest <BTC>",
+    ...o,
+  };
 }
 
 describe("renderReport", () => {
@@ -117,16 +160,34 @@ describe("renderReport", () => {
   });
 
   it("stays small on a long curve by drawing at most 2,000 points per line", () => {
-    const curve: EquityPoint[] = Array.from({ length: 200_000 }, (_, i) => ({ ts: D1 + i * 1000, equity: 1000 + Math.sin(i / 500) * 20 + (i % 7) }));
-    const big = renderReport(input({ equityCurve: curve, prices: [{ symbol: "BTCUSDT", points: curve.map((p) => ({ ts: p.ts, price: p.equity * 42 })) }] }));
+    const curve: EquityPoint[] = Array.from({ length: 200_000 }, (_, i) => ({
+      ts: D1 + i * 1000,
+      equity: 1000 + Math.sin(i / 500) * 20 + (i % 7),
+    }));
+    const big = renderReport(
+      input({
+        equityCurve: curve,
+        prices: [{ symbol: "BTCUSDT", points: curve.map((p) => ({ ts: p.ts, price: p.equity * 42 })) }],
+      }),
+    );
     expect(big.length).toBeLessThan(400_000);
     const equity = big.slice(big.indexOf('<section id="equity">'), big.indexOf('<section id="drawdown">'));
     expect((equity.match(/[ML]\d/g) ?? []).length).toBeLessThanOrEqual(2000);
   });
 
   it("renders a zero-trade, empty-curve run without NaN", () => {
-    const m = { trades: [], capital: 1000, equityCurve: [], unfilledEntries: 0, tradeOnly: true, events: 0, elapsedMs: 0 };
-    const empty = renderReport(input({ summary: computeMetrics(m), daily: daily(m), trades: [], equityCurve: [], prices: [] }));
+    const m = {
+      trades: [],
+      capital: 1000,
+      equityCurve: [],
+      unfilledEntries: 0,
+      tradeOnly: true,
+      events: 0,
+      elapsedMs: 0,
+    };
+    const empty = renderReport(
+      input({ summary: computeMetrics(m), daily: daily(m), trades: [], equityCurve: [], prices: [] }),
+    );
     expect(empty).not.toMatch(/NaN|Infinity/);
     for (const id of SECTIONS) expect(empty, id).toContain(`<section id="${id}">`);
   });

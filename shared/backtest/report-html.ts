@@ -49,7 +49,13 @@ interface Marker extends XY {
 }
 type Outcome = "win" | "loss" | "even";
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 const W = 960;
 const H = 240;
 const PAD = { left: 78, right: 12, top: 10, bottom: 22 } as const;
@@ -160,7 +166,11 @@ export function renderReport(input: ReportInput): string {
     dailySection(input.daily),
     tradesSection(input.trades),
     exitReasonsSection(input.summary),
-    section("config", "Config", `<p class="meta">version ${escapeHtml(input.configVersion)}</p><pre>${escapeHtml(JSON.stringify(input.config, null, 2) ?? "null")}</pre>`),
+    section(
+      "config",
+      "Config",
+      `<p class="meta">version ${escapeHtml(input.configVersion)}</p><pre>${escapeHtml(JSON.stringify(input.config, null, 2) ?? "null")}</pre>`,
+    ),
     formulasSection(),
     `</body></html>`,
   ].join("\n");
@@ -172,7 +182,11 @@ export function renderReport(input: ReportInput): string {
  * The global minimum and maximum always survive. Returns a copy when the series is short enough.
  * @throws RangeError when maxPoints < 4.
  */
-export function downsample<T>(points: readonly T[], value: (p: T) => number, maxPoints: number = MAX_CHART_POINTS): T[] {
+export function downsample<T>(
+  points: readonly T[],
+  value: (p: T) => number,
+  maxPoints: number = MAX_CHART_POINTS,
+): T[] {
   if (!(maxPoints >= 4)) throw new RangeError(`maxPoints must be at least 4, got ${maxPoints}`);
   const n = points.length;
   if (n <= maxPoints) return points.slice();
@@ -209,7 +223,8 @@ function section(id: string, heading: string, body: string): string {
 
 function summarySection(s: Summary): string {
   const rows = (Object.keys(SUMMARY_KINDS) as (keyof typeof SUMMARY_KINDS)[]).map(
-    (k) => `<tr><th class="l" title="${escapeHtml(METRIC_FORMULAS[k])}">${k}</th><td>${format(s[k], SUMMARY_KINDS[k])}</td></tr>`,
+    (k) =>
+      `<tr><th class="l" title="${escapeHtml(METRIC_FORMULAS[k])}">${k}</th><td>${format(s[k], SUMMARY_KINDS[k])}</td></tr>`,
   );
   const body = `<p class="hint">Fractions are shown as percentages; hover a name or see <a href="#formulas">Formulas</a> for its definition.</p><table>${rows.join("")}</table>`;
   return section("summary", "Summary", body);
@@ -219,14 +234,20 @@ function dailySection(days: readonly DailyStats[]): string {
   const keys = Object.keys(DAILY_KINDS) as (keyof DailyStats)[];
   const head = keys.map((k) => `<th title="${escapeHtml(METRIC_FORMULAS[`daily.${k}`])}">${k}</th>`).join("");
   const rows = days.map((d) => `<tr>${keys.map((k) => `<td>${format(d[k], DAILY_KINDS[k])}</td>`).join("")}</tr>`);
-  return section("daily", "Daily (UTC)", `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`);
+  return section(
+    "daily",
+    "Daily (UTC)",
+    `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`,
+  );
 }
 
 function tradesSection(trades: readonly ClosedTrade[]): string {
   const keys = Object.keys(TRADE_COLUMNS) as (keyof ClosedTrade)[];
   const head = keys.map((k) => `<th>${k}</th>`).join("");
   const rows = trades.map((t) => {
-    const cells = keys.map((k) => `<td${k === "netPnl" || k === "grossPnl" ? ' class="pnl"' : ""}>${TRADE_COLUMNS[k](t)}</td>`).join("");
+    const cells = keys
+      .map((k) => `<td${k === "netPnl" || k === "grossPnl" ? ' class="pnl"' : ""}>${TRADE_COLUMNS[k](t)}</td>`)
+      .join("");
     return `<tr class="${outcome(t)}">${cells}</tr>`;
   });
   const legend = FAMILIES.map((f) => `${FAMILY_ABBR[f]} = ${f}`).join(", ");
@@ -235,12 +256,21 @@ function tradesSection(trades: readonly ClosedTrade[]): string {
 }
 
 function exitReasonsSection(s: Summary): string {
-  const rows = Object.entries(s.exitReasons).map(([reason, n]) => `<tr><th class="l">${escapeHtml(reason)}</th><td>${n}</td><td>${s.trades > 0 ? format(n / s.trades, "pct") : "—"}</td></tr>`);
-  return section("exit-reasons", "Exit reasons", `<table><thead><tr><th class="l">reason</th><th>trades</th><th>share</th></tr></thead><tbody>${rows.join("")}</tbody></table>`);
+  const rows = Object.entries(s.exitReasons).map(
+    ([reason, n]) =>
+      `<tr><th class="l">${escapeHtml(reason)}</th><td>${n}</td><td>${s.trades > 0 ? format(n / s.trades, "pct") : "—"}</td></tr>`,
+  );
+  return section(
+    "exit-reasons",
+    "Exit reasons",
+    `<table><thead><tr><th class="l">reason</th><th>trades</th><th>share</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
+  );
 }
 
 function formulasSection(): string {
-  const items = (Object.entries(METRIC_FORMULAS) as [MetricKey, string][]).map(([k, f]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(f)}</dd>`);
+  const items = (Object.entries(METRIC_FORMULAS) as [MetricKey, string][]).map(
+    ([k, f]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(f)}</dd>`,
+  );
   return section("formulas", "Formulas", `<dl>${items.join("")}</dl>`);
 }
 
@@ -255,7 +285,12 @@ function drawdownChart(capital: number, curve: readonly EquityPoint[]): string {
     if (p.equity > peak) peak = p.equity;
     return { x: p.ts, y: peak > 0 ? -(peak - p.equity) / peak : 0 };
   });
-  return chart(downsample(dd, (p) => p.y), [], (v) => format(v, "pct"), true);
+  return chart(
+    downsample(dd, (p) => p.y),
+    [],
+    (v) => format(v, "pct"),
+    true,
+  );
 }
 
 function pricesBody(series: readonly PriceSeries[], trades: readonly ClosedTrade[]): string {
@@ -278,17 +313,35 @@ function tradeMarkers(t: ClosedTrade): Marker[] {
   ];
 }
 
-function chart(points: readonly XY[], markers: readonly Marker[], yLabel: (v: number) => string, area: boolean): string {
+function chart(
+  points: readonly XY[],
+  markers: readonly Marker[],
+  yLabel: (v: number) => string,
+  area: boolean,
+): string {
   const all = [...points, ...markers];
   if (all.length === 0) return `<p class="hint">No data.</p>`;
-  const [x0, x1] = extent(all.map((p) => p.x), 0, 1000);
-  const [y0, y1] = yRange(all.map((p) => p.y), area);
+  const [x0, x1] = extent(
+    all.map((p) => p.x),
+    0,
+    1000,
+  );
+  const [y0, y1] = yRange(
+    all.map((p) => p.y),
+    area,
+  );
   const sx = (x: number): string => (PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right)).toFixed(1);
   const sy = (y: number): string => (H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom)).toFixed(1);
   const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.x)} ${sy(p.y)}`).join("");
-  const shape = area && points.length > 0 ? `<path class="area" d="${path}L${sx(points[points.length - 1].x)} ${sy(0)}L${sx(points[0].x)} ${sy(0)}Z"/>` : `<path class="line" d="${path}"/>`;
+  const shape =
+    area && points.length > 0
+      ? `<path class="area" d="${path}L${sx(points[points.length - 1].x)} ${sy(0)}L${sx(points[0].x)} ${sy(0)}Z"/>`
+      : `<path class="line" d="${path}"/>`;
   const grid = [y0, (y0 + y1) / 2, y1]
-    .map((y) => `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(y)}" y2="${sy(y)}"/><text x="${PAD.left - 4}" y="${sy(y)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yLabel(y))}</text>`)
+    .map(
+      (y) =>
+        `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(y)}" y2="${sy(y)}"/><text x="${PAD.left - 4}" y="${sy(y)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yLabel(y))}</text>`,
+    )
     .join("");
   const xAxis = `<text x="${PAD.left}" y="${H - 6}">${time(x0)}</text><text x="${W - PAD.right}" y="${H - 6}" text-anchor="end">${time(x1)}</text>`;
   const marks = markers.map((m) => marker(m, sx(m.x), sy(m.y))).join("");

@@ -84,7 +84,9 @@ describe("synthetic market: determinism", () => {
 
   it("gives a symbol the same pushes whichever other symbols are generated", () => {
     const alone = run({ minutes: 2, symbols: ["ETHUSDT"] });
-    const mixed = run({ minutes: 2, symbols: ["BTCUSDT", "ETHUSDT", "PEPEUSDT"] }).filter((p) => p.m.arg.instId === "ETHUSDT");
+    const mixed = run({ minutes: 2, symbols: ["BTCUSDT", "ETHUSDT", "PEPEUSDT"] }).filter(
+      (p) => p.m.arg.instId === "ETHUSDT",
+    );
     expect(JSON.stringify(mixed)).toBe(JSON.stringify(alone));
   });
 });
@@ -93,11 +95,17 @@ describe("synthetic market: pushes", () => {
   const symbols = [...MAJORS, "PEPEUSDT", "HALFUSDT"];
   const profiles = { HALFUSDT: { price: 50, tickSize: 0.005, sizeStep: 0.5 } };
   const pushes = run({ minutes: 5, symbols, profiles });
-  const prof: Record<string, SymbolProfile> = Object.fromEntries(symbols.map((s) => [s, profileFor(s, profiles[s as "HALFUSDT"])]));
+  const prof: Record<string, SymbolProfile> = Object.fromEntries(
+    symbols.map((s) => [s, profileFor(s, profiles[s as "HALFUSDT"])]),
+  );
 
   it("emits every channel for every symbol", () => {
     for (const s of symbols) {
-      for (const ch of ["trade", "books1", "books15"]) expect(pushes.some((p) => p.m.arg.instId === s && p.m.arg.channel === ch), `${s} ${ch}`).toBe(true);
+      for (const ch of ["trade", "books1", "books15"])
+        expect(
+          pushes.some((p) => p.m.arg.instId === s && p.m.arg.channel === ch),
+          `${s} ${ch}`,
+        ).toBe(true);
     }
   });
 
@@ -105,7 +113,8 @@ describe("synthetic market: pushes", () => {
     for (const [i, p] of pushes.entries()) {
       const d = decodePublicPush(p.m);
       if (!d.ok) throw new Error(`push ${i} refused: ${d.reason}`);
-      if (d.events.length !== p.m.data.length) throw new Error(`push ${i}: ${d.events.length} events for ${p.m.data.length} items`);
+      if (d.events.length !== p.m.data.length)
+        throw new Error(`push ${i}: ${d.events.length} events for ${p.m.data.length} items`);
       const line = parseRecordingLine(JSON.stringify(p), i + 2);
       if (!line.ok) throw new Error(line.error);
       if (line.value.t !== p.t) throw new Error(`push ${i}: t ${line.value.t} read back as ${p.t}`);
@@ -115,9 +124,14 @@ describe("synthetic market: pushes", () => {
   it("keeps prices on the tick grid and sizes on the step grid, all positive", () => {
     for (const p of pushes) {
       const { tickSize, sizeStep } = prof[p.m.arg.instId];
-      const levels = isBook(p) ? [...p.m.data[0].bids, ...p.m.data[0].asks] : isTrade(p) ? p.m.data.map((x) => [x.price, x.size]) : [];
+      const levels = isBook(p)
+        ? [...p.m.data[0].bids, ...p.m.data[0].asks]
+        : isTrade(p)
+          ? p.m.data.map((x) => [x.price, x.size])
+          : [];
       for (const [price, size] of levels) {
-        if (!onGrid(price, tickSize) || !onGrid(size, sizeStep)) throw new Error(`${p.m.arg.instId} off grid: ${price} ${size}`);
+        if (!onGrid(price, tickSize) || !onGrid(size, sizeStep))
+          throw new Error(`${p.m.arg.instId} off grid: ${price} ${size}`);
       }
     }
   });
@@ -128,7 +142,8 @@ describe("synthetic market: pushes", () => {
       const n = p.m.arg.channel === "books15" ? 15 : 1;
       expect([bids.length, asks.length]).toEqual([n, n]);
       for (let k = 1; k < n; k++) {
-        if (!(+asks[k][0] > +asks[k - 1][0]) || !(+bids[k][0] < +bids[k - 1][0])) throw new Error(`unsorted book at ${p.t}`);
+        if (!(+asks[k][0] > +asks[k - 1][0]) || !(+bids[k][0] < +bids[k - 1][0]))
+          throw new Error(`unsorted book at ${p.t}`);
       }
       const ticks = (+asks[0][0] - +bids[0][0]) / prof[p.m.arg.instId].tickSize;
       if (!(ticks > 0.5 && ticks < 3.5)) throw new Error(`spread of ${ticks} ticks at ${p.t}`);
@@ -150,7 +165,8 @@ describe("synthetic market: pushes", () => {
       if (!q) throw new Error(`${s} trade before any book`);
       for (const tr of p.m.data) {
         trades++;
-        if (tr.price !== (tr.side === "buy" ? q.ask : q.bid)) throw new Error(`${s} ${tr.side} at ${tr.price}, book ${q.bid}/${q.ask}`);
+        if (tr.price !== (tr.side === "buy" ? q.ask : q.bid))
+          throw new Error(`${s} ${tr.side} at ${tr.price}, book ${q.bid}/${q.ask}`);
       }
     }
     expect(trades).toBeGreaterThan(1000);
@@ -173,7 +189,8 @@ describe("synthetic market: pushes", () => {
     for (const p of pushes) {
       const key: [number, number] = [p.t, rank[p.m.arg.channel]];
       const before = prev.get(p.m.arg.instId);
-      if (before && (before[0] > key[0] || (before[0] === key[0] && before[1] >= key[1]))) throw new Error(`order broken at ${p.t}`);
+      if (before && (before[0] > key[0] || (before[0] === key[0] && before[1] >= key[1])))
+        throw new Error(`order broken at ${p.t}`);
       prev.set(p.m.arg.instId, key);
     }
   });
@@ -220,7 +237,17 @@ describe("synthetic market: pushes", () => {
 describe("synthetic market: price model", () => {
   it("correlates 5-s returns with BTC above 0.5 for the majors and below 0.3 for a configured loner", () => {
     const symbols = [...MAJORS, "LONERUSDT"];
-    const mids = sampleMids(generate({ symbols, startMs: START, seed: 3, minutes: 30, profiles: { LONERUSDT: { correlation: 0.1, beta: 0.5 } } }), symbols, 5000);
+    const mids = sampleMids(
+      generate({
+        symbols,
+        startMs: START,
+        seed: 3,
+        minutes: 30,
+        profiles: { LONERUSDT: { correlation: 0.1, beta: 0.5 } },
+      }),
+      symbols,
+      5000,
+    );
     const btc = logReturns(mids.BTCUSDT);
     expect(btc.length).toBeGreaterThan(350);
     const corr = Object.fromEntries(symbols.slice(1).map((s) => [s, pearson(btc, logReturns(mids[s]))]));
@@ -236,7 +263,10 @@ describe("synthetic market: price model", () => {
 
     it("visits every regime", () => {
       expect(new Set(changes.map((c) => c.regime))).toEqual(new Set(REGIMES));
-      expect(changes.some((c) => c.regime === "sweep" && c.direction === 1) && changes.some((c) => c.regime === "sweep" && c.direction === -1)).toBe(true);
+      expect(
+        changes.some((c) => c.regime === "sweep" && c.direction === 1) &&
+          changes.some((c) => c.regime === "sweep" && c.direction === -1),
+      ).toBe(true);
     });
 
     it("reports the same timeline through onRegime as regimeTimeline computes from the driver alone", () => {
@@ -247,7 +277,9 @@ describe("synthetic market: price model", () => {
       const rate = (r: string) => {
         const mine = spans.filter((s) => s.regime === r);
         const ms = mine.reduce((a, s) => a + s.until - s.t, 0);
-        const n = pushes.filter((p) => isTrade(p) && mine.some((s) => p.t > s.t && p.t <= s.until)).reduce((a, p) => a + p.m.data.length, 0);
+        const n = pushes
+          .filter((p) => isTrade(p) && mine.some((s) => p.t > s.t && p.t <= s.until))
+          .reduce((a, p) => a + p.m.data.length, 0);
         return (n / ms) * 1000;
       };
       const quiet = rate("quiet");
@@ -259,7 +291,12 @@ describe("synthetic market: price model", () => {
     it("spikes through the 60-s high or low in a sweep, with a volume surge, then gives most of it back within seconds", () => {
       const sweeps = spans.filter((s) => s.regime === "sweep" && s.t - pushes[0].t > 60_000);
       expect(sweeps.length).toBeGreaterThan(2);
-      const tops = pushes.filter((p) => p.m.arg.channel === "books1").map((p) => ({ t: p.t, mid: (+(p.m as BookPush).data[0].bids[0][0] + +(p.m as BookPush).data[0].asks[0][0]) / 2 }));
+      const tops = pushes
+        .filter((p) => p.m.arg.channel === "books1")
+        .map((p) => ({
+          t: p.t,
+          mid: (+(p.m as BookPush).data[0].bids[0][0] + +(p.m as BookPush).data[0].asks[0][0]) / 2,
+        }));
       for (const s of sweeps) {
         const d = s.direction;
         const before = tops.filter((x) => x.t > s.t - 59_000 && x.t < s.t).map((x) => d * x.mid);
@@ -269,7 +306,9 @@ describe("synthetic market: price model", () => {
         expect(s.until - s.t).toBeLessThanOrEqual(5_000);
         expect(peak).toBeGreaterThan(Math.max(...before));
         expect(during[during.length - 1] - start).toBeLessThan(0.5 * (peak - start));
-        const volume = pushes.filter((p) => isTrade(p) && p.t > s.t && p.t <= s.until).reduce((a, p) => a + (p.m as TradePush).data.length, 0);
+        const volume = pushes
+          .filter((p) => isTrade(p) && p.t > s.t && p.t <= s.until)
+          .reduce((a, p) => a + (p.m as TradePush).data.length, 0);
         expect((volume / (s.until - s.t)) * 1000).toBeGreaterThan(8);
       }
     });

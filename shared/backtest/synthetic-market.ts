@@ -60,15 +60,63 @@ export interface SymbolProfile {
 
 /** Profiles for the majors, at early-2024 price levels and Bitget-like tick and size steps. */
 export const DEFAULT_PROFILES: Readonly<Record<string, SymbolProfile>> = {
-  BTCUSDT: { price: 42000, tickSize: 0.1, sizeStep: 0.001, medianTradeSize: 0.01, tradeRate: 2, beta: 1, correlation: 1 },
-  ETHUSDT: { price: 2300, tickSize: 0.01, sizeStep: 0.01, medianTradeSize: 0.15, tradeRate: 1.6, beta: 1.15, correlation: 0.8 },
-  SOLUSDT: { price: 100, tickSize: 0.001, sizeStep: 0.1, medianTradeSize: 3, tradeRate: 1.2, beta: 1.4, correlation: 0.75 },
-  XRPUSDT: { price: 0.6, tickSize: 0.0001, sizeStep: 1, medianTradeSize: 600, tradeRate: 0.8, beta: 1.25, correlation: 0.7 },
-  DOGEUSDT: { price: 0.09, tickSize: 0.00001, sizeStep: 1, medianTradeSize: 3000, tradeRate: 0.8, beta: 1.5, correlation: 0.7 },
+  BTCUSDT: {
+    price: 42000,
+    tickSize: 0.1,
+    sizeStep: 0.001,
+    medianTradeSize: 0.01,
+    tradeRate: 2,
+    beta: 1,
+    correlation: 1,
+  },
+  ETHUSDT: {
+    price: 2300,
+    tickSize: 0.01,
+    sizeStep: 0.01,
+    medianTradeSize: 0.15,
+    tradeRate: 1.6,
+    beta: 1.15,
+    correlation: 0.8,
+  },
+  SOLUSDT: {
+    price: 100,
+    tickSize: 0.001,
+    sizeStep: 0.1,
+    medianTradeSize: 3,
+    tradeRate: 1.2,
+    beta: 1.4,
+    correlation: 0.75,
+  },
+  XRPUSDT: {
+    price: 0.6,
+    tickSize: 0.0001,
+    sizeStep: 1,
+    medianTradeSize: 600,
+    tradeRate: 0.8,
+    beta: 1.25,
+    correlation: 0.7,
+  },
+  DOGEUSDT: {
+    price: 0.09,
+    tickSize: 0.00001,
+    sizeStep: 1,
+    medianTradeSize: 3000,
+    tradeRate: 0.8,
+    beta: 1.5,
+    correlation: 0.7,
+  },
 };
 
 /** The profile of any symbol without a default one. */
-export const GENERIC_PROFILE: SymbolProfile = { price: 10, tickSize: 0.001, sizeStep: 0.1, medianTradeSize: 20, tradeRate: 0.5, beta: 1.3, correlation: 0.65 };
+export const GENERIC_PROFILE: SymbolProfile = {
+  price: 10,
+  tickSize: 0.001,
+  sizeStep: 0.1,
+  medianTradeSize: 20,
+  tradeRate: 0.5,
+  beta: 1.3,
+  correlation: 0.65,
+};
 
 /** Options of {@link createSyntheticMarket}. */
 export interface SyntheticMarketOptions {
@@ -195,28 +243,110 @@ interface RegimeParams {
 
 const PARAMS: Readonly<Record<Regime, RegimeParams>> = {
   quiet: {
-    sigma: 4e-5, drift: 0, kappa: 0, meanS: 60, rate: 1, size: 1, spread: [0.9, 1, 1], quote: 0.2, depth: 1,
-    next: [["trendUp", 0.18], ["trendDown", 0.18], ["meanRevert", 0.26], ["volBurst", 0.16], ["sweep", 0.22]],
+    sigma: 4e-5,
+    drift: 0,
+    kappa: 0,
+    meanS: 60,
+    rate: 1,
+    size: 1,
+    spread: [0.9, 1, 1],
+    quote: 0.2,
+    depth: 1,
+    next: [
+      ["trendUp", 0.18],
+      ["trendDown", 0.18],
+      ["meanRevert", 0.26],
+      ["volBurst", 0.16],
+      ["sweep", 0.22],
+    ],
   },
   trendUp: {
-    sigma: 6e-5, drift: 4e-5, kappa: 0, meanS: 75, rate: 3, size: 1.2, spread: [0.8, 1, 1], quote: 0.35, depth: 0.9,
-    next: [["quiet", 0.3], ["meanRevert", 0.25], ["volBurst", 0.2], ["sweep", 0.15], ["trendDown", 0.1]],
+    sigma: 6e-5,
+    drift: 4e-5,
+    kappa: 0,
+    meanS: 75,
+    rate: 3,
+    size: 1.2,
+    spread: [0.8, 1, 1],
+    quote: 0.35,
+    depth: 0.9,
+    next: [
+      ["quiet", 0.3],
+      ["meanRevert", 0.25],
+      ["volBurst", 0.2],
+      ["sweep", 0.15],
+      ["trendDown", 0.1],
+    ],
   },
   trendDown: {
-    sigma: 6e-5, drift: 4e-5, kappa: 0, meanS: 75, rate: 3, size: 1.2, spread: [0.8, 1, 1], quote: 0.35, depth: 0.9,
-    next: [["quiet", 0.3], ["meanRevert", 0.25], ["volBurst", 0.2], ["sweep", 0.15], ["trendUp", 0.1]],
+    sigma: 6e-5,
+    drift: 4e-5,
+    kappa: 0,
+    meanS: 75,
+    rate: 3,
+    size: 1.2,
+    spread: [0.8, 1, 1],
+    quote: 0.35,
+    depth: 0.9,
+    next: [
+      ["quiet", 0.3],
+      ["meanRevert", 0.25],
+      ["volBurst", 0.2],
+      ["sweep", 0.15],
+      ["trendUp", 0.1],
+    ],
   },
   meanRevert: {
-    sigma: 7e-5, drift: 0, kappa: 0.05, meanS: 75, rate: 2.5, size: 1, spread: [0.85, 1, 1], quote: 0.3, depth: 1,
-    next: [["quiet", 0.35], ["trendUp", 0.17], ["trendDown", 0.17], ["volBurst", 0.13], ["sweep", 0.18]],
+    sigma: 7e-5,
+    drift: 0,
+    kappa: 0.05,
+    meanS: 75,
+    rate: 2.5,
+    size: 1,
+    spread: [0.85, 1, 1],
+    quote: 0.3,
+    depth: 1,
+    next: [
+      ["quiet", 0.35],
+      ["trendUp", 0.17],
+      ["trendDown", 0.17],
+      ["volBurst", 0.13],
+      ["sweep", 0.18],
+    ],
   },
   volBurst: {
-    sigma: 3e-4, drift: 0, kappa: 0, meanS: 15, rate: 15, size: 1.5, spread: [0.4, 0.75, 1], quote: 0.6, depth: 0.5,
-    next: [["quiet", 0.35], ["meanRevert", 0.35], ["trendUp", 0.1], ["trendDown", 0.1], ["sweep", 0.1]],
+    sigma: 3e-4,
+    drift: 0,
+    kappa: 0,
+    meanS: 15,
+    rate: 15,
+    size: 1.5,
+    spread: [0.4, 0.75, 1],
+    quote: 0.6,
+    depth: 0.5,
+    next: [
+      ["quiet", 0.35],
+      ["meanRevert", 0.35],
+      ["trendUp", 0.1],
+      ["trendDown", 0.1],
+      ["sweep", 0.1],
+    ],
   },
   sweep: {
-    sigma: 5e-5, drift: 0, kappa: 0, meanS: Infinity, rate: 25, size: 2.5, spread: [0.5, 0.85, 1], quote: 0.6, depth: 0.4,
-    next: [["quiet", 0.45], ["meanRevert", 0.45], ["volBurst", 0.1]],
+    sigma: 5e-5,
+    drift: 0,
+    kappa: 0,
+    meanS: Infinity,
+    rate: 25,
+    size: 2.5,
+    spread: [0.5, 0.85, 1],
+    quote: 0.6,
+    depth: 0.4,
+    next: [
+      ["quiet", 0.45],
+      ["meanRevert", 0.45],
+      ["volBurst", 0.1],
+    ],
   },
 };
 
@@ -226,7 +356,8 @@ const SWEEP_REVERSAL_RATE = 8;
 /** Resolves a symbol's profile: defaults, then `overrides`; throws a RangeError naming a bad field. */
 export function profileFor(symbol: string, overrides?: Partial<SymbolProfile>): SymbolProfile {
   const p: SymbolProfile = { ...(DEFAULT_PROFILES[symbol] ?? GENERIC_PROFILE), ...overrides };
-  const bad = (field: keyof SymbolProfile, why: string) => new RangeError(`profile ${symbol}: ${field} ${why}, got ${p[field]}`);
+  const bad = (field: keyof SymbolProfile, why: string) =>
+    new RangeError(`profile ${symbol}: ${field} ${why}, got ${p[field]}`);
   for (const f of ["price", "tickSize", "sizeStep", "medianTradeSize"] as const) {
     if (!(p[f] > 0) || !Number.isFinite(p[f])) throw bad(f, "must be a positive number");
   }
@@ -258,7 +389,11 @@ function* until(market: SyntheticMarket, end: number): Generator<SyntheticPush, 
  * The regime timeline of a finite run, computed from the driver alone (cheap): the same changes
  * {@link generate} reports to `onRegime` for these options, whatever the symbols.
  */
-export function regimeTimeline(options: { readonly startMs: number; readonly seed: number; readonly minutes: number }): RegimeChange[] {
+export function regimeTimeline(options: {
+  readonly startMs: number;
+  readonly seed: number;
+  readonly minutes: number;
+}): RegimeChange[] {
   checkSeedAndStart(options.seed, options.startMs);
   checkMinutes(options.minutes);
   const out: RegimeChange[] = [];
@@ -274,11 +409,13 @@ function firstGridT(startMs: number): number {
 
 function checkSeedAndStart(seed: number, startMs: number): void {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-  if (!Number.isFinite(startMs) || startMs < 0) throw new RangeError(`startMs must be a time in ms since the epoch, got ${startMs}`);
+  if (!Number.isFinite(startMs) || startMs < 0)
+    throw new RangeError(`startMs must be a time in ms since the epoch, got ${startMs}`);
 }
 
 function checkMinutes(minutes: number): void {
-  if (!(minutes > 0) || !Number.isFinite(minutes)) throw new RangeError(`minutes must be a positive number, got ${minutes}`);
+  if (!(minutes > 0) || !Number.isFinite(minutes))
+    throw new RangeError(`minutes must be a positive number, got ${minutes}`);
 }
 
 function checkSymbols(symbols: readonly string[]): void {
@@ -560,7 +697,8 @@ class SymbolSim {
 
   private topChanged(): boolean {
     const s = this.shown;
-    if (s.bid === this.bid && s.ask === this.ask && s.bidSize === this.bidSizes[0] && s.askSize === this.askSizes[0]) return false;
+    if (s.bid === this.bid && s.ask === this.ask && s.bidSize === this.bidSizes[0] && s.askSize === this.askSizes[0])
+      return false;
     this.shown = { bid: this.bid, ask: this.ask, bidSize: this.bidSizes[0], askSize: this.askSizes[0] };
     return true;
   }
@@ -587,7 +725,12 @@ class SymbolSim {
       bids[k] = [this.price(b), this.size(this.bidSizes[k])];
     }
     const ts = this.exchangeTs(t);
-    const m: BookPush = { action: "snapshot", arg, data: [{ asks, bids, checksum: 0, seq: String(++this.seq), ts: String(ts) }], ts };
+    const m: BookPush = {
+      action: "snapshot",
+      arg,
+      data: [{ asks, bids, checksum: 0, seq: String(++this.seq), ts: String(ts) }],
+      ts,
+    };
     return { t, k: rank * MAX_SYMBOLS + this.index, m };
   }
 
@@ -622,7 +765,10 @@ class SymbolSim {
     let fills = 1;
     while (fills < 8 && this.rng.float() < 1 - 1 / MEAN_FILLS) fills++;
     for (let f = 0; f < fills; f++) {
-      const units = Math.max(1, Math.round(this.medianUnits * sizeMult * Math.exp(TRADE_SIZE_SIGMA * this.rng.normal())));
+      const units = Math.max(
+        1,
+        Math.round(this.medianUnits * sizeMult * Math.exp(TRADE_SIZE_SIGMA * this.rng.normal())),
+      );
       top[0] = Math.max(1, top[0] - units);
       data.push({ ts, price, size: this.size(units), side: buy ? "buy" : "sell", tradeId: String(++this.tradeId) });
     }

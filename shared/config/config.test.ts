@@ -7,17 +7,55 @@ describe("bot config", () => {
     expect(c.mode).toBe("paper");
     expect(c.indicators.rsiPeriods).toEqual([2, 5, 15, 30]);
     expect(c.indicators.macd).toEqual({ fast: 3, slow: 7, signal: 2 });
-    expect(c.indicators.emaPairs).toEqual([[3, 7], [5, 15], [10, 30]]);
-    expect(c.weights).toEqual({ rsi: 0.15, macd: 0.15, bollinger: 0.1, ema: 0.1, vwap: 0.1, orderFlow: 0.15, priceAction: 0.1, liquiditySweep: 0.05, tickMomentum: 0.1 });
-    expect(c.gates).toMatchObject({ minScore: 80, minAgreeing: 4, minVolumeRatio: 1.5, maxSpreadBps: 30, minExpectedMoveFeeMultiple: 5 });
-    expect(c.exits).toEqual({ takeProfitPct: 0.3, exitScoreBelow: 60, stopLossPct: 0.12, trailingPct: 0.1, maxHoldMs: 600_000, oppositeScoreAbove: 70, minHoldMs: 5_000 });
-    expect(c.portfolio).toMatchObject({ maxPositions: 10, dailyLossLimitPct: 15, maxBtcCorrelated: 3, correlationThreshold: 0.7 });
+    expect(c.indicators.emaPairs).toEqual([
+      [3, 7],
+      [5, 15],
+      [10, 30],
+    ]);
+    expect(c.weights).toEqual({
+      rsi: 0.15,
+      macd: 0.15,
+      bollinger: 0.1,
+      ema: 0.1,
+      vwap: 0.1,
+      orderFlow: 0.15,
+      priceAction: 0.1,
+      liquiditySweep: 0.05,
+      tickMomentum: 0.1,
+    });
+    expect(c.gates).toMatchObject({
+      minScore: 80,
+      minAgreeing: 4,
+      minVolumeRatio: 1.5,
+      maxSpreadBps: 30,
+      minExpectedMoveFeeMultiple: 5,
+    });
+    expect(c.exits).toEqual({
+      takeProfitPct: 0.3,
+      exitScoreBelow: 60,
+      stopLossPct: 0.12,
+      trailingPct: 0.1,
+      maxHoldMs: 600_000,
+      oppositeScoreAbove: 70,
+      minHoldMs: 5_000,
+    });
+    expect(c.portfolio).toMatchObject({
+      maxPositions: 10,
+      dailyLossLimitPct: 15,
+      maxBtcCorrelated: 3,
+      correlationThreshold: 0.7,
+    });
     expect(c.sizing).toMatchObject({ leverage: 50, maxLossPerTradePct: 6 });
     expect(c.fees).toEqual({ makerPct: 0.02, takerPct: 0.06 });
   });
 
   it("names every bad field by its path", () => {
-    const r = parseConfig({ gates: { minScore: 120, bogus: 1 }, exits: { stopLossPct: -1 }, mode: "yolo", indicators: { macd: { fast: 9, slow: 7 } } });
+    const r = parseConfig({
+      gates: { minScore: 120, bogus: 1 },
+      exits: { stopLossPct: -1 },
+      mode: "yolo",
+      indicators: { macd: { fast: 9, slow: 7 } },
+    });
     expect(r.ok).toBe(false);
     const paths = !r.ok ? r.issues.map((i) => i.path).sort() : [];
     expect(paths).toEqual(["exits.stopLossPct", "gates.bogus", "gates.minScore", "indicators.macd.fast", "mode"]);
@@ -46,11 +84,16 @@ describe("bot config", () => {
   });
 
   it("refuses a patch that is not an object", () => {
-    expect(patchConfig(defaultConfig(), [1])).toEqual({ ok: false, issues: [{ path: "", message: "a config patch must be a JSON object" }] });
+    expect(patchConfig(defaultConfig(), [1])).toEqual({
+      ok: false,
+      issues: [{ path: "", message: "a config patch must be a JSON object" }],
+    });
   });
 
   it("exports a JSON Schema of the input", () => {
     const s = configJsonSchema() as { properties: Record<string, unknown> };
-    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["mode", "gates", "exits", "weights", "portfolio"]));
+    expect(Object.keys(s.properties)).toEqual(
+      expect.arrayContaining(["mode", "gates", "exits", "weights", "portfolio"]),
+    );
   });
 });

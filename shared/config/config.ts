@@ -27,7 +27,11 @@ export function parseConfig(input: unknown): ConfigResult {
  * canonical JSON of the others from `unchangedJson` (the caller's cache for that one base config,
  * filled in here on first use). The optimiser versions a config per trial; this is most of that cost.
  */
-export function reparseConfig(config: Record<string, unknown>, changed: ReadonlySet<string>, unchangedJson: Map<string, string>): ConfigResult {
+export function reparseConfig(
+  config: Record<string, unknown>,
+  changed: ReadonlySet<string>,
+  unchangedJson: Map<string, string>,
+): ConfigResult {
   const issues: ConfigIssue[] = [];
   const fields = BOT_CONFIG_FIELDS as Record<string, z.ZodType>;
   for (const key of changed) if (!(key in fields)) issues.push({ path: key, message: "unknown field" });
@@ -39,12 +43,14 @@ export function reparseConfig(config: Record<string, unknown>, changed: Readonly
     else issues.push(...toIssues(r.error, key));
   }
   if (issues.length > 0) return { ok: false, issues };
-  const parts = Object.keys(config).sort().map((key) => {
-    if (changed.has(key)) return `${JSON.stringify(key)}:${canonicalJson(config[key])}`;
-    let json = unchangedJson.get(key);
-    if (json === undefined) unchangedJson.set(key, (json = `${JSON.stringify(key)}:${canonicalJson(config[key])}`));
-    return json;
-  });
+  const parts = Object.keys(config)
+    .sort()
+    .map((key) => {
+      if (changed.has(key)) return `${JSON.stringify(key)}:${canonicalJson(config[key])}`;
+      let json = unchangedJson.get(key);
+      if (json === undefined) unchangedJson.set(key, (json = `${JSON.stringify(key)}:${canonicalJson(config[key])}`));
+      return json;
+    });
   return { ok: true, config: config as BotConfig, version: `v-${fnv1a64(`{${parts.join(",")}}`)}` };
 }
 
@@ -55,7 +61,8 @@ export function defaultConfig(): BotConfig {
 
 /** Deep-merges a partial patch into a config (arrays are replaced whole), then validates the result. */
 export function patchConfig(base: BotConfig, patch: unknown): ConfigResult {
-  if (!isPlainObject(patch)) return { ok: false, issues: [{ path: "", message: "a config patch must be a JSON object" }] };
+  if (!isPlainObject(patch))
+    return { ok: false, issues: [{ path: "", message: "a config patch must be a JSON object" }] };
   return parseConfig(merge(base, patch));
 }
 

@@ -26,13 +26,24 @@ export const IndicatorConfig = z
       .array(z.strictObject({ period: z.number().int().min(2).max(1000), k: z.number().positive().max(10) }))
       .min(1)
       .max(4)
-      .default([{ period: 10, k: 2 }, { period: 20, k: 2 }]),
+      .default([
+        { period: 10, k: 2 },
+        { period: 20, k: 2 },
+      ]),
     squeezeLookback: period(60),
     emaPairs: z
-      .array(z.tuple([z.number().int().min(1), z.number().int().min(2)]).refine(([f, s]) => f < s, { message: "the fast EMA must be shorter than the slow one" }))
+      .array(
+        z
+          .tuple([z.number().int().min(1), z.number().int().min(2)])
+          .refine(([f, s]) => f < s, { message: "the fast EMA must be shorter than the slow one" }),
+      )
       .min(1)
       .max(6)
-      .default([[3, 7], [5, 15], [10, 30]]),
+      .default([
+        [3, 7],
+        [5, 15],
+        [10, 30],
+      ]),
     vwapWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([300_000, 900_000, 3_600_000]),
     vwapBandsPct: z.array(z.number().positive().max(50)).min(1).max(4).default([0.5, 1, 2]),
     orderFlowWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([10_000, 30_000, 60_000]),
@@ -87,8 +98,12 @@ export const GatesConfig = z
     minExpectedMoveFeeMultiple: z.number().min(0).default(5),
     /** Without book data the spread gate is "unknown": it fails closed unless this is false. */
     requireBook: z.boolean().default(true),
-    confirmation: z.strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["1m", "3m", "5m"]) }).prefault({}),
-    trendFilter: z.strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["15m", "1h"]) }).prefault({}),
+    confirmation: z
+      .strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["1m", "3m", "5m"]) })
+      .prefault({}),
+    trendFilter: z
+      .strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["15m", "1h"]) })
+      .prefault({}),
   })
   .prefault({});
 
@@ -141,7 +156,10 @@ export const PortfolioConfig = z
     correlationThreshold: z.number().min(-1).max(1).default(0.7),
     correlationWindowMs: ms(900_000),
     correlationReturnMs: ms(5_000),
-    btcSymbol: z.string().regex(/^[A-Z0-9]+$/).default("BTCUSDT"),
+    btcSymbol: z
+      .string()
+      .regex(/^[A-Z0-9]+$/)
+      .default("BTCUSDT"),
     cooldownAfterStopLosses: z.number().int().min(0).default(3),
     cooldownMs: z.number().int().min(0).default(300_000),
   })
@@ -162,7 +180,10 @@ export const LearningConfig = z
 const BotConfigObject = z.strictObject({
   /** Paper by default. Live orders also need keys as secrets. */
   mode: z.enum(["paper", "live"]).default("paper"),
-  symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT")).max(50).default(["BTCUSDT", "ETHUSDT"]),
+  symbols: z
+    .array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT"))
+    .max(50)
+    .default(["BTCUSDT", "ETHUSDT"]),
   indicators: IndicatorConfig,
   weights: WeightsConfig,
   gates: GatesConfig,

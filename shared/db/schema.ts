@@ -25,8 +25,12 @@ export const trades = sqliteTable(
     id: text("id").primaryKey(),
     /** Exchange symbol, e.g. `BTCUSDT`. */
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "live"] }).$type<TradeMode>().notNull(),
-    side: text("side", { enum: ["long", "short"] }).$type<TradeSide>().notNull(),
+    mode: text("mode", { enum: ["paper", "live"] })
+      .$type<TradeMode>()
+      .notNull(),
+    side: text("side", { enum: ["long", "short"] })
+      .$type<TradeSide>()
+      .notNull(),
     /** Entry fill time, ms since the epoch (exchange clock). */
     entryTime: integer("entry_time").notNull(),
     /** Exit fill time, ms since the epoch (exchange clock). */
@@ -56,7 +60,10 @@ export const trades = sqliteTable(
     /** Version of the bot config the trade was opened under. */
     configVersion: text("config_version").notNull(),
   },
-  (t) => [index("trades_symbol_exit_time_idx").on(t.symbol, t.exitTime), index("trades_exit_time_id_idx").on(t.exitTime, t.id)],
+  (t) => [
+    index("trades_symbol_exit_time_idx").on(t.symbol, t.exitTime),
+    index("trades_exit_time_id_idx").on(t.exitTime, t.id),
+  ],
 );
 
 /** A row read from `trades`. */
@@ -77,19 +84,27 @@ export const fills = sqliteTable(
     /** Id of the round trip (`trades.id`) the fill belongs to; null when the agent does not know it yet. */
     tradeId: text("trade_id"),
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "live"] }).$type<TradeMode>().notNull(),
+    mode: text("mode", { enum: ["paper", "live"] })
+      .$type<TradeMode>()
+      .notNull(),
     /** Client order id of the order that filled. */
     clientOid: text("client_oid").notNull(),
     /** Order side on the exchange. */
-    side: text("side", { enum: ["buy", "sell"] }).$type<"buy" | "sell">().notNull(),
+    side: text("side", { enum: ["buy", "sell"] })
+      .$type<"buy" | "sell">()
+      .notNull(),
     /** Opens (entry) or closes (exit) the position. */
-    role: text("role", { enum: ["entry", "exit"] }).$type<FillRole>().notNull(),
+    role: text("role", { enum: ["entry", "exit"] })
+      .$type<FillRole>()
+      .notNull(),
     price: real("price").notNull(),
     /** Size in base coin, > 0. */
     size: real("size").notNull(),
     /** Fee paid, quote currency, ≥ 0. */
     fee: real("fee").notNull(),
-    liquidity: text("liquidity", { enum: ["maker", "taker"] }).$type<"maker" | "taker">().notNull(),
+    liquidity: text("liquidity", { enum: ["maker", "taker"] })
+      .$type<"maker" | "taker">()
+      .notNull(),
     /** Cost against the decision's reference price, quote currency (positive = worse). */
     slippage: real("slippage").notNull(),
     /** Execution time, ms since the epoch (exchange clock). */
@@ -152,7 +167,9 @@ export const configAudit = sqliteTable(
     /** Config version before the change. */
     previousVersion: text("previous_version").notNull(),
     /** `put` (whole config) or `patch` (partial). */
-    kind: text("kind", { enum: ["put", "patch"] }).$type<"put" | "patch">().notNull(),
+    kind: text("kind", { enum: ["put", "patch"] })
+      .$type<"put" | "patch">()
+      .notNull(),
     /** What was sent (the config or the patch), as JSON text. */
     change: text("change", { mode: "json" }).$type<unknown>().notNull(),
   },

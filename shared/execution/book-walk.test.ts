@@ -3,8 +3,14 @@ import type { OrderBookState } from "../market/order-book";
 import { averagePrice, restingSizeAt, samePrice, sideLevels, snapToZero, takerLevels, walkBook } from "./book-walk";
 
 const state = (over: Partial<OrderBookState> = {}): OrderBookState => ({
-  bids: [[99, 1], [98, 2]],
-  asks: [[101, 1], [102, 2]],
+  bids: [
+    [99, 1],
+    [98, 2],
+  ],
+  asks: [
+    [101, 1],
+    [102, 2],
+  ],
   levelsTs: 0,
   top: { bidPrice: 99, bidSize: 1, askPrice: 101, askSize: 1, ts: 0 },
   ...over,
@@ -17,8 +23,14 @@ describe("book walk", () => {
 
   it("puts a fresher top first and drops depth at or better than it", () => {
     const s = state({ top: { bidPrice: 98.5, bidSize: 0.2, askPrice: 101.5, askSize: 0.4, ts: 5 } });
-    expect(sideLevels(s, "asks")).toEqual([[101.5, 0.4], [102, 2]]);
-    expect(takerLevels(s, "sell")).toEqual([[98.5, 0.2], [98, 2]]);
+    expect(sideLevels(s, "asks")).toEqual([
+      [101.5, 0.4],
+      [102, 2],
+    ]);
+    expect(takerLevels(s, "sell")).toEqual([
+      [98.5, 0.2],
+      [98, 2],
+    ]);
   });
 
   it("finds the queue at a price on the side a maker order joins, and none elsewhere", () => {
@@ -29,8 +41,21 @@ describe("book walk", () => {
   });
 
   it("walks level by level, skipping empty levels, and prices the overflow past the last level", () => {
-    const slices = walkBook([[100, 1], [100.5, 0], [101, 1]], "buy", 2.5, 20);
-    expect(slices).toEqual([{ price: 100, size: 1 }, { price: 101, size: 1 }, { price: 101 * 1.002, size: 0.5 }]);
+    const slices = walkBook(
+      [
+        [100, 1],
+        [100.5, 0],
+        [101, 1],
+      ],
+      "buy",
+      2.5,
+      20,
+    );
+    expect(slices).toEqual([
+      { price: 100, size: 1 },
+      { price: 101, size: 1 },
+      { price: 101 * 1.002, size: 0.5 },
+    ]);
     expect(averagePrice(slices)).toBeCloseTo((100 + 101 + 101 * 1.002 * 0.5) / 2.5, 12);
     expect(walkBook([[99, 5]], "sell", 0.3, 20)).toEqual([{ price: 99, size: 0.3 }]);
   });

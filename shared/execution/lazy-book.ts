@@ -43,7 +43,16 @@ export class LazyBook {
       this.levels = null;
     }
     if (this.hasTop) {
-      this.book.applyTop({ kind: "bookTop", symbol: "", ts: this.topTs, bidPrice: this.bidPrice, bidSize: this.bidSize, askPrice: this.askPrice, askSize: this.askSize, seq: "" });
+      this.book.applyTop({
+        kind: "bookTop",
+        symbol: "",
+        ts: this.topTs,
+        bidPrice: this.bidPrice,
+        bidSize: this.bidSize,
+        askPrice: this.askPrice,
+        askSize: this.askSize,
+        seq: "",
+      });
       this.hasTop = false;
     }
     return this.book;

@@ -4,10 +4,23 @@ import { crosses, makerFillSize } from "./maker-queue";
 import { newSimOrder } from "./sim-order";
 
 const resting = (side: "buy" | "sell", price: number, size: number, queueAhead: number) => ({
-  ...newSimOrder({ clientOid: "o", symbol: "X", side, type: "postOnly", price, size, reduceOnly: false, ts: 0 }, 0, 0, null),
+  ...newSimOrder(
+    { clientOid: "o", symbol: "X", side, type: "postOnly", price, size, reduceOnly: false, ts: 0 },
+    0,
+    0,
+    null,
+  ),
   queueAhead,
 });
-const print = (price: number, size: number, side: "buy" | "sell"): TradeEvent => ({ kind: "trade", symbol: "X", ts: 1, price, size, side, id: "t" });
+const print = (price: number, size: number, side: "buy" | "sell"): TradeEvent => ({
+  kind: "trade",
+  symbol: "X",
+  ts: 1,
+  price,
+  size,
+  side,
+  id: "t",
+});
 
 describe("maker queue", () => {
   it("calls an order at or beyond the opposite best a cross", () => {

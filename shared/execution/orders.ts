@@ -79,10 +79,14 @@ export interface OrderStatus {
 }
 
 /** Result of placing an order. */
-export type PlaceResult = { readonly ok: true; readonly clientOid: string } | { readonly ok: false; readonly reason: OrderRejectReason; readonly detail?: string };
+export type PlaceResult =
+  | { readonly ok: true; readonly clientOid: string }
+  | { readonly ok: false; readonly reason: OrderRejectReason; readonly detail?: string };
 
 /** Result of cancelling an order. */
-export type CancelResult = { readonly ok: true; readonly filledSize: number } | { readonly ok: false; readonly reason: "unknown_order" | "already_done" | "exchange_error" };
+export type CancelResult =
+  | { readonly ok: true; readonly filledSize: number }
+  | { readonly ok: false; readonly reason: "unknown_order" | "already_done" | "exchange_error" };
 
 /** The opposite order side that closes a position of `side`. */
 export function closingSide(side: PositionSide): OrderSide {

@@ -18,7 +18,11 @@ testBrokerContract("SimulatedBroker", () => {
 
 testBrokerContract("SimulatedBroker without latency, on a coarse grid", () => {
   const fills: Fill[] = [];
-  const broker = new SimulatedBroker({ latencyMs: 0, fees: { makerPct: 0.01, takerPct: 0.05 }, onFill: (f) => fills.push(f) });
+  const broker = new SimulatedBroker({
+    latencyMs: 0,
+    fees: { makerPct: 0.01, takerPct: 0.05 },
+    onFill: (f) => fills.push(f),
+  });
   return {
     broker,
     fills,

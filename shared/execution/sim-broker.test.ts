@@ -7,15 +7,50 @@ import type { SimulatedBrokerState } from "./sim-order";
 
 const S = "BTCUSDT";
 
-const levels = (ts: number, bids: Level[], asks: Level[]): BookLevelsEvent => ({ kind: "bookLevels", symbol: S, ts, bids, asks, seq: String(ts) });
-const top = (ts: number, bidPrice: number, bidSize: number, askPrice: number, askSize: number): BookTopEvent => ({
-  kind: "bookTop", symbol: S, ts, bidPrice, bidSize, askPrice, askSize, seq: String(ts),
+const levels = (ts: number, bids: Level[], asks: Level[]): BookLevelsEvent => ({
+  kind: "bookLevels",
+  symbol: S,
+  ts,
+  bids,
+  asks,
+  seq: String(ts),
 });
-const trade = (ts: number, price: number, size: number, side: Side): TradeEvent => ({ kind: "trade", symbol: S, ts, price, size, side, id: `t${ts}` });
-const req = (o: Pick<OrderRequest, "clientOid" | "side" | "type" | "size" | "ts"> & Partial<OrderRequest>): OrderRequest => ({ symbol: S, reduceOnly: false, ...o });
+const top = (ts: number, bidPrice: number, bidSize: number, askPrice: number, askSize: number): BookTopEvent => ({
+  kind: "bookTop",
+  symbol: S,
+  ts,
+  bidPrice,
+  bidSize,
+  askPrice,
+  askSize,
+  seq: String(ts),
+});
+const trade = (ts: number, price: number, size: number, side: Side): TradeEvent => ({
+  kind: "trade",
+  symbol: S,
+  ts,
+  price,
+  size,
+  side,
+  id: `t${ts}`,
+});
+const req = (
+  o: Pick<OrderRequest, "clientOid" | "side" | "type" | "size" | "ts"> & Partial<OrderRequest>,
+): OrderRequest => ({ symbol: S, reduceOnly: false, ...o });
 
 /** Bids 99.9 × 1, 99.8 × 2; asks 100.1 × 1, 100.2 × 2: mid 100. */
-const book = (ts: number): BookLevelsEvent => levels(ts, [[99.9, 1], [99.8, 2]], [[100.1, 1], [100.2, 2]]);
+const book = (ts: number): BookLevelsEvent =>
+  levels(
+    ts,
+    [
+      [99.9, 1],
+      [99.8, 2],
+    ],
+    [
+      [100.1, 1],
+      [100.2, 2],
+    ],
+  );
 
 function harness(options: SimulatedBrokerOptions = {}) {
   const fills: Fill[] = [];
@@ -56,16 +91,32 @@ describe("SimulatedBroker market orders", () => {
   it("executes during placement when its arrival time has already come", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(10));
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "sell", type: "market", size: 1, ts: 10 }))).toEqual({ ok: true, clientOid: "a" });
+    expect(h.broker.placeSync(req({ clientOid: "a", side: "sell", type: "market", size: 1, ts: 10 }))).toEqual({
+      ok: true,
+      clientOid: "a",
+    });
     expect(h.fills).toHaveLength(1);
     expect(h.fills[0]).toMatchObject({ price: 99.9, ts: 10 });
   });
 
   it("walks several levels, one fill per level, for an average price worse than the top", () => {
     const h = harness({ latencyMs: 0 });
-    h.feed(levels(0, [[99, 5]], [[100, 1], [101, 2], [102, 5]]));
+    h.feed(
+      levels(
+        0,
+        [[99, 5]],
+        [
+          [100, 1],
+          [101, 2],
+          [102, 5],
+        ],
+      ),
+    );
     h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 2.5, ts: 0 }));
-    expect(h.fills.map((f) => [f.price, f.size, f.final])).toEqual([[100, 1, false], [101, 1.5, true]]);
+    expect(h.fills.map((f) => [f.price, f.size, f.final])).toEqual([
+      [100, 1, false],
+      [101, 1.5, true],
+    ]);
     const avg = (100 * 1 + 101 * 1.5) / 2.5;
     expect(avg).toBeGreaterThan(100);
     expect(h.fills.reduce((s, f) => s + f.slippage, 0)).toBeCloseTo((avg - 99.5) * 2.5, 9);
@@ -73,7 +124,16 @@ describe("SimulatedBroker market orders", () => {
 
   it("fills the size beyond the visible book at the last level moved by the penalty", () => {
     const h = harness({ latencyMs: 0, exhaustedPenaltyBps: 10 });
-    h.feed(levels(0, [[99, 1]], [[100, 1], [101, 1]]));
+    h.feed(
+      levels(
+        0,
+        [[99, 1]],
+        [
+          [100, 1],
+          [101, 1],
+        ],
+      ),
+    );
     h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "market", size: 3, ts: 0 }));
     h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "market", size: 2, ts: 0 }));
     expect(h.fills.map((f) => [f.clientOid, f.price, f.size, f.final])).toEqual([
@@ -87,14 +147,37 @@ describe("SimulatedBroker market orders", () => {
 
   it("takes a fresher top of book as level 0 and skips the stale depth at or inside it", () => {
     const h = harness({ latencyMs: 0 });
-    h.feed(levels(0, [[99, 1]], [[100, 1], [100.5, 1], [101, 1]]), top(10, 99.5, 1, 100.5, 0.3));
+    h.feed(
+      levels(
+        0,
+        [[99, 1]],
+        [
+          [100, 1],
+          [100.5, 1],
+          [101, 1],
+        ],
+      ),
+      top(10, 99.5, 1, 100.5, 0.3),
+    );
     h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 10 }));
-    expect(h.fills.map((f) => [f.price, f.size])).toEqual([[100.5, 0.3], [101, 0.7]]);
+    expect(h.fills.map((f) => [f.price, f.size])).toEqual([
+      [100.5, 0.3],
+      [101, 0.7],
+    ]);
   });
 
   it("charges the taker fee as price × size × pct / 100 on every fill", () => {
     const h = harness({ latencyMs: 0, fees: { makerPct: 0.02, takerPct: 0.06 } });
-    h.feed(levels(0, [[99, 5]], [[100, 1], [101, 2]]));
+    h.feed(
+      levels(
+        0,
+        [[99, 5]],
+        [
+          [100, 1],
+          [101, 2],
+        ],
+      ),
+    );
     h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 2, ts: 0 }));
     expect(h.fills[0].fee).toBeCloseTo(0.06, 12);
     expect(h.fills[1].fee).toBeCloseTo(0.0606, 12);
@@ -105,7 +188,9 @@ describe("SimulatedBroker market orders", () => {
     const h = harness({ latencyMs: 100 });
     expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 })).ok).toBe(true);
     h.broker.advance(200);
-    expect(h.rejects).toEqual([{ clientOid: "a", symbol: S, status: "rejected", filledSize: 0, remainingSize: 1, reason: "no_liquidity" }]);
+    expect(h.rejects).toEqual([
+      { clientOid: "a", symbol: S, status: "rejected", filledSize: 0, remainingSize: 1, reason: "no_liquidity" },
+    ]);
   });
 
   it("cannot cancel a market order in flight", () => {
@@ -164,11 +249,15 @@ describe("SimulatedBroker post-only orders", () => {
   it("refuses a crossing order through the place result when it arrives at once, without onReject", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0));
-    expect(h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", price: 100.1, size: 1, ts: 0 }))).toEqual({
+    expect(
+      h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", price: 100.1, size: 1, ts: 0 })),
+    ).toEqual({
       ok: false,
       reason: "post_only_would_cross",
     });
-    expect(h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "postOnly", price: 99.8, size: 1, ts: 0 })).ok).toBe(false);
+    expect(
+      h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "postOnly", price: 99.8, size: 1, ts: 0 })).ok,
+    ).toBe(false);
     expect(h.rejects).toEqual([]);
     expect(h.broker.orderStatus(S, "b")).toMatchObject({ status: "rejected", reason: "post_only_would_cross" });
     expect(h.broker.stats.rejected).toBe(2);
@@ -177,9 +266,13 @@ describe("SimulatedBroker post-only orders", () => {
   it("reports a refusal at a delayed arrival through onReject and the status", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 })).ok).toBe(true);
+    expect(
+      h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 })).ok,
+    ).toBe(true);
     h.feed(levels(50, [[99.7, 1]], [[99.8, 1]]), book(200));
-    expect(h.rejects.map((s) => [s.clientOid, s.status, s.reason])).toEqual([["a", "rejected", "post_only_would_cross"]]);
+    expect(h.rejects.map((s) => [s.clientOid, s.status, s.reason])).toEqual([
+      ["a", "rejected", "post_only_would_cross"],
+    ]);
     h.feed(trade(300, 99, 10, "sell"));
     expect(h.fills).toEqual([]);
   });
@@ -192,7 +285,9 @@ describe("SimulatedBroker post-only orders", () => {
     h.broker.advance(3_099);
     expect(h.broker.orderStatus(S, "a")).toMatchObject({ status: "open", filledSize: 0.5 });
     h.broker.advance(3_100);
-    expect(h.cancels).toEqual([{ clientOid: "a", symbol: S, status: "cancelled", filledSize: 0.5, remainingSize: 1.5, reason: "timeout" }]);
+    expect(h.cancels).toEqual([
+      { clientOid: "a", symbol: S, status: "cancelled", filledSize: 0.5, remainingSize: 1.5, reason: "timeout" },
+    ]);
     expect(h.broker.stats.unfilledEntries).toBe(1);
     h.feed(trade(4_000, 90, 5, "sell"));
     expect(h.fills).toHaveLength(1);
@@ -213,7 +308,9 @@ describe("SimulatedBroker post-only orders", () => {
 describe("SimulatedBroker reduce-only orders", () => {
   it("never times out a reduce-only post-only take-profit", () => {
     const h = withLong(1, { entryTimeoutMs: 3_000 });
-    h.broker.placeSync(req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }));
+    h.broker.placeSync(
+      req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
+    );
     h.broker.advance(3_600_000);
     expect(h.broker.orderStatus(S, "tp")).toMatchObject({ status: "open" });
     h.feed(trade(3_600_001, 101.5, 0.1, "buy"));
@@ -232,7 +329,9 @@ describe("SimulatedBroker reduce-only orders", () => {
 
   it("refuses a reduce-only order that would add to the position", () => {
     const h = withLong(1);
-    expect(h.broker.placeSync(req({ clientOid: "x", side: "buy", type: "market", size: 1, ts: 0, reduceOnly: true }))).toEqual({
+    expect(
+      h.broker.placeSync(req({ clientOid: "x", side: "buy", type: "market", size: 1, ts: 0, reduceOnly: true })),
+    ).toEqual({
       ok: false,
       reason: "reduce_only_no_position",
     });
@@ -241,7 +340,9 @@ describe("SimulatedBroker reduce-only orders", () => {
 
   it("cancels a resting take-profit whose position closed before it filled", () => {
     const h = withLong(1);
-    h.broker.placeSync(req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }));
+    h.broker.placeSync(
+      req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
+    );
     h.broker.placeSync(req({ clientOid: "sl", side: "sell", type: "market", size: 1, ts: 0, reduceOnly: true }));
     h.feed(trade(10, 102, 1, "buy"));
     expect(h.fills.map((f) => f.clientOid)).toEqual(["sl"]);
@@ -254,7 +355,10 @@ describe("SimulatedBroker reduce-only orders", () => {
       latencyMs: 0,
       onFill: (f) => {
         fills.push(f);
-        if (f.clientOid === "entry" && f.final) broker.placeSync(req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: f.ts, reduceOnly: true }));
+        if (f.clientOid === "entry" && f.final)
+          broker.placeSync(
+            req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: f.ts, reduceOnly: true }),
+          );
       },
     });
     broker.onEvent(book(0));
@@ -276,7 +380,10 @@ describe("SimulatedBroker without book data", () => {
     expect(h.broker.stats.tradeOnly).toBe(false);
     h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "market", size: 50, ts: 0 }));
     h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "market", size: 50, ts: 0 }));
-    expect(h.fills.map((f) => [f.clientOid, f.size, f.final])).toEqual([["b", 50, true], ["s", 50, true]]);
+    expect(h.fills.map((f) => [f.clientOid, f.size, f.final])).toEqual([
+      ["b", 50, true],
+      ["s", 50, true],
+    ]);
     expect(h.fills[0].price).toBeCloseTo(100.01, 12);
     expect(h.fills[1].price).toBeCloseTo(99.99, 12);
     expect(h.fills[0].slippage).toBeCloseTo(0.01 * 50, 9);
@@ -286,7 +393,9 @@ describe("SimulatedBroker without book data", () => {
 
   it("executes a post-only entry as a market order", () => {
     const h = tradeOnly();
-    expect(h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 })).ok).toBe(true);
+    expect(
+      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 })).ok,
+    ).toBe(true);
     expect(h.fills.map((f) => [f.liquidity, f.size])).toEqual([["taker", 1]]);
     expect(h.fills[0].price).toBeCloseTo(100.01, 12);
     expect(h.broker.stats.convertedEntries).toBe(1);
@@ -295,11 +404,16 @@ describe("SimulatedBroker without book data", () => {
   it("rests a take-profit that fills only on a trade strictly through its price", () => {
     const h = tradeOnly();
     h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "market", size: 1, ts: 0 }));
-    h.broker.placeSync(req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }));
+    h.broker.placeSync(
+      req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
+    );
     h.feed(trade(10, 101, 100, "buy"));
     expect(h.fills.map((f) => f.clientOid)).toEqual(["e"]);
     h.feed(trade(20, 101.1, 0.1, "buy"));
-    expect(h.fills.map((f) => [f.clientOid, f.price, f.liquidity])).toEqual([["e", h.fills[0].price, "taker"], ["tp", 101, "maker"]]);
+    expect(h.fills.map((f) => [f.clientOid, f.price, f.liquidity])).toEqual([
+      ["e", h.fills[0].price, "taker"],
+      ["tp", 101, "maker"],
+    ]);
   });
 
   it("stops being trade-only once a book arrives", () => {
@@ -327,16 +441,27 @@ describe("SimulatedBroker bookkeeping", () => {
 
   it("refuses malformed requests at placement", () => {
     const h = harness();
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 0, ts: 0 }))).toMatchObject({ ok: false, reason: "size_below_minimum" });
-    expect(h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", size: 1, ts: 0 }))).toMatchObject({ ok: false, reason: "exchange_error" });
+    expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 0, ts: 0 }))).toMatchObject({
+      ok: false,
+      reason: "size_below_minimum",
+    });
+    expect(h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", size: 1, ts: 0 }))).toMatchObject({
+      ok: false,
+      reason: "exchange_error",
+    });
     expect(h.broker.orderStatus(S, "a")).toBeNull();
   });
 
   it("forgets the oldest finished orders beyond maxFinishedOrders", () => {
     const h = harness({ latencyMs: 0, maxFinishedOrders: 2 });
     h.feed(book(0));
-    for (const id of ["a", "b", "c"]) h.broker.placeSync(req({ clientOid: id, side: "buy", type: "market", size: 0.1, ts: 0 }));
-    expect(["a", "b", "c"].map((id) => h.broker.orderStatus(S, id)?.status ?? null)).toEqual([null, "filled", "filled"]);
+    for (const id of ["a", "b", "c"])
+      h.broker.placeSync(req({ clientOid: id, side: "buy", type: "market", size: 0.1, ts: 0 }));
+    expect(["a", "b", "c"].map((id) => h.broker.orderStatus(S, id)?.status ?? null)).toEqual([
+      null,
+      "filled",
+      "filled",
+    ]);
   });
 
   it("rejects invalid options eagerly", () => {
@@ -361,7 +486,9 @@ describe("SimulatedBroker bookkeeping", () => {
       { e: trade(5_000, 100.1, 1, "buy") },
     ];
     const run = (broker: SimulatedBroker, part: Step[]) =>
-      part.forEach((s) => ("e" in s ? broker.onEvent(s.e) : "o" in s ? broker.placeSync(s.o) : broker.cancelSync(S, s.cancel)));
+      part.forEach((s) =>
+        "e" in s ? broker.onEvent(s.e) : "o" in s ? broker.placeSync(s.o) : broker.cancelSync(S, s.cancel),
+      );
     const straight = harness();
     run(straight.broker, steps);
     expect(straight.fills.length).toBeGreaterThan(3);
@@ -388,11 +515,27 @@ describe("SimulatedBroker bookkeeping", () => {
 
   it("keeps the same book as applying every push in turn, with pushes out of time order and read in between", () => {
     const pushes: MarketEvent[] = [
-      top(10, 99, 1, 101, 1), top(10, 99.5, 2, 100.5, 2), top(5, 98, 1, 102, 1),
-      levels(12, [[99.6, 4], [99.5, 1]], [[100.4, 4]]), top(12, 99.7, 1, 100.3, 1), levels(30, [], [[100.3, 1]]),
-      top(11, 99, 1, 101, 1), levels(12, [[99.8, 5]], [[100.2, 5]]), top(20, 99.9, 1, 100.1, 1),
-      top(35, 99, 1, 101, 1), top(34, 98, 1, 102, 1), levels(35, [[98, 1]], [[102, 1]]),
-      levels(50, [[97, 1]], [[103, 1]]), top(50, 99.1, 1, 99.2, 1),
+      top(10, 99, 1, 101, 1),
+      top(10, 99.5, 2, 100.5, 2),
+      top(5, 98, 1, 102, 1),
+      levels(
+        12,
+        [
+          [99.6, 4],
+          [99.5, 1],
+        ],
+        [[100.4, 4]],
+      ),
+      top(12, 99.7, 1, 100.3, 1),
+      levels(30, [], [[100.3, 1]]),
+      top(11, 99, 1, 101, 1),
+      levels(12, [[99.8, 5]], [[100.2, 5]]),
+      top(20, 99.9, 1, 100.1, 1),
+      top(35, 99, 1, 101, 1),
+      top(34, 98, 1, 102, 1),
+      levels(35, [[98, 1]], [[102, 1]]),
+      levels(50, [[97, 1]], [[103, 1]]),
+      top(50, 99.1, 1, 99.2, 1),
     ];
     const reference = new OrderBook();
     const h = harness();

@@ -11,8 +11,24 @@ import { LazyBook } from "./lazy-book";
 import { restingSizeAt, snapToZero, takerLevels, walkBook, type WalkSlice } from "./book-walk";
 import { crosses, makerFillSize } from "./maker-queue";
 import type { Broker, FillListener } from "./broker";
-import type { CancelResult, Liquidity, OrderRejectReason, OrderRequest, OrderSide, OrderStatus, PlaceResult } from "./orders";
-import { emptyStats, newSimOrder, requestProblem, simOrderStatus, type SimOrder, type SimulatedBrokerState, type SimulatedBrokerStats } from "./sim-order";
+import type {
+  CancelResult,
+  Liquidity,
+  OrderRejectReason,
+  OrderRequest,
+  OrderSide,
+  OrderStatus,
+  PlaceResult,
+} from "./orders";
+import {
+  emptyStats,
+  newSimOrder,
+  requestProblem,
+  simOrderStatus,
+  type SimOrder,
+  type SimulatedBrokerState,
+  type SimulatedBrokerStats,
+} from "./sim-order";
 
 /** Options of {@link SimulatedBroker}; defaults are Bitget's fees and the config's execution defaults. */
 export interface SimulatedBrokerOptions {
@@ -176,14 +192,18 @@ export class SimulatedBroker implements Broker {
     this.placing = o.clientOid;
     this.run(() => this.processDue(this.clock));
     this.placing = null;
-    return o.status === "rejected" ? { ok: false, reason: o.reason as OrderRejectReason } : { ok: true, clientOid: o.clientOid };
+    return o.status === "rejected"
+      ? { ok: false, reason: o.reason as OrderRejectReason }
+      : { ok: true, clientOid: o.clientOid };
   }
 
   /** Cancels the unfilled rest of a pending or resting post-only order. */
   cancelSync(symbol: string, clientOid: string): CancelResult {
     const o = this.active.get(clientOid);
     if (!o || o.symbol !== symbol) {
-      return this.finished.get(clientOid)?.symbol === symbol ? { ok: false, reason: "already_done" } : { ok: false, reason: "unknown_order" };
+      return this.finished.get(clientOid)?.symbol === symbol
+        ? { ok: false, reason: "already_done" }
+        : { ok: false, reason: "unknown_order" };
     }
     if (o.type === "market") return { ok: false, reason: "already_done" };
     if (o.status === "pending") this.pending.splice(this.pending.indexOf(o), 1);
@@ -451,6 +471,7 @@ export class SimulatedBroker implements Broker {
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
   return value;
 }

@@ -46,7 +46,11 @@ function talibMeanSquares(prices: readonly number[], n: number): number[] {
 }
 
 /** Replays adds and 0-2 replaces per input, checking each squeeze against a brute-force minimum. */
-function checkSqueezeAgainstBruteForce(prices: readonly number[], revisions: readonly number[], lookback: number): boolean[] {
+function checkSqueezeAgainstBruteForce(
+  prices: readonly number[],
+  revisions: readonly number[],
+  lookback: number,
+): boolean[] {
   const bb = new BollingerBands(4, 2, lookback);
   const history: number[] = [];
   const flags: boolean[] = [];
@@ -101,7 +105,10 @@ describe("BollingerBands", () => {
     const scale = 2 ** -27;
     const prices = randomWalk(300, 48, 1, 0.0005);
     const normal = run(new BollingerBands(20, 2, 30), prices);
-    const tiny = run(new BollingerBands(20, 2, 30), prices.map((p) => p * scale));
+    const tiny = run(
+      new BollingerBands(20, 2, 30),
+      prices.map((p) => p * scale),
+    );
     expect(tiny[299]?.middle).toBeLessThan(2e-8);
     tiny.forEach((r, i) => {
       if (r === null) return expect(normal[i]).toBeNull();
@@ -162,7 +169,12 @@ describe("BollingerBands", () => {
   });
 });
 
-for (const [period, k, lookback] of [[10, 2, 60], [3, 1.5, 4], [1, 2, 1], [2, 2, 2]] as const) {
+for (const [period, k, lookback] of [
+  [10, 2, 60],
+  [3, 1.5, 4],
+  [1, 2, 1],
+  [2, 2, 2],
+] as const) {
   testPeekContract({
     name: `BollingerBands(${period}, ${k}, ${lookback})`,
     create: () => new BollingerBands(period, k, lookback),

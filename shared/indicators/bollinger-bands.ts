@@ -75,7 +75,9 @@ export interface BollingerBandsState {
  * The latest result and the one before the last add are kept as plain numbers; the result object
  * is built only when `result` is read ({@link BollingerBands.readInto} copies the numbers instead).
  */
-export class BollingerBands implements Indicator<number, BollingerBandsResult, BollingerBandsState>, InPlaceReadable<BollingerBandsResult> {
+export class BollingerBands
+  implements Indicator<number, BollingerBandsResult, BollingerBandsState>, InPlaceReadable<BollingerBandsResult>
+{
   readonly period: number;
   readonly k: number;
   readonly squeezeLookback: number;
@@ -361,7 +363,9 @@ class Bands {
   }
 
   toResult(): BollingerBandsResult | null {
-    return this.has ? { upper: this.upper, middle: this.middle, lower: this.lower, bandwidth: this.bandwidth, squeeze: this.squeeze } : null;
+    return this.has
+      ? { upper: this.upper, middle: this.middle, lower: this.lower, bandwidth: this.bandwidth, squeeze: this.squeeze }
+      : null;
   }
 
   writeTo(out: Mutable<BollingerBandsResult>): boolean {

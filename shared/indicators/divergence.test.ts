@@ -31,7 +31,18 @@ function walkInputs(count: number, seed: number, start = 100): DivergenceInput[]
 /** Bars 1 s apart around each mid (high = mid + 0.5, low = mid − 0.5), the oscillator at 50 unless given. */
 function inputs(mids: number[], values: Record<number, number | null> = {}): DivergenceInput[] {
   return mids.map((m, i) => ({
-    bar: { start: i * 1000, open: m, high: m + 0.5, low: m - 0.5, close: m, volume: 1, buyVolume: 0.5, sellVolume: 0.5, trades: 1, vwap: m },
+    bar: {
+      start: i * 1000,
+      open: m,
+      high: m + 0.5,
+      low: m - 0.5,
+      close: m,
+      volume: 1,
+      buyVolume: 0.5,
+      sellVolume: 0.5,
+      trades: 1,
+      vwap: m,
+    },
     value: i in values ? values[i] : 50,
   }));
 }
@@ -131,7 +142,10 @@ describe("Divergence", () => {
     const revised = new Divergence();
     series.forEach((x, k) => {
       revised.add(x);
-      revised.replace({ bar: { ...x.bar, high: x.bar.high * 1.001, low: x.bar.low * 0.999 }, value: (x.value ?? 0) + 5 });
+      revised.replace({
+        bar: { ...x.bar, high: x.bar.high * 1.001, low: x.bar.low * 0.999 },
+        value: (x.value ?? 0) + 5,
+      });
       expect(revised.replace(x)).toEqual(expected[k]);
     });
     expect(revised.getState()).toEqual(direct.getState());

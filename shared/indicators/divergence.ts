@@ -149,7 +149,8 @@ export class Divergence implements Indicator<DivergenceInput, DivergenceResult, 
     if (swings.newHigh) {
       p.prevHigh = p.lastHigh;
       p.lastHigh = atSwing;
-      bearish = swings.highs.length === 2 && swings.highs[1].price > swings.highs[0].price && below(p.lastHigh, p.prevHigh);
+      bearish =
+        swings.highs.length === 2 && swings.highs[1].price > swings.highs[0].price && below(p.lastHigh, p.prevHigh);
     }
     if (swings.newLow) {
       p.prevLow = p.lastLow;

@@ -97,8 +97,14 @@ describe("EmaCross", () => {
 
 describe("EmaCrossSet", () => {
   it("builds on read after update and revise exactly what add and replace return", () => {
-    const eager = new EmaCrossSet([[2, 5], [3, 8]]);
-    const lazy = new EmaCrossSet([[2, 5], [3, 8]]);
+    const eager = new EmaCrossSet([
+      [2, 5],
+      [3, 8],
+    ]);
+    const lazy = new EmaCrossSet([
+      [2, 5],
+      [3, 8],
+    ]);
     for (let i = 0; i < 400; i++) {
       const x = 100 + 5 * Math.sin(i / 7) + (i % 3);
       const want = i % 4 === 0 ? eager.add(x) : eager.replace(x);
@@ -134,7 +140,10 @@ describe("EmaCrossSet", () => {
   });
 
   it("uses the pairs it is given, in order", () => {
-    const set = new EmaCrossSet([[2, 5], [3, 9]]);
+    const set = new EmaCrossSet([
+      [2, 5],
+      [3, 9],
+    ]);
     const prices = randomWalk(20, 66);
     const out = prices.map((x) => set.add(x));
     expect(out[7]).toBeNull();

@@ -218,7 +218,9 @@ export const DEFAULT_EMA_CROSS_PAIRS: readonly (readonly [number, number])[] = [
  * A result appears once every pair has one (after the longest slow period). `replace` replaces in
  * every pair, each exact.
  */
-export class EmaCrossSet implements Indicator<number, EmaCrossSetResult, EmaCrossSetState>, InPlaceReadable<EmaCrossSetResult> {
+export class EmaCrossSet
+  implements Indicator<number, EmaCrossSetResult, EmaCrossSetState>, InPlaceReadable<EmaCrossSetResult>
+{
   private readonly crosses: EmaCross[];
   private value: EmaCrossSetResult | null = null;
   /** True when `value` lags the last input (it is built on read). */

@@ -28,7 +28,16 @@ describe("FeatureView", () => {
       a.onTrade(t);
       b.onTrade(t);
       if (i++ % 7 === 0) {
-        const top = { kind: "bookTop", symbol: "BTCUSDT", ts: t.ts, bidPrice: t.price - 0.01, bidSize: 1 + (i % 3), askPrice: t.price + 0.01, askSize: 2, seq: String(i) } as const;
+        const top = {
+          kind: "bookTop",
+          symbol: "BTCUSDT",
+          ts: t.ts,
+          bidPrice: t.price - 0.01,
+          bidSize: 1 + (i % 3),
+          askPrice: t.price + 0.01,
+          askSize: 2,
+          seq: String(i),
+        } as const;
         a.onBookTop(top);
         b.onBookTop(top);
       }
@@ -80,7 +89,8 @@ describe("FeatureView", () => {
       if (i % 11 === 0) void lazy.view().rsi;
       if (i % 17 === 0) void lazy.view().emaCross;
       if (i % 401 === 0) expect(lazy.snapshot()).toEqual(eager.snapshot());
-      if (i % 997 === 0) expect(JSON.parse(JSON.stringify(lazy.getState()))).toEqual(JSON.parse(JSON.stringify(eager.getState())));
+      if (i % 997 === 0)
+        expect(JSON.parse(JSON.stringify(lazy.getState()))).toEqual(JSON.parse(JSON.stringify(eager.getState())));
     }
     expect(lazy.snapshot()).toEqual(eager.snapshot());
   });

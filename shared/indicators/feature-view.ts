@@ -162,7 +162,12 @@ export class FeatureView implements FeatureSnapshot {
   private readonly orderFlowOut: Mutable<OrderFlowResult>[];
   private fresh = 0;
   private readonly bookValue = new BookFigures();
-  private readonly volumeValue: Mutable<FeatureSnapshot["volume"]> = { recent: 0, baselinePerWindow: null, ratio: null, baselineSeconds: 0 };
+  private readonly volumeValue: Mutable<FeatureSnapshot["volume"]> = {
+    recent: 0,
+    baselinePerWindow: null,
+    ratio: null,
+    baselineSeconds: 0,
+  };
   private returnStdValue: number | null = null;
   private trendValue: FeatureSnapshot["trend"] = [];
 
@@ -202,14 +207,16 @@ export class FeatureView implements FeatureSnapshot {
 
   /** The EMA crossover pairs. */
   get emaCross(): EmaCrossSetResult | null {
-    if ((this.fresh & EMA_CROSS) === 0) this.emaCrossValue = this.sources.emaCross(this.emaCrossOut) ? this.emaCrossOut : null;
+    if ((this.fresh & EMA_CROSS) === 0)
+      this.emaCrossValue = this.sources.emaCross(this.emaCrossOut) ? this.emaCrossOut : null;
     this.fresh |= EMA_CROSS;
     return this.emaCrossValue;
   }
 
   /** Up/down tick balance, persistence, rate and size quantiles. */
   get tickMomentum(): TickMomentumResult | null {
-    if ((this.fresh & TICK_MOMENTUM) === 0) this.tickMomentumValue = this.sources.tickMomentum(this.tickMomentumOut) ? this.tickMomentumOut : null;
+    if ((this.fresh & TICK_MOMENTUM) === 0)
+      this.tickMomentumValue = this.sources.tickMomentum(this.tickMomentumOut) ? this.tickMomentumOut : null;
     this.fresh |= TICK_MOMENTUM;
     return this.tickMomentumValue;
   }
@@ -223,7 +230,8 @@ export class FeatureView implements FeatureSnapshot {
 
   /** Order flow per configured window (computed on first read after an event). */
   get orderFlow(): FeatureSnapshot["orderFlow"] {
-    if ((this.fresh & ORDER_FLOW) === 0) fill(this.orderFlowSlots, this.sources.orderFlow(this.orderFlowOut), this.orderFlowOut);
+    if ((this.fresh & ORDER_FLOW) === 0)
+      fill(this.orderFlowSlots, this.sources.orderFlow(this.orderFlowOut), this.orderFlowOut);
     this.fresh |= ORDER_FLOW;
     return this.orderFlowSlots;
   }
@@ -288,8 +296,20 @@ export function copySnapshot(v: FeatureSnapshot): FeatureSnapshot {
     liquiditySweep: v.liquiditySweep,
     rsiDivergence: v.rsiDivergence,
     macdDivergence: v.macdDivergence,
-    book: { bestBid: v.book.bestBid, bestAsk: v.book.bestAsk, mid: v.book.mid, spreadBps: v.book.spreadBps, imbalance: v.book.imbalance, ts: v.book.ts },
-    volume: { recent: v.volume.recent, baselinePerWindow: v.volume.baselinePerWindow, ratio: v.volume.ratio, baselineSeconds: v.volume.baselineSeconds },
+    book: {
+      bestBid: v.book.bestBid,
+      bestAsk: v.book.bestAsk,
+      mid: v.book.mid,
+      spreadBps: v.book.spreadBps,
+      imbalance: v.book.imbalance,
+      ts: v.book.ts,
+    },
+    volume: {
+      recent: v.volume.recent,
+      baselinePerWindow: v.volume.baselinePerWindow,
+      ratio: v.volume.ratio,
+      baselineSeconds: v.volume.baselineSeconds,
+    },
     returnStd1s: v.returnStd1s,
     trend: v.trend,
     lateTradesDropped: v.lateTradesDropped,

@@ -5,17 +5,35 @@ import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars as walk } from "./testing/walk-bars";
 
 /** Random-walk bars with occasional volume spikes, so sweeps can qualify. */
-const walkBars = (count: number, seed: number, start = 100): Bar[] => walk(count, seed, start, (u) => (u < 0.1 ? 10 + 100 * u : 1 + 4 * u));
-
+const walkBars = (count: number, seed: number, start = 100): Bar[] =>
+  walk(count, seed, start, (u) => (u < 0.1 ? 10 + 100 * u : 1 + 4 * u));
 
 /** Bar number `i` (start i s). */
 function bar(i: number, high: number, low: number, close: number, volume = 1): Bar {
-  return { start: i * 1000, open: close, high, low, close, volume, buyVolume: volume / 2, sellVolume: volume / 2, trades: 1, vwap: close };
+  return {
+    start: i * 1000,
+    open: close,
+    high,
+    low,
+    close,
+    volume,
+    buyVolume: volume / 2,
+    sellVolume: volume / 2,
+    trades: 1,
+    vwap: close,
+  };
 }
 
 /** Reflects bars through 100 (a high becomes a low), keeping times and volumes. */
 function mirror(bars: Bar[]): Bar[] {
-  return bars.map((b) => ({ ...b, open: 200 - b.open, high: 200 - b.low, low: 200 - b.high, close: 200 - b.close, vwap: 200 - b.vwap }));
+  return bars.map((b) => ({
+    ...b,
+    open: 200 - b.open,
+    high: 200 - b.low,
+    low: 200 - b.high,
+    close: 200 - b.close,
+    vwap: 200 - b.vwap,
+  }));
 }
 
 const LEAD = 30;
@@ -26,7 +44,12 @@ const LEAD = 30;
  */
 function highSweep({ pierceVolume = 3, closeBackAt = 37, closeBackVolume = 1 } = {}): Bar[] {
   const bars = Array.from({ length: LEAD }, (_, i) => bar(i, 100, 100, 100));
-  bars.push(bar(30, 100.5, 99.8, 100.2), bar(31, 101, 100, 100.5), bar(32, 100.6, 100, 100.3), bar(33, 100.4, 100, 100.1));
+  bars.push(
+    bar(30, 100.5, 99.8, 100.2),
+    bar(31, 101, 100, 100.5),
+    bar(32, 100.6, 100, 100.3),
+    bar(33, 100.4, 100, 100.1),
+  );
   bars.push(bar(34, 101.2, 100.9, 101.1, pierceVolume));
   for (let i = 35; i < closeBackAt; i++) bars.push(bar(i, 101.15, 101.05, 101.1));
   bars.push(bar(closeBackAt, 101.1, 100.7, 100.8, closeBackVolume));

@@ -301,6 +301,7 @@ function emptySide(): SweepSideState {
 
 function assertNonNegative(values: Record<string, number>): void {
   for (const [name, v] of Object.entries(values)) {
-    if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(`LiquiditySweep ${name} must be a finite number >= 0, got ${v}`);
+    if (!(v >= 0 && Number.isFinite(v)))
+      throw new RangeError(`LiquiditySweep ${name} must be a finite number >= 0, got ${v}`);
   }
 }

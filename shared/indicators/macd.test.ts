@@ -107,7 +107,11 @@ describe("Macd", () => {
   });
 });
 
-for (const [fast, slow, signal] of [[3, 7, 2], [12, 26, 9], [2, 3, 1]] as const) {
+for (const [fast, slow, signal] of [
+  [3, 7, 2],
+  [12, 26, 9],
+  [2, 3, 1],
+] as const) {
   testPeekContract({
     name: `Macd(${fast}, ${slow}, ${signal})`,
     create: () => new Macd(fast, slow, signal),

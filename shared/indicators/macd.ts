@@ -85,7 +85,8 @@ export class Macd implements Indicator<number, MacdResult, MacdState>, InPlaceRe
     macd.signal = Ema.restore(state.signal);
     macd.count = state.count;
     if (state.value !== null) [macd.has, macd.line, macd.signalLine] = [true, state.value.macd, state.value.signal];
-    if (state.undoValue !== null) [macd.undoHas, macd.undoLine, macd.undoSignalLine] = [true, state.undoValue.macd, state.undoValue.signal];
+    if (state.undoValue !== null)
+      [macd.undoHas, macd.undoLine, macd.undoSignalLine] = [true, state.undoValue.macd, state.undoValue.signal];
     return macd;
   }
 

@@ -26,7 +26,8 @@ const t = (ts: number, size: number, side: Side = "buy"): TradeTick => ({ ts, pr
 function bruteForce(trades: readonly TradeTick[], windowMs: number, multiple: number) {
   let newest = -Infinity;
   const clamped = trades.map((x) => (newest = Math.max(newest, x.ts)));
-  const inWindow = (j: number, i: number) => Math.floor(clamped[j] / 1000) > Math.floor(clamped[i] / 1000) - windowMs / 1000;
+  const inWindow = (j: number, i: number) =>
+    Math.floor(clamped[j] / 1000) > Math.floor(clamped[i] / 1000) - windowMs / 1000;
   const large = trades.map((x, i) => {
     const prior = trades.slice(0, i).filter((_, j) => inWindow(j, i));
     const avg = prior.reduce((a, p) => a + p.size, 0) / prior.length;
@@ -235,7 +236,9 @@ describe("OrderFlow", () => {
   it("keeps deltaRatio in [-1, 1] and buyRatio in [0, 1] after heavy one-sided expiry", () => {
     const flow = new OrderFlow({ windowsMs: [5000] });
     for (let i = 0; i < 2000; i++) {
-      const [r] = flow.add(t(i * 400, i % 50 < 25 ? 1e9 * (1 + (i % 7) / 10) : 1e-3 * (1 + (i % 3)), i % 50 < 25 ? "buy" : "sell"));
+      const [r] = flow.add(
+        t(i * 400, i % 50 < 25 ? 1e9 * (1 + (i % 7) / 10) : 1e-3 * (1 + (i % 3)), i % 50 < 25 ? "buy" : "sell"),
+      );
       expect(Math.abs(r.deltaRatio)).toBeLessThanOrEqual(1);
       expect(r.buyRatio).toBeGreaterThanOrEqual(0);
       expect(r.buyRatio).toBeLessThanOrEqual(1);

@@ -4,7 +4,6 @@ import { PriceAction, type PriceActionResult } from "./price-action";
 import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
-
 /** Bars 1 s apart closing at each mid, with high = mid + half and low = mid − half. */
 function midBars(mids: number[], half = 0.5): Bar[] {
   return mids.map((m, i) => ({
@@ -115,16 +114,19 @@ describe("PriceAction", () => {
 
   it("stays neutral on flat bars", () => {
     const pa = new PriceAction();
-    flat.map((b) => pa.add(b)).slice(4).forEach((r) =>
-      expect(r).toEqual({
-        trend: 0,
-        lastSwingHigh: null,
-        lastSwingLow: null,
-        doubleTop: false,
-        doubleBottom: false,
-        breakOfStructure: 0,
-      }),
-    );
+    flat
+      .map((b) => pa.add(b))
+      .slice(4)
+      .forEach((r) =>
+        expect(r).toEqual({
+          trend: 0,
+          lastSwingHigh: null,
+          lastSwingLow: null,
+          doubleTop: false,
+          doubleBottom: false,
+          breakOfStructure: 0,
+        }),
+      );
   });
 
   it("sees trends and breaks both ways in the random-walk series", () => {

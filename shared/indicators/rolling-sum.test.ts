@@ -17,7 +17,10 @@ describe("RollingSum", () => {
   it("sums a partial window while warming up, then the last n inputs", () => {
     const r = new RollingSum(3);
     expect([1, 2, 3, 4].map((x) => r.add(x))).toEqual([
-      { sum: 1, count: 1 }, { sum: 3, count: 2 }, { sum: 6, count: 3 }, { sum: 9, count: 3 },
+      { sum: 1, count: 1 },
+      { sum: 3, count: 2 },
+      { sum: 6, count: 3 },
+      { sum: 9, count: 3 },
     ]);
   });
 

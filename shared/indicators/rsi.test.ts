@@ -44,7 +44,10 @@ describe("Rsi", () => {
   it("keeps its reading at ~1e-8 prices, with no absolute epsilon swallowing the moves", () => {
     const prices = randomWalk(500, 23, 100);
     const normal = run(14, prices);
-    const tiny = run(14, prices.map((p) => p * 1e-10));
+    const tiny = run(
+      14,
+      prices.map((p) => p * 1e-10),
+    );
     tiny.forEach((v, i) => {
       if (v === null) return expect(normal[i]).toBeNull();
       expect(Math.abs(v - (normal[i] as number))).toBeLessThan(1e-9);

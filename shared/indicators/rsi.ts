@@ -112,7 +112,8 @@ export class Rsi implements Indicator<number, number, RsiState> {
   peek(x: number): number | null {
     const count = this.count;
     if (count === 0) return null;
-    if (count === 1 || !this.wilder(count, x - this.undoPrev, this.undoGain, this.undoLoss)) return this.undoHasValue ? this.undoValue : null;
+    if (count === 1 || !this.wilder(count, x - this.undoPrev, this.undoGain, this.undoLoss))
+      return this.undoHasValue ? this.undoValue : null;
     return rsiOf(this.nextGain, this.nextLoss);
   }
 
@@ -136,7 +137,12 @@ export class Rsi implements Indicator<number, number, RsiState> {
       gain: this.gain,
       loss: this.loss,
       value: this.hasValue ? this.value : null,
-      undo: { prev: this.undoPrev, gain: this.undoGain, loss: this.undoLoss, value: this.undoHasValue ? this.undoValue : null },
+      undo: {
+        prev: this.undoPrev,
+        gain: this.undoGain,
+        loss: this.undoLoss,
+        value: this.undoHasValue ? this.undoValue : null,
+      },
     };
   }
 

@@ -4,11 +4,21 @@ import { Swings } from "./swings";
 import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
-
 /** A hand-built bar number `i` with the given high and low. */
 function hl(i: number, high: number, low: number): Bar {
   const close = (high + low) / 2;
-  return { start: i * 1000, open: close, high, low, close, volume: 1, buyVolume: 0.5, sellVolume: 0.5, trades: 1, vwap: close };
+  return {
+    start: i * 1000,
+    open: close,
+    high,
+    low,
+    close,
+    volume: 1,
+    buyVolume: 0.5,
+    sellVolume: 0.5,
+    trades: 1,
+    vwap: close,
+  };
 }
 
 function feedHighs(swings: Swings, highs: number[]) {
@@ -89,7 +99,10 @@ describe("Swings", () => {
   });
 
   it("finds swings at prices near 1e-8", () => {
-    const results = feedHighs(new Swings(), [1, 2, 3, 5, 4, 3].map((h) => h * 1e-8 + 1e-7));
+    const results = feedHighs(
+      new Swings(),
+      [1, 2, 3, 5, 4, 3].map((h) => h * 1e-8 + 1e-7),
+    );
     expect(results[5]?.highs[0].price).toBeCloseTo(1.5e-7, 15);
   });
 

@@ -72,7 +72,20 @@ describe("SymbolFeatures", () => {
 
   it("reports book mid, spread and imbalance over the configured levels", () => {
     const f = new SymbolFeatures("BTCUSDT", settings);
-    f.onBookLevels({ kind: "bookLevels", symbol: "BTCUSDT", ts: T0, seq: "1", bids: [[99.99, 3], [99.98, 1]], asks: [[100.01, 1], [100.02, 0]] });
+    f.onBookLevels({
+      kind: "bookLevels",
+      symbol: "BTCUSDT",
+      ts: T0,
+      seq: "1",
+      bids: [
+        [99.99, 3],
+        [99.98, 1],
+      ],
+      asks: [
+        [100.01, 1],
+        [100.02, 0],
+      ],
+    });
     expect(f.snapshot().book).toMatchObject({ bestBid: 99.99, bestAsk: 100.01, mid: 100, imbalance: 0.6 });
     expect(f.snapshot().book.spreadBps).toBeCloseTo(2, 9);
   });
@@ -107,9 +120,14 @@ describe("SymbolFeatures", () => {
   it("reports VWAP and order flow per configured window, as indicators over each window alone", () => {
     const custom = { ...settings, vwapWindowsMs: [60_000, 5000], orderFlowWindowsMs: [30_000, 2000, 30_000] };
     const f = new SymbolFeatures("BTCUSDT", custom);
-    expect(f.snapshot().vwap).toEqual([{ windowMs: 60_000, value: null }, { windowMs: 5000, value: null }]);
+    expect(f.snapshot().vwap).toEqual([
+      { windowMs: 60_000, value: null },
+      { windowMs: 5000, value: null },
+    ]);
     const vwaps = custom.vwapWindowsMs.map((w) => new RollingVwap({ windowsMs: [w], bandsPct: custom.vwapBandsPct }));
-    const flows = custom.orderFlowWindowsMs.map((w) => new OrderFlow({ windowsMs: [w], largeMultiple: custom.largeTradeMultiple }));
+    const flows = custom.orderFlowWindowsMs.map(
+      (w) => new OrderFlow({ windowsMs: [w], largeMultiple: custom.largeTradeMultiple }),
+    );
     for (const t of trades(1500, 21)) {
       f.onTrade(t);
       vwaps.forEach((v) => v.add(t));
@@ -117,7 +135,9 @@ describe("SymbolFeatures", () => {
     }
     const snap = f.snapshot();
     expect(snap.vwap).toEqual(custom.vwapWindowsMs.map((windowMs, i) => ({ windowMs, value: vwaps[i].result?.[0] })));
-    expect(snap.orderFlow).toEqual(custom.orderFlowWindowsMs.map((windowMs, i) => ({ windowMs, value: flows[i].result?.[0] })));
+    expect(snap.orderFlow).toEqual(
+      custom.orderFlowWindowsMs.map((windowMs, i) => ({ windowMs, value: flows[i].result?.[0] })),
+    );
   });
 
   it("yields only finite numbers in the snapshot", () => {
@@ -148,7 +168,12 @@ describe("SymbolFeatures after a long silence", () => {
     const b = fresh.snapshot();
     expect(a.gapResets).toBe(1);
     expect(a.lateTradesDropped).toBe(1);
-    expect({ ...a, gapResets: 0, lateTradesDropped: 0, book: null }).toEqual({ ...b, gapResets: 0, lateTradesDropped: 0, book: null });
+    expect({ ...a, gapResets: 0, lateTradesDropped: 0, book: null }).toEqual({
+      ...b,
+      gapResets: 0,
+      lateTradesDropped: 0,
+      book: null,
+    });
   });
 
   it("fills a silence shorter than maxGapMs with flat bars", () => {

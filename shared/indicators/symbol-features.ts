@@ -6,7 +6,14 @@ import { OrderBook, type OrderBookState } from "../market/order-book";
 import { BollingerBands, type BollingerBandsResult, type BollingerBandsState } from "./bollinger-bands";
 import { copySnapshot, FeatureView, type Mutable } from "./feature-view";
 import { Divergence, type DivergenceResult, type DivergenceState } from "./divergence";
-import { EmaCross, EmaCrossSet, type EmaCrossResult, type EmaCrossSetResult, type EmaCrossSetState, type EmaCrossState } from "./ema-cross";
+import {
+  EmaCross,
+  EmaCrossSet,
+  type EmaCrossResult,
+  type EmaCrossSetResult,
+  type EmaCrossSetState,
+  type EmaCrossState,
+} from "./ema-cross";
 import { LiquiditySweep, type LiquiditySweepResult, type LiquiditySweepState } from "./liquidity-sweep";
 import { Macd, type MacdResult, type MacdState } from "./macd";
 import { OrderFlow, type OrderFlowResult, type OrderFlowState } from "./order-flow";
@@ -37,7 +44,11 @@ export interface FeatureSnapshot {
   readonly price: number | null;
   readonly rsi: readonly { readonly period: number; readonly value: number | null }[];
   readonly macd: MacdResult | null;
-  readonly bollinger: readonly { readonly period: number; readonly k: number; readonly value: BollingerBandsResult | null }[];
+  readonly bollinger: readonly {
+    readonly period: number;
+    readonly k: number;
+    readonly value: BollingerBandsResult | null;
+  }[];
   readonly emaCross: EmaCrossSetResult | null;
   readonly vwap: readonly { readonly windowMs: number; readonly value: RollingVwapResult | null }[];
   readonly orderFlow: readonly { readonly windowMs: number; readonly value: OrderFlowResult | null }[];
@@ -61,7 +72,12 @@ export interface FeatureSnapshot {
    * Volume of the last `volumeRecentMs` of 1s bars against the average volume per such window
    * over the last `volumeBaselineMs` (partial while warming up: `baselineSeconds` says how much).
    */
-  readonly volume: { readonly recent: number; readonly baselinePerWindow: number | null; readonly ratio: number | null; readonly baselineSeconds: number };
+  readonly volume: {
+    readonly recent: number;
+    readonly baselinePerWindow: number | null;
+    readonly ratio: number | null;
+    readonly baselineSeconds: number;
+  };
   /** Standard deviation of 1-second log returns over the last 300 s (null until 30 s are known). */
   readonly returnStd1s: number | null;
   /** Closed-bar EMA fast/slow trend per configured timeframe. */
@@ -97,7 +113,13 @@ export interface SymbolFeaturesState {
   readonly returns: RollingSumState;
   readonly returnsSq: RollingSumState;
   readonly trend: EmaCrossState[];
-  readonly results: { priceAction: PriceActionResult | null; sweep: LiquiditySweepResult | null; rsiDivergence: DivergenceResult | null; macdDivergence: DivergenceResult | null; trend: (EmaCrossResult | null)[] };
+  readonly results: {
+    priceAction: PriceActionResult | null;
+    sweep: LiquiditySweepResult | null;
+    rsiDivergence: DivergenceResult | null;
+    macdDivergence: DivergenceResult | null;
+    trend: (EmaCrossResult | null)[];
+  };
   readonly gapResets?: number;
 }
 
@@ -172,7 +194,8 @@ export class SymbolFeatures {
       // revision itself is applied once, when the second closes or the state is taken.
       rsi: (out) => {
         const peek = (this.pending & RSI) !== 0;
-        for (let i = 0; i < out.length; i++) out[i].value = peek ? this.rsi[i].peek(this.lastClose) : this.rsi[i].result;
+        for (let i = 0; i < out.length; i++)
+          out[i].value = peek ? this.rsi[i].peek(this.lastClose) : this.rsi[i].result;
       },
       macd: (out) => ((this.pending & MACD) !== 0 ? this.macd.peekInto(this.lastClose, out) : this.macd.readInto(out)),
       bollinger: (slots, out) => {
@@ -182,7 +205,8 @@ export class SymbolFeatures {
           slots[i].value = (peek ? b.peekInto(this.lastClose, out[i]) : b.readInto(out[i])) ? out[i] : null;
         }
       },
-      emaCross: (out) => ((this.pending & EMA_CROSS) !== 0 ? this.emaCross.peekInto(this.lastClose, out) : this.emaCross.readInto(out)),
+      emaCross: (out) =>
+        (this.pending & EMA_CROSS) !== 0 ? this.emaCross.peekInto(this.lastClose, out) : this.emaCross.readInto(out),
       tickMomentum: (out) => this.tickMomentum.readInto(out),
       vwap: (out) => this.vwap.readInto(out),
       orderFlow: (out) => this.orderFlow.readInto(out),
@@ -206,8 +230,16 @@ export class SymbolFeatures {
     this.trendView = null;
     this.hasLastClose = false;
     this.pending = 0;
-    const timeframes = new Set<Timeframe>(["1s", s.structureTimeframe, s.sweepTimeframe, s.divergenceTimeframe, ...s.trendTimeframes]);
-    this.bars = state ? BarAggregator.restore(state.bars, this.onBar) : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
+    const timeframes = new Set<Timeframe>([
+      "1s",
+      s.structureTimeframe,
+      s.sweepTimeframe,
+      s.divergenceTimeframe,
+      ...s.trendTimeframes,
+    ]);
+    this.bars = state
+      ? BarAggregator.restore(state.bars, this.onBar)
+      : new BarAggregator({ timeframes: [...timeframes], onBar: this.onBar });
     const recentBars = Math.max(1, Math.round(s.volumeRecentMs / 1000));
     const baselineBars = Math.max(recentBars, Math.round(s.volumeBaselineMs / 1000));
     if (state) {
@@ -247,11 +279,19 @@ export class SymbolFeatures {
     this.emaCross = new EmaCrossSet(s.emaPairs.map(([f, sl]) => [f, sl] as [number, number]));
     this.vwap = new RollingVwap({ windowsMs: s.vwapWindowsMs, bandsPct: s.vwapBandsPct });
     this.orderFlow = new OrderFlow({ windowsMs: s.orderFlowWindowsMs, largeMultiple: s.largeTradeMultiple });
-    this.tickMomentum = new TickMomentum({ tickWindow: s.tickWindow, rateWindowMs: s.tickRateWindowMs, sizeWindow: s.tickSizeWindow });
+    this.tickMomentum = new TickMomentum({
+      tickWindow: s.tickWindow,
+      rateWindowMs: s.tickRateWindowMs,
+      sizeWindow: s.tickSizeWindow,
+    });
     this.priceAction = new PriceAction({ strength: s.swingStrength, doubleTolerancePct: s.doubleTolerancePct });
     this.sweep = new LiquiditySweep({
-      strength: s.swingStrength, marginPct: s.sweepMarginPct, withinMs: s.sweepWithinMs,
-      volumeLookback: s.sweepVolumeLookback, surgeMultiple: s.sweepSurgeMultiple, holdMs: s.sweepHoldMs,
+      strength: s.swingStrength,
+      marginPct: s.sweepMarginPct,
+      withinMs: s.sweepWithinMs,
+      volumeLookback: s.sweepVolumeLookback,
+      surgeMultiple: s.sweepSurgeMultiple,
+      holdMs: s.sweepHoldMs,
     });
     this.rsiDivergence = new Divergence({ strength: s.swingStrength });
     this.macdDivergence = new Divergence({ strength: s.swingStrength });
@@ -357,7 +397,10 @@ export class SymbolFeatures {
   private volumeFigures(out: Mutable<FeatureSnapshot["volume"]>): void {
     const recent = this.volumeRecent.total;
     const baseCount = this.volumeBaseline.size;
-    const perWindow = baseCount > 0 && this.volumeRecent.size > 0 ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period : null;
+    const perWindow =
+      baseCount > 0 && this.volumeRecent.size > 0
+        ? (this.volumeBaseline.total / baseCount) * this.volumeRecent.period
+        : null;
     out.recent = recent;
     out.baselinePerWindow = perWindow;
     out.ratio = perWindow && perWindow > 0 ? recent / perWindow : null;

@@ -48,7 +48,16 @@ export interface TickMomentumResult {
  * integer 0 boxed every one of them (measured: twice the cost of a read).
  */
 export function blankTickMomentumResult(): Mutable<TickMomentumResult> {
-  return { upTicks: NaN, downTicks: NaN, upRatio: NaN, ticksPerSecond: NaN, persistence: NaN, sizeP50: NaN, sizeP90: NaN, sizeP99: NaN };
+  return {
+    upTicks: NaN,
+    downTicks: NaN,
+    upRatio: NaN,
+    ticksPerSecond: NaN,
+    persistence: NaN,
+    sizeP50: NaN,
+    sizeP90: NaN,
+    sizeP99: NaN,
+  };
 }
 
 /** Serialisable state of {@link TickMomentum}. */
@@ -88,7 +97,9 @@ export interface TickMomentumState {
  * The result is non-null from the first trade; `isStable` once `tickWindow` trades were seen.
  * Each call returns a fresh result object.
  */
-export class TickMomentum implements Indicator<TradeTick, TickMomentumResult, TickMomentumState>, InPlaceReadable<TickMomentumResult> {
+export class TickMomentum
+  implements Indicator<TradeTick, TickMomentumResult, TickMomentumState>, InPlaceReadable<TickMomentumResult>
+{
   /** Trades over which ticks are counted. */
   readonly tickWindow: number;
   private readonly directions: Int8Array;

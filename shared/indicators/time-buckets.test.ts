@@ -239,7 +239,9 @@ describe("TimeBuckets", () => {
 
   it("refuses a window that is not a whole number of buckets", () => {
     expect(() => new TimeBuckets({ windowsMs: [2500], bucketMs: 1000, fields: 1 })).toThrow(/multiple of bucketMs/);
-    expect(() => new TimeBuckets({ windowsMs: [3000, 2500], bucketMs: 1000, fields: 1 })).toThrow(/multiple of bucketMs/);
+    expect(() => new TimeBuckets({ windowsMs: [3000, 2500], bucketMs: 1000, fields: 1 })).toThrow(
+      /multiple of bucketMs/,
+    );
   });
 
   it("refuses an undo without a preceding add", () => {

@@ -243,8 +243,7 @@ export class TimeBuckets {
     const id = Math.floor(t / this.bucketMs);
     if (!fresh && this.ids[this.current] === id) {
       if (undoable) this.rememberSlot(this.current);
-    }
-    else this.advanceTo(id);
+    } else this.advanceTo(id);
     this.cells[this.current * this.stride]++;
     for (let at = 0; at < this.sumCount; at += this.sumStride) this.sums[at]++;
   }

@@ -11,7 +11,12 @@ function collect(timeframes?: Timeframe[]) {
   return { agg, closed };
 }
 
-const trade = (ts: number, price: number, size = 1, side: "buy" | "sell" = "buy"): TradeTick => ({ ts, price, size, side });
+const trade = (ts: number, price: number, size = 1, side: "buy" | "sell" = "buy"): TradeTick => ({
+  ts,
+  price,
+  size,
+  side,
+});
 
 describe("BarAggregator", () => {
   it("hands out the forming 1s bar as formingSecond, whatever other timeframes it builds", () => {
@@ -33,7 +38,18 @@ describe("BarAggregator", () => {
     expect(closed).toHaveLength(1);
     expect(closed[0]).toEqual([
       "1s",
-      { start: T0, open: 100, high: 103, low: 99, close: 101, volume: 8, buyVolume: 2, sellVolume: 6, trades: 4, vwap: (100 + 206 + 99 + 404) / 8 },
+      {
+        start: T0,
+        open: 100,
+        high: 103,
+        low: 99,
+        close: 101,
+        volume: 8,
+        buyVolume: 2,
+        sellVolume: 6,
+        trades: 4,
+        vwap: (100 + 206 + 99 + 404) / 8,
+      },
     ]);
   });
 
@@ -54,7 +70,15 @@ describe("BarAggregator", () => {
     agg.addTrade(trade(T0, 100));
     agg.addTrade(trade(T0 + 6_000, 101));
     expect(closed.map(([tf, b]) => `${tf}@${(b.start - T0) / 1000}`)).toEqual([
-      "1s@0", "1s@1", "1s@2", "3s@0", "1s@3", "1s@4", "5s@0", "1s@5", "3s@3",
+      "1s@0",
+      "1s@1",
+      "1s@2",
+      "3s@0",
+      "1s@3",
+      "1s@4",
+      "5s@0",
+      "1s@5",
+      "3s@3",
     ]);
   });
 
@@ -91,7 +115,10 @@ describe("BarAggregator", () => {
       expect(m.high).toBe(Math.max(...traded.map((s) => s.high)));
       expect(m.low).toBe(Math.min(...traded.map((s) => s.low)));
       expect(m.trades).toBe(inside.reduce((a, s) => a + s.trades, 0));
-      expect(m.volume).toBeCloseTo(inside.reduce((a, s) => a + s.volume, 0), 9);
+      expect(m.volume).toBeCloseTo(
+        inside.reduce((a, s) => a + s.volume, 0),
+        9,
+      );
       expect(m.buyVolume + m.sellVolume).toBeCloseTo(m.volume, 9);
     }
   });
@@ -108,7 +135,9 @@ describe("BarAggregator", () => {
     a.agg.addTrade(trade(T0 + 100, 100));
     a.agg.addTrade(trade(T0 + 1_100, 101, 2, "sell"));
     const restoredClosed: [Timeframe, Bar][] = [];
-    const b = BarAggregator.restore(JSON.parse(JSON.stringify(a.agg.getState())), (tf, bar) => restoredClosed.push([tf, bar]));
+    const b = BarAggregator.restore(JSON.parse(JSON.stringify(a.agg.getState())), (tf, bar) =>
+      restoredClosed.push([tf, bar]),
+    );
     a.closed.length = 0;
     for (const t of [trade(T0 + 2_500, 102), trade(T0 + 7_000, 99, 3, "sell")]) {
       a.agg.addTrade(t);

@@ -172,5 +172,16 @@ export class BarAggregator {
 }
 
 function flatBar(start: number, price: number): Bar {
-  return { start, open: price, high: price, low: price, close: price, volume: 0, buyVolume: 0, sellVolume: 0, trades: 0, vwap: price };
+  return {
+    start,
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    volume: 0,
+    buyVolume: 0,
+    sellVolume: 0,
+    trades: 0,
+    vwap: price,
+  };
 }

@@ -20,5 +20,11 @@ export function defaultInstrument(symbol: string, price?: number): Instrument {
   const p = price && price > 0 ? price : 1;
   const tick = 10 ** (Math.floor(Math.log10(p)) - 4);
   const step = 10 ** Math.min(0, Math.floor(Math.log10(5 / p)));
-  return { symbol, tickSize: +tick.toPrecision(1), sizeStep: +step.toPrecision(1), minSize: +step.toPrecision(1), minNotional: 5 };
+  return {
+    symbol,
+    tickSize: +tick.toPrecision(1),
+    sizeStep: +step.toPrecision(1),
+    minSize: +step.toPrecision(1),
+    minNotional: 5,
+  };
 }

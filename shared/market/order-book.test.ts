@@ -3,10 +3,22 @@ import type { BookLevelsEvent, BookTopEvent } from "./events";
 import { OrderBook } from "./order-book";
 
 const levels = (ts: number, bids: [number, number][], asks: [number, number][]): BookLevelsEvent => ({
-  kind: "bookLevels", symbol: "BTCUSDT", ts, bids, asks, seq: String(ts),
+  kind: "bookLevels",
+  symbol: "BTCUSDT",
+  ts,
+  bids,
+  asks,
+  seq: String(ts),
 });
 const top = (ts: number, bid: number, ask: number, bidSize = 1, askSize = 1): BookTopEvent => ({
-  kind: "bookTop", symbol: "BTCUSDT", ts, bidPrice: bid, bidSize, askPrice: ask, askSize, seq: String(ts),
+  kind: "bookTop",
+  symbol: "BTCUSDT",
+  ts,
+  bidPrice: bid,
+  bidSize,
+  askPrice: ask,
+  askSize,
+  seq: String(ts),
 });
 
 describe("OrderBook", () => {
@@ -24,7 +36,21 @@ describe("OrderBook", () => {
 
   it("measures size imbalance over the top N levels", () => {
     const book = new OrderBook();
-    book.applyLevels(levels(1, [[100, 3], [99, 1], [98, 100]], [[101, 1], [102, 1], [103, 100]]));
+    book.applyLevels(
+      levels(
+        1,
+        [
+          [100, 3],
+          [99, 1],
+          [98, 100],
+        ],
+        [
+          [101, 1],
+          [102, 1],
+          [103, 100],
+        ],
+      ),
+    );
     expect(book.imbalance(2)).toBeCloseTo((4 - 2) / 6, 12);
     expect(book.imbalance(1)).toBeCloseTo(0.5, 12);
     expect(book.imbalance(3)).toBeCloseTo((104 - 102) / 206, 12);

@@ -59,7 +59,17 @@ describe("applyParams against a full parse", () => {
     ["exits.takeProfitPct", [0.2, 0.35, -0.1]],
     ["indicators.macd.fast", [3, 5, 7, 9]],
     ["indicators.macd.slow", [7, 4, 26]],
-    ["indicators.emaPairs", [[[3, 7]], [[7, 3]], [[5, 15], [10, 30]]]],
+    [
+      "indicators.emaPairs",
+      [
+        [[3, 7]],
+        [[7, 3]],
+        [
+          [5, 15],
+          [10, 30],
+        ],
+      ],
+    ],
     ["weights.rsi", [0, 0.3, 2]],
     ["weights.macd", [0, 0.5]],
     ["mode", ["paper", "live", "demo"]],

@@ -9,7 +9,10 @@ import type { BotConfig } from "../config/schema";
 import type { Params } from "./space";
 
 /** The value at a dotted path, or why the path does not exist. */
-export function readPath(config: unknown, path: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } {
+export function readPath(
+  config: unknown,
+  path: string,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } {
   let at: unknown = config;
   const parts = path.split(".");
   for (let i = 0; i < parts.length; i++) {
@@ -21,7 +24,8 @@ export function readPath(config: unknown, path: string): { readonly ok: true; re
       at = at[idx];
       continue;
     }
-    if (typeof at !== "object" || at === null || !Object.hasOwn(at, key)) return { ok: false, error: `${where}: no such config field` };
+    if (typeof at !== "object" || at === null || !Object.hasOwn(at, key))
+      return { ok: false, error: `${where}: no such config field` };
     at = (at as Record<string, unknown>)[key];
   }
   return { ok: true, value: at };
@@ -39,7 +43,8 @@ export function applyParams(base: BotConfig, params: Params): ConfigResult {
   for (const [path, value] of Object.entries(params)) {
     const parts = path.split(".");
     const parent = readPath(copy, parts.slice(0, -1).join("."));
-    const exists = parts.length === 1 ? readPath(copy, path) : parent.ok ? readPath(parent.value, parts[parts.length - 1]) : parent;
+    const exists =
+      parts.length === 1 ? readPath(copy, path) : parent.ok ? readPath(parent.value, parts[parts.length - 1]) : parent;
     if (!exists.ok) return { ok: false, issues: [{ path, message: "no such config field" }] };
     const holder = (parts.length === 1 ? copy : (parent as { value: unknown }).value) as Record<string, unknown>;
     holder[parts[parts.length - 1]] = structuredClone(value);

@@ -13,8 +13,14 @@ describe("walkForwardFolds", () => {
 
   it("grows the train window from the start in anchored mode", () => {
     const folds = walkForwardFolds({ from: 0, to: 300 }, 2, "anchored");
-    expect(folds.map((f) => f.train)).toEqual([{ from: 0, to: 100 }, { from: 0, to: 200 }]);
-    expect(folds.map((f) => f.test)).toEqual([{ from: 100, to: 200 }, { from: 200, to: 300 }]);
+    expect(folds.map((f) => f.train)).toEqual([
+      { from: 0, to: 100 },
+      { from: 0, to: 200 },
+    ]);
+    expect(folds.map((f) => f.test)).toEqual([
+      { from: 100, to: 200 },
+      { from: 200, to: 300 },
+    ]);
   });
 
   it("covers the span exactly with test windows that never overlap their training", () => {

@@ -13,7 +13,9 @@ export function gridValues(p: Param): unknown[] | null {
   if (p.type === "choice") return [...p.values];
   if (p.step === undefined) return null;
   const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-  return Array.from({ length: n }, (_, k) => valueAt({ ...p, log: false }, n === 1 ? 0 : (k * p.step!) / (p.max - p.min)));
+  return Array.from({ length: n }, (_, k) =>
+    valueAt({ ...p, log: false }, n === 1 ? 0 : (k * p.step!) / (p.max - p.min)),
+  );
 }
 
 /** Why the space cannot be searched on a grid (a float without a step, too many points), or null. */
@@ -24,7 +26,9 @@ export function gridProblem(space: Space): string | null {
     if (v === null) return `${p.name}: a grid search needs a step for a float parameter`;
     size *= v.length;
   }
-  return size > MAX_GRID_POINTS ? `the grid has ${size} points, more than ${MAX_GRID_POINTS}: use the random or tpe sampler` : null;
+  return size > MAX_GRID_POINTS
+    ? `the grid has ${size} points, more than ${MAX_GRID_POINTS}: use the random or tpe sampler`
+    : null;
 }
 
 /** The number of grid points. @throws RangeError when {@link gridProblem} names a problem. */
@@ -61,5 +65,9 @@ export function gridIndices(size: number, count: number): number[] {
 }
 
 function sortKeys(o: Record<string, unknown>): Params {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }

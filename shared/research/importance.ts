@@ -42,17 +42,28 @@ export interface SuggestOptions {
  * `permuted[f]` the objective of each shuffled repeat.
  * @throws RangeError when a family lacks its ablation or has no permutation repeat.
  */
-export function rankImportance(baseline: number, ablated: Readonly<Record<Family, number>>, permuted: Readonly<Record<Family, readonly number[]>>): FamilyEffect[] {
+export function rankImportance(
+  baseline: number,
+  ablated: Readonly<Record<Family, number>>,
+  permuted: Readonly<Record<Family, readonly number[]>>,
+): FamilyEffect[] {
   const rows = FAMILIES.map((family, order) => {
     const a = ablated[family];
     const p = permuted[family];
-    if (a === undefined || p === undefined || p.length === 0) throw new RangeError(`${family}: missing ablation or permutation result`);
+    if (a === undefined || p === undefined || p.length === 0)
+      throw new RangeError(`${family}: missing ablation or permutation result`);
     const ablation = baseline - a;
     const permutation = baseline - p.reduce((s, x) => s + x, 0) / p.length;
     return { family, order, ablation, permutation, importance: (ablation + permutation) / 2 };
   });
   rows.sort((x, y) => (y.importance === x.importance ? x.order - y.order : y.importance > x.importance ? 1 : -1));
-  return rows.map(({ family, ablation, permutation, importance }, i) => ({ family, ablation, permutation, importance, rank: i + 1 }));
+  return rows.map(({ family, ablation, permutation, importance }, i) => ({
+    family,
+    ablation,
+    permutation,
+    importance,
+    rank: i + 1,
+  }));
 }
 
 /**
@@ -60,7 +71,11 @@ export function rankImportance(baseline: number, ablated: Readonly<Record<Family
  * renormalised (repeated until stable), rounded to 4 decimals. With no positive importance the
  * current weights are returned normalised: the study found nothing to move them towards.
  */
-export function suggestWeights(current: FamilyWeights, effects: readonly FamilyEffect[], opts: SuggestOptions = {}): FamilyWeights {
+export function suggestWeights(
+  current: FamilyWeights,
+  effects: readonly FamilyEffect[],
+  opts: SuggestOptions = {},
+): FamilyWeights {
   const blend = opts.blend ?? 0.5;
   const lo = opts.min ?? 0.02;
   const hi = opts.max ?? 0.4;

@@ -82,8 +82,19 @@ export function windowMetrics(window: TimeWindow, summary: Summary, trades: read
     }
   }
   return {
-    from: window.from, to: window.to, capital: summary.capital, trades: summary.trades, wins, losses, winPnl, lossPnl,
-    netPnl: summary.netPnl, fees: summary.fees, maxDrawdown: summary.maxDrawdown, maxDrawdownAbs: summary.maxDrawdownAbs, sharpeDaily: summary.sharpeDaily,
+    from: window.from,
+    to: window.to,
+    capital: summary.capital,
+    trades: summary.trades,
+    wins,
+    losses,
+    winPnl,
+    lossPnl,
+    netPnl: summary.netPnl,
+    fees: summary.fees,
+    maxDrawdown: summary.maxDrawdown,
+    maxDrawdownAbs: summary.maxDrawdownAbs,
+    sharpeDaily: summary.sharpeDaily,
   };
 }
 
@@ -134,10 +145,18 @@ export function combineWindows(list: readonly WindowMetrics[]): WindowMetrics {
   const sum = (f: (m: WindowMetrics) => number) => list.reduce((a, m) => a + f(m), 0);
   const sharpes = list.map((m) => m.sharpeDaily).filter((s): s is number => s !== null);
   return {
-    from: Math.min(...list.map((m) => m.from)), to: Math.max(...list.map((m) => m.to)), capital: list[0].capital,
-    trades: sum((m) => m.trades), wins: sum((m) => m.wins), losses: sum((m) => m.losses), winPnl: sum((m) => m.winPnl), lossPnl: sum((m) => m.lossPnl),
-    netPnl: sum((m) => m.netPnl), fees: sum((m) => m.fees),
-    maxDrawdown: Math.max(...list.map((m) => m.maxDrawdown)), maxDrawdownAbs: Math.max(...list.map((m) => m.maxDrawdownAbs)),
+    from: Math.min(...list.map((m) => m.from)),
+    to: Math.max(...list.map((m) => m.to)),
+    capital: list[0].capital,
+    trades: sum((m) => m.trades),
+    wins: sum((m) => m.wins),
+    losses: sum((m) => m.losses),
+    winPnl: sum((m) => m.winPnl),
+    lossPnl: sum((m) => m.lossPnl),
+    netPnl: sum((m) => m.netPnl),
+    fees: sum((m) => m.fees),
+    maxDrawdown: Math.max(...list.map((m) => m.maxDrawdown)),
+    maxDrawdownAbs: Math.max(...list.map((m) => m.maxDrawdownAbs)),
     sharpeDaily: sharpes.length === 0 ? null : sharpes.reduce((a, s) => a + s, 0) / sharpes.length,
   };
 }

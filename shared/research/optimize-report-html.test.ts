@@ -6,16 +6,49 @@ import { summariseFolds, windowReport, type FoldReport, type OptimizeReport } fr
 const T = Date.UTC(2024, 0, 1);
 
 function m(from: number, netPnl: number, trades: number): WindowMetrics {
-  return { from, to: from + 60_000, capital: 1000, trades, wins: 1, losses: trades - 1, winPnl: 5, lossPnl: netPnl - 5, netPnl, fees: 1, maxDrawdown: 0.0123, maxDrawdownAbs: 12.3, sharpeDaily: null };
+  return {
+    from,
+    to: from + 60_000,
+    capital: 1000,
+    trades,
+    wins: 1,
+    losses: trades - 1,
+    winPnl: 5,
+    lossPnl: netPnl - 5,
+    netPnl,
+    fees: 1,
+    maxDrawdown: 0.0123,
+    maxDrawdownAbs: 12.3,
+    sharpeDaily: null,
+  };
 }
 
 function doc(): OptimizeReport {
   const fold = (i: number, train: number, test: number, testTrades: number): FoldReport => ({
-    index: i, params: { "gates.minScore": 60 + i, note: "<b>" }, configVersion: `v-${i}`, trials: [],
-    train: windowReport("netPnl", m(T + i * 60_000, train, 12), 10), test: windowReport("netPnl", m(T + (i + 1) * 60_000, test, testTrades), 10),
+    index: i,
+    params: { "gates.minScore": 60 + i, note: "<b>" },
+    configVersion: `v-${i}`,
+    trials: [],
+    train: windowReport("netPnl", m(T + i * 60_000, train, 12), 10),
+    test: windowReport("netPnl", m(T + (i + 1) * 60_000, test, testTrades), 10),
   });
   const folds = [fold(0, 42.5, -3.25, 11), fold(1, 17, 8.5, 2)];
-  return { objective: "netPnl", sampler: "tpe", seed: 1, mode: "rolling", minTrades: 10, capital: 1000, data: ["x"], span: { from: T, to: T + 180_000 }, space: ["gates.minScore"], folds, ...summariseFolds("netPnl", 10, folds), trials: 16, workers: 2, elapsedMs: null };
+  return {
+    objective: "netPnl",
+    sampler: "tpe",
+    seed: 1,
+    mode: "rolling",
+    minTrades: 10,
+    capital: 1000,
+    data: ["x"],
+    span: { from: T, to: T + 180_000 },
+    space: ["gates.minScore"],
+    folds,
+    ...summariseFolds("netPnl", 10, folds),
+    trials: 16,
+    workers: 2,
+    elapsedMs: null,
+  };
 }
 
 describe("renderOptimizeReport", () => {

@@ -7,7 +7,8 @@
 import { escapeHtml, REPORT_NOTICE } from "../backtest/report-html";
 import type { OptimizeReport, WindowReport } from "./walk-forward-result";
 
-const CSS = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}" +
+const CSS =
+  "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}" +
   "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right;vertical-align:top}th.l,td.l{text-align:left}" +
   ".is{background:#f3f6fb}.oos{background:#fbf6ef}.pen{color:#b00}.notice{background:#fff3cd;padding:.5em 1em}code{font-size:12px}";
 
@@ -18,7 +19,7 @@ export function renderOptimizeReport(doc: OptimizeReport): string {
   const title = `edge-scalper walk-forward optimisation: ${doc.objective}`;
   const meta = `${doc.sampler} sampler · seed ${doc.seed} · ${doc.folds.length} ${doc.mode} folds · ${doc.trials} trials on ${doc.workers} workers · at least ${doc.minTrades} trades per window · ${iso(doc.span.from)} to ${iso(doc.span.to)} UTC`;
   return [
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(meta)}</p>`,
     `<p class="notice">${escapeHtml(REPORT_NOTICE)} In-sample figures are optimistic by construction: judge by the out-of-sample columns.</p>`,
@@ -47,7 +48,12 @@ function row(label: string, train: WindowReport, test: WindowReport, params: obj
 function cells(w: WindowReport, cls: string): string {
   const winRate = w.trades > 0 ? `${((100 * w.wins) / w.trades).toFixed(1)} %` : "n/a";
   const values = [num(w.objective), String(w.trades), num(w.netPnl), winRate, `${(100 * w.maxDrawdown).toFixed(2)} %`];
-  return values.map((v, i) => `<td class="${cls}${i === 0 && w.penalised ? " pen" : ""}"${i === 0 && w.penalised ? ' title="too few trades: penalised"' : ""}>${escapeHtml(v)}</td>`).join("");
+  return values
+    .map(
+      (v, i) =>
+        `<td class="${cls}${i === 0 && w.penalised ? " pen" : ""}"${i === 0 && w.penalised ? ' title="too few trades: penalised"' : ""}>${escapeHtml(v)}</td>`,
+    )
+    .join("");
 }
 
 function num(x: number): string {

@@ -12,7 +12,7 @@ export type Prng = () => number;
  * splitmix32 from any integer, so nearby seeds give unrelated streams. 2^-32 resolution.
  */
 export function createPrng(seed: number): Prng {
-  let s = seed >>> 0 ^ Math.floor(seed / 2 ** 32);
+  let s = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
   const next = () => {
     s = (s + 0x9e3779b9) | 0;
     let z = s;

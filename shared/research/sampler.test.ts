@@ -3,7 +3,10 @@ import { createSampler } from "./sampler";
 import type { Params, Space } from "./space";
 
 describe("createSampler", () => {
-  const space: Space = { sampler: undefined, params: [{ name: "k", type: "int", min: 1, max: 100, step: 1, log: false }] };
+  const space: Space = {
+    sampler: undefined,
+    params: [{ name: "k", type: "int", min: 1, max: 100, step: 1, log: false }],
+  };
 
   it("proposes the same trials for a seed whatever the batch sizes", () => {
     const run = (batch: number) => {
@@ -32,7 +35,13 @@ describe("createSampler", () => {
   });
 
   it.each(["random", "tpe"] as const)("%s proposes no point twice while untried ones remain", (name) => {
-    const small: Space = { sampler: undefined, params: [{ name: "a", type: "int", min: 1, max: 4, step: 1, log: false }, { name: "b", type: "int", min: 1, max: 5, step: 1, log: false }] };
+    const small: Space = {
+      sampler: undefined,
+      params: [
+        { name: "a", type: "int", min: 1, max: 4, step: 1, log: false },
+        { name: "b", type: "int", min: 1, max: 5, step: 1, log: false },
+      ],
+    };
     const s = createSampler(name, small, { seed: 3, trials: 20 });
     const history: { params: Params; score: number }[] = [];
     const keys: string[] = [];
@@ -47,7 +56,10 @@ describe("createSampler", () => {
   });
 
   it("repeats points only once the space is used up", () => {
-    const tiny: Space = { sampler: undefined, params: [{ name: "a", type: "int", min: 1, max: 3, step: 1, log: false }] };
+    const tiny: Space = {
+      sampler: undefined,
+      params: [{ name: "a", type: "int", min: 1, max: 3, step: 1, log: false }],
+    };
     const s = createSampler("random", tiny, { seed: 5, trials: 5 });
     const values = s.propose(5, []).map((p) => p.a);
     expect(new Set(values.slice(0, 3)).size).toBe(3);

@@ -32,12 +32,20 @@ export interface Sampler {
  * otherwise spend its budget re-running the same configs; see ./tpe.ts `tried`).
  * @throws RangeError for a grid over a space that cannot be gridded (see ./grid.ts gridProblem).
  */
-export function createSampler(name: SamplerName, space: Space, opts: { readonly seed: number; readonly trials?: number }): Sampler {
+export function createSampler(
+  name: SamplerName,
+  space: Space,
+  opts: { readonly seed: number; readonly trials?: number },
+): Sampler {
   if (name === "grid") {
     const size = gridSize(space);
     const indices = gridIndices(size, opts.trials ?? size);
     let next = 0;
-    return { name, total: indices.length, propose: (count) => indices.slice(next, (next += count)).map((i) => gridPoint(space, i)) };
+    return {
+      name,
+      total: indices.length,
+      propose: (count) => indices.slice(next, (next += count)).map((i) => gridPoint(space, i)),
+    };
   }
   const total = opts.trials ?? DEFAULT_TRIALS;
   const rand = createPrng(opts.seed);
@@ -52,7 +60,10 @@ export function createSampler(name: SamplerName, space: Space, opts: { readonly 
     propose(count, history) {
       const out: Params[] = [];
       for (; out.length < count && proposed < total; proposed++) {
-        const params = name === "tpe" && proposed >= startup ? proposeTpe(space, history, rand, { tried }) : uniformParams(space, rand, tried);
+        const params =
+          name === "tpe" && proposed >= startup
+            ? proposeTpe(space, history, rand, { tried })
+            : uniformParams(space, rand, tried);
         seen.add(key(params));
         out.push(params);
       }

@@ -10,15 +10,22 @@ function space(params: Record<string, unknown>, extra: Record<string, unknown> =
 
 describe("parseSpace", () => {
   it("accepts int, float and choice parameters and sorts them by name", () => {
-    const r = space({
-      "gates.minScore": { type: "int", min: 50, max: 90, step: 5 },
-      "exits.takeProfitPct": { type: "float", min: 0.1, max: 0.8 },
-      "execution.entryOrder": { type: "choice", values: ["postOnly", "market"] },
-    }, { sampler: "random" });
+    const r = space(
+      {
+        "gates.minScore": { type: "int", min: 50, max: 90, step: 5 },
+        "exits.takeProfitPct": { type: "float", min: 0.1, max: 0.8 },
+        "execution.entryOrder": { type: "choice", values: ["postOnly", "market"] },
+      },
+      { sampler: "random" },
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.space.sampler).toBe("random");
-    expect(r.space.params.map((p) => p.name)).toEqual(["execution.entryOrder", "exits.takeProfitPct", "gates.minScore"]);
+    expect(r.space.params.map((p) => p.name)).toEqual([
+      "execution.entryOrder",
+      "exits.takeProfitPct",
+      "gates.minScore",
+    ]);
   });
 
   it("names a path that is not a config field", () => {
@@ -44,7 +51,9 @@ describe("parseSpace", () => {
     expect(space({ "exits.trailingPct": { type: "float", min: 0, max: 1, log: true } }).ok).toBe(false);
     expect(space({ "gates.minScore": { type: "int", min: 1, max: 2, nope: 1 } }).ok).toBe(false);
     expect(space({}).ok).toBe(false);
-    expect(parseSpace({ params: { "gates.minScore": { type: "int", min: 1, max: 2 } }, sampler: "bayes" }, base).ok).toBe(false);
+    expect(
+      parseSpace({ params: { "gates.minScore": { type: "int", min: 1, max: 2 } }, sampler: "bayes" }, base).ok,
+    ).toBe(false);
   });
 
   it("reaches into arrays by index and refuses an index past the end", () => {

@@ -76,7 +76,9 @@ export interface Space {
 }
 
 /** A space, or every problem with it (path = the parameter or field). */
-export type SpaceResult = { readonly ok: true; readonly space: Space } | { readonly ok: false; readonly issues: { readonly path: string; readonly message: string }[] };
+export type SpaceResult =
+  | { readonly ok: true; readonly space: Space }
+  | { readonly ok: false; readonly issues: { readonly path: string; readonly message: string }[] };
 
 /**
  * Validates a space file against the schema and against `base`: each path must exist in the config,
@@ -85,7 +87,11 @@ export type SpaceResult = { readonly ok: true; readonly space: Space } | { reado
  */
 export function parseSpace(input: unknown, base: BotConfig): SpaceResult {
   const r = SpaceFileSchema.safeParse(input);
-  if (!r.success) return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) };
+  if (!r.success)
+    return {
+      ok: false,
+      issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+    };
   const names = Object.keys(r.data.params).sort();
   const params: Param[] = names.map((name) => ({ ...r.data.params[name], name }) as Param);
   const issues = params.flatMap((p) => checkParam(p, base).map((message) => ({ path: `params.${p.name}`, message })));
@@ -97,7 +103,8 @@ function checkParam(p: Param, base: BotConfig): string[] {
   const at = readPath(base, p.name);
   if (!at.ok) return [at.error];
   if (p.type === "choice") return p.values.flatMap((v) => invalidAlone(base, p.name, v));
-  if (typeof at.value !== "number") return [`a ${p.type} parameter needs a number field, this one holds ${JSON.stringify(at.value)}`];
+  if (typeof at.value !== "number")
+    return [`a ${p.type} parameter needs a number field, this one holds ${JSON.stringify(at.value)}`];
   if (!(p.min <= p.max)) return [`min ${p.min} is above max ${p.max}`];
   if (p.log && !(p.min > 0)) return ["log scale needs min > 0"];
   return [...invalidAlone(base, p.name, p.min), ...invalidAlone(base, p.name, valueAt(p, 1))];
@@ -105,7 +112,9 @@ function checkParam(p: Param, base: BotConfig): string[] {
 
 function invalidAlone(base: BotConfig, name: string, value: unknown): string[] {
   const r = applyParams(base, { [name]: value });
-  return r.ok ? [] : r.issues.map((i) => `${JSON.stringify(value)} makes an invalid config: ${i.path || "(root)"}: ${i.message}`);
+  return r.ok
+    ? []
+    : r.issues.map((i) => `${JSON.stringify(value)} makes an invalid config: ${i.path || "(root)"}: ${i.message}`);
 }
 
 /**
@@ -130,7 +139,9 @@ export function unitOf(p: Param, value: unknown): number {
   }
   const v = value as number;
   if (p.max === p.min) return 0.5;
-  const u = p.log ? (Math.log(v) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (v - p.min) / (p.max - p.min);
+  const u = p.log
+    ? (Math.log(v) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min))
+    : (v - p.min) / (p.max - p.min);
   return u <= 0 ? 0 : u >= 1 ? 1 : u;
 }
 

@@ -8,7 +8,10 @@ const x: Space = { sampler: "tpe", params: [{ name: "x", type: "float", min: 0, 
 
 describe("densityOf", () => {
   it("integrates to about 1 over the unit interval and peaks at the observed values", () => {
-    const d = densityOf(x.params[0], [{ params: { x: 0.3 }, score: 1 }, { params: { x: 0.35 }, score: 1 }]);
+    const d = densityOf(x.params[0], [
+      { params: { x: 0.3 }, score: 1 },
+      { params: { x: 0.35 }, score: 1 },
+    ]);
     let area = 0;
     for (let i = 0; i < 1000; i++) area += d.pdf((i + 0.5) / 1000) / 1000;
     expect(area).toBeGreaterThan(0.9);
@@ -18,7 +21,10 @@ describe("densityOf", () => {
 
   it("gives every category a share, more to the observed ones", () => {
     const p = { name: "c", type: "choice", values: ["a", "b", "c"] } as const;
-    const d = densityOf({ ...p, values: [...p.values] }, [{ params: { c: "b" }, score: 1 }, { params: { c: "b" }, score: 1 }]);
+    const d = densityOf({ ...p, values: [...p.values] }, [
+      { params: { c: "b" }, score: 1 },
+      { params: { c: "b" }, score: 1 },
+    ]);
     expect(d.pdf(0.5)).toBeCloseTo(3 / 5, 12);
     expect(d.pdf(0.1)).toBeCloseTo(1 / 5, 12);
   });
@@ -26,7 +32,10 @@ describe("densityOf", () => {
 
 describe("proposeTpe", () => {
   it("proposes near the good trials once it has seen some", () => {
-    const history: Observation[] = Array.from({ length: 40 }, (_, i) => ({ params: { x: i / 39 }, score: -Math.abs(i / 39 - 0.8) }));
+    const history: Observation[] = Array.from({ length: 40 }, (_, i) => ({
+      params: { x: i / 39 },
+      score: -Math.abs(i / 39 - 0.8),
+    }));
     const rand = createPrng(1);
     const xs = Array.from({ length: 200 }, () => proposeTpe(x, history, rand).x as number);
     const mean = xs.reduce((a, v) => a + v, 0) / xs.length;
@@ -46,10 +55,13 @@ describe("proposeTpe", () => {
   });
 
   it("finds a better optimum than uniform random search with the same budget, over many seeds", () => {
-    const space: Space = { sampler: "tpe", params: [
-      { name: "a", type: "float", min: 0, max: 10, log: false },
-      { name: "b", type: "float", min: 0, max: 10, log: false },
-    ] };
+    const space: Space = {
+      sampler: "tpe",
+      params: [
+        { name: "a", type: "float", min: 0, max: 10, log: false },
+        { name: "b", type: "float", min: 0, max: 10, log: false },
+      ],
+    };
     const f = (p: Params) => -(((p.a as number) - 7.3) ** 2) - ((p.b as number) - 2.1) ** 2;
     const bestOf = (name: "tpe" | "random", seed: number) => {
       const s = createSampler(name, space, { seed, trials: 60 });

@@ -43,11 +43,19 @@ const SQRT_2PI = Math.sqrt(2 * Math.PI);
 /** The next parameters by TPE; falls back to a uniform draw below 2 observations. */
 export function proposeTpe(space: Space, history: readonly Observation[], rand: Prng, opts: TpeOptions = {}): Params {
   if (history.length < 2) return uniformParams(space, rand);
-  const sorted = history.map((o, i) => ({ o, i })).sort((a, b) => (a.o.score === b.o.score ? a.i - b.i : b.o.score > a.o.score ? 1 : -1)).map((x) => x.o);
+  const sorted = history
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => (a.o.score === b.o.score ? a.i - b.i : b.o.score > a.o.score ? 1 : -1))
+    .map((x) => x.o);
   const nGood = Math.min(sorted.length - 1, Math.max(1, Math.ceil((opts.gamma ?? 0.25) * sorted.length)));
-  const models = space.params.map((p) => ({ p, l: densityOf(p, sorted.slice(0, nGood)), g: densityOf(p, sorted.slice(nGood)) }));
+  const models = space.params.map((p) => ({
+    p,
+    l: densityOf(p, sorted.slice(0, nGood)),
+    g: densityOf(p, sorted.slice(nGood)),
+  }));
   const candidates = opts.candidates ?? 24;
-  const toParams = (us: readonly number[]): Params => Object.fromEntries(models.map((m, k) => [m.p.name, valueAt(m.p, us[k])]));
+  const toParams = (us: readonly number[]): Params =>
+    Object.fromEntries(models.map((m, k) => [m.p.name, valueAt(m.p, us[k])]));
   let best: Params | null = null;
   let bestScore = -Infinity;
   let fallback: Params | null = null;
@@ -75,7 +83,8 @@ export function proposeTpe(space: Space, history: readonly Observation[], rand: 
  */
 export function uniformParams(space: Space, rand: Prng, tried?: (params: Params) => boolean): Params {
   let params = Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
-  for (let attempt = 1; attempt < 100 && tried?.(params); attempt++) params = Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
+  for (let attempt = 1; attempt < 100 && tried?.(params); attempt++)
+    params = Object.fromEntries(space.params.map((p) => [p.name, valueAt(p, rand())]));
   return params;
 }
 
@@ -87,7 +96,12 @@ export interface UnitDensity {
 
 /** The Parzen density of one parameter's observed values (see the module comment). */
 export function densityOf(p: Param, obs: readonly Observation[]): UnitDensity {
-  return p.type === "choice" ? categorical(p.values.length, obs.map((o) => unitOf(p, o.params[p.name]))) : parzen(obs.map((o) => unitOf(p, o.params[p.name])));
+  return p.type === "choice"
+    ? categorical(
+        p.values.length,
+        obs.map((o) => unitOf(p, o.params[p.name])),
+      )
+    : parzen(obs.map((o) => unitOf(p, o.params[p.name])));
 }
 
 function parzen(points: readonly number[]): UnitDensity {

@@ -2,10 +2,33 @@ import { describe, expect, it } from "vitest";
 import type { WindowMetrics } from "./objectives";
 import { pickBest, summariseFolds, windowReport, type FoldReport, type TrialRecord } from "./walk-forward-result";
 
-const trial = (index: number, score: number | null): TrialRecord => ({ index, params: { k: index }, configVersion: score === null ? null : `v-${index}`, value: score, score, trades: 10, penalised: false, invalid: score === null ? "bad" : null });
+const trial = (index: number, score: number | null): TrialRecord => ({
+  index,
+  params: { k: index },
+  configVersion: score === null ? null : `v-${index}`,
+  value: score,
+  score,
+  trades: 10,
+  penalised: false,
+  invalid: score === null ? "bad" : null,
+});
 
 function m(from: number, netPnl: number, trades = 12): WindowMetrics {
-  return { from, to: from + 10, capital: 1000, trades, wins: trades, losses: 0, winPnl: Math.max(0, netPnl), lossPnl: Math.min(0, netPnl), netPnl, fees: 1, maxDrawdown: 0.01, maxDrawdownAbs: 10, sharpeDaily: null };
+  return {
+    from,
+    to: from + 10,
+    capital: 1000,
+    trades,
+    wins: trades,
+    losses: 0,
+    winPnl: Math.max(0, netPnl),
+    lossPnl: Math.min(0, netPnl),
+    netPnl,
+    fees: 1,
+    maxDrawdown: 0.01,
+    maxDrawdownAbs: 10,
+    sharpeDaily: null,
+  };
 }
 
 describe("pickBest", () => {
@@ -19,8 +42,12 @@ describe("pickBest", () => {
 describe("summariseFolds", () => {
   it("reports the last fold's winner as best and pools in-sample and out-of-sample totals", () => {
     const fold = (index: number, train: number, test: number): FoldReport => ({
-      index, params: { k: index }, configVersion: `v-${index}`, trials: [],
-      train: windowReport("netPnl", m(index * 10, train), 10), test: windowReport("netPnl", m(index * 10 + 10, test), 10),
+      index,
+      params: { k: index },
+      configVersion: `v-${index}`,
+      trials: [],
+      train: windowReport("netPnl", m(index * 10, train), 10),
+      test: windowReport("netPnl", m(index * 10 + 10, test), 10),
     });
     const s = summariseFolds("netPnl", 10, [fold(0, 50, -5), fold(1, 30, 7)]);
     expect(s.best.params).toEqual({ k: 1 });

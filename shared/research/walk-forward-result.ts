@@ -88,10 +88,15 @@ export function pickBest(trials: readonly TrialRecord[]): TrialRecord | null {
  * The `best` and `totals` of a report from its folds (in fold order).
  * @throws RangeError on no folds.
  */
-export function summariseFolds(objective: ObjectiveName, minTrades: number, folds: readonly FoldReport[]): Pick<OptimizeReport, "best" | "totals"> {
+export function summariseFolds(
+  objective: ObjectiveName,
+  minTrades: number,
+  folds: readonly FoldReport[],
+): Pick<OptimizeReport, "best" | "totals"> {
   if (folds.length === 0) throw new RangeError("no folds");
   const last = folds[folds.length - 1];
-  const pooled = (side: "train" | "test") => windowReport(objective, combineWindows(folds.map((f) => f[side])), minTrades * folds.length);
+  const pooled = (side: "train" | "test") =>
+    windowReport(objective, combineWindows(folds.map((f) => f[side])), minTrades * folds.length);
   return {
     best: { params: last.params, configVersion: last.configVersion, inSample: last.train, outOfSample: last.test },
     totals: { inSample: pooled("train"), outOfSample: pooled("test") },

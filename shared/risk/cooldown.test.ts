@@ -41,7 +41,10 @@ describe("StopLossCooldown", () => {
     const c = new StopLossCooldown(1, 1_000);
     c.record("SOLUSDT", "stop_loss", 0);
     c.record("ETHUSDT", "stop_loss", 500);
-    expect(c.active(900)).toEqual([{ symbol: "ETHUSDT", until: 1_500 }, { symbol: "SOLUSDT", until: 1_000 }]);
+    expect(c.active(900)).toEqual([
+      { symbol: "ETHUSDT", until: 1_500 },
+      { symbol: "SOLUSDT", until: 1_000 },
+    ]);
     expect(c.active(1_000)).toEqual([{ symbol: "ETHUSDT", until: 1_500 }]);
     expect(c.getState().until).toEqual({ ETHUSDT: 1_500 });
   });

@@ -88,6 +88,11 @@ export class StopLossCooldown {
 
   /** A JSON-safe copy of the state, for {@link StopLossCooldown.restore}. */
   getState(): StopLossCooldownState {
-    return { afterStopLosses: this.afterStopLosses, cooldownMs: this.cooldownMs, streaks: Object.fromEntries(this.streaks), until: Object.fromEntries(this.until) };
+    return {
+      afterStopLosses: this.afterStopLosses,
+      cooldownMs: this.cooldownMs,
+      streaks: Object.fromEntries(this.streaks),
+      until: Object.fromEntries(this.until),
+    };
   }
 }

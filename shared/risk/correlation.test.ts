@@ -6,10 +6,17 @@ const STEP = 5_000;
 const T0 = Date.UTC(2024, 0, 1);
 const BTC = "BTCUSDT";
 
-const make = (minPairs?: number) => new ReturnCorrelation({ btcSymbol: BTC, windowMs: 900_000, returnMs: STEP, minPairs });
+const make = (minPairs?: number) =>
+  new ReturnCorrelation({ btcSymbol: BTC, windowMs: 900_000, returnMs: STEP, minPairs });
 
 /** One price per slot at `offsetMs` into the slot. */
-function feedSlots(c: ReturnCorrelation, symbol: string, prices: readonly number[], offsetMs = 1_000, firstSlot = 0): void {
+function feedSlots(
+  c: ReturnCorrelation,
+  symbol: string,
+  prices: readonly number[],
+  offsetMs = 1_000,
+  firstSlot = 0,
+): void {
   prices.forEach((p, i) => c.onPrice(symbol, T0 + (firstSlot + i) * STEP + offsetMs, p));
 }
 
@@ -64,7 +71,11 @@ describe("ReturnCorrelation", () => {
     const c = make();
     const btc = randomWalk(200, 1, 40_000);
     feedSlots(c, BTC, btc);
-    feedSlots(c, "ETHUSDT", btc.map((p) => p / 20));
+    feedSlots(
+      c,
+      "ETHUSDT",
+      btc.map((p) => p / 20),
+    );
     expect(c.correlation("ETHUSDT")).toBeCloseTo(1, 12);
   });
 
@@ -72,7 +83,11 @@ describe("ReturnCorrelation", () => {
     const c = make();
     const btc = randomWalk(200, 2, 40_000);
     feedSlots(c, BTC, btc);
-    feedSlots(c, "INVUSDT", btc.map((p) => 1e6 / p));
+    feedSlots(
+      c,
+      "INVUSDT",
+      btc.map((p) => 1e6 / p),
+    );
     expect(c.correlation("INVUSDT")).toBeCloseTo(-1, 12);
   });
 
@@ -89,7 +104,9 @@ describe("ReturnCorrelation", () => {
     const c = make();
     const btc = trades(5, 400);
     const alt = trades(6, 380, 20);
-    const all = [...btc.map((t) => [BTC, t] as const), ...alt.map((t) => ["ALTUSDT", t] as const)].sort((p, q) => p[1][0] - q[1][0]);
+    const all = [...btc.map((t) => [BTC, t] as const), ...alt.map((t) => ["ALTUSDT", t] as const)].sort(
+      (p, q) => p[1][0] - q[1][0],
+    );
     all.forEach(([symbol, [ts, price]]) => c.onPrice(symbol, ts, price));
     const clockSlot = Math.floor(Math.max(btc[btc.length - 1][0], alt[alt.length - 1][0]) / STEP);
     expect(c.correlation("ALTUSDT")).toBeCloseTo(directPearson(btc, alt, clockSlot, 180), 12);
@@ -99,7 +116,12 @@ describe("ReturnCorrelation", () => {
     const c = make();
     const btc = randomWalk(200, 7, 40_000);
     feedSlots(c, BTC, btc, 4_900);
-    feedSlots(c, "ETHUSDT", btc.map((p) => p / 20), 10);
+    feedSlots(
+      c,
+      "ETHUSDT",
+      btc.map((p) => p / 20),
+      10,
+    );
     expect(c.correlation("ETHUSDT")).toBeCloseTo(1, 12);
   });
 
@@ -168,7 +190,11 @@ describe("ReturnCorrelation", () => {
     const c = make();
     const btc = randomWalk(400, 15, 40_000);
     feedSlots(c, BTC, btc);
-    feedSlots(c, "ETHUSDT", btc.slice(0, 200).map((p) => p / 20));
+    feedSlots(
+      c,
+      "ETHUSDT",
+      btc.slice(0, 200).map((p) => p / 20),
+    );
     expect(c.pairedReturns("ETHUSDT")).toBe(180);
     expect(c.correlation("ETHUSDT")).toBeNull();
   });

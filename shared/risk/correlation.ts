@@ -99,10 +99,22 @@ export class ReturnCorrelation {
 
   /** Rebuilds a ReturnCorrelation from {@link ReturnCorrelation.getState}. */
   static restore(s: ReturnCorrelationState): ReturnCorrelation {
-    const c = new ReturnCorrelation({ btcSymbol: s.btcSymbol, returnMs: s.returnMs, windowMs: s.size * s.returnMs, minPairs: s.minPairs });
+    const c = new ReturnCorrelation({
+      btcSymbol: s.btcSymbol,
+      returnMs: s.returnMs,
+      windowMs: s.size * s.returnMs,
+      minPairs: s.minPairs,
+    });
     c.clockSlot = s.clockSlot;
     for (const [symbol, r] of Object.entries(s.symbols)) {
-      c.symbols.set(symbol, { firstSlot: r.firstSlot, slot: r.slot, price: r.price, prevClose: r.prevClose, returns: [...r.returns], tags: [...r.tags] });
+      c.symbols.set(symbol, {
+        firstSlot: r.firstSlot,
+        slot: r.slot,
+        price: r.price,
+        prevClose: r.prevClose,
+        returns: [...r.returns],
+        tags: [...r.tags],
+      });
     }
     return c;
   }
@@ -151,11 +163,25 @@ export class ReturnCorrelation {
   getState(): ReturnCorrelationState {
     const symbols: Record<string, SymbolReturnsState> = {};
     for (const [symbol, r] of this.symbols) symbols[symbol] = { ...r, returns: [...r.returns], tags: [...r.tags] };
-    return { btcSymbol: this.btcSymbol, returnMs: this.returnMs, size: this.size, minPairs: this.minPairs, clockSlot: this.clockSlot, symbols };
+    return {
+      btcSymbol: this.btcSymbol,
+      returnMs: this.returnMs,
+      size: this.size,
+      minPairs: this.minPairs,
+      clockSlot: this.clockSlot,
+      symbols,
+    };
   }
 
   private fresh(slot: number, price: number): SymbolReturns {
-    return { firstSlot: slot, slot, price, prevClose: price, returns: new Array<number>(this.size).fill(0), tags: new Array<number>(this.size).fill(NO_SLOT) };
+    return {
+      firstSlot: slot,
+      slot,
+      price,
+      prevClose: price,
+      returns: new Array<number>(this.size).fill(0),
+      tags: new Array<number>(this.size).fill(NO_SLOT),
+    };
   }
 
   /** Finishes `r.slot` at its last price and moves to `slot`; the skipped slots are implicit zeros. */

@@ -40,7 +40,17 @@ describe("DailyLoss", () => {
   });
 
   it("rolls exactly when utcDay says a later day began, also for fractional times around midnight", () => {
-    const times = [DAY + 1, DAY + DAY_MS - 1.5, DAY + DAY_MS - 1, DAY + DAY_MS - 0.5, DAY + DAY_MS - 1e-4, DAY + DAY_MS, DAY + DAY_MS + 0.25, DAY + 2 * DAY_MS - 1e-3, DAY + 2 * DAY_MS];
+    const times = [
+      DAY + 1,
+      DAY + DAY_MS - 1.5,
+      DAY + DAY_MS - 1,
+      DAY + DAY_MS - 0.5,
+      DAY + DAY_MS - 1e-4,
+      DAY + DAY_MS,
+      DAY + DAY_MS + 0.25,
+      DAY + 2 * DAY_MS - 1e-3,
+      DAY + 2 * DAY_MS,
+    ];
     const d = new DailyLoss(15, 1_000, DAY);
     for (const ts of times) {
       const before = d.day;

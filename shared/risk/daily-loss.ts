@@ -132,6 +132,12 @@ export class DailyLoss {
 
   /** A JSON-safe copy of the state, for {@link DailyLoss.restore}. */
   getState(): DailyLossState {
-    return { limitPct: this.limitPct, day: this.dayNo, dayStartEquity: this.startEquity, realisedToday: this.realised, halted: this.isHalted };
+    return {
+      limitPct: this.limitPct,
+      day: this.dayNo,
+      dayStartEquity: this.startEquity,
+      realisedToday: this.realised,
+      halted: this.isHalted,
+    };
   }
 }

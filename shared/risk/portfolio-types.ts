@@ -39,7 +39,12 @@ export type EntryRefusalReason =
 
 /** Outcome of {@link Portfolio.requestEntry}: a reservation, or a refusal with a typed reason. */
 export type EntryDecision =
-  | { readonly ok: true; readonly reservationId: string; readonly correlation: number | null; readonly correlated: boolean }
+  | {
+      readonly ok: true;
+      readonly reservationId: string;
+      readonly correlation: number | null;
+      readonly correlated: boolean;
+    }
   | { readonly ok: false; readonly reason: EntryRefusalReason; readonly detail: string };
 
 /** A slot held for an entry order that has not filled yet; it counts as an open position. */
@@ -78,7 +83,12 @@ export interface CloseReport {
 
 /** Outcome of {@link Portfolio.closePosition}. */
 export type CloseResult =
-  | { readonly ok: true; readonly symbol: string; readonly stopLossStreak: number; readonly cooldownUntil: number | null }
+  | {
+      readonly ok: true;
+      readonly symbol: string;
+      readonly stopLossStreak: number;
+      readonly cooldownUntil: number | null;
+    }
   | { readonly ok: false; readonly reason: "not_open" | "invalid_pnl"; readonly detail: string };
 
 /** An open position as the portfolio tracks it (JSON). */

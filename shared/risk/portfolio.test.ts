@@ -11,7 +11,8 @@ const T0 = Date.UTC(2024, 0, 1, 12);
 const LATER = T0 + 20 * 60_000;
 
 const settings = (o: Partial<PortfolioSettings> = {}): PortfolioSettings => PortfolioConfig.parse(o);
-const make = (o: Partial<PortfolioSettings> = {}, startEquity = 1_000) => new Portfolio(settings(o), { startEquity, now: T0 });
+const make = (o: Partial<PortfolioSettings> = {}, startEquity = 1_000) =>
+  new Portfolio(settings(o), { startEquity, now: T0 });
 
 /** 15+ minutes of 5 s prices through markPrice: `correlated` alts follow BTC, `independent` ones walk alone. */
 function warm(p: Portfolio, correlated: readonly string[], independent: readonly string[]): void {
@@ -27,7 +28,14 @@ function warm(p: Portfolio, correlated: readonly string[], independent: readonly
 }
 
 /** Requests and fills a position; fails the test if either is refused. */
-function open(p: Portfolio, symbol: string, ts: number, entryPrice = 100, size = 1, side: "long" | "short" = "long"): void {
+function open(
+  p: Portfolio,
+  symbol: string,
+  ts: number,
+  entryPrice = 100,
+  size = 1,
+  side: "long" | "short" = "long",
+): void {
   const d = p.requestEntry({ symbol, side, notional: entryPrice * size, ts });
   if (!d.ok) throw new Error(`entry refused: ${d.reason} ${d.detail}`);
   expect(p.confirmOpen(d.reservationId, { entryPrice, size, side, ts })).toEqual({ ok: true, symbol });
@@ -60,7 +68,10 @@ describe("Portfolio position limit", () => {
       if (d.ok) ids.push(d.reservationId);
     }
     ids.slice(0, 5).forEach((id) => p.confirmOpen(id, { entryPrice: 1, size: 100, side: "long" }));
-    expect(p.requestEntry({ symbol: "S10USDT", side: "long", notional: 100, ts: T0 })).toMatchObject({ ok: false, reason: "max_positions" });
+    expect(p.requestEntry({ symbol: "S10USDT", side: "long", notional: 100, ts: T0 })).toMatchObject({
+      ok: false,
+      reason: "max_positions",
+    });
     expect(p.releaseReservation(ids[9])).toBe(true);
     expect(p.requestEntry({ symbol: "S10USDT", side: "long", notional: 100, ts: T0 }).ok).toBe(true);
   });
@@ -92,12 +103,22 @@ describe("Portfolio position limit", () => {
         if (d.ok) pending.push(d.reservationId);
         else if (d.reason === "max_positions") refusedAtLimit++;
       } else if (u < 0.65 && pending.length > 0) {
-        p.confirmOpen(pending.splice(Math.floor(rand() * pending.length), 1)[0], { entryPrice: 1, size: 10, side: "long", ts });
+        p.confirmOpen(pending.splice(Math.floor(rand() * pending.length), 1)[0], {
+          entryPrice: 1,
+          size: 10,
+          side: "long",
+          ts,
+        });
       } else if (u < 0.75 && pending.length > 0) {
         p.releaseReservation(pending.splice(Math.floor(rand() * pending.length), 1)[0]);
       } else {
         const positions = p.snapshot().openPositions;
-        if (positions.length > 0) p.closePosition(positions[Math.floor(rand() * positions.length)].symbol, { netPnl: 0, exitReason: "take_profit", ts });
+        if (positions.length > 0)
+          p.closePosition(positions[Math.floor(rand() * positions.length)].symbol, {
+            netPnl: 0,
+            exitReason: "take_profit",
+            ts,
+          });
       }
       const n = held(p);
       expect(n).toBeLessThanOrEqual(10);
@@ -110,9 +131,15 @@ describe("Portfolio position limit", () => {
   it("refuses a second entry on a symbol that is open or pending", () => {
     const p = make();
     const d = p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 });
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "short", notional: 10, ts: T0 })).toMatchObject({ ok: false, reason: "already_open" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "short", notional: 10, ts: T0 })).toMatchObject({
+      ok: false,
+      reason: "already_open",
+    });
     if (d.ok) p.confirmOpen(d.reservationId, { entryPrice: 1, size: 10, side: "long" });
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toMatchObject({ ok: false, reason: "already_open" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toMatchObject({
+      ok: false,
+      reason: "already_open",
+    });
   });
 
   it("frees reservations made before a time", () => {
@@ -133,8 +160,18 @@ describe("Portfolio daily loss limit", () => {
     expect(probe.ok).toBe(true);
     if (probe.ok) p.releaseReservation(probe.reservationId);
     expect(p.markPrice(BTC, 85, T0 + 2_000)).toBe("HALTED");
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 3_000 })).toMatchObject({ ok: false, reason: "daily_loss_limit" });
-    expect(p.snapshot()).toMatchObject({ realisedToday: 0, unrealised: -150, dailyPnl: -150, dailyPnlPct: -15, dailyLossLimit: 150, tradingState: "HALTED" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 3_000 })).toMatchObject({
+      ok: false,
+      reason: "daily_loss_limit",
+    });
+    expect(p.snapshot()).toMatchObject({
+      realisedToday: 0,
+      unrealised: -150,
+      dailyPnl: -150,
+      dailyPnlPct: -15,
+      dailyLossLimit: 150,
+      tradingState: "HALTED",
+    });
   });
 
   it("adds realised losses to unrealised ones, net of the entry fee", () => {
@@ -207,7 +244,10 @@ describe("Portfolio BTC correlation limit", () => {
       expect(d).toMatchObject({ ok: true, correlated: true });
       if (d.ok) expect(d.correlation).toBeCloseTo(1, 9);
     }
-    expect(p.requestEntry({ symbol: "DOGEUSDT", side: "short", notional: 10, ts: LATER })).toMatchObject({ ok: false, reason: "btc_correlation" });
+    expect(p.requestEntry({ symbol: "DOGEUSDT", side: "short", notional: 10, ts: LATER })).toMatchObject({
+      ok: false,
+      reason: "btc_correlation",
+    });
   });
 
   it("counts BTC itself as correlated", () => {
@@ -216,14 +256,21 @@ describe("Portfolio BTC correlation limit", () => {
     open(p, BTC, LATER);
     open(p, "ETHUSDT", LATER);
     open(p, "SOLUSDT", LATER);
-    expect(p.requestEntry({ symbol: "XRPUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({ ok: false, reason: "btc_correlation" });
+    expect(p.requestEntry({ symbol: "XRPUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({
+      ok: false,
+      reason: "btc_correlation",
+    });
   });
 
   it("treats a symbol without enough data as correlated", () => {
     const p = make();
     warm(p, [], ["LINKUSDT"]);
     for (const s of ["NEW1USDT", "NEW2USDT", "NEW3USDT"]) {
-      expect(p.requestEntry({ symbol: s, side: "long", notional: 10, ts: LATER })).toMatchObject({ ok: true, correlation: null, correlated: true });
+      expect(p.requestEntry({ symbol: s, side: "long", notional: 10, ts: LATER })).toMatchObject({
+        ok: true,
+        correlation: null,
+        correlated: true,
+      });
     }
     const d = p.requestEntry({ symbol: "NEW4USDT", side: "long", notional: 10, ts: LATER });
     expect(d).toMatchObject({ ok: false, reason: "btc_correlation" });
@@ -258,8 +305,16 @@ describe("Portfolio stop-loss cooldown", () => {
     const cooled = make({ cooldownMs: 300_000 });
     cycle(cooled, "stop_loss", T0);
     cycle(cooled, "stop_loss", T0 + 10_000);
-    expect(cycle(cooled, "stop_loss", T0 + 20_000)).toEqual({ ok: true, symbol: "ETHUSDT", stopLossStreak: 0, cooldownUntil: T0 + 321_000 });
-    expect(cooled.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 30_000 })).toMatchObject({ ok: false, reason: "cooldown" });
+    expect(cycle(cooled, "stop_loss", T0 + 20_000)).toEqual({
+      ok: true,
+      symbol: "ETHUSDT",
+      stopLossStreak: 0,
+      cooldownUntil: T0 + 321_000,
+    });
+    expect(cooled.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 30_000 })).toMatchObject({
+      ok: false,
+      reason: "cooldown",
+    });
     expect(cooled.snapshot().cooldowns).toEqual([{ symbol: "ETHUSDT", until: T0 + 321_000 }]);
 
     const fine = make({ cooldownMs: 300_000 });
@@ -273,7 +328,10 @@ describe("Portfolio stop-loss cooldown", () => {
     const p = make({ cooldownMs: 300_000 });
     for (let i = 0; i < 3; i++) cycle(p, "stop_loss", T0 + i * 10_000);
     expect(p.requestEntry({ symbol: "SOLUSDT", side: "long", notional: 10, ts: T0 + 30_000 }).ok).toBe(true);
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 320_999 })).toMatchObject({ ok: false, reason: "cooldown" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 320_999 })).toMatchObject({
+      ok: false,
+      reason: "cooldown",
+    });
     expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 + 321_000 }).ok).toBe(true);
   });
 });
@@ -283,10 +341,17 @@ describe("Portfolio operator controls", () => {
     const p = make();
     p.halt("exchange maintenance");
     expect([p.tradingState, p.tradingReason]).toEqual(["HALTED", "exchange maintenance"]);
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toEqual({ ok: false, reason: "halted", detail: "exchange maintenance" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toEqual({
+      ok: false,
+      reason: "halted",
+      detail: "exchange maintenance",
+    });
     p.reduce("winding down");
     expect([p.tradingState, p.tradingReason]).toEqual(["REDUCING", "winding down"]);
-    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toMatchObject({ ok: false, reason: "reducing" });
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 })).toMatchObject({
+      ok: false,
+      reason: "reducing",
+    });
     p.resume();
     expect([p.tradingState, p.tradingReason]).toEqual(["ACTIVE", null]);
     expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 }).ok).toBe(true);
@@ -296,7 +361,10 @@ describe("Portfolio operator controls", () => {
     const p = make();
     const d = p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: T0 });
     p.halt("stop");
-    expect(d.ok && p.confirmOpen(d.reservationId, { entryPrice: 10, size: 1, side: "long" })).toEqual({ ok: true, symbol: "ETHUSDT" });
+    expect(d.ok && p.confirmOpen(d.reservationId, { entryPrice: 10, size: 1, side: "long" })).toEqual({
+      ok: true,
+      symbol: "ETHUSDT",
+    });
     p.reduce();
     expect(p.closePosition("ETHUSDT", { netPnl: 2, exitReason: "take_profit", ts: T0 + 1 }).ok).toBe(true);
     expect(p.equity).toBe(1_002);
@@ -326,7 +394,10 @@ describe("Portfolio state", () => {
     open(a, "SOLUSDT", LATER + 3);
     a.closePosition("SOLUSDT", { netPnl: -3, exitReason: "stop_loss", ts: LATER + 4 });
     a.reduce("test");
-    const b = Portfolio.restore(JSON.parse(JSON.stringify(a.getState())), ReturnCorrelation.restore(JSON.parse(JSON.stringify(a.correlation.getState()))));
+    const b = Portfolio.restore(
+      JSON.parse(JSON.stringify(a.getState())),
+      ReturnCorrelation.restore(JSON.parse(JSON.stringify(a.correlation.getState()))),
+    );
     expect(b.snapshot()).toEqual(a.snapshot());
     for (const p of [a, b]) p.resume();
     const next = (p: Portfolio) => [
@@ -342,8 +413,15 @@ describe("Portfolio state", () => {
     const a = make();
     warm(a, [], ["LINKUSDT"]);
     const b = Portfolio.restore(JSON.parse(JSON.stringify(a.getState())));
-    expect(a.requestEntry({ symbol: "LINKUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({ ok: true, correlated: false });
-    expect(b.requestEntry({ symbol: "LINKUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({ ok: true, correlation: null, correlated: true });
+    expect(a.requestEntry({ symbol: "LINKUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({
+      ok: true,
+      correlated: false,
+    });
+    expect(b.requestEntry({ symbol: "LINKUSDT", side: "long", notional: 10, ts: LATER })).toMatchObject({
+      ok: true,
+      correlation: null,
+      correlated: true,
+    });
   });
 });
 
@@ -352,9 +430,18 @@ describe("Portfolio refusals are values", () => {
     const p = make();
     open(p, "ETHUSDT", T0, 100, 1);
     const before = p.snapshot();
-    expect(p.closePosition("NOPEUSDT", { netPnl: -5, exitReason: "stop_loss", ts: T0 + 1 })).toMatchObject({ ok: false, reason: "not_open" });
-    expect(p.closePosition("ETHUSDT", { netPnl: Number.NaN, exitReason: "stop_loss", ts: T0 + 1 })).toMatchObject({ ok: false, reason: "invalid_pnl" });
-    expect(p.confirmOpen("res-999", { entryPrice: 1, size: 1, side: "long" })).toMatchObject({ ok: false, reason: "unknown_reservation" });
+    expect(p.closePosition("NOPEUSDT", { netPnl: -5, exitReason: "stop_loss", ts: T0 + 1 })).toMatchObject({
+      ok: false,
+      reason: "not_open",
+    });
+    expect(p.closePosition("ETHUSDT", { netPnl: Number.NaN, exitReason: "stop_loss", ts: T0 + 1 })).toMatchObject({
+      ok: false,
+      reason: "invalid_pnl",
+    });
+    expect(p.confirmOpen("res-999", { entryPrice: 1, size: 1, side: "long" })).toMatchObject({
+      ok: false,
+      reason: "unknown_reservation",
+    });
     expect(p.releaseReservation("res-999")).toBe(false);
     expect(p.markPrice("ETHUSDT", Number.NaN, T0 + 1)).toBe("ACTIVE");
     expect(p.markPrice("ETHUSDT", -1, T0 + 1)).toBe("ACTIVE");
@@ -375,9 +462,18 @@ describe("Portfolio refusals are values", () => {
     const p = make();
     const d = p.requestEntry({ symbol: "SOLUSDT", side: "long", notional: 10, ts: T0 });
     const id = d.ok ? d.reservationId : "";
-    expect(p.confirmOpen(id, { entryPrice: 0, size: 1, side: "long" })).toMatchObject({ ok: false, reason: "invalid_fill" });
-    expect(p.confirmOpen(id, { entryPrice: 1, size: Number.NaN, side: "long" })).toMatchObject({ ok: false, reason: "invalid_fill" });
-    expect(p.confirmOpen(id, { entryPrice: 1, size: 1, side: "long", entryFee: -1 })).toMatchObject({ ok: false, reason: "invalid_fill" });
+    expect(p.confirmOpen(id, { entryPrice: 0, size: 1, side: "long" })).toMatchObject({
+      ok: false,
+      reason: "invalid_fill",
+    });
+    expect(p.confirmOpen(id, { entryPrice: 1, size: Number.NaN, side: "long" })).toMatchObject({
+      ok: false,
+      reason: "invalid_fill",
+    });
+    expect(p.confirmOpen(id, { entryPrice: 1, size: 1, side: "long", entryFee: -1 })).toMatchObject({
+      ok: false,
+      reason: "invalid_fill",
+    });
     expect(p.confirmOpen(id, { entryPrice: 1, size: 10, side: "long" })).toEqual({ ok: true, symbol: "SOLUSDT" });
   });
 

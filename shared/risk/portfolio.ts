@@ -56,10 +56,20 @@ export class Portfolio {
   private operatorReason: string | null = null;
   private nextReservation = 1;
 
-  constructor(config: PortfolioSettings, init: { readonly startEquity: number; readonly now: number; readonly correlation?: ReturnCorrelation }) {
-    if (!Number.isFinite(init.startEquity) || !Number.isFinite(init.now)) throw new RangeError(`startEquity and now must be finite, got ${init.startEquity}, ${init.now}`);
+  constructor(
+    config: PortfolioSettings,
+    init: { readonly startEquity: number; readonly now: number; readonly correlation?: ReturnCorrelation },
+  ) {
+    if (!Number.isFinite(init.startEquity) || !Number.isFinite(init.now))
+      throw new RangeError(`startEquity and now must be finite, got ${init.startEquity}, ${init.now}`);
     this.config = config;
-    this.correlation = init.correlation ?? new ReturnCorrelation({ btcSymbol: config.btcSymbol, windowMs: config.correlationWindowMs, returnMs: config.correlationReturnMs });
+    this.correlation =
+      init.correlation ??
+      new ReturnCorrelation({
+        btcSymbol: config.btcSymbol,
+        windowMs: config.correlationWindowMs,
+        returnMs: config.correlationReturnMs,
+      });
     this.daily = new DailyLoss(config.dailyLossLimitPct, init.startEquity, init.now);
     this.cooldown = new StopLossCooldown(config.cooldownAfterStopLosses, config.cooldownMs);
     this.clock = init.now;
@@ -113,16 +123,25 @@ export class Portfolio {
     if (invalid !== null) return refuse("invalid_request", invalid);
     const gated = this.gate();
     if (gated !== null) return gated;
-    if (this.holds(req.symbol)) return refuse("already_open", `${req.symbol} already has a position or a pending entry`);
+    if (this.holds(req.symbol))
+      return refuse("already_open", `${req.symbol} already has a position or a pending entry`);
     const until = this.cooldown.activeUntil(req.symbol, now);
-    if (until !== null) return refuse("cooldown", `${req.symbol} cools down after ${this.config.cooldownAfterStopLosses} stop-losses until ${until}`);
+    if (until !== null)
+      return refuse(
+        "cooldown",
+        `${req.symbol} cools down after ${this.config.cooldownAfterStopLosses} stop-losses until ${until}`,
+      );
     const open = this.positions.size + this.reservations.size;
-    if (open >= this.config.maxPositions) return refuse("max_positions", `${open} positions open or reserved, limit ${this.config.maxPositions}`);
+    if (open >= this.config.maxPositions)
+      return refuse("max_positions", `${open} positions open or reserved, limit ${this.config.maxPositions}`);
     const correlation = this.correlation.correlation(req.symbol);
     const correlated = this.isCorrelated(req.symbol, correlation);
     const already = correlated ? this.countCorrelated() : 0;
     if (correlated && already >= this.config.maxBtcCorrelated) {
-      return refuse("btc_correlation", `${req.symbol} BTC correlation ${correlation === null ? "unknown" : correlation.toFixed(3)}; ${already} correlated positions open or reserved, limit ${this.config.maxBtcCorrelated}`);
+      return refuse(
+        "btc_correlation",
+        `${req.symbol} BTC correlation ${correlation === null ? "unknown" : correlation.toFixed(3)}; ${already} correlated positions open or reserved, limit ${this.config.maxBtcCorrelated}`,
+      );
     }
     const id = `res-${this.nextReservation++}`;
     this.reservations.set(id, { id, symbol: req.symbol, side: req.side, notional: req.notional, ts: now });
@@ -150,7 +169,17 @@ export class Portfolio {
     const openedTs = this.advance(fill.ts ?? r.ts);
     this.reservations.delete(reservationId);
     const entryFee = fill.entryFee ?? 0;
-    const p: PortfolioPosition = { symbol: r.symbol, side: fill.side, entryPrice: fill.entryPrice, size: fill.size, entryFee, openedTs, reservationId, markPrice: fill.entryPrice, unrealised: -entryFee };
+    const p: PortfolioPosition = {
+      symbol: r.symbol,
+      side: fill.side,
+      entryPrice: fill.entryPrice,
+      size: fill.size,
+      entryFee,
+      openedTs,
+      reservationId,
+      markPrice: fill.entryPrice,
+      unrealised: -entryFee,
+    };
     this.positions.set(r.symbol, p);
     this.unrealisedTotal += p.unrealised;
     this.daily.check(this.equity);
@@ -182,7 +211,8 @@ export class Portfolio {
    * cooldown. An unknown symbol or a non-finite PnL changes nothing and returns `{ ok: false }`.
    */
   closePosition(symbol: string, report: CloseReport): CloseResult {
-    if (!Number.isFinite(report.netPnl)) return { ok: false, reason: "invalid_pnl", detail: `netPnl ${report.netPnl} is not finite` };
+    if (!Number.isFinite(report.netPnl))
+      return { ok: false, reason: "invalid_pnl", detail: `netPnl ${report.netPnl} is not finite` };
     const p = this.positions.get(symbol);
     if (p === undefined) return { ok: false, reason: "not_open", detail: `${symbol} has no open position` };
     const now = this.advance(report.ts);
@@ -279,7 +309,8 @@ export class Portfolio {
   private countCorrelated(): number {
     let n = 0;
     for (const s of this.positions.keys()) if (this.isCorrelated(s, this.correlation.correlation(s))) n++;
-    for (const r of this.reservations.values()) if (this.isCorrelated(r.symbol, this.correlation.correlation(r.symbol))) n++;
+    for (const r of this.reservations.values())
+      if (this.isCorrelated(r.symbol, this.correlation.correlation(r.symbol))) n++;
     return n;
   }
 
@@ -321,6 +352,7 @@ function invalidFill(f: EntryFill): string | null {
   if (!(f.entryPrice > 0) || !Number.isFinite(f.entryPrice)) return `entryPrice ${f.entryPrice} must be finite and > 0`;
   if (!(f.size > 0) || !Number.isFinite(f.size)) return `size ${f.size} must be finite and > 0`;
   if (f.side !== "long" && f.side !== "short") return `side ${String(f.side)} is neither long nor short`;
-  if (f.entryFee !== undefined && (!(f.entryFee >= 0) || !Number.isFinite(f.entryFee))) return `entryFee ${f.entryFee} must be finite and >= 0`;
+  if (f.entryFee !== undefined && (!(f.entryFee >= 0) || !Number.isFinite(f.entryFee)))
+    return `entryFee ${f.entryFee} must be finite and >= 0`;
   return null;
 }

@@ -22,7 +22,13 @@ const permissive: BotConfigInput = {
 };
 
 function engine(input: BotConfigInput = permissive, equity = 10_000) {
-  return new StrategyEngine({ symbol: "BTCUSDT", config: config(input), configVersion: "v-test", instrument, equity: () => equity });
+  return new StrategyEngine({
+    symbol: "BTCUSDT",
+    config: config(input),
+    configVersion: "v-test",
+    instrument,
+    equity: () => equity,
+  });
 }
 
 let tradeId = 0;
@@ -32,13 +38,32 @@ function trade(ts: number, price: number, side: "buy" | "sell" = "buy", size = 0
 
 /** 40 seconds of a gently rising market: warms volatility and volume windows. */
 function warmup(): TradeEvent[] {
-  return Array.from({ length: 80 }, (_, i) => trade(T0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"));
+  return Array.from({ length: 80 }, (_, i) =>
+    trade(T0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"),
+  );
 }
 
-function fill(intent: Extract<Intent, { kind: "enter" | "exit" }>, price: number, ts: number, liquidity: "maker" | "taker" = "maker"): Fill {
-  const side = intent.kind === "enter" ? (intent.side === "long" ? "buy" : "sell") : intent.side === "long" ? "sell" : "buy";
+function fill(
+  intent: Extract<Intent, { kind: "enter" | "exit" }>,
+  price: number,
+  ts: number,
+  liquidity: "maker" | "taker" = "maker",
+): Fill {
+  const side =
+    intent.kind === "enter" ? (intent.side === "long" ? "buy" : "sell") : intent.side === "long" ? "sell" : "buy";
   const pct = liquidity === "maker" ? 0.02 : 0.06;
-  return { clientOid: intent.clientOid, symbol: "BTCUSDT", side, price, size: intent.size, fee: (price * intent.size * pct) / 100, liquidity, ts, slippage: 0, final: true };
+  return {
+    clientOid: intent.clientOid,
+    symbol: "BTCUSDT",
+    side,
+    price,
+    size: intent.size,
+    fee: (price * intent.size * pct) / 100,
+    liquidity,
+    ts,
+    slippage: 0,
+    final: true,
+  };
 }
 
 function runUntilEntry(e: StrategyEngine): Extract<Intent, { kind: "enter" }> {
@@ -55,7 +80,15 @@ describe("StrategyEngine", () => {
     const e = engine();
     const enter = runUntilEntry(e);
     expect(e.phase).toBe("entering");
-    expect(enter.reasoning.gates.map((g) => g.name)).toEqual(["score", "confluence", "volumeRatio", "spread", "expectedMove", "confirmation", "trendFilter"]);
+    expect(enter.reasoning.gates.map((g) => g.name)).toEqual([
+      "score",
+      "confluence",
+      "volumeRatio",
+      "spread",
+      "expectedMove",
+      "confirmation",
+      "trendFilter",
+    ]);
     expect(enter.reasoning.gates.every((g) => g.status === "pass" || g.status === "off")).toBe(true);
     expect(Object.keys(enter.reasoning.subScores)).toHaveLength(9);
     expect(enter.size).toBeGreaterThan(0);
@@ -85,7 +118,12 @@ describe("StrategyEngine", () => {
     const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0] as Extract<Intent, { kind: "exit" }>;
     const { closed } = e.onFill(fill(tp, tp.price, enter.ts + 30_000));
     expect(e.phase).toBe("flat");
-    expect(closed).toMatchObject({ exitReason: "take_profit", entryPrice: 100, exitPrice: tp.price, holdSeconds: 29.9 });
+    expect(closed).toMatchObject({
+      exitReason: "take_profit",
+      entryPrice: 100,
+      exitPrice: tp.price,
+      holdSeconds: 29.9,
+    });
     const gross = (enter.side === "long" ? tp.price - 100 : 100 - tp.price) * enter.size;
     expect(closed?.grossPnl).toBeCloseTo(gross, 6);
     expect(closed?.fees).toBeCloseTo((100 * enter.size * 0.02) / 100 + (tp.price * enter.size * 0.02) / 100, 9);
@@ -108,7 +146,9 @@ describe("StrategyEngine", () => {
     const enter = runUntilEntry(e);
     expect(e.onEvent(trade(enter.ts + 3_099, 100))).toEqual([]);
     const intents = e.onEvent(trade(enter.ts + 3_100, 100));
-    expect(intents).toEqual([{ kind: "cancel", symbol: "BTCUSDT", ts: enter.ts + 3_100, clientOid: enter.clientOid, why: "entry_timeout" }]);
+    expect(intents).toEqual([
+      { kind: "cancel", symbol: "BTCUSDT", ts: enter.ts + 3_100, clientOid: enter.clientOid, why: "entry_timeout" },
+    ]);
     e.onOrderDone(enter.clientOid, enter.ts + 3_100);
     expect(e.phase).toBe("flat");
   });
@@ -138,7 +178,10 @@ describe("StrategyEngine", () => {
     const a = engine();
     const enter = runUntilEntry(a);
     a.onFill(fill(enter, 100, enter.ts + 100));
-    const b = new StrategyEngine({ symbol: "BTCUSDT", config: a.config, configVersion: "v-test", instrument, equity: () => 10_000 }, JSON.parse(JSON.stringify(a.getState())));
+    const b = new StrategyEngine(
+      { symbol: "BTCUSDT", config: a.config, configVersion: "v-test", instrument, equity: () => 10_000 },
+      JSON.parse(JSON.stringify(a.getState())),
+    );
     expect(b.position).toEqual(a.position);
     const through = enter.side === "long" ? 99.8 : 100.2;
     const later: MarketEvent[] = [trade(enter.ts + 1_000, 100.01), trade(enter.ts + 2_000, through)];

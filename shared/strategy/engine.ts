@@ -9,7 +9,16 @@ import { exitReason } from "./exits";
 import { boundWeights, compositeScore, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
 import { BOUND_SCORERS, subScores } from "./sub-scores";
-import { FAMILIES, type ClosedTrade, type ExitReason, type Family, type Intent, type Position, type Reasoning, type SubScores } from "./types";
+import {
+  FAMILIES,
+  type ClosedTrade,
+  type ExitReason,
+  type Family,
+  type Intent,
+  type Position,
+  type Reasoning,
+  type SubScores,
+} from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
 /** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
@@ -21,7 +30,6 @@ export type ClientOidFactory = (symbol: string, ts: number, seq: number) => stri
  * in shuffled order (permutation). Never set in live trading; without it the engine is unchanged.
  */
 export type SubScoreTransform = (family: Family, value: number, ts: number) => number;
-
 
 /** What the engine needs from its shell. */
 export interface EngineOptions {
@@ -100,7 +108,11 @@ export interface EngineStatus {
   readonly score: CompositeScore;
   readonly gates: { readonly long: Reasoning["gates"]; readonly short: Reasoning["gates"] };
   /** Present only with `config.learning.enabled`: the weights in use, trades learnt from, recent changes. */
-  readonly learning?: { readonly weights: FamilyWeights; readonly trades: number; readonly changes: readonly WeightChange[] };
+  readonly learning?: {
+    readonly weights: FamilyWeights;
+    readonly trades: number;
+    readonly changes: readonly WeightChange[];
+  };
 }
 
 const flat: Phase = { phase: "flat" };
@@ -144,8 +156,12 @@ export class StrategyEngine {
     this.transform = options.subScoreTransform;
     this.onWeightChange = options.onWeightChange;
     const learning = options.config.learning;
-    this.learner = learning.enabled ? WeightLearner.resume({ learning, initial: options.config.weights }, state?.learner) : null;
-    this.features = state ? SymbolFeatures.restore(state.features) : new SymbolFeatures(options.symbol, options.config.indicators);
+    this.learner = learning.enabled
+      ? WeightLearner.resume({ learning, initial: options.config.weights }, state?.learner)
+      : null;
+    this.features = state
+      ? SymbolFeatures.restore(state.features)
+      : new SymbolFeatures(options.symbol, options.config.indicators);
     if (state) {
       this.state = structuredClone(state.phase);
       this.seq = state.seq;
@@ -213,7 +229,8 @@ export class StrategyEngine {
     const s = this.state;
     if (s.phase === "entering" && fill.clientOid === s.clientOid) {
       addFill(s.filled, fill);
-      if (fill.final || s.filled.size >= s.size - this.instrument.sizeStep / 2) return { intents: this.open(s, fill.ts), closed: null };
+      if (fill.final || s.filled.size >= s.size - this.instrument.sizeStep / 2)
+        return { intents: this.open(s, fill.ts), closed: null };
       return { intents: [], closed: null };
     }
     if (s.phase !== "open") return { intents: [], closed: null };
@@ -224,7 +241,8 @@ export class StrategyEngine {
     if (s.exits.size < s.position.size - this.instrument.sizeStep / 2) return { intents: [], closed: null };
     const reason: ExitReason = isTp ? "take_profit" : (s.exit as { reason: ExitReason }).reason;
     const intents: Intent[] = [];
-    if (!isTp && s.tp !== null) intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
+    if (!isTp && s.tp !== null)
+      intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
     const closed = this.close(s, fill.ts, reason);
     return { intents, closed };
   }
@@ -258,8 +276,13 @@ export class StrategyEngine {
       features,
       subScores: sub,
       score,
-      gates: { long: evaluateGates("long", score, features, this.config), short: evaluateGates("short", score, features, this.config) },
-      ...(this.learner ? { learning: { weights: this.learner.weights, trades: this.learner.trades, changes: this.learner.changes } } : {}),
+      gates: {
+        long: evaluateGates("long", score, features, this.config),
+        short: evaluateGates("short", score, features, this.config),
+      },
+      ...(this.learner
+        ? { learning: { weights: this.learner.weights, trades: this.learner.trades, changes: this.learner.changes } }
+        : {}),
     };
   }
 
@@ -297,7 +320,16 @@ export class StrategyEngine {
       const score = compositeScore(sub, this.weights);
       const reason = exitReason(p, price, ts, score, this.config);
       if (reason === null) return NONE;
-      return this.marketExit(s, ts, price, reason, { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: p.side === "long" ? score.agreeLong : score.agreeShort, side: p.side, gates: [] });
+      return this.marketExit(s, ts, price, reason, {
+        ts,
+        price,
+        subScores: sub,
+        longScore: score.long,
+        shortScore: score.short,
+        agreeing: p.side === "long" ? score.agreeLong : score.agreeShort,
+        side: p.side,
+        gates: [],
+      });
     }
     if (!onTrade) return NONE;
     return this.considerEntry(ts, price);
@@ -307,7 +339,11 @@ export class StrategyEngine {
     const f = this.features.view();
     // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
     // scoreCannotReach). A research transform sees every sub-score, so it always takes the full path.
-    if (this.transform === undefined && scoreCannotReach(this.config.gates.minScore, this.boundWeightsNow(), BOUND_SCORERS, f)) return NONE;
+    if (
+      this.transform === undefined &&
+      scoreCannotReach(this.config.gates.minScore, this.boundWeightsNow(), BOUND_SCORERS, f)
+    )
+      return NONE;
     const sub = this.subScoresOf(f, ts);
     const score = compositeScore(sub, this.weights);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
@@ -315,21 +351,51 @@ export class StrategyEngine {
     const gates = evaluateGates(side, score, f, this.config);
     if (!gatesPass(gates)) return NONE;
     const type: OrderType = this.config.execution.entryOrder;
-    const ref = type === "postOnly" ? (side === "long" ? f.book.bestBid : f.book.bestAsk) ?? price : price;
+    const ref = type === "postOnly" ? ((side === "long" ? f.book.bestBid : f.book.bestAsk) ?? price) : price;
     const sized = positionSize(this.equity(), ref, this.config, this.instrument);
     if (!sized.ok) return NONE;
-    const reasoning: Reasoning = { ts, price, subScores: sub, longScore: score.long, shortScore: score.short, agreeing: side === "long" ? score.agreeLong : score.agreeShort, side, gates };
+    const reasoning: Reasoning = {
+      ts,
+      price,
+      subScores: sub,
+      longScore: score.long,
+      shortScore: score.short,
+      agreeing: side === "long" ? score.agreeLong : score.agreeShort,
+      side,
+      gates,
+    };
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
     const entryScore = side === "long" ? score.long : score.short;
     const x = this.config.exits;
     const stopLoss = side === "long" ? ref * (1 - x.stopLossPct / 100) : ref * (1 + x.stopLossPct / 100);
     const takeProfit = side === "long" ? ref * (1 + x.takeProfitPct / 100) : ref * (1 - x.takeProfitPct / 100);
     this.state = {
-      phase: "entering", clientOid, side, ts, size: sized.size,
+      phase: "entering",
+      clientOid,
+      side,
+      ts,
+      size: sized.size,
       timeoutAt: ts + this.config.execution.latencyMs + this.config.execution.entryTimeoutMs,
-      cancelRequested: false, entryScore, subScores: sub, filled: { size: 0, value: 0, fees: 0, slippage: 0 },
+      cancelRequested: false,
+      entryScore,
+      subScores: sub,
+      filled: { size: 0, value: 0, fees: 0, slippage: 0 },
     };
-    return [{ kind: "enter", symbol: this.symbol, side, ts, clientOid, orderType: type, price: ref, size: sized.size, stopLoss, takeProfit, reasoning }];
+    return [
+      {
+        kind: "enter",
+        symbol: this.symbol,
+        side,
+        ts,
+        clientOid,
+        orderType: type,
+        price: ref,
+        size: sized.size,
+        stopLoss,
+        takeProfit,
+        reasoning,
+      },
+    ];
   }
 
   /** The weights in the score bound's order, rebuilt only when the weights object changes (the learner replaces it). */
@@ -361,26 +427,73 @@ export class StrategyEngine {
     const x = this.config.exits;
     const long = s.side === "long";
     const position: Position = {
-      symbol: this.symbol, side: s.side, size: roundToStep(s.filled.size, this.instrument.sizeStep, "nearest"), entryPrice, entryTs: ts, peakPrice: entryPrice,
-      fees: s.filled.fees, slippage: s.filled.slippage, realized: 0, entryScore: s.entryScore, entrySubScores: s.subScores, configVersion: this.configVersion,
+      symbol: this.symbol,
+      side: s.side,
+      size: roundToStep(s.filled.size, this.instrument.sizeStep, "nearest"),
+      entryPrice,
+      entryTs: ts,
+      peakPrice: entryPrice,
+      fees: s.filled.fees,
+      slippage: s.filled.slippage,
+      realized: 0,
+      entryScore: s.entryScore,
+      entrySubScores: s.subScores,
+      configVersion: this.configVersion,
       stopLoss: long ? entryPrice * (1 - x.stopLossPct / 100) : entryPrice * (1 + x.stopLossPct / 100),
       takeProfit: long ? entryPrice * (1 + x.takeProfitPct / 100) : entryPrice * (1 - x.takeProfitPct / 100),
     };
-    const open: Open = { phase: "open", position, tp: null, exits: { size: 0, value: 0, fees: 0, slippage: 0 }, exit: null };
+    const open: Open = {
+      phase: "open",
+      position,
+      tp: null,
+      exits: { size: 0, value: 0, fees: 0, slippage: 0 },
+      exit: null,
+    };
     this.state = open;
     if (this.config.execution.takeProfitOrder !== "postOnly") return NONE;
     const tpPrice = roundToStep(position.takeProfit, this.instrument.tickSize, long ? "up" : "down");
     open.tp = this.makeOid(this.symbol, ts, ++this.seq);
-    return [{ kind: "exit", symbol: this.symbol, side: s.side, ts, clientOid: open.tp, orderType: "postOnly", price: tpPrice, size: position.size, reason: "take_profit", reasoning: null }];
+    return [
+      {
+        kind: "exit",
+        symbol: this.symbol,
+        side: s.side,
+        ts,
+        clientOid: open.tp,
+        orderType: "postOnly",
+        price: tpPrice,
+        size: position.size,
+        reason: "take_profit",
+        reasoning: null,
+      },
+    ];
   }
 
-  private marketExit(s: Open, ts: number, price: number, reason: ExitReason, reasoning: Reasoning | null): readonly Intent[] {
+  private marketExit(
+    s: Open,
+    ts: number,
+    price: number,
+    reason: ExitReason,
+    reasoning: Reasoning | null,
+  ): readonly Intent[] {
     const intents: Intent[] = [];
-    if (s.tp !== null) intents.push({ kind: "cancel", symbol: this.symbol, ts, clientOid: s.tp, why: "replaced_by_exit" });
+    if (s.tp !== null)
+      intents.push({ kind: "cancel", symbol: this.symbol, ts, clientOid: s.tp, why: "replaced_by_exit" });
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
     s.exit = { clientOid, reason };
     const size = roundToStep(s.position.size - s.exits.size, this.instrument.sizeStep, "nearest");
-    intents.push({ kind: "exit", symbol: this.symbol, side: s.position.side, ts, clientOid, orderType: "market", price, size, reason, reasoning });
+    intents.push({
+      kind: "exit",
+      symbol: this.symbol,
+      side: s.position.side,
+      ts,
+      clientOid,
+      orderType: "market",
+      price,
+      size,
+      reason,
+      reasoning,
+    });
     return intents;
   }
 
@@ -392,9 +505,22 @@ export class StrategyEngine {
     this.state = flat;
     const trade: ClosedTrade = {
       id: `${this.symbol}:${p.entryTs}:${p.configVersion}:${this.seq}`,
-      symbol: this.symbol, side: p.side, entryTime: p.entryTs, exitTime: ts, entryPrice: p.entryPrice, exitPrice: s.exits.value / s.exits.size,
-      size: p.size, entryScore: p.entryScore, subScores: p.entrySubScores, exitReason: reason, holdSeconds: (ts - p.entryTs) / 1000,
-      grossPnl: gross, fees, slippage: p.slippage + s.exits.slippage, netPnl: gross - fees, configVersion: p.configVersion,
+      symbol: this.symbol,
+      side: p.side,
+      entryTime: p.entryTs,
+      exitTime: ts,
+      entryPrice: p.entryPrice,
+      exitPrice: s.exits.value / s.exits.size,
+      size: p.size,
+      entryScore: p.entryScore,
+      subScores: p.entrySubScores,
+      exitReason: reason,
+      holdSeconds: (ts - p.entryTs) / 1000,
+      grossPnl: gross,
+      fees,
+      slippage: p.slippage + s.exits.slippage,
+      netPnl: gross - fees,
+      configVersion: p.configVersion,
     };
     const change = this.learner?.observe(trade) ?? null;
     if (change) this.onWeightChange?.(change);

@@ -10,9 +10,31 @@ const neutral: CompositeScore = { long: 65, short: 10, agreeLong: 3, agreeShort:
 
 function long(overrides: Partial<Position> = {}): Position {
   return {
-    symbol: "BTCUSDT", side: "long", size: 0.01, entryPrice: 100, entryTs: T, peakPrice: 100, fees: 0, slippage: 0, realized: 0,
-    entryScore: 85, entrySubScores: { rsi: 0, macd: 0, bollinger: 0, ema: 0, vwap: 0, orderFlow: 0, priceAction: 0, liquiditySweep: 0, tickMomentum: 0 },
-    configVersion: "v-test", stopLoss: 99.88, takeProfit: 100.3, ...overrides,
+    symbol: "BTCUSDT",
+    side: "long",
+    size: 0.01,
+    entryPrice: 100,
+    entryTs: T,
+    peakPrice: 100,
+    fees: 0,
+    slippage: 0,
+    realized: 0,
+    entryScore: 85,
+    entrySubScores: {
+      rsi: 0,
+      macd: 0,
+      bollinger: 0,
+      ema: 0,
+      vwap: 0,
+      orderFlow: 0,
+      priceAction: 0,
+      liquiditySweep: 0,
+      tickMomentum: 0,
+    },
+    configVersion: "v-test",
+    stopLoss: 99.88,
+    takeProfit: 100.3,
+    ...overrides,
   };
 }
 

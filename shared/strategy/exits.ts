@@ -20,12 +20,22 @@ export function movePct(p: Position, price: number): number {
  *    (the plan lists it as a take-profit: "TP at +0.3 % or score below 60");
  * 6. time exit after `maxHoldMs`.
  */
-export function exitReason(p: Position, price: number, ts: number, score: CompositeScore | null, config: BotConfig): ExitReason | null {
+export function exitReason(
+  p: Position,
+  price: number,
+  ts: number,
+  score: CompositeScore | null,
+  config: BotConfig,
+): ExitReason | null {
   const x = config.exits;
   if (p.side === "long" ? price <= p.stopLoss : price >= p.stopLoss) return "stop_loss";
   if (ts - p.entryTs < x.minHoldMs) return null;
   const fees = marketExitRoundTripPct(config);
-  if (config.execution.takeProfitOrder === "market" && (p.side === "long" ? price >= p.takeProfit : price <= p.takeProfit)) return "take_profit";
+  if (
+    config.execution.takeProfitOrder === "market" &&
+    (p.side === "long" ? price >= p.takeProfit : price <= p.takeProfit)
+  )
+    return "take_profit";
   const peakMove = movePct(p, p.peakPrice);
   if (x.trailingPct > 0 && peakMove >= fees && peakMove - movePct(p, price) >= x.trailingPct) return "trailing_stop";
   if (score !== null) {

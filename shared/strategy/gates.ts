@@ -31,7 +31,12 @@ export function expectedMovePct(f: FeatureSnapshot, config: BotConfig): number |
  * Evaluates every entry gate for one side. All must pass; `unknown` (missing data) fails closed,
  * except the spread gate when `gates.requireBook` is false (then it is `off`).
  */
-export function evaluateGates(side: PositionSide, score: CompositeScore, f: FeatureSnapshot, config: BotConfig): GateResult[] {
+export function evaluateGates(
+  side: PositionSide,
+  score: CompositeScore,
+  f: FeatureSnapshot,
+  config: BotConfig,
+): GateResult[] {
   const g = config.gates;
   const sideScore = side === "long" ? score.long : score.short;
   const agreeing = side === "long" ? score.agreeLong : score.agreeShort;
@@ -42,7 +47,13 @@ export function evaluateGates(side: PositionSide, score: CompositeScore, f: Feat
     threshold("confluence", agreeing, g.minAgreeing, ">="),
     threshold("volumeRatio", f.volume.ratio, g.minVolumeRatio, ">="),
     spreadGate(f, config),
-    threshold("expectedMove", move, g.minExpectedMoveFeeMultiple * fees, ">=", `expected move % >= ${g.minExpectedMoveFeeMultiple} × round-trip fees (${fees.toFixed(4)} %)`),
+    threshold(
+      "expectedMove",
+      move,
+      g.minExpectedMoveFeeMultiple * fees,
+      ">=",
+      `expected move % >= ${g.minExpectedMoveFeeMultiple} × round-trip fees (${fees.toFixed(4)} %)`,
+    ),
   ];
   gates.push(trendGate("confirmation", side, f, g.confirmation.enabled, g.confirmation.timeframes));
   gates.push(trendGate("trendFilter", side, f, g.trendFilter.enabled, g.trendFilter.timeframes));
@@ -56,7 +67,8 @@ export function gatesPass(gates: readonly GateResult[]): boolean {
 
 function threshold(name: string, value: number | null, limit: number, op: ">=" | "<", rule?: string): GateResult {
   const text = rule ?? `${name} ${op} ${limit}`;
-  if (value === null || !Number.isFinite(value)) return { name, status: "unknown", value: null, threshold: limit, rule: text };
+  if (value === null || !Number.isFinite(value))
+    return { name, status: "unknown", value: null, threshold: limit, rule: text };
   const ok = op === ">=" ? value >= limit : value < limit;
   return { name, status: ok ? "pass" : "fail", value, threshold: limit, rule: text };
 }
@@ -64,18 +76,36 @@ function threshold(name: string, value: number | null, limit: number, op: ">=" |
 function spreadGate(f: FeatureSnapshot, config: BotConfig): GateResult {
   const limit = config.gates.maxSpreadBps;
   if (f.book.spreadBps === null && !config.gates.requireBook) {
-    return { name: "spread", status: "off", value: null, threshold: limit, rule: `spread bps < ${limit} (no book data; requireBook is false)` };
+    return {
+      name: "spread",
+      status: "off",
+      value: null,
+      threshold: limit,
+      rule: `spread bps < ${limit} (no book data; requireBook is false)`,
+    };
   }
   return threshold("spread", f.book.spreadBps, limit, "<", `spread bps < ${limit}`);
 }
 
 /** Every named timeframe's closed-bar EMA trend must point the side's way. */
-function trendGate(name: string, side: PositionSide, f: FeatureSnapshot, enabled: boolean, timeframes: readonly string[]): GateResult {
+function trendGate(
+  name: string,
+  side: PositionSide,
+  f: FeatureSnapshot,
+  enabled: boolean,
+  timeframes: readonly string[],
+): GateResult {
   const want = side === "long" ? 1 : -1;
   const rule = `EMA trend on ${timeframes.join(", ")} points ${side}`;
   if (!enabled) return { name, status: "off", value: null, threshold: timeframes.join(","), rule };
   const states = timeframes.map((tf) => f.trend.find((t) => t.timeframe === tf)?.value?.state ?? null);
   const value = states.map((s) => (s === null ? "?" : s > 0 ? "up" : s < 0 ? "down" : "flat")).join(",");
   if (states.some((s) => s === null)) return { name, status: "unknown", value, threshold: timeframes.join(","), rule };
-  return { name, status: states.every((s) => s === want) ? "pass" : "fail", value, threshold: timeframes.join(","), rule };
+  return {
+    name,
+    status: states.every((s) => s === want) ? "pass" : "fail",
+    value,
+    threshold: timeframes.join(","),
+    rule,
+  };
 }

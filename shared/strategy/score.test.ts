@@ -31,7 +31,9 @@ describe("scoreCannotReach", () => {
     let ruledOut = 0;
     let below = 0;
     for (let i = 0; i < 20_000; i++) {
-      const sub = Object.fromEntries(FAMILIES.map((f) => [f, (rand() * 2 - 1) * (rand() < 0.2 ? 1 : 0.5)])) as SubScores;
+      const sub = Object.fromEntries(
+        FAMILIES.map((f) => [f, (rand() * 2 - 1) * (rand() < 0.2 ? 1 : 0.5)]),
+      ) as SubScores;
       const w = Object.fromEntries(FAMILIES.map((f) => [f, rand() < 0.1 ? 0 : rand()])) as FamilyWeights;
       const minScore = Math.floor(rand() * 100);
       const full = compositeScore(sub, w);

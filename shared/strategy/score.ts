@@ -46,7 +46,17 @@ export function compositeScore(s: SubScores, w: FamilyWeights): CompositeScore {
  * six replaces, VWAP three windows. With the plan's weights and the dev recordings, 96 % of trades are
  * ruled out after the first three and none needs more than four.
  */
-export const BOUND_ORDER: readonly Family[] = ["priceAction", "liquiditySweep", "macd", "rsi", "tickMomentum", "orderFlow", "bollinger", "ema", "vwap"];
+export const BOUND_ORDER: readonly Family[] = [
+  "priceAction",
+  "liquiditySweep",
+  "macd",
+  "rsi",
+  "tickMomentum",
+  "orderFlow",
+  "bollinger",
+  "ema",
+  "vwap",
+];
 
 /**
  * Slack on the 0–100 scale for summing in a different order than {@link compositeScore}: far above
@@ -68,7 +78,12 @@ export function boundWeights(w: FamilyWeights): number[] {
  * been below `minScore` on both sides; when false, nothing is decided and the caller scores in
  * full. A sub-score outside [−1, 1] (NaN) makes it answer false.
  */
-export function scoreCannotReach<T>(minScore: number, weights: readonly number[], scorers: readonly ((x: T) => number)[], x: T): boolean {
+export function scoreCannotReach<T>(
+  minScore: number,
+  weights: readonly number[],
+  scorers: readonly ((x: T) => number)[],
+  x: T,
+): boolean {
   let total = 0;
   for (let i = 0; i < weights.length; i++) total += weights[i];
   if (!(total > 0)) return false;

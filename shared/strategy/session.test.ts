@@ -70,11 +70,20 @@ function setup() {
   session = new TradingSession({
     orders: broker,
     portfolio: new Proxy(portfolio, {
-      get: (target, key) => (key === "reportClose" ? (s: string, r: CloseReport) => (order.push("portfolio"), target.reportClose(s, r)) : Reflect.get(target, key)),
+      get: (target, key) =>
+        key === "reportClose"
+          ? (s: string, r: CloseReport) => (order.push("portfolio"), target.reportClose(s, r))
+          : Reflect.get(target, key),
     }),
     hooks: { onClosed: (t) => (order.push("ledger"), closed.push(t)), onAsyncStep: () => steps++ },
   });
-  const engine = new StrategyEngine({ symbol: "BTCUSDT", config: config(), configVersion: "v-test", instrument: defaultInstrument("BTCUSDT"), equity: () => 10_000 });
+  const engine = new StrategyEngine({
+    symbol: "BTCUSDT",
+    config: config(),
+    configVersion: "v-test",
+    instrument: defaultInstrument("BTCUSDT"),
+    equity: () => 10_000,
+  });
   session.setEngine(engine);
   const feed = (e: TradeEvent) => {
     broker.onEvent(e);
@@ -171,12 +180,28 @@ describe("TradingSession", () => {
   it("keeps the reservations of entries in flight in its state", async () => {
     const s = setup();
     const c = config();
-    const post = new StrategyEngine({ symbol: "BTCUSDT", config: { ...c, execution: { ...c.execution, latencyMs: 0, entryOrder: "postOnly" } }, configVersion: "v", instrument: defaultInstrument("BTCUSDT"), equity: () => 10_000 });
+    const post = new StrategyEngine({
+      symbol: "BTCUSDT",
+      config: { ...c, execution: { ...c.execution, latencyMs: 0, entryOrder: "postOnly" } },
+      configVersion: "v",
+      instrument: defaultInstrument("BTCUSDT"),
+      equity: () => 10_000,
+    });
     s.session.setEngine(post);
-    const top = { kind: "bookTop", symbol: "BTCUSDT", ts: T0, bidPrice: 99.95, bidSize: 5, askPrice: 100.05, askSize: 5, seq: "1" } as const;
+    const top = {
+      kind: "bookTop",
+      symbol: "BTCUSDT",
+      ts: T0,
+      bidPrice: 99.95,
+      bidSize: 5,
+      askPrice: 100.05,
+      askSize: 5,
+      seq: "1",
+    } as const;
     s.broker.onEvent(top);
     s.session.onEvent(top);
-    for (let i = 0; i < 200 && post.phase !== "entering"; i++) s.feed(trade(T0 + i * 500, 100 + (i % 7) * 0.004, i % 3 ? "buy" : "sell"));
+    for (let i = 0; i < 200 && post.phase !== "entering"; i++)
+      s.feed(trade(T0 + i * 500, 100 + (i % 7) * 0.004, i % 3 ? "buy" : "sell"));
     expect(post.phase).toBe("entering");
     await s.portfolio.answer({ ok: true, reservationId: "r9", correlation: null, correlated: false });
     const state = JSON.parse(JSON.stringify(s.session.getState()));
@@ -211,10 +236,17 @@ describe("TradingSession", () => {
       const orders = new DeferredOrders();
       let steps = 0;
       const session = new TradingSession({ orders, portfolio: s.portfolio, hooks: { onAsyncStep: () => steps++ } });
-      const engine = new StrategyEngine({ symbol: "BTCUSDT", config: config(), configVersion: "v-test", instrument: defaultInstrument("BTCUSDT"), equity: () => 10_000 });
+      const engine = new StrategyEngine({
+        symbol: "BTCUSDT",
+        config: config(),
+        configVersion: "v-test",
+        instrument: defaultInstrument("BTCUSDT"),
+        equity: () => 10_000,
+      });
       session.setEngine(engine);
       let ts = 0;
-      for (let i = 0; i < 200 && engine.phase !== "entering"; i++) session.onEvent(trade((ts = T0 + i * 500), 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"));
+      for (let i = 0; i < 200 && engine.phase !== "entering"; i++)
+        session.onEvent(trade((ts = T0 + i * 500), 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"));
       return { orders, session, engine, portfolio: s.portfolio, ts, steps: () => steps };
     }
 
@@ -226,7 +258,18 @@ describe("TradingSession", () => {
       const order = a.orders.placed[0];
       await a.orders.answer({ ok: true, clientOid: order.clientOid });
       expect(a.engine.phase).toBe("entering");
-      a.session.onFill({ clientOid: order.clientOid, symbol: "BTCUSDT", side: order.side, price: 100.2, size: order.size, fee: 0.01, liquidity: "taker", ts: a.ts + 100, slippage: 0, final: true });
+      a.session.onFill({
+        clientOid: order.clientOid,
+        symbol: "BTCUSDT",
+        side: order.side,
+        price: 100.2,
+        size: order.size,
+        fee: 0.01,
+        liquidity: "taker",
+        ts: a.ts + 100,
+        slippage: 0,
+        final: true,
+      });
       expect(a.engine.phase).toBe("open");
       expect(a.portfolio.calls).toEqual(["requestEntry", `confirmOpen r1 ${a.engine.position?.side}`]);
       expect(a.steps()).toBe(2);

@@ -209,12 +209,22 @@ export class TradingSession {
   }
 
   private enter(engine: StrategyEngine, intent: EnterIntent): void {
-    const answer = this.portfolio.requestEntry({ symbol: intent.symbol, side: intent.side, notional: intent.size * intent.price, ts: intent.ts });
+    const answer = this.portfolio.requestEntry({
+      symbol: intent.symbol,
+      side: intent.side,
+      notional: intent.size * intent.price,
+      ts: intent.ts,
+    });
     if (!isPromise(answer)) return this.decided(engine, intent, answer, false);
     this.awaiting.set(intent.clientOid, false);
     answer.then(
       (d) => this.decidedLater(engine, intent, d),
-      (e: unknown) => this.decidedLater(engine, intent, { ok: false, reason: "invalid_request", detail: `portfolio unreachable: ${e instanceof Error ? e.message : String(e)}` }),
+      (e: unknown) =>
+        this.decidedLater(engine, intent, {
+          ok: false,
+          reason: "invalid_request",
+          detail: `portfolio unreachable: ${e instanceof Error ? e.message : String(e)}`,
+        }),
     );
   }
 
@@ -226,7 +236,13 @@ export class TradingSession {
   }
 
   private decided(engine: StrategyEngine, intent: EnterIntent, decision: EntryDecision, cancelled: boolean): void {
-    this.hooks.onEntryDecision?.({ ts: intent.ts, symbol: intent.symbol, side: intent.side, clientOid: intent.clientOid, decision });
+    this.hooks.onEntryDecision?.({
+      ts: intent.ts,
+      symbol: intent.symbol,
+      side: intent.side,
+      clientOid: intent.clientOid,
+      decision,
+    });
     if (!decision.ok || cancelled || this.bySymbol.get(engine.symbol) !== engine) {
       if (decision.ok) this.portfolio.releaseReservation(decision.reservationId);
       this.execute(engine.onOrderDone(intent.clientOid, intent.ts));
@@ -238,8 +254,14 @@ export class TradingSession {
 
   private place(engine: StrategyEngine, intent: Exclude<Intent, { kind: "cancel" }>): void {
     const order: OrderRequest = {
-      clientOid: intent.clientOid, symbol: intent.symbol, side: intentOrderSide(intent), type: intent.orderType,
-      price: intent.orderType === "postOnly" ? intent.price : undefined, size: intent.size, reduceOnly: intent.kind === "exit", ts: intent.ts,
+      clientOid: intent.clientOid,
+      symbol: intent.symbol,
+      side: intentOrderSide(intent),
+      type: intent.orderType,
+      price: intent.orderType === "postOnly" ? intent.price : undefined,
+      size: intent.size,
+      reduceOnly: intent.kind === "exit",
+      ts: intent.ts,
       stopLossPrice: intent.kind === "enter" ? roundToStep(intent.stopLoss, engine.instrument.tickSize) : undefined,
     };
     if (!isSync(this.orders)) return this.placeLater(this.orders, engine, order);

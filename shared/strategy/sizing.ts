@@ -2,7 +2,9 @@ import type { BotConfig } from "../config/schema";
 import { roundToStep, type Instrument } from "../market/instrument";
 
 /** A position size, or why there is none. */
-export type SizeResult = { readonly ok: true; readonly size: number; readonly notional: number } | { readonly ok: false; readonly reason: "size_below_minimum" | "notional_below_minimum" | "no_equity" };
+export type SizeResult =
+  | { readonly ok: true; readonly size: number; readonly notional: number }
+  | { readonly ok: false; readonly reason: "size_below_minimum" | "notional_below_minimum" | "no_equity" };
 
 /**
  * Position size for an entry at `price`: margin = equity × capitalFractionPct, notional =

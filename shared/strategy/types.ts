@@ -1,7 +1,17 @@
 import type { OrderType, PositionSide } from "../execution/orders";
 
 /** The nine indicator families of the plan, in the order of its weight table. */
-export const FAMILIES = ["rsi", "macd", "bollinger", "ema", "vwap", "orderFlow", "priceAction", "liquiditySweep", "tickMomentum"] as const;
+export const FAMILIES = [
+  "rsi",
+  "macd",
+  "bollinger",
+  "ema",
+  "vwap",
+  "orderFlow",
+  "priceAction",
+  "liquiditySweep",
+  "tickMomentum",
+] as const;
 
 /** One of the nine families. */
 export type Family = (typeof FAMILIES)[number];
@@ -10,7 +20,17 @@ export type Family = (typeof FAMILIES)[number];
 export type SubScores = Record<Family, number>;
 
 /** Every reason a position can close for: the plan's exits, the kill switch, the daily-loss flatten, and the end of a backtest's data. */
-export const EXIT_REASONS = ["take_profit", "score_decay", "stop_loss", "trailing_stop", "time_exit", "reversal", "flatten", "daily_loss_flatten", "end_of_data"] as const;
+export const EXIT_REASONS = [
+  "take_profit",
+  "score_decay",
+  "stop_loss",
+  "trailing_stop",
+  "time_exit",
+  "reversal",
+  "flatten",
+  "daily_loss_flatten",
+  "end_of_data",
+] as const;
 
 /** Why a position was closed. */
 export type ExitReason = (typeof EXIT_REASONS)[number];
@@ -92,7 +112,13 @@ export type Intent =
       readonly reason: ExitReason;
       readonly reasoning: Reasoning | null;
     }
-  | { readonly kind: "cancel"; readonly symbol: string; readonly ts: number; readonly clientOid: string; readonly why: "entry_timeout" | "replaced_by_exit" | "stop" };
+  | {
+      readonly kind: "cancel";
+      readonly symbol: string;
+      readonly ts: number;
+      readonly clientOid: string;
+      readonly why: "entry_timeout" | "replaced_by_exit" | "stop";
+    };
 
 /** A closed round trip: what the ledger stores and the metrics read. */
 export interface ClosedTrade {

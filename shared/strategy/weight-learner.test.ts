@@ -4,7 +4,13 @@ import { FAMILIES, type ClosedTrade, type SubScores } from "./types";
 import { familySkill, fitToBounds, WeightLearner, type LearningSettings, type WeightChange } from "./weight-learner";
 
 const DEFAULTS: FamilyWeights = WeightsConfig.parse({});
-const LEARNING: LearningSettings = { enabled: true, everyTrades: 100, learningRate: 0.1, minWeight: 0.02, maxWeight: 0.4 };
+const LEARNING: LearningSettings = {
+  enabled: true,
+  everyTrades: 100,
+  learningRate: 0.1,
+  minWeight: 0.02,
+  maxWeight: 0.4,
+};
 const T0 = 1_700_000_000_000;
 
 /** mulberry32: a seeded stream of uniforms in [0, 1) for the constructed trades. */
@@ -20,8 +26,23 @@ function seeded(seed: number): () => number {
 
 function closed(i: number, side: "long" | "short", netPnl: number, subScores: SubScores): ClosedTrade {
   return {
-    id: `T:${i}`, symbol: "BTCUSDT", side, entryTime: T0 + i * 60_000, exitTime: T0 + i * 60_000 + 30_000, entryPrice: 100, exitPrice: 100,
-    size: 1, entryScore: 80, subScores, exitReason: "take_profit", holdSeconds: 30, grossPnl: netPnl, fees: 0, slippage: 0, netPnl, configVersion: "v-test",
+    id: `T:${i}`,
+    symbol: "BTCUSDT",
+    side,
+    entryTime: T0 + i * 60_000,
+    exitTime: T0 + i * 60_000 + 30_000,
+    entryPrice: 100,
+    exitPrice: 100,
+    size: 1,
+    entryScore: 80,
+    subScores,
+    exitReason: "take_profit",
+    holdSeconds: 30,
+    grossPnl: netPnl,
+    fees: 0,
+    slippage: 0,
+    netPnl,
+    configVersion: "v-test",
   };
 }
 
@@ -107,7 +128,8 @@ describe("WeightLearner", () => {
   });
 
   it("takes bigger steps with a bigger learning rate", () => {
-    const first = (learningRate: number) => feed(new WeightLearner({ learning: { ...LEARNING, learningRate }, initial: DEFAULTS }), market(4, 100))[0];
+    const first = (learningRate: number) =>
+      feed(new WeightLearner({ learning: { ...LEARNING, learningRate }, initial: DEFAULTS }), market(4, 100))[0];
     const slow = first(0.05);
     const fast = first(0.2);
     expect(fast.skill).toEqual(slow.skill);
@@ -145,7 +167,10 @@ describe("WeightLearner", () => {
     const trades = market(8, 400);
     const a = new WeightLearner({ learning: LEARNING, initial: DEFAULTS });
     feed(a, trades.slice(0, 250));
-    const b = WeightLearner.restore(JSON.parse(JSON.stringify(a.getState())), { learning: LEARNING, initial: DEFAULTS });
+    const b = WeightLearner.restore(JSON.parse(JSON.stringify(a.getState())), {
+      learning: LEARNING,
+      initial: DEFAULTS,
+    });
     expect(b.weights).toEqual(a.weights);
     expect(b.trades).toBe(250);
     expect(b.changes).toEqual(a.changes);
@@ -169,7 +194,9 @@ describe("WeightLearner", () => {
     const all = feed(l, market(10, 100));
     expect(all).toHaveLength(10);
     expect(l.changes).toEqual(all.slice(-3));
-    expect(WeightLearner.restore(l.getState(), { learning: LEARNING, initial: DEFAULTS, logLimit: 2 }).changes).toEqual(all.slice(-2));
+    expect(WeightLearner.restore(l.getState(), { learning: LEARNING, initial: DEFAULTS, logLimit: 2 }).changes).toEqual(
+      all.slice(-2),
+    );
   });
 });
 
@@ -185,7 +212,10 @@ describe("familySkill", () => {
   });
 
   it("is zero for every family with fewer than two trades", () => {
-    const skill = familySkill(FAMILIES.map(() => 1), [1]);
+    const skill = familySkill(
+      FAMILIES.map(() => 1),
+      [1],
+    );
     for (const f of FAMILIES) expect(skill[f]).toBe(0);
   });
 });
@@ -209,7 +239,9 @@ describe("fitToBounds", () => {
         if (w[i] > lo + 1e-12 && w[i] < hi - 1e-12) ratios.push(w[i] / x);
       });
       for (const r of ratios) expect(r / ratios[0]).toBeCloseTo(1, 9);
-      v.forEach((x, i) => v.forEach((y, j) => x > 0 && y > 0 && x < y && expect(w[i]).toBeLessThanOrEqual(w[j] + 1e-15)));
+      v.forEach((x, i) =>
+        v.forEach((y, j) => x > 0 && y > 0 && x < y && expect(w[i]).toBeLessThanOrEqual(w[j] + 1e-15)),
+      );
     }
   });
 

@@ -16,15 +16,34 @@ import { E2E_CONFIG, E2E_SYMBOLS, startE2eStack, type E2eStack } from "./demo-ha
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 /** Flags that keep Chromium quiet on a machine without outside network (../.library node.md). */
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
-const SHOTS = process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "edge-scalper-shots-"));
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+const SHOTS = process.env.SCREENSHOTS_DIR
+  ? resolve(process.env.SCREENSHOTS_DIR)
+  : mkdtempSync(join(tmpdir(), "edge-scalper-shots-"));
 const LAPTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-if (!HAVE_CHROMIUM) console.warn(`\n[dashboard e2e] SKIPPED: ${CHROMIUM} not found. Install Debian's Chromium (apt-get install -y chromium) to run the browser tests.\n`);
+if (!HAVE_CHROMIUM)
+  console.warn(
+    `\n[dashboard e2e] SKIPPED: ${CHROMIUM} not found. Install Debian's Chromium (apt-get install -y chromium) to run the browser tests.\n`,
+  );
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 500): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  everyMs = 500,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < end) {
@@ -36,7 +55,9 @@ async function until<T>(what: string, check: () => Promise<T | null | undefined 
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`,
+  );
 }
 
 describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running demo", () => {
@@ -47,7 +68,10 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [stack, browser] = await Promise.all([startE2eStack(), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })]);
+    [stack, browser] = await Promise.all([
+      startE2eStack(),
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    ]);
     page = await browser.newPage({ viewport: LAPTOP });
     page.on("request", (r) => requested.push(r.url()));
   }, 180_000);
@@ -74,23 +98,39 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
 
   it("signs in once with ?token=, keeps the token in localStorage and removes it from the address bar", async () => {
     await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}`);
-    await until("the trading state", async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE", 20_000);
+    await until(
+      "the trading state",
+      async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE",
+      20_000,
+    );
     expect(page.url()).toBe(`${stack.url}/`);
     expect(await page.evaluate("localStorage.getItem('edge-scalper.apiToken')")).toBe(stack.token);
     await page.reload();
-    await until("the trading state after a reload", async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE", 20_000);
+    await until(
+      "the trading state after a reload",
+      async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE",
+      20_000,
+    );
     expect(await region("sign-in").isVisible()).toBe(false);
   }, 60_000);
 
   it("shows each symbol with its scores, the nine sub-scores, its gates and its feed health", async () => {
     const cards = page.locator("[data-testid=symbols] article[data-symbol]");
-    await until("three symbol cards with scores", async () => (await cards.count()) === E2E_SYMBOLS.length && (await page.locator("[data-testid=sub-scores]").count()) === E2E_SYMBOLS.length, 60_000);
+    await until(
+      "three symbol cards with scores",
+      async () =>
+        (await cards.count()) === E2E_SYMBOLS.length &&
+        (await page.locator("[data-testid=sub-scores]").count()) === E2E_SYMBOLS.length,
+      60_000,
+    );
     for (const symbol of E2E_SYMBOLS) {
       const card = page.locator(`article[data-symbol="${symbol}"]`);
       expect(await card.locator(".sub-row").count()).toBe(9);
       expect(await card.locator(".score-row").count()).toBe(2);
       expect(await card.locator('.gate[data-gate="score"]').count()).toBe(2);
-      expect(["pass", "fail"]).toContain(await card.locator('.gate[data-gate="spread"]').first().getAttribute("data-status"));
+      expect(["pass", "fail"]).toContain(
+        await card.locator('.gate[data-gate="spread"]').first().getAttribute("data-status"),
+      );
       expect(["ok", "stale"]).toContain(await card.locator(".feed").getAttribute("data-health"));
     }
   }, 90_000);
@@ -101,7 +141,11 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
     expect(await input.inputValue()).toBe(String(E2E_CONFIG.gates.minScore));
     await input.fill("33");
     await region("config-save").click();
-    await until("the saved message", async () => (await region("config-status").textContent())?.startsWith("Saved"), 15_000);
+    await until(
+      "the saved message",
+      async () => (await region("config-status").textContent())?.startsWith("Saved"),
+      15_000,
+    );
     const { body } = await stack.api<{ config: BotConfig }>("GET", "/api/config");
     expect(body.config.gates.minScore).toBe(33);
   }, 60_000);
@@ -127,7 +171,12 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
     await until("a closed trade in the table", async () => (await rows.count()) > 0, 180_000, 1000);
     const reason = await rows.first().locator("td.reason").getAttribute("data-exit-reason");
     expect(reason).toMatch(/^(take_profit|score_decay|stop_loss|trailing_stop|time_exit|reversal)$/);
-    await until("the daily stats counting it", async () => Number(await page.locator('[data-testid=daily-stats] [data-metric="trades"] .stat-value').textContent()) >= 1, 20_000);
+    await until(
+      "the daily stats counting it",
+      async () =>
+        Number(await page.locator('[data-testid=daily-stats] [data-metric="trades"] .stat-value').textContent()) >= 1,
+      20_000,
+    );
     expect(await page.locator("[data-testid=formulas] dt", { hasText: "winRate" }).count()).toBeGreaterThan(0);
     expect(await page.locator("[data-testid=equity-chart] canvas").count()).toBeGreaterThan(0);
     expect(await region("equity-caption").textContent()).toContain("Max drawdown");
@@ -139,7 +188,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
     await page.screenshot({ path: join(SHOTS, "laptop-top.png") });
     const phone = await browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await phone.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}`);
-    await until("the phone view", async () => (await phone.locator("[data-testid=trades] tr[data-trade-id]").count()) > 0 && (await phone.locator("[data-testid=sub-scores]").count()) > 0, 30_000);
+    await until(
+      "the phone view",
+      async () =>
+        (await phone.locator("[data-testid=trades] tr[data-trade-id]").count()) > 0 &&
+        (await phone.locator("[data-testid=sub-scores]").count()) > 0,
+      30_000,
+    );
     await phone.screenshot({ path: join(SHOTS, "phone-top.png") });
     await phone.evaluate("document.querySelector('[data-testid=symbols]').scrollIntoView()");
     await phone.screenshot({ path: join(SHOTS, "phone-symbols.png") });
@@ -151,7 +206,16 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
     await signIn.getByTestId("sign-in").waitFor({ state: "visible" });
     await signIn.screenshot({ path: join(SHOTS, "phone-sign-in.png") });
     await signIn.close();
-    for (const f of ["laptop-overview.png", "laptop-top.png", "laptop-config-error.png", "phone-top.png", "phone-symbols.png", "phone-trades.png", "phone-sign-in.png"]) expect(existsSync(join(SHOTS, f)), f).toBe(true);
+    for (const f of [
+      "laptop-overview.png",
+      "laptop-top.png",
+      "laptop-config-error.png",
+      "phone-top.png",
+      "phone-symbols.png",
+      "phone-trades.png",
+      "phone-sign-in.png",
+    ])
+      expect(existsSync(join(SHOTS, f)), f).toBe(true);
   }, 90_000);
 
   it("stops and starts a symbol", async () => {
@@ -170,13 +234,21 @@ describe.skipIf(!HAVE_CHROMIUM)("the dashboard in a browser, against the running
     await region("halt-reason").fill("e2e check");
     await page.screenshot({ path: join(SHOTS, "laptop-halt-confirm.png") });
     await region("confirm-ok").click();
-    await until("the HALTED state", async () => (await region("trading-state").getAttribute("data-state")) === "HALTED", 15_000);
+    await until(
+      "the HALTED state",
+      async () => (await region("trading-state").getAttribute("data-state")) === "HALTED",
+      15_000,
+    );
     expect(await region("trading-state").textContent()).toContain("e2e check");
     expect((await stack.api<PortfolioSnapshot>("GET", "/api/portfolio")).body.tradingState).toBe("HALTED");
     expect(await region("halt-button").isDisabled()).toBe(true);
     await region("resume-button").click();
     await region("confirm-ok").click();
-    await until("the ACTIVE state", async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE", 15_000);
+    await until(
+      "the ACTIVE state",
+      async () => (await region("trading-state").getAttribute("data-state")) === "ACTIVE",
+      15_000,
+    );
     expect((await stack.api<PortfolioSnapshot>("GET", "/api/portfolio")).body.tradingState).toBe("ACTIVE");
   }, 60_000);
 

@@ -21,7 +21,10 @@ export const E2E_SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"] as const;
 export const E2E_SPEED = 4;
 
 /** The demo config with gates opened further (test-only: trades within about a minute). */
-export const E2E_CONFIG = { ...DEMO_CONFIG, gates: { ...DEMO_CONFIG.gates, minScore: 30, minAgreeing: 2, minVolumeRatio: 0.5, minExpectedMoveFeeMultiple: 1 } };
+export const E2E_CONFIG = {
+  ...DEMO_CONFIG,
+  gates: { ...DEMO_CONFIG.gates, minScore: 30, minAgreeing: 2, minVolumeRatio: 0.5, minExpectedMoveFeeMultiple: 1 },
+};
 
 /** A running stack and how to reach it. */
 export interface E2eStack {
@@ -45,7 +48,12 @@ export async function startE2eStack(): Promise<E2eStack> {
   };
   try {
     venue = await startVenue({ synthetic: { symbols: E2E_SYMBOLS, seed: 1 }, speed: E2E_SPEED, log: () => {} });
-    stack = await startStack({ port: 0, feedUrl: venue.urls.wsPublic, persistTo: join(dir, "state"), config: E2E_CONFIG });
+    stack = await startStack({
+      port: 0,
+      feedUrl: venue.urls.wsPublic,
+      persistTo: join(dir, "state"),
+      config: E2E_CONFIG,
+    });
     for (const s of E2E_SYMBOLS) await stack.api("POST", `/api/symbols/${s}/start`);
   } catch (e) {
     await close();
@@ -53,7 +61,11 @@ export async function startE2eStack(): Promise<E2eStack> {
   }
   const { url, token } = stack;
   const api = async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as T };
   };
   return { url, token, api, close };

@@ -13,7 +13,16 @@ import type { Fill } from "../../shared/execution/orders";
 import { testBrokerContract } from "../../shared/execution/testing/broker-contract";
 import type { MarketEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
-import { admin, liveBrokerHarness, pushesOf, realClock, realTimers, venuePrivateFeed, venueRest, waitUntil } from "./venue-harness";
+import {
+  admin,
+  liveBrokerHarness,
+  pushesOf,
+  realClock,
+  realTimers,
+  venuePrivateFeed,
+  venueRest,
+  waitUntil,
+} from "./venue-harness";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const DOGE: Instrument = { symbol: "DOGEUSDT", tickSize: 0.00001, sizeStep: 1, minSize: 10, minNotional: 5 };
@@ -22,7 +31,20 @@ const T0 = 1_700_000_000_000;
 /** A two-sided book around 1000 (bid 999.9, ask 1000.1) as the manual market's first events. */
 function book(ts: number, seq: string): MarketEvent[] {
   return [
-    { kind: "bookLevels", symbol: "BTCUSDT", ts, seq, bids: [[999.9, 1], [999.8, 2]], asks: [[1000.1, 1], [1000.2, 2]] },
+    {
+      kind: "bookLevels",
+      symbol: "BTCUSDT",
+      ts,
+      seq,
+      bids: [
+        [999.9, 1],
+        [999.8, 2],
+      ],
+      asks: [
+        [1000.1, 1],
+        [1000.2, 2],
+      ],
+    },
     { kind: "bookTop", symbol: "BTCUSDT", ts, seq, bidPrice: 999.9, bidSize: 1, askPrice: 1000.1, askSize: 1 },
   ];
 }
@@ -81,9 +103,17 @@ describe("PublicFeed against the venue", () => {
     await waitUntil("trades arrive", () => p.trades() > 0);
     await admin(venue, "/faults", { stall: 2000 });
     const stalledAt = p.events.length;
-    await waitUntil("the feed is seen stale", () => p.healths.some((h) => h.lastDisconnect === "stale feed" && h.state === "backoff"), 3000);
+    await waitUntil(
+      "the feed is seen stale",
+      () => p.healths.some((h) => h.lastDisconnect === "stale feed" && h.state === "backoff"),
+      3000,
+    );
     await waitUntil("the feed connects again", () => p.feed.health().reconnects >= 1);
-    await waitUntil("data flows after the stall", () => p.events.length > stalledAt + 5 && p.feed.health().connected, 5000);
+    await waitUntil(
+      "data flows after the stall",
+      () => p.events.length > stalledAt + 5 && p.feed.health().connected,
+      5000,
+    );
     await admin(venue, "/faults", { stall: 0 });
   });
 
@@ -92,7 +122,16 @@ describe("PublicFeed against the venue", () => {
     const raw = (seq: number, pseq: number, ask: string) => ({
       action: "update",
       arg: { instType: "USDT-FUTURES", channel: "books", instId: "BTCUSDT" },
-      data: [{ asks: [[ask, "1.000"]], bids: [["999.9", "1.000"]], checksum: 0, seq: String(seq), pseq: String(pseq), ts: String(T0 + seq) }],
+      data: [
+        {
+          asks: [[ask, "1.000"]],
+          bids: [["999.9", "1.000"]],
+          checksum: 0,
+          seq: String(seq),
+          pseq: String(pseq),
+          ts: String(T0 + seq),
+        },
+      ],
       ts: T0 + seq,
     });
     await admin(venue, "/market", pushesOf(book(T0 + 1, "1"), BTC));
@@ -135,9 +174,16 @@ describe("REST and private WebSocket authentication against the venue", () => {
       { credentials: { ...DEFAULT_CREDENTIALS, passphrase: "wrong-pass-value" }, code: "40012" },
     ];
     for (const c of cases) {
-      const error = await venueRest(venue, { credentials: c.credentials }).getAccounts().catch((e: unknown) => e);
+      const error = await venueRest(venue, { credentials: c.credentials })
+        .getAccounts()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BitgetError);
-      expect(error).toMatchObject({ kind: "auth", code: c.code, status: 400, endpoint: "/api/v2/mix/account/accounts" });
+      expect(error).toMatchObject({
+        kind: "auth",
+        code: c.code,
+        status: 400,
+        endpoint: "/api/v2/mix/account/accounts",
+      });
       const text = `${(error as Error).message} ${JSON.stringify(error)}`;
       expect(text).not.toContain(c.credentials.apiSecret);
       expect(text).not.toContain(c.credentials.passphrase);
@@ -162,7 +208,11 @@ describe("REST and private WebSocket authentication against the venue", () => {
     cleanups.push(() => bad.stop());
     bad.start();
     await waitUntil("the login is refused", () => bad.health().loginFailures === 1);
-    expect(bad.health()).toMatchObject({ state: "backoff", loggedIn: false, lastLoginError: { code: "30005", message: "Invalid sign" } });
+    expect(bad.health()).toMatchObject({
+      state: "backoff",
+      loggedIn: false,
+      lastLoginError: { code: "30005", message: "Invalid sign" },
+    });
     expect(JSON.stringify(healths)).not.toContain("not-the-secret");
     const good = await venuePrivateFeed(venue, { onEvents: () => {} });
     cleanups.push(() => good.stop());
@@ -180,11 +230,27 @@ describe("orders against the venue", () => {
   it("places once when the venue accepts the order but the answer times out: the clientOid lookup finds it", async () => {
     const venue = await tradingVenue();
     const rest = venueRest(venue, { timeoutMs: 300 });
-    const checked = validateOrder(BTC, { symbol: "BTCUSDT", side: "buy", orderType: "limit", price: 999.5, size: 0.01, force: "post_only", clientOid: "BTC-idem-1", marginMode: "crossed" });
+    const checked = validateOrder(BTC, {
+      symbol: "BTCUSDT",
+      side: "buy",
+      orderType: "limit",
+      price: 999.5,
+      size: 0.01,
+      force: "post_only",
+      clientOid: "BTC-idem-1",
+      marginMode: "crossed",
+    });
     if (!checked.ok) throw new Error(checked.detail);
     await admin(venue, "/faults", { "rest-timeout": 1 });
-    const result = await placeOrderOnce(rest, checked.order, { settleMs: 1, sleep: async () => void (await admin(venue, "/faults", { "rest-timeout": 0 })) });
-    expect(result).toMatchObject({ outcome: "found", attempts: 1, order: { clientOid: "BTC-idem-1", state: "live", size: 0.01, price: 999.5 } });
+    const result = await placeOrderOnce(rest, checked.order, {
+      settleMs: 1,
+      sleep: async () => void (await admin(venue, "/faults", { "rest-timeout": 0 })),
+    });
+    expect(result).toMatchObject({
+      outcome: "found",
+      attempts: 1,
+      order: { clientOid: "BTC-idem-1", state: "live", size: 0.01, price: 999.5 },
+    });
     const open = await rest.getOpenOrders("BTCUSDT");
     expect(open.orders.map((o) => o.clientOid)).toEqual(["BTC-idem-1"]);
     expect((await rest.getFills({ symbol: "BTCUSDT" })).fills).toEqual([]);
@@ -194,11 +260,29 @@ describe("orders against the venue", () => {
     const venue = await tradingVenue();
     const rest = venueRest(venue, { timeoutMs: 300 });
     const fills: Fill[] = [];
-    const broker = new BitgetBroker({ rest, instruments: [BTC], onFill: (f) => fills.push(f), placeOnce: { settleMs: 1, sleep: async () => void (await admin(venue, "/faults", { "rest-timeout": 0 })) } });
+    const broker = new BitgetBroker({
+      rest,
+      instruments: [BTC],
+      onFill: (f) => fills.push(f),
+      placeOnce: { settleMs: 1, sleep: async () => void (await admin(venue, "/faults", { "rest-timeout": 0 })) },
+    });
     await admin(venue, "/faults", { "rest-timeout": 1 });
-    const placed = await broker.place({ clientOid: "BTC-idem-2", symbol: "BTCUSDT", side: "sell", type: "postOnly", price: 1000.5, size: 0.01, reduceOnly: false, ts: T0 });
+    const placed = await broker.place({
+      clientOid: "BTC-idem-2",
+      symbol: "BTCUSDT",
+      side: "sell",
+      type: "postOnly",
+      price: 1000.5,
+      size: 0.01,
+      reduceOnly: false,
+      ts: T0,
+    });
     expect(placed).toEqual({ ok: true, clientOid: "BTC-idem-2" });
-    expect(await broker.order("BTCUSDT", "BTC-idem-2")).toMatchObject({ status: "open", filledSize: 0, remainingSize: 0.01 });
+    expect(await broker.order("BTCUSDT", "BTC-idem-2")).toMatchObject({
+      status: "open",
+      filledSize: 0,
+      remainingSize: 0.01,
+    });
     expect((await rest.getOpenOrders("BTCUSDT")).orders).toHaveLength(1);
     await admin(venue, "/faults", { ...NO_FAULTS });
   });
@@ -210,15 +294,35 @@ describe("orders against the venue", () => {
       requests++;
       return globalThis.fetch(url, init);
     };
-    const broker = new BitgetBroker({ rest: venueRest(venue, { fetch: counting }), instruments: [BTC], onFill: () => {} });
+    const broker = new BitgetBroker({
+      rest: venueRest(venue, { fetch: counting }),
+      instruments: [BTC],
+      onFill: () => {},
+    });
     const base = { symbol: "BTCUSDT", side: "buy" as const, type: "postOnly" as const, reduceOnly: false, ts: T0 };
     const offStep = await broker.place({ ...base, clientOid: "v1", price: 999.5, size: 0.0105 });
-    expect(offStep).toMatchObject({ ok: false, reason: "exchange_error", detail: expect.stringMatching(/^size_not_on_step/) });
+    expect(offStep).toMatchObject({
+      ok: false,
+      reason: "exchange_error",
+      detail: expect.stringMatching(/^size_not_on_step/),
+    });
     const tooSmall = await broker.place({ ...base, clientOid: "v2", price: 999.5, size: 0.004 });
-    expect(tooSmall).toMatchObject({ ok: false, reason: "size_below_minimum", detail: expect.stringMatching(/^notional_below_minimum/) });
+    expect(tooSmall).toMatchObject({
+      ok: false,
+      reason: "size_below_minimum",
+      detail: expect.stringMatching(/^notional_below_minimum/),
+    });
     const offTick = await broker.place({ ...base, clientOid: "v3", price: 999.55, size: 0.01 });
-    expect(offTick).toMatchObject({ ok: false, reason: "exchange_error", detail: expect.stringMatching(/^price_not_on_tick/) });
-    expect(await broker.order("BTCUSDT", "v2")).toMatchObject({ status: "rejected", reason: "size_below_minimum", filledSize: 0 });
+    expect(offTick).toMatchObject({
+      ok: false,
+      reason: "exchange_error",
+      detail: expect.stringMatching(/^price_not_on_tick/),
+    });
+    expect(await broker.order("BTCUSDT", "v2")).toMatchObject({
+      status: "rejected",
+      reason: "size_below_minimum",
+      filledSize: 0,
+    });
     expect(requests).toBe(0);
   });
 
@@ -226,9 +330,15 @@ describe("orders against the venue", () => {
     const venue = await tradingVenue();
     const broker = new BitgetBroker({ rest: venueRest(venue), instruments: [BTC], onFill: () => {} });
     const o = { symbol: "BTCUSDT", side: "buy" as const, type: "market" as const, reduceOnly: false, ts: T0 };
-    expect(await broker.place({ ...o, clientOid: "big", size: 500 })).toMatchObject({ ok: false, reason: "insufficient_margin" });
+    expect(await broker.place({ ...o, clientOid: "big", size: 500 })).toMatchObject({
+      ok: false,
+      reason: "insufficient_margin",
+    });
     await admin(venue, "/faults", { "rest-429": 1 });
-    expect(await broker.place({ ...o, clientOid: "r1", size: 0.01 })).toMatchObject({ ok: false, reason: "rate_limited" });
+    expect(await broker.place({ ...o, clientOid: "r1", size: 0.01 })).toMatchObject({
+      ok: false,
+      reason: "rate_limited",
+    });
     await admin(venue, "/faults", { "rest-429": 0 });
     await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(await broker.place({ ...o, clientOid: "r1", size: 0.01 })).toEqual({ ok: true, clientOid: "r1" });
@@ -238,9 +348,19 @@ describe("orders against the venue", () => {
     const venue = await tradingVenue();
     const fills: Fill[] = [];
     const broker = new BitgetBroker({ rest: venueRest(venue), instruments: [BTC], onFill: (f) => fills.push(f) });
-    const feed = await venuePrivateFeed(venue, { onEvents: (e) => broker.onPrivate(e), onReady: () => void broker.reconcile() });
+    const feed = await venuePrivateFeed(venue, {
+      onEvents: (e) => broker.onPrivate(e),
+      onReady: () => void broker.reconcile(),
+    });
     cleanups.push(() => feed.stop());
-    const o = { symbol: "BTCUSDT", side: "buy" as const, type: "market" as const, reduceOnly: false, ts: T0, size: 0.01 };
+    const o = {
+      symbol: "BTCUSDT",
+      side: "buy" as const,
+      type: "market" as const,
+      reduceOnly: false,
+      ts: T0,
+      size: 0.01,
+    };
     await broker.place({ ...o, clientOid: "ws-1" });
     await feed.barrier();
     expect(fills.map((f) => [f.clientOid, f.final, f.liquidity])).toEqual([["ws-1", true, "taker"]]);
@@ -254,10 +374,17 @@ describe("orders against the venue", () => {
     await broker.reconcile();
     await feed.barrier();
     expect(fills.map((f) => f.clientOid)).toEqual(["ws-1", "rest-1"]);
-    expect(fills[1]).toMatchObject({ price: 1000.1, size: 0.01, final: true, fee: expect.closeTo(0.01 * 1000.1 * 0.0006, 9) });
+    expect(fills[1]).toMatchObject({
+      price: 1000.1,
+      size: 0.01,
+      final: true,
+      fee: expect.closeTo(0.01 * 1000.1 * 0.0006, 9),
+    });
   });
 });
 
-testBrokerContract("BitgetBroker on the venue, fills over the private WebSocket,", () => liveBrokerHarness(BTC, "websocket"));
+testBrokerContract("BitgetBroker on the venue, fills over the private WebSocket,", () =>
+  liveBrokerHarness(BTC, "websocket"),
+);
 testBrokerContract("BitgetBroker on the venue, fills by REST polling,", () => liveBrokerHarness(BTC, "rest"));
 testBrokerContract("BitgetBroker on the venue, coarse grid,", () => liveBrokerHarness(DOGE, "websocket", 0.1234));

@@ -22,13 +22,22 @@ describe("recorder → backtester round trip over loopback", () => {
     const dir = mkdtempSync(join(tmpdir(), "roundtrip-"));
     const rec = quietIo();
     const stop = new Promise((resolve) => setTimeout(resolve, 4_000));
-    const code = await record(["--symbols", "BTCUSDT,ETHUSDT", "--out", dir, "--url", venue.urls.wsPublic], rec.io, { stop, signals: () => () => {}, progressMs: 60_000 });
+    const code = await record(["--symbols", "BTCUSDT,ETHUSDT", "--out", dir, "--url", venue.urls.wsPublic], rec.io, {
+      stop,
+      signals: () => () => {},
+      progressMs: 60_000,
+    });
     expect(code).toBe(0);
     const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl.gz"));
     expect(files.length).toBe(2);
     const bt = quietIo();
     const permissive = join(dir, "cfg.json");
-    await import("node:fs/promises").then((fs) => fs.writeFile(permissive, JSON.stringify({ gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } })));
+    await import("node:fs/promises").then((fs) =>
+      fs.writeFile(
+        permissive,
+        JSON.stringify({ gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }),
+      ),
+    );
     expect(await backtest(["--data", dir, "--config", permissive, "--json", "--deterministic"], bt.io)).toBe(0);
     const doc = JSON.parse(bt.out.join("\n"));
     expect(doc.symbols.sort()).toEqual(["BTCUSDT", "ETHUSDT"]);

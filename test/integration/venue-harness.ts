@@ -35,7 +35,10 @@ export async function waitUntil(what: string, cond: () => boolean, timeoutMs = 5
 
 /** POSTs to the venue's admin endpoint; throws unless HTTP 200. */
 export async function admin(venue: Venue, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${venue.urls.admin}${path}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${venue.urls.admin}${path}`, {
+    method: "POST",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json();
   if (res.status !== 200) throw new Error(`admin ${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json;
@@ -50,7 +53,13 @@ export function pushesOf(events: readonly MarketEvent[], inst: Instrument): obje
   const sz = (s: number) => formatToStep(s, inst.sizeStep);
   const arg = (channel: string) => ({ instType: "USDT-FUTURES", channel, instId: inst.symbol });
   return events.map((e) => {
-    if (e.kind === "trade") return { action: "update", arg: arg("trade"), data: [{ ts: String(e.ts), price: px(e.price), size: sz(e.size), side: e.side, tradeId: e.id }], ts: e.ts };
+    if (e.kind === "trade")
+      return {
+        action: "update",
+        arg: arg("trade"),
+        data: [{ ts: String(e.ts), price: px(e.price), size: sz(e.size), side: e.side, tradeId: e.id }],
+        ts: e.ts,
+      };
     const bids: readonly Level[] = e.kind === "bookTop" ? [[e.bidPrice, e.bidSize]] : e.bids;
     const asks: readonly Level[] = e.kind === "bookTop" ? [[e.askPrice, e.askSize]] : e.asks;
     const levels = (side: readonly Level[]) => side.map(([p, s]) => [px(p), sz(s)]);
@@ -61,11 +70,21 @@ export function pushesOf(events: readonly MarketEvent[], inst: Instrument): obje
 
 /** A REST client of the venue's demo account (overrides allowed, e.g. a wrong key or a counting fetch). */
 export function venueRest(venue: Venue, options: Partial<BitgetRestClientOptions> = {}): BitgetRestClient {
-  return new BitgetRestClient({ baseUrl: venue.urls.rest, credentials: DEFAULT_CREDENTIALS, now: () => Date.now(), random: Math.random, timeoutMs: 3000, ...options });
+  return new BitgetRestClient({
+    baseUrl: venue.urls.rest,
+    credentials: DEFAULT_CREDENTIALS,
+    now: () => Date.now(),
+    random: Math.random,
+    timeoutMs: 3000,
+    ...options,
+  });
 }
 
 /** A private feed of the venue's demo account over a real loopback socket; resolves once it is ready. */
-export async function venuePrivateFeed(venue: Venue, options: Partial<PrivateFeedOptions> & Pick<PrivateFeedOptions, "onEvents">): Promise<PrivateFeed> {
+export async function venuePrivateFeed(
+  venue: Venue,
+  options: Partial<PrivateFeedOptions> & Pick<PrivateFeedOptions, "onEvents">,
+): Promise<PrivateFeed> {
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
   const onReady = options.onReady;
@@ -84,7 +103,10 @@ export async function venuePrivateFeed(venue: Venue, options: Partial<PrivateFee
     },
   });
   feed.start();
-  await Promise.race([isReady, new Promise((_, reject) => setTimeout(() => reject(new Error("private feed not ready within 5 s")), 5000))]);
+  await Promise.race([
+    isReady,
+    new Promise((_, reject) => setTimeout(() => reject(new Error("private feed not ready within 5 s")), 5000)),
+  ]);
   return feed;
 }
 
@@ -97,12 +119,21 @@ export type FillPath = "websocket" | "rest";
  * barrier on the private feed (every push caused so far has arrived) or, on the REST path, a
  * {@link BitgetBroker.reconcile}. The instrument is read back from the venue's contracts endpoint.
  */
-export async function liveBrokerHarness(instrument: Instrument, path: FillPath, referencePrice?: number): Promise<BrokerHarness> {
+export async function liveBrokerHarness(
+  instrument: Instrument,
+  path: FillPath,
+  referencePrice?: number,
+): Promise<BrokerHarness> {
   const venue = await startVenue({ manual: { instruments: [instrument] }, log: () => {} });
   const rest = venueRest(venue);
   const [contract] = await rest.getContracts(instrument.symbol);
   const fills: Fill[] = [];
-  const broker = new BitgetBroker({ rest, instruments: [contract], onFill: (f) => fills.push(f), placeOnce: { settleMs: 50 } });
+  const broker = new BitgetBroker({
+    rest,
+    instruments: [contract],
+    onFill: (f) => fills.push(f),
+    placeOnce: { settleMs: 50 },
+  });
   const feed = path === "websocket" ? await venuePrivateFeed(venue, { onEvents: (e) => broker.onPrivate(e) }) : null;
   return {
     broker,

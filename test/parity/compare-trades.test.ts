@@ -3,7 +3,15 @@ import { compareTrades, type ComparableTrade, type Tolerance } from "./compare-t
 
 const TOL: Tolerance = { priceFraction: 0.0005, timeMs: 500, size: 0.001, score: 1e-9 };
 const trade = (over: Partial<ComparableTrade> = {}): ComparableTrade => ({
-  side: "long", entryTime: 1_000, exitTime: 61_000, entryPrice: 64_000, exitPrice: 64_050, size: 0.078, entryScore: 41.5, exitReason: "time_exit", ...over,
+  side: "long",
+  entryTime: 1_000,
+  exitTime: 61_000,
+  entryPrice: 64_000,
+  exitPrice: 64_050,
+  size: 0.078,
+  entryScore: 41.5,
+  exitReason: "time_exit",
+  ...over,
 });
 
 describe("compareTrades", () => {

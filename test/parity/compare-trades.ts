@@ -42,16 +42,22 @@ export interface TradeComparison {
 }
 
 /** Compares `stack` to `backtest` trade by trade, in exit order. */
-export function compareTrades(backtest: readonly ComparableTrade[], stack: readonly ComparableTrade[], tol: Tolerance): TradeComparison {
+export function compareTrades(
+  backtest: readonly ComparableTrade[],
+  stack: readonly ComparableTrade[],
+  tol: Tolerance,
+): TradeComparison {
   const differences: string[] = [];
-  if (backtest.length !== stack.length) differences.push(`trade count: backtest ${backtest.length}, stack ${stack.length}`);
+  if (backtest.length !== stack.length)
+    differences.push(`trade count: backtest ${backtest.length}, stack ${stack.length}`);
   const compared = Math.min(backtest.length, stack.length);
   let maxPriceFraction = 0;
   let maxTimeMs = 0;
   for (let i = 0; i < compared; i++) {
     const b = backtest[i];
     const s = stack[i];
-    const differ = (field: string, bv: unknown, sv: unknown) => differences.push(`trade ${i} ${field}: backtest ${String(bv)}, stack ${String(sv)}`);
+    const differ = (field: string, bv: unknown, sv: unknown) =>
+      differences.push(`trade ${i} ${field}: backtest ${String(bv)}, stack ${String(sv)}`);
     if (b.side !== s.side) differ("side", b.side, s.side);
     if (b.exitReason !== s.exitReason) differ("exitReason", b.exitReason, s.exitReason);
     for (const field of ["entryTime", "exitTime"] as const) {

@@ -51,7 +51,12 @@ export interface LedgerTrade extends ComparableTrade {
 
 /** What both sides produced. */
 export interface ParityResult {
-  readonly backtest: { readonly trades: ClosedTrade[]; readonly version: string; readonly lastTs: number | null; readonly events: number };
+  readonly backtest: {
+    readonly trades: ClosedTrade[];
+    readonly version: string;
+    readonly lastTs: number | null;
+    readonly events: number;
+  };
   /** Ledger trades in exit order (oldest first). */
   readonly stack: {
     readonly trades: LedgerTrade[];
@@ -77,7 +82,10 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   const log = o.log ?? (() => {});
   const parsed = parseConfig(o.config);
   if (!parsed.ok) throw new Error(`parity config is invalid: ${JSON.stringify(parsed.issues)}`);
-  const { run } = await runBacktest([o.file], parsed.config, parsed.version, PARITY_CAPITAL, { deterministic: true, read: { cache: false } });
+  const { run } = await runBacktest([o.file], parsed.config, parsed.version, PARITY_CAPITAL, {
+    deterministic: true,
+    read: { cache: false },
+  });
   log(`backtest: ${run.trades.length} trades over ${run.events} events`);
   const persistTo = mkdtempSync(join(tmpdir(), "edge-scalper-parity-"));
   let venue: Venue | null = null;
@@ -85,12 +93,22 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   let player: MarketPlayer | null = null;
   try {
     venue = await startVenue({ manual: { instruments: instrumentsFor([o.symbol]) }, log: () => {} });
-    stack = await startStack({ port: 0, feedUrl: venue.urls.wsPublic, persistTo, config: o.config, vars: { START_EQUITY: String(PARITY_CAPITAL) } });
+    stack = await startStack({
+      port: 0,
+      feedUrl: venue.urls.wsPublic,
+      persistTo,
+      config: o.config,
+      vars: { START_EQUITY: String(PARITY_CAPITAL) },
+    });
     const running = stack;
     log(`stack up at ${stack.url}`);
     const started = await stack.api<SymbolAnswer>("POST", `/api/symbols/${o.symbol}/start`);
     if (!started.status.running) throw new Error(`the agent did not start: ${started.status.error}`);
-    await until(async () => (await status(running, o.symbol)).feed?.connected === true, 20_000, "the agent's feed to connect");
+    await until(
+      async () => (await status(running, o.symbol)).feed?.connected === true,
+      20_000,
+      "the agent's feed to connect",
+    );
     // The subscribe (trade, books15, books1) goes out on open and is acknowledged in milliseconds.
     await sleep(1_000);
     const replay = await play(venue, o.file, o.speed, (p) => (player = p));
@@ -113,7 +131,12 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   }
 }
 
-async function play(venue: Venue, file: string, speed: number, started: (p: MarketPlayer) => void): Promise<ParityResult["replay"]> {
+async function play(
+  venue: Venue,
+  file: string,
+  speed: number,
+  started: (p: MarketPlayer) => void,
+): Promise<ParityResult["replay"]> {
   let pushes = 0;
   let newestTs = 0;
   let failure: string | null = null;
@@ -141,14 +164,18 @@ async function caughtUp(stack: Stack, symbol: string, newestTs: number): Promise
   let seen = -Infinity;
   let last: Receipt | undefined;
   let quietSince = 0;
-  await until(async () => {
-    const receipts = (await status(stack, symbol)).receipts;
-    for (const r of receipts) seen = Math.max(seen, r.ts);
-    const now = receipts.at(-1);
-    if (now?.receivedAt !== last?.receivedAt || now?.ts !== last?.ts) quietSince = Date.now();
-    last = now;
-    return seen >= newestTs && Date.now() - quietSince >= 300;
-  }, 10_000, () => `the agent to ingest the last push (newest event time played ${newestTs}, received ${seen})`);
+  await until(
+    async () => {
+      const receipts = (await status(stack, symbol)).receipts;
+      for (const r of receipts) seen = Math.max(seen, r.ts);
+      const now = receipts.at(-1);
+      if (now?.receivedAt !== last?.receivedAt || now?.ts !== last?.ts) quietSince = Date.now();
+      last = now;
+      return seen >= newestTs && Date.now() - quietSince >= 300;
+    },
+    10_000,
+    () => `the agent to ingest the last push (newest event time played ${newestTs}, received ${seen})`,
+  );
 }
 
 async function status(stack: Stack, symbol: string): Promise<AgentStatusView> {
@@ -159,7 +186,10 @@ async function ledgerTrades(stack: Stack, symbol: string): Promise<LedgerTrade[]
   const out: LedgerTrade[] = [];
   let cursor: string | null = null;
   do {
-    const page: { trades: LedgerTrade[]; nextCursor: string | null } = await stack.api("GET", `/api/trades?symbol=${symbol}&limit=500${cursor ? `&cursor=${cursor}` : ""}`);
+    const page: { trades: LedgerTrade[]; nextCursor: string | null } = await stack.api(
+      "GET",
+      `/api/trades?symbol=${symbol}&limit=500${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     out.push(...page.trades);
     cursor = page.nextCursor;
   } while (cursor);

@@ -21,7 +21,10 @@ import { describe, expect, it } from "vitest";
 import { compareTrades, type Tolerance } from "./compare-trades";
 import { runParity } from "./parity-run";
 
-const RECORDING = resolve(import.meta.dirname, "../../../shared/data/recordings/binance-usdm-hftbacktest_btcusdt_20240718T2357.bitget.jsonl.gz");
+const RECORDING = resolve(
+  import.meta.dirname,
+  "../../../shared/data/recordings/binance-usdm-hftbacktest_btcusdt_20240718T2357.bitget.jsonl.gz",
+);
 const present = existsSync(RECORDING);
 if (!present) console.warn(`parity: ${RECORDING} not found; the stack-vs-backtester parity test is skipped`);
 
@@ -46,13 +49,19 @@ describe("parity of the running stack with the backtester", () => {
       const r = await runParity({ file: RECORDING, symbol: "BTCUSDT", config: CONFIG, speed: SPEED });
       const expected = r.backtest.trades.filter((t) => t.exitReason !== "end_of_data");
       const cmp = compareTrades(expected, r.stack.trades, TOLERANCE);
-      console.log(`parity: ${expected.length} backtest trades closed before the end, ${r.stack.trades.length} in D1; max price gap ${(cmp.maxPriceFraction * 100).toFixed(5)} %, max time gap ${cmp.maxTimeMs} ms; replay ${r.replay.pushes} pushes in ${r.replay.wallMs} ms`);
+      console.log(
+        `parity: ${expected.length} backtest trades closed before the end, ${r.stack.trades.length} in D1; max price gap ${(cmp.maxPriceFraction * 100).toFixed(5)} %, max time gap ${cmp.maxTimeMs} ms; replay ${r.replay.pushes} pushes in ${r.replay.wallMs} ms`,
+      );
       expect(expected.length).toBeGreaterThanOrEqual(8);
       expect(new Set(expected.map((t) => t.exitReason)).size).toBeGreaterThanOrEqual(3);
       expect(r.stack.status.feed).toMatchObject({ connected: true, reconnects: 0, gaps: 0, dropped: 0 });
       expect(r.stack.outboxAfterStop).toBe(0);
       expect(r.stack.version).toBe(r.backtest.version);
-      expect(r.stack.trades.every((t) => t.mode === "paper" && t.configVersion === r.backtest.version && t.symbol === "BTCUSDT")).toBe(true);
+      expect(
+        r.stack.trades.every(
+          (t) => t.mode === "paper" && t.configVersion === r.backtest.version && t.symbol === "BTCUSDT",
+        ),
+      ).toBe(true);
       expect(cmp.differences).toEqual([]);
     },
     230_000,

@@ -12,7 +12,13 @@ import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { OrderIntent, PositionMode } from "../../shared/exchange/bitget/rest-types";
 import { restPrehash, sign, wsLoginSign } from "../../shared/exchange/bitget/signing";
-import { fakeClock, fakeFetch, httpResponse, type RecordedRequest, seededRandom } from "../../shared/exchange/bitget/testing/fake-rest";
+import {
+  fakeClock,
+  fakeFetch,
+  httpResponse,
+  type RecordedRequest,
+  seededRandom,
+} from "../../shared/exchange/bitget/testing/fake-rest";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixturePath = path.resolve(repoRoot, "../shared/reference/bitget-fixtures.json");
@@ -35,7 +41,10 @@ interface ResponseFixture {
 interface Fixtures {
   readonly request: RequestFixture[];
   readonly response: ResponseFixture[];
-  readonly signature_vectors: { readonly secret: string; readonly vectors: { kind: string; prehash: string; sign: string }[] };
+  readonly signature_vectors: {
+    readonly secret: string;
+    readonly vectors: { kind: string; prehash: string; sign: string }[];
+  };
 }
 
 const INSTRUMENTS: Record<string, Instrument> = {
@@ -47,7 +56,10 @@ const SECRET = "fixture-secret";
 
 type Call = (client: BitgetRestClient) => Promise<unknown>;
 
-function order(mode: PositionMode, intent: Omit<OrderIntent, "clientOid" | "marginMode"> & { marginMode?: OrderIntent["marginMode"] }): { mode: PositionMode; call: Call } {
+function order(
+  mode: PositionMode,
+  intent: Omit<OrderIntent, "clientOid" | "marginMode"> & { marginMode?: OrderIntent["marginMode"] },
+): { mode: PositionMode; call: Call } {
   const r = validateOrder(INSTRUMENTS[intent.symbol], { marginMode: "crossed", clientOid: "fixture-oid", ...intent });
   if (!r.ok) throw new Error(`fixture order refused: ${r.reason} ${r.detail}`);
   return { mode, call: (c) => c.placeOrder(r.order) };
@@ -58,15 +70,60 @@ const hedge = "hedge_mode" as const;
 
 /** ccxt fixture description → the equivalent client call (and the account's position mode). */
 const CALLS: Record<string, { mode?: PositionMode; call: Call }> = {
-  "Swap cross limit buy": order(oneWay, { symbol: "BTCUSDT", side: "buy", orderType: "limit", size: 0.001, price: 25000 }),
-  "Swap limit sell order with postOnly and reduceOnly": order(oneWay, { symbol: "BTCUSDT", side: "sell", orderType: "limit", size: 0.001, price: 38000, force: "post_only", reduceOnly: true }),
-  "Swap oneWayMode market sell order with reduceOnly": order(oneWay, { symbol: "BTCUSDT", side: "sell", orderType: "market", size: 0.001, reduceOnly: true, marginMode: "isolated" }),
-  "Swap oneWayMode limit buy order": order(oneWay, { symbol: "BTCUSDT", side: "buy", orderType: "limit", size: 0.001, price: 40000, marginMode: "isolated" }),
+  "Swap cross limit buy": order(oneWay, {
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    size: 0.001,
+    price: 25000,
+  }),
+  "Swap limit sell order with postOnly and reduceOnly": order(oneWay, {
+    symbol: "BTCUSDT",
+    side: "sell",
+    orderType: "limit",
+    size: 0.001,
+    price: 38000,
+    force: "post_only",
+    reduceOnly: true,
+  }),
+  "Swap oneWayMode market sell order with reduceOnly": order(oneWay, {
+    symbol: "BTCUSDT",
+    side: "sell",
+    orderType: "market",
+    size: 0.001,
+    reduceOnly: true,
+    marginMode: "isolated",
+  }),
+  "Swap oneWayMode limit buy order": order(oneWay, {
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    size: 0.001,
+    price: 40000,
+    marginMode: "isolated",
+  }),
   "swap market buy +hedged": order(hedge, { symbol: "BTCUSDT", side: "buy", orderType: "market", size: 0.001 }),
   "swap market sell +hedged": order(hedge, { symbol: "BTCUSDT", side: "sell", orderType: "market", size: 0.001 }),
-  "swap market buy +hedged +reduceOnly (= close short: Bitget side is the position side)": order(hedge, { symbol: "BTCUSDT", side: "buy", orderType: "market", size: 0.001, reduceOnly: true }),
-  "swap market sell +hedged +reduceOnly (= close long)": order(hedge, { symbol: "BTCUSDT", side: "sell", orderType: "market", size: 0.001, reduceOnly: true }),
-  "open short position in hedged mode": order(hedge, { symbol: "LTCUSDT", side: "sell", orderType: "market", size: 0.1 }),
+  "swap market buy +hedged +reduceOnly (= close short: Bitget side is the position side)": order(hedge, {
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "market",
+    size: 0.001,
+    reduceOnly: true,
+  }),
+  "swap market sell +hedged +reduceOnly (= close long)": order(hedge, {
+    symbol: "BTCUSDT",
+    side: "sell",
+    orderType: "market",
+    size: 0.001,
+    reduceOnly: true,
+  }),
+  "open short position in hedged mode": order(hedge, {
+    symbol: "LTCUSDT",
+    side: "sell",
+    orderType: "market",
+    size: 0.1,
+  }),
   "swap limit order with attached takeProfit and stopLoss limit execute prices": order(oneWay, {
     symbol: "LTCUSDT",
     side: "buy",
@@ -91,7 +148,9 @@ const CALLS: Record<string, { mode?: PositionMode; call: Call }> = {
   "Swap fetch private trades": { call: (c) => c.getFills({ symbol: "BTCUSDT", startTime: 1699457638000, limit: 3 }) },
   "Fetch swap order": { call: (c) => c.getOrder("BTCUSDT", { orderId: "1112202424673271809" }) },
   "Swap open orders": { call: (c) => c.getOpenOrders("BTCUSDT") },
-  "swap ohlcv should retrieve 1000 candles": { call: (c) => c.getCandles("BTCUSDT", { granularity: "1H", limit: 1000 }) },
+  "swap ohlcv should retrieve 1000 candles": {
+    call: (c) => c.getCandles("BTCUSDT", { granularity: "1H", limit: 1000 }),
+  },
   "swap orderbook": { call: (c) => c.getDepth("BTCUSDT", { limit: 5 }) },
   "Swap ticker": { call: (c) => c.getTicker("BTCUSDT") },
   fetchTime: { call: (c) => c.getServerTime() },
@@ -115,7 +174,9 @@ const NOT_IMPLEMENTED = new Set([
 /** Sends `call` to a fake exchange that answers with nothing useful; returns the one request made. */
 async function requestOf(entry: { mode?: PositionMode; call: Call }): Promise<RecordedRequest> {
   const clock = fakeClock();
-  const { fetch, requests } = fakeFetch(() => httpResponse(200, JSON.stringify({ code: "00000", msg: "success", data: null })));
+  const { fetch, requests } = fakeFetch(() =>
+    httpResponse(200, JSON.stringify({ code: "00000", msg: "success", data: null })),
+  );
   const client = new BitgetRestClient({
     now: clock.now,
     sleep: clock.sleep,
@@ -132,7 +193,9 @@ async function requestOf(entry: { mode?: PositionMode; call: Call }): Promise<Re
 
 /** Values compared case-insensitively: ccxt sends `GTC` and `Open`/`Close` where the docs use lowercase. */
 function normalised(o: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : JSON.stringify(v)]),
+  );
 }
 
 function queryOf(search: string): Record<string, string> {
@@ -140,10 +203,14 @@ function queryOf(search: string): Record<string, string> {
 }
 
 describe.skipIf(!exists)("Bitget fixtures (ccxt request shapes)", () => {
-  const fixtures: Fixtures = exists ? JSON.parse(readFileSync(fixturePath, "utf8")) : { request: [], response: [], signature_vectors: { secret: "", vectors: [] } };
+  const fixtures: Fixtures = exists
+    ? JSON.parse(readFileSync(fixturePath, "utf8"))
+    : { request: [], response: [], signature_vectors: { secret: "", vectors: [] } };
 
   it("has a client call or a deliberate exclusion for every request fixture", () => {
-    const unhandled = fixtures.request.map((f) => f.description).filter((d) => !(d in CALLS) && !NOT_IMPLEMENTED.has(d));
+    const unhandled = fixtures.request
+      .map((f) => f.description)
+      .filter((d) => !(d in CALLS) && !NOT_IMPLEMENTED.has(d));
     expect(unhandled).toEqual([]);
     expect(fixtures.request.filter((f) => f.description in CALLS).length).toBe(Object.keys(CALLS).length);
   });
@@ -198,7 +265,13 @@ describe.skipIf(!exists)("Bitget fixtures (ccxt responses)", () => {
   function clientAnswering(envelope: unknown): BitgetRestClient {
     const clock = fakeClock();
     const { fetch } = fakeFetch(() => httpResponse(200, JSON.stringify(envelope)));
-    return new BitgetRestClient({ now: clock.now, sleep: clock.sleep, random: () => 0, fetch, credentials: { apiKey: "k", apiSecret: "s", passphrase: "p" } });
+    return new BitgetRestClient({
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0,
+      fetch,
+      credentials: { apiKey: "k", apiSecret: "s", passphrase: "p" },
+    });
   }
 
   function responseFixture(method: string): ResponseFixture {

@@ -26,7 +26,11 @@ function parseSeries(line: string): number[] {
 
 function parseUntest(text: string): TulipCase[] {
   const lines = text.split(/\r?\n/).filter((l) => !l.startsWith("#"));
-  const blocks = lines.join("\n").split(/\n\s*\n/).map((b) => b.trim()).filter((b) => b !== "");
+  const blocks = lines
+    .join("\n")
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter((b) => b !== "");
   return blocks.map((block) => {
     const [header, ...rest] = block.split("\n");
     const [name, ...options] = header.trim().split(/\s+/);
@@ -83,9 +87,21 @@ describe.skipIf(!exists)("standard indicators against published reference vector
       const [closes, lower, middle, upper] = tulip("bbands", [5, 2]).series;
       const bb = new BollingerBands(5, 2, 5);
       const ours = closes.map((x) => bb.add(x)).filter((r) => r !== null);
-      expectClose(ours.map((r) => r.lower), lower, 0.0005);
-      expectClose(ours.map((r) => r.middle), middle, 0.0005);
-      expectClose(ours.map((r) => r.upper), upper, 0.0005);
+      expectClose(
+        ours.map((r) => r.lower),
+        lower,
+        0.0005,
+      );
+      expectClose(
+        ours.map((r) => r.middle),
+        middle,
+        0.0005,
+      );
+      expectClose(
+        ours.map((r) => r.upper),
+        upper,
+        0.0005,
+      );
     });
   });
 

@@ -16,7 +16,11 @@ describe("ReceiptRing", () => {
     const ring = new ReceiptRing(3);
     for (let i = 1; i <= 7; i++) ring.add(i, 1000 + i, 2000 + i);
     expect(ring.size).toBe(3);
-    expect(ring.list().map((r) => [r.ts, r.handledAt])).toEqual([[5, 2005], [6, 2006], [7, 2007]]);
+    expect(ring.list().map((r) => [r.ts, r.handledAt])).toEqual([
+      [5, 2005],
+      [6, 2006],
+      [7, 2007],
+    ]);
   });
 
   it("hands out lists that later receipts do not change", () => {

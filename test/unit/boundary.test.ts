@@ -162,7 +162,7 @@ describe("the import checker", () => {
       'import type { Bar } from "../market/bar";',
       'import { honorific } from "./hono-like";',
       '// import fs from "node:fs";',
-      'const note = \'import x from "cloudflare:workers"\';',
+      "const note = 'import x from \"cloudflare:workers\"';",
       'const url = "wss://ws.bitget.com/v2/ws/public";',
     ].join("\n");
     expect(violations(source, "shared/pure.ts")).toEqual([]);

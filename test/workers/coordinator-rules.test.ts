@@ -33,7 +33,13 @@ describe("applyConfigChange", () => {
     const r = applyConfigChange(current, "patch", { exits: { takeProfitPct: 0.4 } }, 42);
     expect(r.next?.config.exits.takeProfitPct).toBe(0.4);
     expect(r.next?.config.gates).toEqual(config.gates);
-    expect(r.audit).toEqual({ at: 42, version: r.next?.version, previousVersion: current.version, change: { exits: { takeProfitPct: 0.4 } }, kind: "patch" });
+    expect(r.audit).toEqual({
+      at: 42,
+      version: r.next?.version,
+      previousVersion: current.version,
+      change: { exits: { takeProfitPct: 0.4 } },
+      kind: "patch",
+    });
   });
 
   it("resets unspecified fields to the defaults on a put", () => {
@@ -51,14 +57,23 @@ describe("withPortfolioSettings", () => {
     const d = p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 10, ts: 1 });
     if (!d.ok) throw new Error(d.reason);
     p.confirmOpen(d.reservationId, { entryPrice: 10, size: 1, side: "long" });
-    const settings = { ...config.portfolio, dailyLossLimitPct: 5, cooldownAfterStopLosses: 1, cooldownMs: 9, maxPositions: 1 };
+    const settings = {
+      ...config.portfolio,
+      dailyLossLimitPct: 5,
+      cooldownAfterStopLosses: 1,
+      cooldownMs: 9,
+      maxPositions: 1,
+    };
     const next = withPortfolioSettings(p.getState(), settings);
     expect(next.config).toEqual(settings);
     expect(next.daily.limitPct).toBe(5);
     expect(next.cooldown).toMatchObject({ afterStopLosses: 1, cooldownMs: 9 });
     const restored = Portfolio.restore(next);
     expect(restored.snapshot().openPositions.map((x) => x.symbol)).toEqual(["ETHUSDT"]);
-    expect(restored.requestEntry({ symbol: "SOLUSDT", side: "long", notional: 10, ts: 2 })).toMatchObject({ ok: false, reason: "max_positions" });
+    expect(restored.requestEntry({ symbol: "SOLUSDT", side: "long", notional: 10, ts: 2 })).toMatchObject({
+      ok: false,
+      reason: "max_positions",
+    });
   });
 });
 
@@ -72,7 +87,11 @@ describe("correlation sampling checks", () => {
 
   it("matches a stored correlation state against the settings it was sampled with", () => {
     const p = config.portfolio;
-    const state = new ReturnCorrelation({ btcSymbol: p.btcSymbol, windowMs: p.correlationWindowMs, returnMs: p.correlationReturnMs }).getState();
+    const state = new ReturnCorrelation({
+      btcSymbol: p.btcSymbol,
+      windowMs: p.correlationWindowMs,
+      returnMs: p.correlationReturnMs,
+    }).getState();
     expect(correlationMatches(state, p)).toBe(true);
     expect(correlationMatches(state, { ...p, correlationWindowMs: p.correlationWindowMs * 2 })).toBe(false);
   });
@@ -80,7 +99,16 @@ describe("correlation sampling checks", () => {
 
 describe("validPricePoints", () => {
   it("keeps finite positive points and drops the rest", () => {
-    expect(validPricePoints([{ ts: 1, price: 2 }, { ts: 2, price: 0 }, { ts: Infinity, price: 1 }, "x", null, { ts: 3, price: "4" }])).toEqual([{ ts: 1, price: 2 }]);
+    expect(
+      validPricePoints([
+        { ts: 1, price: 2 },
+        { ts: 2, price: 0 },
+        { ts: Infinity, price: 1 },
+        "x",
+        null,
+        { ts: 3, price: "4" },
+      ]),
+    ).toEqual([{ ts: 1, price: 2 }]);
   });
 
   it("answers no points for a non-array", () => {

@@ -54,7 +54,13 @@ describe("the Coordinator's config store", () => {
     expect(change.config.gates.minScore).toBe(85);
     expect((await c.getConfig()).version).toBe(change.version);
     const [audit] = await c.configAudit(10);
-    expect(audit).toEqual({ at: change.at, version: change.version, previousVersion: before.version, change: { gates: { minScore: 85 } }, kind: "patch" });
+    expect(audit).toEqual({
+      at: change.at,
+      version: change.version,
+      previousVersion: before.version,
+      change: { gates: { minScore: 85 } },
+      kind: "patch",
+    });
     expect(audit.at).toBeGreaterThanOrEqual(t0);
   });
 
@@ -92,7 +98,10 @@ describe("the Coordinator's entry checks", () => {
     const c = coordinator("reservation-ttl");
     await c.patchConfig({ portfolio: { maxPositions: 1, maxBtcCorrelated: 100 } });
     expect((await c.requestEntry(entry("AAAUSDT", T0))).ok).toBe(true);
-    expect(await c.requestEntry(entry("BBBUSDT", T0 + RESERVATION_TTL_MS - 1))).toMatchObject({ ok: false, reason: "max_positions" });
+    expect(await c.requestEntry(entry("BBBUSDT", T0 + RESERVATION_TTL_MS - 1))).toMatchObject({
+      ok: false,
+      reason: "max_positions",
+    });
     expect((await c.requestEntry(entry("BBBUSDT", T0 + RESERVATION_TTL_MS + 1))).ok).toBe(true);
   });
 
@@ -123,7 +132,11 @@ describe("the Coordinator's entry checks", () => {
   it("answers price reports with the current config version and ignores invalid points", async () => {
     const c = coordinator("price-report");
     const { version } = await c.getConfig();
-    const answer = await c.reportPrices("BTCUSDT", [{ ts: T0, price: -1 }, { ts: Number.NaN, price: 1 }, null as unknown as { ts: number; price: number }]);
+    const answer = await c.reportPrices("BTCUSDT", [
+      { ts: T0, price: -1 },
+      { ts: Number.NaN, price: 1 },
+      null as unknown as { ts: number; price: number },
+    ]);
     expect(answer).toEqual({ tradingState: "ACTIVE", flatten: false, flattenReason: null, configVersion: version });
     expect((await c.portfolio()).ts).toBeLessThan(T0);
   });
@@ -131,7 +144,10 @@ describe("the Coordinator's entry checks", () => {
   it("counts a closed position's net PnL into equity", async () => {
     const c = coordinator("close");
     await open(c, "ETHUSDT", 100, 1);
-    expect(await c.reportClose("ETHUSDT", { netPnl: 5, exitReason: "take_profit", ts: T0 + 5000 })).toMatchObject({ ok: true, symbol: "ETHUSDT" });
+    expect(await c.reportClose("ETHUSDT", { netPnl: 5, exitReason: "take_profit", ts: T0 + 5000 })).toMatchObject({
+      ok: true,
+      symbol: "ETHUSDT",
+    });
     const snap = await c.portfolio();
     expect(snap.openPositions).toEqual([]);
     expect(snap.realisedEquity).toBe(1005);
@@ -144,16 +160,26 @@ describe("the Coordinator's kill switch and halt", () => {
     const flat = await c.flatten();
     expect(flat).toMatchObject({ tradingState: "HALTED", reason: KILL_SWITCH_REASON });
     expect(await c.requestEntry(entry("ETHUSDT"))).toMatchObject({ ok: false, reason: "halted" });
-    expect(await c.reportPrices("ETHUSDT", [{ ts: T0, price: 100 }])).toMatchObject({ flatten: true, flattenReason: "flatten" });
+    expect(await c.reportPrices("ETHUSDT", [{ ts: T0, price: 100 }])).toMatchObject({
+      flatten: true,
+      flattenReason: "flatten",
+    });
     expect((await c.resume()).tradingState).toBe("ACTIVE");
     expect((await c.requestEntry(entry("ETHUSDT"))).ok).toBe(true);
-    expect(await c.reportPrices("ETHUSDT", [{ ts: T0, price: 100 }])).toMatchObject({ flatten: false, flattenReason: null });
+    expect(await c.reportPrices("ETHUSDT", [{ ts: T0, price: 100 }])).toMatchObject({
+      flatten: false,
+      flattenReason: null,
+    });
   });
 
   it("halts with the operator's reason without asking anyone to flatten", async () => {
     const c = coordinator("halt");
     expect(await c.halt("maintenance")).toMatchObject({ tradingState: "HALTED", reason: "maintenance" });
-    expect(await c.requestEntry(entry("ETHUSDT"))).toMatchObject({ ok: false, reason: "halted", detail: "maintenance" });
+    expect(await c.requestEntry(entry("ETHUSDT"))).toMatchObject({
+      ok: false,
+      reason: "halted",
+      detail: "maintenance",
+    });
     expect(await c.reportPrices("ETHUSDT", [{ ts: T0, price: 100 }])).toMatchObject({ flatten: false });
   });
 });
@@ -187,7 +213,12 @@ describe("the Coordinator after eviction", () => {
     await c.reportPrices("BTCUSDT", [{ ts: T0 + 5000, price: 50_000 }]);
     await c.setSymbolEnabled("ETHUSDT", true);
     await c.flatten();
-    const before = { snap: await c.portfolio(), config: await c.getConfig(), symbols: await c.symbols(), audit: await c.configAudit(10) };
+    const before = {
+      snap: await c.portfolio(),
+      config: await c.getConfig(),
+      symbols: await c.symbols(),
+      audit: await c.configAudit(10),
+    };
 
     await abortAllDurableObjects();
 

@@ -62,7 +62,15 @@ describe("GET /api/equity", () => {
     expect(body.points[3].drawdown).toBeCloseTo(60 / 1080, 12);
     expect(body.points[4].drawdown).toBe(0);
     const curve = body.points.map((p) => ({ ts: p.ts, equity: p.equity }));
-    const stats = computeMetrics({ trades: IN_WINDOW as unknown as ClosedTrade[], capital: 1050, equityCurve: curve, unfilledEntries: 0, tradeOnly: false, events: 0, elapsedMs: 0 });
+    const stats = computeMetrics({
+      trades: IN_WINDOW as unknown as ClosedTrade[],
+      capital: 1050,
+      equityCurve: curve,
+      unfilledEntries: 0,
+      tradeOnly: false,
+      events: 0,
+      elapsedMs: 0,
+    });
     expect(body.maxDrawdown).toBe(stats.maxDrawdown);
   });
 
@@ -99,7 +107,10 @@ describe("GET /api/equity", () => {
 
 describe("thinCurve", () => {
   const curve = withDrawdown(
-    Array.from({ length: 1000 }, (_, i) => ({ ts: i, equity: 1000 + (i === 437 ? -300 : i === 702 ? 400 : Math.sin(i / 10) * 10) })),
+    Array.from({ length: 1000 }, (_, i) => ({
+      ts: i,
+      equity: 1000 + (i === 437 ? -300 : i === 702 ? 400 : Math.sin(i / 10) * 10),
+    })),
     1000,
   );
 
@@ -125,7 +136,14 @@ describe("thinCurve", () => {
 
 describe("withDrawdown", () => {
   it("measures from a peak that starts at capital, so a first loss is already a drawdown", () => {
-    const dd = withDrawdown([{ ts: 1, equity: 900 }, { ts: 2, equity: 1100 }, { ts: 3, equity: 990 }], 1000);
+    const dd = withDrawdown(
+      [
+        { ts: 1, equity: 900 },
+        { ts: 2, equity: 1100 },
+        { ts: 3, equity: 990 },
+      ],
+      1000,
+    );
     expect(dd.map((p) => p.drawdown)).toEqual([0.1, 0, 0.1]);
   });
 

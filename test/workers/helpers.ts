@@ -12,13 +12,19 @@ export const TOKEN = "test-token";
 
 /** Headers with the bearer token (and JSON content type when `json`). */
 export function authHeaders(json = false): Record<string, string> {
-  return json ? { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" } : { Authorization: `Bearer ${TOKEN}` };
+  return json
+    ? { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }
+    : { Authorization: `Bearer ${TOKEN}` };
 }
 
 /** Sends an authorised request to the Worker's fetch handler; `body` is sent as JSON. */
 export function api(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const hasBody = init.body !== undefined;
-  return exports.default.fetch(`http://x${path}`, { method: init.method ?? "GET", headers: authHeaders(hasBody), body: hasBody ? JSON.stringify(init.body) : undefined });
+  return exports.default.fetch(`http://x${path}`, {
+    method: init.method ?? "GET",
+    headers: authHeaders(hasBody),
+    body: hasBody ? JSON.stringify(init.body) : undefined,
+  });
 }
 
 /** A closed trade row; `i` makes the id unique. */
@@ -49,7 +55,22 @@ export function tradeRow(i: number, over: Partial<NewTrade> = {}): NewTrade {
 
 /** An agent status as a fake agent reports it. */
 export function fakeStatus(symbol: string, running: boolean): AgentStatus {
-  return { symbol, running, mode: "paper", configVersion: null, feed: null, phase: null, position: null, features: null, subScores: null, score: null, gates: null, outboxPending: 0, entriesBlocked: false, lastAlarmAt: null };
+  return {
+    symbol,
+    running,
+    mode: "paper",
+    configVersion: null,
+    feed: null,
+    phase: null,
+    position: null,
+    features: null,
+    subScores: null,
+    score: null,
+    gates: null,
+    outboxPending: 0,
+    entriesBlocked: false,
+    lastAlarmAt: null,
+  };
 }
 
 /** A fake SYMBOL_AGENT namespace: records `symbol.method` calls; symbols in `failing` throw. */

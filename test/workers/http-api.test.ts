@@ -87,7 +87,9 @@ describe("the bearer token", () => {
   });
 
   it("must match API_TOKEN, and a wrong one is never echoed", async () => {
-    const res = await exports.default.fetch("http://x/api/portfolio", { headers: { Authorization: "Bearer wrong-token" } });
+    const res = await exports.default.fetch("http://x/api/portfolio", {
+      headers: { Authorization: "Bearer wrong-token" },
+    });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain("wrong-token");
   });
@@ -116,9 +118,14 @@ describe("the config API", () => {
 
   it("rejects an invalid PUT with 422 naming the bad fields and keeps the config", async () => {
     const before = (await (await api("/api/config")).json()) as { version: string };
-    const res = await api("/api/config", { method: "PUT", body: { gates: { minScore: 101 }, portfolio: { maxPositions: 0 } } });
+    const res = await api("/api/config", {
+      method: "PUT",
+      body: { gates: { minScore: 101 }, portfolio: { maxPositions: 0 } },
+    });
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+    const body = (await res.json()) as {
+      error: { code: string; message: string; details: { path: string; message: string }[] };
+    };
     expect(body.error.code).toBe("invalid_config");
     expect(body.error.details.map((d) => d.path).sort()).toEqual(["gates.minScore", "portfolio.maxPositions"]);
     expect(body.error.message).toContain("gates.minScore");
@@ -127,10 +134,18 @@ describe("the config API", () => {
 
   it("answers 400 for malformed JSON and for a body that is not JSON, config unchanged", async () => {
     const before = (await (await api("/api/config")).json()) as { version: string };
-    const malformed = await exports.default.fetch("http://x/api/config", { method: "PUT", headers: authHeaders(true), body: "{nope" });
+    const malformed = await exports.default.fetch("http://x/api/config", {
+      method: "PUT",
+      headers: authHeaders(true),
+      body: "{nope",
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()) as unknown).toMatchObject({ error: { code: "bad_request" } });
-    const plain = await exports.default.fetch("http://x/api/config", { method: "PUT", headers: authHeaders(), body: "{}" });
+    const plain = await exports.default.fetch("http://x/api/config", {
+      method: "PUT",
+      headers: authHeaders(),
+      body: "{}",
+    });
     expect(plain.status).toBe(400);
     expect(((await (await api("/api/config")).json()) as { version: string }).version).toBe(before.version);
   });
@@ -140,14 +155,31 @@ describe("the config API", () => {
     const t0 = Date.now();
     const res = await api("/api/config", { method: "PATCH", body: { exits: { takeProfitPct: 0.35 } } });
     expect(res.status).toBe(200);
-    const change = (await res.json()) as { version: string; previousVersion: string; at: number; config: { exits: { takeProfitPct: number } } };
+    const change = (await res.json()) as {
+      version: string;
+      previousVersion: string;
+      at: number;
+      config: { exits: { takeProfitPct: number } };
+    };
     expect(change.previousVersion).toBe(before.version);
     expect(change.version).not.toBe(before.version);
     expect(change.config.exits.takeProfitPct).toBe(0.35);
     const audit = (await (await api("/api/config/audit?limit=1")).json()) as { entries: unknown[] };
-    expect(audit.entries).toEqual([{ at: change.at, version: change.version, previousVersion: before.version, kind: "patch", change: { exits: { takeProfitPct: 0.35 } } }]);
+    expect(audit.entries).toEqual([
+      {
+        at: change.at,
+        version: change.version,
+        previousVersion: before.version,
+        kind: "patch",
+        change: { exits: { takeProfitPct: 0.35 } },
+      },
+    ]);
     expect(change.at).toBeGreaterThanOrEqual(t0);
-    const mirrored = await env.DB.prepare("SELECT previous_version AS prev, kind FROM config_audit WHERE version = ? AND at = ?").bind(change.version, change.at).first();
+    const mirrored = await env.DB.prepare(
+      "SELECT previous_version AS prev, kind FROM config_audit WHERE version = ? AND at = ?",
+    )
+      .bind(change.version, change.at)
+      .first();
     expect(mirrored).toEqual({ prev: before.version, kind: "patch" });
   });
 
@@ -175,14 +207,24 @@ describe("the symbol API", () => {
   it("answers 400 for a malformed symbol", async () => {
     const res = await api("/api/symbols/btcusdt/start", { method: "POST" });
     expect(res.status).toBe(400);
-    expect((await res.json()) as unknown).toMatchObject({ error: { code: "bad_request", details: [{ path: "symbol" }] } });
+    expect((await res.json()) as unknown).toMatchObject({
+      error: { code: "bad_request", details: [{ path: "symbol" }] },
+    });
   });
 
   it("starts a symbol: enables it in the Coordinator and calls the agent's start", async () => {
     const agents = fakeAgents();
-    const res = await app.request("/api/symbols/SOLUSDT/start", { method: "POST", headers: authHeaders() }, withAgents(agents));
+    const res = await app.request(
+      "/api/symbols/SOLUSDT/start",
+      { method: "POST", headers: authHeaders() },
+      withAgents(agents),
+    );
     expect(res.status).toBe(200);
-    expect((await res.json()) as unknown).toMatchObject({ symbol: "SOLUSDT", enabled: true, status: { running: true } });
+    expect((await res.json()) as unknown).toMatchObject({
+      symbol: "SOLUSDT",
+      enabled: true,
+      status: { running: true },
+    });
     expect(agents.calls).toEqual(["SOLUSDT.start"]);
     expect(await env.COORDINATOR.getByName("portfolio").symbols()).toContainEqual({ symbol: "SOLUSDT", enabled: true });
   });
@@ -190,24 +232,46 @@ describe("the symbol API", () => {
   it("stops a symbol: disables it and calls the agent's stop", async () => {
     const agents = fakeAgents();
     await app.request("/api/symbols/ADAUSDT/start", { method: "POST", headers: authHeaders() }, withAgents(agents));
-    const res = await app.request("/api/symbols/ADAUSDT/stop", { method: "POST", headers: authHeaders() }, withAgents(agents));
+    const res = await app.request(
+      "/api/symbols/ADAUSDT/stop",
+      { method: "POST", headers: authHeaders() },
+      withAgents(agents),
+    );
     expect(res.status).toBe(200);
     expect(agents.calls).toEqual(["ADAUSDT.start", "ADAUSDT.stop"]);
-    expect(await env.COORDINATOR.getByName("portfolio").symbols()).toContainEqual({ symbol: "ADAUSDT", enabled: false });
+    expect(await env.COORDINATOR.getByName("portfolio").symbols()).toContainEqual({
+      symbol: "ADAUSDT",
+      enabled: false,
+    });
   });
 
   it("answers 502 agent_error naming the agent when its RPC fails, and keeps the symbol enabled", async () => {
     const agents = fakeAgents(["DOGEUSDT"]);
-    const res = await app.request("/api/symbols/DOGEUSDT/start", { method: "POST", headers: authHeaders() }, withAgents(agents));
+    const res = await app.request(
+      "/api/symbols/DOGEUSDT/start",
+      { method: "POST", headers: authHeaders() },
+      withAgents(agents),
+    );
     expect(res.status).toBe(502);
-    expect(await res.json()).toEqual({ error: { code: "agent_error", message: "agent DOGEUSDT failed start(): DOGEUSDT exploded", details: { symbol: "DOGEUSDT", method: "start" } } });
-    expect(await env.COORDINATOR.getByName("portfolio").symbols()).toContainEqual({ symbol: "DOGEUSDT", enabled: true });
+    expect(await res.json()).toEqual({
+      error: {
+        code: "agent_error",
+        message: "agent DOGEUSDT failed start(): DOGEUSDT exploded",
+        details: { symbol: "DOGEUSDT", method: "start" },
+      },
+    });
+    expect(await env.COORDINATOR.getByName("portfolio").symbols()).toContainEqual({
+      symbol: "DOGEUSDT",
+      enabled: true,
+    });
   });
 
   it("lists every symbol with its agent's status or its error", async () => {
     const agents = fakeAgents(["DOGEUSDT"]);
     const res = await app.request("/api/symbols", { headers: authHeaders() }, withAgents(agents));
-    const body = (await res.json()) as { symbols: { symbol: string; enabled: boolean; status: unknown; error: string | null }[] };
+    const body = (await res.json()) as {
+      symbols: { symbol: string; enabled: boolean; status: unknown; error: string | null }[];
+    };
     const doge = body.symbols.find((s) => s.symbol === "DOGEUSDT");
     const sol = body.symbols.find((s) => s.symbol === "SOLUSDT");
     expect(doge).toMatchObject({ enabled: true, status: null, error: expect.stringContaining("DOGEUSDT exploded") });
@@ -242,7 +306,10 @@ describe("the OpenAPI document", () => {
 });
 
 describe("the typed client", () => {
-  const client = hc<AppType>("http://x", { fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init), headers: { Authorization: `Bearer ${TOKEN}` } });
+  const client = hc<AppType>("http://x", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init),
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
 
   it("reads the config with types from AppType", async () => {
     const res = await client.api.config.$get();

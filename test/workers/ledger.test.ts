@@ -5,7 +5,25 @@ import { insertConfigAudit, insertFills, insertLedger, insertTrades, ledgerDb } 
 import { tradeRow } from "./helpers";
 
 function fill(i: number, over: Partial<NewFill> = {}): NewFill {
-  return { id: `f-${i}`, tradeId: "t-x", symbol: "ETHUSDT", mode: "paper", clientOid: `oid-${i}`, side: "buy", role: "entry", price: 3000, size: 0.1, fee: 0.06, liquidity: "maker", slippage: 0, ts: 1_764_000_000_000 + i, final: true, exitReason: null, configVersion: "v-test", ...over };
+  return {
+    id: `f-${i}`,
+    tradeId: "t-x",
+    symbol: "ETHUSDT",
+    mode: "paper",
+    clientOid: `oid-${i}`,
+    side: "buy",
+    role: "entry",
+    price: 3000,
+    size: 0.1,
+    fee: 0.06,
+    liquidity: "maker",
+    slippage: 0,
+    ts: 1_764_000_000_000 + i,
+    final: true,
+    exitReason: null,
+    configVersion: "v-test",
+    ...over,
+  };
 }
 
 async function count(table: string, where = "1 = 1"): Promise<number> {
@@ -17,7 +35,12 @@ describe("the ledger insert helpers", () => {
     const db = ledgerDb(env.DB);
     const rows = [1, 2, 3].map((i) => tradeRow(100 + i));
     expect(await insertTrades(db, rows)).toEqual({ inserted: 3 });
-    expect(await insertTrades(db, rows.map((r) => ({ ...r, netPnl: -99 })))).toEqual({ inserted: 0 });
+    expect(
+      await insertTrades(
+        db,
+        rows.map((r) => ({ ...r, netPnl: -99 })),
+      ),
+    ).toEqual({ inserted: 0 });
     expect(await count("trades", "id IN ('t-0101','t-0102','t-0103')")).toBe(3);
     expect(await count("trades", "net_pnl = -99")).toBe(0);
   });
@@ -30,7 +53,9 @@ describe("the ledger insert helpers", () => {
 
   it("insert fills idempotently and read back booleans and nulls", async () => {
     const db = ledgerDb(env.DB);
-    const rows = Array.from({ length: 8 }, (_, i) => fill(i, i === 7 ? { role: "exit", side: "sell", exitReason: "take_profit", final: false } : {}));
+    const rows = Array.from({ length: 8 }, (_, i) =>
+      fill(i, i === 7 ? { role: "exit", side: "sell", exitReason: "take_profit", final: false } : {}),
+    );
     expect(await insertFills(db, rows)).toEqual({ inserted: 8 });
     expect(await insertFills(db, rows)).toEqual({ inserted: 0 });
     const last = await env.DB.prepare("SELECT role, final, exit_reason FROM fills WHERE id = 'f-7'").first();
@@ -51,7 +76,13 @@ describe("the ledger insert helpers", () => {
 
   it("mirror config audit rows once per version and time", async () => {
     const db = ledgerDb(env.DB);
-    const row = { at: 5, version: "v-b", previousVersion: "v-a", kind: "patch" as const, change: { gates: { minScore: 85 } } };
+    const row = {
+      at: 5,
+      version: "v-b",
+      previousVersion: "v-a",
+      kind: "patch" as const,
+      change: { gates: { minScore: 85 } },
+    };
     expect(await insertConfigAudit(db, [row, { ...row, at: 6 }])).toEqual({ inserted: 2 });
     expect(await insertConfigAudit(db, [row])).toEqual({ inserted: 0 });
     const stored = await env.DB.prepare("SELECT change FROM config_audit WHERE at = 5").first<string>("change");

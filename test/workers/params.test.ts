@@ -27,7 +27,8 @@ describe("parseTimeParam", () => {
   });
 
   it("rejects anything else", () => {
-    for (const bad of ["yesterday", "2026-4-20", "12.5", "-1", "2026-02-31x", ""]) expect(parseTimeParam(bad), bad).toBeNull();
+    for (const bad of ["yesterday", "2026-4-20", "12.5", "-1", "2026-02-31x", ""])
+      expect(parseTimeParam(bad), bad).toBeNull();
   });
 
   it("finds the UTC midnight of a time", () => {
@@ -44,6 +45,7 @@ describe("trade cursors", () => {
   });
 
   it("decode garbage to null", () => {
-    for (const bad of ["garbage", encodeCursor({ exitTime: 1, id: "x" }).slice(0, 5), btoa("[1]"), btoa('["a","b"]')]) expect(decodeCursor(bad), bad).toBeNull();
+    for (const bad of ["garbage", encodeCursor({ exitTime: 1, id: "x" }).slice(0, 5), btoa("[1]"), btoa('["a","b"]')])
+      expect(decodeCursor(bad), bad).toBeNull();
   });
 });

@@ -69,14 +69,39 @@ describe("the scheduled handler", () => {
 
     const capital = 1000 + 50;
     const inWindow = [rows[1], rows[2]] as unknown as ClosedTrade[];
-    const curve = [{ ts: day1, equity: capital }, { ts: rows[1].exitTime, equity: capital + 3 }, { ts: rows[2].exitTime, equity: capital - 1 }, { ts: day1 + 3 * DAY - 1, equity: capital - 1 }];
+    const curve = [
+      { ts: day1, equity: capital },
+      { ts: rows[1].exitTime, equity: capital + 3 },
+      { ts: rows[2].exitTime, equity: capital - 1 },
+      { ts: day1 + 3 * DAY - 1, equity: capital - 1 },
+    ];
     const want = daily({ trades: inWindow, capital, equityCurve: curve });
     const stored = await env.DB.prepare("SELECT * FROM daily_stats ORDER BY date").all<Record<string, unknown>>();
-    expect(stored.results.map((r) => ({ date: r.date, trades: r.trades, net: r.net_pnl, start: r.start_equity, end: r.end_equity, ret: r.return, computedAt: r.computed_at }))).toEqual(
-      want.map((d) => ({ date: d.date, trades: d.trades, net: d.netPnl, start: d.startEquity, end: d.endEquity, ret: d.return, computedAt: now })),
+    expect(
+      stored.results.map((r) => ({
+        date: r.date,
+        trades: r.trades,
+        net: r.net_pnl,
+        start: r.start_equity,
+        end: r.end_equity,
+        ret: r.return,
+        computedAt: r.computed_at,
+      })),
+    ).toEqual(
+      want.map((d) => ({
+        date: d.date,
+        trades: d.trades,
+        net: d.netPnl,
+        start: d.startEquity,
+        end: d.endEquity,
+        ret: d.return,
+        computedAt: now,
+      })),
     );
 
-    const audit = await env.DB.prepare("SELECT version, previous_version AS prev FROM config_audit WHERE at = ?").bind(change.at).first();
+    const audit = await env.DB.prepare("SELECT version, previous_version AS prev FROM config_audit WHERE at = ?")
+      .bind(change.at)
+      .first();
     expect(audit).toEqual({ version: change.version, prev: change.previousVersion });
   });
 
@@ -84,7 +109,11 @@ describe("the scheduled handler", () => {
     const now = Date.UTC(2026, 3, 20, 0, 5);
     await insertTrades(ledgerDb(env.DB), [tradeRow(9, { exitTime: Date.UTC(2026, 3, 19, 12), netPnl: 7 })]);
     await runCron(CRONS.dailyRollup, now + 60_000);
-    const rows = await env.DB.prepare("SELECT date, trades, computed_at AS at FROM daily_stats ORDER BY date").all<{ date: string; trades: number; at: number }>();
+    const rows = await env.DB.prepare("SELECT date, trades, computed_at AS at FROM daily_stats ORDER BY date").all<{
+      date: string;
+      trades: number;
+      at: number;
+    }>();
     expect(rows.results.map((r) => r.date)).toEqual(["2026-04-17", "2026-04-18", "2026-04-19"]);
     expect(rows.results[2]).toEqual({ date: "2026-04-19", trades: 2, at: now + 60_000 });
   });

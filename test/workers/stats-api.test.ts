@@ -12,9 +12,23 @@ const D0 = Date.UTC(2026, 1, 10);
 const BEFORE = tradeRow(1, { exitTime: D0 - DAY + 3_600_000, netPnl: 25, grossPnl: 26, fees: 1 });
 const IN_WINDOW = [
   tradeRow(2, { exitTime: D0 + 3_600_000, netPnl: 4, grossPnl: 4.5, fees: 0.5, holdSeconds: 20 }),
-  tradeRow(3, { exitTime: D0 + 7_200_000, netPnl: -6, grossPnl: -5.4, fees: 0.6, exitReason: "stop_loss", holdSeconds: 12 }),
+  tradeRow(3, {
+    exitTime: D0 + 7_200_000,
+    netPnl: -6,
+    grossPnl: -5.4,
+    fees: 0.6,
+    exitReason: "stop_loss",
+    holdSeconds: 12,
+  }),
   tradeRow(4, { exitTime: D0 + 2 * DAY + 60_000, netPnl: 10, grossPnl: 10.8, fees: 0.8, holdSeconds: 300 }),
-  tradeRow(5, { exitTime: D0 + 2 * DAY + 120_000, netPnl: -2, grossPnl: -1.7, fees: 0.3, exitReason: "time_exit", holdSeconds: 600 }),
+  tradeRow(5, {
+    exitTime: D0 + 2 * DAY + 120_000,
+    netPnl: -2,
+    grossPnl: -1.7,
+    fees: 0.3,
+    exitReason: "time_exit",
+    holdSeconds: 600,
+  }),
 ];
 const FROM = D0;
 const TO = D0 + 3 * DAY - 1;
@@ -33,7 +47,15 @@ function expected() {
     equityCurve.push({ ts: t.exitTime, equity });
   }
   equityCurve.push({ ts: TO, equity });
-  const summary = computeMetrics({ trades, capital, equityCurve, unfilledEntries: 0, tradeOnly: false, events: 0, elapsedMs: 0 });
+  const summary = computeMetrics({
+    trades,
+    capital,
+    equityCurve,
+    unfilledEntries: 0,
+    tradeOnly: false,
+    events: 0,
+    elapsedMs: 0,
+  });
   const { unfilledEntries: _u, tradeOnly: _t, eventsPerSecond: _e, ...totals } = summary;
   return { capital, totals, daily: daily({ trades, capital, equityCurve }) };
 }
@@ -53,9 +75,15 @@ describe("GET /api/stats", () => {
   });
 
   it("states its basis and publishes the formula of every metric it returns", async () => {
-    const body = (await (await api(`/api/stats?from=${FROM}&to=${TO}`)).json()) as { basis: string; totals: Record<string, unknown>; daily: Record<string, unknown>[]; formulas: Record<string, string> };
+    const body = (await (await api(`/api/stats?from=${FROM}&to=${TO}`)).json()) as {
+      basis: string;
+      totals: Record<string, unknown>;
+      daily: Record<string, unknown>[];
+      formulas: Record<string, string>;
+    };
     expect(body.basis).toBe("closed trades; equity marked at each exit");
-    for (const k of Object.keys(body.totals)) expect(body.formulas[k]).toBe(METRIC_FORMULAS[k as keyof typeof METRIC_FORMULAS]);
+    for (const k of Object.keys(body.totals))
+      expect(body.formulas[k]).toBe(METRIC_FORMULAS[k as keyof typeof METRIC_FORMULAS]);
     for (const k of Object.keys(body.daily[0])) expect(body.formulas[`daily.${k}`]).toBeDefined();
     expect(body.formulas.eventsPerSecond).toBeUndefined();
   });

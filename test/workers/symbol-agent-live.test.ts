@@ -22,7 +22,12 @@ const PERMISSIVE = {
 
 const bindings = env as unknown as Record<string, string>;
 const credentials = JSON.parse(bindings.TEST_VENUE_CREDENTIALS) as BitgetCredentials;
-const venue = new BitgetRestClient({ baseUrl: bindings.REST_URL, credentials, now: () => Date.now(), random: Math.random });
+const venue = new BitgetRestClient({
+  baseUrl: bindings.REST_URL,
+  credentials,
+  now: () => Date.now(),
+  random: Math.random,
+});
 const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
 const coordinator = () => env.COORDINATOR.getByName("portfolio");
 
@@ -30,14 +35,32 @@ const coordinator = () => env.COORDINATOR.getByName("portfolio");
 function withSecrets(): Promise<void> {
   return runInDurableObject(agent(), (a: SymbolAgent) => {
     const own = a as unknown as { env: Record<string, unknown> };
-    own.env = { ...own.env, BITGET_API_KEY: credentials.apiKey, BITGET_API_SECRET: credentials.apiSecret, BITGET_PASSPHRASE: credentials.passphrase, FEED_URL: `${bindings.REST_URL}/no-public-feed-here` };
+    own.env = {
+      ...own.env,
+      BITGET_API_KEY: credentials.apiKey,
+      BITGET_API_SECRET: credentials.apiSecret,
+      BITGET_PASSPHRASE: credentials.passphrase,
+      FEED_URL: `${bindings.REST_URL}/no-public-feed-here`,
+    };
   });
 }
 
 /** 40 s of a calm, gently rising market ending now at about `price`. */
 function warmup(price: number): TradeEvent[] {
   const t0 = Date.now() - 40_000;
-  return Array.from({ length: 80 }, (_, i) => ({ kind: "trade", symbol: SYMBOL, ts: t0 + i * 500, price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005), size: 0.5, side: i % 3 ? "buy" : "sell", id: `w${i}` }) as const);
+  return Array.from(
+    { length: 80 },
+    (_, i) =>
+      ({
+        kind: "trade",
+        symbol: SYMBOL,
+        ts: t0 + i * 500,
+        price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
+        size: 0.5,
+        side: i % 3 ? "buy" : "sell",
+        id: `w${i}`,
+      }) as const,
+  );
 }
 
 /** Feeds trades until the engine leaves flat; returns its phase. */
@@ -54,7 +77,13 @@ function ingestUntilEntering(trades: readonly TradeEvent[]): Promise<string | un
 }
 
 function journal(): Promise<{ client_oid: string; status: string; request: string }[]> {
-  return runInDurableObject(agent(), (_: SymbolAgent, state) => state.storage.sql.exec<{ client_oid: string; status: string; request: string }>("SELECT client_oid, status, request FROM agent_orders ORDER BY seq").toArray());
+  return runInDurableObject(agent(), (_: SymbolAgent, state) =>
+    state.storage.sql
+      .exec<{ client_oid: string; status: string; request: string }>(
+        "SELECT client_oid, status, request FROM agent_orders ORDER BY seq",
+      )
+      .toArray(),
+  );
 }
 
 let manual = 0;
@@ -62,7 +91,19 @@ let manual = 0;
 async function venueMarket(side: "buy" | "sell", size: number, reduceOnly: boolean): Promise<void> {
   const [contract] = await venue.getContracts(SYMBOL);
   const referencePrice = (await venue.getTicker(SYMBOL)).lastPrice;
-  const checked = validateOrder(contract, { symbol: SYMBOL, side, size, reduceOnly, clientOid: `manual-${++manual}`, marginMode: "crossed", orderType: "market" }, { referencePrice });
+  const checked = validateOrder(
+    contract,
+    {
+      symbol: SYMBOL,
+      side,
+      size,
+      reduceOnly,
+      clientOid: `manual-${++manual}`,
+      marginMode: "crossed",
+      orderType: "market",
+    },
+    { referencePrice },
+  );
   if (!checked.ok) throw new Error(checked.detail);
   await venue.placeOrder(checked.order);
 }
@@ -86,9 +127,14 @@ describe("SymbolAgent in live mode on the local venue", () => {
     const ticker = await venue.getTicker(SYMBOL);
     expect(await ingestUntilEntering(warmup(ticker.lastPrice))).toBe("entering");
 
-    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
+      timeout: 10_000,
+      interval: 100,
+    });
     const rows = await journal();
-    const requests = rows.map((r) => JSON.parse(r.request) as { side: string; type: string; reduceOnly: boolean; size: number });
+    const requests = rows.map(
+      (r) => JSON.parse(r.request) as { side: string; type: string; reduceOnly: boolean; size: number },
+    );
     const request = requests[0];
     expect(request).toMatchObject({ type: "market", reduceOnly: false });
     expect(rows[0].status).toBe("done");
@@ -126,7 +172,10 @@ describe("SymbolAgent in live mode on the local venue", () => {
 
   it("flattens at the venue and journals the exit", async () => {
     await agent().flatten("flatten");
-    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
+      timeout: 10_000,
+      interval: 100,
+    });
     expect(await venueHolds()).toBe(0);
     const last = (await journal()).at(-1);
     expect(last?.status).toBe("done");
@@ -135,18 +184,36 @@ describe("SymbolAgent in live mode on the local venue", () => {
 });
 
 describe("the live order journal", () => {
-  const req: OrderRequest = { clientOid: "j-1", symbol: "BNBUSDT", side: "buy", type: "market", size: 1, reduceOnly: false, ts: 1 };
+  const req: OrderRequest = {
+    clientOid: "j-1",
+    symbol: "BNBUSDT",
+    side: "buy",
+    type: "market",
+    size: 1,
+    reduceOnly: false,
+    ts: 1,
+  };
   /** Runs `body` with an AgentStore on a Durable Object no test trades with. */
-  const withStore = (body: (store: AgentStore) => Promise<void>) => runInDurableObject(env.SYMBOL_AGENT.getByName("BNBUSDT"), (_: SymbolAgent, state) => body(new AgentStore(state.storage)));
+  const withStore = (body: (store: AgentStore) => Promise<void>) =>
+    runInDurableObject(env.SYMBOL_AGENT.getByName("BNBUSDT"), (_: SymbolAgent, state) =>
+      body(new AgentStore(state.storage)),
+    );
 
   it("writes each order as sending before the broker sees it, then the broker's answer", async () => {
     await withStore(async (store) => {
       const seen: (string | undefined)[] = [];
       const broker = {
-        place: async (o: OrderRequest) => (seen.push(store.journalEntry(o.clientOid)?.status), { ok: false, reason: "insufficient_margin", detail: "no money" } as const),
+        place: async (o: OrderRequest) => (
+          seen.push(store.journalEntry(o.clientOid)?.status),
+          { ok: false, reason: "insufficient_margin", detail: "no money" } as const
+        ),
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
-      const r = await liveJournaledOrders(store, () => broker, () => {}).place(req);
+      const r = await liveJournaledOrders(
+        store,
+        () => broker,
+        () => {},
+      ).place(req);
       expect(r.ok).toBe(false);
       expect(seen).toEqual(["sending"]);
       expect(store.journalEntry(req.clientOid)).toMatchObject({ status: "rejected", detail: "no money" });
@@ -156,17 +223,27 @@ describe("the live order journal", () => {
   it("keeps the done status of an order whose fill arrived before the placement's answer", async () => {
     await withStore(async (store) => {
       const broker = {
-        place: async (o: OrderRequest) => (store.journalStatus(o.clientOid, "done", "filled", 2), { ok: true, clientOid: o.clientOid } as const),
+        place: async (o: OrderRequest) => (
+          store.journalStatus(o.clientOid, "done", "filled", 2), { ok: true, clientOid: o.clientOid } as const
+        ),
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
-      await liveJournaledOrders(store, () => broker, () => {}).place({ ...req, clientOid: "j-2" });
+      await liveJournaledOrders(
+        store,
+        () => broker,
+        () => {},
+      ).place({ ...req, clientOid: "j-2" });
       expect(store.journalEntry("j-2")).toMatchObject({ status: "done", detail: "filled" });
     });
   });
 
   it("refuses without sending while the live broker is not ready, and journals why", async () => {
     await withStore(async (store) => {
-      const r = await liveJournaledOrders(store, () => null, () => {}).place({ ...req, clientOid: "j-3" });
+      const r = await liveJournaledOrders(
+        store,
+        () => null,
+        () => {},
+      ).place({ ...req, clientOid: "j-3" });
       expect(r).toMatchObject({ ok: false, reason: "exchange_error" });
       expect(store.journalEntry("j-3")?.detail).toContain("not ready");
     });

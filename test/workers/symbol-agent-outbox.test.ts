@@ -11,9 +11,33 @@ const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
 function closedTrade(i: number): ClosedTrade {
   const entryTime = 1_764_000_000_000 + i * 60_000;
   return {
-    id: `${SYMBOL}:${entryTime}:v-test:${i}`, symbol: SYMBOL, side: "long", entryTime, exitTime: entryTime + 20_000, entryPrice: 0.09, exitPrice: 0.0901,
-    size: 1000, entryScore: 81, subScores: { rsi: 0.2, macd: 0.1, bollinger: 0, ema: 0, vwap: 0, orderFlow: 0.3, priceAction: 0, liquiditySweep: 0, tickMomentum: 0.1 },
-    exitReason: "take_profit", holdSeconds: 20, grossPnl: 0.1, fees: 0.02, slippage: 0, netPnl: 0.08, configVersion: "v-test",
+    id: `${SYMBOL}:${entryTime}:v-test:${i}`,
+    symbol: SYMBOL,
+    side: "long",
+    entryTime,
+    exitTime: entryTime + 20_000,
+    entryPrice: 0.09,
+    exitPrice: 0.0901,
+    size: 1000,
+    entryScore: 81,
+    subScores: {
+      rsi: 0.2,
+      macd: 0.1,
+      bollinger: 0,
+      ema: 0,
+      vwap: 0,
+      orderFlow: 0.3,
+      priceAction: 0,
+      liquiditySweep: 0,
+      tickMomentum: 0.1,
+    },
+    exitReason: "take_profit",
+    holdSeconds: 20,
+    grossPnl: 0.1,
+    fees: 0.02,
+    slippage: 0,
+    netPnl: 0.08,
+    configVersion: "v-test",
   };
 }
 
@@ -25,7 +49,9 @@ function enqueue(trades: readonly ClosedTrade[]): Promise<void> {
 }
 
 async function d1Trades(): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM trades WHERE symbol = ?").bind(SYMBOL).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM trades WHERE symbol = ?")
+    .bind(SYMBOL)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -57,7 +83,9 @@ describe("the D1 outbox", () => {
     expect(await runDurableObjectAlarm(agent())).toBe(true);
     expect((await agent().status()).outboxPending).toBe(0);
     expect(await d1Trades()).toBe(8);
-    const stored = await env.DB.prepare("SELECT net_pnl AS netPnl FROM trades WHERE id = ?").bind(closedTrade(3).id).first<{ netPnl: number }>();
+    const stored = await env.DB.prepare("SELECT net_pnl AS netPnl FROM trades WHERE id = ?")
+      .bind(closedTrade(3).id)
+      .first<{ netPnl: number }>();
     expect(stored?.netPnl).toBeCloseTo(0.08, 12);
     await agent().stop();
   });

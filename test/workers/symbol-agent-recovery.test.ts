@@ -24,11 +24,16 @@ function trade(ts: number, price: number, side: "buy" | "sell" = "buy", symbol =
 /** 40 s of a calm, gently rising market ending now: warms the volatility and volume windows. */
 function warmup(symbol = SYMBOL): TradeEvent[] {
   const t0 = Date.now() - 40_000;
-  return Array.from({ length: 80 }, (_, i) => trade(t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell", symbol));
+  return Array.from({ length: 80 }, (_, i) =>
+    trade(t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell", symbol),
+  );
 }
 
 /** Feeds trades to the running agent as its feed would; stops after the one that made the engine leave flat. */
-function ingest(trades: readonly TradeEvent[], untilNotFlat = false): Promise<{ phase: string | undefined; lastTs: number }> {
+function ingest(
+  trades: readonly TradeEvent[],
+  untilNotFlat = false,
+): Promise<{ phase: string | undefined; lastTs: number }> {
   return runInDurableObject(agent(trades[0].symbol), (a: SymbolAgent) => {
     const runtime = a["runtime"];
     if (!runtime) throw new Error("agent not running");
@@ -65,7 +70,10 @@ describe("SymbolAgent recovery", () => {
     const openedAt = await openPosition();
     const before = (await agent().status()).position;
     if (!before) throw new Error("no position");
-    await vi.waitFor(async () => expect((await coordinator().portfolio()).openPositions.map((p) => p.symbol)).toEqual([SYMBOL]), { timeout: 5_000 });
+    await vi.waitFor(
+      async () => expect((await coordinator().portfolio()).openPositions.map((p) => p.symbol)).toEqual([SYMBOL]),
+      { timeout: 5_000 },
+    );
 
     await abortAllDurableObjects();
 
@@ -81,19 +89,32 @@ describe("SymbolAgent recovery", () => {
     expect(closed.outboxPending).toBeGreaterThanOrEqual(1);
 
     expect(await runDurableObjectAlarm(agent())).toBe(true);
-    const rows = await env.DB.prepare("SELECT symbol, side, exit_reason AS exitReason, entry_price AS entryPrice FROM trades WHERE symbol = ?").bind(SYMBOL).all();
-    expect(rows.results).toEqual([{ symbol: SYMBOL, side: before.side, exitReason: "stop_loss", entryPrice: before.entryPrice }]);
-    const fills = await env.DB.prepare("SELECT role, exit_reason AS exitReason FROM fills WHERE symbol = ? ORDER BY ts").bind(SYMBOL).all();
+    const rows = await env.DB.prepare(
+      "SELECT symbol, side, exit_reason AS exitReason, entry_price AS entryPrice FROM trades WHERE symbol = ?",
+    )
+      .bind(SYMBOL)
+      .all();
+    expect(rows.results).toEqual([
+      { symbol: SYMBOL, side: before.side, exitReason: "stop_loss", entryPrice: before.entryPrice },
+    ]);
+    const fills = await env.DB.prepare("SELECT role, exit_reason AS exitReason FROM fills WHERE symbol = ? ORDER BY ts")
+      .bind(SYMBOL)
+      .all();
     expect(fills.results.map((f) => f.role)).toEqual(["entry", "exit"]);
     expect(fills.results[1].exitReason).toBe("stop_loss");
-    await vi.waitFor(async () => expect((await coordinator().portfolio()).openPositions).toEqual([]), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await coordinator().portfolio()).openPositions).toEqual([]), {
+      timeout: 5_000,
+    });
     await agent().stop();
     await coordinator().putConfig({});
   }, 30_000);
 
   it("closes on the time exit while the market is silent, and finishes the position under the config it opened with", async () => {
     const symbol = "XRPUSDT";
-    const quick = { ...PERMISSIVE, exits: { minHoldMs: 0, maxHoldMs: 1_000, trailingPct: 0, exitScoreBelow: 0, oppositeScoreAbove: 100 } };
+    const quick = {
+      ...PERMISSIVE,
+      exits: { minHoldMs: 0, maxHoldMs: 1_000, trailingPct: 0, exitScoreBelow: 0, oppositeScoreAbove: 100 },
+    };
     const v1 = await coordinator().putConfig(quick);
     if (!v1.ok) throw new Error("config refused");
     expect((await agent(symbol).start(symbol)).configVersion).toBe(v1.version);
@@ -109,9 +130,16 @@ describe("SymbolAgent recovery", () => {
     expect(await runDurableObjectAlarm(agent(symbol))).toBe(true);
     const after = await agent(symbol).status();
     expect(after.phase).toBe("flat");
-    const row = await env.DB.prepare("SELECT exit_reason AS exitReason, config_version AS version FROM trades WHERE symbol = ?").bind(symbol).first();
+    const row = await env.DB.prepare(
+      "SELECT exit_reason AS exitReason, config_version AS version FROM trades WHERE symbol = ?",
+    )
+      .bind(symbol)
+      .first();
     expect(row).toEqual({ exitReason: "time_exit", version: v1.version });
-    const engineVersion = await runInDurableObject(agent(symbol), (a: SymbolAgent) => a["runtime"]?.["engineConfig"].version);
+    const engineVersion = await runInDurableObject(
+      agent(symbol),
+      (a: SymbolAgent) => a["runtime"]?.["engineConfig"].version,
+    );
     expect(engineVersion).toBe(v2.version);
     await agent(symbol).stop();
     await coordinator().putConfig({});
@@ -127,7 +155,9 @@ describe("SymbolAgent recovery", () => {
     await ingest([trade(Math.max(openedAt, Date.now()) + 500, 100.1, "sell", symbol)]);
     expect((await agent(symbol).status()).phase).not.toBe("open");
     expect(await runDurableObjectAlarm(agent(symbol))).toBe(true);
-    const row = await env.DB.prepare("SELECT exit_reason AS exitReason FROM trades WHERE symbol = ?").bind(symbol).first();
+    const row = await env.DB.prepare("SELECT exit_reason AS exitReason FROM trades WHERE symbol = ?")
+      .bind(symbol)
+      .first();
     expect(row).toEqual({ exitReason: "daily_loss_flatten" });
     await agent(symbol).stop();
     await coordinator().putConfig({});

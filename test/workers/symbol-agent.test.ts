@@ -69,7 +69,9 @@ describe("the alarm", () => {
   it("re-arms itself when its work throws (an outbox row that cannot be read)", async () => {
     const agent = env.SYMBOL_AGENT.getByName("ETHUSDT");
     await runInDurableObject(agent, (_: SymbolAgent, state) => {
-      state.storage.sql.exec("INSERT INTO agent_outbox (id, kind, payload, created_at) VALUES ('trade:bad', 'trade', '{not json', 0)");
+      state.storage.sql.exec(
+        "INSERT INTO agent_outbox (id, kind, payload, created_at) VALUES ('trade:bad', 'trade', '{not json', 0)",
+      );
     });
     expect(await runDurableObjectAlarm(agent)).toBe(true);
     const s = await agent.status();
@@ -83,7 +85,9 @@ describe("the alarm", () => {
   it("keeps running while an outbox row waits, after stop, and ends once it is flushed", async () => {
     const agent = env.SYMBOL_AGENT.getByName("ETHUSDT");
     await runInDurableObject(agent, (_: SymbolAgent, state) => {
-      state.storage.sql.exec("INSERT INTO agent_outbox (id, kind, payload, created_at) VALUES ('trade:bad', 'trade', '{not json', 0)");
+      state.storage.sql.exec(
+        "INSERT INTO agent_outbox (id, kind, payload, created_at) VALUES ('trade:bad', 'trade', '{not json', 0)",
+      );
     });
     await agent.stop();
     expect(await alarmOf("ETHUSDT")).not.toBeNull();
@@ -101,7 +105,9 @@ describe("the live-mode gate", () => {
       const s = await agent.start("XRPUSDT");
       expect(s.running).toBe(false);
       expect(s.mode).toBe("live");
-      expect(s.error).toContain("live mode refused: missing secrets BITGET_API_KEY, BITGET_API_SECRET, BITGET_PASSPHRASE");
+      expect(s.error).toContain(
+        "live mode refused: missing secrets BITGET_API_KEY, BITGET_API_SECRET, BITGET_PASSPHRASE",
+      );
       expect(s.outboxPending).toBe(0);
       expect(await alarmOf("XRPUSDT")).toBeNull();
       expect((await coordinator().portfolio()).reservations).toEqual([]);

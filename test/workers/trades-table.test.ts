@@ -47,14 +47,19 @@ describe("the D1 trades table", () => {
   it("stores sub-scores as JSON text", async () => {
     const db = drizzle(env.DB);
     await db.insert(trades).values({ ...trade, id: "t-0002" });
-    const raw = await env.DB.prepare("SELECT sub_scores FROM trades WHERE id = ?").bind("t-0002").first<string>("sub_scores");
+    const raw = await env.DB.prepare("SELECT sub_scores FROM trades WHERE id = ?")
+      .bind("t-0002")
+      .first<string>("sub_scores");
     expect(JSON.parse(raw ?? "null")).toEqual(trade.subScores);
   });
 
   it("ignores a repeated trade id when inserted with on-conflict-do-nothing", async () => {
     const db = drizzle(env.DB);
     await db.insert(trades).values({ ...trade, id: "t-0003" });
-    await db.insert(trades).values({ ...trade, id: "t-0003", netPnl: -1 }).onConflictDoNothing();
+    await db
+      .insert(trades)
+      .values({ ...trade, id: "t-0003", netPnl: -1 })
+      .onConflictDoNothing();
     const rows = await db.select({ netPnl: trades.netPnl }).from(trades).where(eq(trades.id, "t-0003"));
     expect(rows).toEqual([{ netPnl: trade.netPnl }]);
   });

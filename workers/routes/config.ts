@@ -21,7 +21,15 @@ import { jsonBody, validate } from "../validation";
 export const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 /** A {@link ConfigChange} as it arrives over RPC (tuples widened to arrays). */
-type ChangeOverRpc = Exclude<ConfigChange, { ok: true }> | { readonly ok: true; readonly version: string; readonly previousVersion: string; readonly at: number; readonly config: unknown };
+type ChangeOverRpc =
+  | Exclude<ConfigChange, { ok: true }>
+  | {
+      readonly ok: true;
+      readonly version: string;
+      readonly previousVersion: string;
+      readonly at: number;
+      readonly config: unknown;
+    };
 
 async function answer(c: Context<AppEnv>, kind: "put" | "patch", input: unknown, change: ChangeOverRpc) {
   if (!change.ok) {
@@ -29,11 +37,22 @@ async function answer(c: Context<AppEnv>, kind: "put" | "patch", input: unknown,
     return c.json(errorBody("invalid_config", `Invalid config: ${names}`, change.issues), 422);
   }
   try {
-    await mirrorConfigAudit(ledgerDb(c.env.DB), [{ at: change.at, version: change.version, previousVersion: change.previousVersion, kind, change: input as Record<string, unknown> }]);
+    await mirrorConfigAudit(ledgerDb(c.env.DB), [
+      {
+        at: change.at,
+        version: change.version,
+        previousVersion: change.previousVersion,
+        kind,
+        change: input as Record<string, unknown>,
+      },
+    ]);
   } catch (err) {
     console.warn(JSON.stringify({ event: "config_audit_mirror_failed", version: change.version, error: String(err) }));
   }
-  return c.json({ version: change.version, previousVersion: change.previousVersion, at: change.at, config: change.config }, 200);
+  return c.json(
+    { version: change.version, previousVersion: change.previousVersion, at: change.at, config: change.config },
+    200,
+  );
 }
 
 /** Config routes (mounted at `/api/config`). */

@@ -14,6 +14,8 @@ export const HaltBody = z.strictObject({ reason: z.string().trim().min(1).max(20
 
 /** Control routes (mounted at `/api/control`). */
 export const controlRoutes = new Hono<AppEnv>()
-  .post("/halt", validate("json", HaltBody), async (c) => c.json(await coordinatorOf(c.env).halt(c.req.valid("json").reason ?? "halted by operator")))
+  .post("/halt", validate("json", HaltBody), async (c) =>
+    c.json(await coordinatorOf(c.env).halt(c.req.valid("json").reason ?? "halted by operator")),
+  )
   .post("/resume", async (c) => c.json(await coordinatorOf(c.env).resume()))
   .post("/flatten", async (c) => c.json(await coordinatorOf(c.env).flatten()));

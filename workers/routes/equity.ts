@@ -27,7 +27,10 @@ export const EquityQuery = z.strictObject({
 export const equityRoutes = new Hono<AppEnv>().get("/", validate("query", EquityQuery), async (c) => {
   const q = c.req.valid("query");
   const { from, to, now, window } = await statsWindow(c.env, q);
-  const full = withDrawdown(closedTradeCurve(window.rows, window.capital, from, Math.min(to, Math.max(now, from))), window.capital);
+  const full = withDrawdown(
+    closedTradeCurve(window.rows, window.capital, from, Math.min(to, Math.max(now, from))),
+    window.capital,
+  );
   const deepest = full.reduce((a, p) => (p.drawdown > a.drawdown ? p : a), full[0]);
   return c.json({
     from,

@@ -22,13 +22,27 @@ export interface StatsWindow {
 }
 
 /** Resolves the query's window, checks it and loads it (throws the API's 400 / 422 errors). */
-export async function statsWindow(env: Pick<Cloudflare.Env, "DB" | "START_EQUITY">, q: { readonly from?: number; readonly to?: number }): Promise<StatsWindow> {
+export async function statsWindow(
+  env: Pick<Cloudflare.Env, "DB" | "START_EQUITY">,
+  q: { readonly from?: number; readonly to?: number },
+): Promise<StatsWindow> {
   const now = Date.now();
   const to = q.to ?? now;
   const from = q.from ?? to - DEFAULT_STATS_DAYS * DAY_MS + 1;
-  if (from > to) throw new ApiError(400, "bad_request", "Invalid query parameter: from is after to", [{ path: "from", message: "must not be after to" }]);
-  if (to - from > MAX_WINDOW_DAYS * DAY_MS) throw new ApiError(400, "bad_request", `Invalid query parameter: from/to span more than ${MAX_WINDOW_DAYS} days`, [{ path: "from", message: `the window may span at most ${MAX_WINDOW_DAYS} days` }]);
+  if (from > to)
+    throw new ApiError(400, "bad_request", "Invalid query parameter: from is after to", [
+      { path: "from", message: "must not be after to" },
+    ]);
+  if (to - from > MAX_WINDOW_DAYS * DAY_MS)
+    throw new ApiError(400, "bad_request", `Invalid query parameter: from/to span more than ${MAX_WINDOW_DAYS} days`, [
+      { path: "from", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
+    ]);
   const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to);
-  if (window === null) throw new ApiError(422, "window_too_large", `The window holds more than ${MAX_STATS_TRADES} trades; narrow from/to`);
+  if (window === null)
+    throw new ApiError(
+      422,
+      "window_too_large",
+      `The window holds more than ${MAX_STATS_TRADES} trades; narrow from/to`,
+    );
   return { from, to, now, window };
 }

@@ -18,7 +18,10 @@ export const StatsQuery = z.strictObject({ from: timeParam().optional(), to: tim
 /** Stats routes (mounted at `/api/stats`). */
 export const statsRoutes = new Hono<AppEnv>().get("/", validate("query", StatsQuery), async (c) => {
   const { from, to, now, window } = await statsWindow(c.env, c.req.valid("query"));
-  if (!(window.capital > 0)) throw new ApiError(422, "no_equity", "Equity before the window is not positive, so returns are undefined", { capital: window.capital });
+  if (!(window.capital > 0))
+    throw new ApiError(422, "no_equity", "Equity before the window is not positive, so returns are undefined", {
+      capital: window.capital,
+    });
   const stats = windowStats(window.rows, window.capital, from, Math.min(to, Math.max(now, from)));
   return c.json({ from, to, basis: STATS_BASIS, capitalBasis: CAPITAL_BASIS, ...stats, formulas: statsFormulas() });
 });

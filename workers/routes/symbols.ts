@@ -13,7 +13,9 @@ import { SYMBOL_PATTERN } from "../settings";
 import { validate } from "../validation";
 
 /** Path parameters of the per-symbol routes. */
-export const SymbolParam = z.strictObject({ symbol: z.string().regex(SYMBOL_PATTERN, "symbols look like BTCUSDT (uppercase, USDT-margined)") });
+export const SymbolParam = z.strictObject({
+  symbol: z.string().regex(SYMBOL_PATTERN, "symbols look like BTCUSDT (uppercase, USDT-margined)"),
+});
 
 async function knownEntry(env: Env, symbol: string) {
   const entry = (await coordinatorOf(env).symbols()).find((s) => s.symbol === symbol);
@@ -25,7 +27,12 @@ async function knownEntry(env: Env, symbol: string) {
 export const symbolRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const entries = await coordinatorOf(c.env).symbols();
-    const statuses = await callAgents(c.env, entries.map((e) => e.symbol), "status", (a) => a.status());
+    const statuses = await callAgents(
+      c.env,
+      entries.map((e) => e.symbol),
+      "status",
+      (a) => a.status(),
+    );
     return c.json({
       symbols: entries.map((e, i) => {
         const s = statuses[i];

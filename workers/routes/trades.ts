@@ -22,7 +22,10 @@ export interface TradeCursor {
 /** Encodes a cursor as base64url of its UTF-8 JSON. */
 export function encodeCursor(c: TradeCursor): string {
   const bytes = new TextEncoder().encode(JSON.stringify([c.exitTime, c.id]));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Decodes a cursor made by {@link encodeCursor}; null when malformed. */
@@ -30,7 +33,8 @@ export function decodeCursor(s: string): TradeCursor | null {
   try {
     const binary = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
     const v: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === "string") return { exitTime: v[0], id: v[1] };
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === "string")
+      return { exitTime: v[0], id: v[1] };
   } catch {
     return null;
   }
@@ -45,7 +49,11 @@ export const TradesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z
     .string()
-    .transform((s, ctx) => decodeCursor(s) ?? (ctx.addIssue({ code: "custom", message: "not a cursor returned by this endpoint" }), z.NEVER))
+    .transform(
+      (s, ctx) =>
+        decodeCursor(s) ??
+        (ctx.addIssue({ code: "custom", message: "not a cursor returned by this endpoint" }), z.NEVER),
+    )
     .optional(),
 });
 
@@ -56,7 +64,13 @@ export const tradeRoutes = new Hono<AppEnv>().get("/", validate("query", TradesQ
   if (q.symbol !== undefined) where.push(eq(trades.symbol, q.symbol));
   if (q.from !== undefined) where.push(gte(trades.exitTime, q.from));
   if (q.to !== undefined) where.push(lte(trades.exitTime, q.to));
-  if (q.cursor !== undefined) where.push(or(lt(trades.exitTime, q.cursor.exitTime), and(eq(trades.exitTime, q.cursor.exitTime), lt(trades.id, q.cursor.id))) as SQL);
+  if (q.cursor !== undefined)
+    where.push(
+      or(
+        lt(trades.exitTime, q.cursor.exitTime),
+        and(eq(trades.exitTime, q.cursor.exitTime), lt(trades.id, q.cursor.id)),
+      ) as SQL,
+    );
   const rows = await ledgerDb(c.env.DB)
     .select()
     .from(trades)
@@ -65,6 +79,7 @@ export const tradeRoutes = new Hono<AppEnv>().get("/", validate("query", TradesQ
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > q.limit && last !== undefined ? encodeCursor({ exitTime: last.exitTime, id: last.id }) : null;
+  const nextCursor =
+    rows.length > q.limit && last !== undefined ? encodeCursor({ exitTime: last.exitTime, id: last.id }) : null;
   return c.json({ trades: page, nextCursor });
 });

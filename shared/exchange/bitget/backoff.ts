@@ -33,8 +33,10 @@ export class Backoff {
 
   constructor(options: BackoffOptions) {
     const { initialMs, maxMs, factor = 2, random } = options;
-    if (!(initialMs > 0) || !Number.isFinite(initialMs)) throw new RangeError(`Backoff initialMs must be > 0, got ${initialMs}`);
-    if (!(maxMs >= initialMs) || !Number.isFinite(maxMs)) throw new RangeError(`Backoff maxMs must be ≥ initialMs, got ${maxMs}`);
+    if (!(initialMs > 0) || !Number.isFinite(initialMs))
+      throw new RangeError(`Backoff initialMs must be > 0, got ${initialMs}`);
+    if (!(maxMs >= initialMs) || !Number.isFinite(maxMs))
+      throw new RangeError(`Backoff maxMs must be ≥ initialMs, got ${maxMs}`);
     if (!(factor >= 1) || !Number.isFinite(factor)) throw new RangeError(`Backoff factor must be ≥ 1, got ${factor}`);
     this.initialMs = initialMs;
     this.maxMs = maxMs;

@@ -9,14 +9,41 @@ import type { FillPage, FillQuery, OrderAck, OrderDetail, OrderRef, ValidatedOrd
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 
 function err(kind: BitgetErrorKind, code: string | null, msg = "x"): BitgetError {
-  return new BitgetError({ kind, method: "POST", endpoint: "/api/v2/mix/order/place-order", status: code === null ? null : 400, code, exchangeMessage: msg });
+  return new BitgetError({
+    kind,
+    method: "POST",
+    endpoint: "/api/v2/mix/order/place-order",
+    status: code === null ? null : 400,
+    code,
+    exchangeMessage: msg,
+  });
 }
 
 function detail(o: Partial<OrderDetail> & Pick<OrderDetail, "clientOid">): OrderDetail {
   return {
-    symbol: "BTCUSDT", orderId: `id-${o.clientOid}`, state: "live", side: "buy", orderType: "limit", force: "post_only", tradeSide: null, posSide: null, posMode: null,
-    marginMode: "crossed", reduceOnly: false, size: 0.01, filledSize: 0, price: 999.5, avgPrice: null, fee: null, leverage: 20, takeProfitPrice: null,
-    stopLossPrice: null, cancelReason: null, createdAt: 1, updatedAt: 1, ...o,
+    symbol: "BTCUSDT",
+    orderId: `id-${o.clientOid}`,
+    state: "live",
+    side: "buy",
+    orderType: "limit",
+    force: "post_only",
+    tradeSide: null,
+    posSide: null,
+    posMode: null,
+    marginMode: "crossed",
+    reduceOnly: false,
+    size: 0.01,
+    filledSize: 0,
+    price: 999.5,
+    avgPrice: null,
+    fee: null,
+    leverage: 20,
+    takeProfitPrice: null,
+    stopLossPrice: null,
+    cancelReason: null,
+    createdAt: 1,
+    updatedAt: 1,
+    ...o,
   };
 }
 
@@ -27,7 +54,10 @@ class FakeRest implements BitgetBrokerRest {
   readonly fills: FillPage["fills"] = [];
   calls = 0;
   place: (o: ValidatedOrder) => Promise<OrderAck> = async (o) => {
-    this.orders.set(o.clientOid, detail({ clientOid: o.clientOid, size: Number(o.size), force: o.force, orderType: o.orderType }));
+    this.orders.set(
+      o.clientOid,
+      detail({ clientOid: o.clientOid, size: Number(o.size), force: o.force, orderType: o.orderType }),
+    );
     return { orderId: `id-${o.clientOid}`, clientOid: o.clientOid };
   };
   lookup: (ref: OrderRef) => Promise<OrderDetail> = async (ref) => {
@@ -65,24 +95,75 @@ class FakeRest implements BitgetBrokerRest {
 function setup() {
   const rest = new FakeRest();
   const fills: Fill[] = [];
-  const broker = new BitgetBroker({ rest, instruments: [BTC], onFill: (f) => fills.push(f), placeOnce: { settleMs: 0 } });
+  const broker = new BitgetBroker({
+    rest,
+    instruments: [BTC],
+    onFill: (f) => fills.push(f),
+    placeOnce: { settleMs: 0 },
+  });
   return { rest, fills, broker };
 }
 
-const postOnly = (clientOid: string, size = 0.01) => ({ clientOid, symbol: "BTCUSDT", side: "buy" as const, type: "postOnly" as const, price: 999.5, size, reduceOnly: false, ts: 1 });
-const market = (clientOid: string, size = 0.01) => ({ clientOid, symbol: "BTCUSDT", side: "buy" as const, type: "market" as const, size, reduceOnly: false, ts: 1 });
+const postOnly = (clientOid: string, size = 0.01) => ({
+  clientOid,
+  symbol: "BTCUSDT",
+  side: "buy" as const,
+  type: "postOnly" as const,
+  price: 999.5,
+  size,
+  reduceOnly: false,
+  ts: 1,
+});
+const market = (clientOid: string, size = 0.01) => ({
+  clientOid,
+  symbol: "BTCUSDT",
+  side: "buy" as const,
+  type: "market" as const,
+  size,
+  reduceOnly: false,
+  ts: 1,
+});
 
 function orderEvent(o: Partial<PrivateOrderEvent> & Pick<PrivateOrderEvent, "clientOid">): PrivateOrderEvent {
   return {
-    kind: "order", orderId: `id-${o.clientOid}`, symbol: "BTCUSDT", side: "buy", orderType: "limit", force: "post_only", status: "live", size: 0.01, filledSize: 0,
-    price: 999.5, avgPrice: null, reduceOnly: false, fee: 0, cancelReason: null, stopLossPrice: null, takeProfitPrice: null, ts: 5, fill: null, ...o,
+    kind: "order",
+    orderId: `id-${o.clientOid}`,
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    force: "post_only",
+    status: "live",
+    size: 0.01,
+    filledSize: 0,
+    price: 999.5,
+    avgPrice: null,
+    reduceOnly: false,
+    fee: 0,
+    cancelReason: null,
+    stopLossPrice: null,
+    takeProfitPrice: null,
+    ts: 5,
+    fill: null,
+    ...o,
   };
 }
 
 function fillEvent(o: Partial<PrivateFillEvent> & Pick<PrivateFillEvent, "clientOid" | "tradeId">): PrivateFillEvent {
   return {
-    kind: "fill", orderId: `id-${o.clientOid}`, symbol: "BTCUSDT", side: "buy", orderType: "limit", tradeSide: null, profit: 0, price: 999.5, size: 0.005,
-    fee: 0.001, feeCoin: "USDT", liquidity: "maker", ts: 6, ...o,
+    kind: "fill",
+    orderId: `id-${o.clientOid}`,
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    tradeSide: null,
+    profit: 0,
+    price: 999.5,
+    size: 0.005,
+    fee: 0.001,
+    feeCoin: "USDT",
+    liquidity: "maker",
+    ts: 6,
+    ...o,
   };
 }
 
@@ -90,7 +171,16 @@ describe("BitgetBroker", () => {
   it("sends a post-only request as a limit order with force post_only and the preset stop-loss", async () => {
     const h = setup();
     expect(await h.broker.place({ ...postOnly("a"), stopLossPrice: 990 })).toEqual({ ok: true, clientOid: "a" });
-    expect(h.rest.placed[0]).toMatchObject({ orderType: "limit", force: "post_only", price: "999.5", size: "0.01", clientOid: "a", reduceOnly: false, stopLossPrice: "990", marginMode: "crossed" });
+    expect(h.rest.placed[0]).toMatchObject({
+      orderType: "limit",
+      force: "post_only",
+      price: "999.5",
+      size: "0.01",
+      clientOid: "a",
+      reduceOnly: false,
+      stopLossPrice: "990",
+      marginMode: "crossed",
+    });
   });
 
   it("refuses a clientOid Bitget held before (43118 on the first attempt) and follows that order", async () => {
@@ -100,7 +190,11 @@ describe("BitgetBroker", () => {
       throw err("duplicateClientOid", "43118", "clientOrderId duplicate");
     };
     expect(await h.broker.place(postOnly("old"))).toMatchObject({ ok: false, reason: "duplicate_client_oid" });
-    expect(await h.broker.order("BTCUSDT", "old")).toMatchObject({ status: "open", filledSize: 0.004, remainingSize: 0.006 });
+    expect(await h.broker.order("BTCUSDT", "old")).toMatchObject({
+      status: "open",
+      filledSize: 0.004,
+      remainingSize: 0.006,
+    });
   });
 
   it("answers ok with a pending order when the placement outcome stays unknown, then rejects it once Bitget does not know it", async () => {
@@ -123,10 +217,31 @@ describe("BitgetBroker", () => {
   it("delivers an execution once although both the orders and the fill channel report it", async () => {
     const h = setup();
     await h.broker.place(postOnly("d"));
-    const fill = { tradeId: "t1", price: 999.5, size: 0.01, fee: 0.002, feeCoin: "USDT", liquidity: "maker" as const, ts: 7 };
+    const fill = {
+      tradeId: "t1",
+      price: 999.5,
+      size: 0.01,
+      fee: 0.002,
+      feeCoin: "USDT",
+      liquidity: "maker" as const,
+      ts: 7,
+    };
     h.broker.onPrivate([orderEvent({ clientOid: "d", status: "filled", filledSize: 0.01, fill })]);
     h.broker.onPrivate([fillEvent({ clientOid: "d", tradeId: "t1", size: 0.01 })]);
-    expect(h.fills).toEqual([{ clientOid: "d", symbol: "BTCUSDT", side: "buy", price: 999.5, size: 0.01, fee: 0.002, liquidity: "maker", ts: 7, slippage: 0, final: true }]);
+    expect(h.fills).toEqual([
+      {
+        clientOid: "d",
+        symbol: "BTCUSDT",
+        side: "buy",
+        price: 999.5,
+        size: 0.01,
+        fee: 0.002,
+        liquidity: "maker",
+        ts: 7,
+        slippage: 0,
+        final: true,
+      },
+    ]);
     await h.broker.reconcile();
     expect(h.fills).toHaveLength(1);
   });
@@ -141,16 +256,43 @@ describe("BitgetBroker", () => {
 
   it("measures slippage against the mid seen when the order was placed", async () => {
     const h = setup();
-    h.broker.onEvent({ kind: "bookTop", symbol: "BTCUSDT", ts: 1, bidPrice: 999.9, bidSize: 1, askPrice: 1000.1, askSize: 1, seq: "1" });
+    h.broker.onEvent({
+      kind: "bookTop",
+      symbol: "BTCUSDT",
+      ts: 1,
+      bidPrice: 999.9,
+      bidSize: 1,
+      askPrice: 1000.1,
+      askSize: 1,
+      seq: "1",
+    });
     await h.broker.place(market("m", 0.02));
-    h.broker.onEvent({ kind: "bookTop", symbol: "BTCUSDT", ts: 2, bidPrice: 1009.9, bidSize: 1, askPrice: 1010.1, askSize: 1, seq: "2" });
+    h.broker.onEvent({
+      kind: "bookTop",
+      symbol: "BTCUSDT",
+      ts: 2,
+      bidPrice: 1009.9,
+      bidSize: 1,
+      askPrice: 1010.1,
+      askSize: 1,
+      seq: "2",
+    });
     h.broker.onPrivate([fillEvent({ clientOid: "m", tradeId: "t9", price: 1000.5, size: 0.02, liquidity: "taker" })]);
     expect(h.fills[0].slippage).toBeCloseTo((1000.5 - 1000) * 0.02, 12);
   });
 
   it("refuses a market order below the minimum notional at the current ask without a request", async () => {
     const h = setup();
-    h.broker.onEvent({ kind: "bookTop", symbol: "BTCUSDT", ts: 1, bidPrice: 999.9, bidSize: 1, askPrice: 1000.1, askSize: 1, seq: "1" });
+    h.broker.onEvent({
+      kind: "bookTop",
+      symbol: "BTCUSDT",
+      ts: 1,
+      bidPrice: 999.9,
+      bidSize: 1,
+      askPrice: 1000.1,
+      askSize: 1,
+      seq: "1",
+    });
     expect(await h.broker.place(market("small", 0.004))).toMatchObject({ ok: false, reason: "size_below_minimum" });
     expect(h.rest.calls).toBe(0);
   });
@@ -159,7 +301,11 @@ describe("BitgetBroker", () => {
     const h = setup();
     await h.broker.place(postOnly("x"));
     h.rest.orders.set("x", detail({ clientOid: "x", state: "canceled", cancelReason: "" }));
-    expect(await h.broker.order("BTCUSDT", "x")).toMatchObject({ status: "rejected", reason: "post_only_would_cross", filledSize: 0 });
+    expect(await h.broker.order("BTCUSDT", "x")).toMatchObject({
+      status: "rejected",
+      reason: "post_only_would_cross",
+      filledSize: 0,
+    });
   });
 
   it("reports its own cancel as cancelled_by_client with the filled size", async () => {
@@ -167,14 +313,41 @@ describe("BitgetBroker", () => {
     await h.broker.place(postOnly("c"));
     h.rest.orders.set("c", detail({ clientOid: "c", state: "partially_filled", filledSize: 0.003 }));
     expect(await h.broker.cancel("BTCUSDT", "c")).toEqual({ ok: true, filledSize: 0.003 });
-    expect(await h.broker.order("BTCUSDT", "c")).toMatchObject({ status: "cancelled", reason: "cancelled_by_client", filledSize: 0.003, remainingSize: 0 });
+    expect(await h.broker.order("BTCUSDT", "c")).toMatchObject({
+      status: "cancelled",
+      reason: "cancelled_by_client",
+      filledSize: 0.003,
+      remainingSize: 0,
+    });
   });
 
   it("follows orders it did not place, such as a preset stop-loss close, and delivers their fills", () => {
     const h = setup();
-    const fill = { tradeId: "t5", price: 990, size: 0.01, fee: 0.006, feeCoin: "USDT", liquidity: "taker" as const, ts: 9 };
-    h.broker.onPrivate([orderEvent({ clientOid: "999", orderId: "999", side: "sell", force: "gtc", orderType: "market", reduceOnly: true, status: "filled", filledSize: 0.01, fill })]);
-    expect(h.fills).toEqual([expect.objectContaining({ clientOid: "999", side: "sell", price: 990, final: true, liquidity: "taker" })]);
+    const fill = {
+      tradeId: "t5",
+      price: 990,
+      size: 0.01,
+      fee: 0.006,
+      feeCoin: "USDT",
+      liquidity: "taker" as const,
+      ts: 9,
+    };
+    h.broker.onPrivate([
+      orderEvent({
+        clientOid: "999",
+        orderId: "999",
+        side: "sell",
+        force: "gtc",
+        orderType: "market",
+        reduceOnly: true,
+        status: "filled",
+        filledSize: 0.01,
+        fill,
+      }),
+    ]);
+    expect(h.fills).toEqual([
+      expect.objectContaining({ clientOid: "999", side: "sell", price: 990, final: true, liquidity: "taker" }),
+    ]);
   });
 
   it("lets an order refused before Bitget created it be placed again with the same clientOid", async () => {
@@ -193,10 +366,27 @@ describe("BitgetBroker", () => {
     const h = setup();
     await h.broker.place(postOnly("f"));
     h.rest.orders.set("f", detail({ clientOid: "f", state: "filled", filledSize: 0.01 }));
-    const restFill = (tradeId: string, ts: number) => ({ tradeId, orderId: "id-f", symbol: "BTCUSDT", side: "buy" as const, price: 999.5, size: 0.005, quoteVolume: 5, profit: 0, tradeSide: null, tradeScope: "maker", fee: -0.001, feeCoin: "USDT", ts });
+    const restFill = (tradeId: string, ts: number) => ({
+      tradeId,
+      orderId: "id-f",
+      symbol: "BTCUSDT",
+      side: "buy" as const,
+      price: 999.5,
+      size: 0.005,
+      quoteVolume: 5,
+      profit: 0,
+      tradeSide: null,
+      tradeScope: "maker",
+      fee: -0.001,
+      feeCoin: "USDT",
+      ts,
+    });
     h.rest.fills.push(restFill("t2", 20), restFill("t1", 10));
     await h.broker.reconcile();
-    expect(h.fills.map((f) => [f.ts, f.fee, f.liquidity, f.final])).toEqual([[10, 0.001, "maker", false], [20, 0.001, "maker", true]]);
+    expect(h.fills.map((f) => [f.ts, f.fee, f.liquidity, f.final])).toEqual([
+      [10, 0.001, "maker", false],
+      [20, 0.001, "maker", true],
+    ]);
     await h.broker.reconcile();
     expect(h.fills).toHaveLength(2);
   });

@@ -4,7 +4,14 @@
  * @module
  */
 import type { Broker, FillListener } from "../../execution/broker";
-import type { CancelResult, Fill, OrderRejectReason, OrderRequest, OrderStatus, PlaceResult } from "../../execution/orders";
+import type {
+  CancelResult,
+  Fill,
+  OrderRejectReason,
+  OrderRequest,
+  OrderStatus,
+  PlaceResult,
+} from "../../execution/orders";
 import type { MarketEvent } from "../../market/events";
 import type { Instrument } from "../../market/instrument";
 import { cancelRefusal, placeRejectReason, portStatus, refusalReason } from "./broker-outcomes";
@@ -13,7 +20,17 @@ import { type OrderPlacementPort, type PlaceOnceOptions, placeOrderOnce } from "
 import type { PrivateEvent, PrivateExecution, PrivateFillEvent, PrivateOrderEvent } from "./private-codec";
 import { RecentIds } from "./recent-ids";
 import { type BitgetError, isBitgetError } from "./rest-errors";
-import type { FillPage, FillQuery, MarginMode, OrderAck, OrderDetail, OrderIntent, OrderRef, Fill as RestFill, ValidatedOrder } from "./rest-types";
+import type {
+  FillPage,
+  FillQuery,
+  MarginMode,
+  OrderAck,
+  OrderDetail,
+  OrderIntent,
+  OrderRef,
+  Fill as RestFill,
+  ValidatedOrder,
+} from "./rest-types";
 
 /** The REST calls the broker makes; a `BitgetRestClient` is one. */
 export interface BitgetBrokerRest extends OrderPlacementPort {
@@ -139,7 +156,9 @@ export class BitgetBroker implements Broker {
     if (known && !(known.status === "rejected" && known.orderId === null && !known.placing)) return DUPLICATE;
     const inst = this.instruments.get(order.symbol);
     if (!inst) return this.refuse(order, "exchange_error", `no contract rules for ${order.symbol}`);
-    const checked = validateOrder(inst, this.intent(order), { referencePrice: this.reference(order.symbol, order.side) ?? undefined });
+    const checked = validateOrder(inst, this.intent(order), {
+      referencePrice: this.reference(order.symbol, order.side) ?? undefined,
+    });
     if (!checked.ok) return this.refuse(order, refusalReason(checked.reason), `${checked.reason}: ${checked.detail}`);
     const t = this.track(order, this.mid(order.symbol));
     const attempts = new FirstError(this.rest);
@@ -153,14 +172,16 @@ export class BitgetBroker implements Broker {
     if (r.outcome === "placed") t.orderId ??= r.ack.orderId;
     if (r.outcome === "found") this.applyDetail(t, r.order);
     if (r.outcome !== "unknown" && t.status === "pending") t.status = "open";
-    if (r.outcome === "found" && attempts.first?.kind === "duplicateClientOid") return { ...DUPLICATE, detail: "Bitget already holds an order with this clientOid" };
+    if (r.outcome === "found" && attempts.first?.kind === "duplicateClientOid")
+      return { ...DUPLICATE, detail: "Bitget already holds an order with this clientOid" };
     return { ok: true, clientOid: order.clientOid };
   }
 
   /** Cancels the rest of an order by clientOid. */
   async cancel(symbol: string, clientOid: string): Promise<CancelResult> {
     const t = this.orders.get(clientOid);
-    if (t && t.symbol === symbol && (t.status === "filled" || t.status === "cancelled" || t.status === "rejected")) return { ok: false, reason: "already_done" };
+    if (t && t.symbol === symbol && (t.status === "filled" || t.status === "cancelled" || t.status === "rejected"))
+      return { ok: false, reason: "already_done" };
     try {
       await this.rest.cancelOrder(symbol, { clientOid });
     } catch (e) {
@@ -260,7 +281,18 @@ export class BitgetBroker implements Broker {
     t.exchangeFilled = Math.max(t.exchangeFilled, t.delivered);
     if (final && t.status !== "cancelled") t.status = "filled";
     const slip = t.ref === null ? 0 : (t.side === "buy" ? x.price - t.ref : t.ref - x.price) * x.size;
-    const fill: Fill = { clientOid: t.clientOid, symbol: t.symbol, side: t.side, price: x.price, size: x.size, fee: x.fee, liquidity: x.liquidity, ts: x.ts, slippage: slip, final };
+    const fill: Fill = {
+      clientOid: t.clientOid,
+      symbol: t.symbol,
+      side: t.side,
+      price: x.price,
+      size: x.size,
+      fee: x.fee,
+      liquidity: x.liquidity,
+      ts: x.ts,
+      slippage: slip,
+      final,
+    };
     this.onFill(fill);
   }
 
@@ -271,7 +303,13 @@ export class BitgetBroker implements Broker {
     this.applyState(t, d.state, d.filledSize, d.force, d.cancelReason);
   }
 
-  private applyState(t: Tracked, state: string, filledSize: number, force: string | null, cancelReason: string | null): void {
+  private applyState(
+    t: Tracked,
+    state: string,
+    filledSize: number,
+    force: string | null,
+    cancelReason: string | null,
+  ): void {
     const s = portStatus({ state, filledSize, force, cancelReason, cancelledByClient: t.cancelledByClient });
     if (s.status === "pending") return;
     t.status = s.status;
@@ -293,7 +331,15 @@ export class BitgetBroker implements Broker {
   }
 
   private intent(o: OrderRequest): OrderIntent {
-    const base = { symbol: o.symbol, side: o.side, size: o.size, reduceOnly: o.reduceOnly, clientOid: o.clientOid, marginMode: this.marginMode, stopLossPrice: o.stopLossPrice };
+    const base = {
+      symbol: o.symbol,
+      side: o.side,
+      size: o.size,
+      reduceOnly: o.reduceOnly,
+      clientOid: o.clientOid,
+      marginMode: this.marginMode,
+      stopLossPrice: o.stopLossPrice,
+    };
     if (o.type === "market") return { ...base, orderType: "market" };
     return { ...base, orderType: "limit", price: o.price ?? Number.NaN, force: "post_only" };
   }
@@ -342,19 +388,52 @@ export class BitgetBroker implements Broker {
   private adopt(d: OrderDetail): Tracked {
     const known = this.orders.get(d.clientOid ?? d.orderId);
     if (known) return known;
-    const t = this.track({ clientOid: d.clientOid ?? d.orderId, symbol: d.symbol, side: d.side, type: d.force === "post_only" ? "postOnly" : "market", size: d.size, reduceOnly: d.reduceOnly, ts: 0 }, null);
+    const t = this.track(
+      {
+        clientOid: d.clientOid ?? d.orderId,
+        symbol: d.symbol,
+        side: d.side,
+        type: d.force === "post_only" ? "postOnly" : "market",
+        size: d.size,
+        reduceOnly: d.reduceOnly,
+        ts: 0,
+      },
+      null,
+    );
     t.placing = false;
     return t;
   }
 
   private adoptPush(e: PrivateOrderEvent): Tracked {
-    const t = this.track({ clientOid: e.clientOid ?? e.orderId, symbol: e.symbol, side: e.side, type: e.force === "post_only" ? "postOnly" : "market", size: e.size, reduceOnly: e.reduceOnly, ts: 0 }, null);
+    const t = this.track(
+      {
+        clientOid: e.clientOid ?? e.orderId,
+        symbol: e.symbol,
+        side: e.side,
+        type: e.force === "post_only" ? "postOnly" : "market",
+        size: e.size,
+        reduceOnly: e.reduceOnly,
+        ts: 0,
+      },
+      null,
+    );
     t.placing = false;
     return t;
   }
 
   private adoptFill(e: PrivateFillEvent): Tracked {
-    const t = this.track({ clientOid: e.clientOid ?? e.orderId, symbol: e.symbol, side: e.side, type: "market", size: Number.POSITIVE_INFINITY, reduceOnly: false, ts: 0 }, null);
+    const t = this.track(
+      {
+        clientOid: e.clientOid ?? e.orderId,
+        symbol: e.symbol,
+        side: e.side,
+        type: "market",
+        size: Number.POSITIVE_INFINITY,
+        reduceOnly: false,
+        ts: 0,
+      },
+      null,
+    );
     t.placing = false;
     t.status = "open";
     return t;
@@ -399,7 +478,13 @@ function view(t: Tracked): OrderStatus {
   const done = t.status === "filled" || t.status === "cancelled" || t.status === "rejected";
   const filled = Math.max(t.exchangeFilled, t.delivered);
   const remaining = done || !Number.isFinite(t.size) ? 0 : Math.max(0, t.size - filled);
-  const base = { clientOid: t.clientOid, symbol: t.symbol, status: t.status, filledSize: filled, remainingSize: remaining };
+  const base = {
+    clientOid: t.clientOid,
+    symbol: t.symbol,
+    status: t.status,
+    filledSize: filled,
+    remainingSize: remaining,
+  };
   return t.reason === undefined ? base : { ...base, reason: t.reason };
 }
 
@@ -410,11 +495,21 @@ function needsReconcile(t: Tracked): boolean {
 }
 
 function restExecution(f: RestFill): PrivateExecution {
-  return { tradeId: f.tradeId, price: f.price, size: f.size, fee: -f.fee, feeCoin: f.feeCoin, liquidity: f.tradeScope === "maker" || f.tradeScope === "M" ? "maker" : "taker", ts: f.ts };
+  return {
+    tradeId: f.tradeId,
+    price: f.price,
+    size: f.size,
+    fee: -f.fee,
+    feeCoin: f.feeCoin,
+    liquidity: f.tradeScope === "maker" || f.tradeScope === "M" ? "maker" : "taker",
+    ts: f.ts,
+  };
 }
 
 function byTimeThenId(a: RestFill, b: RestFill): number {
-  return a.ts - b.ts || a.tradeId.length - b.tradeId.length || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+  return (
+    a.ts - b.ts || a.tradeId.length - b.tradeId.length || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0)
+  );
 }
 
 /** Float tolerance for size comparisons: 1e-9 relative. */

@@ -22,13 +22,20 @@ function upd(seq: unknown, pseq: unknown, bids: Raw, asks: Raw, extra: Record<st
 }
 
 function levelsOf(r: BookSyncResult) {
-  if (r.kind !== "accept" || r.event.kind !== "bookLevels") throw new Error(`expected accepted levels, got ${JSON.stringify(r)}`);
+  if (r.kind !== "accept" || r.event.kind !== "bookLevels")
+    throw new Error(`expected accepted levels, got ${JSON.stringify(r)}`);
   return { bids: r.event.bids, asks: r.event.asks, seq: r.event.seq };
 }
 
 // §1.5 vector 1 laid out as a book: "43231.1:4:43232.8:9:43231:6:43232.9:8".
-const V1_BIDS: Raw = [["43231.1", "4"], ["43231", "6"]];
-const V1_ASKS: Raw = [["43232.8", "9"], ["43232.9", "8"]];
+const V1_BIDS: Raw = [
+  ["43231.1", "4"],
+  ["43231", "6"],
+];
+const V1_ASKS: Raw = [
+  ["43232.8", "9"],
+  ["43232.9", "8"],
+];
 const V1 = -1504501796;
 // §1.5 vector 2 (1 bid, 3 asks): "3366.1:7:3366.8:9:3368:8:3372:8".
 const V2 = 831078360;
@@ -39,7 +46,16 @@ describe("bookChecksum", () => {
   });
 
   it("skips the missing entries of the shorter side", () => {
-    expect(bookChecksum([["3366.1", "7"]], [["3366.8", "9"], ["3368", "8"], ["3372", "8"]])).toBe(V2);
+    expect(
+      bookChecksum(
+        [["3366.1", "7"]],
+        [
+          ["3366.8", "9"],
+          ["3368", "8"],
+          ["3372", "8"],
+        ],
+      ),
+    ).toBe(V2);
   });
 
   it("covers only the first 25 levels of each side", () => {
@@ -56,7 +72,14 @@ describe("bookChecksum", () => {
 
 describe("isBookChannel", () => {
   it("recognises the four book channels only", () => {
-    expect(["books", "books1", "books5", "books15", "trade", "books50"].map(isBookChannel)).toEqual([true, true, true, true, false, false]);
+    expect(["books", "books1", "books5", "books15", "trade", "books50"].map(isBookChannel)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -72,7 +95,12 @@ describe("BookSync on snapshot channels", () => {
 
   it("decodes books1 into a top of book", () => {
     const r = new BookSync("books1").apply(snap("books1", "5", [["3366.1", "7"]], [["3366.8", "9"]]));
-    expect(r.kind === "accept" && r.event).toMatchObject({ kind: "bookTop", bidPrice: 3366.1, askPrice: 3366.8, seq: "5" });
+    expect(r.kind === "accept" && r.event).toMatchObject({
+      kind: "bookTop",
+      bidPrice: 3366.1,
+      askPrice: 3366.8,
+      seq: "5",
+    });
   });
 
   it("drops a push whose seq is equal to or below the last one and accepts the next higher one", () => {
@@ -114,13 +142,18 @@ describe("BookSync on snapshot channels", () => {
 
   it("verifies a non-zero checksum, signed or unsigned, against the push's own levels", () => {
     expect(new BookSync("books5").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: V1 })).kind).toBe("accept");
-    expect(new BookSync("books5").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: 2790465500 })).kind).toBe("accept");
+    expect(new BookSync("books5").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: 2790465500 })).kind).toBe(
+      "accept",
+    );
   });
 
   it("asks for a resync and turns unhealthy on a checksum mismatch", () => {
     const sync = new BookSync("books5");
     sync.apply(snap("books5", "1", V1_BIDS, V1_ASKS));
-    expect(sync.apply(snap("books5", "2", V1_BIDS, V1_ASKS, { checksum: V2 }))).toEqual({ kind: "resync", reason: "checksum" });
+    expect(sync.apply(snap("books5", "2", V1_BIDS, V1_ASKS, { checksum: V2 }))).toEqual({
+      kind: "resync",
+      reason: "checksum",
+    });
     expect(sync.healthy).toBe(false);
     expect(sync.lastSeq).toBeNull();
   });
@@ -134,7 +167,10 @@ describe("BookSync on snapshot channels", () => {
   it("refuses a bad seq or a bad price without touching the state", () => {
     const sync = new BookSync("books15");
     sync.apply(snap("books15", "7", V1_BIDS, V1_ASKS));
-    expect(sync.apply(snap("books15", "8x", V1_BIDS, V1_ASKS))).toMatchObject({ kind: "malformed", reason: expect.stringMatching(/seq/) });
+    expect(sync.apply(snap("books15", "8x", V1_BIDS, V1_ASKS))).toMatchObject({
+      kind: "malformed",
+      reason: expect.stringMatching(/seq/),
+    });
     expect(sync.apply(snap("books15", "9", [["abc", "1"]], V1_ASKS)).kind).toBe("malformed");
     expect(sync.apply({ action: "snapshot", data: [] }).kind).toBe("malformed");
     expect(sync.lastSeq).toBe(7n);
@@ -145,7 +181,17 @@ describe("BookSync on snapshot channels", () => {
 describe("BookSync on the full-depth books channel", () => {
   const base = () => {
     const sync = new BookSync("books");
-    sync.apply(snap("books", "10", [["3366.1", "7"]], [["3366.8", "9"], ["3372", "8"]]));
+    sync.apply(
+      snap(
+        "books",
+        "10",
+        [["3366.1", "7"]],
+        [
+          ["3366.8", "9"],
+          ["3372", "8"],
+        ],
+      ),
+    );
     return sync;
   };
 
@@ -158,13 +204,41 @@ describe("BookSync on the full-depth books channel", () => {
   it("inserts a new level in price order and matches Bitget's checksum vector after the merge", () => {
     const sync = base();
     const r = sync.apply(upd("11", "10", [], [["3368", "8"]], { checksum: V2 }));
-    expect(levelsOf(r)).toEqual({ bids: [[3366.1, 7]], asks: [[3366.8, 9], [3368, 8], [3372, 8]], seq: "11" });
+    expect(levelsOf(r)).toEqual({
+      bids: [[3366.1, 7]],
+      asks: [
+        [3366.8, 9],
+        [3368, 8],
+        [3372, 8],
+      ],
+      seq: "11",
+    });
   });
 
   it("deletes on size 0, replaces an existing price, keeps bids descending and ignores deleting an absent price", () => {
     const sync = base();
-    const r = sync.apply(upd("11", "10", [["3366.5", "1"], ["3360", "2"], ["3366.1", "3"], ["3350", "0"]], [["3366.8", "0"]]));
-    expect(levelsOf(r)).toEqual({ bids: [[3366.5, 1], [3366.1, 3], [3360, 2]], asks: [[3372, 8]], seq: "11" });
+    const r = sync.apply(
+      upd(
+        "11",
+        "10",
+        [
+          ["3366.5", "1"],
+          ["3360", "2"],
+          ["3366.1", "3"],
+          ["3350", "0"],
+        ],
+        [["3366.8", "0"]],
+      ),
+    );
+    expect(levelsOf(r)).toEqual({
+      bids: [
+        [3366.5, 1],
+        [3366.1, 3],
+        [3360, 2],
+      ],
+      asks: [[3372, 8]],
+      seq: "11",
+    });
   });
 
   it("drops an update whose seq is not above the last one, leaving the book as it was", () => {
@@ -191,28 +265,72 @@ describe("BookSync on the full-depth books channel", () => {
 
   it("asks for a resync when the merged book's checksum differs", () => {
     const sync = base();
-    expect(sync.apply(upd("11", "10", [], [["3368", "8"]], { checksum: V1 }))).toEqual({ kind: "resync", reason: "checksum" });
+    expect(sync.apply(upd("11", "10", [], [["3368", "8"]], { checksum: V1 }))).toEqual({
+      kind: "resync",
+      reason: "checksum",
+    });
     expect(sync.healthy).toBe(false);
   });
 
   it("checks the checksum over the raw strings, not reformatted numbers", () => {
     const sync = new BookSync("books");
     const ok = crc32("100.50:1.000:100.60:2.0") | 0;
-    expect(sync.apply(snap("books", "1", [["100.50", "1.000"]], [["100.60", "2.0"]], { checksum: ok })).kind).toBe("accept");
+    expect(sync.apply(snap("books", "1", [["100.50", "1.000"]], [["100.60", "2.0"]], { checksum: ok })).kind).toBe(
+      "accept",
+    );
     const reformatted = crc32("100.5:1:100.6:2") | 0;
-    expect(sync.apply(snap("books", "2", [["100.50", "1.000"]], [["100.60", "2.0"]], { checksum: reformatted })).kind).toBe("resync");
+    expect(
+      sync.apply(snap("books", "2", [["100.50", "1.000"]], [["100.60", "2.0"]], { checksum: reformatted })).kind,
+    ).toBe("resync");
   });
 
   it("refuses an unsorted snapshot, a missing action and a bad pseq", () => {
-    expect(new BookSync("books").apply(snap("books", "1", [["1", "1"], ["2", "1"]], [])).kind).toBe("malformed");
+    expect(
+      new BookSync("books").apply(
+        snap(
+          "books",
+          "1",
+          [
+            ["1", "1"],
+            ["2", "1"],
+          ],
+          [],
+        ),
+      ).kind,
+    ).toBe("malformed");
     expect(new BookSync("books").apply(push("books", "", { bids: [], asks: [], seq: "1" })).kind).toBe("malformed");
     expect(base().apply(upd("11", "x", [], [])).kind).toBe("malformed");
   });
 
   it("hands on at most `depth` levels per side", () => {
     const sync = new BookSync("books", { depth: 2 });
-    const r = sync.apply(snap("books", "1", [["5", "1"], ["4", "1"], ["3", "1"]], [["6", "1"], ["7", "1"], ["8", "1"]]));
-    expect(levelsOf(r)).toEqual({ bids: [[5, 1], [4, 1]], asks: [[6, 1], [7, 1]], seq: "1" });
+    const r = sync.apply(
+      snap(
+        "books",
+        "1",
+        [
+          ["5", "1"],
+          ["4", "1"],
+          ["3", "1"],
+        ],
+        [
+          ["6", "1"],
+          ["7", "1"],
+          ["8", "1"],
+        ],
+      ),
+    );
+    expect(levelsOf(r)).toEqual({
+      bids: [
+        [5, 1],
+        [4, 1],
+      ],
+      asks: [
+        [6, 1],
+        [7, 1],
+      ],
+      seq: "1",
+    });
   });
 
   it("refuses a depth or stale-run limit below 1", () => {

@@ -125,8 +125,10 @@ export class BookSync {
 
   constructor(channel: BookChannel, options: BookSyncOptions = {}) {
     const { depth = 50, maxStaleRun = 20 } = options;
-    if (!(depth >= 1) || !Number.isInteger(depth)) throw new RangeError(`BookSync depth must be an integer ≥ 1, got ${depth}`);
-    if (!(maxStaleRun >= 1) || !Number.isInteger(maxStaleRun)) throw new RangeError(`BookSync maxStaleRun must be an integer ≥ 1, got ${maxStaleRun}`);
+    if (!(depth >= 1) || !Number.isInteger(depth))
+      throw new RangeError(`BookSync depth must be an integer ≥ 1, got ${depth}`);
+    if (!(maxStaleRun >= 1) || !Number.isInteger(maxStaleRun))
+      throw new RangeError(`BookSync maxStaleRun must be an integer ≥ 1, got ${maxStaleRun}`);
     this.channel = channel;
     this.depth = depth;
     this.maxStaleRun = maxStaleRun;
@@ -162,11 +164,16 @@ export class BookSync {
     if (this.isStale(seq)) return this.stale();
     const event = decodeBook(push);
     if (typeof event === "string") return malformed(event);
-    if (!this.checksumMatches(item, item.bids as ArrayLike<unknown>[], item.asks as ArrayLike<unknown>[])) return this.resync("checksum");
+    if (!this.checksumMatches(item, item.bids as ArrayLike<unknown>[], item.asks as ArrayLike<unknown>[]))
+      return this.resync("checksum");
     return this.accept(seq, event);
   }
 
-  private applyDepth(push: Readonly<Record<string, unknown>>, item: Record<string, unknown>, seq: bigint | null): BookSyncResult {
+  private applyDepth(
+    push: Readonly<Record<string, unknown>>,
+    item: Record<string, unknown>,
+    seq: bigint | null,
+  ): BookSyncResult {
     const action = push.action;
     if (action !== "snapshot" && action !== "update") return malformed("books push has no snapshot/update action");
     if (action === "update" && !this.synced) return AWAITING;
@@ -193,7 +200,14 @@ export class BookSync {
       mergeSide(this.asks, rawAsks, levels.asks, false);
     }
     if (!this.checksumMatches(item, this.bids, this.asks)) return this.resync("checksum");
-    return this.accept(seq, { kind: "bookLevels", symbol: levels.symbol, ts: levels.ts, bids: top(this.bids, this.depth), asks: top(this.asks, this.depth), seq: levels.seq });
+    return this.accept(seq, {
+      kind: "bookLevels",
+      symbol: levels.symbol,
+      ts: levels.ts,
+      bids: top(this.bids, this.depth),
+      asks: top(this.asks, this.depth),
+      seq: levels.seq,
+    });
   }
 
   private isStale(seq: bigint | null): boolean {
@@ -205,7 +219,11 @@ export class BookSync {
     return this.staleRun >= this.maxStaleRun ? this.resync("seq-reset") : STALE;
   }
 
-  private checksumMatches(item: Record<string, unknown>, bids: ReadonlyArray<ArrayLike<unknown>>, asks: ReadonlyArray<ArrayLike<unknown>>): boolean {
+  private checksumMatches(
+    item: Record<string, unknown>,
+    bids: ReadonlyArray<ArrayLike<unknown>>,
+    asks: ReadonlyArray<ArrayLike<unknown>>,
+  ): boolean {
     const expected = checksumOf(item.checksum);
     return expected === 0 || bookChecksum(bids, asks) === expected;
   }
@@ -244,7 +262,12 @@ function buildSide(raw: ArrayLike<unknown>[], levels: readonly Level[], descendi
   return out;
 }
 
-function mergeSide(side: StoredLevel[], raw: ArrayLike<unknown>[], levels: readonly Level[], descending: boolean): void {
+function mergeSide(
+  side: StoredLevel[],
+  raw: ArrayLike<unknown>[],
+  levels: readonly Level[],
+  descending: boolean,
+): void {
   for (let j = 0; j < levels.length; j++) {
     const level = levels[j];
     const idx = search(side, level[0], descending);

@@ -3,7 +3,14 @@ import { cancelRefusal, placeRejectReason, portStatus, refusalReason } from "./b
 import { BitgetError, classifyBitgetFailure } from "./rest-errors";
 
 function bitgetError(status: number, code: string, msg: string): BitgetError {
-  return new BitgetError({ kind: classifyBitgetFailure(status, code), method: "POST", endpoint: "/api/v2/mix/order/place-order", status, code, exchangeMessage: msg });
+  return new BitgetError({
+    kind: classifyBitgetFailure(status, code),
+    method: "POST",
+    endpoint: "/api/v2/mix/order/place-order",
+    status,
+    code,
+    exchangeMessage: msg,
+  });
 }
 
 const plain = { postOnly: false, reduceOnly: false };
@@ -11,11 +18,20 @@ const plain = { postOnly: false, reduceOnly: false };
 describe("placeRejectReason", () => {
   it("maps Bitget's documented codes to the port's reasons", () => {
     expect(placeRejectReason(bitgetError(400, "43118", "clientOrderId duplicate"), plain)).toBe("duplicate_client_oid");
-    expect(placeRejectReason(bitgetError(400, "40762", "The order amount exceeds the balance"), plain)).toBe("insufficient_margin");
+    expect(placeRejectReason(bitgetError(400, "40762", "The order amount exceeds the balance"), plain)).toBe(
+      "insufficient_margin",
+    );
     expect(placeRejectReason(bitgetError(400, "43012", "Insufficient balance"), plain)).toBe("insufficient_margin");
     expect(placeRejectReason(bitgetError(429, "429", "Too Many Requests"), plain)).toBe("rate_limited");
-    expect(placeRejectReason(bitgetError(400, "40757", "Not enough position is available."), { postOnly: false, reduceOnly: true })).toBe("reduce_only_no_position");
-    expect(placeRejectReason(bitgetError(400, "45110", "less than the minimum order quantity 5 USDT"), plain)).toBe("size_below_minimum");
+    expect(
+      placeRejectReason(bitgetError(400, "40757", "Not enough position is available."), {
+        postOnly: false,
+        reduceOnly: true,
+      }),
+    ).toBe("reduce_only_no_position");
+    expect(placeRejectReason(bitgetError(400, "45110", "less than the minimum order quantity 5 USDT"), plain)).toBe(
+      "size_below_minimum",
+    );
     expect(placeRejectReason(bitgetError(400, "40020", "Parameter error"), plain)).toBe("exchange_error");
   });
 
@@ -53,10 +69,23 @@ describe("portStatus", () => {
   });
 
   it("tells a client cancel, an exchange-cancelled post-only and a reduce-only cancel apart", () => {
-    expect(portStatus({ ...facts, state: "canceled", cancelledByClient: true })).toEqual({ status: "cancelled", reason: "cancelled_by_client" });
-    expect(portStatus({ ...facts, state: "canceled", force: "post_only" })).toEqual({ status: "rejected", reason: "post_only_would_cross" });
-    expect(portStatus({ ...facts, state: "canceled", force: "post_only", cancelReason: "normal_cancel" })).toEqual({ status: "cancelled" });
-    expect(portStatus({ ...facts, state: "cancelled", force: "post_only", filledSize: 0.5 })).toEqual({ status: "cancelled" });
-    expect(portStatus({ ...facts, state: "canceled", cancelReason: "reduce_only_cancel" })).toEqual({ status: "cancelled", reason: "reduce_only_no_position" });
+    expect(portStatus({ ...facts, state: "canceled", cancelledByClient: true })).toEqual({
+      status: "cancelled",
+      reason: "cancelled_by_client",
+    });
+    expect(portStatus({ ...facts, state: "canceled", force: "post_only" })).toEqual({
+      status: "rejected",
+      reason: "post_only_would_cross",
+    });
+    expect(portStatus({ ...facts, state: "canceled", force: "post_only", cancelReason: "normal_cancel" })).toEqual({
+      status: "cancelled",
+    });
+    expect(portStatus({ ...facts, state: "cancelled", force: "post_only", filledSize: 0.5 })).toEqual({
+      status: "cancelled",
+    });
+    expect(portStatus({ ...facts, state: "canceled", cancelReason: "reduce_only_cancel" })).toEqual({
+      status: "cancelled",
+      reason: "reduce_only_no_position",
+    });
   });
 });

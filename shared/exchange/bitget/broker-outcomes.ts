@@ -34,7 +34,8 @@ export function placeRejectReason(e: BitgetError, order: RefusedOrder): OrderRej
   if (e.kind === "rateLimit") return "rate_limited";
   const code = e.code ?? "";
   const message = e.exchangeMessage;
-  if (NO_POSITION_CODES.has(code) || (order.reduceOnly && /no(t enough)? position/i.test(message))) return "reduce_only_no_position";
+  if (NO_POSITION_CODES.has(code) || (order.reduceOnly && /no(t enough)? position/i.test(message)))
+    return "reduce_only_no_position";
   if (order.postOnly && /post[_\s-]?only/i.test(message)) return "post_only_would_cross";
   if (MINIMUM_CODES.has(code)) return "size_below_minimum";
   return "exchange_error";
@@ -47,7 +48,9 @@ export function placeRejectReason(e: BitgetError, order: RefusedOrder): OrderRej
  * with the rule in the detail.
  */
 export function refusalReason(refusal: OrderRefusal): OrderRejectReason {
-  return refusal === "size_below_minimum" || refusal === "notional_below_minimum" || refusal === "size_not_positive" ? "size_below_minimum" : "exchange_error";
+  return refusal === "size_below_minimum" || refusal === "notional_below_minimum" || refusal === "size_not_positive"
+    ? "size_below_minimum"
+    : "exchange_error";
 }
 
 /** How a cancel that Bitget refused ended: 22001 = nothing left to cancel, other not-found codes = unknown order. */
@@ -68,7 +71,10 @@ export interface ExchangeOrderFacts {
 }
 
 /** The port's status and reason of an order in Bitget state `facts`. */
-export function portStatus(facts: ExchangeOrderFacts): { status: OrderStatus["status"]; reason?: OrderStatus["reason"] } {
+export function portStatus(facts: ExchangeOrderFacts): {
+  status: OrderStatus["status"];
+  reason?: OrderStatus["reason"];
+} {
   switch (facts.state) {
     case "live":
     case "partially_filled":
@@ -91,7 +97,8 @@ export function portStatus(facts: ExchangeOrderFacts): { status: OrderStatus["st
 function cancelledStatus(facts: ExchangeOrderFacts): { status: OrderStatus["status"]; reason?: OrderStatus["reason"] } {
   if (facts.cancelledByClient) return { status: "cancelled", reason: "cancelled_by_client" };
   const why = facts.cancelReason ?? "";
-  if (facts.force === "post_only" && facts.filledSize === 0 && why !== "normal_cancel" && !/reduce/i.test(why)) return { status: "rejected", reason: "post_only_would_cross" };
+  if (facts.force === "post_only" && facts.filledSize === 0 && why !== "normal_cancel" && !/reduce/i.test(why))
+    return { status: "rejected", reason: "post_only_would_cross" };
   if (/reduce/i.test(why)) return { status: "cancelled", reason: "reduce_only_no_position" };
   return { status: "cancelled" };
 }

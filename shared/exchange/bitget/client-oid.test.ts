@@ -30,7 +30,8 @@ describe("makeClientOid", () => {
 
   it("gives distinct ids for neighbouring times and sequence numbers", () => {
     const ids = new Set<string>();
-    for (let t = 0; t < 40; t++) for (let s = 0; s < 40; s++) ids.add(makeClientOid("ETHUSDT", 1_700_000_000_000 + t, s));
+    for (let t = 0; t < 40; t++)
+      for (let s = 0; s < 40; s++) ids.add(makeClientOid("ETHUSDT", 1_700_000_000_000 + t, s));
     expect(ids.size).toBe(1600);
   });
 
@@ -47,7 +48,16 @@ describe("makeClientOid", () => {
 
 describe("parseClientOid", () => {
   it("rejects ids the bot did not make", () => {
-    for (const oid of ["1115965643971776512", "scalp-0001", "BTC-01-1", "BTC-1-01", "btc-1-1", "BTC-1-1-1", "BTC--1", ""]) {
+    for (const oid of [
+      "1115965643971776512",
+      "scalp-0001",
+      "BTC-01-1",
+      "BTC-1-01",
+      "btc-1-1",
+      "BTC-1-1-1",
+      "BTC--1",
+      "",
+    ]) {
       expect([oid, parseClientOid(oid)]).toEqual([oid, null]);
     }
   });

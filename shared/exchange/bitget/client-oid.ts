@@ -37,10 +37,12 @@ export interface ClientOidParts {
 export function makeClientOid(symbol: string, intentTimeMs: number, seq: number): string {
   const base = symbol.endsWith(SUFFIX) ? symbol.slice(0, -SUFFIX.length) : "";
   if (!/^[A-Z0-9]+$/.test(base)) throw new RangeError(`clientOid needs a USDT symbol of [A-Z0-9], got "${symbol}"`);
-  if (!isCount(intentTimeMs)) throw new RangeError(`intentTimeMs must be a non-negative safe integer, got ${intentTimeMs}`);
+  if (!isCount(intentTimeMs))
+    throw new RangeError(`intentTimeMs must be a non-negative safe integer, got ${intentTimeMs}`);
   if (!isCount(seq)) throw new RangeError(`seq must be a non-negative safe integer, got ${seq}`);
   const oid = `${base}-${intentTimeMs.toString(36)}-${seq.toString(36)}`;
-  if (oid.length > CLIENT_OID_MAX_LENGTH) throw new RangeError(`clientOid "${oid}" exceeds ${CLIENT_OID_MAX_LENGTH} characters`);
+  if (oid.length > CLIENT_OID_MAX_LENGTH)
+    throw new RangeError(`clientOid "${oid}" exceeds ${CLIENT_OID_MAX_LENGTH} characters`);
   return oid;
 }
 

@@ -7,13 +7,25 @@ import type { OrderSide, PositionMode, ValidatedOrder } from "./rest-types";
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 
 function order(side: OrderSide, reduceOnly: boolean): ValidatedOrder {
-  const r = validateOrder(BTC, { symbol: "BTCUSDT", side, orderType: "market", size: 0.001, reduceOnly, clientOid: "c", marginMode: "crossed" });
+  const r = validateOrder(BTC, {
+    symbol: "BTCUSDT",
+    side,
+    orderType: "market",
+    size: 0.001,
+    reduceOnly,
+    clientOid: "c",
+    marginMode: "crossed",
+  });
   if (!r.ok) throw new Error(r.reason);
   return r.order;
 }
 
 function sides(mode: PositionMode, side: OrderSide, reduceOnly: boolean) {
-  const b = placeOrderBody(order(side, reduceOnly), { productType: "USDT-FUTURES", marginCoin: "USDT", positionMode: mode });
+  const b = placeOrderBody(order(side, reduceOnly), {
+    productType: "USDT-FUTURES",
+    marginCoin: "USDT",
+    positionMode: mode,
+  });
   return { side: b.side, tradeSide: b.tradeSide, reduceOnly: b.reduceOnly };
 }
 
@@ -33,8 +45,26 @@ describe("placeOrderBody", () => {
   });
 
   it("serialises in a fixed key order whatever order the intent was written in", () => {
-    const a = validateOrder(BTC, { clientOid: "c", marginMode: "crossed", price: 25000, size: 0.002, orderType: "limit", side: "buy", symbol: "BTCUSDT", stopLossPrice: 24900 });
-    const b = validateOrder(BTC, { symbol: "BTCUSDT", stopLossPrice: 24900, side: "buy", size: 0.002, orderType: "limit", price: 25000, marginMode: "crossed", clientOid: "c" });
+    const a = validateOrder(BTC, {
+      clientOid: "c",
+      marginMode: "crossed",
+      price: 25000,
+      size: 0.002,
+      orderType: "limit",
+      side: "buy",
+      symbol: "BTCUSDT",
+      stopLossPrice: 24900,
+    });
+    const b = validateOrder(BTC, {
+      symbol: "BTCUSDT",
+      stopLossPrice: 24900,
+      side: "buy",
+      size: 0.002,
+      orderType: "limit",
+      price: 25000,
+      marginMode: "crossed",
+      clientOid: "c",
+    });
     if (!a.ok || !b.ok) throw new Error("invalid");
     const ctx = { productType: "USDT-FUTURES", marginCoin: "USDT", positionMode: "one_way_mode" as const };
     const json = JSON.stringify(placeOrderBody(a.order, ctx));

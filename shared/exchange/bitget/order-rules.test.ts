@@ -23,10 +23,23 @@ function reasonOf(order: Partial<OrderIntent>, instrument = BTC, referencePrice?
 
 describe("validateOrder", () => {
   it("accepts a limit order on the grid and writes its numbers as exact strings", () => {
-    const r = validateOrder(BTC, { ...limitBuy, size: 0.1 + 0.2, price: 63943.9, takeProfitPrice: 64000, stopLossPrice: 63900.5 });
+    const r = validateOrder(BTC, {
+      ...limitBuy,
+      size: 0.1 + 0.2,
+      price: 63943.9,
+      takeProfitPrice: 64000,
+      stopLossPrice: 63900.5,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.order).toMatchObject({ size: "0.3", price: "63943.9", force: "gtc", reduceOnly: false, takeProfitPrice: "64000", stopLossPrice: "63900.5" });
+    expect(r.order).toMatchObject({
+      size: "0.3",
+      price: "63943.9",
+      force: "gtc",
+      reduceOnly: false,
+      takeProfitPrice: "64000",
+      stopLossPrice: "63900.5",
+    });
   });
 
   it("refuses sizes that are not positive, off the step or below the minimum", () => {
@@ -105,6 +118,11 @@ describe("grid helpers", () => {
   it("treats float noise as on the grid and real offsets as off it", () => {
     expect(isOnGrid(0.1 + 0.2, 0.1)).toBe(true);
     expect(isOnGrid(0.30001, 0.1)).toBe(false);
-    expect([exact(25000, 0.1), exact(0.1 + 0.2, 0.001), exact(5, 1), exact(0.00001, 0.00001)]).toEqual(["25000", "0.3", "5", "0.00001"]);
+    expect([exact(25000, 0.1), exact(0.1 + 0.2, 0.001), exact(5, 1), exact(0.00001, 0.00001)]).toEqual([
+      "25000",
+      "0.3",
+      "5",
+      "0.00001",
+    ]);
   });
 });

@@ -59,16 +59,23 @@ const GRID_TOLERANCE = 1e-9;
  * Validates `order` against `instrument` without rounding anything. On success every number comes
  * back as the exchange string (on the grid, float noise removed, trailing zeros stripped).
  */
-export function validateOrder(instrument: Instrument, order: OrderIntent, options: ValidateOptions = {}): OrderValidation {
+export function validateOrder(
+  instrument: Instrument,
+  order: OrderIntent,
+  options: ValidateOptions = {},
+): OrderValidation {
   const { tickSize, sizeStep } = instrument;
-  if (order.symbol !== instrument.symbol) return refuse("symbol_mismatch", `order is for ${order.symbol}, rules are for ${instrument.symbol}`);
-  if (!CLIENT_OID_PATTERN.test(order.clientOid)) return refuse("bad_client_oid", `clientOid "${order.clientOid}" is not 1-32 chars of [A-Za-z0-9._:/-]`);
+  if (order.symbol !== instrument.symbol)
+    return refuse("symbol_mismatch", `order is for ${order.symbol}, rules are for ${instrument.symbol}`);
+  if (!CLIENT_OID_PATTERN.test(order.clientOid))
+    return refuse("bad_client_oid", `clientOid "${order.clientOid}" is not 1-32 chars of [A-Za-z0-9._:/-]`);
   const sizeRefusal = checkSize(instrument, order.size);
   if (sizeRefusal) return sizeRefusal;
   const priceRefusal = checkPrice(order, tickSize);
   if (priceRefusal) return priceRefusal;
   const force = order.force ?? "gtc";
-  if (order.orderType === "market" && force === "post_only") return refuse("force_not_allowed", "a market order cannot be post_only");
+  if (order.orderType === "market" && force === "post_only")
+    return refuse("force_not_allowed", "a market order cannot be post_only");
   const refPrice = order.orderType === "limit" ? order.price : options.referencePrice;
   if (refPrice !== undefined && order.size * refPrice < instrument.minNotional * (1 - GRID_TOLERANCE)) {
     return refuse("notional_below_minimum", `notional ${order.size * refPrice} < minimum ${instrument.minNotional}`);
@@ -98,7 +105,11 @@ export function validateOrder(instrument: Instrument, order: OrderIntent, option
  * limit and preset prices to the tick (`nearest`, or `passive`: buy prices down, sell prices up) —
  * then validates it. A size that rounds below the minimum is refused, never rounded up.
  */
-export function normaliseOrder(instrument: Instrument, order: OrderIntent, options: NormaliseOptions = {}): OrderValidation {
+export function normaliseOrder(
+  instrument: Instrument,
+  order: OrderIntent,
+  options: NormaliseOptions = {},
+): OrderValidation {
   const tick = instrument.tickSize;
   const mode: RoundMode = options.priceRounding === "passive" ? (order.side === "buy" ? "down" : "up") : "nearest";
   const rounded: OrderIntent = {
@@ -127,8 +138,10 @@ export function exact(value: number, step: number): string {
 
 function checkSize(instrument: Instrument, size: number): OrderValidation | null {
   if (!(Number.isFinite(size) && size > 0)) return refuse("size_not_positive", `size ${size} is not a positive number`);
-  if (!isOnGrid(size, instrument.sizeStep)) return refuse("size_not_on_step", `size ${size} is not a multiple of ${instrument.sizeStep}`);
-  if (size < instrument.minSize * (1 - GRID_TOLERANCE)) return refuse("size_below_minimum", `size ${size} < minimum ${instrument.minSize}`);
+  if (!isOnGrid(size, instrument.sizeStep))
+    return refuse("size_not_on_step", `size ${size} is not a multiple of ${instrument.sizeStep}`);
+  if (size < instrument.minSize * (1 - GRID_TOLERANCE))
+    return refuse("size_below_minimum", `size ${size} < minimum ${instrument.minSize}`);
   return null;
 }
 
@@ -137,8 +150,10 @@ function checkPrice(order: OrderIntent, tick: number): OrderValidation | null {
     return order.price === undefined ? null : refuse("price_on_market_order", "a market order takes no price");
   }
   if (order.price === undefined) return refuse("price_required", "a limit order needs a price");
-  if (!(Number.isFinite(order.price) && order.price > 0)) return refuse("price_not_positive", `price ${order.price} is not a positive number`);
-  if (!isOnGrid(order.price, tick)) return refuse("price_not_on_tick", `price ${order.price} is not a multiple of ${tick}`);
+  if (!(Number.isFinite(order.price) && order.price > 0))
+    return refuse("price_not_positive", `price ${order.price} is not a positive number`);
+  if (!isOnGrid(order.price, tick))
+    return refuse("price_not_on_tick", `price ${order.price} is not a multiple of ${tick}`);
   return null;
 }
 
@@ -151,8 +166,10 @@ function checkPresets(order: OrderIntent, tick: number, refPrice: number | undef
   ];
   for (const [name, value] of presets) {
     if (value === undefined) continue;
-    if (!(Number.isFinite(value) && value > 0)) return refuse("preset_price_not_positive", `${name} ${value} is not a positive number`);
-    if (!isOnGrid(value, tick)) return refuse("preset_price_not_on_tick", `${name} ${value} is not a multiple of ${tick}`);
+    if (!(Number.isFinite(value) && value > 0))
+      return refuse("preset_price_not_positive", `${name} ${value} is not a positive number`);
+    if (!isOnGrid(value, tick))
+      return refuse("preset_price_not_on_tick", `${name} ${value} is not a multiple of ${tick}`);
   }
   if (order.takeProfitExecutePrice !== undefined && order.takeProfitPrice === undefined) {
     return refuse("execute_price_without_trigger", "takeProfitExecutePrice needs takeProfitPrice");
@@ -163,10 +180,16 @@ function checkPresets(order: OrderIntent, tick: number, refPrice: number | undef
   if (refPrice === undefined) return null;
   const up = order.side === "buy" ? 1 : -1;
   if (order.takeProfitPrice !== undefined && (order.takeProfitPrice - refPrice) * up <= 0) {
-    return refuse("take_profit_wrong_side", `take-profit ${order.takeProfitPrice} is not beyond ${refPrice} for a ${order.side}`);
+    return refuse(
+      "take_profit_wrong_side",
+      `take-profit ${order.takeProfitPrice} is not beyond ${refPrice} for a ${order.side}`,
+    );
   }
   if (order.stopLossPrice !== undefined && (refPrice - order.stopLossPrice) * up <= 0) {
-    return refuse("stop_loss_wrong_side", `stop-loss ${order.stopLossPrice} is not behind ${refPrice} for a ${order.side}`);
+    return refuse(
+      "stop_loss_wrong_side",
+      `stop-loss ${order.stopLossPrice} is not behind ${refPrice} for a ${order.side}`,
+    );
   }
   return null;
 }

@@ -5,14 +5,31 @@ import { validateOrder } from "./order-rules";
 import { placeOrderOnce } from "./place-order-once";
 import { BitgetRestClient } from "./rest-client";
 import type { ValidatedOrder } from "./rest-types";
-import { errorEnvelope, fakeClock, fakeFetch, hang, okEnvelope, type RecordedRequest, seededRandom } from "./testing/fake-rest";
+import {
+  errorEnvelope,
+  fakeClock,
+  fakeFetch,
+  hang,
+  okEnvelope,
+  type RecordedRequest,
+  seededRandom,
+} from "./testing/fake-rest";
 import type { HttpResponseLike } from "./rest-transport";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const CLIENT_OID = makeClientOid("BTCUSDT", 1_700_000_000_000, 1);
 
 const ORDER: ValidatedOrder = (() => {
-  const r = validateOrder(BTC, { symbol: "BTCUSDT", side: "buy", orderType: "limit", size: 0.001, price: 25000, clientOid: CLIENT_OID, marginMode: "crossed", force: "post_only" });
+  const r = validateOrder(BTC, {
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    size: 0.001,
+    price: 25000,
+    clientOid: CLIENT_OID,
+    marginMode: "crossed",
+    force: "post_only",
+  });
   if (!r.ok) throw new Error(r.reason);
   return r.order;
 })();
@@ -51,8 +68,19 @@ function fakeExchange(behaviours: PlaceBehaviour[], lookupFails = false) {
       orders.set(late.clientOid, late);
       late = null;
     }
-    if (!found) return errorEnvelope(400, "40109", "The data of the order cannot be found, please confirm the order number");
-    return okEnvelope({ symbol: "BTCUSDT", orderId: found.orderId, clientOid, state: "live", side: "buy", orderType: "limit", size: "0.001", price: "25000", cTime: "1700000000000" });
+    if (!found)
+      return errorEnvelope(400, "40109", "The data of the order cannot be found, please confirm the order number");
+    return okEnvelope({
+      symbol: "BTCUSDT",
+      orderId: found.orderId,
+      clientOid,
+      state: "live",
+      side: "buy",
+      orderType: "limit",
+      size: "0.001",
+      price: "25000",
+      cTime: "1700000000000",
+    });
   };
   return { orders, responder };
 }

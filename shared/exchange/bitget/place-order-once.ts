@@ -41,7 +41,11 @@ export interface PlaceOnceOptions {
 }
 
 /** Places `order` at most once on the exchange, resolving unknown outcomes by clientOid lookup. */
-export async function placeOrderOnce(port: OrderPlacementPort, order: ValidatedOrder, options: PlaceOnceOptions = {}): Promise<PlaceOnceResult> {
+export async function placeOrderOnce(
+  port: OrderPlacementPort,
+  order: ValidatedOrder,
+  options: PlaceOnceOptions = {},
+): Promise<PlaceOnceResult> {
   const maxAttempts = options.maxAttempts ?? 3;
   const settleMs = options.settleMs ?? 500;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -64,7 +68,9 @@ export async function placeOrderOnce(port: OrderPlacementPort, order: ValidatedO
   return { outcome: "unknown", clientOid: order.clientOid, error: lastError, attempts: maxAttempts };
 }
 
-type Lookup = { found: OrderDetail; absent?: never; error?: never } | { found?: never; absent: boolean; error: unknown };
+type Lookup =
+  | { found: OrderDetail; absent?: never; error?: never }
+  | { found?: never; absent: boolean; error: unknown };
 
 async function lookUp(port: OrderPlacementPort, order: ValidatedOrder): Promise<Lookup> {
   try {

@@ -124,7 +124,9 @@ export interface PrivateAccountEvent {
 export type PrivateEvent = PrivateOrderEvent | PrivateFillEvent | PrivatePositionsEvent | PrivateAccountEvent;
 
 /** Result of decoding one private push. */
-export type PrivateDecodeResult = { readonly ok: true; readonly events: PrivateEvent[] } | { readonly ok: false; readonly reason: string };
+export type PrivateDecodeResult =
+  | { readonly ok: true; readonly events: PrivateEvent[] }
+  | { readonly ok: false; readonly reason: string };
 
 /** True when `channel` is a {@link PrivateChannel}. */
 export function isPrivateChannel(channel: unknown): channel is PrivateChannel {
@@ -142,8 +144,10 @@ export function decodePrivatePush(msg: unknown): PrivateDecodeResult {
   if (!Array.isArray(data)) return refuse(`${channel} push has no data array`);
   const ts = typeof msg.ts === "number" ? msg.ts : num(msg.ts);
   try {
-    if (channel === "positions") return { ok: true, events: [{ kind: "positions", ts: ts ?? 0, positions: data.map(position) }] };
-    if (channel === "account") return { ok: true, events: [{ kind: "account", ts: ts ?? 0, balances: data.map(balance) }] };
+    if (channel === "positions")
+      return { ok: true, events: [{ kind: "positions", ts: ts ?? 0, positions: data.map(position) }] };
+    if (channel === "account")
+      return { ok: true, events: [{ kind: "account", ts: ts ?? 0, balances: data.map(balance) }] };
     return { ok: true, events: channel === "orders" ? data.map(order) : data.map(fill) };
   } catch (e) {
     if (e instanceof ShapeError) return refuse(`${channel} item: ${e.message}`);

@@ -30,7 +30,10 @@ function harness(options: Partial<PrivateFeedOptions> = {}) {
     onReady: () => ready++,
     ...options,
   });
-  const loginOf = (s: FakeSocket) => s.ops("login")[0] as { args: { apiKey: string; passphrase: string; timestamp: string; sign: string }[] } | undefined;
+  const loginOf = (s: FakeSocket) =>
+    s.ops("login")[0] as
+      | { args: { apiKey: string; passphrase: string; timestamp: string; sign: string }[] }
+      | undefined;
   /** Starts (or waits for the next connection) and answers the login and every subscription. */
   const connect = async (s?: FakeSocket): Promise<FakeSocket> => {
     if (!s) {
@@ -40,7 +43,8 @@ function harness(options: Partial<PrivateFeedOptions> = {}) {
     const socket = s ?? port.last;
     await until(() => loginOf(socket) !== undefined);
     socket.receive({ event: "login", code: 0, msg: "" });
-    for (const a of (socket.ops("subscribe")[0]?.args ?? []) as object[]) socket.receive({ event: "subscribe", arg: a });
+    for (const a of (socket.ops("subscribe")[0]?.args ?? []) as object[])
+      socket.receive({ event: "subscribe", arg: a });
     return socket;
   };
   return { time, port, feed, events, healths, connect, loginOf, ready: () => ready };
@@ -49,7 +53,25 @@ function harness(options: Partial<PrivateFeedOptions> = {}) {
 const orderPush = (over: Record<string, unknown> = {}) => ({
   action: "snapshot",
   arg: { instType: "USDT-FUTURES", channel: "orders", instId: "default" },
-  data: [{ orderId: "1", clientOid: "c1", instId: "BTCUSDT", side: "buy", orderType: "market", price: "0", size: "0.01", status: "filled", accBaseVolume: "0.01", priceAvg: "100", reduceOnly: "no", feeDetail: [{ feeCoin: "USDT", fee: "-0.0006" }], cTime: "10", uTime: "11", ...over }],
+  data: [
+    {
+      orderId: "1",
+      clientOid: "c1",
+      instId: "BTCUSDT",
+      side: "buy",
+      orderType: "market",
+      price: "0",
+      size: "0.01",
+      status: "filled",
+      accBaseVolume: "0.01",
+      priceAvg: "100",
+      reduceOnly: "no",
+      feeDetail: [{ feeCoin: "USDT", fee: "-0.0006" }],
+      cTime: "10",
+      uTime: "11",
+      ...over,
+    },
+  ],
   ts: 12,
 });
 
@@ -103,7 +125,14 @@ describe("PrivateFeed", () => {
     s.receive(orderPush({ size: "abc" }));
     s.receive(orderPush());
     expect(h.events).toHaveLength(1);
-    expect(h.events[0][0]).toMatchObject({ kind: "order", clientOid: "c1", status: "filled", size: 0.01, filledSize: 0.01, fee: 0.0006 });
+    expect(h.events[0][0]).toMatchObject({
+      kind: "order",
+      clientOid: "c1",
+      status: "filled",
+      size: 0.01,
+      filledSize: 0.01,
+      fee: 0.0006,
+    });
     expect(h.feed.health()).toMatchObject({ dropped: 2, state: "ready" });
   });
 
@@ -113,9 +142,21 @@ describe("PrivateFeed", () => {
     await h.time.advance(0);
     const s = h.port.last;
     await until(() => h.loginOf(s) !== undefined);
-    expect(() => s.receive({ event: "error", code: 30005, msg: `Invalid sign for ${CREDS.apiSecret} / ${CREDS.passphrase}`, op: "login" })).not.toThrow();
+    expect(() =>
+      s.receive({
+        event: "error",
+        code: 30005,
+        msg: `Invalid sign for ${CREDS.apiSecret} / ${CREDS.passphrase}`,
+        op: "login",
+      }),
+    ).not.toThrow();
     const health = h.feed.health();
-    expect(health).toMatchObject({ state: "backoff", loggedIn: false, loginFailures: 1, lastLoginError: { code: "30005" } });
+    expect(health).toMatchObject({
+      state: "backoff",
+      loggedIn: false,
+      loginFailures: 1,
+      lastLoginError: { code: "30005" },
+    });
     const text = JSON.stringify(h.healths);
     expect(text).not.toContain(CREDS.apiSecret);
     expect(text).not.toContain(CREDS.passphrase);

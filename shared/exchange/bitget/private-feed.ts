@@ -3,13 +3,25 @@
  * channels, keepalive and reconnect, over an injected socket, clock, timers and random source.
  * @module
  */
-import { decodePrivatePush, isPrivateChannel, PRIVATE_CHANNELS, type PrivateChannel, type PrivateEvent } from "./private-codec";
+import {
+  decodePrivatePush,
+  isPrivateChannel,
+  PRIVATE_CHANNELS,
+  type PrivateChannel,
+  type PrivateEvent,
+} from "./private-codec";
 import type { FeedClock, FeedError, FeedTimers } from "./public-feed";
 import { redact } from "./rest-errors";
 import type { BitgetCredentials } from "./rest-transport";
 import { wsLoginSign } from "./signing";
 import type { SocketPort } from "./socket";
-import { type ConnectionState, type ConnectionTuning, connectionSettings, describe, WsConnection } from "./ws-connection";
+import {
+  type ConnectionState,
+  type ConnectionTuning,
+  connectionSettings,
+  describe,
+  WsConnection,
+} from "./ws-connection";
 
 /** Options of {@link PrivateFeed}. */
 export interface PrivateFeedOptions extends ConnectionTuning {
@@ -47,7 +59,14 @@ export interface PrivateFeedOptions extends ConnectionTuning {
  * Where the private feed is: `authenticating` (login sent, no ack yet), `subscribing` (logged in,
  * waiting for channel acks), `ready` (every channel acknowledged).
  */
-export type PrivateFeedState = "idle" | "connecting" | "authenticating" | "subscribing" | "ready" | "backoff" | "stopped";
+export type PrivateFeedState =
+  | "idle"
+  | "connecting"
+  | "authenticating"
+  | "subscribing"
+  | "ready"
+  | "backoff"
+  | "stopped";
 
 /** A refused login: Bitget's WS code (30005 login failed, 30011 key, 30012 passphrase, 30013/30014 timestamp, 30015 sign). */
 export interface LoginFailure {
@@ -109,22 +128,27 @@ export class PrivateFeed {
 
   constructor(options: PrivateFeedOptions) {
     const channels = [...new Set(options.channels ?? PRIVATE_CHANNELS)];
-    if (channels.length === 0 || channels.some((c) => !isPrivateChannel(c))) throw new RangeError(`PrivateFeed channels must be orders/fill/positions/account, got ${channels.join(",")}`);
+    if (channels.length === 0 || channels.some((c) => !isPrivateChannel(c)))
+      throw new RangeError(`PrivateFeed channels must be orders/fill/positions/account, got ${channels.join(",")}`);
     this.o = options;
     this.channels = channels;
     const instType = options.instType ?? "USDT-FUTURES";
-    const args = channels.map((channel) => (channel === "account" ? { instType, channel, coin: "default" } : { instType, channel, instId: "default" }));
+    const args = channels.map((channel) =>
+      channel === "account" ? { instType, channel, coin: "default" } : { instType, channel, instId: "default" },
+    );
     this.subscribeText = JSON.stringify({ op: "subscribe", args });
     const c = options.credentials;
     this.secrets = [c.apiSecret, c.passphrase];
     this.loginTimeoutMs = options.loginTimeoutMs ?? 10_000;
-    if (!(this.loginTimeoutMs > 0)) throw new RangeError(`PrivateFeed loginTimeoutMs must be > 0, got ${this.loginTimeoutMs}`);
+    if (!(this.loginTimeoutMs > 0))
+      throw new RangeError(`PrivateFeed loginTimeoutMs must be > 0, got ${this.loginTimeoutMs}`);
     this.conn = new WsConnection({
       ...connectionSettings(options),
       onOpen: () => this.opened(),
       onText: (text) => this.frame(text),
       onState: () => this.connectionChanged(),
-      onSocketError: (message) => (this.lastError = { at: this.o.clock.now(), source: "socket", code: "", message: this.clean(message) }),
+      onSocketError: (message) =>
+        (this.lastError = { at: this.o.clock.now(), source: "socket", code: "", message: this.clean(message) }),
     });
   }
 
@@ -226,7 +250,8 @@ export class PrivateFeed {
       if (/^0*$/.test(code)) return this.loggedIn();
       return this.loginFailed(code, stringOf(msg.msg));
     }
-    if (msg.event === "subscribe" && isRecord(msg.arg) && isPrivateChannel(msg.arg.channel)) return this.subscribed(msg.arg.channel);
+    if (msg.event === "subscribe" && isRecord(msg.arg) && isPrivateChannel(msg.arg.channel))
+      return this.subscribed(msg.arg.channel);
     if (msg.event === "unsubscribe" && isRecord(msg.arg) && isPrivateChannel(msg.arg.channel)) {
       this.acked.delete(msg.arg.channel);
       return;
@@ -258,7 +283,12 @@ export class PrivateFeed {
     try {
       this.o.onReady?.();
     } catch (e) {
-      this.lastError = { at: this.o.clock.now(), source: "handler", code: "", message: `onReady threw: ${describe(e)}` };
+      this.lastError = {
+        at: this.o.clock.now(),
+        source: "handler",
+        code: "",
+        message: `onReady threw: ${describe(e)}`,
+      };
     }
   }
 
@@ -288,7 +318,12 @@ export class PrivateFeed {
     try {
       this.o.onEvents(events);
     } catch (e) {
-      this.lastError = { at: this.o.clock.now(), source: "handler", code: "", message: `onEvents threw: ${describe(e)}` };
+      this.lastError = {
+        at: this.o.clock.now(),
+        source: "handler",
+        code: "",
+        message: `onEvents threw: ${describe(e)}`,
+      };
     }
   }
 
@@ -297,7 +332,12 @@ export class PrivateFeed {
     try {
       this.o.onHealth(this.health());
     } catch (e) {
-      this.lastError = { at: this.o.clock.now(), source: "handler", code: "", message: `onHealth threw: ${describe(e)}` };
+      this.lastError = {
+        at: this.o.clock.now(),
+        source: "handler",
+        code: "",
+        message: `onHealth threw: ${describe(e)}`,
+      };
     }
   }
 

@@ -25,7 +25,8 @@ export function decodePublicPush(msg: unknown): DecodeResult {
   if (!isObject(arg)) return refuse("push has no arg");
   const channel = arg.channel;
   const symbol = arg.instId;
-  if (typeof channel !== "string" || typeof symbol !== "string" || symbol === "") return refuse("arg lacks channel or instId");
+  if (typeof channel !== "string" || typeof symbol !== "string" || symbol === "")
+    return refuse("arg lacks channel or instId");
   const data = msg.data;
   if (!Array.isArray(data)) return refuse(`${channel} push has no data array`);
   if (channel === "trade") return decodeTrades(symbol, data);
@@ -64,7 +65,16 @@ function decodeTop(symbol: string, data: unknown[]): DecodeResult {
   if (!bid || !ask) return refuse("books1 push lacks a bid or an ask");
   if (!(ts > 0)) return refuse("books1 push has a bad ts");
   const seq = seqOf(d.seq);
-  const event: BookTopEvent = { kind: "bookTop", symbol, ts, bidPrice: bid[0], bidSize: bid[1], askPrice: ask[0], askSize: ask[1], seq };
+  const event: BookTopEvent = {
+    kind: "bookTop",
+    symbol,
+    ts,
+    bidPrice: bid[0],
+    bidSize: bid[1],
+    askPrice: ask[0],
+    askSize: ask[1],
+    seq,
+  };
   return { ok: true, events: [event] };
 }
 

@@ -30,16 +30,33 @@ function harness(options: Partial<PublicFeedOptions> = {}) {
 const arg = (channel: string, instId = "BTCUSDT") => ({ instType: "USDT-FUTURES", channel, instId });
 
 function tradePush(action: string, ids: string[], instId = "BTCUSDT", price = "27000.5") {
-  const data = ids.map((id, i) => ({ ts: String(1_700_000_000_000 + Number(id) + i), price, size: "0.01", side: "buy", tradeId: id }));
+  const data = ids.map((id, i) => ({
+    ts: String(1_700_000_000_000 + Number(id) + i),
+    price,
+    size: "0.01",
+    side: "buy",
+    tradeId: id,
+  }));
   return { action, arg: arg("trade", instId), data, ts: 1_700_000_000_000 };
 }
 
 function bookPush(channel: string, action: string, item: Record<string, unknown>, instId = "BTCUSDT") {
-  return { action, arg: arg(channel, instId), data: [{ checksum: 0, ts: "1700000000000", ...item }], ts: 1_700_000_000_000 };
+  return {
+    action,
+    arg: arg(channel, instId),
+    data: [{ checksum: 0, ts: "1700000000000", ...item }],
+    ts: 1_700_000_000_000,
+  };
 }
 
-const BIDS = [["43231.1", "4"], ["43231", "6"]];
-const ASKS = [["43232.8", "9"], ["43232.9", "8"]];
+const BIDS = [
+  ["43231.1", "4"],
+  ["43231", "6"],
+];
+const ASKS = [
+  ["43232.8", "9"],
+  ["43232.9", "8"],
+];
 /** bitget-v2.md §1.5 vector for BIDS/ASKS: "43231.1:4:43232.8:9:43231:6:43232.9:8". */
 const CHECKSUM = -1504501796;
 
@@ -71,7 +88,13 @@ describe("PublicFeed subscriptions", () => {
 
   it("spreads messages so that no one-second window carries more than 10, pings included", async () => {
     const symbols = ["A", "B", "C", "D", "E", "F", "G", "H"].map((x) => `${x}USDT`);
-    const { start, time } = harness({ symbols, maxArgsPerMessage: 1, pingIntervalMs: 700, pongTimeoutMs: 60_000, staleAfterMs: 60_000 });
+    const { start, time } = harness({
+      symbols,
+      maxArgsPerMessage: 1,
+      pingIntervalMs: 700,
+      pongTimeoutMs: 60_000,
+      staleAfterMs: 60_000,
+    });
     const s = await start();
     expect(s.sent).toHaveLength(10);
     await time.advance(5000);
@@ -112,7 +135,12 @@ describe("PublicFeed keepalive", () => {
   });
 
   it("keeps one ping outstanding at a time when the pong deadline exceeds the interval", async () => {
-    const { start, time } = harness({ channels: ["trade"], pingIntervalMs: 1000, pongTimeoutMs: 5000, staleAfterMs: 60_000 });
+    const { start, time } = harness({
+      channels: ["trade"],
+      pingIntervalMs: 1000,
+      pongTimeoutMs: 5000,
+      staleAfterMs: 60_000,
+    });
     const s = await start();
     await time.advance(5999);
     expect(s.pings).toBe(1);
@@ -265,7 +293,14 @@ describe("PublicFeed stale-feed detection", () => {
 
   it("never unsubscribes an arg whose subscribe is still queued", async () => {
     const symbols = ["A", "B", "C", "D", "E", "F"].map((x) => `${x}USDT`);
-    const { start, time } = harness({ symbols, channels: ["books15"], maxArgsPerMessage: 1, maxMessagesPerSecond: 1, staleAfterMs: 3000, pingIntervalMs: 1e9 });
+    const { start, time } = harness({
+      symbols,
+      channels: ["books15"],
+      maxArgsPerMessage: 1,
+      maxMessagesPerSecond: 1,
+      staleAfterMs: 3000,
+      pingIntervalMs: 1e9,
+    });
     const s = await start();
     for (let t = 0; t < 8000; t += 500) {
       s.receive("pong");
@@ -392,7 +427,11 @@ describe("PublicFeed resilience", () => {
     s.receive({ foo: 1 });
     s.receive({ action: "update", arg: { channel: "trade" }, data: [] });
     s.receive(tradePush("update", ["1"], "BTCUSDT", "abc"));
-    expect(feed.health()).toMatchObject({ dropped: 5, connected: true, lastDropReason: expect.stringMatching(/bad price/) });
+    expect(feed.health()).toMatchObject({
+      dropped: 5,
+      connected: true,
+      lastDropReason: expect.stringMatching(/bad price/),
+    });
     s.receive(tradePush("update", ["2"]));
     expect(tradeIds(events)).toEqual(["2"]);
   });
@@ -400,10 +439,16 @@ describe("PublicFeed resilience", () => {
   it("surfaces server errors in health instead of throwing", async () => {
     const { start, feed, healths } = harness({ channels: ["trade"] });
     const s = await start();
-    expect(() => s.receive({ event: "error", code: 30001, msg: "instId doesn't exist", arg: arg("trade", "NOPEUSDT") })).not.toThrow();
+    expect(() =>
+      s.receive({ event: "error", code: 30001, msg: "instId doesn't exist", arg: arg("trade", "NOPEUSDT") }),
+    ).not.toThrow();
     const h = feed.health();
     expect(h).toMatchObject({ errors: 1, connected: true });
-    expect(h.lastError).toMatchObject({ source: "server", code: "30001", message: expect.stringMatching(/doesn't exist.*trade:NOPEUSDT/) });
+    expect(h.lastError).toMatchObject({
+      source: "server",
+      code: "30001",
+      message: expect.stringMatching(/doesn't exist.*trade:NOPEUSDT/),
+    });
     expect(healths[healths.length - 1].errors).toBe(1);
   });
 
@@ -420,7 +465,10 @@ describe("PublicFeed resilience", () => {
     s.receive(tradePush("update", ["1"]));
     s.receive(tradePush("update", ["2"]));
     expect(calls).toBe(2);
-    expect(feed.health().lastError).toMatchObject({ source: "handler", message: expect.stringMatching(/consumer bug/) });
+    expect(feed.health().lastError).toMatchObject({
+      source: "handler",
+      message: expect.stringMatching(/consumer bug/),
+    });
   });
 
   it("ignores pushes for symbols and channels it did not subscribe", async () => {
@@ -446,7 +494,10 @@ describe("PublicFeed resilience", () => {
 describe("PublicFeed raw push tap", () => {
   it("hands onPush every push of a subscribed arg as sent, duplicates and stale books included, with its receive time", async () => {
     const taps: { push: Record<string, unknown>; at: number; text: string }[] = [];
-    const { start, time, events } = harness({ channels: ["trade", "books15"], onPush: (push, at, text) => taps.push({ push, at, text }) });
+    const { start, time, events } = harness({
+      channels: ["trade", "books15"],
+      onPush: (push, at, text) => taps.push({ push, at, text }),
+    });
     const s = await start();
     s.receive({ event: "subscribe", arg: arg("trade") });
     s.receive("pong");
@@ -457,7 +508,12 @@ describe("PublicFeed raw push tap", () => {
     s.receive(bookPush("books15", "snapshot", { seq: "10", bids: BIDS, asks: ASKS }));
     s.receive(bookPush("books15", "snapshot", { seq: "9", bids: BIDS, asks: ASKS }));
     s.receive(tradePush("update", ["2"], "DOGEUSDT"));
-    expect(taps.map((x) => (x.push.arg as { channel: string }).channel)).toEqual(["trade", "trade", "books15", "books15"]);
+    expect(taps.map((x) => (x.push.arg as { channel: string }).channel)).toEqual([
+      "trade",
+      "trade",
+      "books15",
+      "books15",
+    ]);
     expect(taps[1]).toEqual({ push: JSON.parse(dup), at: time.now, text: dup });
     expect(taps[1].at - taps[0].at).toBe(7);
     expect(tradeIds(events)).toEqual(["1"]);

@@ -9,7 +9,13 @@ import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./
 import type { FeedClock, FeedTimers } from "./feed-ports";
 import { decodePublicPush } from "./public-codec";
 import type { SocketPort } from "./socket";
-import { type ConnectionState, type ConnectionTuning, connectionSettings, describe, WsConnection } from "./ws-connection";
+import {
+  type ConnectionState,
+  type ConnectionTuning,
+  connectionSettings,
+  describe,
+  WsConnection,
+} from "./ws-connection";
 
 export type { FeedClock, FeedTimers } from "./feed-ports";
 
@@ -191,8 +197,10 @@ export class PublicFeed {
 
   constructor(options: PublicFeedOptions) {
     const channels = options.channels ?? DEFAULT_PUBLIC_CHANNELS;
-    if (options.symbols.length === 0 || options.symbols.some((s) => typeof s !== "string" || s === "")) throw new RangeError("PublicFeed needs non-empty symbols");
-    if (channels.length === 0 || channels.some((c) => c !== "trade" && !isBookChannel(c))) throw new RangeError(`PublicFeed channels must be trade/books/books1/books5/books15, got ${channels.join(",")}`);
+    if (options.symbols.length === 0 || options.symbols.some((s) => typeof s !== "string" || s === ""))
+      throw new RangeError("PublicFeed needs non-empty symbols");
+    if (channels.length === 0 || channels.some((c) => c !== "trade" && !isBookChannel(c)))
+      throw new RangeError(`PublicFeed channels must be trade/books/books1/books5/books15, got ${channels.join(",")}`);
     this.clock = options.clock;
     this.timers = options.timers;
     this.onEvents = options.onEvents;
@@ -257,7 +265,8 @@ export class PublicFeed {
     const lastFrameAt = this.conn.lastFrameAt;
     const bookHealthy: Record<string, boolean> = {};
     if (this.bookChannels.length > 0) {
-      for (const symbol of this.symbols) bookHealthy[symbol] = this.bookChannels.every((c) => this.syncsOf(c).get(symbol)?.healthy === true);
+      for (const symbol of this.symbols)
+        bookHealthy[symbol] = this.bookChannels.every((c) => this.syncsOf(c).get(symbol)?.healthy === true);
     }
     return {
       state: this.conn.state,
@@ -435,7 +444,8 @@ export class PublicFeed {
 
   private retryUnanswered(now: number): void {
     for (const [key, w] of this.awaiting) {
-      if (now - w.since >= this.staleAfterMs * 2 ** Math.min(w.retries, MAX_RETRY_DOUBLINGS)) this.resubscribe(key, now, w.retries + 1);
+      if (now - w.since >= this.staleAfterMs * 2 ** Math.min(w.retries, MAX_RETRY_DOUBLINGS))
+        this.resubscribe(key, now, w.retries + 1);
     }
   }
 
@@ -498,7 +508,12 @@ export class PublicFeed {
 
   /** Sends the next queued message; false when the send failed (the connection is then reconnecting). */
   private sendNext(): boolean {
-    if (!this.pingDue) return this.conn.send(this.pendingUnsub.size > 0 ? this.batch("unsubscribe", this.pendingUnsub) : this.batch("subscribe", this.pendingSub));
+    if (!this.pingDue)
+      return this.conn.send(
+        this.pendingUnsub.size > 0
+          ? this.batch("unsubscribe", this.pendingUnsub)
+          : this.batch("subscribe", this.pendingSub),
+      );
     this.pingDue = false;
     return this.conn.ping();
   }

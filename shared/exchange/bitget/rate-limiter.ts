@@ -70,7 +70,11 @@ export class RateLimiter {
   #bucket(key: string, limit: number): Bucket {
     const found = this.#buckets.get(key);
     if (found && found.slots.length === limit) return found;
-    const bucket: Bucket = { slots: new Float64Array(limit).fill(-Infinity), head: 0, blockedUntil: found?.blockedUntil ?? -Infinity };
+    const bucket: Bucket = {
+      slots: new Float64Array(limit).fill(-Infinity),
+      head: 0,
+      blockedUntil: found?.blockedUntil ?? -Infinity,
+    };
     this.#buckets.set(key, bucket);
     return bucket;
   }

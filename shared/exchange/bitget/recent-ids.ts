@@ -13,7 +13,8 @@ export class RecentIds {
   private next = 0;
 
   constructor(private readonly capacity: number) {
-    if (!(capacity >= 1) || !Number.isInteger(capacity)) throw new RangeError(`RecentIds capacity must be an integer ≥ 1, got ${capacity}`);
+    if (!(capacity >= 1) || !Number.isInteger(capacity))
+      throw new RangeError(`RecentIds capacity must be an integer ≥ 1, got ${capacity}`);
     this.ring = new Array<string | undefined>(capacity);
   }
 

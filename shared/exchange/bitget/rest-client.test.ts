@@ -24,7 +24,16 @@ function setup(responder: Responder, options: Partial<BitgetRestClientOptions> =
 }
 
 function validated(order: Partial<OrderIntent>): ValidatedOrder {
-  const r = validateOrder(BTC, { symbol: "BTCUSDT", side: "buy", orderType: "limit", size: 0.001, price: 25000, clientOid: "scalp-0001", marginMode: "crossed", ...order });
+  const r = validateOrder(BTC, {
+    symbol: "BTCUSDT",
+    side: "buy",
+    orderType: "limit",
+    size: 0.001,
+    price: 25000,
+    clientOid: "scalp-0001",
+    marginMode: "crossed",
+    ...order,
+  });
   if (!r.ok) throw new Error(`test order invalid: ${r.reason}`);
   return r.order;
 }
@@ -39,7 +48,9 @@ describe("BitgetRestClient signing against the §4.3 vectors", () => {
   });
 
   it("builds and signs the hedge-mode place-order body of vector 2 byte for byte", async () => {
-    const { client, requests } = setup(() => okEnvelope({ orderId: "1", clientOid: "scalp-0001" }), { positionMode: "hedge_mode" });
+    const { client, requests } = setup(() => okEnvelope({ orderId: "1", clientOid: "scalp-0001" }), {
+      positionMode: "hedge_mode",
+    });
     await client.placeOrder(validated({}));
     expect(requests[0].body).toBe(
       '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.001","price":"25000","side":"buy","tradeSide":"open","orderType":"limit","force":"gtc","clientOid":"scalp-0001"}',
@@ -51,7 +62,16 @@ describe("BitgetRestClient signing against the §4.3 vectors", () => {
 describe("BitgetRestClient requests", () => {
   it("places a one-way reduce-only market close without tradeSide", async () => {
     const { client, requests } = setup(() => okEnvelope({ orderId: "9", clientOid: "c1" }));
-    const ack = await client.placeOrder(validated({ side: "sell", orderType: "market", price: undefined, reduceOnly: true, force: "ioc", clientOid: "c1" }));
+    const ack = await client.placeOrder(
+      validated({
+        side: "sell",
+        orderType: "market",
+        price: undefined,
+        reduceOnly: true,
+        force: "ioc",
+        clientOid: "c1",
+      }),
+    );
     expect(ack).toEqual({ orderId: "9", clientOid: "c1" });
     expect(JSON.parse(requests[0].body)).toEqual({
       symbol: "BTCUSDT",
@@ -70,12 +90,28 @@ describe("BitgetRestClient requests", () => {
   it("sends preset take-profit and stop-loss prices", async () => {
     const { client, requests } = setup(() => okEnvelope({ orderId: "9", clientOid: "c" }));
     await client.placeOrder(validated({ takeProfitPrice: 25075, stopLossPrice: 24970, force: "post_only" }));
-    expect(JSON.parse(requests[0].body)).toMatchObject({ force: "post_only", presetStopSurplusPrice: "25075", presetStopLossPrice: "24970" });
+    expect(JSON.parse(requests[0].body)).toMatchObject({
+      force: "post_only",
+      presetStopSurplusPrice: "25075",
+      presetStopLossPrice: "24970",
+    });
   });
 
   it("cancels and looks up by orderId or by clientOid", async () => {
-    const detail = { symbol: "BTCUSDT", orderId: "11", clientOid: "c", state: "live", side: "buy", orderType: "limit", size: "0.001", price: "25000", cTime: "1" };
-    const { client, requests } = setup((req) => okEnvelope(req.path.endsWith("detail") ? detail : { orderId: "11", clientOid: "c" }));
+    const detail = {
+      symbol: "BTCUSDT",
+      orderId: "11",
+      clientOid: "c",
+      state: "live",
+      side: "buy",
+      orderType: "limit",
+      size: "0.001",
+      price: "25000",
+      cTime: "1",
+    };
+    const { client, requests } = setup((req) =>
+      okEnvelope(req.path.endsWith("detail") ? detail : { orderId: "11", clientOid: "c" }),
+    );
     await client.cancelOrder("BTCUSDT", { orderId: "11" });
     await client.cancelOrder("BTCUSDT", { clientOid: "c" });
     const order = await client.getOrder("BTCUSDT", { clientOid: "c" });
@@ -86,16 +122,41 @@ describe("BitgetRestClient requests", () => {
   });
 
   it("sets leverage, margin mode and position mode, and encodes later orders for the new mode", async () => {
-    const lev = { symbol: "BTCUSDT", marginCoin: "USDT", longLeverage: "50", shortLeverage: "50", crossMarginLeverage: 50, marginMode: "crossed" };
-    const { client, requests } = setup((req) => okEnvelope(req.path.endsWith("set-position-mode") ? { posMode: "hedge_mode" } : req.path.endsWith("place-order") ? {} : lev));
+    const lev = {
+      symbol: "BTCUSDT",
+      marginCoin: "USDT",
+      longLeverage: "50",
+      shortLeverage: "50",
+      crossMarginLeverage: 50,
+      marginMode: "crossed",
+    };
+    const { client, requests } = setup((req) =>
+      okEnvelope(
+        req.path.endsWith("set-position-mode")
+          ? { posMode: "hedge_mode" }
+          : req.path.endsWith("place-order")
+            ? {}
+            : lev,
+      ),
+    );
     expect((await client.setLeverage("BTCUSDT", 50)).longLeverage).toBe(50);
     await client.setMarginMode("BTCUSDT", "crossed");
     expect(client.positionMode).toBe("one_way_mode");
     await client.setPositionMode("hedge_mode");
     expect(client.positionMode).toBe("hedge_mode");
     await client.placeOrder(validated({ side: "sell", reduceOnly: true }));
-    expect(JSON.parse(requests[0].body)).toEqual({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginCoin: "USDT", leverage: "50" });
-    expect(JSON.parse(requests[1].body)).toEqual({ symbol: "BTCUSDT", productType: "USDT-FUTURES", marginCoin: "USDT", marginMode: "crossed" });
+    expect(JSON.parse(requests[0].body)).toEqual({
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      marginCoin: "USDT",
+      leverage: "50",
+    });
+    expect(JSON.parse(requests[1].body)).toEqual({
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      marginCoin: "USDT",
+      marginMode: "crossed",
+    });
     expect(JSON.parse(requests[2].body)).toEqual({ productType: "USDT-FUTURES", posMode: "hedge_mode" });
     expect(JSON.parse(requests[3].body)).toMatchObject({ side: "buy", tradeSide: "close" });
   });
@@ -107,7 +168,11 @@ describe("BitgetRestClient requests", () => {
   });
 
   it("uses the demo product type and margin coin it was given", async () => {
-    const { client, requests } = setup(() => okEnvelope([]), { productType: "SUSDT-FUTURES", marginCoin: "SUSDT", demo: true });
+    const { client, requests } = setup(() => okEnvelope([]), {
+      productType: "SUSDT-FUTURES",
+      marginCoin: "SUSDT",
+      demo: true,
+    });
     await client.getPositions();
     expect(requests[0].query).toBe("marginCoin=SUSDT&productType=SUSDT-FUTURES");
     expect(requests[0].headers.paptrading).toBe("1");
@@ -124,7 +189,9 @@ describe("BitgetRestClient requests", () => {
   });
 
   it("flash-closes one symbol or everything", async () => {
-    const { client, requests } = setup(() => okEnvelope({ successList: [{ orderId: "1", clientOid: "2", symbol: "BTCUSDT" }], failureList: [] }));
+    const { client, requests } = setup(() =>
+      okEnvelope({ successList: [{ orderId: "1", clientOid: "2", symbol: "BTCUSDT" }], failureList: [] }),
+    );
     const r = await client.flashClose({ symbol: "BTCUSDT" });
     await client.flashClose();
     expect(r.success).toEqual([{ orderId: "1", clientOid: "2", symbol: "BTCUSDT" }]);
@@ -161,7 +228,13 @@ describe("BitgetRestClient.syncTime", () => {
       }
       return okEnvelope([]);
     });
-    const client = new BitgetRestClient({ now: clock.now, sleep: clock.sleep, random: () => 0.5, fetch, credentials: { apiKey: "k", apiSecret: "s", passphrase: "p" } });
+    const client = new BitgetRestClient({
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0.5,
+      fetch,
+      credentials: { apiKey: "k", apiSecret: "s", passphrase: "p" },
+    });
     expect(await client.syncTime()).toBe(1500);
     expect(client.timeOffsetMs).toBe(1500);
     await client.getAccounts();

@@ -113,7 +113,9 @@ export class BitgetRestClient {
 
   /** Rules and fees of all contracts, or of one symbol. */
   getContracts(symbol?: string): Promise<BitgetContract[]> {
-    return this.#call("contracts", { productType: this.productType, symbol }, (d) => parseList(d, "contracts", parseContract));
+    return this.#call("contracts", { productType: this.productType, symbol }, (d) =>
+      parseList(d, "contracts", parseContract),
+    );
   }
 
   /** Ticker of one symbol. */
@@ -123,23 +125,43 @@ export class BitgetRestClient {
 
   /** Merged order book of one symbol. */
   getDepth(symbol: string, query: DepthQuery = {}): Promise<DepthSnapshot> {
-    return this.#call("depth", { symbol, productType: this.productType, limit: query.limit, precision: query.precision }, parseDepth);
+    return this.#call(
+      "depth",
+      { symbol, productType: this.productType, limit: query.limit, precision: query.precision },
+      parseDepth,
+    );
   }
 
   /** Most recent public trades of one symbol. */
   getRecentTrades(symbol: string, limit?: number): Promise<PublicTrade[]> {
-    return this.#call("recentTrades", { symbol, productType: this.productType, limit }, (d) => parseList(d, "trades", parsePublicTrade));
+    return this.#call("recentTrades", { symbol, productType: this.productType, limit }, (d) =>
+      parseList(d, "trades", parsePublicTrade),
+    );
   }
 
   /** Candles of one symbol. */
   getCandles(symbol: string, query: CandleQuery): Promise<Candle[]> {
-    const params = { symbol, productType: this.productType, granularity: query.granularity, startTime: query.startTime, endTime: query.endTime, limit: query.limit, kLineType: query.kLineType };
+    const params = {
+      symbol,
+      productType: this.productType,
+      granularity: query.granularity,
+      startTime: query.startTime,
+      endTime: query.endTime,
+      limit: query.limit,
+      kLineType: query.kLineType,
+    };
     return this.#call("candles", params, (d) => parseList(d, "candles", parseCandle));
   }
 
   /** Sets a symbol's leverage (both sides, or one side in isolated hedge mode). */
   setLeverage(symbol: string, leverage: number, holdSide?: HoldSide): Promise<LeverageSettings> {
-    const body = { symbol, productType: this.productType, marginCoin: this.marginCoin, leverage: String(leverage), holdSide };
+    const body = {
+      symbol,
+      productType: this.productType,
+      marginCoin: this.marginCoin,
+      leverage: String(leverage),
+      holdSide,
+    };
     return this.#call("setLeverage", body, parseLeverage);
   }
 
@@ -184,7 +206,9 @@ export class BitgetRestClient {
 
   /** All open positions; an empty list = flat. */
   getPositions(): Promise<Position[]> {
-    return this.#call("allPositions", { productType: this.productType, marginCoin: this.marginCoin }, (d) => parseList(d, "positions", parsePosition));
+    return this.#call("allPositions", { productType: this.productType, marginCoin: this.marginCoin }, (d) =>
+      parseList(d, "positions", parsePosition),
+    );
   }
 
   /** Open positions of one symbol (two in hedge mode); an empty list = flat. */
@@ -200,7 +224,11 @@ export class BitgetRestClient {
 
   /** Closes positions at market (one symbol, or all); 1 req/s — for emergencies. Check `failure`. */
   flashClose(target: { readonly symbol?: string; readonly holdSide?: HoldSide } = {}): Promise<BatchResult> {
-    return this.#call("flashClose", { symbol: target.symbol, productType: this.productType, holdSide: target.holdSide }, parseBatchResult);
+    return this.#call(
+      "flashClose",
+      { symbol: target.symbol, productType: this.productType, holdSide: target.holdSide },
+      parseBatchResult,
+    );
   }
 
   /** The account's own fills, newest first; page with `idLessThan = endId`. */
@@ -224,7 +252,14 @@ export class BitgetRestClient {
       return parse(data);
     } catch (e) {
       if (!(e instanceof ResponseShapeError)) throw e;
-      throw new BitgetError({ kind: "unknown", method: spec.method, endpoint: spec.path, status: 200, code: "00000", exchangeMessage: `unexpected response: ${e.message}` });
+      throw new BitgetError({
+        kind: "unknown",
+        method: spec.method,
+        endpoint: spec.path,
+        status: 200,
+        code: "00000",
+        exchangeMessage: `unexpected response: ${e.message}`,
+      });
     }
   }
 }

@@ -18,7 +18,16 @@ describe("ENDPOINTS", () => {
   });
 
   it("uses POST only for state-changing calls, so only they escape retries", () => {
-    const posts = Object.values(ENDPOINTS).filter((s) => s.method === "POST").map((s) => s.path.split("/").pop());
-    expect(posts.sort()).toEqual(["cancel-order", "close-positions", "place-order", "set-leverage", "set-margin-mode", "set-position-mode"]);
+    const posts = Object.values(ENDPOINTS)
+      .filter((s) => s.method === "POST")
+      .map((s) => s.path.split("/").pop());
+    expect(posts.sort()).toEqual([
+      "cancel-order",
+      "close-positions",
+      "place-order",
+      "set-leverage",
+      "set-margin-mode",
+      "set-position-mode",
+    ]);
   });
 });

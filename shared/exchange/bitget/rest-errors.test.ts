@@ -59,7 +59,14 @@ describe("BitgetError", () => {
       const e = new BitgetError({ kind, method: "GET", endpoint: "/x", status: null, code: null, exchangeMessage: "" });
       expect(e.outcomeUnknown).toBe(true);
     }
-    const limited = new BitgetError({ kind: "rateLimit", method: "GET", endpoint: "/x", status: 429, code: "429", exchangeMessage: "" });
+    const limited = new BitgetError({
+      kind: "rateLimit",
+      method: "GET",
+      endpoint: "/x",
+      status: 429,
+      code: "429",
+      exchangeMessage: "",
+    });
     expect([limited.outcomeUnknown, limited.transient]).toEqual([false, true]);
   });
 

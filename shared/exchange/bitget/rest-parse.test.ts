@@ -71,22 +71,66 @@ describe("market parsers", () => {
   });
 
   it("reads a ticker from Bitget's one-element array", () => {
-    const t = parseTicker([{ symbol: "BTCUSDT", lastPr: "27000.5", bidPr: "27000", askPr: "27000.5", bidSz: "2.71", askSz: "8.76", markPrice: "27000.2", ts: "1695716059516", high24h: "" }]);
-    expect(t).toMatchObject({ lastPrice: 27000.5, bidPrice: 27000, askSize: 8.76, markPrice: 27000.2, high24h: null, indexPrice: null, ts: 1695716059516 });
+    const t = parseTicker([
+      {
+        symbol: "BTCUSDT",
+        lastPr: "27000.5",
+        bidPr: "27000",
+        askPr: "27000.5",
+        bidSz: "2.71",
+        askSz: "8.76",
+        markPrice: "27000.2",
+        ts: "1695716059516",
+        high24h: "",
+      },
+    ]);
+    expect(t).toMatchObject({
+      lastPrice: 27000.5,
+      bidPrice: 27000,
+      askSize: 8.76,
+      markPrice: 27000.2,
+      high24h: null,
+      indexPrice: null,
+      ts: 1695716059516,
+    });
   });
 
   it("reads merge-depth levels given as numbers or strings", () => {
-    const d = parseDepth({ asks: [[26347.5, 0.25], ["26348", "1.5"]], bids: [[26346.5, 0.16]], ts: "1695870968804", scale: "0.1" });
-    expect(d).toEqual({ asks: [[26347.5, 0.25], [26348, 1.5]], bids: [[26346.5, 0.16]], ts: 1695870968804 });
+    const d = parseDepth({
+      asks: [
+        [26347.5, 0.25],
+        ["26348", "1.5"],
+      ],
+      bids: [[26346.5, 0.16]],
+      ts: "1695870968804",
+      scale: "0.1",
+    });
+    expect(d).toEqual({
+      asks: [
+        [26347.5, 0.25],
+        [26348, 1.5],
+      ],
+      bids: [[26346.5, 0.16]],
+      ts: 1695870968804,
+    });
   });
 
   it("lowercases a capitalised public trade side and keeps the trade id a string", () => {
-    const t = parsePublicTrade({ tradeId: "1111111111111111111", price: "27000.5", size: "0.001", side: "Buy", ts: "1695716760565", symbol: "BTCUSDT" });
+    const t = parsePublicTrade({
+      tradeId: "1111111111111111111",
+      price: "27000.5",
+      size: "0.001",
+      side: "Buy",
+      ts: "1695716760565",
+      symbol: "BTCUSDT",
+    });
     expect([t.side, t.tradeId, t.price]).toEqual(["buy", "1111111111111111111", 27000.5]);
   });
 
   it("reads a candle row and refuses a short one", () => {
-    expect(parseCandle(["1695835800000", "26210.5", "26210.5", "26194.5", "26196", "26.2", "686901.5", "686901.5"])).toEqual({
+    expect(
+      parseCandle(["1695835800000", "26210.5", "26210.5", "26194.5", "26196", "26.2", "686901.5", "686901.5"]),
+    ).toEqual({
       ts: 1695835800000,
       open: 26210.5,
       high: 26210.5,
@@ -127,7 +171,16 @@ describe("trading parsers", () => {
 
   it("reads an order from a list (status) or detail (state), with null for empty prices", () => {
     const o = parseOrderDetail(ORDER);
-    expect(o).toMatchObject({ state: "canceled", price: null, avgPrice: 72.25, filledSize: 0.1, fee: -0.004335, reduceOnly: true, takeProfitPrice: null, stopLossPrice: 70.1 });
+    expect(o).toMatchObject({
+      state: "canceled",
+      price: null,
+      avgPrice: 72.25,
+      filledSize: 0.1,
+      fee: -0.004335,
+      reduceOnly: true,
+      takeProfitPrice: null,
+      stopLossPrice: 70.1,
+    });
     expect(parseOrderDetail({ ...ORDER, status: undefined, state: "live" }).state).toBe("live");
   });
 
@@ -137,18 +190,48 @@ describe("trading parsers", () => {
   });
 
   it("reads an ack with or without an orderId", () => {
-    expect(parseOrderAck({ orderId: "121211212122", clientOid: "BTC-1-1" })).toEqual({ orderId: "121211212122", clientOid: "BTC-1-1" });
+    expect(parseOrderAck({ orderId: "121211212122", clientOid: "BTC-1-1" })).toEqual({
+      orderId: "121211212122",
+      clientOid: "BTC-1-1",
+    });
     expect(parseOrderAck({ clientOid: "BTC-1-1" })).toEqual({ orderId: null, clientOid: "BTC-1-1" });
   });
 
   it("reads a position and refuses an unknown hold side", () => {
-    const raw = { marginCoin: "USDT", symbol: "BTCUSDT", holdSide: "short", total: "0.002", available: "0.002", openPriceAvg: "27000", leverage: "50", marginMode: "crossed", posMode: "one_way_mode", unrealizedPL: "-0.4", liquidationPrice: "0" };
-    expect(parsePosition(raw)).toMatchObject({ holdSide: "short", size: 0.002, leverage: 50, unrealizedPL: -0.4, liquidationPrice: null, locked: 0 });
+    const raw = {
+      marginCoin: "USDT",
+      symbol: "BTCUSDT",
+      holdSide: "short",
+      total: "0.002",
+      available: "0.002",
+      openPriceAvg: "27000",
+      leverage: "50",
+      marginMode: "crossed",
+      posMode: "one_way_mode",
+      unrealizedPL: "-0.4",
+      liquidationPrice: "0",
+    };
+    expect(parsePosition(raw)).toMatchObject({
+      holdSide: "short",
+      size: 0.002,
+      leverage: 50,
+      unrealizedPL: -0.4,
+      liquidationPrice: null,
+      locked: 0,
+    });
     expect(() => parsePosition({ ...raw, holdSide: "net" })).toThrow(ResponseShapeError);
   });
 
   it("reads an account balance", () => {
-    expect(parseAccount({ marginCoin: "USDT", available: "1000.5", locked: "0", accountEquity: "1002", unrealizedPL: "1.5" })).toMatchObject({ available: 1000.5, accountEquity: 1002, unrealizedPL: 1.5, usdtEquity: null });
+    expect(
+      parseAccount({
+        marginCoin: "USDT",
+        available: "1000.5",
+        locked: "0",
+        accountEquity: "1002",
+        unrealizedPL: "1.5",
+      }),
+    ).toMatchObject({ available: 1000.5, accountEquity: 1002, unrealizedPL: 1.5, usdtEquity: null });
   });
 
   it("sums a fill's fees, negative meaning paid", () => {
@@ -163,7 +246,10 @@ describe("trading parsers", () => {
       profit: "0",
       tradeSide: "open",
       tradeScope: "taker",
-      feeDetail: [{ feeCoin: "USDT", deduction: "no", totalDeductionFee: "0", totalFee: "-0.183717" }, { feeCoin: "USDT", totalFee: "-0.000283" }],
+      feeDetail: [
+        { feeCoin: "USDT", deduction: "no", totalDeductionFee: "0", totalFee: "-0.183717" },
+        { feeCoin: "USDT", totalFee: "-0.000283" },
+      ],
       cTime: "1703577336606",
     });
     expect(f.fee).toBeCloseTo(-0.184, 12);

@@ -94,13 +94,23 @@ export function parseDepth(data: unknown): DepthSnapshot {
 /** One public trade. */
 export function parsePublicTrade(data: unknown): PublicTrade {
   const o = obj(data, "trade");
-  return { tradeId: str(o, "tradeId"), symbol: str(o, "symbol"), price: num(o, "price"), size: num(o, "size"), side: side(o, "side"), ts: num(o, "ts") };
+  return {
+    tradeId: str(o, "tradeId"),
+    symbol: str(o, "symbol"),
+    price: num(o, "price"),
+    size: num(o, "size"),
+    side: side(o, "side"),
+    ts: num(o, "ts"),
+  };
 }
 
 /** One candle row `[ts, open, high, low, close, baseVolume, quoteVolume, …]`. */
 export function parseCandle(data: unknown): Candle {
-  if (!Array.isArray(data) || data.length < 7) throw new ResponseShapeError("candle is not an array of at least 7 fields");
-  const [ts, open, high, low, close, baseVolume, quoteVolume] = data.slice(0, 7).map((v, i) => toNum(v, `candle[${i}]`));
+  if (!Array.isArray(data) || data.length < 7)
+    throw new ResponseShapeError("candle is not an array of at least 7 fields");
+  const [ts, open, high, low, close, baseVolume, quoteVolume] = data
+    .slice(0, 7)
+    .map((v, i) => toNum(v, `candle[${i}]`));
   return { ts, open, high, low, close, baseVolume, quoteVolume };
 }
 
@@ -217,7 +227,13 @@ export function parseBatchResult(data: unknown): BatchResult {
     }),
     failure: list(o.failureList, "failureList").map((v) => {
       const f = obj(v, "failure item");
-      return { orderId: optStr(f, "orderId"), clientOid: optStr(f, "clientOid"), symbol: optStr(f, "symbol"), errorCode: optStr(f, "errorCode"), errorMsg: optStr(f, "errorMsg") ?? "" };
+      return {
+        orderId: optStr(f, "orderId"),
+        clientOid: optStr(f, "clientOid"),
+        symbol: optStr(f, "symbol"),
+        errorCode: optStr(f, "errorCode"),
+        errorMsg: optStr(f, "errorMsg") ?? "",
+      };
     }),
   };
 }

@@ -3,14 +3,30 @@ import { ENDPOINTS } from "./rest-endpoints";
 import { BitgetError, type BitgetErrorKind } from "./rest-errors";
 import { BitgetRestTransport, backoffDelay, buildQueryString, type TransportOptions } from "./rest-transport";
 import { verifyRestSignature } from "./signing";
-import { errorEnvelope, fakeClock, fakeFetch, hang, httpResponse, okEnvelope, type Responder, seededRandom } from "./testing/fake-rest";
+import {
+  errorEnvelope,
+  fakeClock,
+  fakeFetch,
+  hang,
+  httpResponse,
+  okEnvelope,
+  type Responder,
+  seededRandom,
+} from "./testing/fake-rest";
 
 const CREDENTIALS = { apiKey: "bg_key_5f1e2d", apiSecret: "s3cr3t-hmac-key-value", passphrase: "pass-phrase-77" };
 
 function setup(responder: Responder, options: Partial<TransportOptions> = {}) {
   const clock = fakeClock();
   const { fetch, requests } = fakeFetch(responder);
-  const transport = new BitgetRestTransport({ now: clock.now, sleep: clock.sleep, random: seededRandom(7), fetch, credentials: CREDENTIALS, ...options });
+  const transport = new BitgetRestTransport({
+    now: clock.now,
+    sleep: clock.sleep,
+    random: seededRandom(7),
+    fetch,
+    credentials: CREDENTIALS,
+    ...options,
+  });
   return { transport, requests, clock };
 }
 
@@ -52,13 +68,30 @@ describe("BitgetRestTransport requests", () => {
 
   it("signs the query string exactly as it appears in the URL, sorted and encoded", async () => {
     const { transport, requests } = setup(() => okEnvelope({}));
-    await transport.call(ENDPOINTS.orderDetail, { symbol: "BTCUSDT", productType: "USDT-FUTURES", clientOid: "BTC:a/b c", orderId: undefined });
+    await transport.call(ENDPOINTS.orderDetail, {
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      clientOid: "BTC:a/b c",
+      orderId: undefined,
+    });
     const req = requests[0];
     expect(req.query).toBe("clientOid=BTC%3Aa%2Fb%20c&productType=USDT-FUTURES&symbol=BTCUSDT");
     expect(req.body).toBe("");
-    const args = { secret: CREDENTIALS.apiSecret, timestamp: req.headers["ACCESS-TIMESTAMP"], method: "GET", path: req.path, body: "", signature: req.headers["ACCESS-SIGN"] };
+    const args = {
+      secret: CREDENTIALS.apiSecret,
+      timestamp: req.headers["ACCESS-TIMESTAMP"],
+      method: "GET",
+      path: req.path,
+      body: "",
+      signature: req.headers["ACCESS-SIGN"],
+    };
     expect(await verifyRestSignature({ ...args, query: req.query })).toBe(true);
-    expect(await verifyRestSignature({ ...args, query: "symbol=BTCUSDT&productType=USDT-FUTURES&clientOid=BTC%3Aa%2Fb%20c" })).toBe(false);
+    expect(
+      await verifyRestSignature({
+        ...args,
+        query: "symbol=BTCUSDT&productType=USDT-FUTURES&clientOid=BTC%3Aa%2Fb%20c",
+      }),
+    ).toBe(false);
   });
 
   it("sends no ACCESS headers on public calls and paptrading: 1 on every call in demo mode", async () => {
@@ -91,10 +124,26 @@ describe("BitgetRestTransport error mapping", () => {
     ["an invalid key (40006)", () => errorEnvelope(400, "40006", "Invalid ACCESS_KEY"), "auth"],
     ["an expired timestamp (40008)", () => errorEnvelope(400, "40008", "Request timestamp expired"), "auth"],
     ["HTTP 429", () => errorEnvelope(429, "429", "Too Many Requests"), "rateLimit"],
-    ["insufficient balance (40762)", () => errorEnvelope(400, "40762", "The order amount exceeds the balance"), "insufficientBalance"],
-    ["a duplicate clientOid (43118)", () => errorEnvelope(400, "43118", "clientOrderId duplicate"), "duplicateClientOid"],
-    ["a bad size scale (40808)", () => errorEnvelope(400, "40808", "checkBDScale error value=2293.577 checkScale=2"), "badParameter"],
-    ["an unknown order (40109)", () => errorEnvelope(400, "40109", "The data of the order cannot be found"), "notFound"],
+    [
+      "insufficient balance (40762)",
+      () => errorEnvelope(400, "40762", "The order amount exceeds the balance"),
+      "insufficientBalance",
+    ],
+    [
+      "a duplicate clientOid (43118)",
+      () => errorEnvelope(400, "43118", "clientOrderId duplicate"),
+      "duplicateClientOid",
+    ],
+    [
+      "a bad size scale (40808)",
+      () => errorEnvelope(400, "40808", "checkBDScale error value=2293.577 checkScale=2"),
+      "badParameter",
+    ],
+    [
+      "an unknown order (40109)",
+      () => errorEnvelope(400, "40109", "The data of the order cannot be found"),
+      "notFound",
+    ],
     ["a symbol in maintenance (41114)", () => errorEnvelope(400, "41114", "maintenance"), "unavailable"],
     ["an HTML 502 from a proxy", () => httpResponse(502, "<html>Bad Gateway</html>"), "server"],
     ["an unknown code", () => errorEnvelope(400, "12345", "something"), "unknown"],
@@ -140,7 +189,13 @@ describe("BitgetRestTransport error mapping", () => {
     for (const responder of responders) {
       const { transport } = setup(responder, { retry: { maxRetries: 0 } });
       const err = await failure(transport.call(ENDPOINTS.placeOrder, { symbol: "BTCUSDT" }));
-      const surfaces = [JSON.stringify(err), err.message, String(err), err.stack ?? "", JSON.stringify(Object.getOwnPropertyDescriptors(err))];
+      const surfaces = [
+        JSON.stringify(err),
+        err.message,
+        String(err),
+        err.stack ?? "",
+        JSON.stringify(Object.getOwnPropertyDescriptors(err)),
+      ];
       for (const text of surfaces) {
         for (const secret of Object.values(CREDENTIALS)) expect(text).not.toContain(secret);
       }
@@ -152,7 +207,9 @@ describe("BitgetRestTransport error mapping", () => {
 describe("BitgetRestTransport retries", () => {
   it("retries a GET on 503 with growing jittered backoff and returns the eventual data", async () => {
     let n = 0;
-    const { transport, requests, clock } = setup(() => (++n < 3 ? httpResponse(503, "Service Unavailable") : okEnvelope({ ok: true })));
+    const { transport, requests, clock } = setup(() =>
+      ++n < 3 ? httpResponse(503, "Service Unavailable") : okEnvelope({ ok: true }),
+    );
     expect(await transport.call(ENDPOINTS.ticker, { symbol: "BTCUSDT" })).toEqual({ ok: true });
     expect(requests.length).toBe(3);
     expect(clock.state.sleeps.length).toBe(2);
@@ -196,7 +253,9 @@ describe("BitgetRestTransport retries", () => {
 
   it("backs a GET off for at least a second after a 429, through the endpoint's limiter", async () => {
     let n = 0;
-    const { transport, requests, clock } = setup(() => (++n < 2 ? errorEnvelope(429, "429", "Too Many Requests") : okEnvelope([])));
+    const { transport, requests, clock } = setup(() =>
+      ++n < 2 ? errorEnvelope(429, "429", "Too Many Requests") : okEnvelope([]),
+    );
     await transport.call(ENDPOINTS.ticker, {});
     expect(requests.length).toBe(2);
     expect(clock.state.sleeps.length).toBe(1);
@@ -205,7 +264,9 @@ describe("BitgetRestTransport retries", () => {
 
   it("pauses the endpoint after a 429 on a POST, so the next call waits", async () => {
     let n = 0;
-    const { transport, clock } = setup(() => (++n < 2 ? errorEnvelope(429, "429", "Too Many Requests") : okEnvelope({})));
+    const { transport, clock } = setup(() =>
+      ++n < 2 ? errorEnvelope(429, "429", "Too Many Requests") : okEnvelope({}),
+    );
     await failure(transport.call(ENDPOINTS.placeOrder, {}));
     expect(clock.state.sleeps).toEqual([]);
     await transport.call(ENDPOINTS.placeOrder, {});
@@ -223,7 +284,9 @@ describe("BitgetRestTransport retries", () => {
 
 describe("buildQueryString", () => {
   it("sorts keys, drops undefined and encodes values", () => {
-    expect(buildQueryString({ symbol: "BTCUSDT", limit: 5, productType: "USDT-FUTURES", x: undefined })).toBe("limit=5&productType=USDT-FUTURES&symbol=BTCUSDT");
+    expect(buildQueryString({ symbol: "BTCUSDT", limit: 5, productType: "USDT-FUTURES", x: undefined })).toBe(
+      "limit=5&productType=USDT-FUTURES&symbol=BTCUSDT",
+    );
     expect(buildQueryString({})).toBe("");
   });
 });

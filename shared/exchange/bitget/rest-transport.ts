@@ -162,12 +162,16 @@ export class BitgetRestTransport {
     let status: number;
     let text: string;
     try {
-      const init: HttpRequestInit = body === "" ? { method: spec.method, headers, signal: controller.signal } : { method: spec.method, headers, body, signal: controller.signal };
+      const init: HttpRequestInit =
+        body === ""
+          ? { method: spec.method, headers, signal: controller.signal }
+          : { method: spec.method, headers, body, signal: controller.signal };
       const res = await this.#fetch(url, init);
       status = res.status;
       text = await res.text();
     } catch (e) {
-      if (controller.signal.aborted) throw this.#error(spec, "timeout", null, null, `no response within ${this.#timeoutMs} ms`);
+      if (controller.signal.aborted)
+        throw this.#error(spec, "timeout", null, null, `no response within ${this.#timeoutMs} ms`);
       throw this.#error(spec, "network", null, null, e instanceof Error ? e.message : String(e));
     } finally {
       clearTimeout(timer);
@@ -183,7 +187,10 @@ export class BitgetRestTransport {
     this.#key ??= importHmacKey(c.apiSecret);
     const timestamp = String(this.serverNow());
     headers["ACCESS-KEY"] = c.apiKey;
-    headers["ACCESS-SIGN"] = await signWithKey(await this.#key, restPrehash(timestamp, spec.method, spec.path, query, body));
+    headers["ACCESS-SIGN"] = await signWithKey(
+      await this.#key,
+      restPrehash(timestamp, spec.method, spec.path, query, body),
+    );
     headers["ACCESS-TIMESTAMP"] = timestamp;
     headers["ACCESS-PASSPHRASE"] = c.passphrase;
     return headers;
@@ -194,7 +201,13 @@ export class BitgetRestTransport {
     try {
       envelope = JSON.parse(text);
     } catch {
-      throw this.#error(spec, classifyBitgetFailure(status, null), status, null, `response is not JSON: ${text.slice(0, 120)}`);
+      throw this.#error(
+        spec,
+        classifyBitgetFailure(status, null),
+        status,
+        null,
+        `response is not JSON: ${text.slice(0, 120)}`,
+      );
     }
     const isEnvelope = typeof envelope === "object" && envelope !== null && "code" in envelope;
     const code = isEnvelope ? String((envelope as { code: unknown }).code) : null;
@@ -203,7 +216,13 @@ export class BitgetRestTransport {
     throw this.#error(spec, classifyBitgetFailure(status, code), status, code, msg);
   }
 
-  #error(spec: EndpointSpec, kind: BitgetErrorKind, status: number | null, code: string | null, message: string): BitgetError {
+  #error(
+    spec: EndpointSpec,
+    kind: BitgetErrorKind,
+    status: number | null,
+    code: string | null,
+    message: string,
+  ): BitgetError {
     const exchangeMessage = redact(message, this.#secrets);
     return new BitgetError({ kind, method: spec.method, endpoint: spec.path, status, code, exchangeMessage });
   }
@@ -226,7 +245,12 @@ export function buildQueryString(params: QueryParams): string {
  * "equal jitter" (half fixed, half uniform), so the delay grows and concurrent clients spread out.
  * After a 429 it is at least one second (§5: back off ≥ 1 s with jitter).
  */
-export function backoffDelay(attempt: number, kind: BitgetErrorKind, random: () => number, policy: Required<RetryPolicy>): number {
+export function backoffDelay(
+  attempt: number,
+  kind: BitgetErrorKind,
+  random: () => number,
+  policy: Required<RetryPolicy>,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   const delay = ceiling / 2 + random() * (ceiling / 2);
   return kind === "rateLimit" ? Math.max(RATE_LIMIT_PAUSE_MS * (1 + random() * 0.5), delay) : delay;

@@ -22,8 +22,26 @@ export type PositionMode = "one_way_mode" | "hedge_mode";
 export type HoldSide = "long" | "short";
 /** Candle granularities of `/api/v2/mix/market/candles`. */
 export type CandleGranularity =
-  | "1m" | "3m" | "5m" | "15m" | "30m" | "1H" | "2H" | "4H" | "6H" | "12H" | "1D" | "3D" | "1W" | "1M"
-  | "6Hutc" | "12Hutc" | "1Dutc" | "3Dutc" | "1Wutc" | "1Mutc";
+  | "1m"
+  | "3m"
+  | "5m"
+  | "15m"
+  | "30m"
+  | "1H"
+  | "2H"
+  | "4H"
+  | "6H"
+  | "12H"
+  | "1D"
+  | "3D"
+  | "1W"
+  | "1M"
+  | "6Hutc"
+  | "12Hutc"
+  | "1Dutc"
+  | "3Dutc"
+  | "1Wutc"
+  | "1Mutc";
 
 /**
  * An order as the strategy means it, in numbers. `side` is the direction of the trade; a closing
@@ -79,7 +97,9 @@ export interface ValidatedOrder {
 }
 
 /** Identifies one order by exchange id or by clientOid. */
-export type OrderRef = { readonly orderId: string; readonly clientOid?: never } | { readonly clientOid: string; readonly orderId?: never };
+export type OrderRef =
+  | { readonly orderId: string; readonly clientOid?: never }
+  | { readonly clientOid: string; readonly orderId?: never };
 
 /** A contract's rules and fees (contracts endpoint); usable wherever an {@link Instrument} is. */
 export interface BitgetContract extends Instrument {
@@ -243,7 +263,11 @@ export interface AccountBalance {
 
 /** Per-item outcome of a batch call such as `close-positions`; HTTP 200 even when items fail. */
 export interface BatchResult {
-  readonly success: { readonly orderId: string | null; readonly clientOid: string | null; readonly symbol: string | null }[];
+  readonly success: {
+    readonly orderId: string | null;
+    readonly clientOid: string | null;
+    readonly symbol: string | null;
+  }[];
   readonly failure: {
     readonly orderId: string | null;
     readonly clientOid: string | null;

@@ -8,8 +8,16 @@ const PLACE_BODY =
 
 describe("Bitget signing", () => {
   it("signs the GET single-position vector", async () => {
-    const prehash = restPrehash(1700000000000, "GET", "/api/v2/mix/position/single-position", "marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT", "");
-    expect(prehash).toBe("1700000000000GET/api/v2/mix/position/single-position?marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT");
+    const prehash = restPrehash(
+      1700000000000,
+      "GET",
+      "/api/v2/mix/position/single-position",
+      "marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT",
+      "",
+    );
+    expect(prehash).toBe(
+      "1700000000000GET/api/v2/mix/position/single-position?marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT",
+    );
     expect(await sign(SECRET, prehash)).toBe("Put1ehEiy4WjmOIyb2QtFSqI/hJ+NzpZ+AEbjQwqr/Y=");
   });
 

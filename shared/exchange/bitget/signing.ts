@@ -33,7 +33,13 @@ export async function sign(secret: string, prehash: string): Promise<string> {
  * The REST prehash: `ts + METHOD + path + ("?" + query) + body`. `query` is the exact string sent on
  * the wire without the leading "?", and `body` the exact JSON bytes sent ("" for a GET).
  */
-export function restPrehash(timestampMs: string | number, method: string, path: string, query: string, body: string): string {
+export function restPrehash(
+  timestampMs: string | number,
+  method: string,
+  path: string,
+  query: string,
+  body: string,
+): string {
   const q = query === "" ? "" : query.startsWith("?") ? query : `?${query}`;
   return `${timestampMs}${method.toUpperCase()}${path}${q}${body}`;
 }
@@ -65,7 +71,10 @@ export interface SignedRequestParts {
  * (the comparison does not stop at the first differing byte).
  */
 export async function verifyRestSignature(parts: SignedRequestParts): Promise<boolean> {
-  const expected = await sign(parts.secret, restPrehash(parts.timestamp, parts.method, parts.path, parts.query, parts.body));
+  const expected = await sign(
+    parts.secret,
+    restPrehash(parts.timestamp, parts.method, parts.path, parts.query, parts.body),
+  );
   return constantTimeEqual(expected, parts.signature);
 }
 

@@ -25,13 +25,21 @@ export interface ConnectionTuning {
 }
 
 /** What a connection takes from its feed's options: where to connect, the ports, and the timing. */
-export type ConnectionSettings = Pick<WsConnectionOptions, "url" | "socket" | "clock" | "timers" | "random"> & ConnectionTuning;
+export type ConnectionSettings = Pick<WsConnectionOptions, "url" | "socket" | "clock" | "timers" | "random"> &
+  ConnectionTuning;
 
 /** The {@link ConnectionSettings} fields of a feed's options, and nothing else. */
 export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
   return {
-    url: o.url, socket: o.socket, clock: o.clock, timers: o.timers, random: o.random,
-    pingIntervalMs: o.pingIntervalMs, pongTimeoutMs: o.pongTimeoutMs, connectTimeoutMs: o.connectTimeoutMs, backoff: o.backoff,
+    url: o.url,
+    socket: o.socket,
+    clock: o.clock,
+    timers: o.timers,
+    random: o.random,
+    pingIntervalMs: o.pingIntervalMs,
+    pongTimeoutMs: o.pongTimeoutMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    backoff: o.backoff,
   };
 }
 

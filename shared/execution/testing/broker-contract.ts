@@ -49,7 +49,10 @@ class Scenario {
   private now: number;
   private oids = 0;
 
-  constructor(readonly h: BrokerHarness, private readonly tag: string) {
+  constructor(
+    readonly h: BrokerHarness,
+    private readonly tag: string,
+  ) {
     const ins = h.instrument;
     this.symbol = ins.symbol;
     this.tick = ins.tickSize;
@@ -71,11 +74,19 @@ class Scenario {
 
   /** Bids 3/4/5 units at −1/−2/−3 ticks; asks 2/3/5 units at +1/+2/+3 ticks. */
   bidLevels(): [number, number][] {
-    return [[this.px(-1), this.sz(3)], [this.px(-2), this.sz(4)], [this.px(-3), this.sz(5)]];
+    return [
+      [this.px(-1), this.sz(3)],
+      [this.px(-2), this.sz(4)],
+      [this.px(-3), this.sz(5)],
+    ];
   }
 
   askLevels(): [number, number][] {
-    return [[this.px(1), this.sz(2)], [this.px(2), this.sz(3)], [this.px(3), this.sz(5)]];
+    return [
+      [this.px(1), this.sz(2)],
+      [this.px(2), this.sz(3)],
+      [this.px(3), this.sz(5)],
+    ];
   }
 
   /** Feeds the book (depth and top, unchanged) at `phase` × {@link PHASE_MS} after the start. */
@@ -86,7 +97,16 @@ class Scenario {
     const asks = this.askLevels();
     await this.h.feed([
       { kind: "bookLevels", symbol: this.symbol, ts: this.now, bids, asks, seq },
-      { kind: "bookTop", symbol: this.symbol, ts: this.now, bidPrice: bids[0][0], bidSize: bids[0][1], askPrice: asks[0][0], askSize: asks[0][1], seq },
+      {
+        kind: "bookTop",
+        symbol: this.symbol,
+        ts: this.now,
+        bidPrice: bids[0][0],
+        bidSize: bids[0][1],
+        askPrice: asks[0][0],
+        askSize: asks[0][1],
+        seq,
+      },
     ]);
     await this.settle();
   }
@@ -94,7 +114,9 @@ class Scenario {
   /** Feeds one trade print at `phase` × {@link PHASE_MS} (+ `ms`) after the start. */
   async trade(phase: number, ms: number, price: number, size: number, side: Side): Promise<void> {
     this.now = this.t0 + phase * PHASE_MS + ms;
-    await this.h.feed([{ kind: "trade", symbol: this.symbol, ts: this.now, price, size, side, id: `${this.tag}-${this.now}` }]);
+    await this.h.feed([
+      { kind: "trade", symbol: this.symbol, ts: this.now, price, size, side, id: `${this.tag}-${this.now}` },
+    ]);
     await this.settle();
   }
 
@@ -129,21 +151,37 @@ function expectCompleteFills(fills: readonly Fill[], o: OrderRequest, liquidity:
   expect(fills.length).toBeGreaterThan(0);
   expect(sumSizes(fills)).toBeCloseTo(o.size, 9);
   fills.forEach((f, i) => {
-    expect(f).toMatchObject({ clientOid: o.clientOid, symbol: o.symbol, side: o.side, liquidity, final: i === fills.length - 1 });
+    expect(f).toMatchObject({
+      clientOid: o.clientOid,
+      symbol: o.symbol,
+      side: o.side,
+      liquidity,
+      final: i === fills.length - 1,
+    });
     expect(f.size).toBeGreaterThan(0);
     expect(f.fee).toBeGreaterThan(0);
   });
 }
 
 /** An order is refused either by `place` at once or, after the market moves on, through its status; it never fills. */
-async function expectRefused(s: Scenario, placed: PlaceResult, o: OrderRequest, reason: OrderRejectReason, nextPhase: number): Promise<void> {
+async function expectRefused(
+  s: Scenario,
+  placed: PlaceResult,
+  o: OrderRequest,
+  reason: OrderRejectReason,
+  nextPhase: number,
+): Promise<void> {
   await s.book(nextPhase);
   if (placed.ok) expect(await s.status(o.clientOid)).toMatchObject({ status: "rejected", reason, filledSize: 0 });
   else expect(placed.reason).toBe(reason);
   expect(s.fillsOf(o.clientOid)).toEqual([]);
 }
 
-async function withScenario(setup: BrokerHarnessFactory, tag: string, body: (s: Scenario) => Promise<void>): Promise<void> {
+async function withScenario(
+  setup: BrokerHarnessFactory,
+  tag: string,
+  body: (s: Scenario) => Promise<void>,
+): Promise<void> {
   const h = await setup();
   try {
     await body(new Scenario(h, tag));
@@ -168,7 +206,11 @@ export function testBrokerContract(name: string, setup: BrokerHarnessFactory): v
         expectCompleteFills(fills, o, "taker");
         fills.forEach((f) => expect(s.askLevels().some(([p]) => Math.abs(p - f.price) < s.tick / 2)).toBe(true));
         expect(vwap(fills)).toBeCloseTo((s.sz(2) * s.px(1) + s.sz(2) * s.px(2)) / s.sz(4), 6);
-        expect(await s.status(o.clientOid)).toMatchObject({ status: "filled", filledSize: expect.closeTo(o.size, 9), remainingSize: 0 });
+        expect(await s.status(o.clientOid)).toMatchObject({
+          status: "filled",
+          filledSize: expect.closeTo(o.size, 9),
+          remainingSize: 0,
+        });
       }));
 
     it("fills a market sell on the bid levels as taker", () =>

@@ -2,7 +2,12 @@ import type { Bar } from "../../market/bar";
 import { randomWalk } from "./indicator-contract";
 
 /** Bars of 5 random-walk ticks each, 1 s apart, volume from an LCG mapped through `volumeOf` (uniform in [1, 10) by default). */
-export function walkBars(count: number, seed: number, start = 100, volumeOf: (u: number) => number = (u) => 1 + 9 * u): Bar[] {
+export function walkBars(
+  count: number,
+  seed: number,
+  start = 100,
+  volumeOf: (u: number) => number = (u) => 1 + 9 * u,
+): Bar[] {
   const ticks = randomWalk(count * 5, seed, start);
   let s = seed >>> 0;
   const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;

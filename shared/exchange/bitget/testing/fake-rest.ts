@@ -27,7 +27,14 @@ export function fakeFetch(responder: Responder): { fetch: FetchLike; requests: R
   const requests: RecordedRequest[] = [];
   const fetch: FetchLike = async (url, init) => {
     const u = new URL(url);
-    const req: RecordedRequest = { url, method: init.method, path: u.pathname, query: u.search.slice(1), headers: { ...init.headers }, body: init.body ?? "" };
+    const req: RecordedRequest = {
+      url,
+      method: init.method,
+      path: u.pathname,
+      query: u.search.slice(1),
+      headers: { ...init.headers },
+      body: init.body ?? "",
+    };
     requests.push(req);
     return responder(req, init.signal);
   };

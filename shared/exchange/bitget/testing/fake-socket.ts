@@ -100,7 +100,9 @@ export class FakeSocket implements SocketLike {
 
   /** `channel:instId` of every arg sent with `op`, in order. */
   args(op: string): string[] {
-    return this.ops(op).flatMap((r) => (r.args as { channel: string; instId: string }[]).map((a) => `${a.channel}:${a.instId}`));
+    return this.ops(op).flatMap((r) =>
+      (r.args as { channel: string; instId: string }[]).map((a) => `${a.channel}:${a.instId}`),
+    );
   }
 
   /** Text `ping`s sent. */
