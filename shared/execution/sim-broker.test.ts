@@ -391,14 +391,36 @@ describe("SimulatedBroker without book data", () => {
     expect(h.broker.stats.tradeOnly).toBe(true);
   });
 
-  it("executes a post-only entry as a market order", () => {
+  it("rests a post-only entry that fills only on a later trade strictly through its price, never at the touch", () => {
     const h = tradeOnly();
     expect(
-      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 })).ok,
+      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100, size: 1, ts: 0 })).ok,
     ).toBe(true);
-    expect(h.fills.map((f) => [f.liquidity, f.size])).toEqual([["taker", 1]]);
-    expect(h.fills[0].price).toBeCloseTo(100.01, 12);
-    expect(h.broker.stats.convertedEntries).toBe(1);
+    expect(h.fills).toEqual([]);
+    expect(h.broker.orderStatus(S, "e")).toMatchObject({ status: "open" });
+    h.feed(trade(10, 100, 500, "sell"));
+    expect(h.fills).toEqual([]);
+    h.feed(trade(20, 99.9, 0.1, "sell"));
+    expect(h.fills.map((f) => [f.clientOid, f.price, f.size, f.liquidity, f.ts])).toEqual([["e", 100, 1, "maker", 20]]);
+    expect(h.fills[0].fee).toBeCloseTo((100 * 1 * 0.02) / 100, 12);
+  });
+
+  it("cancels a trade-only post-only entry that no trade went through at the entry timeout", () => {
+    const h = tradeOnly({ entryTimeoutMs: 3_000 });
+    h.broker.placeSync(req({ clientOid: "e", side: "sell", type: "postOnly", price: 100, size: 1, ts: 0 }));
+    h.feed(trade(1_000, 100, 50, "buy"));
+    h.feed(trade(3_001, 100.5, 1, "buy"));
+    expect(h.fills).toEqual([]);
+    expect(h.cancels.map((c) => [c.clientOid, c.reason])).toEqual([["e", "timeout"]]);
+    expect(h.broker.stats.unfilledEntries).toBe(1);
+  });
+
+  it("refuses a trade-only post-only order priced through the assumed touch (last trade ± half the spread)", () => {
+    const h = tradeOnly();
+    expect(
+      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100.02, size: 1, ts: 0 })),
+    ).toEqual({ ok: false, reason: "post_only_would_cross" });
+    expect(h.fills).toEqual([]);
   });
 
   it("rests a take-profit that fills only on a trade strictly through its price", () => {

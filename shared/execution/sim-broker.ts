@@ -70,8 +70,12 @@ const DUPLICATE: PlaceResult = { ok: false, reason: "duplicate_client_oid" };
  * - Reduce-only: cut to the net position at arrival and again at each fill; refused with no position
  *   to reduce (`reduce_only_no_position`); a resting one is cancelled if the position goes away.
  * - No book ever seen for the symbol (trade-only): market orders fill in one piece at the last trade
- *   ± half `tradeOnlySpreadBps`, regardless of size; post-only entries execute as market orders;
- *   post-only exits rest and fill only on trades strictly through their price; `stats.tradeOnly`.
+ *   ± half `tradeOnlySpreadBps`, regardless of size (the half-spread a taker crosses). A post-only
+ *   order (entry or exit) is refused if it would cross that assumed touch, else it rests with an
+ *   unknown queue: it fills, whole and at its limit, only on a later trade printed strictly through
+ *   its price, never at the touch (a print at the price may have been someone ahead of it).
+ *   Entries still time out. Flags `stats.tradeOnly`. This is pessimistic for a maker: with a book,
+ *   a print at the price fills once the queue ahead is used up; without one we cannot know the queue.
  * - Fee = price × size × pct / 100 on every fill. Slippage against the mid at placement (the last
  *   trade without a book).
  * - A reused clientOid is refused (`duplicate_client_oid`, as Bitget does); never a second order.
@@ -336,13 +340,13 @@ export class SimulatedBroker implements Broker {
     this.rest(o, ts);
   }
 
+  /**
+   * A post-only order with no book to queue in: refused if it would cross the assumed touch (the
+   * last trade ± half the spread), else it rests and fills only on prints strictly through its
+   * price. The queue at its price is unknown, so a print at the price never fills it.
+   */
   private openTradeOnly(o: SimOrder, ts: number): void {
     this.counters.tradeOnly = true;
-    if (!o.reduceOnly) {
-      o.type = "market";
-      this.counters.convertedEntries++;
-      return this.executeMarket(o, ts);
-    }
     const last = this.lastTrades.get(o.symbol);
     if (last !== undefined && crosses(o.side, o.price as number, this.tradeOnlyPrice(last, o.side))) {
       return this.reject(o, "post_only_would_cross");

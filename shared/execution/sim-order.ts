@@ -12,8 +12,7 @@ export interface SimOrder {
   readonly clientOid: string;
   readonly symbol: string;
   readonly side: OrderSide;
-  /** How it executes now: a post-only entry in trade-only mode becomes `"market"` at arrival. */
-  type: OrderType;
+  readonly type: OrderType;
   /** Limit price (post-only), null for market orders. */
   readonly price: number | null;
   /** Size to execute: the request's size, cut to the position for reduce-only orders. */
@@ -46,8 +45,6 @@ export interface SimulatedBrokerStats {
   tradeOnly: boolean;
   /** Post-only entries cancelled by the entry timeout (partially filled ones included). */
   unfilledEntries: number;
-  /** Post-only entries executed as market orders because their symbol had no book. */
-  convertedEntries: number;
   /** Orders refused (at placement or at arrival). */
   rejected: number;
   fills: number;
@@ -112,7 +109,7 @@ export function simOrderStatus(o: SimOrder): OrderStatus {
 
 /** A fresh, zeroed stats record. */
 export function emptyStats(): SimulatedBrokerStats {
-  return { tradeOnly: false, unfilledEntries: 0, convertedEntries: 0, rejected: 0, fills: 0, fees: 0 };
+  return { tradeOnly: false, unfilledEntries: 0, rejected: 0, fills: 0, fees: 0 };
 }
 
 /** Why a request cannot be accepted at all (the reason and a detail), or null when it is well formed. */
