@@ -174,6 +174,44 @@ describe("StrategyEngine", () => {
     expect(intents.find((i) => i.kind === "exit")).toMatchObject({ reason: "time_exit", orderType: "market" });
   });
 
+  it("takes a decayed position as profit only when its gain covers what its entry actually paid (taker) and a market exit", () => {
+    // Own score always "decayed" (< 100), no reversal, no trailing: only the profit test decides.
+    const decay: BotConfigInput = {
+      ...permissive,
+      exits: { exitScoreBelow: 100, oppositeScoreAbove: 100, trailingPct: 0 },
+    };
+    const exitAfter = (liquidity: "maker" | "taker", events: (side: string, ts: number) => MarketEvent[]) => {
+      const e = engine(decay);
+      const enter = runUntilEntry(e);
+      e.onFill(fill(enter, 100, enter.ts + 100, liquidity));
+      return events(enter.side, enter.ts + 6_000)
+        .flatMap((ev) => e.onEvent(ev))
+        .filter((i) => i.kind === "exit")
+        .map((i) => i.kind === "exit" && i.reason);
+    };
+    // +0.1 % gross: covers maker + taker (0.08 %) plus the 1 bp half-spread, not taker + taker.
+    const gain = (side: string, ts: number) => [trade(ts, side === "long" ? 100.1 : 99.9)];
+    expect(exitAfter("maker", gain)).toEqual(["score_decay"]);
+    expect(exitAfter("taker", gain)).toEqual([]);
+    // With a book, the exit is priced at the touch it would hit: a wide spread eats the gain.
+    const wide = (side: string, ts: number): MarketEvent[] => [
+      side === "long"
+        ? {
+            kind: "bookTop",
+            symbol: "BTCUSDT",
+            ts,
+            bidPrice: 100.05,
+            bidSize: 1,
+            askPrice: 100.1,
+            askSize: 1,
+            seq: "1",
+          }
+        : { kind: "bookTop", symbol: "BTCUSDT", ts, bidPrice: 99.9, bidSize: 1, askPrice: 99.95, askSize: 1, seq: "1" },
+      ...gain(side, ts + 1),
+    ];
+    expect(exitAfter("maker", wide)).toEqual([]);
+  });
+
   it("restores from its JSON state mid-position and decides identically", () => {
     const a = engine();
     const enter = runUntilEntry(a);

@@ -318,7 +318,7 @@ export class StrategyEngine {
       const f = this.features.view();
       const sub = this.subScoresOf(f, ts);
       const score = compositeScore(sub, this.weights);
-      const reason = exitReason(p, price, ts, score, this.config);
+      const reason = exitReason(p, price, ts, score, this.config, f.book);
       if (reason === null) return NONE;
       return this.marketExit(s, ts, price, reason, {
         ts,

@@ -7,6 +7,10 @@ import type { Position } from "./types";
 const config = defaultConfig();
 const T = 1_700_000_000_000;
 const neutral: CompositeScore = { long: 65, short: 10, agreeLong: 3, agreeShort: 0 };
+const decayed: CompositeScore = { long: 50, short: 20, agreeLong: 1, agreeShort: 0 };
+/** Fees paid by the test position (0.01 at 100): a maker entry 0.02 %, a taker entry 0.06 %. */
+const makerFee = (100 * 0.01 * 0.02) / 100;
+const takerFee = (100 * 0.01 * 0.06) / 100;
 
 function long(overrides: Partial<Position> = {}): Position {
   return {
@@ -16,7 +20,7 @@ function long(overrides: Partial<Position> = {}): Position {
     entryPrice: 100,
     entryTs: T,
     peakPrice: 100,
-    fees: 0,
+    fees: makerFee,
     slippage: 0,
     realized: 0,
     entryScore: 85,
@@ -61,10 +65,43 @@ describe("exit rules", () => {
     expect(exitReason(long({ peakPrice: 100.03 }), 99.93, T + 6_000, neutral, config)).toBeNull();
   });
 
-  it("takes profit on score decay only when the move covers a market exit's round-trip fees (maker in, taker out: 0.08 %)", () => {
-    const decayed: CompositeScore = { long: 50, short: 20, agreeLong: 1, agreeShort: 0 };
-    expect(exitReason(long({ peakPrice: 100.081 }), 100.081, T + 6_000, decayed, config)).toBe("score_decay");
-    expect(exitReason(long({ peakPrice: 100.079 }), 100.079, T + 6_000, decayed, config)).toBeNull();
+  it("takes profit on score decay only when closing at market would net ≥ 0 after the maker entry fee, the half-spread and a taker exit", () => {
+    // Maker entry (0.02 %), no book: the exit sells at the last trade − 1 bp and pays 0.06 %.
+    expect(exitReason(long(), 100.091, T + 6_000, decayed, config)).toBe("score_decay");
+    expect(exitReason(long(), 100.089, T + 6_000, decayed, config)).toBeNull();
+  });
+
+  it("does not take as profit a decayed position entered as taker whose gain covers maker + taker fees but not taker + taker", () => {
+    // +0.1 % gross covers the config's assumed round trip (0.02 + 0.06 %) but not what this
+    // position paid: a taker entry (0.06 %), plus the half-spread and a taker fee to get out.
+    const taker = long({ fees: takerFee });
+    expect(exitReason(taker, 100.1, T + 6_000, decayed, config)).toBeNull();
+    expect(exitReason(taker, 100.131, T + 6_000, decayed, config)).toBe("score_decay");
+  });
+
+  it("counts the spread a market exit crosses: a long's decay exit is priced at the best bid, not the last trade", () => {
+    const quote = { bestBid: 100.07, bestAsk: 100.12 };
+    expect(exitReason(long(), 100.12, T + 6_000, decayed, config, quote)).toBeNull();
+    expect(exitReason(long(), 100.12, T + 6_000, decayed, config, { ...quote, bestBid: 100.081 })).toBe("score_decay");
+  });
+
+  it("prices a short's market exit at the best ask", () => {
+    const short = long({ side: "short", stopLoss: 100.12, takeProfit: 99.7 });
+    const shortDecayed: CompositeScore = { long: 20, short: 50, agreeLong: 0, agreeShort: 1 };
+    expect(exitReason(short, 99.88, T + 6_000, shortDecayed, config, { bestBid: 99.88, bestAsk: 99.93 })).toBeNull();
+    expect(exitReason(short, 99.88, T + 6_000, shortDecayed, config, { bestBid: 99.88, bestAsk: 99.919 })).toBe(
+      "score_decay",
+    );
+  });
+
+  it("does not label a trailing retrace that would close at a net loss as a trailing stop", () => {
+    expect(exitReason(long({ fees: takerFee, peakPrice: 100.2 }), 100.1, T + 6_000, neutral, config)).toBeNull();
+  });
+
+  it("still takes the risk exits at a loss: reversal and time", () => {
+    const reversal: CompositeScore = { long: 10, short: 90, agreeLong: 0, agreeShort: 6 };
+    expect(exitReason(long({ fees: takerFee }), 99.95, T + 6_000, reversal, config)).toBe("reversal");
+    expect(exitReason(long({ fees: takerFee }), 99.95, T + 600_000, neutral, config)).toBe("time_exit");
   });
 
   it("exits on time after ten minutes", () => {

@@ -1,7 +1,13 @@
 import type { BotConfig } from "../config/schema";
+import type { PositionSide } from "../execution/orders";
 import type { CompositeScore } from "./score";
-import { marketExitRoundTripPct } from "./gates";
 import type { ExitReason, Position } from "./types";
+
+/** The best bid and ask as the features see them; null sides when there is no book (trade-only data). */
+export interface Quote {
+  readonly bestBid: number | null;
+  readonly bestAsk: number | null;
+}
 
 /** Signed return of the position at `price`, in percent of the entry price. */
 export function movePct(p: Position, price: number): number {
@@ -10,15 +16,43 @@ export function movePct(p: Position, price: number): number {
 }
 
 /**
+ * Where a market exit of a `side` position would trade now: the best bid for a long, the best ask
+ * for a short (the half-spread crossed); without that side of the book, the last trade ∓ half the
+ * assumed spread (`execution.tradeOnlySpreadBps`), as the simulated broker fills it.
+ */
+export function marketExitPrice(side: PositionSide, price: number, quote: Quote | null, config: BotConfig): number {
+  const touch = side === "long" ? quote?.bestBid : quote?.bestAsk;
+  if (touch !== null && touch !== undefined) return touch;
+  const half = config.execution.tradeOnlySpreadBps / 20_000;
+  return side === "long" ? price * (1 - half) : price * (1 + half);
+}
+
+/**
+ * Net result of closing the position at market at `exitPrice`, in percent of its entry notional:
+ * the move from the entry's actual fill price (so the entry's slippage against the reference and the
+ * spread it crossed are in it), minus the fees the position actually paid (taker if its entry took
+ * liquidity, maker if it rested), minus a taker fee on the exit. Not the config's assumed round trip.
+ */
+export function netExitPct(p: Position, exitPrice: number, config: BotConfig): number {
+  const notional = p.entryPrice * p.size;
+  const paidPct = notional > 0 ? (p.fees / notional) * 100 : 0;
+  const exitFeePct = (config.fees.takerPct * exitPrice) / p.entryPrice;
+  return movePct(p, exitPrice) - paidPct - exitFeePct;
+}
+
+/**
  * The exit rule that fires now, if any, in priority order:
  * 1. stop-loss: a trade printed at or through the stop (ignores the minimum hold);
  * then, once the minimum hold has passed:
  * 2. take-profit by price (only when the TP is a market order; a post-only TP rests at the exchange);
- * 3. trailing stop: once the best move covered the round-trip fees of a market exit, a retrace of `trailingPct` from the peak;
+ * 3. trailing stop: a retrace of `trailingPct` from the peak;
  * 4. reversal: the opposite score above `oppositeScoreAbove`;
- * 5. score decay: the position's own score below `exitScoreBelow` while the move covers the round-trip fees of a market exit
- *    (the plan lists it as a take-profit: "TP at +0.3 % or score below 60");
+ * 5. score decay: the position's own score below `exitScoreBelow` (the plan lists it as a
+ *    take-profit: "TP at +0.3 % or score below 60");
  * 6. time exit after `maxHoldMs`.
+ * Exits taken as profit (2, 3, 5) fire only while closing at market now would net ≥ 0 after
+ * everything the position paid and the exit would pay ({@link netExitPct} at {@link marketExitPrice});
+ * stop-loss, reversal and time exits are risk exits and never wait for it.
  */
 export function exitReason(
   p: Position,
@@ -26,23 +60,25 @@ export function exitReason(
   ts: number,
   score: CompositeScore | null,
   config: BotConfig,
+  quote: Quote | null = null,
 ): ExitReason | null {
   const x = config.exits;
   if (p.side === "long" ? price <= p.stopLoss : price >= p.stopLoss) return "stop_loss";
   if (ts - p.entryTs < x.minHoldMs) return null;
-  const fees = marketExitRoundTripPct(config);
+  const covered = netExitPct(p, marketExitPrice(p.side, price, quote, config), config) >= 0;
   if (
+    covered &&
     config.execution.takeProfitOrder === "market" &&
     (p.side === "long" ? price >= p.takeProfit : price <= p.takeProfit)
   )
     return "take_profit";
-  const peakMove = movePct(p, p.peakPrice);
-  if (x.trailingPct > 0 && peakMove >= fees && peakMove - movePct(p, price) >= x.trailingPct) return "trailing_stop";
+  if (covered && x.trailingPct > 0 && movePct(p, p.peakPrice) - movePct(p, price) >= x.trailingPct)
+    return "trailing_stop";
   if (score !== null) {
     const own = p.side === "long" ? score.long : score.short;
     const opposite = p.side === "long" ? score.short : score.long;
     if (opposite > x.oppositeScoreAbove) return "reversal";
-    if (own < x.exitScoreBelow && movePct(p, price) >= fees) return "score_decay";
+    if (covered && own < x.exitScoreBelow) return "score_decay";
   }
   if (ts - p.entryTs >= x.maxHoldMs) return "time_exit";
   return null;

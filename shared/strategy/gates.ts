@@ -10,12 +10,6 @@ export function roundTripFeePct(config: BotConfig): number {
   return fee(config.execution.entryOrder) + fee(config.execution.takeProfitOrder);
 }
 
-/** Round-trip fee in percent for an exit at market: the configured entry order type plus a taker exit. */
-export function marketExitRoundTripPct(config: BotConfig): number {
-  const entry = config.execution.entryOrder === "postOnly" ? config.fees.makerPct : config.fees.takerPct;
-  return entry + config.fees.takerPct;
-}
-
 /**
  * The move we can expect before the time exit, in percent: the 1-second return standard
  * deviation scaled to the maximum hold (random-walk √t), capped at the take-profit distance
