@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/bar";
+import { NotificationsConfig } from "./notify-schema";
 
 /**
  * The bot config: one zod schema for everything the plan makes tunable. Defaults are the plan's
@@ -193,6 +194,7 @@ const BotConfigObject = z.strictObject({
   execution: ExecutionConfig,
   portfolio: PortfolioConfig,
   learning: LearningConfig,
+  notifications: NotificationsConfig,
 });
 
 /** The schema of each top-level field, for validating one field on its own. */
