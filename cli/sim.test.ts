@@ -73,6 +73,7 @@ describe("simOptions", () => {
         speed: 0,
         faults: { gap: 0.5, seed: 2 },
         startingBalance: undefined,
+        accountMode: "classic",
         credentials: DEFAULT_CREDENTIALS,
         synthetic: { symbols: ["BTCUSDT", "ETHUSDT"], seed: 5 },
       },
@@ -84,6 +85,15 @@ describe("simOptions", () => {
     expect(r.ok && r.options.credentials).toEqual({ apiKey: "k", apiSecret: "s", passphrase: "p" });
     const partial = await simOptions(["--synthetic", "BTCUSDT", "--api-key", "k"]);
     expect(partial).toMatchObject({ ok: false, error: expect.stringMatching(/all of --api-key/) });
+  });
+
+  it("gives the key the account mode asked for, classic by default, and refuses another mode", async () => {
+    const uta = await simOptions(["--synthetic", "BTCUSDT", "--account-mode", "uta"]);
+    expect(uta.ok && uta.options.accountMode).toBe("uta");
+    expect(await simOptions(["--synthetic", "BTCUSDT", "--account-mode", "unified"])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/--account-mode must be classic or uta, got unified/),
+    });
   });
 
   it("wants exactly one market and a valid fault spec", async () => {

@@ -3,10 +3,13 @@
  *
  * ```
  * npm run sim -- [--port 0] (--recording FILE_OR_DIR... | --synthetic BTCUSDT,ETHUSDT [--seed 1])
- *                [--speed 1] [--api-key K --api-secret S --passphrase P] [--faults SPEC] [--balance 10000]
+ *                [--speed 1] [--api-key K --api-secret S --passphrase P] [--account-mode classic|uta]
+ *                [--faults SPEC] [--balance 10000]
  * ```
+ * `--account-mode` sets the key's account system: `classic` (default) speaks V2 and gets 40084 on v3
+ * private endpoints; `uta` speaks v3 (`/api/v3/...`, `/v3/ws/private`) and gets 40085 on V2 private ones.
  * When listening it prints ONE JSON line on stdout,
- * `{"ready":true,"wsPublic":"ws://…","wsPrivate":"ws://…","rest":"http://…","admin":"http://…/admin"}`,
+ * `{"ready":true,"wsPublic":"ws://…","wsPrivate":"ws://…","wsPrivateV3":"ws://…","rest":"http://…","admin":"http://…/admin"}`,
  * and nothing else there; notes go to stderr. Without credentials flags the demo key
  * `venue-key` / `venue-secret` / `venue-pass` is accepted. SIGINT/SIGTERM stop it (exit 0);
  * bad flags or unreadable recordings exit 2 before the ready line.
@@ -17,6 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "./args";
 import { parseFaultSpec } from "./venue/faults";
 import { DEFAULT_CREDENTIALS, startVenue, type VenueOptions } from "./venue/server";
+import { ACCOUNT_MODES, type AccountMode } from "./venue/venue-keys";
 
 const SPEC = {
   port: { type: "number", min: 0, integer: true },
@@ -27,15 +31,18 @@ const SPEC = {
   "api-key": { type: "string" },
   "api-secret": { type: "string" },
   passphrase: { type: "string" },
+  "account-mode": { type: "string" },
   faults: { type: "string" },
   balance: { type: "number", min: 0 },
   help: { type: "boolean" },
 } as const;
 
 const USAGE = `usage: npm run sim -- [--port 0] (--recording FILE_OR_DIR... | --synthetic SYMBOLS [--seed N]) [--speed X]
-                      [--api-key K --api-secret S --passphrase P] [--faults SPEC] [--balance USDT]
+                      [--api-key K --api-secret S --passphrase P] [--account-mode classic|uta]
+                      [--faults SPEC] [--balance USDT]
   --speed     1 = real time (default), 10 = ten times faster, 0 = as fast as possible
   --faults    e.g. drop=0.01,stall=5000,stall-rate=0.001,malformed=0.001,gap=0.001,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7
+  --account-mode  classic (default): the key speaks Classic V2; uta: the key speaks UTA v3
   credentials default to the demo key venue-key / venue-secret / venue-pass`;
 
 /** Builds the venue options from argv, or an error message. */
@@ -52,6 +59,9 @@ export async function simOptions(
   const creds = [f["api-key"], f["api-secret"], f.passphrase];
   if (creds.some((c) => c !== undefined) && creds.some((c) => c === undefined))
     return { ok: false, error: "give all of --api-key, --api-secret and --passphrase, or none" };
+  const mode = f["account-mode"] ?? "classic";
+  if (!ACCOUNT_MODES.includes(mode as AccountMode))
+    return { ok: false, error: `--account-mode must be classic or uta, got ${mode}` };
   const faults = parseFaultSpec(f.faults ?? "");
   if (!faults.ok) return { ok: false, error: `--faults: ${faults.error}` };
   const base: VenueOptions = {
@@ -59,6 +69,7 @@ export async function simOptions(
     speed: f.speed ?? 1,
     faults: faults.patch,
     startingBalance: f.balance,
+    accountMode: mode as AccountMode,
     credentials:
       f["api-key"] !== undefined
         ? { apiKey: f["api-key"], apiSecret: f["api-secret"]!, passphrase: f.passphrase! }

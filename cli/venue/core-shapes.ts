@@ -297,7 +297,8 @@ function riskRate(f: AccountFigures): number {
   return f.equity > 0 ? (KEEP_MARGIN_RATE * f.notional) / f.equity : 0;
 }
 
-function positionFigures(v: PositionView): {
+/** Margin, unrealised PnL, liquidation and break-even prices and margin ratio of a position (module doc). */
+export function positionFigures(v: PositionView): {
   margin: number;
   upl: number;
   liquidation: number;

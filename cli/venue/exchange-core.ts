@@ -9,7 +9,8 @@
  *   fills at the worst visible price (or the last trade when the book side is empty);
  * - limit `gtc` takes liquidity up to its price, then rests; `ioc` cancels the rest; `fok` fills
  *   only if the visible depth up to its price covers it, else is canceled unfilled; `post_only`
- *   that would cross the best opposite price is refused (40020), else rests;
+ *   that would cross the best opposite price is refused (40020) under V2 rules, or accepted and
+ *   cancelled at once with `post_only_fill_cancel` under v3 rules ({@link PlaceRules}), else rests;
  * - a resting limit fills as maker at its own price when a public trade prints through its price
  *   (fully) or at its price: then only the print size beyond the book size that was ahead of it
  *   when it arrived fills. The size ahead shrinks with prints at the price and is capped by later
@@ -28,7 +29,7 @@
 import type { MarginMode } from "../../shared/exchange/bitget/rest-types";
 import type { MarketEvent, Side, TradeEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
-import { Account, type AccountLimits, type AccountState, type CoreFill } from "./core-account";
+import { Account, type AccountFigures, type AccountLimits, type AccountState, type CoreFill } from "./core-account";
 import { type CoreError, CoreErrors, type CoreResult, fail, ok } from "./core-errors";
 import { money, snap, toNumber } from "./core-format";
 import { SymbolMarket, type SymbolMarketState } from "./core-market";
@@ -52,8 +53,32 @@ export type { CoreError, CoreResult } from "./core-errors";
 /** Private push channels (bitget-v2.md §3.2). */
 export type PrivateChannel = "orders" | "fill" | "positions" | "account";
 
-/** Receives every private push: the server wraps `data` in the channel's push envelope. */
-export type PrivateListener = (apiKey: string, channel: PrivateChannel, data: object[]) => void;
+/**
+ * What a private push is about, as core records, for a dialect that shapes pushes its own way (the
+ * v3 private WebSocket). Records are live objects: shape them before returning.
+ */
+export type CoreEvent =
+  | { readonly channel: "orders"; readonly order: CoreOrder; readonly fill?: CoreFill }
+  | { readonly channel: "fill"; readonly fill: CoreFill }
+  | { readonly channel: "positions"; readonly views: readonly PositionView[] }
+  | { readonly channel: "account"; readonly figures: AccountFigures };
+
+/** Receives every private push: the server wraps `data` (V2 shapes) in the channel's push envelope; `event` is the same push as records. */
+export type PrivateListener = (apiKey: string, channel: PrivateChannel, data: object[], event: CoreEvent) => void;
+
+/**
+ * How place-order treats two cases where Classic V2 and UTA v3 differ (bitget-uta-v3.md §2.4, §2.10):
+ * a post-only order that would cross is refused (V2, 40020) or accepted and then cancelled with
+ * `post_only_fill_cancel` (v3); a clientOid is unique for ever (V2, 43118) or only while its
+ * order is pending (v3, since 2025-10-09).
+ */
+export interface PlaceRules {
+  readonly postOnlyCross: "refuse" | "cancel";
+  readonly clientOidUnique: "always" | "whilePending";
+}
+
+/** Classic V2 place-order rules. */
+export const V2_PLACE_RULES: PlaceRules = { postOnlyCross: "refuse", clientOidUnique: "always" };
 
 /** Construction options of {@link ExchangeCore}. */
 export interface ExchangeCoreOptions {
@@ -189,20 +214,78 @@ export class ExchangeCore {
     return rows ? ok(rows) : fail(CoreErrors.paramError(`granularity ${granularity}`));
   }
 
-  /** `POST /api/v2/mix/order/place-order`. */
-  placeOrder(apiKey: string, body: Record<string, unknown>): CoreResult<{ orderId: string; clientOid: string }> {
+  /** `POST /api/v2/mix/order/place-order` (a V2 body); `rules` for the v3 differences. */
+  placeOrder(
+    apiKey: string,
+    body: Record<string, unknown>,
+    rules: PlaceRules = V2_PLACE_RULES,
+  ): CoreResult<{ orderId: string; clientOid: string }> {
     const acct = this.getAccount(apiKey);
     if (!acct.admit(this.now())) return fail(CoreErrors.tooManyRequests());
     const parsed = parsePlaceOrder(body, this.instruments);
     if (!parsed.ok) return parsed;
     const req = parsed.data;
-    if (req.clientOid !== null && acct.byClientOid.has(req.clientOid)) return fail(CoreErrors.duplicateClientOid());
+    if (req.clientOid !== null && this.clientOidTaken(acct, req.clientOid, rules))
+      return fail(CoreErrors.duplicateClientOid());
     const m = this.markets.get(req.symbol) as SymbolMarket;
-    const refused = this.checkAgainstMarket(acct, m, req);
+    const refused = this.checkAgainstMarket(acct, m, req, rules);
     if (typeof refused !== "number") return fail(refused);
     const order = this.newOrder(acct, req, req.orderType === "market" ? "market" : "normal");
     this.execute(apiKey, acct, order, m);
     return ok({ orderId: order.orderId, clientOid: order.clientOid });
+  }
+
+  /** The order of `apiKey` with this id or clientOid (the newest one holding the clientOid), as a record. */
+  orderRecord(apiKey: string, orderId: string | null, clientOid: string | null): CoreOrder | undefined {
+    return this.getAccount(apiKey).findOrder(orderId, clientOid);
+  }
+
+  /** Live and partially filled orders of `apiKey`, oldest first, as records. */
+  openOrderRecords(apiKey: string): CoreOrder[] {
+    return [...this.getAccount(apiKey).open.values()];
+  }
+
+  /** Filled and cancelled orders of `apiKey` still kept, oldest first, as records. */
+  closedOrderRecords(apiKey: string): CoreOrder[] {
+    const acct = this.getAccount(apiKey);
+    return [...acct.orders.values()].filter((o) => !acct.open.has(o.orderId));
+  }
+
+  /** The newest `limit` fills of `apiKey` that pass `keep`, newest first, as records. */
+  fillRecords(apiKey: string, limit: number, keep: (f: CoreFill) => boolean = () => true): CoreFill[] {
+    return this.getAccount(apiKey).fills.newest(limit, keep);
+  }
+
+  /** The open positions of `apiKey` with what their shapes need. */
+  positionRecords(apiKey: string): PositionView[] {
+    return this.positionViews(this.getAccount(apiKey));
+  }
+
+  /** The money figures of `apiKey`'s account, marked to market. */
+  accountFigures(apiKey: string): AccountFigures {
+    return this.getAccount(apiKey).figures(this.markOf);
+  }
+
+  /** Leverage and margin mode of `symbol` on `apiKey`'s account. */
+  symbolConfig(apiKey: string, symbol: string): { leverage: number; marginMode: MarginMode } {
+    const acct = this.getAccount(apiKey);
+    return { leverage: acct.leverageOf(symbol), marginMode: acct.marginModeOf(symbol) };
+  }
+
+  /** The instruments traded, in the order given. */
+  instrumentList(): Instrument[] {
+    return [...this.instruments.values()];
+  }
+
+  /** Mark price of `symbol` (last trade, else mid), null before any market data. */
+  markPrice(symbol: string): number | null {
+    return this.markOf(symbol);
+  }
+
+  private clientOidTaken(acct: Account, clientOid: string, rules: PlaceRules): boolean {
+    const id = acct.byClientOid.get(clientOid);
+    if (id === undefined) return false;
+    return rules.clientOidUnique === "always" || acct.open.has(id);
   }
 
   /** `POST /api/v2/mix/order/cancel-order` by `orderId` or `clientOid`. */
@@ -391,7 +474,7 @@ export class ExchangeCore {
   }
 
   /** Market-dependent checks; returns the reference price used, or the refusal. */
-  private checkAgainstMarket(acct: Account, m: SymbolMarket, req: PlaceRequest): number | CoreError {
+  private checkAgainstMarket(acct: Account, m: SymbolMarket, req: PlaceRequest, rules: PlaceRules): number | CoreError {
     const { symbol, side } = req;
     const inst = m.instrument;
     const ref = req.price ?? (side === "buy" ? m.bestAsk : m.bestBid) ?? m.last;
@@ -404,7 +487,12 @@ export class ExchangeCore {
     if (!req.reduceOnly && req.stopLoss !== null && (ref - req.stopLoss) * up <= 0)
       return CoreErrors.presetWrongSide("stop-loss");
     if (req.reduceOnly && closable(acct.sizeOf(symbol), side) <= 0) return CoreErrors.noPosition();
-    if (req.force === "post_only" && req.price !== null && crosses(m, side, req.price))
+    if (
+      rules.postOnlyCross === "refuse" &&
+      req.force === "post_only" &&
+      req.price !== null &&
+      crosses(m, side, req.price)
+    )
       return CoreErrors.postOnlyWouldCross();
     if (req.reduceOnly) return ref;
     const rate = req.force === "post_only" ? this.opts.makerRate : this.opts.takerRate;
@@ -449,7 +537,7 @@ export class ExchangeCore {
 
   /** Runs a new order against the book, then rests or cancels what is left; pushes everything. */
   private execute(apiKey: string, acct: Account, o: CoreOrder, m: SymbolMarket): void {
-    this.emit(apiKey, "orders", [orderPushShape(o, m.instrument)]);
+    this.emit(apiKey, "orders", [orderPushShape(o, m.instrument)], { channel: "orders", order: o });
     const limit = o.orderType === "market" ? null : o.price;
     const fokShort = o.force === "fok" && m.depthUpTo(o.side, limit) < o.size - EPS;
     if (o.force !== "post_only" && !fokShort) {
@@ -467,6 +555,8 @@ export class ExchangeCore {
     if (acct.open.has(o.orderId)) {
       if (o.orderType === "market" || o.force === "ioc" || o.force === "fok")
         this.cancel(apiKey, acct, o, `${o.force === "gtc" ? "market" : o.force}_cancel`);
+      else if (o.force === "post_only" && crosses(m, o.side, o.price as number))
+        this.cancel(apiKey, acct, o, "post_only_fill_cancel");
       else o.queueAhead = m.sizeAt(o.side === "buy" ? "bids" : "asks", o.price as number);
     }
     this.afterChange(apiKey, acct, o.symbol);
@@ -586,8 +676,8 @@ export class ExchangeCore {
     };
     acct.fills.push(f);
     if (o.status === "filled") acct.closeOrder(o);
-    this.emit(apiKey, "orders", [orderPushShape(o, inst, f)]);
-    this.emit(apiKey, "fill", [fillShape(f, inst)]);
+    this.emit(apiKey, "orders", [orderPushShape(o, inst, f)], { channel: "orders", order: o, fill: f });
+    this.emit(apiKey, "fill", [fillShape(f, inst)], { channel: "fill", fill: f });
   }
 
   private cancel(apiKey: string, acct: Account, o: CoreOrder, reason: string): void {
@@ -595,7 +685,7 @@ export class ExchangeCore {
     o.cancelReason = reason;
     o.uTime = this.now();
     acct.closeOrder(o);
-    this.emit(apiKey, "orders", [orderPushShape(o, this.inst(o.symbol))]);
+    this.emit(apiKey, "orders", [orderPushShape(o, this.inst(o.symbol))], { channel: "orders", order: o });
   }
 
   /** After executions: cancels reduce-only orders left with nothing to reduce, then pushes positions and account. */
@@ -641,16 +731,18 @@ export class ExchangeCore {
   }
 
   private pushPositionsAndAccount(apiKey: string, acct: Account): void {
-    this.emit(apiKey, "positions", this.positionViews(acct).map(positionPushShape));
+    const views = this.positionViews(acct);
+    this.emit(apiKey, "positions", views.map(positionPushShape), { channel: "positions", views });
     this.pushAccount(apiKey, acct);
   }
 
   private pushAccount(apiKey: string, acct: Account): void {
-    this.emit(apiKey, "account", [accountPushShape(acct.figures(this.markOf))]);
+    const figures = acct.figures(this.markOf);
+    this.emit(apiKey, "account", [accountPushShape(figures)], { channel: "account", figures });
   }
 
-  private emit(apiKey: string, channel: PrivateChannel, data: object[]): void {
-    this.opts.onPrivate?.(apiKey, channel, data);
+  private emit(apiKey: string, channel: PrivateChannel, data: object[], event: CoreEvent): void {
+    this.opts.onPrivate?.(apiKey, channel, data, event);
   }
 
   private orderPage(list: CoreOrder[]): { entrustedList: object[] | null; endId: string | null } {

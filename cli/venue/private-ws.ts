@@ -3,7 +3,9 @@
  * `login` checked like Bitget checks it — known key, passphrase, timestamp in Unix seconds within
  * 30 s of the wall clock, `sign = base64(HMAC_SHA256(secret, ts + "GET/user/verify"))` — answered
  * `{"event":"login","code":0,"msg":""}`, or `{"event":"error","code":30005,…}` and the socket is
- * closed. `orders` / `fill` / `positions` / `account` can be subscribed after login only (30004
+ * closed (ws-login.ts). A UTA key is refused the same way with Bitget's REST code for a UTA key on a
+ * Classic endpoint (`40085`; the real WS code is not documented). `orders` / `fill` / `positions` /
+ * `account` can be subscribed after login only (30004
  * before). Pushes come from the matching core for the logged-in key; `positions` and `account`
  * start with a snapshot. Text `ping` → `pong` at any time.
  * @module
@@ -11,19 +13,18 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
-import { constantTimeEqual, wsLoginSign } from "../../shared/exchange/bitget/signing";
 import type { CoreResult } from "./core-errors";
 import type { Faults } from "./faults";
 import { errorFrame, sendFrame } from "./public-ws";
+import { type AccountMode, familyRefusal, type VenueKeys } from "./venue-keys";
+import { checkWsLogin } from "./ws-login";
 
 /** Private channels the venue serves. */
 export const PRIVATE_CHANNELS: ReadonlySet<string> = new Set(["orders", "fill", "positions", "account"]);
 
 const INST_TYPES: ReadonlySet<string> = new Set(["USDT-FUTURES", "SUSDT-FUTURES"]);
 
-/** Login timestamps further than this from the wall clock are refused (§3.1). */
-export const LOGIN_WINDOW_MS = 30_000;
+export { LOGIN_WINDOW_MS } from "./ws-login";
 
 /** What the hub reads from the matching core: the snapshots sent on subscribe. */
 export interface PrivateSnapshots {
@@ -37,7 +38,9 @@ export type PrivateChannel = "orders" | "fill" | "positions" | "account";
 
 /** Options of {@link PrivateWsHub}. */
 export interface PrivateWsOptions {
-  readonly credentials: BitgetCredentials;
+  readonly keys: VenueKeys;
+  /** The account family this endpoint serves (default classic); keys of the other family cannot log in. */
+  readonly family?: AccountMode;
   readonly core: PrivateSnapshots;
   readonly faults: Faults;
   /** Market time, for the `ts` of pushes. */
@@ -149,32 +152,15 @@ export class PrivateWsHub {
   }
 
   async #login(client: Client, raw: unknown): Promise<void> {
-    const why = await this.#checkLogin(raw);
-    if (why !== null) {
-      sendFrame(client.ws, errorFrame(30005, why, "login"), this.#o.faults);
+    const login = await loginFor(raw, this.#o.keys, this.#o.wallNow, this.#o.family ?? "classic");
+    if (!login.ok) {
+      sendFrame(client.ws, errorFrame(login.code, login.reason, "login"), this.#o.faults);
       client.ws.close(1008, "login failed");
       return;
     }
-    client.apiKey = this.#o.credentials.apiKey;
+    client.apiKey = login.apiKey;
     this.#o.core.ensureAccount(client.apiKey);
     sendFrame(client.ws, JSON.stringify({ event: "login", code: 0, msg: "" }), this.#o.faults);
-  }
-
-  /** Null when the login is good, else the reason (never echoing a secret). */
-  async #checkLogin(raw: unknown): Promise<string | null> {
-    if (typeof raw !== "object" || raw === null) return "login args missing";
-    const { apiKey, passphrase, timestamp, sign } = raw as Record<string, unknown>;
-    const c = this.#o.credentials;
-    if (typeof apiKey !== "string" || typeof passphrase !== "string" || typeof sign !== "string")
-      return "login args missing";
-    const ts = typeof timestamp === "number" ? String(timestamp) : timestamp;
-    if (typeof ts !== "string" || !/^\d{1,16}$/.test(ts)) return "Invalid timestamp";
-    if (!constantTimeEqual(apiKey, c.apiKey)) return "Invalid ACCESS_KEY";
-    if (!constantTimeEqual(passphrase, c.passphrase)) return "Invalid passphrase";
-    const ms = ts.length >= 13 ? Number(ts) : Number(ts) * 1000;
-    if (Math.abs(this.#o.wallNow() - ms) > LOGIN_WINDOW_MS) return "Request timestamp expired";
-    if (!constantTimeEqual(sign, await wsLoginSign(c.apiSecret, ts))) return "Invalid sign";
-    return null;
   }
 
   #onArg(client: Client, op: "subscribe" | "unsubscribe", raw: unknown): void {
@@ -250,4 +236,21 @@ function wsAccount(a: object): object {
     equity: o.equity ?? o.accountEquity,
     maxOpenPosAvailable: o.maxOpenPosAvailable ?? o.available,
   };
+}
+
+/**
+ * A private WebSocket login for an endpoint of `family`: the key, or the error code to send (30005
+ * for a bad login, 40084/40085 for a key of the other family) and the reason.
+ */
+export async function loginFor(
+  raw: unknown,
+  keys: VenueKeys,
+  wallNow: () => number,
+  family: AccountMode,
+): Promise<{ ok: true; apiKey: string } | { ok: false; code: number; reason: string }> {
+  const login = await checkWsLogin(raw, keys, wallNow);
+  if (!login.ok) return { ok: false, code: 30005, reason: login.reason };
+  const wrong = familyRefusal(login.key.accountMode, family);
+  if (wrong) return { ok: false, code: Number(wrong.code), reason: wrong.msg };
+  return { ok: true, apiKey: login.key.credentials.apiKey };
 }

@@ -2,10 +2,10 @@
  * The venue's REST surface: Bitget V2 USDT-M paths (bitget-v2.md §4.5) over the matching core,
  * with Bitget's envelope `{"code":"00000","msg":"success","requestTime":ms,"data":…}` (§4.4).
  *
- * - Private paths check `ACCESS-KEY`, `ACCESS-SIGN`, `ACCESS-TIMESTAMP` (ms, within ±30 s of the
- *   wall clock) and `ACCESS-PASSPHRASE`; the signature is verified over the exact raw query string
- *   and raw body bytes (§4.2). Refusals: 40001/40003/40005/40011 missing or malformed header,
- *   40006 unknown key, 40008 stale timestamp, 40012 wrong passphrase, 40009 bad signature, all HTTP 400.
+ * - Private paths authenticate the call (rest-auth.ts) against the venue's keys; a route of one
+ *   account family refuses a key of the other (`40085` for a UTA key on V2, `40084` for a Classic
+ *   key on v3, venue-keys.ts). The v3 surface (v3-rest-routes.ts) plugs its routes in here, so both
+ *   dialects share authentication, faults and the envelope.
  * - Documented public paths the venue does not model answer the envelope with `data: []`; any other
  *   path answers HTTP 404 with code 40404. The `paptrading: 1` header is accepted and changes nothing.
  * - REST faults: a 5xx or 429 call is refused before it is processed; a timed-out call IS processed
@@ -15,12 +15,24 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
-import { verifyRestSignature } from "../../shared/exchange/bitget/signing";
 import { ENDPOINTS } from "../../shared/exchange/bitget/rest-endpoints";
 import type { Instrument } from "../../shared/market/instrument";
-import type { CoreError, CoreResult } from "./core-errors";
+import type { CoreResult } from "./core-errors";
 import type { Faults } from "./faults";
+import { authenticateRest } from "./rest-auth";
+import {
+  bodyParams,
+  fail400,
+  nonEmpty,
+  num,
+  type Params,
+  paramEmpty,
+  queryParams,
+  readBody,
+  str,
+  withLimit,
+} from "./rest-params";
+import { type AccountMode, familyRefusal, type VenueKeys } from "./venue-keys";
 
 /** The matching core's methods the REST surface calls (the venue's ExchangeCore). */
 export interface RestCore {
@@ -70,7 +82,7 @@ export interface RestCore {
 /** Options of {@link RestRouter}. */
 export interface RestOptions {
   readonly core: RestCore;
-  readonly credentials: BitgetCredentials;
+  readonly keys: VenueKeys;
   readonly faults: Faults;
   readonly instruments: readonly Instrument[];
   readonly makerRate: number;
@@ -79,12 +91,11 @@ export interface RestOptions {
   readonly wallNow: () => number;
   /** Market clock: funding times and other market-time fields. */
   readonly clock: () => number;
+  /** More routes (the v3 surface), keyed `"METHOD /path"`. */
+  readonly extraRoutes?: ReadonlyMap<string, Route>;
 }
 
-/** Signature timestamps further than this from the wall clock are refused (§4.1). */
-export const REST_WINDOW_MS = 30_000;
-
-const MAX_BODY_BYTES = 1 << 20;
+export { REST_WINDOW_MS } from "./rest-auth";
 
 /** Documented Bitget V2 public GET paths the venue does not model: answered with `data: []`. */
 export const UNMODELLED_PUBLIC_PATHS: ReadonlySet<string> = new Set([
@@ -121,16 +132,18 @@ export const UNMODELLED_PUBLIC_PATHS: ReadonlySet<string> = new Set([
   "/api/v2/margin/currencies",
 ]);
 
-type Params = Record<string, unknown>;
-
-interface Call {
+/** One call as a route handler sees it. */
+export interface Call {
   readonly params: Params;
   /** The authenticated key (private routes), else "". */
   readonly apiKey: string;
 }
 
-interface Route {
+/** A REST route: public, or private to one account family. */
+export interface Route {
   readonly auth: boolean;
+  /** The account family a private route serves; a key of the other family is refused. */
+  readonly family?: AccountMode;
   readonly handle: (call: Call) => CoreResult<unknown>;
 }
 
@@ -143,6 +156,7 @@ export class RestRouter {
   constructor(options: RestOptions) {
     this.#o = options;
     this.#routes = this.#table();
+    for (const [k, r] of options.extraRoutes ?? []) this.#routes.set(k, r);
   }
 
   /** Serves one request: reads the body, applies faults, authenticates, routes and answers. */
@@ -182,9 +196,11 @@ export class RestRouter {
     }
     let apiKey = "";
     if (route.auth) {
-      const refused = await this.#authenticate(req, method, path, rawQuery, body);
-      if (refused) return [refused.http, this.#err(refused.code, refused.msg)];
-      apiKey = this.#o.credentials.apiKey;
+      const auth = await authenticateRest(req, { method, path, query: rawQuery, body }, this.#o.keys, this.#o.wallNow);
+      if (!auth.ok) return [auth.error.http, this.#err(auth.error.code, auth.error.msg)];
+      const wrong = route.family ? familyRefusal(auth.key.accountMode, route.family) : null;
+      if (wrong) return [wrong.http, this.#err(wrong.code, wrong.msg)];
+      apiKey = auth.key.credentials.apiKey;
       this.#o.core.ensureAccount(apiKey);
     }
     const params = method === "GET" ? queryParams(rawQuery) : bodyParams(body);
@@ -199,38 +215,6 @@ export class RestRouter {
     return result.ok
       ? [200, this.#ok(result.data)]
       : [result.error.http, this.#err(result.error.code, result.error.msg)];
-  }
-
-  async #authenticate(
-    req: IncomingMessage,
-    method: string,
-    path: string,
-    query: string,
-    body: string,
-  ): Promise<CoreError | null> {
-    const key = header(req, "access-key");
-    const sign = header(req, "access-sign");
-    const ts = header(req, "access-timestamp");
-    const pass = header(req, "access-passphrase");
-    const c = this.#o.credentials;
-    if (!key) return refuse("40001", "ACCESS_KEY cannot be empty");
-    if (!sign) return refuse("40003", "ACCESS_SIGN cannot be empty");
-    if (!ts) return refuse("40005", "ACCESS_TIMESTAMP cannot be empty");
-    if (!pass) return refuse("40011", "ACCESS_PASSPHRASE cannot be empty");
-    if (key !== c.apiKey) return refuse("40006", "Invalid ACCESS_KEY");
-    if (!/^\d{1,16}$/.test(ts)) return refuse("40005", "Invalid ACCESS_TIMESTAMP");
-    if (Math.abs(this.#o.wallNow() - Number(ts)) > REST_WINDOW_MS) return refuse("40008", "Request timestamp expired");
-    if (pass !== c.passphrase) return refuse("40012", "apikey/password is incorrect");
-    const good = await verifyRestSignature({
-      secret: c.apiSecret,
-      timestamp: ts,
-      method,
-      path,
-      query,
-      body,
-      signature: sign,
-    });
-    return good ? null : refuse("40009", "sign signature error");
   }
 
   #ok(data: unknown): object {
@@ -255,8 +239,10 @@ export class RestRouter {
   #table(): Map<string, Route> {
     const c = this.#o.core;
     const r = new Map<string, Route>();
-    const get = (path: string, handle: Route["handle"], auth = false) => r.set(`GET ${path}`, { auth, handle });
-    const post = (path: string, handle: Route["handle"]) => r.set(`POST ${path}`, { auth: true, handle });
+    const get = (path: string, handle: Route["handle"], auth = false) =>
+      r.set(`GET ${path}`, auth ? { auth, family: "classic", handle } : { auth, handle });
+    const post = (path: string, handle: Route["handle"]) =>
+      r.set(`POST ${path}`, { auth: true, family: "classic", handle });
     const E = ENDPOINTS;
     get(E.serverTime.path, () => ({ ok: true, data: { serverTime: String(this.#o.wallNow()) } }));
     get(E.contracts.path, ({ params }) => listOf(params, () => c.contracts(str(params, "symbol"))));
@@ -500,78 +486,4 @@ function bySymbol(params: Params, run: (symbol: string) => CoreResult<unknown>):
   if (!pt) return paramEmpty("productType");
   if (!isOurProduct(pt)) return fail400("40020", `Parameter productType error: ${pt}`);
   return run(symbol);
-}
-
-function withLimit(
-  params: Params,
-  dflt: number,
-  max: number,
-  run: (limit: number) => CoreResult<unknown>,
-): CoreResult<unknown> {
-  const raw = str(params, "limit");
-  if (raw === undefined || raw === "max") return run(raw === "max" ? max : dflt);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) return fail400("40020", `Parameter limit error: ${raw}`);
-  return run(Math.min(n, max));
-}
-
-function paramEmpty(name: string): CoreResult<never> {
-  return fail400("40019", `Parameter ${name} cannot be empty`);
-}
-
-function fail400(code: string, msg: string): CoreResult<never> {
-  return { ok: false, error: { http: 400, code, msg } };
-}
-
-function refuse(code: string, msg: string): CoreError {
-  return { http: 400, code, msg };
-}
-
-function str(params: Params, name: string): string | undefined {
-  const v = params[name];
-  if (typeof v === "number" && Number.isFinite(v)) return String(v);
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function num(params: Params, name: string): number | undefined {
-  const s = str(params, name);
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function nonEmpty(v: unknown): unknown {
-  return v === "" || v === null ? undefined : v;
-}
-
-function header(req: IncomingMessage, name: string): string {
-  const v = req.headers[name];
-  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
-}
-
-function queryParams(raw: string): Params {
-  const out: Params = {};
-  for (const [k, v] of new URLSearchParams(raw)) if (!(k in out)) out[k] = v;
-  return out;
-}
-
-function bodyParams(body: string): Params | null {
-  if (body.trim() === "") return {};
-  try {
-    const v = JSON.parse(body);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -9,7 +9,10 @@
  * `requestTime` and `GET /api/v2/public/time` use the wall clock, because clients sign with theirs
  * and sync to `public/time`.
  *
- * Credentials: from the options, else the documented demo key {@link DEFAULT_CREDENTIALS}.
+ * Keys: `keys` (each with its account mode), else `credentials` with `accountMode`, else the
+ * documented demo key {@link DEFAULT_CREDENTIALS} as a Classic key. Classic keys speak V2
+ * (rest-routes.ts, private-ws.ts), UTA keys speak v3 (v3-rest-routes.ts, v3-private-ws.ts); both
+ * run on the one matching core, and each family's private endpoints refuse the other (40084/40085).
  *
  * Manual market (`manual`): no source plays; tests hand Bitget pushes to {@link Venue.inject} or
  * `POST /admin/market` (one push or an array), which play them at once, in order, exactly as a
@@ -35,6 +38,9 @@ import {
 import { PrivateWsHub } from "./private-ws";
 import { PublicWsHub } from "./public-ws";
 import { RestRouter } from "./rest-routes";
+import { V3PrivateWsHub } from "./v3-private-ws";
+import { v3Routes } from "./v3-rest-routes";
+import { type AccountMode, type VenueKey, VenueKeys } from "./venue-keys";
 
 /** The demo credentials used when none are given (documented, never printed). */
 export const DEFAULT_CREDENTIALS: BitgetCredentials = {
@@ -47,6 +53,8 @@ export const DEFAULT_CREDENTIALS: BitgetCredentials = {
 export const WS_PUBLIC_PATH = "/v2/ws/public";
 /** Private WebSocket path. */
 export const WS_PRIVATE_PATH = "/v2/ws/private";
+/** UTA (v3) private WebSocket path (bitget-uta-v3.md §3). */
+export const WS_V3_PRIVATE_PATH = "/v3/ws/private";
 
 /** Options of {@link startVenue}; exactly one of `recordings`, `synthetic` and `manual`. */
 export interface VenueOptions {
@@ -60,7 +68,12 @@ export interface VenueOptions {
   readonly manual?: { readonly instruments: readonly Instrument[] };
   /** Replay speed: 1 (default) = real time, 0 = as fast as possible. */
   readonly speed?: number;
+  /** The key of a one-key venue (default {@link DEFAULT_CREDENTIALS}); ignored when `keys` is given. */
   readonly credentials?: BitgetCredentials;
+  /** Account mode of `credentials` (default classic). */
+  readonly accountMode?: AccountMode;
+  /** Every key the venue accepts, each with its account mode (instead of `credentials`). */
+  readonly keys?: readonly VenueKey[];
   readonly faults?: Partial<FaultConfig>;
   /** Default 0.0002 / 0.0006 (Bitget VIP0, §7). */
   readonly makerRate?: number;
@@ -79,6 +92,8 @@ export interface VenueOptions {
 export interface VenueUrls {
   readonly wsPublic: string;
   readonly wsPrivate: string;
+  /** UTA private WebSocket. */
+  readonly wsPrivateV3: string;
   readonly rest: string;
   readonly admin: string;
 }
@@ -110,7 +125,11 @@ export type InjectResult =
 export async function startVenue(options: VenueOptions): Promise<Venue> {
   const wallNow = options.wallNow ?? Date.now;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const keys = new VenueKeys(
+    options.keys ?? [
+      { credentials: options.credentials ?? DEFAULT_CREDENTIALS, accountMode: options.accountMode ?? "classic" },
+    ],
+  );
   const makerRate = options.makerRate ?? 0.0002;
   const takerRate = options.takerRate ?? 0.0006;
   const manual = options.manual;
@@ -126,23 +145,38 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   let manualCount = 0;
   const clock = () => player?.clock ?? manualClock ?? wallNow();
   let privateHub: PrivateWsHub | null = null;
+  let v3PrivateHub: V3PrivateWsHub | null = null;
   const core = new ExchangeCore({
     instruments,
     makerRate,
     takerRate,
     startingBalance: options.startingBalance ?? 10_000,
     now: clock,
-    onPrivate: (apiKey, channel, data) => privateHub?.push(apiKey, channel, data),
+    onPrivate: (apiKey, channel, data, event) => {
+      privateHub?.push(apiKey, channel, data);
+      v3PrivateHub?.push(apiKey, event);
+    },
   });
-  core.ensureAccount(credentials.apiKey);
+  for (const k of keys.all()) core.ensureAccount(k.credentials.apiKey);
   const ticker = (symbol: string) => {
     const t = core.ticker(symbol);
     const item = t.ok ? (t.data[0] as Record<string, unknown> | undefined) : undefined;
     return item && item.lastPr !== "0" ? item : null;
   };
   const publicHub = new PublicWsHub({ symbols, faults, clock, ticker });
-  privateHub = new PrivateWsHub({ credentials, core, faults, clock, wallNow, symbols });
-  const rest = new RestRouter({ core, credentials, faults, instruments, makerRate, takerRate, wallNow, clock });
+  privateHub = new PrivateWsHub({ keys, core, faults, clock, wallNow, symbols });
+  v3PrivateHub = new V3PrivateWsHub({ keys, core, faults, clock, wallNow });
+  const rest = new RestRouter({
+    core,
+    keys,
+    faults,
+    instruments,
+    makerRate,
+    takerRate,
+    wallNow,
+    clock,
+    extraRoutes: v3Routes({ core, makerRate, takerRate }),
+  });
   const onPush = (p: VenuePush) => {
     publicHub.publish(p);
     for (const e of p.events) core.onMarket(e);
@@ -178,12 +212,13 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     });
     await player.prime();
   }
-  const dropAll = () => publicHub.dropAll() + privateHub!.dropAll();
+  const dropAll = () => publicHub.dropAll() + privateHub!.dropAll() + v3PrivateHub!.dropAll();
   const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll, inject));
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
     if (path === WS_PRIVATE_PATH) return privateHub!.handleUpgrade(req, socket, head);
+    if (path === WS_V3_PRIVATE_PATH) return v3PrivateHub!.handleUpgrade(req, socket, head);
     socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
   await new Promise<void>((resolve, reject) => {
@@ -198,6 +233,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     urls: {
       wsPublic: `ws://127.0.0.1:${port}${WS_PUBLIC_PATH}`,
       wsPrivate: `ws://127.0.0.1:${port}${WS_PRIVATE_PATH}`,
+      wsPrivateV3: `ws://127.0.0.1:${port}${WS_V3_PRIVATE_PATH}`,
       rest: `http://127.0.0.1:${port}`,
       admin: `http://127.0.0.1:${port}/admin`,
     },
@@ -210,7 +246,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
       closing ??= (async () => {
         running?.stop();
         rest.close();
-        await Promise.all([publicHub.close(), privateHub!.close()]);
+        await Promise.all([publicHub.close(), privateHub!.close(), v3PrivateHub!.close()]);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();
