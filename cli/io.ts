@@ -3,6 +3,7 @@
  * progress line redrawn in place. Tests pass their own collector.
  * @module
  */
+import { rename, writeFile } from "node:fs/promises";
 
 /** The output of a CLI. */
 export interface CliIo {
@@ -24,4 +25,11 @@ export function captureIo(): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
+}
+
+/** Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a file. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
 }
