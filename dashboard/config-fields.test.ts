@@ -37,7 +37,7 @@ describe("configFields", () => {
       hint: "0 – 100",
     });
     expect(byPath.get("gates.requireBook")).toMatchObject({ kind: "boolean", value: true });
-    expect(byPath.get("mode")).toMatchObject({ kind: "enum", section: "general", options: ["paper", "live"] });
+    expect(byPath.get("mode")).toMatchObject({ kind: "enum", section: "general", options: ["paper", "demo", "live"] });
     expect(byPath.get("execution.entryOrder")?.options).toEqual(["postOnly", "market"]);
     expect(byPath.get("indicators.emaPairs")).toMatchObject({
       kind: "list",

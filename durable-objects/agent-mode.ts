@@ -10,10 +10,13 @@ export const LIVE_SECRETS = ["BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASS
 
 /**
  * Why the agent must not start in `mode`, or null when it may. Paper always may. Live without every
- * secret is refused naming the missing ones; live with all three may (agent-live.ts).
+ * secret is refused naming the missing ones; live with all three may (agent-live.ts). Demo (Bitget's
+ * demo environment, shared/exchange/bitget/open-account.ts) is refused until the agents wire it.
  */
-export function modeRefusal(mode: "paper" | "live", env: object): string | null {
+export function modeRefusal(mode: "paper" | "demo" | "live", env: object): string | null {
   if (mode === "paper") return null;
+  if (mode === "demo")
+    return 'demo mode refused: the symbol agents do not trade on Bitget\'s demo environment yet (use mode "paper")';
   const vars = env as Record<string, unknown>;
   const missing = LIVE_SECRETS.filter((name) => typeof vars[name] !== "string" || vars[name] === "");
   if (missing.length > 0)

@@ -184,7 +184,7 @@ export class AgentRuntime {
   }
 
   /** The latest config's mode. */
-  get mode(): "paper" | "live" {
+  get mode(): "paper" | "demo" | "live" {
     return this.latest.config.mode;
   }
 

@@ -21,7 +21,7 @@ export interface AgentStatusView extends AgentStatus {
 export interface AgentStatusParts {
   readonly symbol: string | null;
   readonly running: boolean;
-  readonly mode: "paper" | "live";
+  readonly mode: "paper" | "demo" | "live";
   readonly configVersion: string | null;
   readonly feed: FeedHealth | null;
   readonly engine: EngineStatus | null;

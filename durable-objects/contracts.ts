@@ -102,7 +102,7 @@ export interface FeedHealthView {
 export interface AgentStatus {
   readonly symbol: string | null;
   readonly running: boolean;
-  readonly mode: "paper" | "live";
+  readonly mode: "paper" | "demo" | "live";
   readonly configVersion: string | null;
   readonly feed: FeedHealthView | null;
   readonly phase: "flat" | "entering" | "open" | null;

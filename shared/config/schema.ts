@@ -179,8 +179,11 @@ export const LearningConfig = z
 
 /** The whole bot config's fields. No rule spans two of them: each validates on its own. */
 const BotConfigObject = z.strictObject({
-  /** Paper by default. Live orders also need keys as secrets. */
-  mode: z.enum(["paper", "live"]).default("paper"),
+  /**
+   * Paper by default. Live orders also need keys as secrets. Demo trades real order flow on Bitget's
+   * demo environment (a demo API key, `paptrading: 1`, the wspap hosts) with no money at risk.
+   */
+  mode: z.enum(["paper", "demo", "live"]).default("paper"),
   symbols: z
     .array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT"))
     .max(50)

@@ -11,8 +11,8 @@
  */
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** Trading mode a trade ran under: simulated fills on the live book, or real orders. */
-export type TradeMode = "paper" | "live";
+/** Trading mode a trade ran under: simulated fills on the live book, real orders on Bitget's demo environment, or real orders. */
+export type TradeMode = "paper" | "demo" | "live";
 
 /** Position direction of a trade. */
 export type TradeSide = "long" | "short";
@@ -25,7 +25,7 @@ export const trades = sqliteTable(
     id: text("id").primaryKey(),
     /** Exchange symbol, e.g. `BTCUSDT`. */
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "live"] })
+    mode: text("mode", { enum: ["paper", "demo", "live"] })
       .$type<TradeMode>()
       .notNull(),
     side: text("side", { enum: ["long", "short"] })
@@ -84,7 +84,7 @@ export const fills = sqliteTable(
     /** Id of the round trip (`trades.id`) the fill belongs to; null when the agent does not know it yet. */
     tradeId: text("trade_id"),
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "live"] })
+    mode: text("mode", { enum: ["paper", "demo", "live"] })
       .$type<TradeMode>()
       .notNull(),
     /** Client order id of the order that filled. */

@@ -6,8 +6,8 @@ import type { CancelResult, Fill, OrderRequest, OrderStatus, PlaceResult } from 
  * One contract suite (`broker-contract.ts`) runs against every implementation.
  */
 export interface Broker {
-  /** `"paper"` or `"live"`: recorded on every trade row. */
-  readonly mode: "paper" | "live";
+  /** `"paper"`, `"live"` or `"demo"` (Bitget's demo environment): recorded on every trade row. */
+  readonly mode: "paper" | "live" | "demo";
   /** Places an order; idempotent by `clientOid` (placing the same id twice never makes two orders). */
   place(order: OrderRequest): Promise<PlaceResult>;
   /** Cancels the rest of an order. */

@@ -14,7 +14,14 @@ import type {
 } from "../../execution/orders";
 import type { MarketEvent } from "../../market/events";
 import type { Instrument } from "../../market/instrument";
-import { cancelRefusal, placeRejectReason, portStatus, refusalReason } from "./broker-outcomes";
+import {
+  CLASSIC_REJECT_CODES,
+  cancelRefusal,
+  placeRejectReason,
+  portStatus,
+  type RejectCodes,
+  refusalReason,
+} from "./broker-outcomes";
 import { validateOrder } from "./order-rules";
 import { type OrderPlacementPort, type PlaceOnceOptions, placeOrderOnce } from "./place-order-once";
 import type { PrivateEvent, PrivateExecution, PrivateFillEvent, PrivateOrderEvent } from "./private-codec";
@@ -53,6 +60,17 @@ export interface BitgetBrokerOptions {
   readonly maxOrders?: number;
   /** Trade ids remembered for exactly-once delivery; default 50 000. */
   readonly maxTradeIds?: number;
+  /** `live` (default) or `demo` (Bitget's demo environment): recorded on every trade row. */
+  readonly mode?: "live" | "demo";
+  /** The exchange codes behind refusals the error kind does not tell; default Classic V2's. */
+  readonly rejectCodes?: RejectCodes;
+  /**
+   * Called once when an order ends without filling completely through no cancel of this broker:
+   * refused after acceptance (a post-only order that would have crossed, v3 `post_only_fill_cancel`),
+   * or cancelled by the exchange. Route it to the session's `onOrderDone`, so the engine learns at
+   * once instead of at its entry timeout.
+   */
+  readonly onOrderDone?: (status: OrderStatus) => void;
 }
 
 type Status = OrderStatus["status"];
@@ -89,7 +107,8 @@ interface Quote {
 const DUPLICATE = { ok: false, reason: "duplicate_client_oid" } as const;
 
 /**
- * Live broker over Bitget V2 (`mode: "live"`).
+ * Live broker over Bitget (`mode: "live"` or `"demo"`): Classic V2 over `BitgetRestClient`, or UTA v3
+ * over `UtaBrokerRest` (uta/uta-broker-rest.ts), which speaks the same port.
  *
  * - `place` validates against the contract rules before anything is sent (a refusal costs no
  *   request; an order refused before Bitget created it may be placed again with its clientOid), maps the request (post-only → limit + `force: post_only`; market; `reduceOnly`;
@@ -111,7 +130,9 @@ const DUPLICATE = { ok: false, reason: "duplicate_client_oid" } as const;
  */
 export class BitgetBroker implements Broker {
   /** Recorded on every trade row. */
-  readonly mode = "live" as const;
+  readonly mode: "live" | "demo";
+  private readonly rejectCodes: RejectCodes;
+  private readonly onOrderDone: ((status: OrderStatus) => void) | null;
   private readonly rest: BitgetBrokerRest;
   private readonly instruments: ReadonlyMap<string, Instrument>;
   private readonly onFill: FillListener;
@@ -123,6 +144,9 @@ export class BitgetBroker implements Broker {
   private readonly quotes = new Map<string, Quote>();
 
   constructor(options: BitgetBrokerOptions) {
+    this.mode = options.mode ?? "live";
+    this.rejectCodes = options.rejectCodes ?? CLASSIC_REJECT_CODES;
+    this.onOrderDone = options.onOrderDone ?? null;
     this.rest = options.rest;
     this.instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
     this.onFill = options.onFill;
@@ -165,7 +189,7 @@ export class BitgetBroker implements Broker {
     const r = await placeOrderOnce(attempts, checked.order, this.placeOnce);
     t.placing = false;
     if (r.outcome === "rejected") {
-      const reason = placeRejectReason(r.error, { postOnly: t.postOnly, reduceOnly: t.reduceOnly });
+      const reason = placeRejectReason(r.error, { postOnly: t.postOnly, reduceOnly: t.reduceOnly }, this.rejectCodes);
       this.settle(t, "rejected", reason);
       return { ok: false, reason, detail: r.error.message };
     }
@@ -186,7 +210,7 @@ export class BitgetBroker implements Broker {
       await this.rest.cancelOrder(symbol, { clientOid });
     } catch (e) {
       if (!isBitgetError(e)) throw e;
-      return { ok: false, reason: cancelRefusal(e) };
+      return { ok: false, reason: cancelRefusal(e, this.rejectCodes) };
     }
     if (t) t.cancelledByClient = true;
     const detail = await this.detail(symbol, clientOid).catch(() => null);
@@ -312,8 +336,10 @@ export class BitgetBroker implements Broker {
   ): void {
     const s = portStatus({ state, filledSize, force, cancelReason, cancelledByClient: t.cancelledByClient });
     if (s.status === "pending") return;
+    const ended = t.status !== s.status && (s.status === "rejected" || s.status === "cancelled");
     t.status = s.status;
     t.reason = s.reason;
+    if (ended && !t.cancelledByClient) this.onOrderDone?.(view(t));
   }
 
   private settle(t: Tracked, status: Status, reason: OrderStatus["reason"]): void {

@@ -8,12 +8,22 @@ import type { OrderRejectReason, OrderStatus } from "../../execution/orders";
 import type { OrderRefusal } from "./order-rules";
 import type { BitgetError } from "./rest-errors";
 
-/** Bitget's "not enough position" refusal of a reduce-only order (one-way mode). */
-const NO_POSITION_CODES: ReadonlySet<string> = new Set(["40757"]);
-/** Quantity or notional below the contract minimum (§5). */
-const MINIMUM_CODES: ReadonlySet<string> = new Set(["43006", "45110"]);
-/** A cancel of an order that is already filled or canceled (§5). */
-const DONE_CODES: ReadonlySet<string> = new Set(["22001"]);
+/** The exchange codes behind the port's refusals that the error kind alone does not tell. */
+export interface RejectCodes {
+  /** A reduce-only order with no position (left) to reduce. */
+  readonly noPosition: ReadonlySet<string>;
+  /** Quantity or notional below the contract minimum. */
+  readonly minimum: ReadonlySet<string>;
+  /** A cancel of an order that is already filled or canceled. */
+  readonly done: ReadonlySet<string>;
+}
+
+/** Classic V2 codes (§5): 40757 not enough position, 43006/45110 below minimum, 22001 nothing to cancel. */
+export const CLASSIC_REJECT_CODES: RejectCodes = {
+  noPosition: new Set(["40757"]),
+  minimum: new Set(["43006", "45110"]),
+  done: new Set(["22001"]),
+};
 
 /** What the refused order was. */
 export interface RefusedOrder {
@@ -28,16 +38,20 @@ export interface RefusedOrder {
  * liquidity (Bitget has no dedicated code: a refusal of a post-only order whose message names
  * post_only), below the minimum (43006, 45110); anything else is `exchange_error`.
  */
-export function placeRejectReason(e: BitgetError, order: RefusedOrder): OrderRejectReason {
+export function placeRejectReason(
+  e: BitgetError,
+  order: RefusedOrder,
+  table: RejectCodes = CLASSIC_REJECT_CODES,
+): OrderRejectReason {
   if (e.kind === "duplicateClientOid") return "duplicate_client_oid";
   if (e.kind === "insufficientBalance") return "insufficient_margin";
   if (e.kind === "rateLimit") return "rate_limited";
   const code = e.code ?? "";
   const message = e.exchangeMessage;
-  if (NO_POSITION_CODES.has(code) || (order.reduceOnly && /no(t enough)? position/i.test(message)))
+  if (table.noPosition.has(code) || (order.reduceOnly && /no(t enough)? position/i.test(message)))
     return "reduce_only_no_position";
   if (order.postOnly && /post[_\s-]?only/i.test(message)) return "post_only_would_cross";
-  if (MINIMUM_CODES.has(code)) return "size_below_minimum";
+  if (table.minimum.has(code)) return "size_below_minimum";
   return "exchange_error";
 }
 
@@ -54,8 +68,11 @@ export function refusalReason(refusal: OrderRefusal): OrderRejectReason {
 }
 
 /** How a cancel that Bitget refused ended: 22001 = nothing left to cancel, other not-found codes = unknown order. */
-export function cancelRefusal(e: BitgetError): "unknown_order" | "already_done" | "exchange_error" {
-  if (DONE_CODES.has(e.code ?? "")) return "already_done";
+export function cancelRefusal(
+  e: BitgetError,
+  table: RejectCodes = CLASSIC_REJECT_CODES,
+): "unknown_order" | "already_done" | "exchange_error" {
+  if (table.done.has(e.code ?? "")) return "already_done";
   return e.kind === "notFound" ? "unknown_order" : "exchange_error";
 }
 
@@ -77,6 +94,7 @@ export function portStatus(facts: ExchangeOrderFacts): {
 } {
   switch (facts.state) {
     case "live":
+    case "new":
     case "partially_filled":
       return { status: "open" };
     case "filled":

@@ -8,6 +8,7 @@ import {
   isPrivateChannel,
   PRIVATE_CHANNELS,
   type PrivateChannel,
+  type PrivateDecodeResult,
   type PrivateEvent,
 } from "./private-codec";
 import type { FeedClock, FeedError, FeedTimers } from "./public-feed";
@@ -22,6 +23,32 @@ import {
   describe,
   WsConnection,
 } from "./ws-connection";
+
+/**
+ * How one account system spells the private channels on the wire: Classic V2 (`channel`, `instId`/
+ * `coin: default`) or UTA v3 (`topic`, `instType: UTA`, uta/uta-private-codec.ts). Login, keepalive
+ * and reconnects are the same for both.
+ */
+export interface PrivateDialect {
+  /** The `args` of the subscribe request for `channels`. */
+  subscribeArgs(channels: readonly PrivateChannel[]): object[];
+  /** The channel an `arg` (of a push or an ack) names, or null when it names none of ours. */
+  channelOf(arg: unknown): PrivateChannel | null;
+  /** Decodes one push (already JSON-parsed) whose `arg` named a channel. */
+  decode(msg: unknown): PrivateDecodeResult;
+}
+
+/** The Classic V2 dialect (bitget-v2.md §3) with `instType` on every subscription. */
+export function classicPrivateDialect(instType = "USDT-FUTURES"): PrivateDialect {
+  return {
+    subscribeArgs: (channels) =>
+      channels.map((channel) =>
+        channel === "account" ? { instType, channel, coin: "default" } : { instType, channel, instId: "default" },
+      ),
+    channelOf: (arg) => (isRecord(arg) && isPrivateChannel(arg.channel) ? arg.channel : null),
+    decode: decodePrivatePush,
+  };
+}
 
 /** Options of {@link PrivateFeed}. */
 export interface PrivateFeedOptions extends ConnectionTuning {
@@ -38,8 +65,10 @@ export interface PrivateFeedOptions extends ConnectionTuning {
   readonly random: () => number;
   /** Server time − local time, ms (e.g. `BitgetRestClient.timeOffsetMs`), added to the login timestamp; default 0. */
   readonly timeOffsetMs?: () => number;
-  /** `instType` of every subscription; default `USDT-FUTURES`. */
+  /** `instType` of every subscription; default `USDT-FUTURES`. Classic dialect only. */
   readonly instType?: string;
+  /** The wire dialect; default Classic V2 with `instType`. */
+  readonly dialect?: PrivateDialect;
   /** Channels; default all four. Each is subscribed for every symbol (`instId`/`coin` "default"). */
   readonly channels?: readonly PrivateChannel[];
   /** Receives the events of each push (never an empty array). */
@@ -113,6 +142,7 @@ export class PrivateFeed {
   private readonly o: PrivateFeedOptions;
   private readonly channels: readonly PrivateChannel[];
   private readonly subscribeText: string;
+  private readonly dialect: PrivateDialect;
   private readonly secrets: readonly string[];
   private readonly loginTimeoutMs: number;
   private readonly acked = new Set<PrivateChannel>();
@@ -132,11 +162,8 @@ export class PrivateFeed {
       throw new RangeError(`PrivateFeed channels must be orders/fill/positions/account, got ${channels.join(",")}`);
     this.o = options;
     this.channels = channels;
-    const instType = options.instType ?? "USDT-FUTURES";
-    const args = channels.map((channel) =>
-      channel === "account" ? { instType, channel, coin: "default" } : { instType, channel, instId: "default" },
-    );
-    this.subscribeText = JSON.stringify({ op: "subscribe", args });
+    this.dialect = options.dialect ?? classicPrivateDialect(options.instType);
+    this.subscribeText = JSON.stringify({ op: "subscribe", args: this.dialect.subscribeArgs(channels) });
     const c = options.credentials;
     this.secrets = [c.apiSecret, c.passphrase];
     this.loginTimeoutMs = options.loginTimeoutMs ?? 10_000;
@@ -237,9 +264,8 @@ export class PrivateFeed {
     }
     if (!isRecord(msg)) return this.drop("frame is not a JSON object");
     if (typeof msg.event === "string") return this.control(msg);
-    const arg = msg.arg;
-    if (!isRecord(arg) || !isPrivateChannel(arg.channel)) return this.drop("push has no private channel arg");
-    const r = decodePrivatePush(msg);
+    if (this.dialect.channelOf(msg.arg) === null) return this.drop("push has no private channel arg");
+    const r = this.dialect.decode(msg);
     if (!r.ok) return this.drop(r.reason);
     if (r.events.length > 0) this.emit(r.events);
   }
@@ -250,10 +276,10 @@ export class PrivateFeed {
       if (/^0*$/.test(code)) return this.loggedIn();
       return this.loginFailed(code, stringOf(msg.msg));
     }
-    if (msg.event === "subscribe" && isRecord(msg.arg) && isPrivateChannel(msg.arg.channel))
-      return this.subscribed(msg.arg.channel);
-    if (msg.event === "unsubscribe" && isRecord(msg.arg) && isPrivateChannel(msg.arg.channel)) {
-      this.acked.delete(msg.arg.channel);
+    const channel = this.dialect.channelOf(msg.arg);
+    if (msg.event === "subscribe" && channel !== null) return this.subscribed(channel);
+    if (msg.event === "unsubscribe" && channel !== null) {
+      this.acked.delete(channel);
       return;
     }
     if (msg.event !== "error") return;

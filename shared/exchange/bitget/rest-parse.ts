@@ -34,7 +34,8 @@ export class ResponseShapeError extends Error {
   }
 }
 
-type Raw = Record<string, unknown>;
+/** A JSON object as received. */
+export type Raw = Record<string, unknown>;
 
 /** `{serverTime}` → ms. */
 export function parseServerTime(data: unknown): number {
@@ -270,37 +271,43 @@ export function parseList<T>(data: unknown, what: string, parse: (item: unknown)
   return list(data, what).map(parse);
 }
 
-function obj(v: unknown, what: string): Raw {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function obj(v: unknown, what: string): Raw {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ResponseShapeError(`${what} is not an object`);
   return v as Raw;
 }
 
-function list(v: unknown, what: string): unknown[] {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function list(v: unknown, what: string): unknown[] {
   if (v === null || v === undefined) return [];
   if (!Array.isArray(v)) throw new ResponseShapeError(`${what} is not an array`);
   return v;
 }
 
-function str(o: Raw, key: string): string {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function str(o: Raw, key: string): string {
   const v = o[key];
   if (typeof v === "string" && v !== "") return v;
   if (typeof v === "number") return String(v);
   throw new ResponseShapeError(`field ${key} is missing or not a string`);
 }
 
-function optStr(o: Raw, key: string): string | null {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function optStr(o: Raw, key: string): string | null {
   const v = o[key];
   if (v === undefined || v === null || v === "") return null;
   return typeof v === "string" ? v : String(v);
 }
 
-function num(o: Raw, key: string): number {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function num(o: Raw, key: string): number {
   const v = optNum(o, key);
   if (v === null) throw new ResponseShapeError(`field ${key} is missing`);
   return v;
 }
 
-function optNum(o: Raw, key: string): number | null {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function optNum(o: Raw, key: string): number | null {
   const v = o[key];
   if (v === undefined || v === null || v === "") return null;
   return toNum(v, key);
@@ -312,7 +319,8 @@ function toNum(v: unknown, key: string): number {
   return n;
 }
 
-function side(o: Raw, key: string): OrderSide {
+/** Field reader shared with the v3 parsers (uta/uta-parse.ts). */
+export function side(o: Raw, key: string): OrderSide {
   const v = str(o, key).toLowerCase();
   if (v !== "buy" && v !== "sell") throw new ResponseShapeError(`field ${key} "${v}" is not buy/sell`);
   return v;

@@ -72,6 +72,8 @@ export interface TransportOptions {
   /** Share one limiter between clients of the same account; default a new one on `now`/`sleep`. */
   readonly rateLimiter?: RateLimiter;
   readonly retry?: RetryPolicy;
+  /** Kind of a failed call from HTTP status and Bitget code; default the V2 table ({@link classifyBitgetFailure}). */
+  readonly classify?: (status: number | null, code: string | null) => BitgetErrorKind;
 }
 
 /** Query parameters; `undefined` values are left out. */
@@ -96,6 +98,7 @@ export class BitgetRestTransport {
   readonly #limiter: RateLimiter;
   readonly #retry: Required<RetryPolicy>;
   readonly #secrets: string[];
+  readonly #classify: (status: number | null, code: string | null) => BitgetErrorKind;
   #key: Promise<CryptoKey> | null = null;
   #offsetMs = 0;
 
@@ -110,6 +113,7 @@ export class BitgetRestTransport {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#limiter = options.rateLimiter ?? new RateLimiter({ now: this.#now, sleep: this.#sleep });
     this.#retry = { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5000, ...options.retry };
+    this.#classify = options.classify ?? classifyBitgetFailure;
     const c = options.credentials;
     this.#secrets = c ? [c.apiSecret, c.passphrase, c.apiKey] : [];
   }
@@ -203,7 +207,7 @@ export class BitgetRestTransport {
     } catch {
       throw this.#error(
         spec,
-        classifyBitgetFailure(status, null),
+        this.#classify(status, null),
         status,
         null,
         `response is not JSON: ${text.slice(0, 120)}`,
@@ -213,7 +217,7 @@ export class BitgetRestTransport {
     const code = isEnvelope ? String((envelope as { code: unknown }).code) : null;
     const msg = isEnvelope ? String((envelope as { msg?: unknown }).msg ?? "") : "response is not a Bitget envelope";
     if (status >= 200 && status < 300 && code === SUCCESS) return (envelope as { data?: unknown }).data;
-    throw this.#error(spec, classifyBitgetFailure(status, code), status, code, msg);
+    throw this.#error(spec, this.#classify(status, code), status, code, msg);
   }
 
   #error(

@@ -1,0 +1,106 @@
+/**
+ * The {@link BitgetAccount} port over a Classic (V2) key: {@link BitgetRestClient} and the V2
+ * private feed (bitget-v2.md). Fee rates are the contract's (the V2 client reads no per-account
+ * rate); the hold mode is the one the client encodes orders for.
+ * @module
+ */
+import type { Instrument } from "../../market/instrument";
+import type {
+  AccountBrokerOptions,
+  AccountEquity,
+  AccountFeedOptions,
+  AccountFees,
+  AccountPosition,
+  AccountSummary,
+  BitgetAccount,
+  BitgetEndpoints,
+} from "./bitget-account";
+import { BitgetBroker } from "./bitget-broker";
+import { CLASSIC_REJECT_CODES } from "./broker-outcomes";
+import { PrivateFeed } from "./private-feed";
+import type { BitgetRestClient } from "./rest-client";
+import type { BitgetCredentials } from "./rest-transport";
+import type { PositionMode } from "./rest-types";
+
+/** A Classic account. */
+export class ClassicAccount implements BitgetAccount {
+  readonly accountMode = "classic" as const;
+  readonly trading: BitgetEndpoints["trading"];
+
+  constructor(
+    private readonly rest: BitgetRestClient,
+    private readonly endpoints: BitgetEndpoints,
+    private readonly credentials: BitgetCredentials,
+  ) {
+    this.trading = endpoints.trading;
+  }
+
+  syncTime(): Promise<number> {
+    return this.rest.syncTime();
+  }
+
+  async instrument(symbol: string): Promise<Instrument | null> {
+    const contracts = await this.rest.getContracts(symbol);
+    return contracts.find((c) => c.symbol === symbol) ?? null;
+  }
+
+  async summary(symbol: string): Promise<AccountSummary> {
+    const [held] = await this.positions(symbol);
+    return {
+      accountMode: "classic",
+      trading: this.trading,
+      holdMode: this.rest.positionMode,
+      marginMode: held?.marginMode ?? "crossed",
+      leverage: held?.leverage ?? null,
+    };
+  }
+
+  async positions(symbol?: string): Promise<AccountPosition[]> {
+    const list = symbol === undefined ? await this.rest.getPositions() : await this.rest.getPosition(symbol);
+    return list
+      .filter((p) => p.size > 0)
+      .map((p) => ({
+        symbol: p.symbol,
+        side: p.holdSide,
+        size: p.size,
+        avgPrice: p.openPriceAvg,
+        leverage: p.leverage,
+        marginMode: p.marginMode,
+        unrealisedPnl: p.unrealizedPL,
+      }));
+  }
+
+  async equity(): Promise<AccountEquity> {
+    const usdt = (await this.rest.getAccounts()).find((a) => a.marginCoin === this.rest.marginCoin);
+    if (!usdt) return { equity: 0, available: 0, unrealisedPnl: null };
+    return { equity: usdt.accountEquity, available: usdt.available, unrealisedPnl: usdt.unrealizedPL };
+  }
+
+  async fees(symbol: string): Promise<AccountFees> {
+    const contracts = await this.rest.getContracts(symbol);
+    const c = contracts.find((x) => x.symbol === symbol);
+    if (!c) throw new RangeError(`the exchange has no contract ${symbol}`);
+    return { maker: c.makerFeeRate, taker: c.takerFeeRate };
+  }
+
+  async setLeverage(symbol: string, leverage: number): Promise<void> {
+    await this.rest.setLeverage(symbol, leverage);
+  }
+
+  async setHoldMode(mode: PositionMode): Promise<void> {
+    await this.rest.setPositionMode(mode);
+  }
+
+  broker(options: AccountBrokerOptions): BitgetBroker {
+    return new BitgetBroker({ ...options, rest: this.rest, mode: this.trading, rejectCodes: CLASSIC_REJECT_CODES });
+  }
+
+  privateFeed(options: AccountFeedOptions): PrivateFeed {
+    return new PrivateFeed({
+      ...options,
+      url: this.endpoints.classicPrivateWsUrl,
+      credentials: this.credentials,
+      timeOffsetMs: () => this.rest.timeOffsetMs,
+    });
+  }
+}

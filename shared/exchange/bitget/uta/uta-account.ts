@@ -1,0 +1,126 @@
+/**
+ * The {@link BitgetAccount} port over a UTA (v3) key: {@link UtaRestClient} behind the shared
+ * {@link BitgetBroker} (through {@link UtaBrokerRest}) and the v3 private feed dialect
+ * (bitget-uta-v3.md). Equity is the USDT view of the unified account (`usdtEquity`, the USDT
+ * coin's `available`); fee rates are the account's own (`account/fee-rate`).
+ * @module
+ */
+import type { Instrument } from "../../../market/instrument";
+import type {
+  AccountBrokerOptions,
+  AccountEquity,
+  AccountFeedOptions,
+  AccountFees,
+  AccountPosition,
+  AccountSummary,
+  BitgetAccount,
+  BitgetEndpoints,
+} from "../bitget-account";
+import { BitgetBroker } from "../bitget-broker";
+import { PrivateFeed } from "../private-feed";
+import type { BitgetCredentials } from "../rest-transport";
+import type { PositionMode } from "../rest-types";
+import { UtaBrokerRest } from "./uta-broker-rest";
+import { UTA_REJECT_CODES } from "./uta-errors";
+import { UTA_PRIVATE_DIALECT } from "./uta-private-codec";
+import type { UtaRestClient } from "./uta-rest-client";
+import type { UtaSettings } from "./uta-types";
+
+/** A unified trading account. */
+export class UtaAccount implements BitgetAccount {
+  readonly accountMode = "uta" as const;
+  readonly trading: BitgetEndpoints["trading"];
+  private settings: UtaSettings;
+
+  constructor(
+    private readonly rest: UtaRestClient,
+    private readonly endpoints: BitgetEndpoints,
+    private readonly credentials: BitgetCredentials,
+    /** The settings the account-mode probe read. */
+    settings: UtaSettings,
+  ) {
+    this.trading = endpoints.trading;
+    this.settings = settings;
+  }
+
+  syncTime(): Promise<number> {
+    return this.rest.syncTime();
+  }
+
+  async instrument(symbol: string): Promise<Instrument | null> {
+    const list = await this.rest.getInstruments(symbol);
+    return list.find((i) => i.symbol === symbol) ?? null;
+  }
+
+  async summary(symbol: string): Promise<AccountSummary> {
+    this.settings = await this.rest.getSettings();
+    if (this.settings.holdMode !== null) this.rest.adoptHoldMode(this.settings.holdMode);
+    const own = this.settings.symbols.find(
+      (s) => s.symbol === symbol && /usdt-futures/i.test(s.category || "usdt-futures"),
+    );
+    return {
+      accountMode: "uta",
+      trading: this.trading,
+      holdMode: this.rest.holdMode,
+      marginMode: own?.marginMode ?? "crossed",
+      leverage: own?.leverage ?? null,
+    };
+  }
+
+  async positions(symbol?: string): Promise<AccountPosition[]> {
+    const list = await this.rest.getPositions(symbol);
+    return list
+      .filter((p) => symbol === undefined || p.symbol === symbol)
+      .map((p) => ({
+        symbol: p.symbol,
+        side: p.posSide,
+        size: p.size,
+        avgPrice: p.avgPrice,
+        leverage: p.leverage,
+        marginMode: p.marginMode,
+        unrealisedPnl: p.unrealisedPnl,
+      }));
+  }
+
+  async equity(): Promise<AccountEquity> {
+    const a = await this.rest.getAssets();
+    const usdt = a.coins.find((c) => c.coin === "USDT");
+    return {
+      equity: a.usdtEquity ?? usdt?.equity ?? a.accountEquity,
+      available: usdt?.available ?? 0,
+      unrealisedPnl: a.usdtUnrealisedPnl,
+    };
+  }
+
+  async fees(symbol: string): Promise<AccountFees> {
+    const r = await this.rest.getFeeRate(symbol);
+    return { maker: r.makerFeeRate, taker: r.takerFeeRate };
+  }
+
+  setLeverage(symbol: string, leverage: number): Promise<void> {
+    return this.rest.setLeverage(symbol, leverage);
+  }
+
+  async setHoldMode(mode: PositionMode): Promise<void> {
+    await this.rest.setHoldMode(mode);
+  }
+
+  broker(options: AccountBrokerOptions): BitgetBroker {
+    return new BitgetBroker({
+      ...options,
+      rest: new UtaBrokerRest(this.rest),
+      mode: this.trading,
+      rejectCodes: UTA_REJECT_CODES,
+    });
+  }
+
+  privateFeed(options: AccountFeedOptions): PrivateFeed {
+    return new PrivateFeed({
+      ...options,
+      url: this.endpoints.utaPrivateWsUrl,
+      credentials: this.credentials,
+      dialect: UTA_PRIVATE_DIALECT,
+      timeOffsetMs: () => this.rest.timeOffsetMs,
+    });
+  }
+}
