@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/bar";
+import { EdgeGuardConfig } from "./edge-guard";
 import { NotificationsConfig } from "./notify-schema";
 
 /**
@@ -163,6 +164,7 @@ export const PortfolioConfig = z
       .default("BTCUSDT"),
     cooldownAfterStopLosses: z.number().int().min(0).default(3),
     cooldownMs: z.number().int().min(0).default(300_000),
+    edgeGuard: EdgeGuardConfig,
   })
   .prefault({});
 

@@ -6,5 +6,7 @@
 export * from "./correlation";
 export * from "./daily-loss";
 export * from "./cooldown";
+export * from "./edge-monitor";
+export * from "./mean-interval";
 export * from "./portfolio-types";
 export * from "./portfolio";

@@ -8,6 +8,7 @@ import type { PositionSide } from "../execution/orders";
 import type { ExitReason } from "../strategy/types";
 import type { Cooldown, StopLossCooldownState } from "./cooldown";
 import type { DailyLossState } from "./daily-loss";
+import type { EdgeMonitorState, EdgeSnapshot } from "./edge-monitor";
 import type { Portfolio } from "./portfolio";
 
 /** The portfolio section of the bot config. */
@@ -34,6 +35,7 @@ export type EntryRefusalReason =
   | "max_positions"
   | "btc_correlation"
   | "cooldown"
+  | "negative_edge"
   | "already_open"
   | "invalid_request";
 
@@ -133,6 +135,8 @@ export interface PortfolioSnapshot {
   readonly reason: string | null;
   readonly requiresFlatten: boolean;
   readonly cooldowns: Cooldown[];
+  /** Per-symbol expectancy after fees, entry markouts and edge pauses (see `EdgeMonitor`). */
+  readonly edge: EdgeSnapshot;
 }
 
 /** Serialisable state of {@link Portfolio} (the correlation rings are persisted separately). */
@@ -147,4 +151,6 @@ export interface PortfolioState {
   readonly nextReservation: number;
   readonly daily: DailyLossState;
   readonly cooldown: StopLossCooldownState;
+  /** Absent in states saved before the edge monitor existed. */
+  readonly edge?: EdgeMonitorState;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EdgeGuardConfig } from "../config/edge-guard";
 import { PortfolioConfig } from "../config/schema";
 import { randomWalk } from "../indicators/testing/indicator-contract";
 import { ReturnCorrelation } from "./correlation";
@@ -480,5 +481,51 @@ describe("Portfolio refusals are values", () => {
   it("throws only on a construction that cannot work", () => {
     expect(() => make({}, Number.NaN)).toThrow(RangeError);
     expect(() => make({ correlationWindowMs: 5_000, correlationReturnMs: 5_000 })).toThrow(RangeError);
+  });
+});
+
+describe("Portfolio edge guard", () => {
+  /** Opens and closes `n` losing trades of ETHUSDT (−0.1 USDT ± 0.2 on 100 USDT), one a minute from `from`. */
+  function lose(p: Portfolio, n: number, from: number): void {
+    for (let i = 0; i < n; i++) {
+      const ts = from + i * 60_000;
+      p.markPrice("ETHUSDT", 100, ts);
+      open(p, "ETHUSDT", ts);
+      const netPnl = -0.1 + (i % 2 === 0 ? 0.2 : -0.2);
+      expect(p.closePosition("ETHUSDT", { netPnl, exitReason: "time_exit", ts: ts + 30_000 }).ok).toBe(true);
+    }
+  }
+
+  it("refuses a symbol's entries with negative_edge while its expectancy is below zero with confidence, when enabled", () => {
+    const p = make({ edgeGuard: EdgeGuardConfig.parse({ enabled: true, minTrades: 30, pauseMs: 600_000 }) });
+    lose(p, 30, T0);
+    const last = T0 + 29 * 60_000 + 30_000;
+    const d = p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 100, ts: last + 1 });
+    expect(d).toMatchObject({ ok: false, reason: "negative_edge" });
+    expect(!d.ok && d.detail).toMatch(/^ETHUSDT expectancy -10\.00 bps .* below zero; entries paused until \d+$/);
+    expect(p.requestEntry({ symbol: "SOLUSDT", side: "long", notional: 100, ts: last + 1 }).ok).toBe(true);
+    expect(p.snapshot().edge.symbols.find((s) => s.symbol === "ETHUSDT")?.pause?.reason).toBe("negative_edge");
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 100, ts: last + 600_000 }).ok).toBe(true);
+  });
+
+  it("only watches by default: the expectancy and markouts show, entries are never refused for them", () => {
+    const p = make();
+    lose(p, 40, T0);
+    const e = p.snapshot().edge;
+    expect(e.enabled).toBe(false);
+    expect(e.symbols[0]).toMatchObject({ symbol: "ETHUSDT", expectancyBps: { n: 40 }, pause: null });
+    expect(e.symbols[0].markoutsBps["5000"].n).toBe(39);
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 100, ts: T0 + 50 * 60_000 }).ok).toBe(true);
+  });
+
+  it("keeps the edge state across getState/restore, and restores states saved without one", () => {
+    const p = make({ edgeGuard: EdgeGuardConfig.parse({ enabled: true }) });
+    lose(p, 30, T0);
+    const back = Portfolio.restore(JSON.parse(JSON.stringify(p.getState())));
+    expect(back.snapshot().edge).toEqual(p.snapshot().edge);
+    const { edge: _e, ...old } = p.getState();
+    const { edgeGuard: _g, ...oldConfig } = old.config;
+    const restored = Portfolio.restore({ ...old, config: oldConfig as PortfolioSettings });
+    expect(restored.snapshot().edge).toMatchObject({ enabled: false, symbols: [] });
   });
 });

@@ -3,9 +3,11 @@
  * Coordinator Durable Object and the backtester both call it (design.md §5).
  * @module
  */
+import { EdgeGuardConfig } from "../config/edge-guard";
 import { StopLossCooldown } from "./cooldown";
 import { ReturnCorrelation } from "./correlation";
 import { DailyLoss } from "./daily-loss";
+import { EdgeMonitor } from "./edge-monitor";
 import type {
   CloseReport,
   CloseResult,
@@ -28,8 +30,8 @@ import type {
  * never goes back: an older `ts` counts as the latest one seen).
  *
  * {@link requestEntry} checks, in order: request sanity, operator halt, daily loss limit, operator
- * reduce, one position per symbol, stop-loss cooldown, `maxPositions`, then the BTC correlation
- * limit. It reserves atomically: a reservation counts as an open position until released or
+ * reduce, one position per symbol, stop-loss cooldown, the edge guard (`edgeGuard`, off by
+ * default: see {@link EdgeMonitor}), `maxPositions`, then the BTC correlation limit. It reserves atomically: a reservation counts as an open position until released or
  * confirmed, so no sequence of requests can exceed the limits.
  *
  * Correlated with BTC means correlation >= `correlationThreshold` (signed; side ignored) or
@@ -47,6 +49,7 @@ export class Portfolio {
   readonly correlation: ReturnCorrelation;
   private daily: DailyLoss;
   private cooldown: StopLossCooldown;
+  private edge: EdgeMonitor;
   private readonly positions = new Map<string, PortfolioPosition>();
   private readonly reservations = new Map<string, Reservation>();
   private clock: number;
@@ -72,6 +75,7 @@ export class Portfolio {
       });
     this.daily = new DailyLoss(config.dailyLossLimitPct, init.startEquity, init.now);
     this.cooldown = new StopLossCooldown(config.cooldownAfterStopLosses, config.cooldownMs);
+    this.edge = new EdgeMonitor(config.edgeGuard);
     this.clock = init.now;
     this.realisedEquity = init.startEquity;
   }
@@ -80,10 +84,15 @@ export class Portfolio {
    * Rebuilds a Portfolio from {@link Portfolio.getState}. Without `correlation` the rings start
    * empty, so every symbol but BTC counts as correlated until half a window of returns is seen.
    */
-  static restore(s: PortfolioState, correlation?: ReturnCorrelation): Portfolio {
+  static restore(saved: PortfolioState, correlation?: ReturnCorrelation): Portfolio {
+    // States saved before the edge guard existed carry no settings for it: its defaults (off).
+    const s = saved.config.edgeGuard
+      ? saved
+      : { ...saved, config: { ...saved.config, edgeGuard: EdgeGuardConfig.parse(undefined) } };
     const p = new Portfolio(s.config, { startEquity: s.realisedEquity, now: s.clock, correlation });
     p.daily = DailyLoss.restore(s.daily);
     p.cooldown = StopLossCooldown.restore(s.cooldown);
+    p.edge = EdgeMonitor.restore(s.edge, s.config.edgeGuard);
     p.operator = s.operator.state;
     p.operatorReason = s.operator.reason;
     p.nextReservation = s.nextReservation;
@@ -131,6 +140,8 @@ export class Portfolio {
         "cooldown",
         `${req.symbol} cools down after ${this.config.cooldownAfterStopLosses} stop-losses until ${until}`,
       );
+    const paused = this.edge.pause(req.symbol, now);
+    if (paused !== null) return refuse(paused.reason, `${paused.detail}; entries paused until ${paused.until}`);
     const open = this.positions.size + this.reservations.size;
     if (open >= this.config.maxPositions)
       return refuse("max_positions", `${open} positions open or reserved, limit ${this.config.maxPositions}`);
@@ -145,6 +156,7 @@ export class Portfolio {
     }
     const id = `res-${this.nextReservation++}`;
     this.reservations.set(id, { id, symbol: req.symbol, side: req.side, notional: req.notional, ts: now });
+    this.edge.recordDecision(req.symbol, req.side, now);
     return { ok: true, reservationId: id, correlation, correlated };
   }
 
@@ -195,6 +207,7 @@ export class Portfolio {
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(ts)) return this.tradingState;
     this.advance(ts);
     this.correlation.onPrice(symbol, ts, price);
+    this.edge.onPrice(symbol, price, ts);
     const p = this.positions.size === 0 ? undefined : this.positions.get(symbol);
     if (p !== undefined) {
       const u = unrealisedAt(p, price);
@@ -221,6 +234,7 @@ export class Portfolio {
     this.resyncUnrealised();
     this.daily.addRealised(report.netPnl);
     const cooldownUntil = this.cooldown.record(symbol, report.exitReason, now);
+    this.edge.recordTrade(symbol, { netPnl: report.netPnl, notional: p.entryPrice * p.size, ts: now });
     this.daily.check(this.equity);
     return { ok: true, symbol, stopLossStreak: this.cooldown.streak(symbol), cooldownUntil };
   }
@@ -262,6 +276,7 @@ export class Portfolio {
       reason: this.tradingReason,
       requiresFlatten: this.requiresFlatten,
       cooldowns: this.cooldown.active(this.clock),
+      edge: this.edge.snapshot(this.clock),
     };
   }
 
@@ -278,6 +293,7 @@ export class Portfolio {
       nextReservation: this.nextReservation,
       daily: this.daily.getState(),
       cooldown: this.cooldown.getState(),
+      edge: this.edge.getState(),
     };
   }
 
