@@ -28,7 +28,7 @@ import type { SimulatedBrokerState } from "../shared/execution/sim-order";
 import type { MarketEvent } from "../shared/market/events";
 import type { Instrument } from "../shared/market/instrument";
 import { defaultInstrument } from "../shared/market/instruments";
-import type { EntryDecision, EntryRequest } from "../shared/risk/portfolio-types";
+import type { EntryAnswer, EntryRequest } from "../shared/risk/portfolio-types";
 import { StrategyEngine, type EngineOptions, type EngineStatus } from "../shared/strategy/engine";
 import { TradingSession, type TradingSessionState } from "../shared/strategy/session";
 import type { ClosedTrade, ExitReason } from "../shared/strategy/types";
@@ -36,7 +36,7 @@ import { drainCalls } from "./agent-calls";
 import { rebuildEngine, type EngineRecord } from "./agent-engine";
 import { fillRow, tradeRow } from "./agent-outbox";
 import { LiveBroker, type LiveEndpoints } from "./agent-live";
-import { journaledOrders, liveJournaledOrders, queuedPortfolio } from "./agent-ports";
+import { journaledOrders, queuedPortfolio } from "./agent-ports";
 import { PriceBatch } from "./agent-prices";
 import { ReceiptRing, type Receipt } from "./agent-receipts";
 import { WorkerdSocketPort } from "./agent-socket";
@@ -93,7 +93,6 @@ export class AgentRuntime {
   private lastReportAt = 0;
   private reporting = false;
   private draining: Promise<number> | null = null;
-  private closedNow: ClosedTrade | null = null;
   private stopped = false;
   /** True while a reconciliation mismatch blocks new entries. */
   entriesBlocked = false;
@@ -116,17 +115,11 @@ export class AgentRuntime {
         : null;
     this.session = new TradingSession(
       {
-        orders: this.liveMode
-          ? liveJournaledOrders(
-              this.store,
-              () => this.live?.broker ?? null,
-              () => (this.dirty = true),
-            )
-          : journaledOrders(
-              this.store,
-              () => this.broker,
-              () => (this.dirty = true),
-            ),
+        orders: journaledOrders(
+          this.store,
+          () => (this.liveMode ? (this.live?.broker ?? null) : this.broker),
+          () => (this.dirty = true),
+        ),
         portfolio: queuedPortfolio(
           this.store,
           (req) => this.requestEntry(req),
@@ -430,23 +423,23 @@ export class AgentRuntime {
     };
   }
 
-  private async requestEntry(req: EntryRequest): Promise<EntryDecision> {
+  private async requestEntry(req: EntryRequest): Promise<EntryAnswer> {
     if (this.entriesBlocked)
-      return { ok: false, reason: "invalid_request", detail: "entries blocked by a reconciliation mismatch" };
+      return { ok: false, reason: "reconcile_blocked", detail: "entries blocked by a reconciliation mismatch" };
     if (this.store.callCount() > 0) {
       await this.drain().catch(() => 0);
       if (this.store.callCount() > 0)
-        return { ok: false, reason: "invalid_request", detail: "earlier portfolio updates are not delivered yet" };
+        return { ok: false, reason: "calls_pending", detail: "earlier portfolio updates are not delivered yet" };
     }
     return this.o.coordinator().requestEntry(req);
   }
 
   private onFill(f: Fill): void {
-    const role = this.engine?.phase === "entering" ? "entry" : "exit";
     const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
-    this.closedNow = null;
-    this.session.onFill(f);
-    const row = fillRow(f, { mode: this.liveMode ? "live" : "paper", role, configVersion, closed: this.closedNow });
+    const outcome = this.session.onFill(f);
+    const closed = outcome?.events.find((e) => e.kind === "closed")?.trade ?? null;
+    const role = outcome?.role ?? "exit";
+    const row = fillRow(f, { mode: this.liveMode ? "live" : "paper", role, configVersion, closed });
     this.store.addOutbox("fill", row.id, row, Date.now());
     this.store.journalStatus(
       f.clientOid,
@@ -480,7 +473,6 @@ export class AgentRuntime {
    * Coordinator's figure, which also holds the other symbols.
    */
   private onClosed(t: ClosedTrade): void {
-    this.closedNow = t;
     this.store.addOutbox("trade", t.id, tradeRow(t, this.liveMode ? "live" : "paper"), Date.now());
     if (Number.isFinite(t.netPnl)) {
       this.equity += t.netPnl;

@@ -70,7 +70,7 @@ function harness(options: SimulatedBrokerOptions = {}) {
 function withLong(size: number, options: SimulatedBrokerOptions = {}) {
   const h = harness({ latencyMs: 0, ...options });
   h.feed(book(0));
-  h.broker.placeSync(req({ clientOid: "entry", side: "buy", type: "market", size, ts: 0 }));
+  h.broker.place(req({ clientOid: "entry", side: "buy", type: "market", size, ts: 0 }));
   h.fills.length = 0;
   return h;
 }
@@ -79,7 +79,7 @@ describe("SimulatedBroker market orders", () => {
   it("executes against the book as of its arrival after the latency, not at the decision", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 }));
     h.feed(levels(50, [[100.9, 1]], [[101, 1]]));
     expect(h.fills).toEqual([]);
     h.feed(levels(150, [[104.9, 1]], [[105, 1]]));
@@ -91,7 +91,7 @@ describe("SimulatedBroker market orders", () => {
   it("executes during placement when its arrival time has already come", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(10));
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "sell", type: "market", size: 1, ts: 10 }))).toEqual({
+    expect(h.broker.place(req({ clientOid: "a", side: "sell", type: "market", size: 1, ts: 10 }))).toEqual({
       ok: true,
       clientOid: "a",
     });
@@ -112,7 +112,7 @@ describe("SimulatedBroker market orders", () => {
         ],
       ),
     );
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 2.5, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 2.5, ts: 0 }));
     expect(h.fills.map((f) => [f.price, f.size, f.final])).toEqual([
       [100, 1, false],
       [101, 1.5, true],
@@ -134,8 +134,8 @@ describe("SimulatedBroker market orders", () => {
         ],
       ),
     );
-    h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "market", size: 3, ts: 0 }));
-    h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "market", size: 2, ts: 0 }));
+    h.broker.place(req({ clientOid: "b", side: "buy", type: "market", size: 3, ts: 0 }));
+    h.broker.place(req({ clientOid: "s", side: "sell", type: "market", size: 2, ts: 0 }));
     expect(h.fills.map((f) => [f.clientOid, f.price, f.size, f.final])).toEqual([
       ["b", 100, 1, false],
       ["b", 101, 1, false],
@@ -159,7 +159,7 @@ describe("SimulatedBroker market orders", () => {
       ),
       top(10, 99.5, 1, 100.5, 0.3),
     );
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 10 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 10 }));
     expect(h.fills.map((f) => [f.price, f.size])).toEqual([
       [100.5, 0.3],
       [101, 0.7],
@@ -178,7 +178,7 @@ describe("SimulatedBroker market orders", () => {
         ],
       ),
     );
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 2, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 2, ts: 0 }));
     expect(h.fills[0].fee).toBeCloseTo(0.06, 12);
     expect(h.fills[1].fee).toBeCloseTo(0.0606, 12);
     expect(h.broker.stats.fees).toBeCloseTo(0.1206, 12);
@@ -186,7 +186,7 @@ describe("SimulatedBroker market orders", () => {
 
   it("refuses a market order when it knows no price at all", () => {
     const h = harness({ latencyMs: 100 });
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 })).ok).toBe(true);
+    expect(h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 })).ok).toBe(true);
     h.broker.advance(200);
     expect(h.rejects).toEqual([
       { clientOid: "a", symbol: S, status: "rejected", filledSize: 0, remainingSize: 1, reason: "no_liquidity" },
@@ -196,8 +196,8 @@ describe("SimulatedBroker market orders", () => {
   it("cannot cancel a market order in flight", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 }));
-    expect(h.broker.cancelSync(S, "a")).toEqual({ ok: false, reason: "already_done" });
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 }));
+    expect(h.broker.cancel(S, "a")).toEqual({ ok: false, reason: "already_done" });
     h.broker.advance(100);
     expect(h.fills).toHaveLength(1);
   });
@@ -207,7 +207,7 @@ describe("SimulatedBroker post-only orders", () => {
   it("uses up the queue ahead with trades at its price, then fills the excess in parts, the last one final", () => {
     const h = harness({ latencyMs: 0, fees: { makerPct: 0.02, takerPct: 0.06 } });
     h.feed(levels(0, [[99, 2]], [[100, 1]]));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 }));
     h.feed(trade(10, 99, 1.5, "sell"));
     expect(h.fills).toEqual([]);
     h.feed(trade(20, 99, 1, "sell"));
@@ -223,7 +223,7 @@ describe("SimulatedBroker post-only orders", () => {
   it("ignores trades at its price whose aggressor is on its own side", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(levels(0, [[99, 2]], [[100, 1]]));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99, size: 1, ts: 0 }));
     h.feed(trade(10, 99, 5, "buy"), trade(20, 99, 2, "sell"));
     expect(h.fills).toEqual([]);
     h.feed(trade(30, 99, 1, "sell"));
@@ -233,7 +233,7 @@ describe("SimulatedBroker post-only orders", () => {
   it("has no queue ahead at a price the book does not show", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "sell", type: "postOnly", price: 100, size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "sell", type: "postOnly", price: 100, size: 1, ts: 0 }));
     h.feed(trade(10, 100, 0.4, "buy"));
     expect(h.fills.map((f) => [f.price, f.size, f.final])).toEqual([[100, 0.4, false]]);
   });
@@ -241,7 +241,7 @@ describe("SimulatedBroker post-only orders", () => {
   it("fills the whole rest at its limit on a trade through it, whatever the trade's size", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "sell", type: "postOnly", price: 100.1, size: 3, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "sell", type: "postOnly", price: 100.1, size: 3, ts: 0 }));
     h.feed(trade(10, 100.3, 0.01, "buy"));
     expect(h.fills.map((f) => [f.price, f.size, f.liquidity, f.final])).toEqual([[100.1, 3, "maker", true]]);
   });
@@ -250,25 +250,25 @@ describe("SimulatedBroker post-only orders", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0));
     expect(
-      h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", price: 100.1, size: 1, ts: 0 })),
+      h.broker.place(req({ clientOid: "b", side: "buy", type: "postOnly", price: 100.1, size: 1, ts: 0 })),
     ).toEqual({
       ok: false,
       reason: "post_only_would_cross",
     });
     expect(
-      h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "postOnly", price: 99.8, size: 1, ts: 0 })).ok,
+      h.broker.place(req({ clientOid: "s", side: "sell", type: "postOnly", price: 99.8, size: 1, ts: 0 })).ok,
     ).toBe(false);
     expect(h.rejects).toEqual([]);
-    expect(h.broker.orderStatus(S, "b")).toMatchObject({ status: "rejected", reason: "post_only_would_cross" });
+    expect(h.broker.order(S, "b")).toMatchObject({ status: "rejected", reason: "post_only_would_cross" });
     expect(h.broker.stats.rejected).toBe(2);
   });
 
   it("reports a refusal at a delayed arrival through onReject and the status", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
-    expect(
-      h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 })).ok,
-    ).toBe(true);
+    expect(h.broker.place(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 })).ok).toBe(
+      true,
+    );
     h.feed(levels(50, [[99.7, 1]], [[99.8, 1]]), book(200));
     expect(h.rejects.map((s) => [s.clientOid, s.status, s.reason])).toEqual([
       ["a", "rejected", "post_only_would_cross"],
@@ -280,10 +280,10 @@ describe("SimulatedBroker post-only orders", () => {
   it("cancels a resting entry when the timeout passes after arrival, and counts it", () => {
     const h = harness({ latencyMs: 100, entryTimeoutMs: 3_000 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 2, ts: 0 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 2, ts: 0 }));
     h.feed(trade(500, 99.9, 1.5, "sell"));
     h.broker.advance(3_099);
-    expect(h.broker.orderStatus(S, "a")).toMatchObject({ status: "open", filledSize: 0.5 });
+    expect(h.broker.order(S, "a")).toMatchObject({ status: "open", filledSize: 0.5 });
     h.broker.advance(3_100);
     expect(h.cancels).toEqual([
       { clientOid: "a", symbol: S, status: "cancelled", filledSize: 0.5, remainingSize: 1.5, reason: "timeout" },
@@ -296,23 +296,23 @@ describe("SimulatedBroker post-only orders", () => {
   it("cancels a pending order before it arrives, and it never fills", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 }));
-    expect(h.broker.cancelSync(S, "a")).toEqual({ ok: true, filledSize: 0 });
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 }));
+    expect(h.broker.cancel(S, "a")).toEqual({ ok: true, filledSize: 0 });
     h.feed(trade(200, 99, 5, "sell"));
     expect(h.fills).toEqual([]);
-    expect(h.broker.orderStatus(S, "a")).toMatchObject({ status: "cancelled", reason: "cancelled_by_client" });
-    expect(h.broker.cancelSync(S, "a")).toEqual({ ok: false, reason: "already_done" });
+    expect(h.broker.order(S, "a")).toMatchObject({ status: "cancelled", reason: "cancelled_by_client" });
+    expect(h.broker.cancel(S, "a")).toEqual({ ok: false, reason: "already_done" });
   });
 });
 
 describe("SimulatedBroker reduce-only orders", () => {
   it("never times out a reduce-only post-only take-profit", () => {
     const h = withLong(1, { entryTimeoutMs: 3_000 });
-    h.broker.placeSync(
+    h.broker.place(
       req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
     );
     h.broker.advance(3_600_000);
-    expect(h.broker.orderStatus(S, "tp")).toMatchObject({ status: "open" });
+    expect(h.broker.order(S, "tp")).toMatchObject({ status: "open" });
     h.feed(trade(3_600_001, 101.5, 0.1, "buy"));
     expect(h.fills.map((f) => [f.clientOid, f.price, f.size, f.liquidity])).toEqual([["tp", 101, 1, "maker"]]);
     expect(h.broker.position(S)).toBe(0);
@@ -321,16 +321,16 @@ describe("SimulatedBroker reduce-only orders", () => {
 
   it("cuts a reduce-only order larger than the position to it", () => {
     const h = withLong(1);
-    h.broker.placeSync(req({ clientOid: "x", side: "sell", type: "market", size: 3, ts: 0, reduceOnly: true }));
+    h.broker.place(req({ clientOid: "x", side: "sell", type: "market", size: 3, ts: 0, reduceOnly: true }));
     expect(h.fills.reduce((s, f) => s + f.size, 0)).toBe(1);
-    expect(h.broker.orderStatus(S, "x")).toMatchObject({ status: "filled", filledSize: 1, remainingSize: 0 });
+    expect(h.broker.order(S, "x")).toMatchObject({ status: "filled", filledSize: 1, remainingSize: 0 });
     expect(h.broker.position(S)).toBe(0);
   });
 
   it("refuses a reduce-only order that would add to the position", () => {
     const h = withLong(1);
     expect(
-      h.broker.placeSync(req({ clientOid: "x", side: "buy", type: "market", size: 1, ts: 0, reduceOnly: true })),
+      h.broker.place(req({ clientOid: "x", side: "buy", type: "market", size: 1, ts: 0, reduceOnly: true })),
     ).toEqual({
       ok: false,
       reason: "reduce_only_no_position",
@@ -340,10 +340,10 @@ describe("SimulatedBroker reduce-only orders", () => {
 
   it("cancels a resting take-profit whose position closed before it filled", () => {
     const h = withLong(1);
-    h.broker.placeSync(
+    h.broker.place(
       req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
     );
-    h.broker.placeSync(req({ clientOid: "sl", side: "sell", type: "market", size: 1, ts: 0, reduceOnly: true }));
+    h.broker.place(req({ clientOid: "sl", side: "sell", type: "market", size: 1, ts: 0, reduceOnly: true }));
     h.feed(trade(10, 102, 1, "buy"));
     expect(h.fills.map((f) => f.clientOid)).toEqual(["sl"]);
     expect(h.cancels.map((s) => [s.clientOid, s.reason])).toEqual([["tp", "reduce_only_no_position"]]);
@@ -356,15 +356,15 @@ describe("SimulatedBroker reduce-only orders", () => {
       onFill: (f) => {
         fills.push(f);
         if (f.clientOid === "entry" && f.final)
-          broker.placeSync(
+          broker.place(
             req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: f.ts, reduceOnly: true }),
           );
       },
     });
     broker.onEvent(book(0));
     broker.onEvent(trade(5, 100, 1, "buy"));
-    broker.placeSync(req({ clientOid: "entry", side: "buy", type: "market", size: 1, ts: 5 }));
-    expect(broker.orderStatus(S, "tp")).toMatchObject({ status: "open" });
+    broker.place(req({ clientOid: "entry", side: "buy", type: "market", size: 1, ts: 5 }));
+    expect(broker.order(S, "tp")).toMatchObject({ status: "open" });
   });
 });
 
@@ -378,8 +378,8 @@ describe("SimulatedBroker without book data", () => {
   it("fills market orders at the last trade ± half the spread in one piece and flags trade-only", () => {
     const h = tradeOnly();
     expect(h.broker.stats.tradeOnly).toBe(false);
-    h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "market", size: 50, ts: 0 }));
-    h.broker.placeSync(req({ clientOid: "s", side: "sell", type: "market", size: 50, ts: 0 }));
+    h.broker.place(req({ clientOid: "b", side: "buy", type: "market", size: 50, ts: 0 }));
+    h.broker.place(req({ clientOid: "s", side: "sell", type: "market", size: 50, ts: 0 }));
     expect(h.fills.map((f) => [f.clientOid, f.size, f.final])).toEqual([
       ["b", 50, true],
       ["s", 50, true],
@@ -394,10 +394,10 @@ describe("SimulatedBroker without book data", () => {
   it("rests a post-only entry that fills only on a later trade strictly through its price, never at the touch", () => {
     const h = tradeOnly();
     expect(
-      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100, size: 1, ts: 0 })).ok,
+      h.broker.place(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100, size: 1, ts: 0 })).ok,
     ).toBe(true);
     expect(h.fills).toEqual([]);
-    expect(h.broker.orderStatus(S, "e")).toMatchObject({ status: "open" });
+    expect(h.broker.order(S, "e")).toMatchObject({ status: "open" });
     h.feed(trade(10, 100, 500, "sell"));
     expect(h.fills).toEqual([]);
     h.feed(trade(20, 99.9, 0.1, "sell"));
@@ -407,7 +407,7 @@ describe("SimulatedBroker without book data", () => {
 
   it("cancels a trade-only post-only entry that no trade went through at the entry timeout", () => {
     const h = tradeOnly({ entryTimeoutMs: 3_000 });
-    h.broker.placeSync(req({ clientOid: "e", side: "sell", type: "postOnly", price: 100, size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "e", side: "sell", type: "postOnly", price: 100, size: 1, ts: 0 }));
     h.feed(trade(1_000, 100, 50, "buy"));
     h.feed(trade(3_001, 100.5, 1, "buy"));
     expect(h.fills).toEqual([]);
@@ -418,15 +418,15 @@ describe("SimulatedBroker without book data", () => {
   it("refuses a trade-only post-only order priced through the assumed touch (last trade ± half the spread)", () => {
     const h = tradeOnly();
     expect(
-      h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100.02, size: 1, ts: 0 })),
+      h.broker.place(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100.02, size: 1, ts: 0 })),
     ).toEqual({ ok: false, reason: "post_only_would_cross" });
     expect(h.fills).toEqual([]);
   });
 
   it("rests a take-profit that fills only on a trade strictly through its price", () => {
     const h = tradeOnly();
-    h.broker.placeSync(req({ clientOid: "e", side: "buy", type: "market", size: 1, ts: 0 }));
-    h.broker.placeSync(
+    h.broker.place(req({ clientOid: "e", side: "buy", type: "market", size: 1, ts: 0 }));
+    h.broker.place(
       req({ clientOid: "tp", side: "sell", type: "postOnly", price: 101, size: 1, ts: 0, reduceOnly: true }),
     );
     h.feed(trade(10, 101, 100, "buy"));
@@ -441,7 +441,7 @@ describe("SimulatedBroker without book data", () => {
   it("stops being trade-only once a book arrives", () => {
     const h = tradeOnly();
     h.feed(book(10));
-    h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "market", size: 1, ts: 10 }));
+    h.broker.place(req({ clientOid: "b", side: "buy", type: "market", size: 1, ts: 10 }));
     expect(h.broker.isTradeOnly(S)).toBe(false);
     expect(h.fills[0].price).toBe(100.1);
     expect(h.broker.stats.tradeOnly).toBe(false);
@@ -453,37 +453,33 @@ describe("SimulatedBroker bookkeeping", () => {
     const h = harness({ latencyMs: 100 });
     h.feed(book(0));
     const o = req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 0 });
-    h.broker.placeSync(o);
-    expect(h.broker.placeSync({ ...o, size: 2 })).toEqual({ ok: false, reason: "duplicate_client_oid" });
+    h.broker.place(o);
+    expect(h.broker.place({ ...o, size: 2 })).toEqual({ ok: false, reason: "duplicate_client_oid" });
     h.broker.advance(100);
-    expect(h.broker.placeSync(o)).toEqual({ ok: false, reason: "duplicate_client_oid" });
+    expect(h.broker.place(o)).toEqual({ ok: false, reason: "duplicate_client_oid" });
     h.broker.advance(1_000);
     expect(h.fills.map((f) => f.size)).toEqual([1]);
   });
 
   it("refuses malformed requests at placement", () => {
     const h = harness();
-    expect(h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 0, ts: 0 }))).toMatchObject({
+    expect(h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 0, ts: 0 }))).toMatchObject({
       ok: false,
       reason: "size_below_minimum",
     });
-    expect(h.broker.placeSync(req({ clientOid: "b", side: "buy", type: "postOnly", size: 1, ts: 0 }))).toMatchObject({
+    expect(h.broker.place(req({ clientOid: "b", side: "buy", type: "postOnly", size: 1, ts: 0 }))).toMatchObject({
       ok: false,
       reason: "exchange_error",
     });
-    expect(h.broker.orderStatus(S, "a")).toBeNull();
+    expect(h.broker.order(S, "a")).toBeNull();
   });
 
   it("forgets the oldest finished orders beyond maxFinishedOrders", () => {
     const h = harness({ latencyMs: 0, maxFinishedOrders: 2 });
     h.feed(book(0));
     for (const id of ["a", "b", "c"])
-      h.broker.placeSync(req({ clientOid: id, side: "buy", type: "market", size: 0.1, ts: 0 }));
-    expect(["a", "b", "c"].map((id) => h.broker.orderStatus(S, id)?.status ?? null)).toEqual([
-      null,
-      "filled",
-      "filled",
-    ]);
+      h.broker.place(req({ clientOid: id, side: "buy", type: "market", size: 0.1, ts: 0 }));
+    expect(["a", "b", "c"].map((id) => h.broker.order(S, id)?.status ?? null)).toEqual([null, "filled", "filled"]);
   });
 
   it("rejects invalid options eagerly", () => {
@@ -508,9 +504,7 @@ describe("SimulatedBroker bookkeeping", () => {
       { e: trade(5_000, 100.1, 1, "buy") },
     ];
     const run = (broker: SimulatedBroker, part: Step[]) =>
-      part.forEach((s) =>
-        "e" in s ? broker.onEvent(s.e) : "o" in s ? broker.placeSync(s.o) : broker.cancelSync(S, s.cancel),
-      );
+      part.forEach((s) => ("e" in s ? broker.onEvent(s.e) : "o" in s ? broker.place(s.o) : broker.cancel(S, s.cancel)));
     const straight = harness();
     run(straight.broker, steps);
     expect(straight.fills.length).toBeGreaterThan(3);
@@ -528,7 +522,7 @@ describe("SimulatedBroker bookkeeping", () => {
   it("hands out a state snapshot that later updates do not change", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0));
-    h.broker.placeSync(req({ clientOid: "p", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 }));
+    h.broker.place(req({ clientOid: "p", side: "buy", type: "postOnly", price: 99.9, size: 1, ts: 0 }));
     const state = h.broker.getState();
     const snapshot = JSON.stringify(state);
     h.feed(trade(10, 99, 1, "sell"), levels(20, [[1, 1]], [[2, 1]]));
@@ -575,7 +569,7 @@ describe("SimulatedBroker bookkeeping", () => {
     const h = harness({ latencyMs: 0 });
     h.feed(book(0), top(5, 104.9, 1, 105, 1), top(6, 103.9, 1, 104, 1), trade(7, 104, 1, "buy"));
     expect(h.broker.isTradeOnly(S)).toBe(false);
-    h.broker.placeSync(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 7 }));
+    h.broker.place(req({ clientOid: "a", side: "buy", type: "market", size: 1, ts: 7 }));
     expect(h.fills[0]).toMatchObject({ price: 104, ts: 7 });
     expect(h.fills[0].slippage).toBeCloseTo(104 - 103.95, 12);
   });

@@ -87,6 +87,8 @@ const DUPLICATE: PlaceResult = { ok: false, reason: "duplicate_client_oid" };
  */
 export class SimulatedBroker implements Broker {
   readonly mode = "paper" as const;
+  /** Every order's end is reported: a final fill, `onReject` or `onCancel`. */
+  readonly reportsDone = true;
   private readonly makerPct: number;
   private readonly takerPct: number;
   private readonly latencyMs: number;
@@ -182,7 +184,7 @@ export class SimulatedBroker implements Broker {
   }
 
   /** Places an order; refusals known at once (invalid, duplicate, or refused on an immediate arrival) come back here. */
-  placeSync(req: OrderRequest): PlaceResult {
+  place(req: OrderRequest): PlaceResult {
     if (this.active.has(req.clientOid) || this.finished.has(req.clientOid)) return DUPLICATE;
     const invalid = requestProblem(req);
     if (invalid) {
@@ -202,7 +204,7 @@ export class SimulatedBroker implements Broker {
   }
 
   /** Cancels the unfilled rest of a pending or resting post-only order. */
-  cancelSync(symbol: string, clientOid: string): CancelResult {
+  cancel(symbol: string, clientOid: string): CancelResult {
     const o = this.active.get(clientOid);
     if (!o || o.symbol !== symbol) {
       return this.finished.get(clientOid)?.symbol === symbol
@@ -216,24 +218,9 @@ export class SimulatedBroker implements Broker {
   }
 
   /** The broker's view of an order, or null if it never saw it (or forgot it, see `maxFinishedOrders`). */
-  orderStatus(symbol: string, clientOid: string): OrderStatus | null {
+  order(symbol: string, clientOid: string): OrderStatus | null {
     const o = this.active.get(clientOid) ?? this.finished.get(clientOid);
     return o && o.symbol === symbol ? simOrderStatus(o) : null;
-  }
-
-  /** {@link Broker.place} over {@link SimulatedBroker.placeSync}. */
-  place(order: OrderRequest): Promise<PlaceResult> {
-    return Promise.resolve(this.placeSync(order));
-  }
-
-  /** {@link Broker.cancel} over {@link SimulatedBroker.cancelSync}. */
-  cancel(symbol: string, clientOid: string): Promise<CancelResult> {
-    return Promise.resolve(this.cancelSync(symbol, clientOid));
-  }
-
-  /** {@link Broker.order} over {@link SimulatedBroker.orderStatus}. */
-  order(symbol: string, clientOid: string): Promise<OrderStatus | null> {
-    return Promise.resolve(this.orderStatus(symbol, clientOid));
   }
 
   /**

@@ -49,6 +49,20 @@ export type EntryDecision =
     }
   | { readonly ok: false; readonly reason: EntryRefusalReason; readonly detail: string };
 
+/**
+ * Why the shell in front of the portfolio refused an entry before (or instead of) asking it:
+ * - `reconcile_blocked`: the broker's position disagrees with the engine's; entries wait until it is resolved;
+ * - `calls_pending`: earlier portfolio updates (confirm, release, close) are not delivered yet;
+ * - `portfolio_unreachable`: the portfolio did not answer (RPC failure);
+ * - `feed_unhealthy`: the market feed is disconnected, stale or gapped, so the book cannot be trusted.
+ */
+export type ShellRefusalReason = "reconcile_blocked" | "calls_pending" | "portfolio_unreachable" | "feed_unhealthy";
+
+/** An answer to an entry request as the trading session sees it: the portfolio's, or the shell's refusal. */
+export type EntryAnswer =
+  | EntryDecision
+  | { readonly ok: false; readonly reason: ShellRefusalReason; readonly detail: string };
+
 /** A slot held for an entry order that has not filled yet; it counts as an open position. */
 export interface Reservation {
   readonly id: string;

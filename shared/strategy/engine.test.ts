@@ -116,7 +116,9 @@ describe("StrategyEngine", () => {
     const e = engine();
     const enter = runUntilEntry(e);
     const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0] as Extract<Intent, { kind: "exit" }>;
-    const { closed } = e.onFill(fill(tp, tp.price, enter.ts + 30_000));
+    const { events, role } = e.onFill(fill(tp, tp.price, enter.ts + 30_000));
+    const closed = events.find((x) => x.kind === "closed")?.trade;
+    expect(role).toBe("exit");
     expect(e.phase).toBe("flat");
     expect(closed).toMatchObject({
       exitReason: "take_profit",
@@ -162,6 +164,54 @@ describe("StrategyEngine", () => {
     e.onOrderDone(enter.clientOid, enter.ts + 3_100);
     expect(e.phase).toBe("open");
     expect(e.position?.size).toBe(0.001);
+  });
+
+  describe("says what happened instead of leaving callers to diff its phase", () => {
+    it("reports an entry fill as its entry, and the position it opened", () => {
+      const e = engine();
+      const enter = runUntilEntry(e);
+      const out = e.onFill(fill(enter, 100, enter.ts + 100));
+      expect(out.role).toBe("entry");
+      expect(out.events).toEqual([
+        { kind: "opened", clientOid: enter.clientOid, position: e.position, ts: enter.ts + 100 },
+      ]);
+    });
+
+    it("reports a partial entry fill as its entry without opening yet", () => {
+      const e = engine();
+      const enter = runUntilEntry(e);
+      const out = e.onFill({ ...fill(enter, 100, enter.ts + 500), size: 0.001, final: false });
+      expect(out).toMatchObject({ role: "entry", events: [], intents: [] });
+    });
+
+    it("releases an entry that ended unfilled", () => {
+      const e = engine();
+      const enter = runUntilEntry(e);
+      expect(e.onOrderDone(enter.clientOid, enter.ts + 3_100).events).toEqual([
+        { kind: "released", clientOid: enter.clientOid, ts: enter.ts + 3_100 },
+      ]);
+    });
+
+    it("says an exit failed when the take-profit order ends unfilled, and keeps the position", () => {
+      const e = engine();
+      const enter = runUntilEntry(e);
+      const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0];
+      const out = e.onOrderDone(tp.clientOid, enter.ts + 200);
+      expect(out.events).toEqual([
+        { kind: "exitFailed", clientOid: tp.clientOid, reason: "take_profit", ts: enter.ts + 200 },
+      ]);
+      expect(e.phase).toBe("open");
+    });
+
+    it("answers a fill of an order it does not know with role null and changes nothing", () => {
+      const e = engine();
+      const enter = runUntilEntry(e);
+      e.onFill(fill(enter, 100, enter.ts + 100));
+      const before = e.getState();
+      const out = e.onFill({ ...fill(enter, 101, enter.ts + 200), clientOid: "someone-else" });
+      expect(out).toMatchObject({ role: null, events: [], intents: [] });
+      expect(e.getState()).toEqual(before);
+    });
   });
 
   it("exits on time while the market is silent, through tick()", () => {

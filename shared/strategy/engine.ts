@@ -1,5 +1,5 @@
 import type { BotConfig, FamilyWeights } from "../config/schema";
-import { makeClientOid } from "../exchange/bitget/client-oid";
+import { makeClientOid } from "../execution/client-oid";
 import { closingSide, openingSide, type Fill, type OrderType, type PositionSide } from "../execution/orders";
 import { SymbolFeatures, type FeatureSnapshot, type SymbolFeaturesState } from "../indicators/symbol-features";
 import type { MarketEvent } from "../market/events";
@@ -92,10 +92,28 @@ export interface EngineState {
   readonly learner?: WeightLearnerState;
 }
 
-/** Result of feeding a fill. */
-export interface FillOutcome {
+/**
+ * What happened to the engine's position in one call, so no caller reads its phase before and after:
+ * - `opened`: the entry ended with a position (fully filled, or a usable partial fill);
+ * - `released`: the entry ended without one (refused, cancelled, timed out or rejected unfilled);
+ * - `closed`: the position is gone; `trade` is what the ledger stores;
+ * - `exitFailed`: an exit order (market exit or resting take-profit) ended without closing the position.
+ */
+export type EngineEvent =
+  | { readonly kind: "opened"; readonly clientOid: string; readonly position: Position; readonly ts: number }
+  | { readonly kind: "released"; readonly clientOid: string; readonly ts: number }
+  | { readonly kind: "closed"; readonly clientOid: string; readonly trade: ClosedTrade }
+  | { readonly kind: "exitFailed"; readonly clientOid: string; readonly reason: ExitReason; readonly ts: number };
+
+/** Result of {@link StrategyEngine.onOrderDone}: what to do now, and what happened. */
+export interface EngineOutcome {
   readonly intents: readonly Intent[];
-  readonly closed: ClosedTrade | null;
+  readonly events: readonly EngineEvent[];
+}
+
+/** Result of {@link StrategyEngine.onFill}; `role` says what the fill was to this engine (null: not its order). */
+export interface FillOutcome extends EngineOutcome {
+  readonly role: "entry" | "exit" | null;
 }
 
 /** What the engine shows about itself (API, dashboard). */
@@ -119,6 +137,9 @@ const flat: Phase = { phase: "flat" };
 
 /** The answer "nothing to do", shared: intents are only read, and most events produce none. */
 const NONE: readonly Intent[] = Object.freeze([]);
+const NO_EVENTS: readonly EngineEvent[] = Object.freeze([]);
+const QUIET: EngineOutcome = Object.freeze({ intents: NONE, events: NO_EVENTS });
+const NOT_OURS: FillOutcome = Object.freeze({ intents: NONE, events: NO_EVENTS, role: null });
 
 /**
  * The per-symbol strategy: a deterministic state machine (flat → entering → open → flat) over
@@ -224,44 +245,52 @@ export class StrategyEngine {
     return this.marketExit(s, ts, this.hasTradePrice ? this.lastTradePrice : s.position.entryPrice, reason, null);
   }
 
-  /** Feeds a fill of one of this engine's orders. */
+  /** Feeds a fill of one of this engine's orders; a fill of any other order is `role: null` and changes nothing. */
   onFill(fill: Fill): FillOutcome {
     const s = this.state;
     if (s.phase === "entering" && fill.clientOid === s.clientOid) {
       addFill(s.filled, fill);
       if (fill.final || s.filled.size >= s.size - this.instrument.sizeStep / 2)
-        return { intents: this.open(s, fill.ts), closed: null };
-      return { intents: [], closed: null };
+        return { ...this.open(s, fill.ts), role: "entry" };
+      return { intents: NONE, events: NO_EVENTS, role: "entry" };
     }
-    if (s.phase !== "open") return { intents: [], closed: null };
+    if (s.phase !== "open") return NOT_OURS;
     const isTp = fill.clientOid === s.tp;
     const isExit = s.exit !== null && fill.clientOid === s.exit.clientOid;
-    if (!isTp && !isExit) return { intents: [], closed: null };
+    if (!isTp && !isExit) return NOT_OURS;
     addFill(s.exits, fill);
-    if (s.exits.size < s.position.size - this.instrument.sizeStep / 2) return { intents: [], closed: null };
+    if (s.exits.size < s.position.size - this.instrument.sizeStep / 2)
+      return { intents: NONE, events: NO_EVENTS, role: "exit" };
     const reason: ExitReason = isTp ? "take_profit" : (s.exit as { reason: ExitReason }).reason;
     const intents: Intent[] = [];
     if (!isTp && s.tp !== null)
       intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
-    const closed = this.close(s, fill.ts, reason);
-    return { intents, closed };
+    const trade = this.close(s, fill.ts, reason);
+    return { intents, events: [{ kind: "closed", clientOid: fill.clientOid, trade }], role: "exit" };
   }
 
   /**
    * An order ended without (fully) filling: cancelled, timed out, rejected by the broker, or denied
    * by the portfolio rules before it was ever sent.
    */
-  onOrderDone(clientOid: string, ts: number): readonly Intent[] {
+  onOrderDone(clientOid: string, ts: number): EngineOutcome {
     const s = this.state;
     if (s.phase === "entering" && clientOid === s.clientOid) {
       if (s.filled.size >= this.instrument.minSize) return this.open(s, ts);
       this.state = flat;
-      return NONE;
+      return { intents: NONE, events: [{ kind: "released", clientOid, ts }] };
     }
-    if (s.phase !== "open") return NONE;
-    if (clientOid === s.tp) s.tp = null;
-    if (s.exit !== null && clientOid === s.exit.clientOid) s.exit = null;
-    return NONE;
+    if (s.phase !== "open") return QUIET;
+    if (clientOid === s.tp) {
+      s.tp = null;
+      return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason: "take_profit", ts }] };
+    }
+    if (s.exit !== null && clientOid === s.exit.clientOid) {
+      const reason = s.exit.reason;
+      s.exit = null;
+      return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason, ts }] };
+    }
+    return QUIET;
   }
 
   /** Everything the engine shows about itself now. */
@@ -422,7 +451,7 @@ export class StrategyEngine {
   }
 
   /** The entry is done (fully filled, or cancelled with a usable partial fill): open the position and rest its take-profit. */
-  private open(s: Entering, ts: number): readonly Intent[] {
+  private open(s: Entering, ts: number): EngineOutcome {
     const entryPrice = s.filled.value / s.filled.size;
     const x = this.config.exits;
     const long = s.side === "long";
@@ -450,10 +479,11 @@ export class StrategyEngine {
       exit: null,
     };
     this.state = open;
-    if (this.config.execution.takeProfitOrder !== "postOnly") return NONE;
+    const events: readonly EngineEvent[] = [{ kind: "opened", clientOid: s.clientOid, position, ts }];
+    if (this.config.execution.takeProfitOrder !== "postOnly") return { intents: NONE, events };
     const tpPrice = roundToStep(position.takeProfit, this.instrument.tickSize, long ? "up" : "down");
     open.tp = this.makeOid(this.symbol, ts, ++this.seq);
-    return [
+    const intents: readonly Intent[] = [
       {
         kind: "exit",
         symbol: this.symbol,
@@ -467,6 +497,7 @@ export class StrategyEngine {
         reasoning: null,
       },
     ];
+    return { intents, events };
   }
 
   private marketExit(

@@ -4,10 +4,11 @@ import type { BotConfig } from "../config/schema";
 import { SimulatedBroker } from "../execution/sim-broker";
 import type { TradeEvent } from "../market/events";
 import { defaultInstrument } from "../market/instruments";
-import type { CloseReport, EntryDecision, EntryFill, EntryRequest } from "../risk/portfolio-types";
+import type { CloseReport, EntryAnswer, EntryDecision, EntryFill, EntryRequest } from "../risk/portfolio-types";
 import { StrategyEngine } from "./engine";
 import type { CancelResult, OrderRequest, PlaceResult } from "../execution/orders";
-import { type AsyncSessionOrders, TradingSession, type SessionPortfolio } from "./session";
+import type { OrderPort } from "../execution/broker";
+import { TradingSession, type SessionPortfolio } from "./session";
 import type { ClosedTrade } from "./types";
 
 const T0 = 1_700_000_000_000;
@@ -59,6 +60,7 @@ function setup() {
   const portfolio = new DeferredPortfolio();
   const closed: ClosedTrade[] = [];
   const order: string[] = [];
+  const decisions: EntryAnswer[] = [];
   let steps = 0;
   let session: TradingSession | null = null;
   const broker = new SimulatedBroker({
@@ -75,7 +77,11 @@ function setup() {
           ? (s: string, r: CloseReport) => (order.push("portfolio"), target.reportClose(s, r))
           : Reflect.get(target, key),
     }),
-    hooks: { onClosed: (t) => (order.push("ledger"), closed.push(t)), onAsyncStep: () => steps++ },
+    hooks: {
+      onClosed: (t) => (order.push("ledger"), closed.push(t)),
+      onAsyncStep: () => steps++,
+      onEntryDecision: (d) => decisions.push(d.decision),
+    },
   });
   const engine = new StrategyEngine({
     symbol: "BTCUSDT",
@@ -89,7 +95,7 @@ function setup() {
     broker.onEvent(e);
     session?.onEvent(e);
   };
-  return { portfolio, broker, session, engine, closed, order, feed, steps: () => steps };
+  return { portfolio, broker, session, engine, closed, order, decisions, feed, steps: () => steps };
 }
 
 /** Feeds a calm, gently rising market until the engine asks to enter; returns the time of the last trade. */
@@ -142,7 +148,7 @@ describe("TradingSession", () => {
     expect(s.broker.getState().pending).toHaveLength(0);
   });
 
-  it("treats a portfolio that throws as a refusal", async () => {
+  it("treats a portfolio that throws as a refusal of its own kind, portfolio_unreachable", async () => {
     const s = setup();
     s.portfolio.requestEntry = (req) => (s.portfolio.requests.push(req), Promise.reject(new Error("network lost")));
     warmUntilEntering(s);
@@ -151,6 +157,7 @@ describe("TradingSession", () => {
     expect(s.portfolio.requests).toHaveLength(1);
     expect(s.engine.phase).toBe("flat");
     expect(s.steps()).toBe(1);
+    expect(s.decisions).toEqual([{ ok: false, reason: "portfolio_unreachable", detail: "network lost" }]);
   });
 
   it("writes a closed trade to the ledger hook before it reports the close to the portfolio", async () => {
@@ -212,7 +219,7 @@ describe("TradingSession", () => {
 
   describe("with an asynchronous broker", () => {
     /** Orders that answer when the test says so, and log every call. */
-    class DeferredOrders implements AsyncSessionOrders {
+    class DeferredOrders implements OrderPort {
       readonly placed: OrderRequest[] = [];
       readonly cancels: string[] = [];
       private pending: ((r: PlaceResult | CancelResult) => void)[] = [];

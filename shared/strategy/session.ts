@@ -4,42 +4,25 @@
  * = the Coordinator over RPC, asynchronous) share.
  * @module
  */
-import type { CancelResult, Fill, OrderRequest, PlaceResult } from "../execution/orders";
+import { isPromise, type MaybePromise, type OrderPort } from "../execution/broker";
+import type { Fill, OrderRequest } from "../execution/orders";
 import { roundToStep } from "../market/instrument";
-import type { CloseReport, EntryDecision, EntryFill, EntryRequest } from "../risk/portfolio-types";
-import { intentOrderSide, type StrategyEngine } from "./engine";
+import type { CloseReport, EntryAnswer, EntryFill, EntryRequest } from "../risk/portfolio-types";
+import { type EngineEvent, type EngineOutcome, type FillOutcome, intentOrderSide, type StrategyEngine } from "./engine";
 import type { ClosedTrade, ExitReason, Intent } from "./types";
 
-/** A value now, or later. */
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise } from "../execution/broker";
 
-/** The portfolio rules as the session needs them. `requestEntry` may answer now (backtest) or later (RPC). */
+/**
+ * The portfolio rules as the session needs them. `requestEntry` may answer now (backtest) or later
+ * (RPC); the shell in front of it may refuse by itself ({@link EntryAnswer}'s shell reasons).
+ */
 export interface SessionPortfolio {
-  requestEntry(req: EntryRequest): MaybePromise<EntryDecision>;
+  requestEntry(req: EntryRequest): MaybePromise<EntryAnswer>;
   /** Fire-and-forget from the session's view: the shell delivers it (in memory, or through a persisted queue). */
   confirmOpen(reservationId: string, fill: EntryFill): void;
   releaseReservation(reservationId: string): void;
   reportClose(symbol: string, report: CloseReport): void;
-}
-
-/**
- * The broker's synchronous core ({@link SimulatedBroker} has it). `placeSync` returning ok means
- * "accepted"; refusals that come later arrive through the broker's reject/cancel callbacks, which
- * the shell routes to {@link TradingSession.onOrderDone}.
- */
-export interface SessionOrders {
-  placeSync(req: OrderRequest): PlaceResult;
-  cancelSync(symbol: string, clientOid: string): CancelResult;
-}
-
-/**
- * A broker that answers later (the live `Broker` port of shared/execution/broker.ts). `place` resolving ok means "accepted";
- * a refusal (or a throw, whose outcome is unknown and left to the shell's reconciliation) arrives
- * after the turn. The session then runs `hooks.onAsyncStep`, as after an asynchronous portfolio answer.
- */
-export interface AsyncSessionOrders {
-  place(req: OrderRequest): Promise<PlaceResult>;
-  cancel(symbol: string, clientOid: string): Promise<CancelResult>;
 }
 
 /** An entry decision as the session saw it. */
@@ -48,7 +31,7 @@ export interface EntryDecisionRecord {
   readonly symbol: string;
   readonly side: "long" | "short";
   readonly clientOid: string;
-  readonly decision: EntryDecision;
+  readonly decision: EntryAnswer;
 }
 
 /** What the shell hears about. All optional. */
@@ -57,14 +40,16 @@ export interface SessionHooks {
   readonly onEntryDecision?: (record: EntryDecisionRecord) => void;
   /** A position closed: what the ledger stores. Called before the portfolio hears of it. */
   readonly onClosed?: (trade: ClosedTrade) => void;
-  /** An asynchronous portfolio answer was processed (the shell persists then). */
+  /** An answer that came later (portfolio or broker) was processed (the shell persists then). */
   readonly onAsyncStep?: () => void;
+  /** An answer that came later failed (a broker or portfolio threw): the shell logs and counts it. */
+  readonly onAsyncError?: (what: string, error: unknown) => void;
 }
 
 /** Options of {@link TradingSession}. */
 export interface TradingSessionOptions {
-  /** The synchronous core (backtest, paper) or an asynchronous broker (live). */
-  readonly orders: SessionOrders | AsyncSessionOrders;
+  /** The broker: answers now (simulated) or later (live). */
+  readonly orders: OrderPort;
   readonly portfolio: SessionPortfolio;
   readonly hooks?: SessionHooks;
 }
@@ -84,16 +69,17 @@ type EnterIntent = Extract<Intent, { kind: "enter" }>;
  *   exists; an approval holds a reservation and places the order. While an asynchronous answer is
  *   awaited the engine is already `entering`, so interleaved events cannot enter twice; a cancel
  *   (timeout, flatten) for that entry is remembered and the approval is then released unused.
- * - exit: placed reduce-only. cancel: `cancelSync`; a cancelled or unknown order is done. With
- *   {@link AsyncSessionOrders} the answers come later: a refused placement, and a cancelled, unknown
- *   or already finished order, are done then.
- * - fills and done orders go to the engine of their symbol; entering → open confirms the reservation,
- *   entering → flat releases it; a closed trade goes to `hooks.onClosed`, then `portfolio.reportClose`.
+ * - exit: placed reduce-only. Every order goes through the one {@link OrderPort}, whose answer may come
+ *   now or later: a refused placement is done; a cancel answered ok or `unknown_order` is done, and
+ *   `already_done` too unless the broker reports every order's end itself (`reportsDone`).
+ * - fills and done orders go to the engine of their symbol, and its events drive the portfolio:
+ *   `opened` confirms the reservation, `released` releases it, `closed` goes to `hooks.onClosed`,
+ *   then `portfolio.reportClose`.
  *
  * Engines are routed by symbol: an engine ignores fills and done orders of ids that are not its own.
  */
 export class TradingSession {
-  private readonly orders: SessionOrders | AsyncSessionOrders;
+  private readonly orders: OrderPort;
   private readonly portfolio: SessionPortfolio;
   private readonly hooks: SessionHooks;
   private readonly bySymbol = new Map<string, StrategyEngine>();
@@ -165,21 +151,19 @@ export class TradingSession {
     for (const engine of this.bySymbol.values()) this.execute(engine.flatten(ts, reason));
   }
 
-  /** A broker fill (route the broker's `onFill` here). */
-  onFill(fill: Fill): void {
+  /** A broker fill (route the broker's `onFill` here); returns what the fill was to its engine (none: no engine). */
+  onFill(fill: Fill): FillOutcome | null {
     const engine = this.bySymbol.get(fill.symbol);
-    if (!engine) return;
-    const before = engine.phase;
-    const { intents, closed } = engine.onFill(fill);
-    if (before === "entering" && phaseOf(engine) === "open") this.confirm(engine, fill.clientOid, fill.ts);
-    if (closed) this.closed(closed);
-    this.execute(intents);
+    if (!engine) return null;
+    const outcome = engine.onFill(fill);
+    this.apply(engine, outcome);
+    return outcome;
   }
 
   /** An order ended without (fully) filling (route the broker's `onReject` and `onCancel` here). */
-  onOrderDone(order: { readonly symbol: string; readonly clientOid: string }, ts: number): void {
+  onOrderDone(order: { readonly symbol: string; readonly clientOid: string }, ts: number): EngineOutcome | null {
     const engine = this.bySymbol.get(order.symbol);
-    if (engine) this.afterDone(engine, order.clientOid, ts);
+    return engine ? this.afterDone(engine, order.clientOid, ts) : null;
   }
 
   /** Plain-JSON state (in-flight reservations). Entries awaiting an answer are not part of it. */
@@ -192,20 +176,11 @@ export class TradingSession {
       this.awaiting.set(clientOid, true);
       return;
     }
-    if (!isSync(this.orders)) return this.cancelLater(this.orders, engine, clientOid, ts);
-    const r = this.orders.cancelSync(engine.symbol, clientOid);
-    if (r.ok || r.reason === "unknown_order") this.afterDone(engine, clientOid, ts);
-  }
-
-  /** Asynchronous cancel: an order cancelled, unknown or already done (a broker without done callbacks) is done. */
-  private cancelLater(orders: AsyncSessionOrders, engine: StrategyEngine, clientOid: string, ts: number): void {
-    orders.cancel(engine.symbol, clientOid).then(
-      (r) => {
-        if (r.ok || r.reason === "unknown_order" || r.reason === "already_done") this.afterDone(engine, clientOid, ts);
-        this.hooks.onAsyncStep?.();
-      },
-      () => this.hooks.onAsyncStep?.(),
-    );
+    const doneIfAlready = this.orders.reportsDone !== true;
+    this.answer(this.orders.cancel(engine.symbol, clientOid), "cancel", (r) => {
+      if (r.ok || r.reason === "unknown_order" || (doneIfAlready && r.reason === "already_done"))
+        this.afterDone(engine, clientOid, ts);
+    });
   }
 
   private enter(engine: StrategyEngine, intent: EnterIntent): void {
@@ -222,20 +197,20 @@ export class TradingSession {
       (e: unknown) =>
         this.decidedLater(engine, intent, {
           ok: false,
-          reason: "invalid_request",
-          detail: `portfolio unreachable: ${e instanceof Error ? e.message : String(e)}`,
+          reason: "portfolio_unreachable",
+          detail: e instanceof Error ? e.message : String(e),
         }),
     );
   }
 
-  private decidedLater(engine: StrategyEngine, intent: EnterIntent, decision: EntryDecision): void {
+  private decidedLater(engine: StrategyEngine, intent: EnterIntent, decision: EntryAnswer): void {
     const cancelled = this.awaiting.get(intent.clientOid) ?? false;
     this.awaiting.delete(intent.clientOid);
     this.decided(engine, intent, decision, cancelled);
     this.hooks.onAsyncStep?.();
   }
 
-  private decided(engine: StrategyEngine, intent: EnterIntent, decision: EntryDecision, cancelled: boolean): void {
+  private decided(engine: StrategyEngine, intent: EnterIntent, decision: EntryAnswer, cancelled: boolean): void {
     this.hooks.onEntryDecision?.({
       ts: intent.ts,
       symbol: intent.symbol,
@@ -245,7 +220,7 @@ export class TradingSession {
     });
     if (!decision.ok || cancelled || this.bySymbol.get(engine.symbol) !== engine) {
       if (decision.ok) this.portfolio.releaseReservation(decision.reservationId);
-      this.execute(engine.onOrderDone(intent.clientOid, intent.ts));
+      this.afterDone(engine, intent.clientOid, intent.ts);
       return;
     }
     this.reservations.set(intent.clientOid, decision.reservationId);
@@ -264,29 +239,46 @@ export class TradingSession {
       ts: intent.ts,
       stopLossPrice: intent.kind === "enter" ? roundToStep(intent.stopLoss, engine.instrument.tickSize) : undefined,
     };
-    if (!isSync(this.orders)) return this.placeLater(this.orders, engine, order);
-    const placed = this.orders.placeSync(order);
-    if (!placed.ok) this.afterDone(engine, intent.clientOid, intent.ts);
+    this.answer(this.orders.place(order), "place", (placed) => {
+      if (!placed.ok) this.afterDone(engine, order.clientOid, order.ts);
+    });
   }
 
-  /** Asynchronous place: a refusal ends the order; a throw leaves it to the shell's reconciliation. */
-  private placeLater(orders: AsyncSessionOrders, engine: StrategyEngine, order: OrderRequest): void {
-    orders.place(order).then(
-      (placed) => {
-        if (!placed.ok) this.afterDone(engine, order.clientOid, order.ts);
+  /**
+   * Runs `then` on a broker answer: now, or when it comes (then `onAsyncStep`). A throw leaves the
+   * order's outcome unknown (the shell's reconciliation looks it up); it is reported to `onAsyncError`.
+   */
+  private answer<T>(r: MaybePromise<T>, what: string, then: (r: T) => void): void {
+    if (!isPromise(r)) return then(r);
+    r.then(
+      (v) => {
+        then(v);
         this.hooks.onAsyncStep?.();
       },
-      () => this.hooks.onAsyncStep?.(),
+      (e: unknown) => {
+        this.hooks.onAsyncError?.(what, e);
+        this.hooks.onAsyncStep?.();
+      },
     );
   }
 
-  private afterDone(engine: StrategyEngine, clientOid: string, ts: number): void {
-    const before = engine.phase;
-    const intents = engine.onOrderDone(clientOid, ts);
-    const after = phaseOf(engine);
-    if (before === "entering" && after === "open") this.confirm(engine, clientOid, ts);
-    else if (before === "entering" && after === "flat") this.release(clientOid);
-    this.execute(intents);
+  private afterDone(engine: StrategyEngine, clientOid: string, ts: number): EngineOutcome {
+    const outcome = engine.onOrderDone(clientOid, ts);
+    this.apply(engine, outcome);
+    return outcome;
+  }
+
+  /** The engine's events drive the portfolio; then its intents are carried out. */
+  private apply(engine: StrategyEngine, outcome: EngineOutcome): void {
+    const events = outcome.events;
+    for (let i = 0; i < events.length; i++) this.onEngineEvent(engine, events[i]);
+    if (outcome.intents.length > 0) this.execute(outcome.intents);
+  }
+
+  private onEngineEvent(engine: StrategyEngine, e: EngineEvent): void {
+    if (e.kind === "opened") this.confirm(engine, e.clientOid, e.ts);
+    else if (e.kind === "released") this.release(e.clientOid);
+    else if (e.kind === "closed") this.closed(e.trade);
   }
 
   private confirm(engine: StrategyEngine, clientOid: string, ts: number): void {
@@ -308,17 +300,4 @@ export class TradingSession {
     this.hooks.onClosed?.(t);
     this.portfolio.reportClose(t.symbol, { netPnl: t.netPnl, exitReason: t.exitReason, ts: t.exitTime });
   }
-}
-
-/** The engine's phase, read afresh (TypeScript would narrow a repeated getter read). */
-function phaseOf(engine: StrategyEngine): "flat" | "entering" | "open" {
-  return engine.phase;
-}
-
-function isSync(orders: SessionOrders | AsyncSessionOrders): orders is SessionOrders {
-  return typeof (orders as Partial<SessionOrders>).placeSync === "function";
-}
-
-function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
-  return typeof (v as { then?: unknown } | null)?.then === "function";
 }

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { liveJournaledOrders } from "../../durable-objects/agent-ports";
+import { journaledOrders } from "../../durable-objects/agent-ports";
 import { AgentStore } from "../../durable-objects/agent-store";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";
@@ -209,7 +209,7 @@ describe("the live order journal", () => {
         ),
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
-      const r = await liveJournaledOrders(
+      const r = await journaledOrders(
         store,
         () => broker,
         () => {},
@@ -228,7 +228,7 @@ describe("the live order journal", () => {
         ),
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
-      await liveJournaledOrders(
+      await journaledOrders(
         store,
         () => broker,
         () => {},
@@ -239,7 +239,7 @@ describe("the live order journal", () => {
 
   it("refuses without sending while the live broker is not ready, and journals why", async () => {
     await withStore(async (store) => {
-      const r = await liveJournaledOrders(
+      const r = await journaledOrders(
         store,
         () => null,
         () => {},

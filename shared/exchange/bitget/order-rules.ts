@@ -7,7 +7,7 @@
  */
 
 import { formatToStep, type Instrument, type RoundMode, roundToStep } from "../../market/instrument";
-import { CLIENT_OID_PATTERN } from "./client-oid";
+import { CLIENT_OID_PATTERN } from "../../execution/client-oid";
 import type { OrderIntent, ValidatedOrder } from "./rest-types";
 
 /** Why an order was refused before sending. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Instrument } from "../../market/instrument";
-import { makeClientOid } from "./client-oid";
+import { makeClientOid } from "../../execution/client-oid";
 import { validateOrder } from "./order-rules";
 import { placeOrderOnce } from "./place-order-once";
 import { BitgetRestClient } from "./rest-client";

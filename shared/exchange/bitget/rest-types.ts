@@ -60,7 +60,7 @@ export interface OrderIntent {
   readonly force?: TimeInForce;
   /** Only shrink a position (close); default false. */
   readonly reduceOnly?: boolean;
-  /** The idempotency key (see client-oid.ts); always required so a timeout can be reconciled. */
+  /** The idempotency key (see shared/execution/client-oid.ts); always required so a timeout can be reconciled. */
   readonly clientOid: string;
   readonly marginMode: MarginMode;
   /** Attached take-profit trigger price (`presetStopSurplusPrice`). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLIENT_OID_PATTERN, makeClientOid, parseClientOid } from "./client-oid";
-import { seededRandom } from "./testing/fake-rest";
+import { seededRandom } from "../exchange/bitget/testing/fake-rest";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
