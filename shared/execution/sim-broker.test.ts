@@ -393,9 +393,9 @@ describe("SimulatedBroker without book data", () => {
 
   it("rests a post-only entry that fills only on a later trade strictly through its price, never at the touch", () => {
     const h = tradeOnly();
-    expect(
-      h.broker.place(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100, size: 1, ts: 0 })).ok,
-    ).toBe(true);
+    expect(h.broker.place(req({ clientOid: "e", side: "buy", type: "postOnly", price: 100, size: 1, ts: 0 })).ok).toBe(
+      true,
+    );
     expect(h.fills).toEqual([]);
     expect(h.broker.order(S, "e")).toMatchObject({ status: "open" });
     h.feed(trade(10, 100, 500, "sell"));
