@@ -2,6 +2,12 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+/** The receivers' URLs and channel secrets as bindings (`TEST_NOTIFY_BASE` = the receivers' inspection base). */
+function notifyBindings(json: string): Record<string, string> {
+  const { base, ...secrets } = JSON.parse(json) as Record<string, string>;
+  return { TEST_NOTIFY_BASE: base, ...secrets };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -39,6 +45,8 @@ export default defineConfig(async () => {
                   REST_URL: inject("venueRestUrl"),
                   PRIVATE_FEED_URL: inject("venuePrivateUrl"),
                   TEST_VENUE_CREDENTIALS: inject("venueCredentials"),
+                  // Notification channels pointed at the loopback receivers of global-setup.ts.
+                  ...notifyBindings(inject("notify")),
                 },
               },
             })),

@@ -12,6 +12,7 @@ import { openApiDocument } from "./openapi";
 import { configRoutes } from "./routes/config";
 import { controlRoutes } from "./routes/control";
 import { equityRoutes } from "./routes/equity";
+import { notificationRoutes } from "./routes/notifications";
 import { portfolioRoutes } from "./routes/portfolio";
 import { statsRoutes } from "./routes/stats";
 import { symbolRoutes } from "./routes/symbols";
@@ -30,6 +31,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/control", controlRoutes)
   .route("/api/portfolio", portfolioRoutes)
   .route("/api/equity", equityRoutes)
+  .route("/api/notifications", notificationRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument()));
 
 app.notFound(handleNotFound);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Coordinator } from "../durable-objects/coordinator";
+import type { Notifier } from "../durable-objects/notifier";
 import type { SymbolAgent } from "../durable-objects/symbol-agent";
 
 declare global {
@@ -32,10 +33,20 @@ declare global {
       REST_URL?: string;
       /** Bitget V2 private WebSocket URL of live mode (a var; default wss://ws.bitget.com/v2/ws/private). */
       PRIVATE_FEED_URL?: string;
+      /** The notification outbox, one per account. */
+      NOTIFIER: DurableObjectNamespace<Notifier>;
+      /** Notification channels (secrets; see README "Notifications"). */
+      TELEGRAM_BOT_TOKEN?: string;
+      TELEGRAM_CHAT_ID?: string;
+      /** Telegram Bot API base (a var; default https://api.telegram.org; tests point it at loopback). */
+      TELEGRAM_API_URL?: string;
+      DISCORD_WEBHOOK_URL?: string;
+      WEBHOOK_URL?: string;
+      WEBHOOK_SECRET?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "SymbolAgent" | "Coordinator";
+      durableNamespaces: "SymbolAgent" | "Coordinator" | "Notifier";
     }
   }
 }

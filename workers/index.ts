@@ -8,6 +8,7 @@ import { scheduled } from "./cron";
 import type { Env } from "./env";
 
 export { Coordinator } from "../durable-objects/coordinator";
+export { Notifier } from "../durable-objects/notifier";
 export { SymbolAgent } from "../durable-objects/symbol-agent";
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -24,6 +24,8 @@ export type ReceiverMode = "ok" | "fail" | "hang" | "ratelimit";
 
 /** The running receivers. */
 export interface Receivers {
+  /** `GET {base}/_received` lists what arrived; `POST {base}/_mode` with `{mode}` sets the answers. */
+  readonly base: string;
   readonly telegramApiUrl: string;
   readonly discordWebhookUrl: string;
   readonly webhookUrl: string;
@@ -62,6 +64,16 @@ export async function startReceivers(webhookSecret: string): Promise<Receivers> 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const path = req.url ?? "";
+    // Inspection endpoints, for tests that run elsewhere (workerd) and reach the receivers over HTTP.
+    if (path === "/_received") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ received, refused }));
+      return;
+    }
+    if (path === "/_mode") {
+      state.mode = (JSON.parse(raw) as { mode: ReceiverMode }).mode;
+      res.writeHead(204).end();
+      return;
+    }
     const channel = path.startsWith("/bot") ? "telegram" : path.startsWith("/discord/") ? "discord" : "webhook";
     const mode = state.mode;
     if (mode === "hang") {
@@ -104,6 +116,7 @@ export async function startReceivers(webhookSecret: string): Promise<Receivers> 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const state: Receivers = {
+    base,
     telegramApiUrl: base,
     discordWebhookUrl: `${base}/discord/1/secret-token`,
     webhookUrl: `${base}/hook`,

@@ -3,5 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     /** D1 migrations read from migrations/ by `readD1Migrations`, applied in apply-migrations.ts. */
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Base URL of the loopback notification receivers (`GET /_received`, `POST /_mode`). */
+    TEST_NOTIFY_BASE: string;
   }
 }

@@ -10,6 +10,10 @@
  */
 import type { TestProject } from "vitest/node";
 import { DEFAULT_CREDENTIALS, startVenue } from "../../cli/venue/server";
+import { startReceivers, TELEGRAM_CHAT, TELEGRAM_TOKEN } from "../integration/notify-receivers";
+
+/** The webhook secret of the workers tests' receiver. */
+const WEBHOOK_TEST_SECRET = "workers-test-webhook-secret-0123456789";
 
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
@@ -21,7 +25,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("venueRestUrl", venue.urls.rest);
   project.provide("venuePrivateUrl", venue.urls.wsPrivate);
   project.provide("venueCredentials", JSON.stringify(DEFAULT_CREDENTIALS));
-  return () => venue.close();
+  const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
+  project.provide(
+    "notify",
+    JSON.stringify({
+      base: receivers.base,
+      TELEGRAM_API_URL: receivers.telegramApiUrl,
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_CHAT_ID: TELEGRAM_CHAT,
+      DISCORD_WEBHOOK_URL: receivers.discordWebhookUrl,
+      WEBHOOK_URL: receivers.webhookUrl,
+      WEBHOOK_SECRET: WEBHOOK_TEST_SECRET,
+    }),
+  );
+  return async () => {
+    await receivers.close();
+    await venue.close();
+  };
 }
 
 declare module "vitest" {
@@ -30,5 +50,7 @@ declare module "vitest" {
     venueRestUrl: string;
     venuePrivateUrl: string;
     venueCredentials: string;
+    /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
+    notify: string;
   }
 }

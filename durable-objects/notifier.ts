@@ -1,0 +1,141 @@
+/**
+ * Notifier: the durable notification outbox, one per account (`NOTIFIER.getByName("notifier")`).
+ * Agents, the Coordinator and the cron hand it events and never wait for a channel: `notify` only
+ * routes, stores and arms the alarm; the alarm delivers (shared/notify/deliver.ts) off every trading
+ * path. Crash-only: the outbox state is written after every change and rebuilt in the constructor.
+ * @module
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { NotificationsConfig } from "../shared/config/notify-schema";
+import { type ChannelSecrets, configuredChannels } from "../shared/notify/channel-request";
+import { deliverDue } from "../shared/notify/deliver";
+import { type NotifyEvent, testMessage } from "../shared/notify/notify-event";
+import { type DeliveryRecord, NotifyOutbox, type OutboxState } from "../shared/notify/notify-outbox";
+import { routeEvent } from "../shared/notify/route-event";
+import { CHANNELS, type ChannelName } from "../shared/notify/render";
+import type { Env } from "../workers/env";
+
+const STATE_KEY = "outbox";
+
+/** One channel as the dashboard shows it: never a secret, only whether it is set. */
+export interface ChannelStatus {
+  readonly configured: boolean;
+  readonly enabled: boolean;
+  readonly events: readonly string[];
+}
+
+/** What `GET /api/notifications` shows. */
+export interface NotifierStatus {
+  readonly channels: Readonly<Record<ChannelName, ChannelStatus>>;
+  readonly recent: readonly DeliveryRecord[];
+  readonly stats: ReturnType<NotifyOutbox["stats"]>;
+}
+
+/** The channel secrets from the Worker's secrets. */
+export function channelSecrets(env: Env): ChannelSecrets {
+  return {
+    telegramBotToken: env.TELEGRAM_BOT_TOKEN,
+    telegramChatId: env.TELEGRAM_CHAT_ID,
+    telegramApiUrl: env.TELEGRAM_API_URL,
+    discordWebhookUrl: env.DISCORD_WEBHOOK_URL,
+    webhookUrl: env.WEBHOOK_URL,
+    webhookSecret: env.WEBHOOK_SECRET,
+  };
+}
+
+/** The notification outbox Durable Object. */
+export class Notifier extends DurableObject<Env> {
+  private outbox = new NotifyOutbox();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      const saved = ctx.storage.kv.get<OutboxState>(STATE_KEY);
+      if (!saved) return;
+      try {
+        this.outbox = NotifyOutbox.restore(saved);
+      } catch (e) {
+        // A state this code cannot read is replaced, not fatal: notifications must never brick anything.
+        console.error(JSON.stringify({ event: "notifier_restore_failed", error: String(e) }));
+      }
+    });
+  }
+
+  /** RPC: queues events for the channels whose filters take them; answers at once. */
+  async notify(events: readonly NotifyEvent[]): Promise<{ queued: number; duplicates: number }> {
+    const settings = await this.routing();
+    const configured = configuredChannels(channelSecrets(this.env));
+    let queued = 0;
+    let duplicates = 0;
+    const now = Date.now();
+    for (const event of events) {
+      const r = this.outbox.enqueue(event, routeEvent(event, settings, configured), now);
+      queued += r.queued;
+      duplicates += r.duplicates;
+    }
+    await this.persist();
+    return { queued, duplicates };
+  }
+
+  /** RPC: a test message to every configured channel (enabled or not: that is what the test is for). */
+  async sendTest(): Promise<{ channels: ChannelName[] }> {
+    const configured = configuredChannels(channelSecrets(this.env));
+    const channels = CHANNELS.filter((c) => configured[c]);
+    const now = Date.now();
+    this.outbox.enqueue(testMessage(now, crypto.randomUUID()), channels, now);
+    await this.persist();
+    return { channels };
+  }
+
+  /** RPC: channels, the last deliveries and the totals. */
+  async status(): Promise<NotifierStatus> {
+    const settings = await this.routing();
+    const configured = configuredChannels(channelSecrets(this.env));
+    const one = (c: ChannelName): ChannelStatus => ({
+      configured: configured[c],
+      enabled: settings[c].enabled,
+      events: settings[c].events,
+    });
+    const channels = { telegram: one("telegram"), discord: one("discord"), webhook: one("webhook") };
+    return { channels, recent: this.outbox.recent(), stats: this.outbox.stats() };
+  }
+
+  /** Delivers what is due, logs every failure with its channel, and re-arms. */
+  override async alarm(): Promise<void> {
+    try {
+      const attempts = await deliverDue(this.outbox, {
+        fetch: (url, init) => fetch(url, init),
+        now: () => Date.now(),
+        secrets: channelSecrets(this.env),
+      });
+      for (const a of attempts) {
+        if (a.outcome.ok) continue;
+        console.error(
+          JSON.stringify({
+            event: "notify_failed",
+            channel: a.channel,
+            batch: a.id,
+            url: a.url,
+            detail: a.outcome.detail,
+          }),
+        );
+      }
+    } finally {
+      await this.persist();
+    }
+  }
+
+  private async persist(): Promise<void> {
+    this.ctx.storage.kv.put(STATE_KEY, this.outbox.getState());
+    const next = this.outbox.nextWakeAt(Date.now());
+    if (next === null) return;
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** The `notifications` section of the Coordinator's config, read each time so a change applies at once. */
+  private async routing(): Promise<NotificationsConfig> {
+    const { config } = await this.env.COORDINATOR.getByName("portfolio").getConfig();
+    return config.notifications;
+  }
+}
