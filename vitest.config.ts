@@ -18,6 +18,8 @@ export default defineConfig(async () => {
         {
           test: {
             name: "unit",
+            // Generous: CPU-heavy tests (replays, property tests) must not fail on a busy 2-core machine.
+            testTimeout: 60_000,
             environment: "node",
             include: [
               "shared/**/*.test.ts",
@@ -53,6 +55,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            testTimeout: 60_000,
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/workers/apply-migrations.ts"],
             globalSetup: ["./test/workers/global-setup.ts"],
