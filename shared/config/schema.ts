@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TIMEFRAMES } from "../market/bar";
 import { EdgeGuardConfig } from "./edge-guard";
 import { NotificationsConfig } from "./notify-schema";
+import { ScoringConfig } from "./scoring";
 
 /**
  * The bot config: one zod schema for everything the plan makes tunable. Defaults are the plan's
@@ -200,6 +201,7 @@ const BotConfigObject = z.strictObject({
   portfolio: PortfolioConfig,
   learning: LearningConfig,
   notifications: NotificationsConfig,
+  scoring: ScoringConfig,
 });
 
 /** The schema of each top-level field, for validating one field on its own. */

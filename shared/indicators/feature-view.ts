@@ -146,6 +146,7 @@ export class FeatureView implements FeatureSnapshot {
   macdDivergence: DivergenceResult | null = null;
   lateTradesDropped = 0;
   gapResets = 0;
+  varianceRatio: number | null = null;
   private readonly sources: FeatureViewSources;
   private readonly rsiSlots: RsiSlot[];
   private readonly bollingerSlots: BollingerSlot[];
@@ -311,6 +312,7 @@ export function copySnapshot(v: FeatureSnapshot): FeatureSnapshot {
       baselineSeconds: v.volume.baselineSeconds,
     },
     returnStd1s: v.returnStd1s,
+    varianceRatio: v.varianceRatio,
     trend: v.trend,
     lateTradesDropped: v.lateTradesDropped,
     gapResets: v.gapResets,

@@ -22,6 +22,7 @@ import { RollingSum, type RollingSumState } from "./rolling-sum";
 import { RollingVwap, type RollingVwapResult, type RollingVwapState } from "./rolling-vwap";
 import { Rsi, type RsiState } from "./rsi";
 import { TickMomentum, type TickMomentumResult, type TickMomentumState } from "./tick-momentum";
+import { VarianceRatio, type VarianceRatioState } from "./variance-ratio";
 
 /** Families whose forming-second revision may be pending (see SymbolFeatures.replaceSecond). */
 const RSI = 1;
@@ -34,6 +35,13 @@ const ALL_PENDING = RSI | MACD | BOLLINGER | EMA_CROSS | VOLUME | RETURNS;
 
 /** Window of 1-second log returns behind the volatility estimate. */
 const VOLATILITY_BARS = 300;
+
+/**
+ * The regime's variance ratio: 10-second against 1-second returns over the last 300 closed seconds
+ * (../strategy/regime.ts reads it; the evidence for these two numbers is written there).
+ */
+const REGIME_LAG_S = 10;
+const REGIME_WINDOW_S = 300;
 
 /** Every feature of one symbol at one instant: the nine families at the configured periods. */
 export interface FeatureSnapshot {
@@ -80,6 +88,11 @@ export interface FeatureSnapshot {
   };
   /** Standard deviation of 1-second log returns over the last 300 s (null until 30 s are known). */
   readonly returnStd1s: number | null;
+  /**
+   * Variance ratio of 10 s to 1 s returns over the last 300 closed seconds: > 1 moves persist
+   * (trend), < 1 they revert (range). Null until 75 s are known. See ./variance-ratio.ts.
+   */
+  readonly varianceRatio: number | null;
   /** Closed-bar EMA fast/slow trend per configured timeframe. */
   readonly trend: readonly { readonly timeframe: Timeframe; readonly value: EmaCrossResult | null }[];
   readonly lateTradesDropped: number;
@@ -113,6 +126,8 @@ export interface SymbolFeaturesState {
   readonly returns: RollingSumState;
   readonly returnsSq: RollingSumState;
   readonly trend: EmaCrossState[];
+  /** Absent in states saved before the regime existed: it then starts over. */
+  readonly varianceRatio?: VarianceRatioState;
   readonly results: {
     priceAction: PriceActionResult | null;
     sweep: LiquiditySweepResult | null;
@@ -156,6 +171,7 @@ export class SymbolFeatures {
   private returns!: RollingSum;
   private returnsSq!: RollingSum;
   private trend!: EmaCross[];
+  private varianceRatio!: VarianceRatio;
   private readonly trendIndex: Map<Timeframe, number>;
   /** Feature rebuilds after a silence longer than `maxGapMs`. */
   private gapResets = 0;
@@ -260,6 +276,9 @@ export class SymbolFeatures {
       this.returns = RollingSum.restore(state.returns);
       this.returnsSq = RollingSum.restore(state.returnsSq);
       this.trend = state.trend.map(EmaCross.restore);
+      this.varianceRatio = state.varianceRatio
+        ? VarianceRatio.restore(state.varianceRatio)
+        : new VarianceRatio(REGIME_LAG_S, REGIME_WINDOW_S);
       this.lastSecond = state.lastSecond;
       this.prevClose = state.prevClose;
       this.lastTs = state.lastTs;
@@ -300,6 +319,7 @@ export class SymbolFeatures {
     this.returns = new RollingSum(VOLATILITY_BARS);
     this.returnsSq = new RollingSum(VOLATILITY_BARS);
     this.trend = s.trendTimeframes.map(() => new EmaCross(s.trendEmaFast, s.trendEmaSlow));
+    this.varianceRatio = new VarianceRatio(REGIME_LAG_S, REGIME_WINDOW_S);
     this.trendResults = s.trendTimeframes.map(() => null);
     this.lastSecond = -Infinity;
     this.prevClose = null;
@@ -385,6 +405,7 @@ export class SymbolFeatures {
     v.macdDivergence = this.macdDivResult;
     v.lateTradesDropped = this.bars.lateDropped;
     v.gapResets = this.gapResets;
+    v.varianceRatio = this.varianceRatio.value;
     return v;
   }
 
@@ -443,6 +464,7 @@ export class SymbolFeatures {
       returns: this.returns.getState(),
       returnsSq: this.returnsSq.getState(),
       trend: this.trend.map((t) => t.getState()),
+      varianceRatio: this.varianceRatio.getState(),
       gapResets: this.gapResets,
       results: {
         priceAction: this.paResult,
@@ -460,6 +482,7 @@ export class SymbolFeatures {
       // A second with no trade was never fed: it enters the close series as a flat bar.
       if (bar.start > this.lastSecond) this.addSecond(bar.close, bar.volume, bar.start);
       this.prevClose = bar.close;
+      if (bar.close > 0) this.varianceRatio.add(bar.close);
     }
     const s = this.settings;
     if (tf === s.structureTimeframe) this.paResult = this.priceAction.add(bar);

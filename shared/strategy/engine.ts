@@ -6,19 +6,11 @@ import type { MarketEvent } from "../market/events";
 import { roundToStep, type Instrument } from "../market/instrument";
 import { evaluateGates, gatesPass } from "./gates";
 import { exitReason } from "./exits";
-import { boundWeights, compositeScore, scoreCannotReach, type CompositeScore } from "./score";
+import { readingsOf } from "./readings";
+import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
-import { BOUND_SCORERS, subScores } from "./sub-scores";
-import {
-  FAMILIES,
-  type ClosedTrade,
-  type ExitReason,
-  type Family,
-  type Intent,
-  type Position,
-  type Reasoning,
-  type SubScores,
-} from "./types";
+import { BOUND_SCORERS } from "./sub-scores";
+import type { ClosedTrade, ExitReason, Family, Intent, Position, Reasoning, SubScores } from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
 /** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
@@ -296,8 +288,7 @@ export class StrategyEngine {
   /** Everything the engine shows about itself now. */
   status(): EngineStatus {
     const features = this.features.snapshot();
-    const sub = this.subScoresOf(features, this.lastTs);
-    const score = compositeScore(sub, this.weights);
+    const { sub, score } = this.readingsOf(features, this.lastTs);
     return {
       symbol: this.symbol,
       phase: this.state.phase,
@@ -345,8 +336,7 @@ export class StrategyEngine {
       if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
       if (s.exit !== null) return NONE;
       const f = this.features.view();
-      const sub = this.subScoresOf(f, ts);
-      const score = compositeScore(sub, this.weights);
+      const { sub, score } = this.readingsOf(f, ts);
       const reason = exitReason(p, price, ts, score, this.config, f.book);
       if (reason === null) return NONE;
       return this.marketExit(s, ts, price, reason, {
@@ -367,14 +357,15 @@ export class StrategyEngine {
   private considerEntry(ts: number, price: number): readonly Intent[] {
     const f = this.features.view();
     // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
-    // scoreCannotReach). A research transform sees every sub-score, so it always takes the full path.
+    // scoreCannotReach; it knows the plan-v1 readings only). A research transform sees every
+    // sub-score, so it always takes the full path.
     if (
       this.transform === undefined &&
+      this.config.scoring.readings === "plan-v1" &&
       scoreCannotReach(this.config.gates.minScore, this.boundWeightsNow(), BOUND_SCORERS, f)
     )
       return NONE;
-    const sub = this.subScoresOf(f, ts);
-    const score = compositeScore(sub, this.weights);
+    const { sub, score } = this.readingsOf(f, ts);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
     if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return NONE;
     const gates = evaluateGates(side, score, f, this.config);
@@ -437,12 +428,10 @@ export class StrategyEngine {
     return this.boundVector;
   }
 
-  private subScoresOf(f: FeatureSnapshot, ts: number): SubScores {
-    const sub = subScores(f);
+  /** The sub-scores and composite the config's readings give (./readings.ts), through the research transform if any. */
+  private readingsOf(f: FeatureSnapshot, ts: number): { sub: SubScores; score: CompositeScore } {
     const t = this.transform;
-    if (t === undefined) return sub;
-    for (const family of FAMILIES) sub[family] = t(family, sub[family], ts);
-    return sub;
+    return readingsOf(f, this.config, this.weights, t === undefined ? undefined : (family, v) => t(family, v, ts));
   }
 
   private cancelEntry(s: Entering, ts: number, why: "entry_timeout" | "stop"): readonly Intent[] {
