@@ -8,7 +8,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { defaultConfig, configVersion } from "../shared/config/config";
+import { defaultConfig } from "../shared/config/config";
+import type { BotConfig } from "../shared/config/schema";
+import { loadStoredConfig } from "../shared/config/stored-config";
 import { ReturnCorrelation } from "../shared/risk/correlation";
 import { Portfolio } from "../shared/risk/portfolio";
 import type {
@@ -55,6 +57,8 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   private current!: VersionedConfig;
   private rules!: Portfolio;
   private killSwitch = false;
+  /** Why the stored config did not load: trading halts and a fixing PUT or PATCH clears it. */
+  private configError: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,6 +68,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
 
   /** RPC: checks every portfolio rule and reserves a slot atomically (stale reservations are released first). */
   async requestEntry(req: EntryRequest): Promise<EntryDecision> {
+    if (this.configError !== null) return { ok: false, reason: "halted", detail: this.configHaltReason() };
     if (typeof req !== "object" || req === null)
       return { ok: false, reason: "invalid_request", detail: "the request must be an object" };
     if (Number.isFinite(req.ts)) this.rules.releaseReservationsBefore(req.ts - RESERVATION_TTL_MS);
@@ -101,12 +106,22 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     this.savePortfolio();
     if (valid.length > 0) this.store.saveCorrelation(this.rules.correlation.getState(), [symbol]);
     if (!before && this.rules.requiresFlatten) this.ctx.waitUntil(this.flattenAgents("daily_loss_flatten"));
-    return priceAnswer(this.rules.tradingState, this.killSwitch, this.rules.requiresFlatten, this.current.version);
+    const state = this.configError !== null ? "HALTED" : this.rules.tradingState;
+    return priceAnswer(state, this.killSwitch, this.rules.requiresFlatten, this.current.version);
   }
 
-  /** RPC: the current config and its version. */
+  /** RPC: the current config and its version; throws while the stored config does not load (nothing may run on it). */
   async getConfig(): Promise<VersionedConfig> {
+    if (this.configError !== null) throw new Error(this.configHaltReason());
     return this.current;
+  }
+
+  /**
+   * RPC for the API: the current config and version, and `error` null; or, while the stored config
+   * does not load, the stored one as it is (it does not validate) with why.
+   */
+  async configState(): Promise<VersionedConfig & { error: string | null }> {
+    return { config: this.current.config, version: this.current.version, error: this.configError };
   }
 
   /** RPC: replaces the whole config (missing fields take their defaults). */
@@ -155,9 +170,11 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return this.rules.snapshot();
   }
 
-  /** RPC: the portfolio now. */
-  async portfolio(): Promise<PortfolioSnapshot> {
-    return this.rules.snapshot();
+  /** RPC: the portfolio now; while the stored config does not load, HALTED with the reason. */
+  async portfolio(): Promise<PortfolioSnapshot & { configError: string | null }> {
+    const snap = this.rules.snapshot();
+    if (this.configError === null) return { ...snap, configError: null };
+    return { ...snap, tradingState: "HALTED", reason: this.configHaltReason(), configError: this.configError };
   }
 
   /** RPC: the symbol list, sorted. */
@@ -173,34 +190,61 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return symbolEntries(symbols);
   }
 
+  /**
+   * Rebuilds everything from storage. Never throws: a stored config that no longer loads (or state
+   * that does not restore) leaves the Coordinator up, halted with the reason, on the default
+   * portfolio settings, and ready for the PUT or PATCH that fixes it.
+   */
   private hydrate(): void {
-    this.current = this.store.config() ?? this.initialConfig();
-    const settings = this.current.config.portfolio;
-    const saved = this.store.correlation();
+    this.killSwitch = this.store.killSwitch();
+    const loaded = loadStoredConfig(this.store.config());
+    if (loaded.ok) {
+      this.current = { config: loaded.config, version: loaded.version };
+      if (loaded.changed) this.store.saveConfig(this.current);
+    } else {
+      // The raw config stays current so that a PATCH merges into it; nothing runs on it.
+      this.current = { config: loaded.raw as BotConfig, version: loaded.version ?? "v-invalid" };
+      this.failConfig(loaded.reason);
+    }
+    const settings = this.configError === null ? this.current.config.portfolio : defaultConfig().portfolio;
+    try {
+      this.rules = this.restoreRules(settings);
+    } catch (err) {
+      this.failConfig(`stored portfolio state does not restore: ${String(err)}`);
+      this.rules = this.restoreRules(defaultConfig().portfolio, false);
+    }
+  }
+
+  /** The portfolio rules from storage under `settings` (fresh when nothing restorable is stored). */
+  private restoreRules(settings: PortfolioSettings, fromStorage = true): Portfolio {
+    const saved = fromStorage ? this.store.correlation() : undefined;
     const correlation =
       saved !== undefined && correlationMatches(saved, settings) ? ReturnCorrelation.restore(saved) : undefined;
-    const state = this.store.portfolio();
+    const state = fromStorage ? this.store.portfolio() : undefined;
     // The portfolio's clock is the agents' event time (now: 0 until the first event), never the wall
     // clock: a replayed recording keeps its own days for the daily loss limit and its cooldowns.
-    this.rules =
+    const rules =
       state !== undefined
         ? Portfolio.restore(withPortfolioSettings(state, settings), correlation)
         : new Portfolio(settings, { startEquity: startEquityOf(this.env.START_EQUITY), now: 0, correlation });
-    if (state === undefined) this.savePortfolio();
-    this.killSwitch = this.store.killSwitch();
+    if (fromStorage && state === undefined) this.store.savePortfolio(rules.getState());
+    return rules;
   }
 
-  private initialConfig(): VersionedConfig {
-    const config = defaultConfig();
-    const initial = { config, version: configVersion(config) };
-    this.store.saveConfig(initial);
-    return initial;
+  private failConfig(reason: string): void {
+    this.configError = reason;
+    console.error(JSON.stringify({ event: "coordinator_config_load_failed", reason }));
+  }
+
+  private configHaltReason(): string {
+    return `config: ${this.configError}; PUT or PATCH /api/config to fix it`;
   }
 
   private changeConfig(kind: "put" | "patch", input: unknown): ConfigChange {
     const applied = applyConfigChange(this.current, kind, input, Date.now());
     if (applied.next === null) return applied.change;
-    const previous = this.current.config.portfolio;
+    const previous = this.configError === null ? this.current.config.portfolio : this.rules.config;
+    this.configError = null;
     this.current = applied.next;
     this.store.saveConfig(applied.next);
     this.store.appendAudit(applied.audit);

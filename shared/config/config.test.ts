@@ -58,7 +58,14 @@ describe("bot config", () => {
     });
     expect(r.ok).toBe(false);
     const paths = !r.ok ? r.issues.map((i) => i.path).sort() : [];
-    expect(paths).toEqual(["exits.stopLossPct", "gates.bogus", "gates.minScore", "indicators.macd.fast", "mode"]);
+    expect(paths).toEqual([
+      "exits.stopLossPct",
+      "gates.bogus",
+      "gates.minScore",
+      "indicators.macd.fast",
+      "indicators.macd.slow",
+      "mode",
+    ]);
   });
 
   it("versions a config by its content", () => {
@@ -95,5 +102,94 @@ describe("bot config", () => {
     expect(Object.keys(s.properties)).toEqual(
       expect.arrayContaining(["mode", "gates", "exits", "weights", "portfolio"]),
     );
+  });
+});
+
+describe("bot config rules that span fields", () => {
+  const pathsOf = (input: unknown) => {
+    const r = parseConfig(input);
+    return r.ok ? [] : r.issues.map((i) => i.path).sort();
+  };
+
+  it("refuses a correlation window that cannot hold two returns, naming both fields", () => {
+    expect(pathsOf({ portfolio: { correlationWindowMs: 5000, correlationReturnMs: 5000 } })).toEqual([
+      "portfolio.correlationReturnMs",
+      "portfolio.correlationWindowMs",
+    ]);
+  });
+
+  it("refuses a correlation window of more return slots than a symbol may hold", () => {
+    expect(pathsOf({ portfolio: { correlationWindowMs: 86_400_000, correlationReturnMs: 1 } })).toEqual([
+      "portfolio.correlationReturnMs",
+      "portfolio.correlationWindowMs",
+    ]);
+  });
+
+  it("refuses rolling windows that are not whole seconds", () => {
+    expect(pathsOf({ indicators: { vwapWindowsMs: [1500] } })).toEqual(["indicators.vwapWindowsMs.0"]);
+    expect(pathsOf({ indicators: { orderFlowWindowsMs: [10_000, 2500] } })).toEqual([
+      "indicators.orderFlowWindowsMs.1",
+    ]);
+    expect(pathsOf({ indicators: { tickRateWindowMs: 1500 } })).toEqual(["indicators.tickRateWindowMs"]);
+  });
+
+  it("refuses a MACD or trend EMA whose fast period is not below its slow one, and a one-bar MACD EMA", () => {
+    expect(pathsOf({ indicators: { macd: { fast: 9, slow: 7 } } })).toEqual([
+      "indicators.macd.fast",
+      "indicators.macd.slow",
+    ]);
+    expect(pathsOf({ indicators: { macd: { fast: 1 } } })).toEqual(["indicators.macd.fast"]);
+    expect(pathsOf({ indicators: { trendEmaFast: 21, trendEmaSlow: 21 } })).toEqual([
+      "indicators.trendEmaFast",
+      "indicators.trendEmaSlow",
+    ]);
+  });
+
+  it("refuses learning bounds that cross", () => {
+    expect(pathsOf({ learning: { minWeight: 0.5, maxWeight: 0.4 } })).toEqual([
+      "learning.maxWeight",
+      "learning.minWeight",
+    ]);
+  });
+});
+
+describe("bot config upper bounds", () => {
+  it.each([
+    ["exits.maxHoldMs", { exits: { maxHoldMs: 86_400_001 } }],
+    ["exits.minHoldMs", { exits: { minHoldMs: 86_400_001 } }],
+    ["indicators.maxGapMs", { indicators: { maxGapMs: 1e12 } }],
+    ["indicators.vwapWindowsMs.0", { indicators: { vwapWindowsMs: [86_401_000] } }],
+    ["indicators.emaPairs.0.1", { indicators: { emaPairs: [[2, 1e9]] } }],
+    ["execution.entryTimeoutMs", { execution: { entryTimeoutMs: 1e10 } }],
+    ["execution.tradeOnlySpreadBps", { execution: { tradeOnlySpreadBps: 1e6 } }],
+    ["gates.maxSpreadBps", { gates: { maxSpreadBps: 1e6 } }],
+    ["gates.minVolumeRatio", { gates: { minVolumeRatio: 1e6 } }],
+    ["gates.confirmation.timeframes", { gates: { confirmation: { timeframes: Array(11).fill("1m") } } }],
+    ["portfolio.cooldownMs", { portfolio: { cooldownMs: 1e10 } }],
+    ["portfolio.cooldownAfterStopLosses", { portfolio: { cooldownAfterStopLosses: 1e6 } }],
+    ["portfolio.btcSymbol", { portfolio: { btcSymbol: "B".repeat(31) } }],
+    ["learning.everyTrades", { learning: { everyTrades: 1e7 } }],
+  ])("refuses %s beyond its bound", (path, input) => {
+    const r = parseConfig(input);
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual([path]);
+  });
+});
+
+describe("every number of the config", () => {
+  it("has an upper bound (a time, size or count without one can exhaust memory or overflow a clock)", () => {
+    const unbounded: string[] = [];
+    const walk = (node: Record<string, unknown>, path: string): void => {
+      if (node.type === "number" || node.type === "integer") {
+        const max = (node.maximum ?? node.exclusiveMaximum) as number | undefined;
+        if (max === undefined || max > 1e9) unbounded.push(path);
+      }
+      for (const [k, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(child, path ? `${path}.${k}` : k);
+      if (node.items && typeof node.items === "object") walk(node.items as Record<string, unknown>, `${path}[]`);
+      for (const [i, child] of ((node.prefixItems ?? []) as Record<string, unknown>[]).entries())
+        walk(child, `${path}[${i}]`);
+    };
+    walk(configJsonSchema(), "");
+    expect(unbounded).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ export const EdgeGuardConfig = z
     /** Two-sided confidence of the intervals; a pause needs the whole interval below zero. */
     confidence: z.number().min(0.5).max(0.999).default(0.95),
     /** How long a pause lasts, ms; afterwards `minTrades` new trades are needed to pause again. */
-    pauseMs: z.number().int().positive().default(3_600_000),
+    pauseMs: z.number().int().positive().max(86_400_000).default(3_600_000),
     /** Horizons of the entry-decision markouts, ms. */
     markoutHorizonsMs: z
       .array(z.number().int().positive().max(3_600_000))

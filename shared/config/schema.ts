@@ -11,19 +11,42 @@ import { ScoringConfig } from "./scoring";
  * @module
  */
 
+/** One day, ms: the longest time any setting may name. */
+export const MAX_CONFIG_MS = 86_400_000;
+/** Most 1-second buckets a rolling window may hold (one day). */
+const BUCKET_MS = 1000;
+/** Most return slots the BTC correlation window may hold (memory per symbol). */
+export const MAX_CORRELATION_SLOTS = 10_000;
+
 const pct = (def: number) => z.number().min(0).max(100).default(def);
-const ms = (def: number) => z.number().int().positive().default(def);
+/** A duration, ms: a positive integer of at most `max` (one day by default). */
+const ms = (def: number, max = MAX_CONFIG_MS) => z.number().int().positive().max(max).default(def);
+/** A rolling window over the features' 1-second buckets: whole seconds, at most one day. */
+const bucketWindowMs = () => z.number().int().min(BUCKET_MS).max(MAX_CONFIG_MS).multipleOf(BUCKET_MS);
 const period = (def: number) => z.number().int().min(1).max(10_000).default(def);
+/** MACD's EMAs need at least two bars (TA-Lib's rule). */
+const macdPeriod = (def: number) => z.number().int().min(2).max(10_000).default(def);
 const timeframe = z.enum(TIMEFRAMES);
 const weight = (def: number) => z.number().min(0).max(1).default(def);
+
+/**
+ * Adds one issue per field of a rule that spans several fields of one section, each naming the rule,
+ * so a refusal names every field the user may change to fix it. Rules never span two top-level
+ * sections: each section validates on its own (see `reparseConfig`).
+ */
+function both(ctx: z.RefinementCtx, paths: readonly string[], message: string): void {
+  for (const path of paths) ctx.addIssue({ code: "custom", path: [path], message });
+}
 
 /** Periods and windows of the nine indicator families (all on 1-second bars unless a timeframe is named). */
 export const IndicatorConfig = z
   .strictObject({
     rsiPeriods: z.array(z.number().int().min(2).max(1000)).min(1).max(8).default([2, 5, 15, 30]),
     macd: z
-      .strictObject({ fast: period(3), slow: period(7), signal: period(2) })
-      .refine((m) => m.fast < m.slow, { message: "macd.fast must be below macd.slow", path: ["fast"] })
+      .strictObject({ fast: macdPeriod(3), slow: macdPeriod(7), signal: period(2) })
+      .superRefine((m, ctx) => {
+        if (m.fast >= m.slow) both(ctx, ["fast", "slow"], "macd.fast must be below macd.slow");
+      })
       .prefault({}),
     bollinger: z
       .array(z.strictObject({ period: z.number().int().min(2).max(1000), k: z.number().positive().max(10) }))
@@ -37,7 +60,7 @@ export const IndicatorConfig = z
     emaPairs: z
       .array(
         z
-          .tuple([z.number().int().min(1), z.number().int().min(2)])
+          .tuple([z.number().int().min(1).max(10_000), z.number().int().min(2).max(10_000)])
           .refine(([f, s]) => f < s, { message: "the fast EMA must be shorter than the slow one" }),
       )
       .min(1)
@@ -47,13 +70,13 @@ export const IndicatorConfig = z
         [5, 15],
         [10, 30],
       ]),
-    vwapWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([300_000, 900_000, 3_600_000]),
+    vwapWindowsMs: z.array(bucketWindowMs()).min(1).max(4).default([300_000, 900_000, 3_600_000]),
     vwapBandsPct: z.array(z.number().positive().max(50)).min(1).max(4).default([0.5, 1, 2]),
-    orderFlowWindowsMs: z.array(z.number().int().min(1000)).min(1).max(4).default([10_000, 30_000, 60_000]),
+    orderFlowWindowsMs: z.array(bucketWindowMs()).min(1).max(4).default([10_000, 30_000, 60_000]),
     largeTradeMultiple: z.number().min(1).max(100).default(2),
     bookLevels: z.number().int().min(1).max(50).default(5),
     tickWindow: period(50),
-    tickRateWindowMs: ms(10_000),
+    tickRateWindowMs: bucketWindowMs().default(10_000),
     tickSizeWindow: period(500),
     structureTimeframe: timeframe.default("5s"),
     swingStrength: z.number().int().min(1).max(20).default(2),
@@ -72,6 +95,10 @@ export const IndicatorConfig = z
     volumeBaselineMs: ms(900_000),
     /** After a silence longer than this the features start over instead of filling flat bars. */
     maxGapMs: ms(900_000),
+  })
+  .superRefine((s, ctx) => {
+    if (s.trendEmaFast >= s.trendEmaSlow)
+      both(ctx, ["trendEmaFast", "trendEmaSlow"], "trendEmaFast must be below trendEmaSlow");
   })
   .prefault({});
 
@@ -96,16 +123,22 @@ export const GatesConfig = z
   .strictObject({
     minScore: z.number().min(0).max(100).default(80),
     minAgreeing: z.number().int().min(0).max(9).default(4),
-    minVolumeRatio: z.number().min(0).default(1.5),
-    maxSpreadBps: z.number().positive().default(30),
-    minExpectedMoveFeeMultiple: z.number().min(0).default(5),
+    minVolumeRatio: z.number().min(0).max(1000).default(1.5),
+    maxSpreadBps: z.number().positive().max(10_000).default(30),
+    minExpectedMoveFeeMultiple: z.number().min(0).max(1000).default(5),
     /** Without book data the spread gate is "unknown": it fails closed unless this is false. */
     requireBook: z.boolean().default(true),
     confirmation: z
-      .strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["1m", "3m", "5m"]) })
+      .strictObject({
+        enabled: z.boolean().default(false),
+        timeframes: z.array(timeframe).max(10).default(["1m", "3m", "5m"]),
+      })
       .prefault({}),
     trendFilter: z
-      .strictObject({ enabled: z.boolean().default(false), timeframes: z.array(timeframe).default(["15m", "1h"]) })
+      .strictObject({
+        enabled: z.boolean().default(false),
+        timeframes: z.array(timeframe).max(10).default(["15m", "1h"]),
+      })
       .prefault({}),
   })
   .prefault({});
@@ -119,7 +152,7 @@ export const ExitsConfig = z
     trailingPct: pct(0.1),
     maxHoldMs: ms(600_000),
     oppositeScoreAbove: z.number().min(0).max(100).default(70),
-    minHoldMs: z.number().int().min(0).default(5_000),
+    minHoldMs: z.number().int().min(0).max(MAX_CONFIG_MS).default(5_000),
   })
   .prefault({});
 
@@ -145,7 +178,7 @@ export const ExecutionConfig = z
     latencyMs: z.number().int().min(0).max(10_000).default(100),
     entryTimeoutMs: ms(3_000),
     /** Trade-only data (no book): fills at the last trade ± half this spread. */
-    tradeOnlySpreadBps: z.number().min(0).default(2),
+    tradeOnlySpreadBps: z.number().min(0).max(1000).default(2),
   })
   .prefault({});
 
@@ -161,11 +194,18 @@ export const PortfolioConfig = z
     correlationReturnMs: ms(5_000),
     btcSymbol: z
       .string()
-      .regex(/^[A-Z0-9]+$/)
+      .regex(/^[A-Z0-9]{2,30}$/)
       .default("BTCUSDT"),
-    cooldownAfterStopLosses: z.number().int().min(0).default(3),
-    cooldownMs: z.number().int().min(0).default(300_000),
+    cooldownAfterStopLosses: z.number().int().min(0).max(1000).default(3),
+    cooldownMs: z.number().int().min(0).max(MAX_CONFIG_MS).default(300_000),
     edgeGuard: EdgeGuardConfig,
+  })
+  .superRefine((p, ctx) => {
+    const fields = ["correlationWindowMs", "correlationReturnMs"];
+    if (p.correlationWindowMs < 2 * p.correlationReturnMs)
+      both(ctx, fields, "correlationWindowMs must hold at least two correlationReturnMs returns");
+    else if (p.correlationWindowMs / p.correlationReturnMs > MAX_CORRELATION_SLOTS)
+      both(ctx, fields, `correlationWindowMs may hold at most ${MAX_CORRELATION_SLOTS} correlationReturnMs returns`);
   })
   .prefault({});
 
@@ -173,14 +213,17 @@ export const PortfolioConfig = z
 export const LearningConfig = z
   .strictObject({
     enabled: z.boolean().default(false),
-    everyTrades: z.number().int().min(10).default(100),
+    everyTrades: z.number().int().min(10).max(100_000).default(100),
     learningRate: z.number().positive().max(1).default(0.1),
     minWeight: z.number().min(0).max(1).default(0.02),
     maxWeight: z.number().min(0).max(1).default(0.4),
   })
+  .superRefine((l, ctx) => {
+    if (l.minWeight > l.maxWeight) both(ctx, ["minWeight", "maxWeight"], "minWeight must not exceed maxWeight");
+  })
   .prefault({});
 
-/** The whole bot config's fields. No rule spans two of them: each validates on its own. */
+/** The whole bot config's fields. No rule spans two of them: each validates on its own (rules inside one are {@link both}). */
 const BotConfigObject = z.strictObject({
   /**
    * Paper by default. Live orders also need keys as secrets. Demo trades real order flow on Bitget's

@@ -480,7 +480,9 @@ describe("Portfolio refusals are values", () => {
 
   it("throws only on a construction that cannot work", () => {
     expect(() => make({}, Number.NaN)).toThrow(RangeError);
-    expect(() => make({ correlationWindowMs: 5_000, correlationReturnMs: 5_000 })).toThrow(RangeError);
+    // The config schema refuses these settings; the class still guards against a caller that skips it.
+    const short = { ...settings(), correlationWindowMs: 5_000, correlationReturnMs: 5_000 };
+    expect(() => new Portfolio(short, { startEquity: 1_000, now: T0 })).toThrow(RangeError);
   });
 });
 

@@ -58,8 +58,9 @@ async function answer(c: Context<AppEnv>, kind: "put" | "patch", input: unknown,
 /** Config routes (mounted at `/api/config`). */
 export const configRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const { config, version } = await coordinatorOf(c.env).getConfig();
-    return c.json({ version, config });
+    // `error` is null unless the stored config no longer loads; `config` is then the stored one as it is.
+    const { version, config, error } = await coordinatorOf(c.env).configState();
+    return c.json({ version, config, error });
   })
   .put("/", jsonBody<BotConfigInput>(), async (c) => {
     const input = c.req.valid("json");
