@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import type { RecordingHeader } from "../shared/backtest/recording";
+import type { MarketEvent } from "../shared/market/events";
 import { main, parseRecordArgs, type RecordDeps } from "./record";
 import { isRecord, readRecording, type SourcedRecord } from "./recording-file";
 
@@ -31,6 +32,10 @@ interface FakeBitgetOptions {
   readonly dropFirstAfterMs?: number;
   /** Send one undecodable trade push on the first connection. */
   readonly malformedOnce?: boolean;
+  /** Start the book `seq` again from 1 on every new connection (as after an exchange restart). */
+  readonly renumberBooks?: boolean;
+  /** Send one books15 push with a wrong checksum on the first connection, 200 ms after it subscribed. */
+  readonly badChecksumOnce?: boolean;
 }
 
 /**
@@ -70,14 +75,15 @@ async function fakeBitget(options: FakeBitgetOptions = {}) {
       ts: now,
     });
   };
-  const book = (symbol: string, channel: string) => {
+  const book = (symbol: string, channel: string, checksum = 0) => {
     const now = Date.now();
     const s = channel === "books1" ? (1343064377779269632n + BigInt(++seq)).toString() : `"${++seq}"`;
     const levels = `"asks":[["27001.0","1.5"],["27001.5","2"]],"bids":[["27000.5","2"],["27000.0","3"]]`;
-    return `{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"${channel}","instId":"${symbol}"},"data":[{${levels},"checksum":0,"seq":${s},"ts":"${now}"}],"ts":${now}}`;
+    return `{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"${channel}","instId":"${symbol}"},"data":[{${levels},"checksum":${checksum},"seq":${s},"ts":"${now}"}],"ts":${now}}`;
   };
   wss.on("connection", (peer) => {
     const k = ++connections;
+    if (k > 1 && options.renumberBooks) seq = 0;
     const args: { channel: string; instId: string }[] = [];
     peer.on("message", (raw) => {
       const text = raw.toString();
@@ -109,6 +115,12 @@ async function fakeBitget(options: FakeBitgetOptions = {}) {
     }, 40);
     timers.push(tick);
     peer.on("close", () => clearInterval(tick));
+    if (k === 1 && options.badChecksumOnce)
+      timers.push(
+        setTimeout(() => {
+          for (const a of args) if (a.channel === "books15") send(peer, a.instId, book(a.instId, "books15", 12345));
+        }, 200),
+      );
     if (k === 1 && options.dropFirstAfterMs !== undefined)
       timers.push(setTimeout(() => peer.terminate(), options.dropFirstAfterMs));
   });
@@ -253,6 +265,35 @@ describe("npm run record", () => {
     }
     expect(r.err.some((l) => /reconnects 1, gaps 1/.test(l))).toBe(true);
     expect(r.out.every((l) => l.includes(", 1 gap,"))).toBe(true);
+  });
+
+  it("replays exactly the events its live feed accepted: repeated trades after a reconnect, a renumbered book, a broken checksum", async () => {
+    const server = await fakeBitget({ dropFirstAfterMs: 500, renumberBooks: true, badChecksumOnce: true });
+    const dir = freshDir();
+    const live: MarketEvent[] = [];
+    const r = await runCli(["--symbols", "BTCUSDT,ETHUSDT", "--out", dir, "--url", server.url], {
+      stop: after(1500),
+      feed: { backoff: { initialMs: 100, maxMs: 200 } },
+      onEvents: (events) => live.push(...events),
+    });
+    expect(r.code).toBe(0);
+    expect(server.connections()).toBe(2);
+    for (const file of readdirSync(dir).map((f) => join(dir, f))) {
+      const { header, records } = await readAll(file);
+      const symbol = header.symbols[0];
+      const sentTrades = rawLines(file)
+        .filter((x) => channelOf(x.m) === "trade")
+        .flatMap((x) => (JSON.parse(x.m) as { data: unknown[] }).data);
+      const replayed = records.flatMap((x) => x.events);
+      const ids = replayed.flatMap((e) => (e.kind === "trade" ? [e.id] : []));
+      expect(sentTrades.length - ids.length).toBe(3);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(header.stats).toMatchObject({ duplicateTrades: 3 });
+      expect(replayed).toEqual(live.filter((e) => e.symbol === symbol));
+      const uncached: MarketEvent[] = [];
+      for await (const x of readRecording(file, { cache: false })) if (isRecord(x)) uncached.push(...x.events);
+      expect(uncached).toEqual(replayed);
+    }
   });
 
   it("rotates to a new file when t crosses a UTC hour", async () => {

@@ -120,6 +120,8 @@ export interface RecordDeps {
   readonly signals?: (stop: (why: string) => void) => () => void;
   /** Stops the recording when it resolves, as a signal would. */
   readonly stop?: Promise<unknown>;
+  /** Receives the events the recorder's own feed accepted (what a live agent on this feed would see). */
+  readonly onEvents?: PublicFeedOptions["onEvents"];
   /** PublicFeed tuning (keepalive, backoff, timeouts). */
   readonly feed?: Partial<
     Pick<PublicFeedOptions, "pingIntervalMs" | "pongTimeoutMs" | "staleAfterMs" | "connectTimeoutMs" | "backoff">
@@ -188,8 +190,8 @@ async function record(args: RecordArgs, dir: string, io: CliIo, deps: RecordDeps
     clock,
     timers,
     random: deps.random ?? Math.random,
-    onEvents: () => {},
-    onPush: (push, receivedAt, text) => recorder.push(push, receivedAt, text),
+    onEvents: deps.onEvents ?? (() => {}),
+    onPush: (push, receivedAt, text, verdict) => recorder.push(push, receivedAt, text, verdict),
     onHealth: (h) => {
       health = h;
       const gap = gaps.observe(h, clock.now());

@@ -23,8 +23,11 @@ import { crc32 } from "node:zlib";
 import type { RecordingHeader } from "../shared/backtest/recording";
 import type { BookLevelsEvent, BookTopEvent, Level, MarketEvent, TradeEvent } from "../shared/market/events";
 
-/** Bumped whenever the layout or the meaning of a column changes: older caches then miss. */
-export const CACHE_FORMAT_VERSION = 2;
+/**
+ * Bumped whenever the layout or the meaning of a column changes: older caches then miss.
+ * 3: the records are what the market ingress accepted (duplicate trades and broken books dropped).
+ */
+export const CACHE_FORMAT_VERSION = 3;
 
 /** Above this many bytes of columns a recording is not cached (the builder holds them in memory). */
 export const MAX_CACHE_FILE_BYTES = 512 * 1024 * 1024;

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import {
   parseRecordingHeader,
-  parseRecordingLine,
+  RecordingIngress,
   type RecordingHeader,
   type RecordingRecord,
 } from "../shared/backtest/recording";
@@ -30,9 +30,11 @@ export interface ReadOptions {
 }
 
 /**
- * Streams a recording in format v1 (gzip JSON Lines): yields the header first, then every record.
- * Throws {@link RecordingError} naming the file and line on a missing file, a corrupt gzip stream,
- * a bad header or a line that is not a push. Served from the columnar cache when a valid one exists.
+ * Streams a recording in format v1 (gzip JSON Lines): yields the header first, then every record
+ * whose push the market ingress accepted with events (see `RecordingIngress`: duplicate trades and
+ * broken or stale books are dropped as the live feed drops them). Throws {@link RecordingError}
+ * naming the file and line on a missing file, a corrupt gzip stream, a bad header or a line that is
+ * not a push. Served from the columnar cache when a valid one exists.
  */
 export async function* readRecording(
   file: string,
@@ -125,6 +127,7 @@ async function* decodeSource(
   stream.setEncoding?.("utf8");
   let rest = "";
   let lineNo = 0;
+  let ingress: RecordingIngress | null = null;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       const text = rest + chunk;
@@ -136,18 +139,20 @@ async function* decodeSource(
         lineNo++;
         if (line.length === 0) continue;
         if (lineNo === 1) {
-          yield header(file, line, builder);
+          const h = header(file, line, builder);
+          ingress = new RecordingIngress(h);
+          yield h;
           continue;
         }
-        let rec: SourcedRecord;
+        let rec: SourcedRecord | null;
         try {
-          rec = record(file, line, lineNo, builder);
+          rec = record(file, line, lineNo, ingress as RecordingIngress, builder);
         } catch (e) {
           if (batch.length > 0) yield batch;
           batch = [];
           throw e;
         }
-        batch.push(rec);
+        if (rec !== null) batch.push(rec);
       }
       rest = text.slice(start);
       if (batch.length > 0) yield batch;
@@ -159,7 +164,11 @@ async function* decodeSource(
   }
   if (rest.length > 0) {
     lineNo++;
-    yield lineNo === 1 ? header(file, rest, builder) : [record(file, rest, lineNo, builder)];
+    if (lineNo === 1) yield header(file, rest, builder);
+    else {
+      const rec = record(file, rest, lineNo, ingress as RecordingIngress, builder);
+      if (rec !== null) yield [rec];
+    }
   }
   if (lineNo === 0) throw new RecordingError(`${file}: empty file, no header`);
 }
@@ -171,9 +180,17 @@ function header(file: string, line: string, builder: RecordingColumnsBuilder | n
   return h.value;
 }
 
-function record(file: string, line: string, lineNo: number, builder: RecordingColumnsBuilder | null): SourcedRecord {
-  const r = parseRecordingLine(line, lineNo);
+/** The record of one line as the ingress judged it, null when it accepted no event; throws on a bad line. */
+function record(
+  file: string,
+  line: string,
+  lineNo: number,
+  ingress: RecordingIngress,
+  builder: RecordingColumnsBuilder | null,
+): SourcedRecord | null {
+  const r = ingress.line(line, lineNo);
   if (!r.ok) throw new RecordingError(`${file}: ${r.error}`);
+  if (r.value === null) return null;
   builder?.add(r.value.t, r.value.events);
   return { t: r.value.t, events: r.value.events, file };
 }

@@ -45,6 +45,13 @@ export interface HourFileOptions {
   readonly channels: readonly string[];
 }
 
+/** What one recorded push holds: its trades, of them the duplicates the ingress dropped, and whether it is a trade snapshot. */
+export interface PushCounts {
+  readonly trades: number;
+  readonly duplicates: number;
+  readonly snapshot: boolean;
+}
+
 /** The header fields the recorder supplies (everything except what the file counts itself). */
 export type HeaderFields = Readonly<Record<string, unknown>>;
 
@@ -84,6 +91,7 @@ export class HourFile {
   private lines = 0;
   private trades = 0;
   private snapshotTrades = 0;
+  private duplicateTrades = 0;
   private rejected = 0;
   private lastRejectReason: string | null = null;
   private clockClamps = 0;
@@ -114,15 +122,17 @@ export class HourFile {
 
   /**
    * Records one line. `t` must not be less than the previous one: the caller clamps a clock that stepped
-   * back and says so with `clamped`. `trades` counts the push's trades; `snapshot` marks a trade snapshot.
+   * back and says so with `clamped`. `push` counts the push's trades, of them the duplicates the market
+   * ingress dropped, and marks a trade snapshot.
    */
-  append(t: number, line: string, channel: string, trades: number, snapshot: boolean, clamped: boolean): void {
+  append(t: number, line: string, channel: string, push: PushCounts, clamped: boolean): void {
     this.lastT = t;
     if (clamped) this.clockClamps++;
     this.lines++;
     this.counts[channel] = (this.counts[channel] ?? 0) + 1;
-    this.trades += trades;
-    if (snapshot) this.snapshotTrades += trades;
+    this.trades += push.trades;
+    this.duplicateTrades += push.duplicates;
+    if (push.snapshot) this.snapshotTrades += push.trades;
     if (channel === "books15" && this.firstBookT === null) this.firstBookT = t;
     this.pending += `${line}\n`;
     if (this.pending.length >= FLUSH_CHARS) this.flush();
@@ -190,6 +200,7 @@ export class HourFile {
       stats: {
         trades: this.trades,
         snapshotTrades: this.snapshotTrades,
+        duplicateTrades: this.duplicateTrades,
         rejected: this.rejected,
         lastRejectReason: this.lastRejectReason,
         clockClamps: this.clockClamps,

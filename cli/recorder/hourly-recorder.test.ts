@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecordingHeader } from "../../shared/backtest/recording";
 import { isRecord, readRecording, type SourcedRecord } from "../recording-file";
+import { MarketIngress } from "../../shared/exchange/bitget/market-ingress";
 import { HourlyRecorder } from "./hourly-recorder";
 
 const H = Date.parse("2024-07-18T10:00:00Z");
@@ -19,7 +20,10 @@ function recorder() {
     channels: ["trade", "books15", "books1"],
     startedAt: H,
   });
-  return { dir, rec };
+  /** Hands a push to the recorder with the verdict a live feed's ingress gives it. */
+  const ingress = new MarketIngress();
+  const push = (p: Record<string, unknown>, at: number, text: string) => rec.push(p, at, text, ingress.push(p));
+  return { dir, rec, push };
 }
 
 function trade(id: number, price = "27000.5"): { push: Record<string, unknown>; text: string } {
@@ -44,13 +48,13 @@ async function read(dir: string, name: string): Promise<{ header: RecordingHeade
 
 describe("HourlyRecorder", () => {
   it("clamps a clock that steps back, so lines stay in t order, and counts the clamps", async () => {
-    const { dir, rec } = recorder();
+    const { dir, rec, push } = recorder();
     for (const [id, at] of [
       [1, 1000],
       [2, 900],
       [3, 1100],
     ])
-      rec.push(trade(id).push, H + at, trade(id).text);
+      push(trade(id).push, H + at, trade(id).text);
     const { files, errors } = await rec.finish();
     expect(errors).toEqual([]);
     expect(files.map((f) => f.path)).toEqual([join(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz")]);
@@ -65,12 +69,12 @@ describe("HourlyRecorder", () => {
   });
 
   it("leaves out pushes that do not decode and counts each in the file of its hour", async () => {
-    const { dir, rec } = recorder();
+    const { dir, rec, push } = recorder();
     const bad = trade(9, "-1");
-    rec.push(bad.push, H + 5, bad.text);
-    rec.push(trade(1).push, H + 10, trade(1).text);
-    rec.push(bad.push, H + HOUR + 5, bad.text);
-    rec.push(trade(2).push, H + HOUR + 10, trade(2).text);
+    push(bad.push, H + 5, bad.text);
+    push(trade(1).push, H + 10, trade(1).text);
+    push(bad.push, H + HOUR + 5, bad.text);
+    push(trade(2).push, H + HOUR + 10, trade(2).text);
     await rec.finish();
     expect(readdirSync(dir).sort()).toEqual([
       "bitget_btcusdt_20240718T1000.bitget.jsonl.gz",
@@ -85,13 +89,13 @@ describe("HourlyRecorder", () => {
   });
 
   it("gives each file the gaps that overlap its hour, a re-reported gap superseding the first report", async () => {
-    const { dir, rec } = recorder();
-    rec.push(trade(1).push, H + 1000, trade(1).text);
+    const { dir, rec, push } = recorder();
+    push(trade(1).push, H + 1000, trade(1).text);
     rec.addGap({ from: H + 10_000, to: H + 20_000, reason: "closed 1006" });
     rec.addGap({ from: H + 10_000, to: H + 30_000, reason: "closed 1006" });
     const boundary = { from: H + HOUR - 5000, to: H + HOUR + 5000, reason: "stale feed" };
     rec.addGap(boundary);
-    rec.push(trade(2).push, H + HOUR + 10_000, trade(2).text);
+    push(trade(2).push, H + HOUR + 10_000, trade(2).text);
     rec.addGap({ from: H + 2 * HOUR + 1, to: H + 2 * HOUR + 2, reason: "later" });
     await rec.finish();
     expect(rec.gapsSeen).toBe(3);
@@ -103,9 +107,9 @@ describe("HourlyRecorder", () => {
   });
 
   it("re-serialises on one line a frame whose text spans lines", async () => {
-    const { dir, rec } = recorder();
-    const { push } = trade(1);
-    rec.push(push, H, JSON.stringify(push, null, 2));
+    const { dir, rec, push } = recorder();
+    const one = trade(1).push;
+    push(one, H, JSON.stringify(one, null, 2));
     await rec.finish();
     const { records } = await read(dir, "bitget_btcusdt_20240718T1000.bitget.jsonl.gz");
     expect(records).toHaveLength(1);
@@ -113,9 +117,9 @@ describe("HourlyRecorder", () => {
   });
 
   it("ignores pushes after finish", async () => {
-    const { dir, rec } = recorder();
+    const { dir, rec, push } = recorder();
     await rec.finish();
-    rec.push(trade(1).push, H, trade(1).text);
+    push(trade(1).push, H, trade(1).text);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

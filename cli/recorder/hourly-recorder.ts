@@ -3,7 +3,7 @@
  * new hour, and gives each file the header fields and the connection gaps that overlap its hour.
  * @module
  */
-import { decodePublicPush } from "../../shared/exchange/bitget/public-codec";
+import type { IngressVerdict } from "../../shared/exchange/bitget/market-ingress";
 import { HourFile, hourOf, type FinishedFile, type Gap, type HeaderFields } from "./hour-file";
 
 /** Options of {@link HourlyRecorder}. */
@@ -56,7 +56,7 @@ const CLOCK_NOTES = {
     "receive time on the recording machine, ms since the epoch (the recorder's wall clock when the frame arrived), clamped never to decrease",
   tsClock: "exchange time as the server sent it; do not mix with t",
   seq: "the server's own book seq, as sent",
-  raw: "every push of a subscribed arg exactly as received, before de-duplication or book checks: the trade snapshot after each (re)subscribe repeats recent trades (de-duplicate by tradeId, stats.snapshotTrades counts them); pushes that do not decode are left out (stats.rejected)",
+  raw: "every push of a subscribed arg exactly as received, before de-duplication or book checks: the trade snapshot after each (re)subscribe repeats recent trades (stats.duplicateTrades counts those the live market ingress dropped; replay runs the same ingress and drops them too, resetting the books at each of the gaps' to); pushes the ingress refused as malformed are left out (stats.rejected)",
   lineOrder: "arrival order (sorted by t); lines with equal t are not reordered by channel",
   gapNote:
     "gaps lists the connection losses overlapping this file's UTC hour: from = last frame received on the lost connection, to = when the next connection opened (or the recorder stopped); nothing was received in between",
@@ -100,26 +100,32 @@ export class HourlyRecorder {
     return null;
   }
 
-  /** Takes one raw push (PublicFeed `onPush`); `text` is written verbatim when it is one line. */
-  push(push: Record<string, unknown>, receivedAt: number, text: string): void {
-    if (this.closed) return;
+  /**
+   * Takes one raw push with the market ingress's verdict on it (PublicFeed `onPush`); `text` is written
+   * verbatim when it is one line. Every push the ingress did not refuse as malformed is recorded as
+   * received (duplicates and dropped books included), so that replay, running the same ingress over the
+   * same pushes, makes the same decisions the live feed made.
+   */
+  push(push: Record<string, unknown>, receivedAt: number, text: string, verdict: IngressVerdict): void {
+    if (this.closed || verdict.kind === "control" || verdict.kind === "ignored") return;
     const arg = push.arg as Record<string, unknown>;
     const s = this.states.get(String(arg.instId));
     if (!s) return;
     const t = Math.max(receivedAt, this.lastT);
     this.lastT = t;
-    const decoded = decodePublicPush(push);
-    if (!decoded.ok) return this.reject(s, t, decoded.reason);
+    if (verdict.kind === "malformed") return this.reject(s, t, verdict.reason);
     const channel = String(arg.channel);
-    const trades = channel === "trade" ? decoded.events.length : 0;
+    const accepted = verdict.kind === "accepted" && channel === "trade";
+    const duplicates = accepted ? verdict.duplicates : 0;
+    const trades = accepted ? verdict.events.length + duplicates : 0;
     s.pushes++;
     s.trades += trades;
+    const snapshot = channel === "trade" && push.action === "snapshot";
     this.fileFor(s, t).append(
       t,
       recordLine(t, push, text),
       channel,
-      trades,
-      channel === "trade" && push.action === "snapshot",
+      { trades, duplicates, snapshot },
       t !== receivedAt,
     );
   }

@@ -85,7 +85,7 @@ describe("isBookChannel", () => {
 
 describe("BookSync on snapshot channels", () => {
   it("accepts a books15 snapshot and hands on the decoded levels", () => {
-    const sync = new BookSync("books15");
+    const sync = new BookSync("books15", "BTCUSDT");
     expect(sync.healthy).toBe(false);
     const r = sync.apply(snap("books15", 123, [["27000", "2.71"]], [["27000.5", "8.76"]]));
     expect(levelsOf(r)).toEqual({ bids: [[27000, 2.71]], asks: [[27000.5, 8.76]], seq: "123" });
@@ -94,7 +94,7 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("decodes books1 into a top of book", () => {
-    const r = new BookSync("books1").apply(snap("books1", "5", [["3366.1", "7"]], [["3366.8", "9"]]));
+    const r = new BookSync("books1", "BTCUSDT").apply(snap("books1", "5", [["3366.1", "7"]], [["3366.8", "9"]]));
     expect(r.kind === "accept" && r.event).toMatchObject({
       kind: "bookTop",
       bidPrice: 3366.1,
@@ -104,7 +104,7 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("drops a push whose seq is equal to or below the last one and accepts the next higher one", () => {
-    const sync = new BookSync("books5");
+    const sync = new BookSync("books5", "BTCUSDT");
     sync.apply(snap("books5", "10", V1_BIDS, V1_ASKS));
     expect(sync.apply(snap("books5", "9", V1_BIDS, V1_ASKS))).toEqual({ kind: "drop", reason: "stale" });
     expect(sync.apply(snap("books5", "10", V1_BIDS, V1_ASKS))).toEqual({ kind: "drop", reason: "stale" });
@@ -113,7 +113,7 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("compares seq beyond 2^53 exactly, where Number would see equal values", () => {
-    const sync = new BookSync("books1");
+    const sync = new BookSync("books1", "BTCUSDT");
     const a = "9007199254740992";
     const b = "9007199254740993";
     expect(Number(a)).toBe(Number(b));
@@ -123,7 +123,7 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("accepts any seq after a reset", () => {
-    const sync = new BookSync("books15");
+    const sync = new BookSync("books15", "BTCUSDT");
     sync.apply(snap("books15", "500", V1_BIDS, V1_ASKS));
     sync.reset();
     expect(sync.healthy).toBe(false);
@@ -131,7 +131,7 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("treats a sustained run of backwards seq as a renumbering and asks for a resync", () => {
-    const sync = new BookSync("books15", { maxStaleRun: 3 });
+    const sync = new BookSync("books15", "BTCUSDT", { maxStaleRun: 3 });
     sync.apply(snap("books15", "500", V1_BIDS, V1_ASKS));
     expect(sync.apply(snap("books15", "1", V1_BIDS, V1_ASKS)).kind).toBe("drop");
     expect(sync.apply(snap("books15", "2", V1_BIDS, V1_ASKS)).kind).toBe("drop");
@@ -141,14 +141,16 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("verifies a non-zero checksum, signed or unsigned, against the push's own levels", () => {
-    expect(new BookSync("books5").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: V1 })).kind).toBe("accept");
-    expect(new BookSync("books5").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: 2790465500 })).kind).toBe(
+    expect(new BookSync("books5", "BTCUSDT").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: V1 })).kind).toBe(
       "accept",
     );
+    expect(
+      new BookSync("books5", "BTCUSDT").apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: 2790465500 })).kind,
+    ).toBe("accept");
   });
 
   it("asks for a resync and turns unhealthy on a checksum mismatch", () => {
-    const sync = new BookSync("books5");
+    const sync = new BookSync("books5", "BTCUSDT");
     sync.apply(snap("books5", "1", V1_BIDS, V1_ASKS));
     expect(sync.apply(snap("books5", "2", V1_BIDS, V1_ASKS, { checksum: V2 }))).toEqual({
       kind: "resync",
@@ -159,13 +161,13 @@ describe("BookSync on snapshot channels", () => {
   });
 
   it("does not check a checksum of 0 or an absent one", () => {
-    const sync = new BookSync("books5");
+    const sync = new BookSync("books5", "BTCUSDT");
     expect(sync.apply(snap("books5", "1", V1_BIDS, V1_ASKS, { checksum: 0 })).kind).toBe("accept");
     expect(sync.apply(snap("books5", "2", V1_BIDS, V1_ASKS, { checksum: undefined })).kind).toBe("accept");
   });
 
   it("refuses a bad seq or a bad price without touching the state", () => {
-    const sync = new BookSync("books15");
+    const sync = new BookSync("books15", "BTCUSDT");
     sync.apply(snap("books15", "7", V1_BIDS, V1_ASKS));
     expect(sync.apply(snap("books15", "8x", V1_BIDS, V1_ASKS))).toMatchObject({
       kind: "malformed",
@@ -180,7 +182,7 @@ describe("BookSync on snapshot channels", () => {
 
 describe("BookSync on the full-depth books channel", () => {
   const base = () => {
-    const sync = new BookSync("books");
+    const sync = new BookSync("books", "BTCUSDT");
     sync.apply(
       snap(
         "books",
@@ -196,7 +198,7 @@ describe("BookSync on the full-depth books channel", () => {
   };
 
   it("drops updates until a snapshot arrives", () => {
-    const sync = new BookSync("books");
+    const sync = new BookSync("books", "BTCUSDT");
     expect(sync.apply(upd("11", "10", [], [["3368", "8"]]))).toEqual({ kind: "drop", reason: "awaiting-snapshot" });
     expect(sync.healthy).toBe(false);
   });
@@ -273,7 +275,7 @@ describe("BookSync on the full-depth books channel", () => {
   });
 
   it("checks the checksum over the raw strings, not reformatted numbers", () => {
-    const sync = new BookSync("books");
+    const sync = new BookSync("books", "BTCUSDT");
     const ok = crc32("100.50:1.000:100.60:2.0") | 0;
     expect(sync.apply(snap("books", "1", [["100.50", "1.000"]], [["100.60", "2.0"]], { checksum: ok })).kind).toBe(
       "accept",
@@ -286,7 +288,7 @@ describe("BookSync on the full-depth books channel", () => {
 
   it("refuses an unsorted snapshot, a missing action and a bad pseq", () => {
     expect(
-      new BookSync("books").apply(
+      new BookSync("books", "BTCUSDT").apply(
         snap(
           "books",
           "1",
@@ -298,12 +300,14 @@ describe("BookSync on the full-depth books channel", () => {
         ),
       ).kind,
     ).toBe("malformed");
-    expect(new BookSync("books").apply(push("books", "", { bids: [], asks: [], seq: "1" })).kind).toBe("malformed");
+    expect(new BookSync("books", "BTCUSDT").apply(push("books", "", { bids: [], asks: [], seq: "1" })).kind).toBe(
+      "malformed",
+    );
     expect(base().apply(upd("11", "x", [], [])).kind).toBe("malformed");
   });
 
   it("hands on at most `depth` levels per side", () => {
-    const sync = new BookSync("books", { depth: 2 });
+    const sync = new BookSync("books", "BTCUSDT", { depth: 2 });
     const r = sync.apply(
       snap(
         "books",
@@ -334,7 +338,7 @@ describe("BookSync on the full-depth books channel", () => {
   });
 
   it("refuses a depth or stale-run limit below 1", () => {
-    expect(() => new BookSync("books", { depth: 0 })).toThrow(RangeError);
-    expect(() => new BookSync("books", { maxStaleRun: 0 })).toThrow(RangeError);
+    expect(() => new BookSync("books", "BTCUSDT", { depth: 0 })).toThrow(RangeError);
+    expect(() => new BookSync("books", "BTCUSDT", { maxStaleRun: 0 })).toThrow(RangeError);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { BookLevelsEvent, BookTopEvent, Level } from "../../market/events";
 import { CRC32_START, crc32Finish, crc32Update } from "./crc32";
-import { decodePublicPush } from "./public-codec";
+import { decodeChannelData } from "./public-codec";
 
 /** Bitget public book channels: `books` is snapshot + deltas, the others a fixed-depth snapshot every push. */
 export type BookChannel = "books" | "books1" | "books5" | "books15";
@@ -115,6 +115,8 @@ function feedLevel(crc: number, level: ArrayLike<unknown>, first: boolean): numb
 export class BookSync {
   /** The channel this instance guards. */
   readonly channel: BookChannel;
+  /** The symbol this instance guards: the routed push's `instId`, stamped on its events. */
+  readonly symbol: string;
   private readonly depth: number;
   private readonly maxStaleRun: number;
   private seq: bigint | null = null;
@@ -123,13 +125,14 @@ export class BookSync {
   private bids: StoredLevel[] = [];
   private asks: StoredLevel[] = [];
 
-  constructor(channel: BookChannel, options: BookSyncOptions = {}) {
+  constructor(channel: BookChannel, symbol: string, options: BookSyncOptions = {}) {
     const { depth = 50, maxStaleRun = 20 } = options;
     if (!(depth >= 1) || !Number.isInteger(depth))
       throw new RangeError(`BookSync depth must be an integer ≥ 1, got ${depth}`);
     if (!(maxStaleRun >= 1) || !Number.isInteger(maxStaleRun))
       throw new RangeError(`BookSync maxStaleRun must be an integer ≥ 1, got ${maxStaleRun}`);
     this.channel = channel;
+    this.symbol = symbol;
     this.depth = depth;
     this.maxStaleRun = maxStaleRun;
   }
@@ -153,7 +156,10 @@ export class BookSync {
     this.asks = [];
   }
 
-  /** Checks one push of this channel (the JSON-parsed envelope, strings intact) and updates the book. */
+  /**
+   * Checks one push of this channel and symbol (the JSON-parsed envelope, strings intact; its `arg` is
+   * the caller's to have routed, it is not read again) and updates the book.
+   */
   apply(push: Readonly<Record<string, unknown>>): BookSyncResult {
     const data = push.data;
     const item = Array.isArray(data) ? data[0] : undefined;
@@ -162,7 +168,7 @@ export class BookSync {
     if (seq === undefined) return malformed("book push has a bad seq");
     if (this.channel === "books") return this.applyDepth(push, item, seq);
     if (this.isStale(seq)) return this.stale();
-    const event = decodeBook(push);
+    const event = this.decode(data);
     if (typeof event === "string") return malformed(event);
     if (!this.checksumMatches(item, item.bids as ArrayLike<unknown>[], item.asks as ArrayLike<unknown>[]))
       return this.resync("checksum");
@@ -184,7 +190,7 @@ export class BookSync {
       if (pseq === 0n) return this.resync("reset");
       if (pseq !== null && this.seq !== null && pseq !== this.seq) return this.resync("gap");
     }
-    const event = decodeBook(push);
+    const event = this.decode(push.data);
     if (typeof event === "string") return malformed(event);
     const levels = event as BookLevelsEvent;
     const rawBids = item.bids as ArrayLike<unknown>[];
@@ -208,6 +214,14 @@ export class BookSync {
       asks: top(this.asks, this.depth),
       seq: levels.seq,
     });
+  }
+
+  private decode(data: unknown): BookTopEvent | BookLevelsEvent | string {
+    const r = decodeChannelData(this.channel, this.symbol, data);
+    if (!r.ok) return r.reason;
+    const e = r.events[0];
+    if (e === undefined || e.kind === "trade") return "not a book push";
+    return e;
   }
 
   private isStale(seq: bigint | null): boolean {
@@ -239,14 +253,6 @@ export class BookSync {
     this.reset();
     return RESYNC[reason];
   }
-}
-
-function decodeBook(push: unknown): BookTopEvent | BookLevelsEvent | string {
-  const r = decodePublicPush(push);
-  if (!r.ok) return r.reason;
-  const e = r.events[0];
-  if (e === undefined || e.kind === "trade") return "not a book push";
-  return e;
 }
 
 /** Stored levels from a snapshot; null when the side is not strictly sorted (bids descending, asks ascending). */

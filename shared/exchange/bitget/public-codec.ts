@@ -8,6 +8,23 @@ export type DecodeResult =
 /** A control frame the decoder recognised but which carries no market data. */
 const CONTROL_EVENTS = new Set(["subscribe", "unsubscribe", "login", "error"]);
 
+/** A `seq`/`pseq` sent as a JSON number of 16 digits or more: JSON.parse would round it to a double. */
+const BIG_SEQ = /"(p?seq)":(\d{16,})/g;
+
+/**
+ * `JSON.parse` of a V2 frame (or of a recording line holding one) that keeps `seq`/`pseq` exact: one
+ * sent as a number beyond 2^53 is read as its digit string (bitget-v2.md §1.5: parse them as
+ * string/BigInt, never Number). Rounded, consecutive seqs near 1.3·10^18 collapse 256 to one value,
+ * and the book checks would drop most pushes as stale and then resync for ever.
+ * Throws as `JSON.parse` does.
+ */
+export function parseFrameText(text: string): unknown {
+  if (text.indexOf('seq":') < 0) return JSON.parse(text);
+  BIG_SEQ.lastIndex = 0;
+  if (!BIG_SEQ.test(text)) return JSON.parse(text);
+  return JSON.parse(text.replace(BIG_SEQ, '"$1":"$2"'));
+}
+
 /**
  * Decodes one Bitget V2 public push (already JSON-parsed) into typed market events.
  *
@@ -27,7 +44,14 @@ export function decodePublicPush(msg: unknown): DecodeResult {
   const symbol = arg.instId;
   if (typeof channel !== "string" || typeof symbol !== "string" || symbol === "")
     return refuse("arg lacks channel or instId");
-  const data = msg.data;
+  return decodeChannelData(channel, symbol, msg.data);
+}
+
+/**
+ * Decodes the `data` of a push whose envelope was already routed to `channel` and `symbol` (the
+ * market ingress checks the envelope once, then calls this). Other channels decode to no events.
+ */
+export function decodeChannelData(channel: string, symbol: string, data: unknown): DecodeResult {
   if (!Array.isArray(data)) return refuse(`${channel} push has no data array`);
   if (channel === "trade") return decodeTrades(symbol, data);
   if (channel === "books1") return decodeTop(symbol, data);

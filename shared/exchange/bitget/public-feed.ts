@@ -3,11 +3,10 @@
  * so the same code runs in a Durable Object, in Node and under tests with fake time (bitget-v2.md §1–2).
  * @module
  */
-import { RecentIds } from "./recent-ids";
 import type { MarketEvent } from "../../market/events";
-import { BookSync, isBookChannel, type BookChannel, type ResyncReason } from "./book-sync";
+import { isBookChannel, type BookChannel } from "./book-sync";
 import type { FeedClock, FeedTimers } from "./feed-ports";
-import { decodePublicPush } from "./public-codec";
+import { argKey, type IngressVerdict, MarketIngress } from "./market-ingress";
 import type { SocketPort } from "./socket";
 import {
   type ConnectionState,
@@ -46,12 +45,14 @@ export interface PublicFeedOptions extends ConnectionTuning {
   /** Receives the events of each accepted push (never an empty array). */
   readonly onEvents: (events: MarketEvent[]) => void;
   /**
-   * Receives every market push of a subscribed arg as it arrived, BEFORE trade de-duplication and book
-   * checks, so that a recorder keeps exactly what the server sent: the parsed frame, its receive time
-   * (`clock.now()` when the frame arrived) and the frame's text. Malformed pushes the feed later drops
-   * are passed too; control frames (acks, errors, pong) are not. A throw is recorded as a handler error.
+   * Receives every push of a subscribed arg as it arrived, with the {@link MarketIngress} verdict on it,
+   * so that a recorder keeps exactly what the server sent and knows what the ingress made of it: the
+   * parsed frame, its receive time (`clock.now()` when the frame arrived), the frame's text and the
+   * verdict (`accepted`, `dropped`, `resync`, or `malformed` for a push of a subscribed arg whose data
+   * is bad). Control frames (acks, errors, pong) and frames with no arg are not passed. A throw is
+   * recorded as a handler error.
    */
-  readonly onPush?: (push: Record<string, unknown>, receivedAt: number, text: string) => void;
+  readonly onPush?: (push: Record<string, unknown>, receivedAt: number, text: string, verdict: IngressVerdict) => void;
   /** Receives the health on each state change (connect, disconnect, resync, book healthy again, error, stop). */
   readonly onHealth?: (health: FeedHealth) => void;
   /** Reconnect when no frame at all arrived for this long; also the first retry delay of an unanswered resubscribe; default 15 000. */
@@ -147,10 +148,10 @@ interface Sub {
  *   equal-jitter exponential backoff that resets once a connection delivered market data.
  *   Every arg is resubscribed and every book waits for a fresh snapshot.
  * - Stale feed: no frame for `staleAfterMs` (checked every `staleAfterMs / 3` and by {@link PublicFeed.checkStale}).
- * - Trades are de-duplicated by `tradeId` against the last `dedupCapacity` ids of their symbol
- *   (the first snapshot after each subscribe repeats recent history).
- * - Books go through {@link BookSync}; on a gap or checksum mismatch the arg is unsubscribed and
- *   subscribed again and its book is unhealthy until a fresh snapshot. A resubscribe that brings no
+ * - Every frame goes through one {@link MarketIngress} (the stage replay runs too): trades are
+ *   de-duplicated by `tradeId` against the last `dedupCapacity` ids of their symbol (the first snapshot
+ *   after each subscribe repeats recent history), books are checked by `BookSync`. On a gap or checksum
+ *   mismatch the arg is unsubscribed and subscribed again and its book is unhealthy until a fresh snapshot. A resubscribe that brings no
  *   snapshot is retried after `staleAfterMs`, doubling up to 16×, to stay within 240 subscribes/hour (§2).
  * - Malformed frames, server errors and throwing handlers are counted and surfaced in {@link FeedHealth};
  *   nothing thrown reaches the socket adapter.
@@ -169,8 +170,7 @@ export class PublicFeed {
   private readonly subs = new Map<string, Sub>();
   private readonly symbols: readonly string[];
   private readonly bookChannels: readonly BookChannel[];
-  private readonly books = new Map<string, Map<string, BookSync>>();
-  private readonly recentTrades = new Map<string, RecentIds>();
+  private readonly ingress: MarketIngress;
   /** Book args waiting for a snapshot since a (re)subscribe: when it was sent and how often it was retried. */
   private readonly awaiting = new Map<string, { since: number; retries: number }>();
   private readonly pendingUnsub = new Set<string>();
@@ -185,13 +185,7 @@ export class PublicFeed {
   private deliveredData = false;
   private pingDue = false;
 
-  private gaps = 0;
-  private checksumFailures = 0;
   private resyncs = 0;
-  private staleDrops = 0;
-  private dropped = 0;
-  private lastDropReason: string | null = null;
-  private duplicates = 0;
   private errors = 0;
   private lastError: FeedError | null = null;
 
@@ -220,17 +214,19 @@ export class PublicFeed {
     this.symbols = [...new Set(options.symbols)];
     this.bookChannels = [...new Set(channels)].filter(isBookChannel);
     const instType = options.instType ?? "USDT-FUTURES";
-    const dedup = positive("dedupCapacity", options.dedupCapacity ?? 2000);
     const encoder = new TextEncoder();
     for (const symbol of this.symbols) {
       for (const channel of new Set(channels)) {
         const json = JSON.stringify({ instType, channel, instId: symbol });
         const key = argKey(channel, symbol);
         this.subs.set(key, { key, channel, symbol, json, bytes: encoder.encode(json).length });
-        if (channel === "trade") this.recentTrades.set(symbol, new RecentIds(dedup));
-        else this.syncsOf(channel).set(symbol, new BookSync(channel, { depth: options.booksDepth ?? 50 }));
       }
     }
+    this.ingress = new MarketIngress({
+      args: [...this.subs.values()],
+      dedupCapacity: positive("dedupCapacity", options.dedupCapacity ?? 2000),
+      booksDepth: options.booksDepth,
+    });
   }
 
   /** Connects and subscribes; no-op unless idle or stopped. */
@@ -264,23 +260,22 @@ export class PublicFeed {
     const now = this.clock.now();
     const lastFrameAt = this.conn.lastFrameAt;
     const bookHealthy: Record<string, boolean> = {};
-    if (this.bookChannels.length > 0) {
-      for (const symbol of this.symbols)
-        bookHealthy[symbol] = this.bookChannels.every((c) => this.syncsOf(c).get(symbol)?.healthy === true);
-    }
+    if (this.bookChannels.length > 0)
+      for (const symbol of this.symbols) bookHealthy[symbol] = this.ingress.bookHealthy(symbol) === true;
+    const c = this.ingress.counts();
     return {
       state: this.conn.state,
       connected: this.conn.state === "open",
       lastFrameAt,
       lastFrameAgeMs: lastFrameAt === null ? null : now - lastFrameAt,
       reconnects: this.conn.reconnects,
-      gaps: this.gaps,
-      checksumFailures: this.checksumFailures,
+      gaps: c.gaps,
+      checksumFailures: c.checksumFailures,
       resyncs: this.resyncs,
-      stale: this.staleDrops,
-      dropped: this.dropped,
-      lastDropReason: this.lastDropReason,
-      duplicates: this.duplicates,
+      stale: c.stale,
+      dropped: c.malformed,
+      lastDropReason: c.lastMalformedReason,
+      duplicates: c.duplicates,
       errors: this.errors,
       lastError: this.lastError,
       lastDisconnect: this.conn.lastDisconnect,
@@ -319,7 +314,7 @@ export class PublicFeed {
     this.pendingSub.clear();
     this.acked.clear();
     this.awaiting.clear();
-    for (const syncs of this.books.values()) for (const sync of syncs.values()) sync.reset();
+    this.ingress.connectionLost();
   }
 
   private watchdogMs(): number {
@@ -355,28 +350,24 @@ export class PublicFeed {
 
   private frame(text: string, receivedAt: number): void {
     try {
-      this.route(text, receivedAt);
+      this.route(this.ingress.frame(text), receivedAt, text);
     } catch (e) {
-      this.drop(`frame handling failed: ${describe(e)}`);
+      this.ingress.countMalformed(`frame handling failed: ${describe(e)}`);
     }
   }
 
-  private route(text: string, receivedAt: number): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return this.drop("frame is not JSON");
+  /** Acts on the ingress verdict: control frames, then the recorder's tap, then events and book repair. */
+  private route(v: IngressVerdict, receivedAt: number, text: string): void {
+    if (v.kind === "control") return this.control(v.msg);
+    if (v.kind === "ignored" || (v.kind === "malformed" && (v.key === null || v.push === null))) return;
+    if (this.onPush) this.tap(v.push as Record<string, unknown>, receivedAt, text, v);
+    if (v.kind === "accepted") {
+      this.gotData();
+      if (v.recovered) this.bookRecovered(v.key);
+      if (v.events.length > 0) this.emit(v.events);
+    } else if (v.kind === "resync") {
+      this.bookBroken(v.key);
     }
-    if (!isRecord(msg)) return this.drop("frame is not a JSON object");
-    if (typeof msg.event === "string") return this.control(msg);
-    const arg = msg.arg;
-    if (!isRecord(arg)) return this.drop("push has no arg");
-    const { channel, instId } = arg;
-    if (typeof channel !== "string" || typeof instId !== "string") return this.drop("push arg lacks channel or instId");
-    if (this.onPush && this.subs.has(argKey(channel, instId))) this.tap(msg, receivedAt, text);
-    if (channel === "trade") return this.trades(msg, instId);
-    if (isBookChannel(channel)) return this.book(msg, channel, instId);
   }
 
   private control(msg: Record<string, unknown>): void {
@@ -395,49 +386,12 @@ export class PublicFeed {
     this.notify();
   }
 
-  private trades(msg: Record<string, unknown>, symbol: string): void {
-    const seen = this.recentTrades.get(symbol);
-    if (!seen) return;
-    const r = decodePublicPush(msg);
-    if (!r.ok) return this.drop(r.reason);
-    const events = r.events;
-    let kept = 0;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i];
-      if (e.kind === "trade" && !seen.add(e.id)) this.duplicates++;
-      else events[kept++] = e;
-    }
-    events.length = kept;
-    this.gotData();
-    if (kept > 0) this.emit(events);
-  }
-
-  private book(msg: Record<string, unknown>, channel: BookChannel, symbol: string): void {
-    const sync = this.books.get(channel)?.get(symbol);
-    if (!sync) return;
-    const wasHealthy = sync.healthy;
-    const r = sync.apply(msg);
-    if (r.kind === "accept") {
-      this.gotData();
-      if (!wasHealthy) this.bookRecovered(argKey(channel, symbol));
-      this.emit([r.event]);
-    } else if (r.kind === "malformed") {
-      this.drop(r.reason);
-    } else if (r.kind === "drop" && r.reason === "stale") {
-      this.staleDrops++;
-    } else if (r.kind === "resync") {
-      this.bookBroken(argKey(channel, symbol), r.reason);
-    }
-  }
-
   private bookRecovered(key: string): void {
     this.awaiting.delete(key);
     this.notify();
   }
 
-  private bookBroken(key: string, reason: ResyncReason): void {
-    if (reason === "checksum") this.checksumFailures++;
-    else this.gaps++;
+  private bookBroken(key: string): void {
     this.resubscribe(key, this.clock.now(), 0);
     this.notify();
   }
@@ -464,11 +418,6 @@ export class PublicFeed {
     this.conn.markHealthy();
   }
 
-  private drop(reason: string): void {
-    this.dropped++;
-    this.lastDropReason = reason;
-  }
-
   private emit(events: MarketEvent[]): void {
     try {
       this.onEvents(events);
@@ -477,9 +426,9 @@ export class PublicFeed {
     }
   }
 
-  private tap(msg: Record<string, unknown>, receivedAt: number, text: string): void {
+  private tap(msg: Record<string, unknown>, receivedAt: number, text: string, verdict: IngressVerdict): void {
     try {
-      this.onPush?.(msg, receivedAt, text);
+      this.onPush?.(msg, receivedAt, text, verdict);
     } catch (e) {
       this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onPush threw: ${describe(e)}` };
     }
@@ -535,12 +484,6 @@ export class PublicFeed {
     }
     return `${head}${body}]}`;
   }
-
-  private syncsOf(channel: BookChannel): Map<string, BookSync> {
-    let syncs = this.books.get(channel);
-    if (!syncs) this.books.set(channel, (syncs = new Map()));
-    return syncs;
-  }
 }
 
 /** Rolling-window send limiter: at most `max` sends in any `windowMs`. O(1) per send, memory `max`. */
@@ -572,10 +515,6 @@ class SendWindow {
     this.next = 0;
     this.filled = 0;
   }
-}
-
-function argKey(channel: string, symbol: string): string {
-  return `${channel}:${symbol}`;
 }
 
 function positive(name: string, v: number): number {
