@@ -12,10 +12,20 @@ import { deliverDue } from "../shared/notify/deliver";
 import { type NotifyEvent, testMessage } from "../shared/notify/notify-event";
 import { type DeliveryRecord, NotifyOutbox, type OutboxState } from "../shared/notify/notify-outbox";
 import { routeEvent } from "../shared/notify/route-event";
+import type { WatchdogVerdict } from "../shared/notify/watchdog";
+import { watchdogEvents } from "../shared/notify/watchdog-events";
 import { CHANNELS, type ChannelName } from "../shared/notify/render";
 import type { Env } from "../workers/env";
 
 const STATE_KEY = "outbox";
+const WATCHDOG_KEY = "watchdog";
+
+/** The watchdog's last run, and since when each symbol with a problem has had it. */
+interface WatchdogState {
+  readonly at: number | null;
+  readonly verdicts: readonly WatchdogVerdict[];
+  readonly problemSince: Readonly<Record<string, number>>;
+}
 
 /** One channel as the dashboard shows it: never a secret, only whether it is set. */
 export interface ChannelStatus {
@@ -29,6 +39,8 @@ export interface NotifierStatus {
   readonly channels: Readonly<Record<ChannelName, ChannelStatus>>;
   readonly recent: readonly DeliveryRecord[];
   readonly stats: ReturnType<NotifyOutbox["stats"]>;
+  /** The cron watchdog's last verdicts. */
+  readonly watchdog: { readonly at: number | null; readonly verdicts: readonly WatchdogVerdict[] };
 }
 
 /** The channel secrets from the Worker's secrets. */
@@ -46,10 +58,12 @@ export function channelSecrets(env: Env): ChannelSecrets {
 /** The notification outbox Durable Object. */
 export class Notifier extends DurableObject<Env> {
   private outbox = new NotifyOutbox();
+  private watch: WatchdogState = { at: null, verdicts: [], problemSince: {} };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
+      this.watch = ctx.storage.kv.get<WatchdogState>(WATCHDOG_KEY) ?? this.watch;
       const saved = ctx.storage.kv.get<OutboxState>(STATE_KEY);
       if (!saved) return;
       try {
@@ -97,7 +111,24 @@ export class Notifier extends DurableObject<Env> {
       events: settings[c].events,
     });
     const channels = { telegram: one("telegram"), discord: one("discord"), webhook: one("webhook") };
-    return { channels, recent: this.outbox.recent(), stats: this.outbox.stats() };
+    return {
+      channels,
+      recent: this.outbox.recent(),
+      stats: this.outbox.stats(),
+      watchdog: { at: this.watch.at, verdicts: this.watch.verdicts },
+    };
+  }
+
+  /**
+   * RPC from the cron watchdog: keeps its verdicts and tells the operator when a symbol's verdict
+   * turns bad (once per occurrence) and when it recovers.
+   */
+  async watchdog(verdicts: readonly WatchdogVerdict[], now: number): Promise<{ alerts: number }> {
+    const { events, problemSince } = watchdogEvents(verdicts, this.watch.problemSince, now);
+    this.watch = { at: now, verdicts, problemSince };
+    this.ctx.storage.kv.put(WATCHDOG_KEY, this.watch);
+    if (events.length > 0) await this.notify(events);
+    return { alerts: events.length };
   }
 
   /** Delivers what is due, logs every failure with its channel, and re-arms. */

@@ -4,16 +4,28 @@
  * rollup refreshes `daily_stats` and mirrors the config audit into D1. Each run logs one JSON line.
  * @module
  */
-import type { CoordinatorApi } from "../durable-objects/contracts";
+import type { AgentStatus, CoordinatorApi } from "../durable-objects/contracts";
+import { WatchdogConfig } from "../shared/config/notify-schema";
+import { dailySummaryFigures } from "../shared/notify/daily-summary";
+import { dailySummary, type NotifyEvent } from "../shared/notify/notify-event";
+import {
+  type AgentObservation,
+  judgeAgent,
+  type WatchdogThresholds,
+  type WatchdogVerdict,
+} from "../shared/notify/watchdog";
 import { callAgents, coordinatorOf, type AgentOutcome } from "./agents";
 import type { Env } from "./env";
 import { ledgerDb } from "./ledger";
 import { mirrorConfigAudit, rollupDailyStats } from "./rollup";
+import { notifierOf } from "./routes/notifications";
 import { startEquityOf } from "./settings";
+import { loadWindow, windowStats } from "./stats";
+import { DAY_MS, startOfUtcDay } from "./time-params";
 
-/** Cron expressions by job: a 5-minute watchdog over the symbol agents and the daily rollup at 00:05 UTC. */
+/** Cron expressions by job: a once-a-minute watchdog over the symbol agents and the daily rollup at 00:05 UTC. */
 export const CRONS = {
-  watchdog: "*/5 * * * *",
+  watchdog: "* * * * *",
   dailyRollup: "5 0 * * *",
 } as const;
 
@@ -31,20 +43,82 @@ export function cronJob(cron: string): CronJob | null {
   return null;
 }
 
-/** One agent's answer to the watchdog: whether it runs now, or why the call failed. */
-export type WatchdogResult =
+/** One agent's answer to the watchdog: whether it runs now, or why the call failed, and the verdict on it. */
+export type WatchdogResult = (
   | { readonly symbol: string; readonly ok: true; readonly running: boolean }
-  | { readonly symbol: string; readonly ok: false; readonly error: string };
+  | { readonly symbol: string; readonly ok: false; readonly error: string }
+) & { readonly verdict: WatchdogVerdict };
 
-/** Calls `ensureRunning()` on the agent of every enabled symbol, in parallel; never throws on an agent failure. */
+/** What the watchdog sees in an agent's answer (or its failure to answer in time). */
+export function observe(o: AgentOutcome<AgentStatus>, now: number): AgentObservation {
+  if (!o.ok)
+    return {
+      symbol: o.symbol,
+      reachable: false,
+      error: o.error,
+      running: false,
+      lastFrameAgeMs: null,
+      lastAlarmAgeMs: null,
+      hasPosition: false,
+      stopArmed: null,
+    };
+  const s = o.value;
+  return {
+    symbol: o.symbol,
+    reachable: true,
+    ...(s.error ? { error: s.error } : {}),
+    running: s.running,
+    lastFrameAgeMs: s.feed?.lastFrameAgeMs ?? null,
+    lastAlarmAgeMs: s.lastAlarmAt === null ? null : Math.max(0, now - s.lastAlarmAt),
+    hasPosition: s.position !== null,
+    stopArmed: null,
+  };
+}
+
+/**
+ * Calls `ensureRunning()` on the agent of every enabled symbol, in parallel, and judges each answer
+ * (silence, unreachable, stopped); never throws on an agent failure.
+ */
 export async function runWatchdog(
   coordinator: Pick<CoordinatorApi, "symbols">,
   agents: Pick<Env, "SYMBOL_AGENT">,
+  now = Date.now(),
+  thresholds: WatchdogThresholds = WatchdogConfig.parse({}),
 ): Promise<WatchdogResult[]> {
   const enabled = (await coordinator.symbols()).filter((s) => s.enabled).map((s) => s.symbol);
   const outcomes = await callAgents(agents, enabled, "ensureRunning", (a) => a.ensureRunning());
-  return outcomes.map((o: AgentOutcome<{ running: boolean }>) =>
-    o.ok ? { symbol: o.symbol, ok: true, running: o.value.running } : o,
+  return outcomes.map((o: AgentOutcome<AgentStatus>) => {
+    const verdict = judgeAgent(observe(o, now), thresholds);
+    return o.ok ? { symbol: o.symbol, ok: true, running: o.value.running, verdict } : { ...o, verdict };
+  });
+}
+
+/** The watchdog run: verdicts handed to the Notifier (which alerts on a change and keeps the last ones). */
+async function watchdogJob(env: Env, now: number): Promise<WatchdogResult[]> {
+  const coordinator = coordinatorOf(env);
+  const { config } = await coordinator.getConfig();
+  const results = await runWatchdog(coordinator, env, now, config.watchdog);
+  await notifierOf(env).watchdog(
+    results.map((r) => r.verdict),
+    now,
+  );
+  return results;
+}
+
+/** The summary of the last complete UTC day before `now`, or null when it had no trades. */
+export async function yesterdaySummary(env: Env, now: number): Promise<NotifyEvent | null> {
+  const to = startOfUtcDay(now) - 1;
+  const from = startOfUtcDay(now) - DAY_MS;
+  const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to);
+  if (window === null || window.rows.length === 0 || !(window.capital > 0)) return null;
+  const [day] = windowStats(window.rows, window.capital, from, to).daily;
+  if (!day) return null;
+  return dailySummary(
+    dailySummaryFigures(
+      day,
+      window.rows.map((r) => r.netPnl),
+    ),
+    now,
   );
 }
 
@@ -62,11 +136,14 @@ export const scheduled: ExportedHandlerScheduledHandler<Env> = async (controller
   const job = cronJob(controller.cron);
   const base = { event: "cron", cron: controller.cron, job };
   if (job === "watchdog") {
-    console.log(JSON.stringify({ ...base, results: await runWatchdog(coordinatorOf(env), env) }));
+    console.log(JSON.stringify({ ...base, results: await watchdogJob(env, controller.scheduledTime) }));
     return;
   }
   if (job === "dailyRollup") {
-    console.log(JSON.stringify({ ...base, ...(await runDailyRollup(env, controller.scheduledTime)) }));
+    const rollup = await runDailyRollup(env, controller.scheduledTime);
+    const summary = await yesterdaySummary(env, controller.scheduledTime);
+    if (summary) await notifierOf(env).notify([summary]);
+    console.log(JSON.stringify({ ...base, ...rollup, summary: summary?.text ?? null }));
     return;
   }
   console.warn(JSON.stringify(base));

@@ -31,3 +31,15 @@ export const NotificationsConfig = z
 
 /** The notification settings as parsed. */
 export type NotificationsConfig = z.infer<typeof NotificationsConfig>;
+
+/** The cron watchdog (once a minute, independent of the agents). */
+export const WatchdogConfig = z
+  .strictObject({
+    /** No market-data frame for this long is silence. */
+    silenceMs: z.number().int().min(10_000).max(3_600_000).default(60_000),
+    /** No agent alarm run for this long is silence (the agent's alarm runs every few seconds). */
+    alarmSilenceMs: z.number().int().min(10_000).max(3_600_000).default(120_000),
+    /** On silence with an open live position, close it through the exchange directly (not the silent agent). */
+    autoFlatten: z.boolean().default(false),
+  })
+  .prefault({});

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/bar";
 import { EdgeGuardConfig } from "./edge-guard";
-import { NotificationsConfig } from "./notify-schema";
+import { NotificationsConfig, WatchdogConfig } from "./notify-schema";
 import { ScoringConfig } from "./scoring";
 
 /**
@@ -245,6 +245,7 @@ const BotConfigObject = z.strictObject({
   learning: LearningConfig,
   notifications: NotificationsConfig,
   scoring: ScoringConfig,
+  watchdog: WatchdogConfig,
 });
 
 /** The schema of each top-level field, for validating one field on its own. */

@@ -39,9 +39,14 @@ describe("the scheduled handler", () => {
     const agents = fakeAgents(["SOLUSDT"]);
     const results = await runWatchdog(coordinator, { SYMBOL_AGENT: agents.namespace });
     expect(agents.calls.sort()).toEqual(["ETHUSDT.ensureRunning", "SOLUSDT.ensureRunning"]);
-    expect(results).toEqual([
+    expect(results).toMatchObject([
       { symbol: "ETHUSDT", ok: true, running: true },
-      { symbol: "SOLUSDT", ok: false, error: "agent SOLUSDT failed ensureRunning(): SOLUSDT exploded" },
+      {
+        symbol: "SOLUSDT",
+        ok: false,
+        error: "agent SOLUSDT failed ensureRunning(): SOLUSDT exploded",
+        verdict: { ok: false, status: "unreachable" },
+      },
     ]);
   });
 
