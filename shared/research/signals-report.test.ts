@@ -138,4 +138,15 @@ describe("signalsReport", () => {
     expect(doc.resampling["5s"].samples).toBe(0);
     expect(doc.families.rsi.ic["5s"]).toEqual({ value: null, lo: null, hi: null });
   });
+
+  it("breaks the figures down per series, and a lone series' figures are the pooled ones", () => {
+    const a = planted(0.5, 1_000, 21);
+    const b = { ...planted(0, 1_000, 22), source: "other" };
+    const two = signalsReport([a, b], { ...OPTS, breakdown: true, replicates: 50 });
+    expect(two.series.map((s) => s.source)).toEqual(["test", "other"]);
+    expect(two.series[0].ic?.rsi["1s"]).toEqual(signalsReport([a], { ...OPTS, replicates: 50 }).families.rsi.ic["1s"]);
+    const one = signalsReport([a], { ...OPTS, breakdown: true, replicates: 50 });
+    expect(one.series[0].ic?.long["1s"]).toEqual(one.composite.long.ic["1s"]);
+    expect(one.series[0].meanAbsMoveBps).toEqual(one.meanAbsMoveBps);
+  });
 });

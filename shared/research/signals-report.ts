@@ -166,8 +166,20 @@ export function signalsReport(series: readonly SignalSeries[], opts: SignalsRepo
     composite: { long: stats.long, short: stats.short },
     scoreDistribution: scoreDistribution(series),
     gates: gateSummary(series),
-    series: series.map((s) => summarise(s, opts)),
+    series: series.map((s) =>
+      // One series: its own figures are the pooled ones, already measured.
+      series.length === 1 && opts.breakdown
+        ? { ...summarise(s, { ...opts, breakdown: false }), ic: icOf(stats), meanAbsMoveBps }
+        : summarise(s, opts),
+    ),
   };
+}
+
+function icOf(stats: Record<SignalName, SignalStats>): Record<SignalName, Record<string, Estimate>> {
+  return Object.fromEntries(SIGNALS.map((name) => [name, stats[name].ic])) as Record<
+    SignalName,
+    Record<string, Estimate>
+  >;
 }
 
 interface HorizonMeasure {
@@ -391,10 +403,8 @@ function summarise(s: SignalSeries, opts: SignalsReportOptions): SeriesSummary {
   };
   if (!opts.breakdown) return base;
   const own = signalsReport([s], { ...opts, breakdown: false });
-  const ic = Object.fromEntries(
-    SIGNALS.map((name) => [name, name === "long" || name === "short" ? own.composite[name].ic : own.families[name].ic]),
-  ) as Record<SignalName, Record<string, Estimate>>;
-  return { ...base, ic, meanAbsMoveBps: own.meanAbsMoveBps };
+  const stats = { ...own.families, ...own.composite } as Record<SignalName, SignalStats>;
+  return { ...base, ic: icOf(stats), meanAbsMoveBps: own.meanAbsMoveBps };
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {
