@@ -1,26 +1,71 @@
 import { describe, expect, it } from "vitest";
-import { blockBootstrap, circularBlockResample, percentileInterval, quantileOfSorted } from "./block-bootstrap";
+import {
+  blockBootstrap,
+  circularBlockResample,
+  percentileInterval,
+  quantileOfSorted,
+  type TimeStratum,
+  timeStratum,
+} from "./block-bootstrap";
 import { createPrng, normal } from "./prng";
 
+/** One sample per second: sample i at second i. */
+function dense(n: number, first = 0): TimeStratum {
+  const idx = Array.from({ length: n }, (_, i) => first + i);
+  return timeStratum(
+    idx,
+    idx.map((i) => i - first),
+    n,
+  );
+}
+
+describe("timeStratum", () => {
+  it("lists the samples of each second", () => {
+    const st = timeStratum([0, 1, 2, 3], [2, 0, 2, 1], 4);
+    expect([...st.offsets]).toEqual([0, 1, 2, 4, 4]);
+    expect([...st.members]).toEqual([1, 3, 0, 2]);
+  });
+
+  it("refuses a sample outside the stratum's seconds", () => {
+    expect(() => timeStratum([0], [5], 5)).toThrow(RangeError);
+  });
+});
+
 describe("circularBlockResample", () => {
-  it("keeps every segment's indices inside it, in runs of consecutive samples that wrap around", () => {
-    const segments = [7, 4];
-    const out = circularBlockResample(segments, 3, createPrng(3), new Int32Array(11));
-    expect([...out.subarray(0, 7)].every((i) => i >= 0 && i < 7)).toBe(true);
-    expect([...out.subarray(7)].every((i) => i >= 7 && i < 11)).toBe(true);
-    // Blocks of 3 in the first segment: positions 0-2 and 3-5 are runs, position 6 starts a cut block.
-    for (const start of [0, 3])
-      for (let k = 1; k < 3; k++) expect(out[start + k]).toBe(((out[start + k - 1] + 1) % 7) as number);
+  it("keeps every stratum's samples inside it, in runs of consecutive seconds that wrap around", () => {
+    const out = circularBlockResample([dense(7), dense(4, 7)], 3, createPrng(3), []);
+    // Blocks of 3, 3 and 1 seconds cover the first stratum's 7; 3 and 1 the second's 4.
+    expect(out).toHaveLength(11);
+    expect(out.slice(0, 7).every((i) => i >= 0 && i < 7)).toBe(true);
+    expect(out.slice(7).every((i) => i >= 7 && i < 11)).toBe(true);
+    for (const start of [0, 3]) for (let k = 1; k < 3; k++) expect(out[start + k]).toBe((out[start + k - 1] + 1) % 7);
   });
 
-  it("rotates a segment shorter than a block whole", () => {
-    const out = circularBlockResample([5], 50, createPrng(9), new Int32Array(5));
-    const first = out[0];
-    expect([...out]).toEqual([0, 1, 2, 3, 4].map((k) => (first + k) % 5));
+  it("rotates a stratum shorter than a block whole", () => {
+    const out = circularBlockResample([dense(5)], 50, createPrng(9), []);
+    expect(out).toEqual([0, 1, 2, 3, 4].map((k) => (out[0] + k) % 5));
   });
 
-  it("refuses a block shorter than one sample", () => {
-    expect(() => circularBlockResample([3], 0, createPrng(1), new Int32Array(3))).toThrow(RangeError);
+  it("takes the same seconds of series recorded together: a block carries both markets", () => {
+    // Samples 0-9 (market A) and 10-19 (market B) at seconds 0-9 of one stratum.
+    const idx = Array.from({ length: 20 }, (_, i) => i);
+    const st = timeStratum(
+      idx,
+      idx.map((i) => i % 10),
+      10,
+    );
+    const out = circularBlockResample([st], 5, createPrng(4), []);
+    expect(out).toHaveLength(20);
+    for (let b = 0; b < 2; b++) {
+      const block = out.slice(b * 10, b * 10 + 10);
+      const secondsA = block.filter((i) => i < 10);
+      const secondsB = block.filter((i) => i >= 10).map((i) => i - 10);
+      expect(secondsB).toEqual(secondsA);
+    }
+  });
+
+  it("refuses a block shorter than one second", () => {
+    expect(() => circularBlockResample([dense(3)], 0, createPrng(1), [])).toThrow(RangeError);
   });
 });
 
@@ -52,7 +97,7 @@ function coverage(blockLength: number): number {
   const runs = 200;
   for (let s = 0; s < runs; s++) {
     const x = ar1(1000, 0.9, 1000 + s);
-    const reps = blockBootstrap([x.length], { blockLength, replicates: 200, seed: s }, (idx) => {
+    const reps = blockBootstrap([dense(x.length)], { blockSeconds: blockLength, replicates: 200, seed: s }, (idx) => {
       let sum = 0;
       for (let i = 0; i < idx.length; i++) sum += x[idx[i]];
       return [sum / idx.length];
@@ -78,9 +123,10 @@ describe("blockBootstrap", () => {
   }, 60_000);
 
   it("is reproducible from its seed", () => {
-    const stat = (idx: Int32Array) => [idx.reduce((s, i) => s + i, 0)];
-    const a = blockBootstrap([20, 10], { blockLength: 4, replicates: 5, seed: 7 }, stat);
-    const b = blockBootstrap([20, 10], { blockLength: 4, replicates: 5, seed: 7 }, stat);
+    const stat = (idx: readonly number[]) => [idx.reduce((s, i) => s + i, 0)];
+    const strata = [dense(20), dense(10, 20)];
+    const a = blockBootstrap(strata, { blockSeconds: 4, replicates: 5, seed: 7 }, stat);
+    const b = blockBootstrap(strata, { blockSeconds: 4, replicates: 5, seed: 7 }, stat);
     expect(a).toEqual(b);
     expect(a[0]).toHaveLength(5);
   });

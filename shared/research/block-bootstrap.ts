@@ -1,17 +1,22 @@
 /**
- * The circular block bootstrap over time (Politis & Romano 1992): a resample is made of blocks of
- * consecutive samples, each starting at a uniform position and wrapping around the end, so that the
- * dependence inside a block (overlapping forward returns, slowly moving scores) survives the
- * resampling. Several series (files, symbols) are resampled each within itself, to its own length
- * (a stratified resample): no block joins the end of one market to the start of another.
+ * The circular block bootstrap over time (Politis & Romano 1992), in calendar time: a resample is
+ * made of blocks of consecutive seconds, each starting at a uniform second and wrapping around the
+ * end, and takes every sample that falls in them. Dependence inside a block (overlapping forward
+ * returns, slowly moving scores) survives the resampling.
+ *
+ * Samples are grouped into strata of overlapping time (./signals-report.ts puts series that
+ * overlap, e.g. BTC and ETH recorded together, into one stratum): a block takes the same seconds
+ * of every series of its stratum, so two markets moving together count once, not twice. Strata
+ * are resampled each within itself, so no block joins the end of one session to the start of
+ * another.
  * @module
  */
 import { createPrng, type Prng } from "./prng";
 
 /** How {@link blockBootstrap} resamples. */
 export interface BlockBootstrapOptions {
-  /** Samples per block (at least 1); a segment shorter than a block is rotated whole. */
-  readonly blockLength: number;
+  /** Seconds per block (at least 1); a stratum shorter than a block is rotated whole. */
+  readonly blockSeconds: number;
   /** Resamples drawn. */
   readonly replicates: number;
   /** Seed of the resampling stream. */
@@ -24,53 +29,80 @@ export interface Interval {
   readonly hi: number;
 }
 
+/** The samples of one stratum, by second: the samples at second s are `members[offsets[s]..offsets[s + 1])`. */
+export interface TimeStratum {
+  /** Seconds spanned (the circle the blocks wrap around). */
+  readonly seconds: number;
+  readonly offsets: Int32Array;
+  /** Sample indices, ordered by second. */
+  readonly members: Int32Array;
+}
+
 /**
- * One resample of the concatenation of `segments` (their lengths, in order), written into `out`
- * (length = the sum of the segments): for each segment, blocks of `blockLength` consecutive indices
- * of that segment, circular, until the segment's length is filled (the last block cut short).
+ * Builds a stratum from its samples' indices and their seconds (0-based from the stratum's start,
+ * below `seconds`).
+ */
+export function timeStratum(indices: ArrayLike<number>, secondsOf: ArrayLike<number>, seconds: number): TimeStratum {
+  const offsets = new Int32Array(seconds + 1);
+  for (let i = 0; i < secondsOf.length; i++) {
+    const s = secondsOf[i];
+    if (!(s >= 0 && s < seconds)) throw new RangeError(`sample second ${s} outside the stratum's ${seconds} s`);
+    offsets[s + 1]++;
+  }
+  for (let s = 0; s < seconds; s++) offsets[s + 1] += offsets[s];
+  const fill = offsets.slice(0, seconds);
+  const members = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) members[fill[secondsOf[i]]++] = indices[i];
+  return { seconds, offsets, members };
+}
+
+/**
+ * One resample: for each stratum, blocks of `blockSeconds` consecutive seconds (circular) until
+ * the stratum's length is covered (the last block cut short), every sample inside them, written
+ * to `out` (cleared first).
  */
 export function circularBlockResample(
-  segments: readonly number[],
-  blockLength: number,
+  strata: readonly TimeStratum[],
+  blockSeconds: number,
   rand: Prng,
-  out: Int32Array,
-): Int32Array {
-  if (!(blockLength >= 1)) throw new RangeError(`block length must be >= 1, got ${blockLength}`);
-  let offset = 0;
-  let w = 0;
-  for (const n of segments) {
-    const len = Math.min(Math.floor(blockLength), n);
-    let filled = 0;
-    while (filled < n) {
-      let at = Math.floor(rand() * n);
-      const take = Math.min(len, n - filled);
+  out: number[],
+): number[] {
+  if (!(blockSeconds >= 1)) throw new RangeError(`block length must be >= 1 s, got ${blockSeconds}`);
+  out.length = 0;
+  for (const st of strata) {
+    const len = Math.min(Math.floor(blockSeconds), st.seconds);
+    for (let covered = 0; covered < st.seconds; covered += len) {
+      let s = Math.floor(rand() * st.seconds);
+      const take = Math.min(len, st.seconds - covered);
       for (let k = 0; k < take; k++) {
-        out[w++] = offset + at;
-        if (++at === n) at = 0;
+        for (let m = st.offsets[s]; m < st.offsets[s + 1]; m++) out.push(st.members[m]);
+        if (++s === st.seconds) s = 0;
       }
-      filled += take;
     }
-    offset += n;
   }
   return out;
 }
 
+/** Blocks per resample over `strata` (the effective number of independent pieces behind an interval). */
+export function blocksPerResample(strata: readonly TimeStratum[], blockSeconds: number): number {
+  return strata.reduce((n, st) => n + Math.ceil(st.seconds / Math.min(Math.floor(blockSeconds), st.seconds)), 0);
+}
+
 /**
  * Draws `replicates` resamples and evaluates `statistic` on each (it receives the resampled
- * indices into the concatenated samples, reused between calls: read, do not keep). Returns, per
- * statistic the callback returns, its value in every replicate.
+ * sample indices, reused between calls: read, do not keep). Returns, per statistic the callback
+ * returns, its value in every replicate.
  */
 export function blockBootstrap(
-  segments: readonly number[],
+  strata: readonly TimeStratum[],
   opts: BlockBootstrapOptions,
-  statistic: (indices: Int32Array) => readonly number[],
+  statistic: (indices: readonly number[]) => readonly number[],
 ): number[][] {
-  const total = segments.reduce((s, n) => s + n, 0);
   const rand = createPrng(opts.seed);
-  const idx = new Int32Array(total);
+  const idx: number[] = [];
   const out: number[][] = [];
   for (let b = 0; b < opts.replicates; b++) {
-    const values = statistic(circularBlockResample(segments, opts.blockLength, rand, idx));
+    const values = statistic(circularBlockResample(strata, opts.blockSeconds, rand, idx));
     for (let k = 0; k < values.length; k++) {
       if (out[k] === undefined) out[k] = [];
       out[k].push(values[k]);
