@@ -34,6 +34,7 @@ import type {
   OrderAck,
   OrderDetail,
   OrderIntent,
+  OrderPage,
   OrderRef,
   Fill as RestFill,
   ValidatedOrder,
@@ -43,6 +44,8 @@ import type {
 export interface BitgetBrokerRest extends OrderPlacementPort {
   cancelOrder(symbol: string, ref: OrderRef): Promise<OrderAck>;
   getFills(query: FillQuery): Promise<FillPage>;
+  /** Open orders of a symbol; when present, {@link BitgetBroker.reconcile} adopts the ones it does not follow. */
+  getOpenOrders?(symbol: string): Promise<OrderPage>;
 }
 
 /** Options of {@link BitgetBroker}. */
@@ -240,11 +243,12 @@ export class BitgetBroker implements Broker {
 
   /**
    * REST reconciliation, the fallback of the private feed (call it after the feed reconnects and on a
-   * timer): every order not known to be done is read back; fills the exchange has and the broker has
+   * timer): open orders the broker does not follow are adopted; every order not known to be done is read back; fills the exchange has and the broker has
    * not delivered are fetched and delivered (once per tradeId); an order whose placement outcome stayed
    * unknown and that Bitget does not know is marked rejected.
    */
   async reconcile(): Promise<void> {
+    await this.adoptOpenOrders();
     for (const t of [...this.orders.values()]) {
       if (t.placing || !needsReconcile(t)) continue;
       let detail: OrderDetail | null;
@@ -259,6 +263,26 @@ export class BitgetBroker implements Broker {
       }
       this.applyDetail(t, detail);
       if (detail.filledSize > t.delivered + tolerance(detail.filledSize)) await this.fetchFills(t, detail);
+    }
+  }
+
+  /**
+   * Follows every open order of the traded symbols that the broker does not know (placed before a
+   * restart, or while a push was missed: the v3 order topic pushes nothing on subscribe).
+   */
+  private async adoptOpenOrders(): Promise<void> {
+    if (!this.rest.getOpenOrders) return;
+    for (const symbol of this.instruments.keys()) {
+      let page: OrderPage;
+      try {
+        page = await this.rest.getOpenOrders(symbol);
+      } catch {
+        continue;
+      }
+      for (const d of page.orders) {
+        if (d.symbol !== symbol || this.orders.has(d.clientOid ?? d.orderId)) continue;
+        this.applyDetail(this.adopt(d), d);
+      }
     }
   }
 

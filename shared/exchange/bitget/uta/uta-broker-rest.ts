@@ -14,6 +14,7 @@ import type {
   FillQuery,
   OrderAck,
   OrderDetail,
+  OrderPage,
   OrderRef,
   Fill as RestFill,
   ValidatedOrder,
@@ -35,6 +36,11 @@ export class UtaBrokerRest implements BitgetBrokerRest {
 
   cancelOrder(_symbol: string, ref: OrderRef): Promise<OrderAck> {
     return this.client.cancelOrder(ref);
+  }
+
+  async getOpenOrders(symbol: string): Promise<OrderPage> {
+    const page = await this.client.getOpenOrders(symbol);
+    return { orders: page.list.map(orderDetailOf), endId: page.cursor };
   }
 
   async getFills(query: FillQuery): Promise<FillPage> {

@@ -71,6 +71,7 @@ const info =
 const PLACE = "/api/v3/trade/place-order";
 const INFO = "/api/v3/trade/order-info";
 const FILLS = "/api/v3/trade/fills";
+const OPEN = "/api/v3/trade/unfilled-orders";
 
 describe("BitgetBroker over the UTA REST port", () => {
   it("places a post-only order once and reads it back open", async () => {
@@ -154,6 +155,7 @@ describe("BitgetBroker over the UTA REST port", () => {
     const x = setup({
       [PLACE]: [ack],
       [INFO]: [info(filled)],
+      [OPEN]: [() => okEnvelope({ list: [], cursor: null })],
       [FILLS]: [
         () => okEnvelope({ list: [fillShape(), fillShape({ execId: "9999", symbol: "ETHUSDT", orderId: "1001" })] }),
       ],
@@ -187,6 +189,7 @@ describe("BitgetBroker over the UTA REST port", () => {
     const x = setup({
       [PLACE]: [ack],
       [INFO]: [info(filled)],
+      [OPEN]: [() => okEnvelope({ list: [], cursor: null })],
       [FILLS]: [
         () =>
           okEnvelope({
@@ -203,5 +206,29 @@ describe("BitgetBroker over the UTA REST port", () => {
       [0.004, false],
       [0.006, true],
     ]);
+  });
+
+  it("adopts on reconcile an open order it did not place (before a restart) and delivers its missed fill", async () => {
+    const old = { clientOid: "BTC-old-1", orderId: "77", orderStatus: "partially_filled", cumExecQty: "0.004" };
+    const x = setup({
+      [OPEN]: [() => okEnvelope({ list: [orderShape(old)], cursor: null })],
+      [INFO]: [info(old)],
+      [FILLS]: [
+        () =>
+          okEnvelope({
+            list: [fillShape({ orderId: "77", clientOid: "BTC-old-1", execQty: "0.004", tradeScope: "maker" })],
+          }),
+      ],
+    });
+    await x.broker.reconcile();
+    expect(x.requests.find((r) => r.path === OPEN)?.query).toBe("category=USDT-FUTURES&limit=100&symbol=BTCUSDT");
+    expect(x.fills).toEqual([
+      expect.objectContaining({ clientOid: "BTC-old-1", size: 0.004, final: false, liquidity: "maker" }),
+    ]);
+    expect(await x.broker.order("BTCUSDT", "BTC-old-1")).toMatchObject({
+      status: "open",
+      filledSize: 0.004,
+      remainingSize: 0.006,
+    });
   });
 });
