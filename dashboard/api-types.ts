@@ -9,11 +9,12 @@ import type { BotConfig } from "../shared/config/schema";
 import type { Trade } from "../shared/db/schema";
 import type { PortfolioSnapshot } from "../shared/risk/portfolio-types";
 import type { DrawdownPoint } from "../workers/equity-curve";
+import type { EdgeStats } from "../shared/risk/trade-expectancy";
 
 /** The stats totals: the backtest summary without its backtest-only fields (as workers/stats.ts `LiveSummary`). */
 export type LiveSummary = Omit<Summary, "unfilledEntries" | "tradeOnly" | "eventsPerSecond">;
 
-export type { AgentStatus, PortfolioSnapshot, Trade, BotConfig, DailyStats, DrawdownPoint };
+export type { AgentStatus, PortfolioSnapshot, Trade, BotConfig, DailyStats, DrawdownPoint, EdgeStats };
 
 /** `GET /api/symbols`. */
 export interface SymbolsBody {
@@ -40,6 +41,7 @@ export interface StatsBody {
   readonly capital: number;
   readonly totals: LiveSummary;
   readonly daily: readonly DailyStats[];
+  readonly edge: EdgeStats;
   readonly formulas: Readonly<Record<string, string>>;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DailyStats, StatsBody } from "./api-types";
 import { fill, h } from "./dom";
+import { edgeSection } from "./edge-view";
 import { duration, num, pct, signedMoney, tone } from "./format";
 
 /** Days the table shows at most, newest first. */
@@ -104,6 +105,7 @@ export function renderStats(el: HTMLElement, s: StatsBody): void {
       `Days with trades in the last ${s.daily.length} days (UTC), newest first; days without trades are left out. Hover a heading for its formula, or open Formulas.`,
     ),
     table,
+    edgeSection(s.edge),
     formulas,
   );
 }

@@ -8,7 +8,9 @@
 import { and, asc, gte, lt, lte, sql } from "drizzle-orm";
 import { METRIC_FORMULAS, type MetricKey } from "../shared/backtest/formulas";
 import { computeMetrics, daily, type DailyStats, type EquityPoint, type Summary } from "../shared/backtest/metrics";
-import { trades, type Trade } from "../shared/db/schema";
+import { trades, type Trade, type TradeMode } from "../shared/db/schema";
+import type { EdgeSnapshot } from "../shared/risk/edge-monitor";
+import { type EdgeStats, expectancyBySymbolAndMode } from "../shared/risk/trade-expectancy";
 import type { ClosedTrade, SubScores } from "../shared/strategy/types";
 import type { LedgerDb } from "./ledger";
 
@@ -80,8 +82,11 @@ export function statsFormulas(): Partial<Record<MetricKey, string>> {
   return Object.fromEntries(Object.entries(METRIC_FORMULAS).filter(([k]) => !skip.has(k)));
 }
 
+/** A closed trade of the ledger, with the mode it ran under. */
+export type LedgerClosedTrade = ClosedTrade & { readonly mode: TradeMode };
+
 /** A ledger row as the metrics read it. */
-export function toClosedTrade(row: Trade): ClosedTrade {
+export function toClosedTrade(row: Trade): LedgerClosedTrade {
   return { ...row, subScores: row.subScores as SubScores, exitReason: row.exitReason as ClosedTrade["exitReason"] };
 }
 
@@ -91,7 +96,7 @@ export async function loadWindow(
   startEquity: number,
   from: number,
   to: number,
-): Promise<{ rows: ClosedTrade[]; capital: number } | null> {
+): Promise<{ rows: LedgerClosedTrade[]; capital: number } | null> {
   const [before, rows] = await Promise.all([
     db
       .select({ net: sql<number | null>`sum(${trades.netPnl})` })
@@ -106,4 +111,21 @@ export async function loadWindow(
   ]);
   if (rows.length > MAX_STATS_TRADES) return null;
   return { rows: rows.map(toClosedTrade), capital: startEquity + (before[0]?.net ?? 0) };
+}
+
+/** How the edge figures of a stats answer are computed (returned with them). */
+export const EDGE_FORMULAS = {
+  "edge.byMode.expectancyBps":
+    "per symbol and mode (paper, live apart), over its last `window` trades closed in the stats window: mean of netPnl / (entryPrice × size) × 10 000, interval mean ± z·s/√n with z the normal quantile of (1 + confidence) / 2",
+  "edge.monitor.symbols.expectancyBps":
+    "the portfolio's live monitor (trades closed through it, all modes it ran): the same mean and interval over the symbol's last `window` closed trades",
+  "edge.monitor.symbols.markoutsBps":
+    "per horizon h: mean over the symbol's last `markoutWindow` entry decisions of (first price at or after decision + h − last price before the decision) / that price × 10 000, sign flipped for shorts; same interval",
+  "edge.monitor.symbols.pause":
+    "with edgeGuard.enabled: entries refused (negative_edge) for pauseMs once >= minTrades trades since the last pause and the expectancy interval's upper bound < 0",
+} as const;
+
+/** The window's expectancy by symbol and mode, measured with the live monitor's window and confidence. */
+export function edgeStats(rows: readonly LedgerClosedTrade[], monitor: EdgeSnapshot): EdgeStats {
+  return { byMode: expectancyBySymbolAndMode(rows, monitor.window, monitor.confidence), monitor };
 }

@@ -10,3 +10,4 @@ export * from "./edge-monitor";
 export * from "./mean-interval";
 export * from "./portfolio-types";
 export * from "./portfolio";
+export * from "./trade-expectancy";

@@ -1,13 +1,15 @@
 /**
  * `GET /api/stats?from&to`: daily aggregates and totals of the closed trades in a window, with
- * the formula of every metric. Default window: the 30 days up to now.
+ * the formula of every metric, and the bot's own edge: expectancy after fees per symbol and mode,
+ * and the portfolio's live monitor (entry markouts, edge pauses). Default window: the 30 days up to now.
  * @module
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { coordinatorOf } from "../agents";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { CAPITAL_BASIS, STATS_BASIS, statsFormulas, windowStats } from "../stats";
+import { CAPITAL_BASIS, EDGE_FORMULAS, STATS_BASIS, edgeStats, statsFormulas, windowStats } from "../stats";
 import { timeParam } from "../time-params";
 import { validate } from "../validation";
 import { statsWindow } from "./stats-window";
@@ -23,5 +25,14 @@ export const statsRoutes = new Hono<AppEnv>().get("/", validate("query", StatsQu
       capital: window.capital,
     });
   const stats = windowStats(window.rows, window.capital, from, Math.min(to, Math.max(now, from)));
-  return c.json({ from, to, basis: STATS_BASIS, capitalBasis: CAPITAL_BASIS, ...stats, formulas: statsFormulas() });
+  const edge = edgeStats(window.rows, (await coordinatorOf(c.env).portfolio()).edge);
+  return c.json({
+    from,
+    to,
+    basis: STATS_BASIS,
+    capitalBasis: CAPITAL_BASIS,
+    ...stats,
+    edge,
+    formulas: { ...statsFormulas(), ...EDGE_FORMULAS },
+  });
 });
