@@ -7,7 +7,7 @@ import type { Fill } from "../../shared/execution/orders";
 import { testBrokerContract } from "../../shared/execution/testing/broker-contract";
 import type { MarketEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
-import { admin, pushesOf, waitUntil } from "./venue-harness";
+import { admin, pushesOf, venueRest, waitUntil } from "./venue-harness";
 import {
   accountBrokerHarness,
   accountFeed,
@@ -94,7 +94,43 @@ describe("account-mode detection at the venue", () => {
   });
 });
 
+describe("a Classic account opened by the factory at the venue", () => {
+  it("shows its mode and one-way hold mode, equity, the contract's fee rates, and its position", async () => {
+    const h = await accountBrokerHarness(BTC, "classic", "websocket");
+    cleanups.push(() => h.close?.());
+    await h.feed(book(T0, "1"));
+    expect(await h.account.summary("BTCUSDT")).toMatchObject({ accountMode: "classic", holdMode: "one_way_mode" });
+    expect(await h.account.equity()).toMatchObject({ equity: 10_000, available: 10_000 });
+    expect(await h.account.fees("BTCUSDT")).toEqual({ maker: 0.0002, taker: 0.0006 });
+    await h.broker.place({
+      clientOid: "c-open-1",
+      symbol: "BTCUSDT",
+      side: "sell",
+      type: "market",
+      size: 0.02,
+      reduceOnly: false,
+      ts: T0,
+    });
+    await h.settle?.();
+    expect(netPosition(await h.account.positions("BTCUSDT"), "BTCUSDT")).toBeCloseTo(-0.02, 9);
+    expect(h.broker.mode).toBe("live");
+  });
+
+  it("refuses a UTA key's V2 calls as auth (40085) if it ever reached them", async () => {
+    const venue = await startVenue({ manual: { instruments: [BTC] }, accountMode: "uta", log: () => {} });
+    cleanups.push(() => venue.close());
+    const rest = venueRest(venue);
+    await expect(rest.getAccounts()).rejects.toMatchObject({ kind: "auth", code: "40085" });
+  });
+});
+
 describe("a UTA account at the venue", () => {
+  it("keeps encoding one-way orders when the exchange refuses hedge mode (25010)", async () => {
+    const h = await utaHarness();
+    await expect(h.account.setHoldMode("hedge_mode")).rejects.toMatchObject({ code: "25010" });
+    expect((await h.account.summary("BTCUSDT")).holdMode).toBe("one_way_mode");
+  });
+
   it("shows its mode, hold mode, margin mode and leverage, equity, fee rates and no position", async () => {
     const h = await utaHarness();
     expect(await h.account.summary("BTCUSDT")).toMatchObject({

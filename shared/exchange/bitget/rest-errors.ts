@@ -7,7 +7,8 @@
 
 /**
  * What went wrong, as far as the caller needs to decide:
- * - `auth`: key, passphrase, signature, timestamp, IP or permission refused (never retry blindly);
+ * - `auth`: key, passphrase, signature, timestamp, IP or permission refused, or a key of the other
+ *   account system (40085: a UTA key on V2; 40731: an Elite copy-trading UTA key) (never retry blindly);
  * - `rateLimit`: HTTP 429, code 429/429xx or 1001 (back off ≥ 1 s);
  * - `insufficientBalance`: margin or balance too small for the order;
  * - `duplicateClientOid`: the clientOid was used already (the order exists);
@@ -86,7 +87,7 @@ export function isBitgetError(e: unknown, ...kinds: BitgetErrorKind[]): e is Bit
 }
 
 const CODE_KINDS: ReadonlyMap<string, BitgetErrorKind> = new Map([
-  ...codes("auth", "40001 40002 40003 40004 40005 40006 40008 40009 40010 40011 40012 40014 40018 40037"),
+  ...codes("auth", "40001 40002 40003 40004 40005 40006 40008 40009 40010 40011 40012 40014 40018 40037 40085 40731"),
   ...codes("rateLimit", "429 1001"),
   ...codes("insufficientBalance", "40762 43012 40711 40712"),
   ...codes("duplicateClientOid", "43118"),
