@@ -48,7 +48,7 @@ describe("detectAccountMode", () => {
     ["40006", "auth", "Invalid ACCESS_KEY"],
     ["40009", "auth", "sign signature error"],
     ["40012", "auth", "apikey/password is incorrect"],
-    ["40085", "unknown", "You are in Unified Account mode"],
+    ["40085", "auth", "You are in Unified Account mode"],
   ])("refuses on %s with the exchange's code and message, never guessing", async (code, kind, msg) => {
     const r = await probe(() => errorEnvelope(400, code, msg)).run();
     expect(r).toEqual({ ok: false, refusal: { kind, code, status: 400, message: msg } });
