@@ -37,7 +37,12 @@ export type ConfigChange =
       readonly config: BotConfig;
       readonly at: number;
     }
-  | { readonly ok: false; readonly issues: ConfigIssue[] };
+  | {
+      readonly ok: false;
+      readonly issues: ConfigIssue[];
+      /** Set when the change named a version (`If-Match`) that is no longer current: this one. */
+      readonly staleFor?: string;
+    };
 
 /** One audited config change. */
 export interface ConfigAuditEntry {
@@ -75,8 +80,9 @@ export interface CoordinatorApi {
   /** Last prices since the previous report (marks positions, feeds the BTC correlation, checks the daily loss). */
   reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer>;
   getConfig(): Promise<VersionedConfig>;
-  putConfig(input: unknown): Promise<ConfigChange>;
-  patchConfig(patch: unknown): Promise<ConfigChange>;
+  /** `expectedVersion`: change only if it is the current version (else `stale`). */
+  putConfig(input: unknown, expectedVersion?: string): Promise<ConfigChange>;
+  patchConfig(patch: unknown, expectedVersion?: string): Promise<ConfigChange>;
   configAudit(limit: number): Promise<ConfigAuditEntry[]>;
   halt(reason: string): Promise<PortfolioSnapshot>;
   resume(): Promise<PortfolioSnapshot>;

@@ -125,13 +125,13 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   }
 
   /** RPC: replaces the whole config (missing fields take their defaults). */
-  async putConfig(input: unknown): Promise<ConfigChange> {
-    return this.changeConfig("put", input);
+  async putConfig(input: unknown, expectedVersion?: string): Promise<ConfigChange> {
+    return this.changeConfig("put", input, expectedVersion);
   }
 
   /** RPC: deep-merges a partial config into the current one. */
-  async patchConfig(patch: unknown): Promise<ConfigChange> {
-    return this.changeConfig("patch", patch);
+  async patchConfig(patch: unknown, expectedVersion?: string): Promise<ConfigChange> {
+    return this.changeConfig("patch", patch, expectedVersion);
   }
 
   /** RPC: the latest config changes, newest first (1 to 1000 entries). */
@@ -240,7 +240,14 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return `config: ${this.configError}; PUT or PATCH /api/config to fix it`;
   }
 
-  private changeConfig(kind: "put" | "patch", input: unknown): ConfigChange {
+  private changeConfig(kind: "put" | "patch", input: unknown, expectedVersion?: string): ConfigChange {
+    // Checked here, in the same turn as the change, so two writers cannot both pass the check.
+    if (expectedVersion !== undefined && expectedVersion !== this.current.version)
+      return {
+        ok: false,
+        issues: [{ path: "If-Match", message: `version ${expectedVersion} is not current` }],
+        staleFor: this.current.version,
+      };
     const applied = applyConfigChange(this.current, kind, input, Date.now());
     if (applied.next === null) return applied.change;
     const previous = this.configError === null ? this.current.config.portfolio : this.rules.config;

@@ -19,6 +19,14 @@ function query(name: string, schema: Json, description: string): Json {
   return { name, in: "query", required: false, schema, description };
 }
 
+const IF_MATCH = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  schema: { type: "string" },
+  description: "the config version the change is based on (`ETag` of GET /api/config); `*` or absent: any",
+};
+
 const SYMBOL_PATH = { name: "symbol", in: "path", required: true, schema: SYMBOL };
 
 function op(summary: string, extra: Json = {}, codes: number[] = []): Json {
@@ -34,7 +42,9 @@ function op(summary: string, extra: Json = {}, codes: number[] = []): Json {
 }
 
 const ERROR_TEXT: Record<number, string> = {
-  400: "Invalid input: the message and details name every bad field",
+  400: "Invalid input: the message and details name every bad field; malformed JSON; JSON nested deeper than 16",
+  412: "`If-Match` names a version that is no longer current (`stale_version`; details.currentVersion); nothing changed",
+  413: "The body exceeds 64 KiB (`payload_too_large`)",
   401: "Missing or wrong bearer token",
   404: "Unknown symbol",
   422: "Rejected config: details lists every bad field `{ path, message }`; the config is unchanged",
@@ -75,7 +85,12 @@ export function openApiDocument(): Json {
       },
     },
     paths: {
-      "/health": { get: { summary: "Liveness and version (no auth)", responses: { "200": { description: "OK" } } } },
+      "/health": {
+        get: {
+          summary: "Liveness and version (no auth); 503 `degraded` when the Coordinator does not load or answer",
+          responses: { "200": { description: "OK" }, "503": { description: "Degraded: `coordinator` says why" } },
+        },
+      },
       "/api/stats": {
         get: op(
           "Daily aggregates and totals of closed trades with each metric's formula (basis: closed trades; equity marked at each exit)",
@@ -120,14 +135,14 @@ export function openApiDocument(): Json {
       "/api/config": {
         get: op("The current config and its version"),
         put: op(
-          "Replace the config (missing fields take their defaults); answers the new version",
-          { requestBody: CONFIG_BODY },
-          [400, 422],
+          'Replace the whole config (every field required: a missing one is a 422, never a default); answers the new version. `If-Match: "<version>"` makes it conditional (412 if stale)',
+          { requestBody: CONFIG_BODY, parameters: [IF_MATCH] },
+          [400, 412, 413, 422],
         ),
         patch: op(
-          "Deep-merge a partial config (arrays replaced whole); answers the new version",
-          { requestBody: CONFIG_BODY },
-          [400, 422],
+          'Deep-merge a partial config (arrays replaced whole); answers the new version. `If-Match: "<version>"` makes it conditional (412 if stale)',
+          { requestBody: CONFIG_BODY, parameters: [IF_MATCH] },
+          [400, 412, 413, 422],
         ),
       },
       "/api/config/audit": {
@@ -180,6 +195,10 @@ export function openApiDocument(): Json {
           [400, 422],
         ),
       },
+      "/api/notifications": {
+        get: op("Notification channels (configured or not, never their secrets) and the last deliveries"),
+      },
+      "/api/notifications/test": { post: op("Send a test message to every configured channel (202)") },
       "/api/openapi.json": { get: op("This document") },
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configJsonSchema, configVersion, defaultConfig, parseConfig, patchConfig } from "./config";
+import { configJsonSchema, configVersion, defaultConfig, parseConfig, parseWholeConfig, patchConfig } from "./config";
 
 describe("bot config", () => {
   it("defaults to the plan's numbers, in paper mode", () => {
@@ -191,5 +191,23 @@ describe("every number of the config", () => {
     };
     walk(configJsonSchema(), "");
     expect(unbounded).toEqual([]);
+  });
+});
+
+describe("parseWholeConfig", () => {
+  it("accepts a whole config", () => {
+    expect(parseWholeConfig(defaultConfig())).toEqual(parseConfig(defaultConfig()));
+  });
+
+  it("refuses an empty object instead of resetting every setting to its default", () => {
+    const r = parseWholeConfig({});
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(Object.keys(defaultConfig()));
+  });
+
+  it("names each missing nested field", () => {
+    const { minScore: _, ...gates } = defaultConfig().gates;
+    const r = parseWholeConfig({ ...defaultConfig(), gates });
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(["gates.minScore"]);
   });
 });

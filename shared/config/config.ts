@@ -54,6 +54,29 @@ export function reparseConfig(
   return { ok: true, config: config as BotConfig, version: `v-${fnv1a64(`{${parts.join(",")}}`)}` };
 }
 
+/**
+ * Validates a config that must be whole (a replacement): as {@link parseConfig}, and every field
+ * must be given, so a replacement never resets a setting to its default without saying so. Each
+ * missing field is an issue naming its path.
+ */
+export function parseWholeConfig(input: unknown): ConfigResult {
+  const r = parseConfig(input);
+  if (!r.ok) return r;
+  const missing = missingPaths(r.config, input, []);
+  if (missing.length === 0) return r;
+  const message = "missing: a replacement gives every field (PATCH changes some)";
+  return { ok: false, issues: missing.map((path) => ({ path, message })) };
+}
+
+/** Paths of `full`'s object fields that `given` lacks (arrays and values are leaves). */
+function missingPaths(full: unknown, given: unknown, path: string[]): string[] {
+  if (!isPlainObject(full)) return [];
+  if (!isPlainObject(given)) return [path.join(".")];
+  return Object.keys(full).flatMap((k) =>
+    k in given ? missingPaths(full[k], given[k], [...path, k]) : [[...path, k].join(".")],
+  );
+}
+
 /** The default config: the plan's numbers. */
 export function defaultConfig(): BotConfig {
   return BotConfigSchema.parse({});

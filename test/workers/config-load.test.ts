@@ -1,5 +1,5 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Coordinator } from "../../durable-objects/coordinator";
 import { defaultConfig } from "../../shared/config/config";
@@ -36,6 +36,12 @@ describe("a stored config that no longer loads", () => {
   it("leaves the Coordinator up and halted, saying why, and takes halt, flatten and a fixing PATCH", async () => {
     await storeAndRestart({ config: broken, version: "v-old" });
 
+    const health = await exports.default.fetch("http://x/health");
+    expect(health.status).toBe(503);
+    const degraded = (await health.json()) as { ok: boolean; status: string; coordinator: string };
+    expect(degraded).toMatchObject({ ok: false, status: "degraded" });
+    expect(degraded.coordinator).toContain("portfolio.correlationWindowMs");
+
     const portfolio = await api("/api/portfolio");
     expect(portfolio.status).toBe(200);
     const snap = (await portfolio.json()) as { tradingState: string; reason: string; configError: string };
@@ -62,6 +68,7 @@ describe("a stored config that no longer loads", () => {
     expect(fixed.config.portfolio.correlationReturnMs).toBe(5000);
     const after = (await (await api("/api/portfolio")).json()) as { tradingState: string; configError: null };
     expect(after).toMatchObject({ tradingState: "ACTIVE", configError: null });
+    expect((await exports.default.fetch("http://x/health")).status).toBe(200);
   });
 
   it("refuses agents its config while it does not load, and refuses entries", async () => {

@@ -183,10 +183,20 @@ describe("the config API", () => {
     expect(mirrored).toEqual({ prev: before.version, kind: "patch" });
   });
 
-  it("replaces the whole config on PUT (missing fields back to defaults)", async () => {
-    const res = await api("/api/config", { method: "PUT", body: {} });
+  it("replaces the whole config on PUT", async () => {
+    const res = await api("/api/config", { method: "PUT", body: defaultConfig() });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { version: string }).version).toBe(configVersion(defaultConfig()));
+  });
+
+  it("refuses a PUT that is not the whole config instead of resetting settings to their defaults", async () => {
+    await api("/api/config", { method: "PATCH", body: { gates: { minScore: 90 } } });
+    const before = await (await api("/api/config")).json();
+    const res = await api("/api/config", { method: "PUT", body: {} });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { details: { path: string }[] } };
+    expect(body.error.details.map((d) => d.path)).toEqual(Object.keys(defaultConfig()));
+    expect(await (await api("/api/config")).json()).toEqual(before);
   });
 
   it("publishes the config JSON Schema", async () => {
