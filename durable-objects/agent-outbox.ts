@@ -6,9 +6,7 @@
  * a crash between the batch and the delete inserts nothing twice.
  * @module
  */
-import type { NewFill, NewTrade, TradeMode } from "../shared/db/schema";
-import type { Fill } from "../shared/execution/orders";
-import type { ClosedTrade } from "../shared/strategy/types";
+import type { NewFill, NewTrade } from "../shared/db/schema";
 import { insertLedger, ledgerDb } from "../workers/ledger";
 import type { AgentStore } from "./agent-store";
 
@@ -22,64 +20,6 @@ export const OUTBOX_BATCH = 50;
 export function d1LedgerWriter(d1: D1Database): LedgerWriter {
   const db = ledgerDb(d1);
   return (rows) => insertLedger(db, rows);
-}
-
-/** The `trades` row of a closed trade. */
-export function tradeRow(t: ClosedTrade, mode: TradeMode): NewTrade {
-  return {
-    id: t.id,
-    symbol: t.symbol,
-    mode,
-    side: t.side,
-    entryTime: t.entryTime,
-    exitTime: t.exitTime,
-    entryPrice: t.entryPrice,
-    exitPrice: t.exitPrice,
-    size: t.size,
-    entryScore: t.entryScore,
-    subScores: { ...t.subScores },
-    exitReason: t.exitReason,
-    holdSeconds: t.holdSeconds,
-    grossPnl: t.grossPnl,
-    fees: t.fees,
-    slippage: t.slippage,
-    netPnl: t.netPnl,
-    configVersion: t.configVersion,
-  };
-}
-
-/** What the agent knows about a fill beyond the broker's report. */
-export interface FillContext {
-  readonly mode: TradeMode;
-  readonly role: "entry" | "exit";
-  readonly configVersion: string;
-  /** The trade this fill closed, if it closed one. */
-  readonly closed: ClosedTrade | null;
-}
-
-/**
- * The `fills` row of a fill. Its id is `clientOid#ts#price#size`: unique per execution of a paper
- * order (one fill per book level and per trade), and the same when the same fill is written again.
- */
-export function fillRow(f: Fill, ctx: FillContext): NewFill {
-  return {
-    id: `${f.clientOid}#${f.ts}#${f.price}#${f.size}`,
-    tradeId: ctx.closed?.id ?? null,
-    symbol: f.symbol,
-    mode: ctx.mode,
-    clientOid: f.clientOid,
-    side: f.side,
-    role: ctx.role,
-    price: f.price,
-    size: f.size,
-    fee: f.fee,
-    liquidity: f.liquidity,
-    slippage: f.slippage,
-    ts: f.ts,
-    final: f.final,
-    exitReason: ctx.closed?.exitReason ?? null,
-    configVersion: ctx.configVersion,
-  };
 }
 
 /**

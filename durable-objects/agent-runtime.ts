@@ -1,54 +1,32 @@
 /**
- * The trading core of a running SymbolAgent: the public feed, the strategy engine, the broker (the
- * paper broker, or the live {@link LiveBroker} when the engine's config is live) and the
- * {@link TradingSession} that joins them to the Coordinator. Crash-only: every fill, order
- * change, close and portfolio answer is written to DO SQLite in the turn it happens (with the outbox
- * row and the queued Coordinator call), and otherwise the engine state is written every
- * {@link PERSIST_EVERY_MS} of wall time. A crash therefore loses at most that much indicator warm-up,
- * never a position, an order or a closed trade; {@link AgentRuntime.open} rebuilds everything.
- *
- * Time: the engine's and the broker's clock is the exchange time of the events. Wall time enters in
- * one place, {@link AgentRuntime.onAlarm}: when no event arrived for {@link SILENT_AFTER_MS}, they
- * are advanced to the estimated exchange time (last event time + wall time since it arrived) minus
- * `LATE_MARGIN_MS` (the margin keeps a late print inside its bar), so time exits
- * and entry timeouts still fire while the market is silent; the broker then moves on by the order
- * latency (still before `now`), so an exit decided in the silence fills against the last book at once.
- *
- * Config: a new config version is stored at once but the engine (and broker) are rebuilt with it only
- * when flat, so a position opened under one version finishes under it. Indicator state is kept when the
- * indicator settings did not change; otherwise the indicators warm up again.
+ * The SymbolAgent's wiring around its {@link SymbolRunner} (shared/runner, where the trading policy
+ * lives): the public feed socket, the live broker's REST and private socket, DO SQLite (state, order
+ * journal, outbox, queued Coordinator calls), the Coordinator's RPC, and wall time. Crash-only: every
+ * fill, order change, close and portfolio answer is written in the turn it happens, and otherwise the
+ * state is written every {@link PERSIST_EVERY_MS} of wall time; {@link AgentRuntime.open} rebuilds it.
  * @module
  */
 import type { BotConfig } from "../shared/config/schema";
 import { PublicFeed, type FeedHealth } from "../shared/exchange/bitget/public-feed";
 import type { SocketPort } from "../shared/exchange/bitget/socket";
-import type { Fill, OrderStatus } from "../shared/execution/orders";
-import { SimulatedBroker, type SimulatedBrokerOptions } from "../shared/execution/sim-broker";
-import type { SimulatedBrokerState } from "../shared/execution/sim-order";
 import type { MarketEvent } from "../shared/market/events";
-import type { Instrument } from "../shared/market/instrument";
-import { defaultInstrument } from "../shared/market/instruments";
 import type { EntryAnswer, EntryRequest } from "../shared/risk/portfolio-types";
-import { StrategyEngine, type EngineOptions, type EngineStatus } from "../shared/strategy/engine";
-import { TradingSession, type TradingSessionState } from "../shared/strategy/session";
-import type { ClosedTrade, ExitReason } from "../shared/strategy/types";
+import { exchangeNow, silentTickAt } from "../shared/runner/clock";
+import type { OrderJournal } from "../shared/runner/ports";
+import { SymbolRunner, type SymbolRunnerState } from "../shared/runner/symbol-runner";
+import type { EngineStatus } from "../shared/strategy/engine";
+import type { ExitReason } from "../shared/strategy/types";
 import { drainCalls } from "./agent-calls";
-import { rebuildEngine, type EngineRecord } from "./agent-engine";
-import { fillRow, tradeRow } from "./agent-outbox";
 import { LiveBroker, type LiveEndpoints } from "./agent-live";
-import { journaledOrders, queuedPortfolio } from "./agent-ports";
+import { queuedPortfolio } from "./agent-ports";
 import { PriceBatch } from "./agent-prices";
 import { ReceiptRing, type Receipt } from "./agent-receipts";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 import type { CoordinatorApi, PriceReportAnswer, VersionedConfig } from "./contracts";
 
-/** Engine state is written at least this often while the market moves, ms of wall time. */
+/** State is written at least this often while the market moves, ms of wall time. */
 export const PERSIST_EVERY_MS = 2_000;
-/** The market counts as silent after this long without an event, ms. */
-export const SILENT_AFTER_MS = 3_000;
-/** Silent ticks stop this far behind wall time, ms. */
-export const LATE_MARGIN_MS = 1_000;
 /** Prices are reported at most this often, ms. */
 export const REPORT_EVERY_MS = 1_000;
 
@@ -63,74 +41,73 @@ export interface AgentRuntimeOptions {
   readonly onFatal: (reason: string) => void;
   /** Whether `config` may trade (the live gate); null = yes. */
   readonly refusal: (config: BotConfig) => string | null;
+  /** A background step failed (outside any RPC or alarm): the agent logs and counts it. */
+  readonly onError: (what: string, error: unknown) => void;
   readonly socket?: SocketPort;
   /** Where a live config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
   readonly live?: LiveEndpoints | null;
 }
 
-/** One running agent's trading state and feed. */
+/** One running agent's runner, feed and I/O. */
 export class AgentRuntime {
   private readonly o: AgentRuntimeOptions;
   private readonly store: AgentStore;
-  private readonly session: TradingSession;
+  readonly runner: SymbolRunner;
   private readonly prices = new PriceBatch();
   private readonly receipts = new ReceiptRing();
-  private broker: SimulatedBroker;
-  /** The live broker when the engine's config is live, else null (paper). */
   private readonly live: LiveBroker | null;
-  private readonly liveMode: boolean;
-  private engine: StrategyEngine | null = null;
-  private engineConfig: VersionedConfig;
-  private latest: VersionedConfig;
   private feed: PublicFeed | null = null;
   private equity: number;
   private dirty = false;
-  private second = -1;
   private lastPersistAt = 0;
   private lastEventAt = 0;
-  /** Latest exchange time seen. */
-  private lastTs = 0;
   private lastReportAt = 0;
   private reporting = false;
   private draining: Promise<number> | null = null;
   private stopped = false;
-  /** True while a reconciliation mismatch blocks new entries. */
-  entriesBlocked = false;
 
   private constructor(o: AgentRuntimeOptions) {
     this.o = o;
     this.store = o.store;
-    const rec = this.store.get<EngineRecord>("engine");
-    this.latest = this.store.get<VersionedConfig>("config") as VersionedConfig;
-    this.engineConfig = rec?.config ?? this.latest;
+    const latest = this.store.get<VersionedConfig>("config") as VersionedConfig;
+    const state = this.store.get<SymbolRunnerState>("runner") ?? legacyState(this.store);
     this.equity = this.store.get<number>("equity") ?? 0;
-    const brokerState = this.store.get<SimulatedBrokerState>("broker");
-    this.broker = brokerState
-      ? SimulatedBroker.restore(brokerState, this.brokerOptions())
-      : new SimulatedBroker(this.brokerOptions());
-    this.liveMode = this.engineConfig.config.mode === "live";
+    const mode = state?.engine?.config.config.mode ?? latest.config.mode;
     this.live =
-      this.liveMode && o.live
+      mode !== "paper" && o.live
         ? new LiveBroker({ symbol: o.symbol, endpoints: o.live, onFill: (f) => this.liveFill(f), socket: o.socket })
         : null;
-    this.session = new TradingSession(
+    const live = this.live;
+    this.runner = new SymbolRunner(
       {
-        orders: journaledOrders(
-          this.store,
-          () => (this.liveMode ? (this.live?.broker ?? null) : this.broker),
-          () => (this.dirty = true),
-        ),
-        portfolio: queuedPortfolio(
-          this.store,
-          (req) => this.requestEntry(req),
-          () => (this.dirty = true),
-        ),
-        hooks: { onClosed: (t) => this.onClosed(t), onAsyncStep: () => this.afterTurn(Date.now()) },
+        symbol: o.symbol,
+        config: latest,
+        portfolio: queuedPortfolio(this.store, (req) => this.requestEntry(req), this.markDirty),
+        equity: {
+          now: () => this.equity,
+          onClose: (netPnl) => {
+            this.equity += netPnl;
+            this.store.put("equity", this.equity);
+          },
+        },
+        live: live
+          ? { orders: () => live.broker, instrument: () => live.instrument, onEvent: (e) => live.onEvent(e) }
+          : null,
+        journal: storeJournal(this.store),
+        ledger: {
+          trade: (row) => this.store.addOutbox("trade", row.id, row, Date.now()),
+          fill: (row) => this.store.addOutbox("fill", row.id, row, Date.now()),
+        },
+        maxFinishedOrders: 200,
+        hooks: {
+          onChange: this.markDirty,
+          onTrade: (t) => this.prices.add(t.ts, t.price),
+          onAsyncStep: () => this.afterTurn(Date.now()),
+          onAsyncError: (what, e) => o.onError(`order ${what}`, e),
+        },
       },
-      this.store.get<TradingSessionState>("session") ?? undefined,
+      state,
     );
-    if (rec) this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
-    this.lastTs = rec?.state.lastTs ?? 0;
     // When the last event arrived (wall clock), so the exchange clock can be estimated after a restart.
     this.lastEventAt = this.store.get<number>("lastEventAt") ?? 0;
   }
@@ -140,7 +117,7 @@ export class AgentRuntime {
     return new AgentRuntime(o);
   }
 
-  /** Connects the public feed (idempotent). */
+  /** Connects the public feed (idempotent) and starts the live broker. */
   startFeed(): void {
     this.feed ??= new PublicFeed({
       url: this.o.feedUrl,
@@ -152,13 +129,10 @@ export class AgentRuntime {
       onEvents: (events) => this.ingest(events),
     });
     this.feed.start();
-    void this.live?.start().catch(() => {});
+    this.live?.start().catch((e: unknown) => this.o.onError("live broker start", e));
   }
 
-  /**
-   * Loads the live broker's contract rules and connects its private feed; resolves at once in paper
-   * mode. A failure is retried by every alarm's reconciliation, which reports it in `alarmErrors`.
-   */
+  /** Loads the live broker's contract rules and connects its private feed; resolves at once in paper mode. */
   async startLive(): Promise<void> {
     await this.live?.start();
   }
@@ -173,12 +147,17 @@ export class AgentRuntime {
 
   /** The latest config version the agent knows. */
   get configVersion(): string {
-    return this.latest.version;
+    return this.runner.configVersion;
   }
 
   /** The latest config's mode. */
   get mode(): "paper" | "demo" | "live" {
-    return this.latest.config.mode;
+    return this.store.get<VersionedConfig>("config")?.config.mode ?? this.runner.mode;
+  }
+
+  /** True while a reconciliation mismatch blocks new entries. */
+  get entriesBlocked(): boolean {
+    return this.runner.entriesBlocked;
   }
 
   /** Feed health, or null before the feed exists. */
@@ -188,7 +167,7 @@ export class AgentRuntime {
 
   /** The engine's view, or null before the first market event. */
   engineStatus(): EngineStatus | null {
-    return this.engine?.status() ?? null;
+    return this.runner.engineStatus();
   }
 
   /** When the last feed messages arrived and were handled (see {@link ReceiptRing}), oldest first. */
@@ -205,17 +184,7 @@ export class AgentRuntime {
     for (const e of events) {
       if (e.symbol !== this.o.symbol) continue;
       if (e.ts > newest) newest = e.ts;
-      if (e.ts > this.lastTs) this.lastTs = e.ts;
-      const engine = this.engineFor(e);
-      this.broker.onEvent(e);
-      this.live?.onEvent(e);
-      if (e.kind === "trade") this.prices.add(e.ts, e.price);
-      this.session.onEvent(e);
-      const sec = Math.floor(e.ts / 1000);
-      if (sec > this.second) {
-        if (this.second >= 0 && engine) this.session.tick(e.ts);
-        this.second = sec;
-      }
+      this.runner.onEvent(e);
     }
     if (newest > -Infinity) this.receipts.add(newest, now, Date.now());
     this.afterTurn(now);
@@ -223,15 +192,16 @@ export class AgentRuntime {
 
   /** Exits at market now and cancels a pending entry. */
   flatten(reason: ExitReason): void {
-    this.session.flatten(this.exchangeNow(Date.now()), reason);
-    this.afterTurn(Date.now());
+    const now = Date.now();
+    this.runner.flatten(exchangeNow(this.runner.lastTs, this.lastEventAt, now), reason);
+    this.afterTurn(now);
   }
 
   /** Fetches the Coordinator's config; stores it, and applies it now if flat. */
   async reloadConfig(): Promise<void> {
     const next = await this.o.coordinator().getConfig();
-    if (next.version === this.latest.version) return;
-    this.latest = next;
+    if (next.version === this.runner.configVersion) return;
+    this.runner.setConfig(next);
     this.store.put("config", next);
     this.afterTurn(Date.now());
   }
@@ -246,7 +216,7 @@ export class AgentRuntime {
   }
 
   /**
-   * The alarm's share: feed watchdog, silent-market ticks, reconciliation, price report, Coordinator
+   * The alarm's share: feed watchdog, silent-market tick, reconciliation, price report, Coordinator
    * calls and equity. Every step runs even if an earlier one failed; the failures are returned.
    */
   async onAlarm(now: number): Promise<string[]> {
@@ -255,7 +225,7 @@ export class AgentRuntime {
       try {
         await fn();
       } catch (e) {
-        errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+        errors.push(`${name}: ${messageOf(e)}`);
       }
     };
     await step("feed", () => (this.feed ? this.feed.checkStale(now) : this.startFeed()));
@@ -274,78 +244,41 @@ export class AgentRuntime {
     return this.draining;
   }
 
-  /**
-   * The exchange clock now, estimated as the last event's exchange time plus the wall time since it
-   * arrived. Live, this is about the wall clock; while the local venue replays an old recording it
-   * stays on the recording's clock, so silent ticks and a flatten never jump to today's date.
-   */
-  private exchangeNow(now: number): number {
-    if (this.lastTs <= 0 || this.lastEventAt <= 0) return now;
-    return this.lastTs + Math.max(0, now - this.lastEventAt);
-  }
+  private readonly markDirty = (): void => {
+    this.dirty = true;
+  };
 
   private silentTick(now: number): void {
-    if (this.lastEventAt <= 0 || now - this.lastEventAt < SILENT_AFTER_MS || !this.engine) return;
-    const ts = this.exchangeNow(now) - LATE_MARGIN_MS;
-    this.broker.advance(ts);
-    this.session.tick(ts);
-    this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
+    const ts = silentTickAt(this.runner.lastTs, this.lastEventAt, now);
+    if (ts === null) return;
+    this.runner.silentTick(ts);
     this.afterTurn(now);
   }
 
-  /**
-   * Reconciliation against the broker: with the engine flat, the broker must hold no position. Dust
-   * below the instrument's minimum size (a partial entry fill too small to open, rounding) cannot be
-   * traded and is tolerated; anything more blocks new entries until it is gone.
-   */
-  private reconcile(): void | Promise<void> {
-    if (this.liveMode) return this.reconcileLive();
-    const engine = this.engine;
-    if (engine?.phase !== "flat" || this.session.pendingDecisions > 0) return;
-    const held = this.broker.position(this.o.symbol);
-    this.entriesBlocked = Math.abs(held) >= engine.instrument.minSize;
-    if (this.entriesBlocked)
-      throw new Error(`position mismatch: the broker holds ${held} while the engine is flat; entries blocked`);
-  }
-
-  /**
-   * Live reconciliation: the broker's REST reconciliation (missed fills, unknown placements), then the
-   * exchange's position against the engine's (flat = 0; open = its signed size), unless an entry is in
-   * flight. A difference of at least the minimum size blocks new entries until a later alarm finds none.
-   */
-  private async reconcileLive(): Promise<void> {
-    if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
-    const held = await this.live.reconcile();
-    const engine = this.engine;
-    if (!engine || engine.phase === "entering" || this.session.pendingDecisions > 0) return;
-    const p = engine.position;
-    const expected = engine.phase === "open" && p ? (p.side === "long" ? p.size : -p.size) : 0;
-    this.entriesBlocked = Math.abs(held - expected) >= engine.instrument.minSize;
-    if (this.entriesBlocked)
-      throw new Error(
-        `position mismatch: the exchange holds ${held} ${this.o.symbol} while the engine expects ${expected}; entries blocked`,
-      );
+  /** Reconciliation: the paper broker's position, or the exchange's (after the broker's REST reconciliation). */
+  private async reconcile(): Promise<void> {
+    let held: number | undefined;
+    if (this.runner.mode !== "paper") {
+      if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
+      held = await this.live.reconcile();
+    }
+    const r = this.runner.reconcile(held);
+    if (!r.ok) throw new Error(r.detail);
   }
 
   private afterTurn(now: number): void {
     if (this.stopped) return;
-    this.applyConfigIfFlat();
-    if (this.stopped) return;
+    const applied = this.runner.applyConfigIfFlat(this.o.refusal);
+    if (!applied.ok) return this.o.onFatal(applied.reason);
     if (this.dirty || now - this.lastPersistAt >= PERSIST_EVERY_MS) this.persist(now);
-    if (now - this.lastReportAt >= REPORT_EVERY_MS) void this.reportPrices(now).catch(() => {});
-    if (this.store.callCount() > 0) void this.drain().catch(() => {});
+    if (now - this.lastReportAt >= REPORT_EVERY_MS)
+      this.reportPrices(now).catch((e: unknown) => this.o.onError("price report", e));
+    if (this.store.callCount() > 0) this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
   }
 
   private persist(now: number): void {
     this.store.transaction(() => {
-      if (this.engine)
-        this.store.put("engine", {
-          config: this.engineConfig,
-          instrument: this.engine.instrument,
-          state: this.engine.getState(),
-        } satisfies EngineRecord);
-      this.store.put("broker", this.broker.getState());
-      this.store.put("session", this.session.getState());
+      this.store.put("runner", this.runner.getState());
       this.store.put("lastEventAt", this.lastEventAt);
     });
     this.dirty = false;
@@ -369,115 +302,48 @@ export class AgentRuntime {
 
   private obey(answer: PriceReportAnswer): void {
     if (answer.flatten) this.flatten(answer.flattenReason ?? "flatten");
-    if (answer.configVersion !== this.latest.version) void this.reloadConfig().catch(() => {});
+    if (answer.configVersion !== this.runner.configVersion)
+      this.reloadConfig().catch((e: unknown) => this.o.onError("config reload", e));
   }
 
-  private applyConfigIfFlat(): void {
-    if (this.latest.version === this.engineConfig.version) return;
-    if ((this.engine && this.engine.phase !== "flat") || this.session.pendingDecisions > 0) return;
-    const refused = this.o.refusal(this.latest.config);
-    if (refused) return this.o.onFatal(refused);
-    if ((this.latest.config.mode === "live") !== this.liveMode)
-      return this.o.onFatal(
-        `the config's mode changed to ${this.latest.config.mode}; restart the agent to trade in it`,
-      );
-    const old = this.engine;
-    this.engineConfig = this.latest;
-    this.broker = SimulatedBroker.restore(this.broker.getState(), this.brokerOptions());
-    if (old) this.setEngine(rebuildEngine(old, this.engineOptions(this.engineConfig, old.instrument)));
-    this.dirty = true;
-  }
-
-  private engineFor(e: MarketEvent): StrategyEngine | null {
-    if (this.engine) return this.engine;
-    if (this.liveMode && !this.live?.instrument) return null;
-    const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
-    this.setEngine(
-      new StrategyEngine(
-        this.engineOptions(this.engineConfig, this.live?.instrument ?? defaultInstrument(e.symbol, price)),
-      ),
-    );
-    return this.engine;
-  }
-
-  private setEngine(engine: StrategyEngine): void {
-    this.engine = engine;
-    this.session.setEngine(engine);
-  }
-
-  private engineOptions(v: VersionedConfig, instrument: Instrument): EngineOptions {
-    return { symbol: this.o.symbol, config: v.config, configVersion: v.version, instrument, equity: () => this.equity };
-  }
-
-  private brokerOptions(): SimulatedBrokerOptions {
-    const { fees, execution } = this.engineConfig.config;
-    return {
-      fees,
-      latencyMs: execution.latencyMs,
-      entryTimeoutMs: execution.entryTimeoutMs,
-      tradeOnlySpreadBps: execution.tradeOnlySpreadBps,
-      maxFinishedOrders: 200,
-      onFill: (f) => this.onFill(f),
-      onReject: (s) => this.onDone(s),
-      onCancel: (s) => this.onDone(s),
-    };
-  }
-
+  /** Queued Coordinator updates go first: an entry is asked only once they are delivered. */
   private async requestEntry(req: EntryRequest): Promise<EntryAnswer> {
-    if (this.entriesBlocked)
-      return { ok: false, reason: "reconcile_blocked", detail: "entries blocked by a reconciliation mismatch" };
     if (this.store.callCount() > 0) {
-      await this.drain().catch(() => 0);
+      await this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
       if (this.store.callCount() > 0)
         return { ok: false, reason: "calls_pending", detail: "earlier portfolio updates are not delivered yet" };
     }
     return this.o.coordinator().requestEntry(req);
   }
 
-  private onFill(f: Fill): void {
-    const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
-    const outcome = this.session.onFill(f);
-    const closed = outcome?.events.find((e) => e.kind === "closed")?.trade ?? null;
-    const role = outcome?.role ?? "exit";
-    const row = fillRow(f, { mode: this.liveMode ? "live" : "paper", role, configVersion, closed });
-    this.store.addOutbox("fill", row.id, row, Date.now());
-    this.store.journalStatus(
-      f.clientOid,
-      f.final ? "done" : "accepted",
-      f.final ? "filled" : "partially filled",
-      Date.now(),
-    );
-    this.dirty = true;
-  }
-
-  /**
-   * A live fill arrives outside any turn: it is handled, then the turn ends (persist, deliver). Fills of
-   * orders the journal does not hold (placed by another client of the account) are not the engine's:
-   * reconciliation sees the position they leave.
-   */
-  private liveFill(f: Fill): void {
-    if (this.stopped || !this.store.journalEntry(f.clientOid)) return;
-    this.onFill(f);
+  /** A live fill arrives outside any turn: it is handled, then the turn ends (persist, deliver). */
+  private liveFill(f: Parameters<SymbolRunner["onLiveFill"]>[0]): void {
+    if (this.stopped) return;
+    this.runner.onLiveFill(f);
     this.afterTurn(Date.now());
   }
+}
 
-  private onDone(s: OrderStatus): void {
-    this.store.journalStatus(s.clientOid, "done", s.reason ?? s.status, Date.now());
-    this.session.onOrderDone(s, this.lastTs);
-    this.dirty = true;
-  }
+/** The state as agents before the shared runner stored it (engine, broker and session under their own keys). */
+function legacyState(store: AgentStore): SymbolRunnerState | null {
+  const broker = store.get<SymbolRunnerState["broker"]>("broker");
+  if (!broker) return null;
+  return {
+    engine: store.get<SymbolRunnerState["engine"]>("engine"),
+    broker,
+    session: store.get<SymbolRunnerState["session"]>("session") ?? { version: 1, reservations: {} },
+  };
+}
 
-  /**
-   * A closed trade goes to the outbox, and its net PnL into the equity that sizes the next entry at
-   * once (as the backtester's portfolio does); the alarm's refresh then replaces it with the
-   * Coordinator's figure, which also holds the other symbols.
-   */
-  private onClosed(t: ClosedTrade): void {
-    this.store.addOutbox("trade", t.id, tradeRow(t, this.liveMode ? "live" : "paper"), Date.now());
-    if (Number.isFinite(t.netPnl)) {
-      this.equity += t.netPnl;
-      this.store.put("equity", this.equity);
-    }
-    this.dirty = true;
-  }
+/** The order journal in DO SQLite. */
+function storeJournal(store: AgentStore): OrderJournal {
+  return {
+    sending: (req) => store.journalOrder(req.clientOid, req, Date.now()),
+    status: (oid) => store.journalEntry(oid)?.status ?? null,
+    update: (oid, status, detail) => store.journalStatus(oid, status, detail, Date.now()),
+  };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -15,6 +15,8 @@ export interface AgentStatusView extends AgentStatus {
   readonly alarmErrors: readonly string[];
   /** The last feed messages: newest event time, when the agent received and when it had handled it (bench: push → decision latency). */
   readonly receipts: readonly Receipt[];
+  /** Failures of background steps (a price report, a call delivery, a live start) since the object started, and the last one. */
+  readonly backgroundErrors: { readonly count: number; readonly last: string | null };
 }
 
 /** Everything {@link agentStatus} reads. */
@@ -31,6 +33,7 @@ export interface AgentStatusParts {
   readonly error: string | null;
   readonly alarmErrors: readonly string[];
   readonly receipts: readonly Receipt[];
+  readonly backgroundErrors: { readonly count: number; readonly last: string | null };
 }
 
 /** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
@@ -54,6 +57,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     error: p.error,
     alarmErrors: p.alarmErrors,
     receipts: p.receipts,
+    backgroundErrors: p.backgroundErrors,
   };
 }
 

@@ -20,10 +20,9 @@ import type { CompositeScore } from "../shared/strategy/score";
 import type { GateResult, Position, SubScores } from "../shared/strategy/types";
 
 /** A config with its content version. */
-export interface VersionedConfig {
-  readonly config: BotConfig;
-  readonly version: string;
-}
+import type { VersionedConfig } from "../shared/config/versioned";
+
+export type { VersionedConfig };
 
 /**
  * Result of a config change: the new version (with `at`, the time of its audit entry), or every

@@ -46,6 +46,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private meta: AgentMeta;
   private runtime: AgentRuntime | null = null;
   private starting: Promise<AgentStatusView> | null = null;
+  /** Background failures (outside any RPC or alarm) since the object started: logged, counted, shown in the status. */
+  private background = { count: 0, last: null as string | null };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,7 +59,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       lastAlarmAt: null,
       alarmErrors: [],
     };
-    if (this.meta.wanted) this.resume();
+    if (this.meta.wanted) this.resumeGuarded();
     void ctx.blockConcurrencyWhile(() => this.arm(false));
   }
 
@@ -97,6 +99,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       error: this.meta.error,
       alarmErrors: this.meta.alarmErrors,
       receipts: r?.recentReceipts() ?? [],
+      backgroundErrors: { ...this.background },
     });
   }
 
@@ -152,8 +155,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     this.saveMeta({ symbol, wanted: true, error: null });
     const runtime = this.resume();
     await this.arm(false);
-    await runtime?.refreshEquity().catch(() => {});
-    await runtime?.startLive().catch(() => {});
+    await runtime?.refreshEquity().catch((e: unknown) => this.backgroundError("equity refresh", e));
+    await runtime?.startLive().catch((e: unknown) => this.backgroundError("live broker start", e));
     return this.status();
   }
 
@@ -179,10 +182,30 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       feedUrl: this.env.FEED_URL,
       refusal: (config) => modeRefusal(config.mode, this.env),
       onFatal: (reason) => this.halt(reason),
+      onError: (what, e) => this.backgroundError(what, e),
       live: liveEndpoints(this.env),
     });
     this.runtime.startFeed();
     return this.runtime;
+  }
+
+  /**
+   * The constructor's restore: a state that cannot be rebuilt must not throw out of the constructor
+   * (every later call would fail the same way); the agent starts halted with the reason instead.
+   */
+  private resumeGuarded(): void {
+    try {
+      this.resume();
+    } catch (e) {
+      this.backgroundError("restore", e);
+      this.halt(`restore failed, the agent is halted: ${messageOf(e)}`);
+    }
+  }
+
+  private backgroundError(what: string, e: unknown): void {
+    const message = `${what}: ${messageOf(e)}`;
+    this.background = { count: this.background.count + 1, last: message };
+    console.error(`SymbolAgent ${this.meta.symbol ?? "?"}: ${message}`);
   }
 
   private halt(reason: string): void {

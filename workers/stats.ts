@@ -8,10 +8,11 @@
 import { and, asc, gte, lt, lte, sql } from "drizzle-orm";
 import { METRIC_FORMULAS, type MetricKey } from "../shared/backtest/formulas";
 import { computeMetrics, daily, type DailyStats, type EquityPoint, type Summary } from "../shared/backtest/metrics";
-import { trades, type Trade, type TradeMode } from "../shared/db/schema";
+import { type LedgerClosedTrade, toClosedTrade } from "../shared/db/ledger-mapping";
+import { trades } from "../shared/db/schema";
 import type { EdgeSnapshot } from "../shared/risk/edge-monitor";
 import { type EdgeStats, expectancyBySymbolAndMode } from "../shared/risk/trade-expectancy";
-import type { ClosedTrade, SubScores } from "../shared/strategy/types";
+import type { ClosedTrade } from "../shared/strategy/types";
 import type { LedgerDb } from "./ledger";
 
 /** How the stats are computed (returned with them). */
@@ -82,13 +83,7 @@ export function statsFormulas(): Partial<Record<MetricKey, string>> {
   return Object.fromEntries(Object.entries(METRIC_FORMULAS).filter(([k]) => !skip.has(k)));
 }
 
-/** A closed trade of the ledger, with the mode it ran under. */
-export type LedgerClosedTrade = ClosedTrade & { readonly mode: TradeMode };
-
-/** A ledger row as the metrics read it. */
-export function toClosedTrade(row: Trade): LedgerClosedTrade {
-  return { ...row, subScores: row.subScores as SubScores, exitReason: row.exitReason as ClosedTrade["exitReason"] };
-}
+export type { LedgerClosedTrade };
 
 /** Reads the window's trades (exit order) and the starting equity; null when the window holds more than {@link MAX_STATS_TRADES}. */
 export async function loadWindow(

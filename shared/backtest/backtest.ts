@@ -1,13 +1,13 @@
 import type { BotConfig } from "../config/schema";
-import { SimulatedBroker } from "../execution/sim-broker";
-import { StrategyEngine, type SubScoreTransform } from "../strategy/engine";
-import { TradingSession, type EntryDecisionRecord as SessionDecision } from "../strategy/session";
+import type { SubScoreTransform } from "../strategy/engine";
+import type { EntryDecisionRecord as SessionDecision, SessionPortfolio } from "../strategy/session";
 import type { ClosedTrade } from "../strategy/types";
 import type { WeightChange } from "../strategy/weight-learner";
 import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
-import { defaultInstrument } from "../market/instruments";
 import { Portfolio } from "../risk/portfolio";
+import { lastTsOfSecond } from "../runner/clock";
+import { SymbolRunner } from "../runner/symbol-runner";
 import type { EquityPoint } from "./metrics";
 
 /** Options of a backtest run. */
@@ -16,7 +16,7 @@ export interface BacktestOptions {
   readonly configVersion: string;
   /** Starting equity, USDT. */
   readonly capital: number;
-  /** Contract rules per symbol; defaults to {@link defaultInstrument}. */
+  /** Contract rules per symbol; defaults to `defaultInstrument`. */
   readonly instrument?: (symbol: string, price: number) => Instrument;
   /** Research only: handed to every engine (see {@link SubScoreTransform}); absent = unchanged. */
   readonly subScoreTransform?: SubScoreTransform;
@@ -58,17 +58,16 @@ export interface BacktestRun {
 }
 
 /**
- * Replays market events (already merged in time order) through the same engine, portfolio rules
- * and simulated broker the live stack uses, orchestrated by the same {@link TradingSession} as the
- * SymbolAgent (here with the portfolio in memory, answering synchronously). The clock is the
- * events' exchange time; every second of it ticks every engine (time exits while a symbol is
- * silent) and samples the equity curve. Open positions are closed at market when the data ends
- * (`end_of_data`).
+ * Replays market events (already merged in time order) through one {@link SymbolRunner} per symbol
+ * (the same runner the SymbolAgent drives: engine, simulated broker and trading session) and the
+ * portfolio rules in memory, answering synchronously. The clock is the events' exchange time; every
+ * second of it ticks every runner (time exits while a symbol is silent) and samples the equity curve.
+ * Open positions are closed at market when the data ends (`end_of_data`).
  */
 export class Backtest {
   private readonly options: BacktestOptions;
-  private readonly broker: SimulatedBroker;
-  private readonly session: TradingSession;
+  private readonly runners = new Map<string, SymbolSlot>();
+  private readonly portfolioPort: SessionPortfolio;
   private portfolio: Portfolio | null = null;
   private readonly trades: ClosedTrade[] = [];
   private readonly equityCurve: EquityPoint[] = [];
@@ -76,7 +75,6 @@ export class Backtest {
   private readonly denials: Record<string, number> = {};
   private readonly prices: Record<string, { ts: number; price: number }[]> = {};
   private readonly weightChanges: SymbolWeightChange[] = [];
-  private readonly symbols = new Map<string, SymbolSlot>();
   private events = 0;
   private second = -1;
   /** Every `ts <= secondUntil` is in `second` or earlier (see {@link lastTsOfSecond}). */
@@ -87,27 +85,13 @@ export class Backtest {
 
   constructor(options: BacktestOptions) {
     this.options = options;
-    const { fees, execution } = options.config;
-    this.broker = new SimulatedBroker({
-      fees,
-      latencyMs: execution.latencyMs,
-      entryTimeoutMs: execution.entryTimeoutMs,
-      tradeOnlySpreadBps: execution.tradeOnlySpreadBps,
-      onFill: (f) => this.session.onFill(f),
-      onReject: (s) => this.session.onOrderDone(s, this.lastTsOrZero()),
-      onCancel: (s) => this.session.onOrderDone(s, this.lastTsOrZero()),
-    });
     const book = () => this.portfolio as Portfolio;
-    this.session = new TradingSession({
-      orders: this.broker,
-      portfolio: {
-        requestEntry: (req) => book().requestEntry(req),
-        confirmOpen: (res, fill) => void book().confirmOpen(res, fill),
-        releaseReservation: (res) => void book().releaseReservation(res),
-        reportClose: (symbol, report) => void book().closePosition(symbol, report),
-      },
-      hooks: { onEntryDecision: (d) => this.recordDecision(d), onClosed: (t) => this.trades.push(t) },
-    });
+    this.portfolioPort = {
+      requestEntry: (req) => book().requestEntry(req),
+      confirmOpen: (res, fill) => void book().confirmOpen(res, fill),
+      releaseReservation: (res) => void book().releaseReservation(res),
+      reportClose: (symbol, report) => void book().closePosition(symbol, report),
+    };
   }
 
   /** Feeds one market event (events must come in non-decreasing exchange-time order per symbol). */
@@ -115,33 +99,36 @@ export class Backtest {
     if (this.events++ === 0) this.firstTs = e.ts;
     if (e.ts > this.lastTs) this.lastTs = e.ts;
     const portfolio = this.portfolio ?? this.openPortfolio(e.ts);
-    this.broker.onEvent(e);
-    const slot = this.symbols.get(e.symbol) ?? this.addSymbol(e);
-    if (e.kind === "trade") {
-      portfolio.markPrice(e.symbol, e.price, e.ts);
-      this.samplePrice(slot, e.ts, e.price);
-    }
-    this.session.onEventOf(slot.engine, e);
-    if (portfolio.requiresFlatten) this.session.flatten(e.ts, "daily_loss_flatten");
+    const slot = this.runners.get(e.symbol) ?? this.addSymbol(e.symbol);
+    slot.runner.feed(e);
+    if (portfolio.requiresFlatten) for (const s of this.runners.values()) s.runner.flatten(e.ts, "daily_loss_flatten");
     if (e.ts > this.secondUntil) this.nextSecond(e.ts, portfolio);
   }
 
   /** Closes what is open at the last price and returns the run. */
   finish(): BacktestRun {
     const end = this.lastTsOrZero();
-    this.session.flatten(end, "end_of_data");
+    for (const s of this.runners.values()) s.runner.flatten(end, "end_of_data");
     const settle = end + this.options.config.execution.latencyMs + 1;
-    this.broker.advance(settle);
+    for (const s of this.runners.values()) s.runner.advance(settle);
     if (this.portfolio) this.equityCurve.push({ ts: settle, equity: this.portfolio.equity });
+    let unfilledEntries = 0;
+    let tradeOnly = false;
+    const symbols: string[] = [];
+    for (const s of this.runners.values()) {
+      unfilledEntries += s.runner.brokerStats.unfilledEntries;
+      tradeOnly ||= s.runner.brokerStats.tradeOnly;
+      if (s.runner.engineOrNull) symbols.push(s.symbol);
+    }
     return {
       trades: this.trades,
       equityCurve: this.equityCurve,
       entries: this.entries,
       denials: this.denials,
-      unfilledEntries: this.broker.stats.unfilledEntries,
-      tradeOnly: this.broker.stats.tradeOnly,
+      unfilledEntries,
+      tradeOnly,
       events: this.events,
-      symbols: [...this.session.engines()].map((en) => en.symbol),
+      symbols,
       prices: this.prices,
       firstTs: this.events === 0 ? null : this.firstTs,
       lastTs: this.events === 0 ? null : this.lastTs,
@@ -153,11 +140,11 @@ export class Backtest {
     return this.events === 0 ? 0 : this.lastTs;
   }
 
-  /** A later second began (or not: the bound is conservative): tick every engine and sample the equity. */
+  /** A later second began (or not: the bound is conservative): tick every runner and sample the equity. */
   private nextSecond(ts: number, portfolio: Portfolio): void {
     const sec = Math.floor(ts / 1000);
     if (!(sec > this.second)) return;
-    if (this.second >= 0) this.session.tick(ts);
+    if (this.second >= 0) for (const s of this.runners.values()) s.runner.tick(ts);
     this.second = sec;
     this.secondUntil = lastTsOfSecond(sec);
     this.equityCurve.push({ ts, equity: portfolio.equity });
@@ -168,26 +155,29 @@ export class Backtest {
     return this.portfolio;
   }
 
-  /** The engine (created on the symbol's first event) and the price series of `e.symbol`. */
-  private addSymbol(e: MarketEvent): SymbolSlot {
-    const symbol = e.symbol;
-    let engine = this.session.engine(symbol);
-    if (!engine) {
-      const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
-      const instrument = (this.options.instrument ?? defaultInstrument)(symbol, price);
-      engine = new StrategyEngine({
-        symbol,
-        config: this.options.config,
-        configVersion: this.options.configVersion,
-        instrument,
-        equity: () => this.portfolio?.equity ?? this.options.capital,
-        subScoreTransform: this.options.subScoreTransform,
+  /** The runner (its engine is made on the symbol's first event) and the price series of `symbol`. */
+  private addSymbol(symbol: string): SymbolSlot {
+    const o = this.options;
+    const series: PriceSeries = { symbol, prices: null, last: null, lastSecondUntil: -Infinity };
+    const runner = new SymbolRunner({
+      symbol,
+      config: { config: o.config, version: o.configVersion },
+      portfolio: this.portfolioPort,
+      equity: { now: () => this.portfolio?.equity ?? o.capital },
+      ...(o.instrument ? { instrument: o.instrument } : {}),
+      ...(o.subScoreTransform ? { subScoreTransform: o.subScoreTransform } : {}),
+      hooks: {
+        onEntryDecision: (d) => this.recordDecision(d),
+        onClosed: (t) => this.trades.push(t),
         onWeightChange: (c) => this.weightChanges.push({ symbol, ...c }),
-      });
-      this.session.setEngine(engine);
-    }
-    const slot: SymbolSlot = { symbol, engine, prices: null, last: null, lastSecondUntil: -Infinity };
-    this.symbols.set(symbol, slot);
+        onTrade: (t) => {
+          (this.portfolio as Portfolio).markPrice(symbol, t.price, t.ts);
+          this.samplePrice(series, t.ts, t.price);
+        },
+      },
+    });
+    const slot: SymbolSlot = { symbol, runner };
+    this.runners.set(symbol, slot);
     return slot;
   }
 
@@ -205,7 +195,7 @@ export class Backtest {
   }
 
   /** Keeps the last trade price of each second: a trade in the newest sample's second overwrites its price. */
-  private samplePrice(slot: SymbolSlot, ts: number, price: number): void {
+  private samplePrice(slot: PriceSeries, ts: number, price: number): void {
     const last = slot.last;
     if (last !== null && ts >= last.ts && ts <= slot.lastSecondUntil) {
       last.price = price;
@@ -226,21 +216,16 @@ export class Backtest {
 /** What the run keeps per symbol, found with one lookup per event. */
 interface SymbolSlot {
   readonly symbol: string;
-  readonly engine: StrategyEngine;
+  readonly runner: SymbolRunner;
+}
+
+/** The last trade price per second of one symbol. */
+interface PriceSeries {
+  readonly symbol: string;
   /** Last trade price per second: the run's `prices[symbol]`, created on the symbol's first trade. */
   prices: { ts: number; price: number }[] | null;
   /** The newest sample of `prices`. */
   last: { ts: number; price: number } | null;
   /** {@link lastTsOfSecond} of `last`'s second: times from `last.ts` to it are in that second. */
   lastSecondUntil: number;
-}
-
-/**
- * A time whose second (`floor(ts / 1000)`) is at most `sec` (1 ms before the next second, or −∞
- * where rounding could tell otherwise): the second never decreases with `ts`, so every time up to
- * it is in `sec` or earlier, and the per-event check needs no division.
- */
-function lastTsOfSecond(sec: number): number {
-  const ts = (sec + 1) * 1000 - 1;
-  return Math.floor(ts / 1000) <= sec ? ts : -Infinity;
 }

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tradeRow } from "../../durable-objects/agent-outbox";
+import { tradeRow } from "../../shared/db/ledger-mapping";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { ClosedTrade } from "../../shared/strategy/types";
 

@@ -48,7 +48,7 @@ function ingest(
 }
 
 function pendingDecisions(symbol = SYMBOL): Promise<number> {
-  return runInDurableObject(agent(symbol), (a: SymbolAgent) => a["runtime"]?.["session"].pendingDecisions ?? -1);
+  return runInDurableObject(agent(symbol), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions ?? -1);
 }
 
 /** Warms the agent up until it enters, waits for the Coordinator's answer and fills the entry with one more trade. */
@@ -138,7 +138,7 @@ describe("SymbolAgent recovery", () => {
     expect(row).toEqual({ exitReason: "time_exit", version: v1.version });
     const engineVersion = await runInDurableObject(
       agent(symbol),
-      (a: SymbolAgent) => a["runtime"]?.["engineConfig"].version,
+      (a: SymbolAgent) => a["runtime"]?.runner.engineConfigVersion,
     );
     expect(engineVersion).toBe(v2.version);
     await agent(symbol).stop();

@@ -1,11 +1,11 @@
 /**
- * How a SymbolAgent persists and rebuilds its strategy engine.
+ * How a runner persists and rebuilds its strategy engine.
  * @module
  */
-import { canonicalJson } from "../shared/config/config";
-import type { Instrument } from "../shared/market/instrument";
-import { StrategyEngine, type EngineOptions, type EngineState } from "../shared/strategy/engine";
-import type { VersionedConfig } from "./contracts";
+import { canonicalJson } from "../config/config";
+import type { Instrument } from "../market/instrument";
+import { StrategyEngine, type EngineOptions, type EngineState } from "../strategy/engine";
+import type { VersionedConfig } from "../config/versioned";
 
 /** The engine as persisted: the config it runs, its contract rules and its state. */
 export interface EngineRecord {

@@ -1,0 +1,52 @@
+/**
+ * What a {@link SymbolRunner} needs from its shell, besides the portfolio port of the trading session:
+ * the order journal, the ledger, the live broker and the equity that sizes entries. The backtester
+ * gives none but the equity; the SymbolAgent gives them over DO SQLite and the Bitget broker.
+ * @module
+ */
+import type { NewFill, NewTrade } from "../db/schema";
+import type { OrderPort } from "../execution/broker";
+import type { OrderRequest } from "../execution/orders";
+import type { MarketEvent } from "../market/events";
+import type { Instrument } from "../market/instrument";
+
+/** Journal status of an order: `sending` until the broker answers. */
+export type JournalStatus = "sending" | "accepted" | "rejected" | "done";
+
+/** The order journal: every order is written before it is sent, and follows its answer and fills. */
+export interface OrderJournal {
+  /** Records an order about to be sent (status `sending`). */
+  sending(req: OrderRequest): void;
+  /** The journaled status of an order, or null when the journal does not hold it. */
+  status(clientOid: string): JournalStatus | null;
+  update(clientOid: string, status: JournalStatus, detail: string | null): void;
+}
+
+/** Where ledger rows go (the Durable Object's outbox to D1). */
+export interface LedgerPort {
+  trade(row: NewTrade): void;
+  fill(row: NewFill): void;
+}
+
+/** The live broker as the runner drives it. */
+export interface LiveOrders {
+  /** The order port, or null while it is not ready (contract rules not loaded): orders are then refused. */
+  orders(): OrderPort | null;
+  /** The exchange's contract rules of the symbol, or null until loaded (no engine is made before). */
+  instrument(): Instrument | null;
+  /** Market data for the broker's price checks and slippage. */
+  onEvent(e: MarketEvent): void;
+}
+
+/** The equity that sizes entries. */
+export interface EquitySource {
+  now(): number;
+  /** A position closed with this net PnL (a local estimate adds it at once). */
+  onClose?(netPnl: number): void;
+}
+
+/** The health of the market feed: entries wait while it is unhealthy. */
+export interface FeedHealthInput {
+  readonly healthy: boolean;
+  readonly reason: string | null;
+}

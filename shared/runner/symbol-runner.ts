@@ -1,0 +1,411 @@
+/**
+ * One symbol's trading turn, the same in the backtester and in the SymbolAgent Durable Object:
+ * the strategy engine (made from the symbol's first event), the broker (the runner's own simulated
+ * one in paper mode, the shell's live one otherwise), the {@link TradingSession} that joins them to
+ * the portfolio, the per-second and silent ticks, the config applied when flat, the reconciliation
+ * rule, the journal and ledger rows of every order, fill and close, and the equity on a close.
+ * The shell keeps only I/O: storage, RPC, sockets and wall time (see ports.ts).
+ *
+ * Time: the engine's and the broker's clock is the exchange time of the events. Every event that
+ * starts a new second ticks the engine (time exits and entry timeouts); a silent market is ticked by
+ * the shell through {@link SymbolRunner.silentTick} (clock.ts).
+ *
+ * Config: a new version is held ({@link SymbolRunner.setConfig}) and applied only when flat, so a
+ * position opened under one version finishes under it; indicator state is kept when the indicator
+ * settings did not change.
+ * @module
+ */
+import type { TradeMode } from "../db/schema";
+import { fillRow, tradeRow } from "../db/ledger-mapping";
+import type { OrderPort } from "../execution/broker";
+import type { Fill, OrderStatus } from "../execution/orders";
+import { SimulatedBroker, type SimulatedBrokerOptions } from "../execution/sim-broker";
+import type { SimulatedBrokerState, SimulatedBrokerStats } from "../execution/sim-order";
+import type { MarketEvent, TradeEvent } from "../market/events";
+import type { Instrument } from "../market/instrument";
+import { defaultInstrument } from "../market/instruments";
+import type { EntryAnswer, EntryRequest } from "../risk/portfolio-types";
+import type { BotConfig } from "../config/schema";
+import type { VersionedConfig } from "../config/versioned";
+import { StrategyEngine, type EngineOptions, type EngineStatus, type SubScoreTransform } from "../strategy/engine";
+import {
+  type EntryDecisionRecord,
+  type SessionPortfolio,
+  TradingSession,
+  type TradingSessionState,
+} from "../strategy/session";
+import type { ClosedTrade, ExitReason } from "../strategy/types";
+import type { WeightChange } from "../strategy/weight-learner";
+import { lastTsOfSecond } from "./clock";
+import { type EngineRecord, rebuildEngine } from "./engine-record";
+import { journaledOrders } from "./journaled-orders";
+import type { EquitySource, FeedHealthInput, LedgerPort, LiveOrders, OrderJournal } from "./ports";
+import { type ReconcileResult, reconcilePosition } from "./reconcile";
+
+/** What the shell hears about; all optional. */
+export interface RunnerHooks {
+  readonly onEntryDecision?: (record: EntryDecisionRecord) => void;
+  readonly onClosed?: (trade: ClosedTrade) => void;
+  readonly onWeightChange?: (change: WeightChange) => void;
+  /** A trade print, after the brokers saw it and before the engine does (the portfolio marks its price). */
+  readonly onTrade?: (e: TradeEvent) => void;
+  /** State changed that the shell persists at the end of the turn. */
+  readonly onChange?: () => void;
+  /** An answer that came later (portfolio, broker) was processed: the shell ends the turn then. */
+  readonly onAsyncStep?: () => void;
+  /** An answer that came later failed: the shell logs and counts it. */
+  readonly onAsyncError?: (what: string, error: unknown) => void;
+}
+
+/** Options of {@link SymbolRunner}. */
+export interface SymbolRunnerOptions {
+  readonly symbol: string;
+  /** The config the engine runs (a restored engine's own, or the latest). */
+  readonly config: VersionedConfig;
+  readonly portfolio: SessionPortfolio;
+  readonly equity: EquitySource;
+  /** The live broker when the config is not paper; null = live without the secrets (orders refused, never paper-traded). */
+  readonly live?: LiveOrders | null;
+  /** Contract rules in paper mode; default {@link defaultInstrument}. */
+  readonly instrument?: (symbol: string, price: number) => Instrument;
+  readonly journal?: OrderJournal;
+  readonly ledger?: LedgerPort;
+  readonly hooks?: RunnerHooks;
+  /** Research only (see {@link SubScoreTransform}). */
+  readonly subScoreTransform?: SubScoreTransform;
+  /** Done orders the paper broker remembers; default the broker's. */
+  readonly maxFinishedOrders?: number;
+}
+
+/** What the runner persists. */
+export interface SymbolRunnerState {
+  readonly engine: EngineRecord | null;
+  readonly broker: SimulatedBrokerState;
+  readonly session: TradingSessionState;
+}
+
+/** The answer of {@link SymbolRunner.applyConfigIfFlat}: applied (or nothing to do), or refused with why. */
+export type ConfigApplyResult =
+  | { readonly ok: true; readonly applied: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+const NOT_APPLIED: ConfigApplyResult = { ok: true, applied: false };
+
+/** One symbol's engine, broker and session, driven by market events, fills and the shell's ticks. */
+export class SymbolRunner {
+  readonly symbol: string;
+  /** The config's mode when the runner was made: a runner never changes mode. */
+  readonly mode: TradeMode;
+  private readonly o: SymbolRunnerOptions;
+  private readonly session: TradingSession;
+  private readonly hooks: RunnerHooks;
+  private broker: SimulatedBroker;
+  private engine: StrategyEngine | null = null;
+  private engineConfig: VersionedConfig;
+  private latest: VersionedConfig;
+  private second = -1;
+  /** Every `ts <= secondUntil` is in `second` or earlier (see {@link lastTsOfSecond}). */
+  private secondUntil = -Infinity;
+  private newestTs = 0;
+  private blocked: ReconcileResult | null = null;
+  private feedHealth: FeedHealthInput = { healthy: true, reason: null };
+
+  constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
+    this.o = o;
+    this.symbol = o.symbol;
+    this.hooks = o.hooks ?? {};
+    this.engineConfig = state?.engine?.config ?? o.config;
+    this.latest = o.config;
+    this.mode = this.engineConfig.config.mode;
+    this.broker = state
+      ? SimulatedBroker.restore(state.broker, this.brokerOptions())
+      : new SimulatedBroker(this.brokerOptions());
+    this.session = new TradingSession(
+      {
+        orders: this.orders(),
+        portfolio: this.guardedPortfolio(o.portfolio),
+        hooks: {
+          onEntryDecision: this.hooks.onEntryDecision,
+          onClosed: (t) => this.onClosed(t),
+          onAsyncStep: this.hooks.onAsyncStep,
+          onAsyncError: this.hooks.onAsyncError,
+        },
+      },
+      state?.session,
+    );
+    const rec = state?.engine;
+    if (rec) {
+      this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
+      this.newestTs = rec.state.lastTs;
+    }
+  }
+
+  /** The latest config version the runner holds. */
+  get configVersion(): string {
+    return this.latest.version;
+  }
+
+  /** The version of the config the engine runs (it moves to the latest when flat). */
+  get engineConfigVersion(): string {
+    return this.engineConfig.version;
+  }
+
+  /** Newest exchange time seen (events and ticks), 0 before any. */
+  get lastTs(): number {
+    return this.newestTs;
+  }
+
+  /** Entries waiting for a portfolio answer. */
+  get pendingDecisions(): number {
+    return this.session.pendingDecisions;
+  }
+
+  /** True while a reconciliation mismatch blocks new entries. */
+  get entriesBlocked(): boolean {
+    return this.blocked !== null && !this.blocked.ok;
+  }
+
+  /** The paper broker's counters (unfilled entries, trade-only data). */
+  get brokerStats(): SimulatedBrokerStats {
+    return this.broker.stats;
+  }
+
+  /** The engine's view, or null before the first market event. */
+  engineStatus(): EngineStatus | null {
+    return this.engine?.status() ?? null;
+  }
+
+  /** The engine, or null before the first market event (read-only use: the backtest's symbol list). */
+  get engineOrNull(): StrategyEngine | null {
+    return this.engine;
+  }
+
+  /** One market event: {@link feed}, then the per-second tick. */
+  onEvent(e: MarketEvent): void {
+    this.feed(e);
+    this.tickIfNewSecond(e.ts);
+  }
+
+  /** Feeds one market event of this symbol to the brokers and the engine (made from the first event). */
+  feed(e: MarketEvent): void {
+    if (e.symbol !== this.symbol) return;
+    if (e.ts > this.newestTs) this.newestTs = e.ts;
+    const engine = this.engine ?? this.makeEngine(e);
+    this.broker.onEvent(e);
+    this.o.live?.onEvent(e);
+    if (e.kind === "trade") this.hooks.onTrade?.(e);
+    if (engine) this.session.onEventOf(engine, e);
+  }
+
+  /** Ticks the engine when `ts` starts a new second of this symbol's events (time exits and entry timeouts between trades). */
+  tickIfNewSecond(ts: number): void {
+    if (ts <= this.secondUntil) return;
+    const sec = Math.floor(ts / 1000);
+    if (!(sec > this.second)) return;
+    if (this.second >= 0) this.tick(ts);
+    this.second = sec;
+    this.secondUntil = lastTsOfSecond(sec);
+  }
+
+  /** Ticks the engine at `ts` (a multi-symbol shell ticks every runner on its own clock's seconds). */
+  tick(ts: number): void {
+    if (this.engine) this.session.tick(ts);
+  }
+
+  /**
+   * Advances a silent market to exchange time `ts` (see clock.ts `silentTickAt`): due orders act,
+   * the engine ticks, then the broker moves on by the order latency, so an exit decided in the
+   * silence fills against the last book at once.
+   */
+  silentTick(ts: number): void {
+    if (!this.engine) return;
+    if (ts > this.newestTs) this.newestTs = ts;
+    this.broker.advance(ts);
+    this.session.tick(ts);
+    this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
+  }
+
+  /** Moves the paper broker's clock without an event (the backtest's end). */
+  advance(ts: number): void {
+    this.broker.advance(ts);
+  }
+
+  /** Exits at market and cancels a pending entry. */
+  flatten(ts: number, reason: ExitReason): void {
+    this.session.flatten(ts, reason);
+  }
+
+  /** The market feed's health: entries are refused (`feed_unhealthy`) while it is unhealthy. */
+  setFeedHealth(h: FeedHealthInput): void {
+    this.feedHealth = h;
+  }
+
+  /** Holds a new config; it is applied by {@link applyConfigIfFlat}. */
+  setConfig(next: VersionedConfig): void {
+    this.latest = next;
+  }
+
+  /**
+   * Applies the latest config when the engine is flat and no entry awaits an answer. `refusal` says
+   * whether the shell may trade it (the live gate); a refused config or a change of mode is refused
+   * with the reason (the shell stops the agent).
+   */
+  applyConfigIfFlat(refusal: (config: BotConfig) => string | null): ConfigApplyResult {
+    if (this.latest.version === this.engineConfig.version) return NOT_APPLIED;
+    if ((this.engine && this.engine.phase !== "flat") || this.session.pendingDecisions > 0) return NOT_APPLIED;
+    const refused = refusal(this.latest.config);
+    if (refused) return { ok: false, reason: refused };
+    if (this.latest.config.mode !== this.mode)
+      return {
+        ok: false,
+        reason: `the config's mode changed to ${this.latest.config.mode}; restart the agent to trade in it`,
+      };
+    const old = this.engine;
+    this.engineConfig = this.latest;
+    this.broker = SimulatedBroker.restore(this.broker.getState(), this.brokerOptions());
+    if (old) this.setEngine(rebuildEngine(old, this.engineOptions(this.engineConfig, old.instrument)));
+    this.changed();
+    return { ok: true, applied: true };
+  }
+
+  /**
+   * Reconciliation: `held` (the exchange's position; default the paper broker's) against the engine's.
+   * A mismatch blocks new entries until a later call finds none.
+   */
+  reconcile(held?: number): ReconcileResult {
+    const engine = this.engine;
+    if (!engine) return { ok: true, checked: false };
+    const r = reconcilePosition({
+      symbol: this.symbol,
+      phase: engine.phase,
+      position: engine.position,
+      pendingDecisions: this.session.pendingDecisions,
+      held: held ?? this.broker.position(this.symbol),
+      minSize: engine.instrument.minSize,
+    });
+    if (!r.ok || r.checked) this.blocked = r;
+    return r;
+  }
+
+  /** A fill reported by the live broker. Fills of orders the journal does not hold are not the engine's. */
+  onLiveFill(f: Fill): void {
+    if (this.o.journal && this.o.journal.status(f.clientOid) === null) return;
+    this.onFill(f);
+  }
+
+  /** What the runner persists. */
+  getState(): SymbolRunnerState {
+    return {
+      engine: this.engine
+        ? { config: this.engineConfig, instrument: this.engine.instrument, state: this.engine.getState() }
+        : null,
+      broker: this.broker.getState(),
+      session: this.session.getState(),
+    };
+  }
+
+  private onFill(f: Fill): void {
+    const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
+    const outcome = this.session.onFill(f);
+    this.o.journal?.update(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled");
+    if (this.o.ledger) {
+      let closed: ClosedTrade | null = null;
+      for (const e of outcome?.events ?? []) if (e.kind === "closed") closed = e.trade;
+      this.o.ledger.fill(fillRow(f, { mode: this.mode, role: outcome?.role ?? null, configVersion, closed }));
+    }
+    this.changed();
+  }
+
+  private onDone(s: OrderStatus): void {
+    this.o.journal?.update(s.clientOid, "done", s.reason ?? s.status);
+    this.session.onOrderDone(s, this.newestTs);
+    this.changed();
+  }
+
+  private onClosed(t: ClosedTrade): void {
+    this.o.ledger?.trade(tradeRow(t, this.mode));
+    if (Number.isFinite(t.netPnl)) this.o.equity.onClose?.(t.netPnl);
+    this.hooks.onClosed?.(t);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.hooks.onChange?.();
+  }
+
+  /** The orders the session places: the paper broker, or the live one; behind the journal when there is one. */
+  private orders(): OrderPort {
+    const paper = this.mode === "paper";
+    const live = this.o.live ?? null;
+    const inner = (): OrderPort | null => (paper ? this.broker : (live?.orders() ?? null));
+    if (paper && !this.o.journal)
+      return {
+        reportsDone: true,
+        place: (req) => this.broker.place(req),
+        cancel: (symbol, oid) => this.broker.cancel(symbol, oid),
+      };
+    return journaledOrders(this.o.journal ?? null, inner, () => this.changed());
+  }
+
+  /** The portfolio behind the runner's own refusals: a reconciliation mismatch, an unhealthy feed. */
+  private guardedPortfolio(p: SessionPortfolio): SessionPortfolio {
+    return {
+      requestEntry: (req: EntryRequest) => this.refusal() ?? p.requestEntry(req),
+      confirmOpen: (res, fill) => p.confirmOpen(res, fill),
+      releaseReservation: (res) => p.releaseReservation(res),
+      reportClose: (symbol, report) => p.reportClose(symbol, report),
+    };
+  }
+
+  private refusal(): EntryAnswer | null {
+    const b = this.blocked;
+    if (b && !b.ok) return { ok: false, reason: "reconcile_blocked", detail: b.detail };
+    if (!this.feedHealth.healthy)
+      return { ok: false, reason: "feed_unhealthy", detail: this.feedHealth.reason ?? "the market feed is unhealthy" };
+    return null;
+  }
+
+  private makeEngine(e: MarketEvent): StrategyEngine | null {
+    let instrument: Instrument | null;
+    if (this.mode === "paper") {
+      const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
+      instrument = (this.o.instrument ?? defaultInstrument)(e.symbol, price);
+    } else instrument = this.o.live?.instrument() ?? null;
+    if (!instrument) return null;
+    const engine = new StrategyEngine(this.engineOptions(this.engineConfig, instrument));
+    this.setEngine(engine);
+    return engine;
+  }
+
+  private setEngine(engine: StrategyEngine): void {
+    this.engine = engine;
+    this.session.setEngine(engine);
+  }
+
+  private engineOptions(v: VersionedConfig, instrument: Instrument): EngineOptions {
+    const onWeightChange = this.hooks.onWeightChange;
+    return {
+      symbol: this.symbol,
+      config: v.config,
+      configVersion: v.version,
+      instrument,
+      equity: () => this.o.equity.now(),
+      ...(this.o.subScoreTransform ? { subScoreTransform: this.o.subScoreTransform } : {}),
+      ...(onWeightChange ? { onWeightChange } : {}),
+    };
+  }
+
+  private brokerOptions(): SimulatedBrokerOptions {
+    const { fees, execution } = this.engineConfig.config;
+    return {
+      fees,
+      latencyMs: execution.latencyMs,
+      entryTimeoutMs: execution.entryTimeoutMs,
+      tradeOnlySpreadBps: execution.tradeOnlySpreadBps,
+      ...(this.o.maxFinishedOrders !== undefined ? { maxFinishedOrders: this.o.maxFinishedOrders } : {}),
+      onFill: (f) => this.onFill(f),
+      onReject: (s) => this.onDone(s),
+      onCancel: (s) => this.onDone(s),
+    };
+  }
+}
