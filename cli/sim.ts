@@ -9,7 +9,7 @@
  * `--account-mode` sets the key's account system: `classic` (default) speaks V2 and gets 40084 on v3
  * private endpoints; `uta` speaks v3 (`/api/v3/...`, `/v3/ws/private`) and gets 40085 on V2 private ones.
  * When listening it prints ONE JSON line on stdout,
- * `{"ready":true,"wsPublic":"ws://…","wsPrivate":"ws://…","wsPrivateV3":"ws://…","rest":"http://…","admin":"http://…/admin"}`,
+ * `{"ready":true,"wsPublic":"ws://…","wsPrivate":"ws://…","wsPublicV3":"ws://…","wsPrivateV3":"ws://…","rest":"http://…","admin":"http://…/admin"}`,
  * and nothing else there; notes go to stderr. Without credentials flags the demo key
  * `venue-key` / `venue-secret` / `venue-pass` is accepted. SIGINT/SIGTERM stop it (exit 0);
  * bad flags or unreadable recordings exit 2 before the ready line.

@@ -39,6 +39,7 @@ import { PrivateWsHub } from "./private-ws";
 import { PublicWsHub } from "./public-ws";
 import { RestRouter } from "./rest-routes";
 import { V3PrivateWsHub } from "./v3-private-ws";
+import { V3PublicWsHub } from "./v3-public-ws";
 import { v3Routes } from "./v3-rest-routes";
 import { type AccountMode, type VenueKey, VenueKeys } from "./venue-keys";
 
@@ -53,6 +54,8 @@ export const DEFAULT_CREDENTIALS: BitgetCredentials = {
 export const WS_PUBLIC_PATH = "/v2/ws/public";
 /** Private WebSocket path. */
 export const WS_PRIVATE_PATH = "/v2/ws/private";
+/** v3 public WebSocket path (bitget-uta-v3.md §1.3). */
+export const WS_V3_PUBLIC_PATH = "/v3/ws/public";
 /** UTA (v3) private WebSocket path (bitget-uta-v3.md §3). */
 export const WS_V3_PRIVATE_PATH = "/v3/ws/private";
 
@@ -92,6 +95,8 @@ export interface VenueOptions {
 export interface VenueUrls {
   readonly wsPublic: string;
   readonly wsPrivate: string;
+  /** v3 public WebSocket. */
+  readonly wsPublicV3: string;
   /** UTA private WebSocket. */
   readonly wsPrivateV3: string;
   readonly rest: string;
@@ -164,6 +169,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     return item && item.lastPr !== "0" ? item : null;
   };
   const publicHub = new PublicWsHub({ symbols, faults, clock, ticker });
+  const v3PublicHub = new V3PublicWsHub({ symbols, faults, clock, ticker });
   privateHub = new PrivateWsHub({ keys, core, faults, clock, wallNow, symbols });
   v3PrivateHub = new V3PrivateWsHub({ keys, core, faults, clock, wallNow });
   const rest = new RestRouter({
@@ -179,8 +185,10 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
   });
   const onPush = (p: VenuePush) => {
     publicHub.publish(p);
+    v3PublicHub.publish(p);
     for (const e of p.events) core.onMarket(e);
     publicHub.publishTicker(p);
+    v3PublicHub.publishTicker(p);
   };
   const onReplayEnd = () => {
     log("venue: replay finished; the feed is silent, REST and WebSockets stay up");
@@ -212,12 +220,13 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     });
     await player.prime();
   }
-  const dropAll = () => publicHub.dropAll() + privateHub!.dropAll() + v3PrivateHub!.dropAll();
+  const dropAll = () => publicHub.dropAll() + privateHub!.dropAll() + v3PublicHub.dropAll() + v3PrivateHub!.dropAll();
   const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll, inject));
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
     if (path === WS_PRIVATE_PATH) return privateHub!.handleUpgrade(req, socket, head);
+    if (path === WS_V3_PUBLIC_PATH) return v3PublicHub.handleUpgrade(req, socket, head);
     if (path === WS_V3_PRIVATE_PATH) return v3PrivateHub!.handleUpgrade(req, socket, head);
     socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
@@ -233,6 +242,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     urls: {
       wsPublic: `ws://127.0.0.1:${port}${WS_PUBLIC_PATH}`,
       wsPrivate: `ws://127.0.0.1:${port}${WS_PRIVATE_PATH}`,
+      wsPublicV3: `ws://127.0.0.1:${port}${WS_V3_PUBLIC_PATH}`,
       wsPrivateV3: `ws://127.0.0.1:${port}${WS_V3_PRIVATE_PATH}`,
       rest: `http://127.0.0.1:${port}`,
       admin: `http://127.0.0.1:${port}/admin`,
@@ -246,7 +256,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
       closing ??= (async () => {
         running?.stop();
         rest.close();
-        await Promise.all([publicHub.close(), privateHub!.close(), v3PrivateHub!.close()]);
+        await Promise.all([publicHub.close(), privateHub!.close(), v3PublicHub.close(), v3PrivateHub!.close()]);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();
