@@ -7,7 +7,7 @@
  * @module
  */
 import type { BotConfig } from "../shared/config/schema";
-import { PublicFeed, type FeedHealth } from "../shared/exchange/bitget/public-feed";
+import { type FeedHealth, PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public-feed";
 import type { SocketPort } from "../shared/exchange/bitget/socket";
 import type { MarketEvent } from "../shared/market/events";
 import type { EntryAnswer, EntryRequest } from "../shared/risk/portfolio-types";
@@ -37,6 +37,8 @@ export interface AgentRuntimeOptions {
   /** A fresh Coordinator stub (a stub that threw must not be reused). */
   readonly coordinator: () => CoordinatorApi;
   readonly feedUrl: string;
+  /** Wire dialect of `feedUrl` (the `FEED_DIALECT` var); default v2. */
+  readonly feedDialect?: PublicDialect;
   /** Called when the agent must stop trading by itself (a refused config became due), with the reason. */
   readonly onFatal: (reason: string) => void;
   /** Whether `config` may trade (the live gate); null = yes. */
@@ -121,6 +123,7 @@ export class AgentRuntime {
   startFeed(): void {
     this.feed ??= new PublicFeed({
       url: this.o.feedUrl,
+      dialect: this.o.feedDialect,
       symbols: [this.o.symbol],
       socket: this.o.socket ?? new WorkerdSocketPort(),
       clock: { now: () => Date.now() },

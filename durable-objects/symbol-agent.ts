@@ -20,6 +20,7 @@ import type { Env } from "../workers/env";
 import { SYMBOL_PATTERN } from "../workers/settings";
 import { drainCalls } from "./agent-calls";
 import { liveEndpoints } from "./agent-live";
+import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";
 import { modeRefusal } from "./agent-mode";
 import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
 import { AgentRuntime } from "./agent-runtime";
@@ -175,11 +176,17 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private resume(): AgentRuntime | null {
     const symbol = this.meta.symbol;
     if (this.runtime || !symbol || !this.store.get<VersionedConfig>("config")) return this.runtime;
+    const dialect = parsePublicDialect(this.env.FEED_DIALECT);
+    if (!dialect.ok) {
+      this.halt(dialect.reason);
+      return null;
+    }
     this.runtime = AgentRuntime.open({
       symbol,
       store: this.store,
       coordinator: () => this.coordinator(),
       feedUrl: this.env.FEED_URL,
+      feedDialect: dialect.dialect,
       refusal: (config) => modeRefusal(config.mode, this.env),
       onFatal: (reason) => this.halt(reason),
       onError: (what, e) => this.backgroundError(what, e),

@@ -19,6 +19,8 @@ declare global {
       COORDINATOR: DurableObjectNamespace<Coordinator>;
       /** Public market-data WebSocket URL (Bitget V2 public, or the local simulator). */
       FEED_URL: string;
+      /** Wire dialect of `FEED_URL` (a var): `v2` (default) or `v3` (e.g. wss://ws.bitget.com/v3/ws/public). */
+      FEED_DIALECT?: string;
       /** `paper` (default) or `live`; validated by the bot config before anything trades. */
       MODE: string;
       /** Bearer token of `/api/*` (a secret). Unset: every `/api` route answers 503 `not_configured`. */

@@ -91,7 +91,7 @@ describe("v3 public WebSocket over loopback", () => {
 
   it("streams books as a snapshot then deltas whose seq/pseq chain keeps a V3BookSync in step with the venue", async () => {
     const s = await subscribed(["books"]);
-    const sync = new V3BookSync("books");
+    const sync = new V3BookSync("books", "BTCUSDT");
     await s.waitFor(of("books"));
     venue.inject([
       books15(
@@ -138,7 +138,7 @@ describe("v3 public WebSocket over loopback", () => {
 
   it("shows a push lost to the gap fault as a pseq break, which the book sync answers with a resync", async () => {
     const s = await subscribed(["books"]);
-    const sync = new V3BookSync("books");
+    const sync = new V3BookSync("books", "BTCUSDT");
     sync.apply((await s.waitFor(of("books"))).json!);
     venue.faults.apply({ gap: 1 });
     venue.inject([books15(++clock, [["1000.0", "1.000"]], [["1000.2", "2.000"]])]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../market/events";
-import { PublicFeed, type FeedHealth, type PublicFeedOptions } from "./public-feed";
+import { type FeedHealth, PublicFeed, type PublicFeedOptions, parsePublicDialect } from "./public-feed";
 import { FakePort, FakeSocket, FakeTime, flushMicrotasks as settle, seeded } from "./testing/fake-socket";
 
 function harness(options: Partial<PublicFeedOptions> = {}) {
@@ -584,5 +584,24 @@ describe("PublicFeed options", () => {
     ["a non-positive ping interval", { pingIntervalMs: 0 }],
   ])("refuses %s", (_name, opts) => {
     expect(() => harness(opts)).toThrow(RangeError);
+  });
+});
+
+describe("PublicFeed dialect switch", () => {
+  it("reads FEED_DIALECT as v2 by default, v2 or v3 by name, and refuses anything else naming it", () => {
+    expect(parsePublicDialect(undefined)).toEqual({ ok: true, dialect: "v2" });
+    expect(parsePublicDialect(" V3 ")).toEqual({ ok: true, dialect: "v3" });
+    expect(parsePublicDialect("uta")).toEqual({ ok: false, reason: 'FEED_DIALECT must be v2 or v3, got "uta"' });
+  });
+
+  it("subscribes v3 args (instType usdt-futures, topic, symbol) in the v3 dialect", async () => {
+    const h = harness({ dialect: "v3", channels: ["trade", "books15"] });
+    const socket = await h.start();
+    const [sub] = socket.ops("subscribe") as { args: unknown[] }[];
+    expect(sub.args).toEqual([
+      { instType: "usdt-futures", topic: "publicTrade", symbol: "BTCUSDT" },
+      { instType: "usdt-futures", topic: "books50", symbol: "BTCUSDT" },
+    ]);
+    expect(() => harness({ dialect: "v4" as "v3" })).toThrow(/dialect must be v2 or v3, got v4/);
   });
 });

@@ -7,6 +7,7 @@ import type { MarketEvent } from "../../market/events";
 import { isBookChannel, type BookChannel } from "./book-sync";
 import type { FeedClock, FeedTimers } from "./feed-ports";
 import { argKey, type IngressVerdict, MarketIngress } from "./market-ingress";
+import { BITGET_V3 } from "./v3-ingress-dialect";
 import type { SocketPort } from "./socket";
 import {
   type ConnectionState,
@@ -24,6 +25,31 @@ export type PublicChannel = "trade" | BookChannel;
 /** Channels subscribed per symbol unless told otherwise: trades, 15-level depth and the fast best bid/offer. */
 export const DEFAULT_PUBLIC_CHANNELS: readonly PublicChannel[] = ["trade", "books15", "books1"];
 
+/** Wire dialect of the public feed: Bitget classic V2 (default) or v3 (bitget-uta-v3.md §1.3). */
+export type PublicDialect = "v2" | "v3";
+
+/** Reads a dialect setting (e.g. the `FEED_DIALECT` var): absent or empty → `v2`; anything but v2/v3 is refused by name. */
+export function parsePublicDialect(
+  raw: string | undefined,
+): { ok: true; dialect: PublicDialect } | { ok: false; reason: string } {
+  if (raw === undefined || raw.trim() === "") return { ok: true, dialect: "v2" };
+  const v = raw.trim().toLowerCase();
+  if (v === "v2" || v === "v3") return { ok: true, dialect: v };
+  return { ok: false, reason: `FEED_DIALECT must be v2 or v3, got ${JSON.stringify(raw)}` };
+}
+
+/**
+ * The v3 topic of each feed channel: `trade` → `publicTrade`; `books15` → `books50` (v3 has no
+ * 15-level topic; 50 levels carry the same top 15); the other book channels keep their names.
+ */
+export const V3_TOPIC_OF: Readonly<Record<PublicChannel, string>> = {
+  trade: "publicTrade",
+  books: "books",
+  books1: "books1",
+  books5: "books5",
+  books15: "books50",
+};
+
 /** Options of {@link PublicFeed}. */
 export interface PublicFeedOptions extends ConnectionTuning {
   /** e.g. `wss://ws.bitget.com/v2/ws/public`. */
@@ -32,8 +58,14 @@ export interface PublicFeedOptions extends ConnectionTuning {
   readonly symbols: readonly string[];
   /** Channels per symbol; default {@link DEFAULT_PUBLIC_CHANNELS}. */
   readonly channels?: readonly PublicChannel[];
-  /** `instType` of every subscription; default `USDT-FUTURES` (demo: `SUSDT-FUTURES`). */
+  /** `instType` of every subscription; default `USDT-FUTURES` (demo: `SUSDT-FUTURES`); v3: `usdt-futures`. */
   readonly instType?: string;
+  /**
+   * Wire dialect; default `v2`. `v3` (for the day V2 public is retired; `url` then is e.g.
+   * `wss://ws.bitget.com/v3/ws/public`) subscribes `{instType, topic, symbol}` args with the topics of
+   * {@link V3_TOPIC_OF} and reads pushes with the v3 ingress dialect; the events are the same.
+   */
+  readonly dialect?: PublicDialect;
   /** Opens the WebSocket (workerd, Node `ws`, or a test fake). */
   readonly socket: SocketPort;
   /** Stamps frames for health and stale detection, and paces the send window. */
@@ -128,7 +160,9 @@ const MAX_RETRY_DOUBLINGS = 4;
 
 interface Sub {
   readonly key: string;
-  readonly channel: PublicChannel;
+  /** The channel (V2) or topic (v3) as on the wire. */
+  readonly channel: string;
+  readonly trades: boolean;
   readonly symbol: string;
   /** The arg object as JSON, serialised once. */
   readonly json: string;
@@ -170,6 +204,7 @@ export class PublicFeed {
   private readonly subs = new Map<string, Sub>();
   private readonly symbols: readonly string[];
   private readonly bookChannels: readonly BookChannel[];
+  private readonly v3: boolean;
   private readonly ingress: MarketIngress;
   /** Book args waiting for a snapshot since a (re)subscribe: when it was sent and how often it was retried. */
   private readonly awaiting = new Map<string, { since: number; retries: number }>();
@@ -213,16 +248,23 @@ export class PublicFeed {
     this.window = new SendWindow(positive("maxMessagesPerSecond", options.maxMessagesPerSecond ?? 10), RATE_WINDOW_MS);
     this.symbols = [...new Set(options.symbols)];
     this.bookChannels = [...new Set(channels)].filter(isBookChannel);
-    const instType = options.instType ?? "USDT-FUTURES";
+    if (options.dialect !== undefined && options.dialect !== "v2" && options.dialect !== "v3")
+      throw new RangeError(`PublicFeed dialect must be v2 or v3, got ${String(options.dialect)}`);
+    const v3 = options.dialect === "v3";
+    this.v3 = v3;
+    const instType = options.instType ?? (v3 ? "usdt-futures" : "USDT-FUTURES");
     const encoder = new TextEncoder();
     for (const symbol of this.symbols) {
-      for (const channel of new Set(channels)) {
-        const json = JSON.stringify({ instType, channel, instId: symbol });
+      for (const logical of new Set(channels)) {
+        const channel = v3 ? V3_TOPIC_OF[logical] : logical;
+        const json = JSON.stringify(v3 ? { instType, topic: channel, symbol } : { instType, channel, instId: symbol });
         const key = argKey(channel, symbol);
-        this.subs.set(key, { key, channel, symbol, json, bytes: encoder.encode(json).length });
+        const trades = logical === "trade";
+        this.subs.set(key, { key, channel, trades, symbol, json, bytes: encoder.encode(json).length });
       }
     }
     this.ingress = new MarketIngress({
+      dialect: v3 ? BITGET_V3 : undefined,
       args: [...this.subs.values()],
       dedupCapacity: positive("dedupCapacity", options.dedupCapacity ?? 2000),
       booksDepth: options.booksDepth,
@@ -299,7 +341,7 @@ export class PublicFeed {
     this.window.clear();
     for (const sub of this.subs.values()) {
       this.pendingSub.add(sub.key);
-      if (sub.channel !== "trade") this.awaiting.set(sub.key, { since: now, retries: 0 });
+      if (!sub.trades) this.awaiting.set(sub.key, { since: now, retries: 0 });
     }
     this.armWatchdog();
   }
@@ -371,7 +413,12 @@ export class PublicFeed {
   }
 
   private control(msg: Record<string, unknown>): void {
-    const key = isRecord(msg.arg) ? argKey(String(msg.arg.channel), String(msg.arg.instId)) : "";
+    const a = msg.arg;
+    const key = !isRecord(a)
+      ? ""
+      : this.v3
+        ? argKey(String(a.topic), String(a.symbol))
+        : argKey(String(a.channel), String(a.instId));
     if (msg.event === "subscribe" && this.subs.has(key)) this.acked.add(key);
     else if (msg.event === "unsubscribe") this.acked.delete(key);
     else if (msg.event === "pong") this.conn.pong();

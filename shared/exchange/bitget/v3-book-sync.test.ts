@@ -32,7 +32,7 @@ describe("V3BookSync", () => {
   });
 
   it("accepts a first update whose [pseq, seq] contains the snapshot's seq, and merges it", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     book(
       s.apply(
         snap(
@@ -67,7 +67,7 @@ describe("V3BookSync", () => {
   });
 
   it("then wants each update's pseq to equal the previous seq, and resyncs on a missed push", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     s.apply(snap(10, [["100", "1"]], [["101", "1"]]));
     book(s.apply(upd(10, 11, [["100", "2"]], [])));
     book(s.apply(upd(11, 12, [["100", "3"]], [])));
@@ -79,34 +79,34 @@ describe("V3BookSync", () => {
   });
 
   it("resyncs when the first update starts after the snapshot (its pseq above the snapshot's seq)", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     s.apply(snap(10, [["100", "1"]], [["101", "1"]]));
     expect(s.apply(upd(11, 12, [], []))).toEqual({ kind: "resync", reason: "gap" });
   });
 
   it("drops an update wholly before the snapshot, then bridges the next one", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     s.apply(snap(10, [["100", "1"]], [["101", "1"]]));
     expect(s.apply(upd(8, 10, [["100", "9"]], []))).toEqual({ kind: "drop", reason: "stale" });
     expect(book(s.apply(upd(10, 11, [["100", "2"]], []))).bids).toEqual([[100, 2]]);
   });
 
   it("treats pseq 0 as a server reset", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     s.apply(snap(10, [["100", "1"]], [["101", "1"]]));
     book(s.apply(upd(10, 11, [], [])));
     expect(s.apply(upd("0", 12, [], []))).toEqual({ kind: "resync", reason: "reset" });
   });
 
   it("compares seq as BigInt beyond 2^53 and drops an old snapshot of a fixed-depth topic", () => {
-    const s = new V3BookSync("books5");
+    const s = new V3BookSync("books5", "BTCUSDT");
     book(s.apply(snap(5, [["100", "1"]], [["101", "1"]], "books5")));
     expect(s.apply(snap(4, [["100", "1"]], [["101", "1"]], "books5"))).toEqual({ kind: "drop", reason: "stale" });
     expect(book(s.apply(snap(6, [["100", "2"]], [["101", "1"]], "books5"))).bids).toEqual([[100, 2]]);
   });
 
   it("refuses a push that is not a book push and leaves the book as it was", () => {
-    const s = new V3BookSync("books");
+    const s = new V3BookSync("books", "BTCUSDT");
     s.apply(snap(10, [["100", "1"]], [["101", "1"]]));
     expect(s.apply({ action: "update", arg: { topic: "books", symbol: "BTCUSDT" }, data: "x" }).kind).toBe("malformed");
     expect(book(s.apply(upd(10, 11, [], []))).bids).toEqual([[100, 1]]);

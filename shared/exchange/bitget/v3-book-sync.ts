@@ -8,7 +8,7 @@
  * @module
  */
 import { BookSync, type BookSyncOptions, type BookSyncResult } from "./book-sync";
-import { toV2Form, V3_BOOK_TOPICS } from "./v3-public-codec";
+import { V3_BOOK_TOPICS, v2Data } from "./v3-public-codec";
 
 /** v3 book topics: `books` is snapshot + deltas, the others a fixed-depth snapshot every push. */
 export type V3BookTopic = "books" | "books1" | "books5" | "books50";
@@ -28,9 +28,14 @@ export class V3BookSync {
   /** `seq` of the accepted `books` snapshot until its first update is accepted, else null. */
   #snapshotSeq: bigint | null = null;
 
-  constructor(topic: V3BookTopic, options: BookSyncOptions = {}) {
+  constructor(topic: V3BookTopic, symbol: string, options: BookSyncOptions = {}) {
     this.topic = topic;
-    this.#inner = new BookSync(V3_BOOK_TOPICS[topic], options);
+    this.#inner = new BookSync(V3_BOOK_TOPICS[topic], symbol, options);
+  }
+
+  /** The symbol this instance guards. */
+  get symbol(): string {
+    return this.#inner.symbol;
   }
 
   /** True once a snapshot has been accepted since construction, the last reset or the last resync verdict. */
@@ -49,15 +54,18 @@ export class V3BookSync {
     this.#inner.reset();
   }
 
-  /** Checks one v3 push of this topic (JSON-parsed, strings intact) and updates the book. */
+  /**
+   * Checks one v3 push of this topic and symbol (JSON-parsed, strings intact; its `arg` is the
+   * caller's to have routed and is not read) and updates the book.
+   */
   apply(push: Readonly<Record<string, unknown>>): BookSyncResult {
-    const v2 = toV2Form(push);
-    if (!v2.ok) return { kind: "malformed", reason: v2.reason };
-    if (v2.push === null) return { kind: "malformed", reason: "not a book push" };
-    if (this.topic !== "books") return this.#inner.apply(v2.push);
-    if (push.action === "snapshot") return this.#snapshot(v2.push);
-    if (push.action === "update" && this.#snapshotSeq !== null) return this.#firstUpdate(v2.push);
-    return this.#inner.apply(v2.push);
+    const data = v2Data(this.topic, push.data);
+    if (data === null) return { kind: "malformed", reason: `${this.topic} push has no data array` };
+    const v2 = { action: push.action, ts: push.ts, data };
+    if (this.topic !== "books") return this.#inner.apply(v2);
+    if (push.action === "snapshot") return this.#snapshot(v2);
+    if (push.action === "update" && this.#snapshotSeq !== null) return this.#firstUpdate(v2);
+    return this.#inner.apply(v2);
   }
 
   #snapshot(v2: Record<string, unknown>): BookSyncResult {

@@ -47,26 +47,33 @@ export function toV2Form(msg: unknown): V2FormResult {
   const { topic, symbol } = arg;
   if (typeof topic !== "string" || typeof symbol !== "string" || symbol === "")
     return { ok: false, reason: "arg lacks topic or symbol" };
-  const data = msg.data;
-  if (!Array.isArray(data)) return { ok: false, reason: `${topic} push has no data array` };
-  const base = { action: msg.action, ts: msg.ts };
-  if (topic === "publicTrade") {
-    const items = data.map((d) =>
+  const channel = v2ChannelOf(topic);
+  if (channel === null) return { ok: true, push: null };
+  const data = v2Data(topic, msg.data);
+  if (data === null) return { ok: false, reason: `${topic} push has no data array` };
+  return {
+    ok: true,
+    push: { action: msg.action, ts: msg.ts, arg: { instType: "USDT-FUTURES", channel, instId: symbol }, data },
+  };
+}
+
+/** The V2 channel of a v3 topic carrying trades or a book, else null. */
+export function v2ChannelOf(topic: string): string | null {
+  return topic === "publicTrade" ? "trade" : (V3_BOOK_TOPICS[topic] ?? null);
+}
+
+/** The `data` items of a v3 trade or book push in V2 form; null when `data` is not an array. */
+export function v2Data(topic: string, data: unknown): unknown[] | null {
+  if (!Array.isArray(data)) return null;
+  if (topic === "publicTrade")
+    return data.map((d) =>
       isObject(d)
         ? { tradeId: d.i, price: d.p, size: d.v, side: typeof d.S === "string" ? d.S.toLowerCase() : d.S, ts: d.T }
         : d,
     );
-    return {
-      ok: true,
-      push: { ...base, arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol }, data: items },
-    };
-  }
-  const channel = V3_BOOK_TOPICS[topic];
-  if (channel === undefined) return { ok: true, push: null };
-  const items = data.map((d) =>
+  return data.map((d) =>
     isObject(d) ? { asks: d.a, bids: d.b, seq: d.seq, pseq: d.pseq, ts: d.ts, checksum: d.checksum } : d,
   );
-  return { ok: true, push: { ...base, arg: { instType: "USDT-FUTURES", channel, instId: symbol }, data: items } };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
