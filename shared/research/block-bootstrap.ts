@@ -72,15 +72,19 @@ export function circularBlockResample(
   for (const st of strata) {
     const len = Math.min(Math.floor(blockSeconds), st.seconds);
     for (let covered = 0; covered < st.seconds; covered += len) {
-      let s = Math.floor(rand() * st.seconds);
-      const take = Math.min(len, st.seconds - covered);
-      for (let k = 0; k < take; k++) {
-        for (let m = st.offsets[s]; m < st.offsets[s + 1]; m++) out.push(st.members[m]);
-        if (++s === st.seconds) s = 0;
-      }
+      const from = Math.floor(rand() * st.seconds);
+      const to = from + Math.min(len, st.seconds - covered);
+      // Members are ordered by second: a block is one run of them, or two where it wraps.
+      pushRange(out, st, from, Math.min(to, st.seconds));
+      if (to > st.seconds) pushRange(out, st, 0, to - st.seconds);
     }
   }
   return out;
+}
+
+function pushRange(out: number[], st: TimeStratum, fromSecond: number, toSecond: number): void {
+  const end = st.offsets[toSecond];
+  for (let m = st.offsets[fromSecond]; m < end; m++) out.push(st.members[m]);
 }
 
 /** Blocks per resample over `strata` (the effective number of independent pieces behind an interval). */
