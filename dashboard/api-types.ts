@@ -7,6 +7,7 @@ import type { AgentStatus } from "../durable-objects/contracts";
 import type { DailyStats, Summary } from "../shared/backtest/metrics";
 import type { BotConfig } from "../shared/config/schema";
 import type { Trade } from "../shared/db/schema";
+import type { NotifierStatus } from "../shared/notify/notifier-status";
 import type { PortfolioSnapshot } from "../shared/risk/portfolio-types";
 import type { DrawdownPoint } from "../workers/equity-curve";
 import type { EdgeStats } from "../shared/risk/trade-expectancy";
@@ -15,6 +16,9 @@ import type { EdgeStats } from "../shared/risk/trade-expectancy";
 export type LiveSummary = Omit<Summary, "unfilledEntries" | "tradeOnly" | "eventsPerSecond">;
 
 export type { AgentStatus, PortfolioSnapshot, Trade, BotConfig, DailyStats, DrawdownPoint, EdgeStats };
+
+/** `GET /api/notifications`. */
+export type NotificationsBody = NotifierStatus;
 
 /** `GET /api/symbols`. */
 export interface SymbolsBody {

@@ -52,8 +52,8 @@ describe("configFields", () => {
 
   it("describes bounds, integers and exclusive minimums for the reader", () => {
     expect(byPath.get("gates.minAgreeing")?.hint).toBe("integer, 0 – 9");
-    expect(byPath.get("gates.maxSpreadBps")?.hint).toBe("> 0");
-    expect(byPath.get("gates.minVolumeRatio")?.hint).toBe("≥ 0");
+    expect(byPath.get("gates.maxSpreadBps")?.hint).toBe("> 0, ≤ 10000");
+    expect(byPath.get("gates.minVolumeRatio")?.hint).toBe("0 – 1000");
     expect(boundsHint(null)).toBeUndefined();
     expect(schemaAt(schema, "gates.nothing")).toBeNull();
   });

@@ -7,7 +7,15 @@
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { ApiFailure, createApi } from "./api";
-import type { ConfigBody, EquityBody, PortfolioSnapshot, StatsBody, SymbolsBody, TradesBody } from "./api-types";
+import type {
+  ConfigBody,
+  EquityBody,
+  NotificationsBody,
+  PortfolioSnapshot,
+  StatsBody,
+  SymbolsBody,
+  TradesBody,
+} from "./api-types";
 import { createConfigForm } from "./config-form";
 import type { SchemaNode } from "./config-fields";
 import { createControls } from "./controls";
@@ -15,6 +23,7 @@ import { byTestId, fill } from "./dom";
 import { createEquityChart, type EquityChart } from "./equity-chart";
 import { focusOnTrades, withLivePoint } from "./equity-points";
 import { num, pct, utcClock } from "./format";
+import { renderNotifications } from "./notifications-view";
 import { renderPositions, renderSummary, renderTradingState } from "./portfolio-view";
 import { renderStats } from "./stats-view";
 import { renderSymbols } from "./symbols-view";
@@ -46,7 +55,9 @@ const regions = {
   cards: document.getElementById("symbol-cards") as HTMLElement,
   trades: byTestId("trades"),
   stats: byTestId("daily-stats"),
+  notifications: byTestId("notifications"),
 };
+const notifyTestButton = byTestId<HTMLButtonElement>("notify-test");
 const rangeSelect = byTestId<HTMLSelectElement>("equity-range");
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -117,6 +128,20 @@ async function toggleSymbol(symbol: string, start: boolean): Promise<void> {
   }
 }
 
+async function sendTestMessage(): Promise<void> {
+  try {
+    const { channels } = await api.send<{ channels: string[] }>("POST", "/api/notifications/test");
+    showNotice(
+      channels.length === 0
+        ? "No channel has its secrets set: nothing to test."
+        : `Test message queued for ${channels.join(", ")}.`,
+    );
+  } catch (err) {
+    showNotice(`Test message failed: ${(err as Error).message}`);
+  }
+}
+notifyTestButton.addEventListener("click", () => void sendTestMessage());
+
 async function pollOnce(n: number): Promise<void> {
   const mine = session;
   const tasks: Promise<unknown>[] = [
@@ -140,6 +165,9 @@ async function pollOnce(n: number): Promise<void> {
         drawEquity();
       }),
       api.get<StatsBody>(`/api/stats?to=${utcDay(now)}`).then((s) => mine === session && renderStats(regions.stats, s)),
+      api
+        .get<NotificationsBody>("/api/notifications")
+        .then((b) => mine === session && renderNotifications(regions.notifications, b)),
     );
   }
   if (n % CONFIG_EVERY === 0) {
@@ -192,6 +220,7 @@ function clearData(): void {
     regions.cards,
     regions.trades,
     regions.stats,
+    regions.notifications,
     regions.caption,
     regions.mode,
   ])

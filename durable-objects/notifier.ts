@@ -10,7 +10,8 @@ import type { NotificationsConfig } from "../shared/config/notify-schema";
 import { type ChannelSecrets, configuredChannels } from "../shared/notify/channel-request";
 import { deliverDue } from "../shared/notify/deliver";
 import { type NotifyEvent, testMessage } from "../shared/notify/notify-event";
-import { type DeliveryRecord, NotifyOutbox, type OutboxState } from "../shared/notify/notify-outbox";
+import { NotifyOutbox, type OutboxState } from "../shared/notify/notify-outbox";
+import type { ChannelStatus, NotifierStatus } from "../shared/notify/notifier-status";
 import { routeEvent } from "../shared/notify/route-event";
 import type { WatchdogVerdict } from "../shared/notify/watchdog";
 import { watchdogEvents } from "../shared/notify/watchdog-events";
@@ -25,22 +26,6 @@ interface WatchdogState {
   readonly at: number | null;
   readonly verdicts: readonly WatchdogVerdict[];
   readonly problemSince: Readonly<Record<string, number>>;
-}
-
-/** One channel as the dashboard shows it: never a secret, only whether it is set. */
-export interface ChannelStatus {
-  readonly configured: boolean;
-  readonly enabled: boolean;
-  readonly events: readonly string[];
-}
-
-/** What `GET /api/notifications` shows. */
-export interface NotifierStatus {
-  readonly channels: Readonly<Record<ChannelName, ChannelStatus>>;
-  readonly recent: readonly DeliveryRecord[];
-  readonly stats: ReturnType<NotifyOutbox["stats"]>;
-  /** The cron watchdog's last verdicts. */
-  readonly watchdog: { readonly at: number | null; readonly verdicts: readonly WatchdogVerdict[] };
 }
 
 /** The channel secrets from the Worker's secrets. */
