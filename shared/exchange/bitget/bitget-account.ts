@@ -10,6 +10,7 @@ import type { Instrument } from "../../market/instrument";
 import type { AccountMode } from "./account-mode";
 import type { BitgetBroker, BitgetBrokerOptions } from "./bitget-broker";
 import type { PrivateFeed, PrivateFeedOptions } from "./private-feed";
+import { isBitgetError } from "./rest-errors";
 import type { MarginMode, PositionMode } from "./rest-types";
 
 /** Real money (`live`) or Bitget's demo environment (`demo`: demo key, `paptrading: 1`, wspap hosts). */
@@ -119,4 +120,14 @@ export function netPosition(positions: readonly AccountPosition[], symbol: strin
   let held = 0;
   for (const p of positions) if (p.symbol === symbol) held += p.side === "long" ? p.size : -p.size;
   return held;
+}
+
+/**
+ * An empty list for a single-symbol rules query the exchange refused as a bad parameter (40102
+ * "contract configuration does not exist", or an answer listing nothing): the symbol has no
+ * contract. Every other failure is rethrown.
+ */
+export function noSuchSymbol(e: unknown): never[] {
+  if (isBitgetError(e, "badParameter")) return [];
+  throw e;
 }

@@ -5,15 +5,16 @@
  * @module
  */
 import type { Instrument } from "../../market/instrument";
-import type {
-  AccountBrokerOptions,
-  AccountEquity,
-  AccountFeedOptions,
-  AccountFees,
-  AccountPosition,
-  AccountSummary,
-  BitgetAccount,
-  BitgetEndpoints,
+import {
+  type AccountBrokerOptions,
+  type AccountEquity,
+  type AccountFeedOptions,
+  type AccountFees,
+  type AccountPosition,
+  type AccountSummary,
+  type BitgetAccount,
+  type BitgetEndpoints,
+  noSuchSymbol,
 } from "./bitget-account";
 import { BitgetBroker } from "./bitget-broker";
 import { CLASSIC_REJECT_CODES } from "./broker-outcomes";
@@ -40,7 +41,7 @@ export class ClassicAccount implements BitgetAccount {
   }
 
   async instrument(symbol: string): Promise<Instrument | null> {
-    const contracts = await this.rest.getContracts(symbol);
+    const contracts = await this.rest.getContracts(symbol).catch(noSuchSymbol);
     return contracts.find((c) => c.symbol === symbol) ?? null;
   }
 

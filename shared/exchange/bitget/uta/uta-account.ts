@@ -6,15 +6,16 @@
  * @module
  */
 import type { Instrument } from "../../../market/instrument";
-import type {
-  AccountBrokerOptions,
-  AccountEquity,
-  AccountFeedOptions,
-  AccountFees,
-  AccountPosition,
-  AccountSummary,
-  BitgetAccount,
-  BitgetEndpoints,
+import {
+  type AccountBrokerOptions,
+  type AccountEquity,
+  type AccountFeedOptions,
+  type AccountFees,
+  type AccountPosition,
+  type AccountSummary,
+  type BitgetAccount,
+  type BitgetEndpoints,
+  noSuchSymbol,
 } from "../bitget-account";
 import { BitgetBroker } from "../bitget-broker";
 import { PrivateFeed } from "../private-feed";
@@ -48,7 +49,7 @@ export class UtaAccount implements BitgetAccount {
   }
 
   async instrument(symbol: string): Promise<Instrument | null> {
-    const list = await this.rest.getInstruments(symbol);
+    const list = await this.rest.getInstruments(symbol).catch(noSuchSymbol);
     return list.find((i) => i.symbol === symbol) ?? null;
   }
 
