@@ -3,6 +3,7 @@ import { parseConfig } from "../config/config";
 import type { BotConfig } from "../config/schema";
 import { SymbolFeatures } from "../indicators/symbol-features";
 import type { BookTopEvent, MarketEvent, TradeEvent } from "../market/events";
+import { readingsOf } from "../strategy/readings";
 import { compositeScore } from "../strategy/score";
 import { subScores } from "../strategy/sub-scores";
 import { FAMILIES } from "../strategy/types";
@@ -60,7 +61,7 @@ describe("SignalSampler", () => {
     expect(series.gates.samples).toBe(140);
   });
 
-  it("scores with the real feature engine and scoring: the values equal the engine's view at that boundary", () => {
+  it("scores with the real feature engine and scoring: the values equal the plan-v1 readings of that boundary", () => {
     const events = Array.from({ length: 120 }, (_, s) => trade(s, 100 + Math.sin(s / 7) * 3, s % 2 ? "buy" : "sell"));
     const [series] = sample(events);
     const j = series.at.indexOf(90);
@@ -71,6 +72,24 @@ describe("SignalSampler", () => {
     const score = compositeScore(sub, config.weights);
     expect(series.values.long[j]).toBe(score.long);
     expect(series.values.short[j]).toBe(score.short);
+  });
+
+  it("measures the readings the config selects (scoring.readings: setups)", () => {
+    const r = parseConfig({ scoring: { readings: "setups" } });
+    if (!r.ok) throw new Error("setups config must parse");
+    const events = Array.from({ length: 400 }, (_, s) => trade(s, 100 + Math.sin(s / 11) * 4, s % 3 ? "buy" : "sell"));
+    const s = new SignalSampler(r.config, "t", { warmupMs: 60_000 });
+    for (const e of events) s.onEvent(e);
+    const [series] = s.finish();
+    const j = series.at.indexOf(350);
+    const features = new SymbolFeatures("BTCUSDT", r.config.indicators);
+    for (const e of events.slice(0, 350)) features.onTrade(e as TradeEvent);
+    const { sub, score } = readingsOf(features.view(), r.config, r.config.weights);
+    for (const f of FAMILIES) expect(series.values[f][j]).toBe(sub[f]);
+    expect(series.values.long[j]).toBe(score.long);
+    expect(series.values.short[j]).toBe(score.short);
+    const [planV1] = sample(events);
+    expect([...series.values.long].some((v, i) => v !== planV1.values.long[i])).toBe(true);
   });
 
   it("carries the price through silent seconds without sampling them", () => {

@@ -1,8 +1,9 @@
 /**
  * The sampling half of the signals study: market events in, one sample per second per symbol
  * out. Each symbol runs the real feature engine (../indicators/symbol-features.ts) and the real
- * scoring (../strategy/sub-scores.ts, score.ts, gates.ts) under the given config, so the study
- * measures whatever readings that config selects.
+ * scoring (../strategy/readings.ts, gates.ts) under the given config, so the study measures
+ * whatever readings that config selects (`scoring.readings`), with the configured weights (the
+ * learnt weights of `config.learning` play no part: nothing is traded here).
  *
  * - A sample is taken at each second boundary that closes a second in which the symbol had at
  *   least one event: the state is then what the engine saw after its last event (features are not
@@ -18,8 +19,7 @@ import type { BotConfig } from "../config/schema";
 import { type FeatureSnapshot, SymbolFeatures } from "../indicators/symbol-features";
 import type { MarketEvent } from "../market/events";
 import { evaluateGates, gatesPass } from "../strategy/gates";
-import { compositeScore } from "../strategy/score";
-import { subScores } from "../strategy/sub-scores";
+import { readingsOf } from "../strategy/readings";
 import { FAMILIES, type Family, type GateResult } from "../strategy/types";
 
 /** What the study measures: every family's sub-score and the two composite scores. */
@@ -161,8 +161,7 @@ class SymbolSampler {
   }
 
   private sample(seg: SegmentBuilder, boundary: number, v: FeatureSnapshot): void {
-    const sub = subScores(v);
-    const score = compositeScore(sub, this.config.weights);
+    const { sub, score } = readingsOf(v, this.config, this.config.weights);
     seg.at.push(boundary - seg.firstSecond);
     for (const f of FAMILIES) seg.values[f].push(sub[f]);
     seg.values.long.push(score.long);
