@@ -78,7 +78,7 @@ function icBody(doc: SignalsPageInput, rows: readonly Row[]): string {
       ),
     )
     .join("");
-  return `${table}<p class="hint">Green: interval above 0; red: below 0. Charts share one scale (±${span.toFixed(3)}).</p><div class="grid">${charts}</div>`;
+  return `${table}<p class="hint">Green: interval above 0; red: below 0. A working short score has a negative IC (a higher short score, lower prices). Charts share one scale (±${span.toFixed(3)}).</p><div class="grid">${charts}</div>`;
 }
 
 function figure(caption: string, svg: string): string {
