@@ -196,6 +196,10 @@ function table(doc: SignalsCliDocument): string {
       .map(([k, t]) => `${k} ${fmt(t.passRate === null ? null : t.passRate * 100, 1)} %`)
       .join(", ")}`,
   );
+  for (const x of doc.series)
+    lines.push(
+      `  ${x.source} ${x.symbol}: ${x.samples} samples (${x.usesMid ? "mid" : "last trade"}), score max ${fmt(x.scoreMax, 1)}, >= 80 ${x.scoreReached["80"]}, all gates ${x.gatesAllPass}`,
+    );
   lines.push(`elapsed ${(doc.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join("\n");
 }

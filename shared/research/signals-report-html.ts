@@ -199,8 +199,8 @@ function seriesBody(doc: SignalsPageInput): string {
   const rows = doc.series
     .map(
       (s) =>
-        `<tr><td class="l">${escapeHtml(s.source)}</td><td class="l">${escapeHtml(s.symbol)}</td><td class="l">${s.usesMid ? "mid" : "last trade"}</td><td>${s.samples}</td><td>${s.seconds}</td><td>${num(s.scoreMax, 1)}</td></tr>`,
+        `<tr><td class="l">${escapeHtml(s.source)}</td><td class="l">${escapeHtml(s.symbol)}</td><td class="l">${s.usesMid ? "mid" : "last trade"}</td><td>${s.samples}</td><td>${s.seconds}</td><td>${num(s.scoreMax, 1)}</td><td>${s.scoreReached["80"]}</td><td>${s.gatesAllPass}</td></tr>`,
     )
     .join("");
-  return `<table><tr><th class="l">source</th><th class="l">symbol</th><th class="l">price</th><th>samples</th><th>seconds</th><th>score max</th></tr>${rows}</table>`;
+  return `<table><tr><th class="l">source</th><th class="l">symbol</th><th class="l">price</th><th>samples</th><th>seconds</th><th>score max</th><th>≥ 80</th><th>all gates pass</th></tr>${rows}</table>`;
 }

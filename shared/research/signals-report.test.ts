@@ -129,6 +129,7 @@ describe("signalsReport", () => {
     expect(doc.costsBps).toEqual({ makerMaker: 4, makerTaker: 8, takerTaker: 12 });
     expect(doc.gates).toMatchObject({ samples: 10, allPass: 1, allPassRate: 0.1 });
     expect(doc.gates.byGate.score.passRate).toBe(0.1);
+    expect(doc.series[0]).toMatchObject({ scoreMax: 81, scoreReached: { "50": 4, "80": 1 }, gatesAllPass: 1 });
     expect(Object.keys(doc.families)).toEqual([...FAMILIES]);
   });
 

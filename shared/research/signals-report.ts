@@ -94,6 +94,10 @@ export interface SeriesSummary {
   readonly samples: number;
   readonly seconds: number;
   readonly scoreMax: number | null;
+  /** This series' samples whose higher-side composite reaches 50, 60, 70 and 80. */
+  readonly scoreReached: Distribution["reached"];
+  /** This series' samples on which every gate passed. */
+  readonly gatesAllPass: number;
   readonly ic?: Record<SignalName, Record<string, Estimate>>;
   readonly meanAbsMoveBps?: Record<string, Estimate>;
 }
@@ -404,6 +408,11 @@ function scoreDistribution(series: readonly SignalSeries[]): SignalsDocument["sc
   return { ...distribution(best), histogram, long: distribution(long), short: distribution(short) };
 }
 
+function seriesScores(s: SignalSeries): { scoreMax: number | null; scoreReached: Distribution["reached"] } {
+  const d = distribution(s.values.long.map((v, i) => Math.max(v, s.values.short[i])));
+  return { scoreMax: d.max, scoreReached: d.reached };
+}
+
 function gateSummary(series: readonly SignalSeries[]): SignalsDocument["gates"] {
   let samples = 0;
   let allPass = 0;
@@ -436,7 +445,8 @@ function summarise(s: SignalSeries, opts: SignalsReportOptions): SeriesSummary {
     usesMid: s.usesMid,
     samples: s.at.length,
     seconds: s.prices.length - 1,
-    scoreMax: distribution(s.values.long.map((v, i) => Math.max(v, s.values.short[i]))).max,
+    ...seriesScores(s),
+    gatesAllPass: s.gates.allPass,
   };
   if (!opts.breakdown) return base;
   const own = signalsReport([s], { ...opts, breakdown: false });
