@@ -42,6 +42,8 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   API_TOKEN: "test-token",
+                  // The deployment's half of the live gate; the config's mode stays paper unless a test sets it.
+                  MODE: "live",
                   START_EQUITY: "1000",
                   FEED_URL: inject("feedUrl"),
                   REST_URL: inject("venueRestUrl"),

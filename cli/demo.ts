@@ -7,9 +7,8 @@
  *
  * `npm start` (`--feed bitget`): the same stack against Bitget's real public feed, paper mode.
  */
+import { ensureDevVars } from "./api-token";
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -46,16 +45,6 @@ const offlineEnv = {
   WRANGLER_SEND_ERROR_REPORTS: "false",
   CI: "true",
 };
-
-/** Reads API_TOKEN from .dev.vars, creating the file (or the line) with a random token if missing. */
-export function ensureDevVars(path = resolve(ROOT, ".dev.vars")): string {
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const found = /^API_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
-  if (found) return found[1];
-  const token = randomBytes(24).toString("base64url");
-  writeFileSync(path, `${text}${text && !text.endsWith("\n") ? "\n" : ""}API_TOKEN="${token}"\n`, { mode: 0o600 });
-  return token;
-}
 
 function run(cmd: string, args: string[]): Promise<number> {
   return new Promise((res) => {
@@ -145,7 +134,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!live)
       venue = await startVenue({ synthetic: { symbols, seed: f.seed ?? 1 }, speed: f.speed ?? 1, log: () => {} });
     const feedUrl = venue ? venue.urls.wsPublic : BITGET_PUBLIC;
-    const token = ensureDevVars();
+    const devVars = ensureDevVars();
+    if (!devVars.ok) {
+      console.error(`demo: refused: ${devVars.reason}`);
+      return 1;
+    }
+    const token = devVars.token;
     if ((await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"])) !== 0)
       throw new Error("applying the local D1 migrations failed");
     // detached: its own process group, so Ctrl-C can stop wrangler, workerd and esbuild together (cloudflare-stack.md §11.10).

@@ -1,7 +1,8 @@
 /**
  * The live-trading gate of a SymbolAgent. Paper is the default; live needs `mode: "live"` in the
- * config AND the Bitget API secrets; a live config without them never trades: the agent refuses to
- * start and says why.
+ * config AND the Bitget API secrets AND the `MODE = "live"` var of the deployment (two keys held in
+ * different places: the API can change the config, only a deploy changes MODE); a live config
+ * without all of them never trades: the agent refuses to start and says why.
  * @module
  */
 
@@ -21,5 +22,8 @@ export function modeRefusal(mode: "paper" | "demo" | "live", env: object): strin
   const missing = LIVE_SECRETS.filter((name) => typeof vars[name] !== "string" || vars[name] === "");
   if (missing.length > 0)
     return `live mode refused: missing secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (set them with wrangler secret put, or use mode "paper")`;
+  // The second key: the deployment itself must say live, so a config change alone never goes live.
+  if (vars.MODE !== "live")
+    return `live mode refused: the Worker's MODE var is ${JSON.stringify(vars.MODE ?? null)}, not "live" (live needs MODE = "live" in wrangler.toml [vars] as well as mode "live" in the config)`;
   return null;
 }

@@ -117,8 +117,10 @@ describe("the live-mode gate", () => {
   });
 
   it("lets a live config start only with all three secrets (symbol-agent-live.test.ts trades it on the venue)", () => {
-    const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p" };
+    const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p", MODE: "live" };
     expect(modeRefusal("live", withKeys)).toBeNull();
+    expect(modeRefusal("live", { ...withKeys, MODE: "paper" })).toContain(`MODE var is "paper", not "live"`);
+    expect(modeRefusal("live", { ...withKeys, MODE: undefined })).toContain("MODE var is null");
     expect(modeRefusal("live", { ...withKeys, BITGET_PASSPHRASE: "" })).toContain("missing secret BITGET_PASSPHRASE");
     expect(modeRefusal("paper", {})).toBeNull();
   });
