@@ -68,7 +68,7 @@ export interface BitgetBrokerOptions {
   /** The exchange codes behind refusals the error kind does not tell; default Classic V2's. */
   readonly rejectCodes?: RejectCodes;
   /**
-   * Called once when an order ends without filling completely through no cancel of this broker:
+   * Called once when an order ends without filling completely through no cancel asked of this broker:
    * refused after acceptance (a post-only order that would have crossed, v3 `post_only_fill_cancel`),
    * or cancelled by the exchange. Route it to the session's `onOrderDone`, so the engine learns at
    * once instead of at its entry timeout.
@@ -97,6 +97,8 @@ interface Tracked {
   /** Reference price at the decision (mid, or last trade), for slippage; null when unknown. */
   readonly ref: number | null;
   cancelledByClient: boolean;
+  /** True once this broker asked to cancel it: its end is then the cancel's answer, not `onOrderDone`'s. */
+  cancelRequested: boolean;
   /** True while `place` is running for it. */
   placing: boolean;
 }
@@ -209,6 +211,7 @@ export class BitgetBroker implements Broker {
     const t = this.orders.get(clientOid);
     if (t && t.symbol === symbol && (t.status === "filled" || t.status === "cancelled" || t.status === "rejected"))
       return { ok: false, reason: "already_done" };
+    if (t) t.cancelRequested = true;
     try {
       await this.rest.cancelOrder(symbol, { clientOid });
     } catch (e) {
@@ -363,7 +366,7 @@ export class BitgetBroker implements Broker {
     const ended = t.status !== s.status && (s.status === "rejected" || s.status === "cancelled");
     t.status = s.status;
     t.reason = s.reason;
-    if (ended && !t.cancelledByClient) this.onOrderDone?.(view(t));
+    if (ended && !t.cancelledByClient && !t.cancelRequested) this.onOrderDone?.(view(t));
   }
 
   private settle(t: Tracked, status: Status, reason: OrderStatus["reason"]): void {
@@ -428,6 +431,7 @@ export class BitgetBroker implements Broker {
       exchangeFilled: 0,
       ref,
       cancelledByClient: false,
+      cancelRequested: false,
       placing: true,
     };
     this.remember(t);

@@ -231,4 +231,25 @@ describe("BitgetBroker over the UTA REST port", () => {
       remainingSize: 0.006,
     });
   });
+
+  it("does not report through onOrderDone an order it was asked to cancel, even when the push beats the answer", async () => {
+    const x = setup({
+      [PLACE]: [ack],
+      "/api/v3/trade/cancel-order": [ack],
+      [INFO]: [info({ orderStatus: "cancelled", cancelReason: "normal_cancel" })],
+    });
+    await x.broker.place(order());
+    const cancelling = x.broker.cancel("BTCUSDT", "BTC-loyw3v28-1");
+    const push = decodeUtaPrivatePush(
+      utaPush("order", [orderShape({ orderStatus: "cancelled", cancelReason: "normal_cancel", reduceOnly: "no" })]),
+    );
+    if (!push.ok) throw new Error(push.reason);
+    x.broker.onPrivate(push.events);
+    expect(await cancelling).toEqual({ ok: true, filledSize: 0 });
+    expect(x.done).toEqual([]);
+    expect(await x.broker.order("BTCUSDT", "BTC-loyw3v28-1")).toMatchObject({
+      status: "cancelled",
+      reason: "cancelled_by_client",
+    });
+  });
 });
