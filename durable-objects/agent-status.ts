@@ -63,6 +63,9 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
 
 function feedView(h: FeedHealth): FeedHealthView {
   return {
+    healthy: h.healthy,
+    reason: h.reason === null ? null : `${h.reason}: ${h.detail}`,
+    lastDataAgeMs: h.lastDataAgeMs,
     connected: h.connected,
     lastFrameAgeMs: h.lastFrameAgeMs,
     reconnects: h.reconnects,

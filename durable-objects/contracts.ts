@@ -94,6 +94,12 @@ export interface CoordinatorApi {
 
 /** Health of an agent's market-data feed. */
 export interface FeedHealthView {
+  /** Fit to trade on (shared/exchange/bitget/feed-health.ts): new entries must wait while false. */
+  readonly healthy: boolean;
+  /** Why not, e.g. `stale: no market data for 5200 ms`; null when healthy. */
+  readonly reason: string | null;
+  /** Age of the last market push (keepalive replies do not count), or null. */
+  readonly lastDataAgeMs: number | null;
   readonly connected: boolean;
   readonly lastFrameAgeMs: number | null;
   readonly reconnects: number;

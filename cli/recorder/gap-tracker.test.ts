@@ -8,6 +8,14 @@ function health(
   lastDisconnect: string | null = null,
 ): FeedHealth {
   return {
+    healthy: state === "open",
+    reason: state === "open" ? null : "disconnected",
+    detail: null,
+    bookStale: {},
+    lastDataAt: lastFrameAt,
+    lastDataAgeMs: null,
+    dropWindow: { pushes: 0, malformed: 0, breaks: 0, missed: 0, rate: 0 },
+    missedPushes: 0,
     state,
     connected: state === "open",
     lastFrameAt,

@@ -193,17 +193,39 @@ describe("PublicFeed reconnect", () => {
     expect(a.some((g, i) => g !== ceilings[i] && g !== ceilings[i] / 2)).toBe(true);
   });
 
-  it("starts again from the shortest delay once a connection has delivered data", async () => {
+  /** Keeps the open connection busy for `ms`: a trade every second, every ping answered. */
+  async function busy(time: FakeTime, s: FakeSocket, ms: number, firstId: number): Promise<void> {
+    for (let t = 0; t < ms; t += 1000) {
+      s.receive(tradePush("update", [String(firstId + t / 1000)]));
+      if (s.pings > 0) s.receive("pong");
+      await time.advance(1000);
+    }
+  }
+
+  it("starts again from the shortest delay once a connection delivered data and stayed up for a minute", async () => {
     const { start, time, port } = harness({ channels: ["trade"] });
     port.failNext = 4;
     await start();
     await time.advance(10_000);
     expect(port.sockets).toHaveLength(1);
-    port.last.receive(tradePush("snapshot", ["1"]));
+    await busy(time, port.last, 61_000, 1);
     const closedAt = time.now;
     port.last.onClose?.(1006, "");
     await time.advance(10_000);
     expect(port.attempts[port.attempts.length - 1] - closedAt).toBeLessThanOrEqual(500);
+  });
+
+  it("keeps the grown delay when a connection drops soon after its first frame (no reset after one frame)", async () => {
+    const { start, time, port } = harness({ channels: ["trade"] });
+    port.failNext = 4;
+    await start();
+    await time.advance(10_000);
+    expect(port.sockets).toHaveLength(1);
+    await busy(time, port.last, 20_000, 1);
+    const closedAt = time.now;
+    port.last.onClose?.(1006, "");
+    await time.advance(20_000);
+    expect(port.attempts[port.attempts.length - 1] - closedAt).toBeGreaterThanOrEqual(8000 / 2);
   });
 
   it("keeps growing the delay when connections close before delivering data", async () => {
@@ -302,8 +324,9 @@ describe("PublicFeed stale-feed detection", () => {
       pingIntervalMs: 1e9,
     });
     const s = await start();
+    // AUSDT's book keeps the feed alive (keepalive replies alone are not data); the others never answer.
     for (let t = 0; t < 8000; t += 500) {
-      s.receive("pong");
+      s.receive(bookPush("books15", "snapshot", { seq: String(t + 1), bids: BIDS, asks: ASKS }, "AUSDT"));
       await time.advance(500);
     }
     const sent = s.sent.map((m) => JSON.parse(m.text) as { op: string; args: { channel: string; instId: string }[] });
@@ -603,5 +626,128 @@ describe("PublicFeed dialect switch", () => {
       { instType: "usdt-futures", topic: "books50", symbol: "BTCUSDT" },
     ]);
     expect(() => harness({ dialect: "v4" as "v3" })).toThrow(/dialect must be v2 or v3, got v4/);
+  });
+});
+
+describe("PublicFeed health verdict", () => {
+  /** One second of a healthy BTC feed: books15 every 100 ms, books1 every 50 ms, a trade every 200 ms. */
+  function second(k: number, seqBase = 0) {
+    const out: { at: number; frame: Record<string, unknown> }[] = [];
+    for (let ms = 0; ms < 1000; ms += 50) {
+      const seq = String(seqBase + k * 1000 + ms + 1);
+      out.push({ at: ms, frame: bookPush("books1", "snapshot", { seq, bids: BIDS, asks: ASKS }) });
+      if (ms % 100 === 0) out.push({ at: ms, frame: bookPush("books15", "snapshot", { seq, bids: BIDS, asks: ASKS }) });
+      if (ms % 200 === 0) out.push({ at: ms, frame: tradePush("update", [String(k * 10 + ms / 200 + 1)]) });
+    }
+    return out;
+  }
+
+  /** Plays `seconds` of the feed; `fault(i)` may truncate ("cut") or withhold ("drop") push i. */
+  async function play(
+    time: FakeTime,
+    s: FakeSocket,
+    seconds: number,
+    fault: (i: number) => "cut" | "drop" | null = () => null,
+    from = 0,
+  ) {
+    let i = 0;
+    for (let k = from; k < from + seconds; k++) {
+      const start = time.now;
+      for (const { at, frame } of second(k)) {
+        if (time.now < start + at) await time.advance(start + at - time.now);
+        const f = fault(i++);
+        if (f === "drop") continue;
+        const text = JSON.stringify(frame);
+        s.receive(f === "cut" ? text.slice(0, text.length >> 1) : text);
+      }
+      await time.advance(start + 1000 - time.now);
+    }
+  }
+
+  it("is healthy on a clean feed, with fresh data, consistent books and no drops", async () => {
+    const { start, time, feed } = harness();
+    const s = await start();
+    await play(time, s, 10);
+    expect(feed.health()).toMatchObject({
+      healthy: true,
+      reason: null,
+      bookStale: { BTCUSDT: false },
+      missedPushes: 0,
+      gaps: 0,
+      dropWindow: { malformed: 0, breaks: 0, missed: 0, rate: 0 },
+    });
+  });
+
+  it("says unhealthy with reason drop_rate and counts the missing pushes with 5 % truncated and 5 % dropped frames", async () => {
+    const { start, time, feed } = harness();
+    const s = await start();
+    const random = seeded(5);
+    await play(time, s, 30, () => {
+      const x = random();
+      return x < 0.05 ? "cut" : x < 0.1 ? "drop" : null;
+    });
+    const h = feed.health();
+    expect(h).toMatchObject({ healthy: false, reason: "drop_rate", bookStale: { BTCUSDT: true } });
+    expect(h.missedPushes).toBeGreaterThan(0);
+    expect(h.dropWindow.missed).toBe(h.missedPushes);
+    expect(h.dropped).toBeGreaterThan(0);
+    expect(h.dropWindow.rate).toBeGreaterThan(0.05);
+    expect(h.detail).toMatch(/malformed.*missed/);
+  });
+
+  it("detects a 25 s stall within the stale threshold although pongs keep arriving", async () => {
+    const { start, time, feed } = harness({ pingIntervalMs: 1000 });
+    const s = await start();
+    await play(time, s, 5);
+    const stalledAt = time.now;
+    const pongs = async (ms: number) => {
+      for (let t = 0; t < ms; t += 500) {
+        s.receive("pong");
+        await time.advance(500);
+      }
+    };
+    await pongs(4500);
+    expect(feed.health().healthy).toBe(true);
+    await pongs(500);
+    const h = feed.health();
+    expect(time.now - stalledAt).toBe(5000);
+    expect(h).toMatchObject({ healthy: false, reason: "stale", connected: true, bookStale: { BTCUSDT: true } });
+    expect(h.lastFrameAgeMs).toBeLessThan(1000);
+    expect(h.lastDataAgeMs).toBeGreaterThanOrEqual(5000);
+    await pongs(20_000);
+    expect(feed.health().healthy).toBe(false);
+    expect(feed.health().reconnects).toBe(1);
+  });
+
+  it("tells onHealth when the verdict flips with time, not only on frames", async () => {
+    const { start, time, healths } = harness();
+    const s = await start();
+    await play(time, s, 2);
+    const before = healths.length;
+    await time.advance(10_000);
+    expect(healths.slice(before).some((h) => !h.healthy && h.reason === "stale")).toBe(true);
+  });
+
+  it("marks a book stale that stays silent while trades flow, then fresh again", async () => {
+    const { start, time, feed } = harness({ channels: ["trade", "books15"] });
+    const s = await start();
+    await play(time, s, 3);
+    for (let k = 0; k < 6; k++) {
+      s.receive(tradePush("update", [String(1000 + k)]));
+      await time.advance(1000);
+    }
+    expect(feed.health()).toMatchObject({ healthy: false, reason: "book_stale", bookStale: { BTCUSDT: true } });
+    await play(time, s, 1, () => null, 100);
+    expect(feed.health()).toMatchObject({ healthy: true, bookStale: { BTCUSDT: false } });
+  });
+
+  it("is unhealthy while disconnected and while a broken book waits for its snapshot", async () => {
+    const { start, time, feed, port } = harness();
+    const s = await start();
+    await play(time, s, 2);
+    s.receive(bookPush("books15", "snapshot", { seq: "999999", bids: BIDS, asks: ASKS, checksum: 12345 }));
+    expect(feed.health()).toMatchObject({ healthy: false, reason: "book_unhealthy", checksumFailures: 1 });
+    port.last.onClose?.(1006, "");
+    expect(feed.health()).toMatchObject({ healthy: false, reason: "disconnected" });
   });
 });

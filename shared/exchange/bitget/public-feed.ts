@@ -5,6 +5,16 @@
  */
 import type { MarketEvent } from "../../market/events";
 import { isBookChannel, type BookChannel } from "./book-sync";
+import {
+  CadenceWatch,
+  DEFAULT_FEED_HEALTH,
+  DropWindow,
+  type DropWindowCounts,
+  dropRate,
+  type FeedHealthThresholds,
+  type FeedUnhealthyReason,
+  judgeFeed,
+} from "./feed-health";
 import type { FeedClock, FeedTimers } from "./feed-ports";
 import { argKey, type IngressVerdict, MarketIngress } from "./market-ingress";
 import { BITGET_V3 } from "./v3-ingress-dialect";
@@ -87,8 +97,14 @@ export interface PublicFeedOptions extends ConnectionTuning {
   readonly onPush?: (push: Record<string, unknown>, receivedAt: number, text: string, verdict: IngressVerdict) => void;
   /** Receives the health on each state change (connect, disconnect, resync, book healthy again, error, stop). */
   readonly onHealth?: (health: FeedHealth) => void;
-  /** Reconnect when no frame at all arrived for this long; also the first retry delay of an unanswered resubscribe; default 15 000. */
+  /**
+   * Reconnect when no market data (with book channels; keepalive replies do not count) or no frame at
+   * all (trade channels only) arrived for this long; also the first retry delay of an unanswered
+   * resubscribe; default 15 000.
+   */
   readonly staleAfterMs?: number;
+  /** When the feed is fit to trade on (see {@link FeedHealth.healthy}); default {@link DEFAULT_FEED_HEALTH}. */
+  readonly health?: Partial<FeedHealthThresholds>;
   /** Args per subscribe/unsubscribe message; default 15 (the SDK's choice, §1.1). Messages also stay ≤ 4096 bytes. */
   readonly maxArgsPerMessage?: number;
   /** Client messages (pings included) per rolling window; default 10 (§2). */
@@ -116,6 +132,26 @@ export interface FeedError {
 
 /** Observable health of the feed; a fresh object per call. */
 export interface FeedHealth {
+  /**
+   * Fit to trade on: connected, market data within `health.staleDataMs`, every book consistent and
+   * not silent while trades flow, and the drop rate within bounds (see feed-health.ts). A runner stops
+   * new entries while false.
+   */
+  readonly healthy: boolean;
+  /** The most serious reason it is not healthy, or null. */
+  readonly reason: FeedUnhealthyReason | null;
+  /** Which symbol or figure, when not healthy. */
+  readonly detail: string | null;
+  /** Per symbol: the last book must not be used (spread gate, post-only pricing fail closed). */
+  readonly bookStale: Readonly<Record<string, boolean>>;
+  /** Clock time of the last market push (keepalive replies and acks do not count), or null. */
+  readonly lastDataAt: number | null;
+  /** `clock.now() − lastDataAt`, or null. */
+  readonly lastDataAgeMs: number | null;
+  /** The rolling window's pushes, malformed frames, book breaks and missed snapshot pushes, and their bad share. */
+  readonly dropWindow: DropWindowCounts & { readonly rate: number };
+  /** Pushes of fixed-cadence snapshot channels that never arrived, since start. */
+  readonly missedPushes: number;
   readonly state: FeedState;
   /** True while a socket is open (state `open`). */
   readonly connected: boolean;
@@ -125,7 +161,7 @@ export interface FeedHealth {
   readonly lastFrameAgeMs: number | null;
   /** Connection attempts after the first. */
   readonly reconnects: number;
-  /** Book continuity breaks: `pseq` gaps, server resets and `seq` renumberings. */
+  /** Book continuity breaks: `pseq` gaps, server resets and `seq` renumberings (missing snapshot pushes: {@link FeedHealth.missedPushes}). */
   readonly gaps: number;
   /** Checksum mismatches. */
   readonly checksumFailures: number;
@@ -206,6 +242,13 @@ export class PublicFeed {
   private readonly bookChannels: readonly BookChannel[];
   private readonly v3: boolean;
   private readonly ingress: MarketIngress;
+  private readonly thresholds: FeedHealthThresholds;
+  private readonly dropWindow: DropWindow;
+  /** Per book arg: the newest accepted push and, for fixed-cadence channels, the missed-push watch. */
+  private readonly bookArgs = new Map<string, { symbol: string; at: number | null; cadence: CadenceWatch | null }>();
+  private readonly lastTradeAt = new Map<string, number>();
+  private lastDataAt: number | null = null;
+  private missedPushes = 0;
   /** Book args waiting for a snapshot since a (re)subscribe: when it was sent and how often it was retried. */
   private readonly awaiting = new Map<string, { since: number; retries: number }>();
   private readonly pendingUnsub = new Set<string>();
@@ -219,6 +262,7 @@ export class PublicFeed {
   private openedAt = 0;
   private deliveredData = false;
   private pingDue = false;
+  private lastHealthy: boolean | null = null;
 
   private resyncs = 0;
   private errors = 0;
@@ -263,6 +307,15 @@ export class PublicFeed {
         this.subs.set(key, { key, channel, trades, symbol, json, bytes: encoder.encode(json).length });
       }
     }
+    this.thresholds = { ...DEFAULT_FEED_HEALTH, ...options.health };
+    this.dropWindow = new DropWindow(this.thresholds.dropWindowMs);
+    for (const sub of this.subs.values()) {
+      if (sub.trades) continue;
+      // Fixed-cadence snapshot channels (V2 books5/books15, v3 books5/books50); books1 follows changes.
+      const fixed = sub.channel === "books5" || sub.channel === "books15" || sub.channel === "books50";
+      const cadence = fixed ? new CadenceWatch(this.thresholds.staleDataMs) : null;
+      this.bookArgs.set(sub.key, { symbol: sub.symbol, at: null, cadence });
+    }
     this.ingress = new MarketIngress({
       dialect: v3 ? BITGET_V3 : undefined,
       args: [...this.subs.values()],
@@ -288,7 +341,8 @@ export class PublicFeed {
    */
   checkStale(now: number): boolean {
     if (this.conn.state !== "open") return false;
-    const since = Math.max(this.conn.lastFrameAt ?? 0, this.openedAt);
+    const last = this.bookChannels.length > 0 ? this.lastDataAt : this.conn.lastFrameAt;
+    const since = Math.max(last ?? 0, this.openedAt);
     if (now - since >= this.staleAfterMs) {
       this.conn.reconnect("stale feed");
       return true;
@@ -305,7 +359,27 @@ export class PublicFeed {
     if (this.bookChannels.length > 0)
       for (const symbol of this.symbols) bookHealthy[symbol] = this.ingress.bookHealthy(symbol) === true;
     const c = this.ingress.counts();
+    const window = this.dropWindow.counts(now);
+    const verdict = judgeFeed(
+      {
+        now,
+        connected: this.conn.state === "open",
+        openedAt: this.conn.state === "open" ? this.openedAt : null,
+        lastDataAt: this.lastDataAt,
+        symbols: this.symbols.map((symbol) => this.symbolState(symbol)),
+        window,
+      },
+      this.thresholds,
+    );
     return {
+      healthy: verdict.healthy,
+      reason: verdict.reason,
+      detail: verdict.detail,
+      bookStale: verdict.bookStale,
+      lastDataAt: this.lastDataAt,
+      lastDataAgeMs: this.lastDataAt === null ? null : now - this.lastDataAt,
+      dropWindow: { ...window, rate: dropRate(window) },
+      missedPushes: this.missedPushes,
       state: this.conn.state,
       connected: this.conn.state === "open",
       lastFrameAt,
@@ -323,6 +397,26 @@ export class PublicFeed {
       lastDisconnect: this.conn.lastDisconnect,
       bookHealthy,
       subscribed: [...this.acked],
+    };
+  }
+
+  private symbolState(symbol: string) {
+    let lastBookAt: number | null = null;
+    let quietestBookAt: number | null = null;
+    let books = 0;
+    for (const b of this.bookArgs.values()) {
+      if (b.symbol !== symbol) continue;
+      books++;
+      if (b.at === null) continue;
+      if (lastBookAt === null || b.at > lastBookAt) lastBookAt = b.at;
+      if (quietestBookAt === null || b.at < quietestBookAt) quietestBookAt = b.at;
+    }
+    return {
+      symbol,
+      bookHealthy: books === 0 ? null : this.ingress.bookHealthy(symbol) === true,
+      lastBookAt,
+      quietestBookAt,
+      lastTradeAt: this.lastTradeAt.get(symbol) ?? null,
     };
   }
 
@@ -357,6 +451,7 @@ export class PublicFeed {
     this.acked.clear();
     this.awaiting.clear();
     this.ingress.connectionLost();
+    for (const b of this.bookArgs.values()) b.cadence?.reset();
   }
 
   private watchdogMs(): number {
@@ -367,6 +462,7 @@ export class PublicFeed {
     this.watchdogTimer = this.timers.setTimeout(() => {
       this.watchdogTimer = null;
       this.checkStale(this.clock.now());
+      this.notifyIfVerdictChanged();
       if (this.conn.state === "open") this.armWatchdog();
     }, this.watchdogMs());
   }
@@ -398,10 +494,14 @@ export class PublicFeed {
     }
   }
 
-  /** Acts on the ingress verdict: control frames, then the recorder's tap, then events and book repair. */
+  /** Acts on the ingress verdict: control frames, then the health counts, the recorder's tap, events and book repair. */
   private route(v: IngressVerdict, receivedAt: number, text: string): void {
     if (v.kind === "control") return this.control(v.msg);
-    if (v.kind === "ignored" || (v.kind === "malformed" && (v.key === null || v.push === null))) return;
+    if (v.kind === "ignored") return;
+    if (v.kind === "malformed") {
+      this.dropWindow.add(receivedAt, "malformed");
+      if (v.key === null || v.push === null) return;
+    } else this.counted(v, receivedAt);
     if (this.onPush) this.tap(v.push as Record<string, unknown>, receivedAt, text, v);
     if (v.kind === "accepted") {
       this.gotData();
@@ -410,6 +510,24 @@ export class PublicFeed {
     } else if (v.kind === "resync") {
       this.bookBroken(v.key);
     }
+  }
+
+  /** Health bookkeeping of a valid push: data time, trade and book times, missed snapshot pushes, breaks. */
+  private counted(v: Exclude<IngressVerdict, { kind: "control" | "ignored" | "malformed" }>, at: number): void {
+    this.lastDataAt = at;
+    this.dropWindow.add(at, v.kind === "resync" ? "break" : "ok");
+    const book = this.bookArgs.get(v.key);
+    if (!book) {
+      this.lastTradeAt.set(v.arg.symbol, at);
+      return;
+    }
+    if (v.kind === "resync") return book.cadence?.reset();
+    const missed = book.cadence?.arrived(at) ?? 0;
+    if (missed > 0) {
+      this.missedPushes += missed;
+      this.dropWindow.addMissed(at, missed);
+    }
+    if (v.kind === "accepted") book.at = at;
   }
 
   private control(msg: Record<string, unknown>): void {
@@ -481,10 +599,23 @@ export class PublicFeed {
     }
   }
 
+  /** Tells `onHealth` when the verdict flipped since the last report (staleness comes with time, not frames). */
+  private notifyIfVerdictChanged(): void {
+    if (!this.onHealth) return;
+    const h = this.health();
+    if (h.healthy !== this.lastHealthy) this.report(h);
+  }
+
   private notify(): void {
     if (!this.onHealth) return;
+    this.report(this.health());
+  }
+
+  private report(h: FeedHealth): void {
+    if (!this.onHealth) return;
+    this.lastHealthy = h.healthy;
     try {
-      this.onHealth(this.health());
+      this.onHealth(h);
     } catch (e) {
       this.lastError = { at: this.clock.now(), source: "handler", code: "", message: `onHealth threw: ${describe(e)}` };
     }

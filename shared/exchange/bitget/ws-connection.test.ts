@@ -34,16 +34,32 @@ describe("WsConnection", () => {
     expect(h.opens()).toBe(1);
   });
 
-  it("starts again from the first delay after markHealthy", async () => {
-    const h = harness();
+  it("starts again from the first delay once the connection stayed up stableAfterMs after markHealthy", async () => {
+    const h = harness({ pingIntervalMs: 1e9, stableAfterMs: 30_000 });
     h.port.failNext = 2;
     h.conn.start();
     await h.time.advance(5000);
     h.conn.markHealthy();
+    await h.time.advance(30_000);
     h.port.last.onClose?.(1006, "");
     const before = h.time.now;
     await h.time.advance(750);
     expect(h.port.attempts[h.port.attempts.length - 1]).toBe(before + 750);
+  });
+
+  it("keeps the grown delay when the connection drops before stableAfterMs, however often markHealthy is called", async () => {
+    const h = harness({ pingIntervalMs: 1e9, stableAfterMs: 30_000 });
+    h.port.failNext = 2;
+    h.conn.start();
+    await h.time.advance(5000);
+    for (let i = 0; i < 29; i++) {
+      h.conn.markHealthy();
+      await h.time.advance(1000);
+    }
+    h.port.last.onClose?.(1006, "");
+    const before = h.time.now;
+    await h.time.advance(10_000);
+    expect(h.port.attempts[h.port.attempts.length - 1]).toBe(before + 3000);
   });
 
   it("passes every frame but the pong to onText and answers no pong it did not ask for", async () => {

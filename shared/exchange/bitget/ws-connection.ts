@@ -22,6 +22,13 @@ export interface ConnectionTuning {
   readonly connectTimeoutMs?: number;
   /** Reconnect backoff ceilings; default 500 ms growing ×2 to 30 s (§2). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /**
+   * The backoff starts again from its first delay only once a connection has stayed open this long
+   * after {@link WsConnection.markHealthy}; default 60 000. A connection that drops sooner keeps the
+   * grown delay, so a server that accepts, sends a frame and drops cannot cause a reconnect storm:
+   * at worst one connect a minute per connection, against Bitget's 300 per IP per 5 minutes (§2).
+   */
+  readonly stableAfterMs?: number;
 }
 
 /** What a connection takes from its feed's options: where to connect, the ports, and the timing. */
@@ -40,6 +47,7 @@ export function connectionSettings(o: ConnectionSettings): ConnectionSettings {
     pongTimeoutMs: o.pongTimeoutMs,
     connectTimeoutMs: o.connectTimeoutMs,
     backoff: o.backoff,
+    stableAfterMs: o.stableAfterMs,
   };
 }
 
@@ -67,7 +75,7 @@ export interface WsConnectionOptions extends ConnectionTuning {
   readonly onPingDue?: () => void;
 }
 
-type TimerName = "connect" | "reconnect" | "ping" | "pong";
+type TimerName = "connect" | "reconnect" | "ping" | "pong" | "stable";
 
 interface Waiter {
   readonly pongs: number;
@@ -80,8 +88,9 @@ interface Waiter {
  *
  * - `start` connects; every close, transport error, failed or timed-out connect, missed `pong` or
  *   {@link WsConnection.reconnect} call drops the socket and connects again after the next
- *   {@link Backoff} delay. {@link WsConnection.markHealthy} resets the backoff once the user of the
- *   connection has seen it work (e.g. after a login and subscriptions were acknowledged).
+ *   {@link Backoff} delay. {@link WsConnection.markHealthy} says the user of the connection has seen it
+ *   work (e.g. market data, or a login and acknowledged subscriptions); the backoff resets once the
+ *   connection has then stayed open for `stableAfterMs`.
  * - Keepalive: text `ping` every `pingIntervalMs`, skipped while a `ping` is unanswered (its deadline
  *   is already running); when the oldest unanswered `ping` is older than `pongTimeoutMs` the
  *   connection is dropped. Pongs are matched to pings in order (the server
@@ -97,6 +106,7 @@ export class WsConnection {
   private readonly pingIntervalMs: number;
   private readonly pongTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly stableAfterMs: number;
   private readonly backoff: Backoff;
   private readonly handles = new Map<TimerName, unknown>();
   private readonly waiters: Waiter[] = [];
@@ -122,6 +132,7 @@ export class WsConnection {
     this.pingIntervalMs = positive("pingIntervalMs", options.pingIntervalMs ?? 25_000);
     this.pongTimeoutMs = positive("pongTimeoutMs", options.pongTimeoutMs ?? 10_000);
     this.connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs ?? 10_000);
+    this.stableAfterMs = positive("stableAfterMs", options.stableAfterMs ?? 60_000);
     const { initialMs, maxMs } = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.backoff = new Backoff({ initialMs, maxMs, random: options.random });
   }
@@ -185,9 +196,13 @@ export class WsConnection {
     this.notify();
   }
 
-  /** Resets the reconnect backoff: the connection has proved itself. */
+  /**
+   * The connection works: the reconnect backoff resets if it is still open `stableAfterMs` from now
+   * (the first call per connection starts the wait; a drop before then cancels it).
+   */
   markHealthy(): void {
-    this.backoff.reset();
+    if (this.socket === null || this.handles.has("stable")) return;
+    this.arm("stable", this.stableAfterMs, () => this.backoff.reset());
   }
 
   /**
@@ -262,6 +277,7 @@ export class WsConnection {
   private teardown(reason: string, code: number): void {
     this.disarm("ping");
     this.disarm("pong");
+    this.disarm("stable");
     const s = this.socket;
     this.socket = null;
     this.pingTimes.length = 0;
