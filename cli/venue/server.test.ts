@@ -145,3 +145,47 @@ describe("startVenue", () => {
     await expect(fetch(`${venue.urls.rest}/api/v2/public/time`)).rejects.toThrow();
   });
 });
+
+describe("latency probes", () => {
+  it("stamps each market push handed to the feeds and each place-order arrival, V2 and v3", async () => {
+    const pushes: { channel: string; at: number }[] = [];
+    const orders: { path: string; at: number }[] = [];
+    const uta = { apiKey: "uta-k", apiSecret: "uta-s", passphrase: "uta-p" };
+    const venue = await startVenue({
+      manual: { instruments: [{ symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 }] },
+      keys: [
+        { credentials: creds, accountMode: "classic" },
+        { credentials: uta, accountMode: "uta" },
+      ],
+      probes: { onPushSent: (e) => pushes.push(e), onOrderReceived: (e) => orders.push(e) },
+      log: () => {},
+    });
+    try {
+      venue.inject([
+        {
+          action: "update",
+          arg: { instType: "USDT-FUTURES", channel: "trade", instId: "BTCUSDT" },
+          data: [{ ts: "1700000000000", price: "1000", size: "1", side: "buy", tradeId: "1" }],
+          ts: 1_700_000_000_000,
+        },
+      ]);
+      expect(pushes).toEqual([{ channel: "trade", symbol: "BTCUSDT", ts: 1_700_000_000_000, at: expect.any(Number) }]);
+      const body = JSON.stringify({
+        category: "USDT-FUTURES",
+        symbol: "BTCUSDT",
+        side: "buy",
+        orderType: "market",
+        qty: "0.01",
+      });
+      await signedCall(venue.urls.rest, uta, "POST", "/api/v3/trade/place-order", { body });
+      await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/place-order", { body: "{}" });
+      await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/order/orders-pending", {
+        query: "productType=USDT-FUTURES",
+      });
+      expect(orders.map((o) => o.path)).toEqual(["/api/v3/trade/place-order", "/api/v2/mix/order/place-order"]);
+      expect(orders[0].at).toBeGreaterThan(pushes[0].at);
+    } finally {
+      await venue.close();
+    }
+  });
+});

@@ -89,7 +89,27 @@ export interface VenueOptions {
   readonly onReplayEnd?: () => void;
   /** Operational notes (never secrets); default: stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * Latency probes (the bench's e2e live-order figure: venue sends a push → venue receives the
+   * resulting order), both stamped with `performance.now()` (ms, sub-ms resolution).
+   */
+  readonly probes?: VenueProbes;
 }
+
+/** Timestamp hooks of {@link VenueOptions.probes}. */
+export interface VenueProbes {
+  /** A market push was handed to the public WebSockets (V2 and v3) for sending. */
+  onPushSent?(e: { readonly channel: string; readonly symbol: string; readonly ts: number; readonly at: number }): void;
+  /** A place-order request (V2 `place-order`/`batch-place-order` or v3 `trade/place-order`) arrived, before its body is read. */
+  onOrderReceived?(e: { readonly path: string; readonly at: number }): void;
+}
+
+/** REST paths whose arrival {@link VenueProbes.onOrderReceived} reports. */
+export const PLACE_ORDER_PATHS: ReadonlySet<string> = new Set([
+  "/api/v2/mix/order/place-order",
+  "/api/v2/mix/order/batch-place-order",
+  "/api/v3/trade/place-order",
+]);
 
 /** URLs of a running venue. */
 export interface VenueUrls {
@@ -183,9 +203,11 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     clock,
     extraRoutes: v3Routes({ core, makerRate, takerRate }),
   });
+  const probes = options.probes;
   const onPush = (p: VenuePush) => {
     publicHub.publish(p);
     v3PublicHub.publish(p);
+    probes?.onPushSent?.({ channel: p.msg.arg.channel, symbol: p.msg.arg.instId, ts: p.ts, at: performance.now() });
     for (const e of p.events) core.onMarket(e);
     publicHub.publishTicker(p);
     v3PublicHub.publishTicker(p);
@@ -221,7 +243,13 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     await player.prime();
   }
   const dropAll = () => publicHub.dropAll() + privateHub!.dropAll() + v3PublicHub.dropAll() + v3PrivateHub!.dropAll();
-  const server = createServer((req, res) => void serve(req, res, rest, faults, dropAll, inject));
+  const server = createServer((req, res) => {
+    if (probes?.onOrderReceived) {
+      const path = (req.url ?? "/").split("?")[0];
+      if (PLACE_ORDER_PATHS.has(path)) probes.onOrderReceived({ path, at: performance.now() });
+    }
+    void serve(req, res, rest, faults, dropAll, inject);
+  });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
