@@ -38,6 +38,7 @@ describe("bot config", () => {
       maxHoldMs: 600_000,
       oppositeScoreAbove: 70,
       minHoldMs: 5_000,
+      scaling: { mode: "fixed", horizonMs: 120_000, takeProfitSigma: 2, stopLossSigma: 1, trailingSigma: 1 },
     });
     expect(c.portfolio).toMatchObject({
       maxPositions: 10,

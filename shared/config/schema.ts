@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/bar";
 import { EdgeGuardConfig } from "./edge-guard";
+import { ExitScalingConfig } from "./exit-scaling";
 import { NotificationsConfig, WatchdogConfig } from "./notify-schema";
 import { ScoringConfig } from "./scoring";
 
@@ -153,6 +154,7 @@ export const ExitsConfig = z
     maxHoldMs: ms(600_000),
     oppositeScoreAbove: z.number().min(0).max(100).default(70),
     minHoldMs: z.number().int().min(0).max(MAX_CONFIG_MS).default(5_000),
+    scaling: ExitScalingConfig,
   })
   .prefault({});
 

@@ -262,6 +262,25 @@ describe("StrategyEngine", () => {
     expect(exitAfter("maker", wide)).toEqual([]);
   });
 
+  it("sets volatility-scaled exits from σ over the holding horizon at the entry decision", () => {
+    const e = engine({
+      ...permissive,
+      exits: {
+        scaling: { mode: "volatility", horizonMs: 120_000, takeProfitSigma: 2, stopLossSigma: 1, trailingSigma: 0.5 },
+      },
+    });
+    const enter = runUntilEntry(e);
+    const sigma = e.snapshot().returnStd1s as number;
+    expect(sigma).toBeGreaterThan(0);
+    const sigmaH = sigma * Math.sqrt(120);
+    const sign = enter.side === "long" ? 1 : -1;
+    expect((enter.stopLoss / enter.price - 1) * -sign).toBeCloseTo(sigmaH, 9);
+    expect((enter.takeProfit / enter.price - 1) * sign).toBeCloseTo(2 * sigmaH, 9);
+    e.onFill(fill(enter, 100, enter.ts + 100));
+    expect(e.position?.trailingPct).toBeCloseTo(0.5 * sigmaH * 100, 9);
+    expect(((e.position?.stopLoss as number) / 100 - 1) * -sign).toBeCloseTo(sigmaH, 9);
+  });
+
   it("restores from its JSON state mid-position and decides identically", () => {
     const a = engine();
     const enter = runUntilEntry(a);

@@ -5,7 +5,7 @@ import { SymbolFeatures, type FeatureSnapshot, type SymbolFeaturesState } from "
 import type { MarketEvent } from "../market/events";
 import { roundToStep, type Instrument } from "../market/instrument";
 import { evaluateGates, gatesPass } from "./gates";
-import { exitReason } from "./exits";
+import { type ExitDistances, exitDistances, exitReason } from "./exits";
 import { readingsOf } from "./readings";
 import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
@@ -57,6 +57,8 @@ interface Entering {
   readonly entryScore: number;
   readonly subScores: SubScores;
   readonly filled: Accum;
+  /** Exit distances decided with the entry; absent in states saved before they existed (then the fixed ones). */
+  readonly distances?: ExitDistances;
 }
 
 interface Open {
@@ -386,7 +388,7 @@ export class StrategyEngine {
     };
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
     const entryScore = side === "long" ? score.long : score.short;
-    const x = this.config.exits;
+    const x = exitDistances(this.config, f.returnStd1s);
     const stopLoss = side === "long" ? ref * (1 - x.stopLossPct / 100) : ref * (1 + x.stopLossPct / 100);
     const takeProfit = side === "long" ? ref * (1 + x.takeProfitPct / 100) : ref * (1 - x.takeProfitPct / 100);
     this.state = {
@@ -400,6 +402,7 @@ export class StrategyEngine {
       entryScore,
       subScores: sub,
       filled: { size: 0, value: 0, fees: 0, slippage: 0 },
+      distances: x,
     };
     return [
       {
@@ -442,7 +445,7 @@ export class StrategyEngine {
   /** The entry is done (fully filled, or cancelled with a usable partial fill): open the position and rest its take-profit. */
   private open(s: Entering, ts: number): EngineOutcome {
     const entryPrice = s.filled.value / s.filled.size;
-    const x = this.config.exits;
+    const x = s.distances ?? exitDistances(this.config, null);
     const long = s.side === "long";
     const position: Position = {
       symbol: this.symbol,
@@ -459,6 +462,7 @@ export class StrategyEngine {
       configVersion: this.configVersion,
       stopLoss: long ? entryPrice * (1 - x.stopLossPct / 100) : entryPrice * (1 + x.stopLossPct / 100),
       takeProfit: long ? entryPrice * (1 + x.takeProfitPct / 100) : entryPrice * (1 - x.takeProfitPct / 100),
+      trailingPct: x.trailingPct,
     };
     const open: Open = {
       phase: "open",

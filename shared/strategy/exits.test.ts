@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../config/config";
-import { exitReason } from "./exits";
+import { exitDistances, exitReason } from "./exits";
 import type { CompositeScore } from "./score";
 import type { Position } from "./types";
 
@@ -113,5 +113,39 @@ describe("exit rules", () => {
     expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, config)).toBeNull();
     const market = { ...config, execution: { ...config.execution, takeProfitOrder: "market" as const } };
     expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, market)).toBe("take_profit");
+  });
+});
+
+describe("exit distances", () => {
+  it("are the plan's fixed percentages by default, whatever the volatility", () => {
+    expect(exitDistances(config, 0.0002)).toEqual({ takeProfitPct: 0.3, stopLossPct: 0.12, trailingPct: 0.1 });
+  });
+
+  it("are multiples of σ over the holding horizon in volatility mode", () => {
+    const vol = {
+      ...config,
+      exits: {
+        ...config.exits,
+        scaling: {
+          mode: "volatility" as const,
+          horizonMs: 100_000,
+          takeProfitSigma: 3,
+          stopLossSigma: 1.5,
+          trailingSigma: 1,
+        },
+      },
+    };
+    // σ(1 s) = 1 bp → σ over 100 s = 10 bps = 0.1 %.
+    const d = exitDistances(vol, 0.0001);
+    expect(d.takeProfitPct).toBeCloseTo(0.3, 12);
+    expect(d.stopLossPct).toBeCloseTo(0.15, 12);
+    expect(d.trailingPct).toBeCloseTo(0.1, 12);
+    expect(exitDistances(vol, null)).toEqual({ takeProfitPct: 0.3, stopLossPct: 0.12, trailingPct: 0.1 });
+  });
+
+  it("trails by the position's own distance when it has one", () => {
+    const p = long({ peakPrice: 100.3, trailingPct: 0.05 });
+    expect(exitReason(p, 100.24, T + 6_000, neutral, config)).toBe("trailing_stop");
+    expect(exitReason(long({ peakPrice: 100.3 }), 100.24, T + 6_000, neutral, config)).toBeNull();
   });
 });

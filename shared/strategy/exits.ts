@@ -9,6 +9,31 @@ export interface Quote {
   readonly bestAsk: number | null;
 }
 
+/** A position's exit distances, percent of its entry price. */
+export interface ExitDistances {
+  readonly takeProfitPct: number;
+  readonly stopLossPct: number;
+  readonly trailingPct: number;
+}
+
+/**
+ * The exit distances of a position decided now: the plan's fixed percentages, or with
+ * `exits.scaling.mode: "volatility"` multiples of σ over the holding horizon,
+ * σ_h = `returnStd1s` × √(horizonMs / 1000) (the fixed ones while σ is unknown).
+ */
+export function exitDistances(config: BotConfig, returnStd1s: number | null): ExitDistances {
+  const x = config.exits;
+  const v = x.scaling;
+  if (v.mode === "fixed" || returnStd1s === null || !(returnStd1s > 0) || !Number.isFinite(returnStd1s))
+    return { takeProfitPct: x.takeProfitPct, stopLossPct: x.stopLossPct, trailingPct: x.trailingPct };
+  const sigmaPct = returnStd1s * Math.sqrt(v.horizonMs / 1000) * 100;
+  return {
+    takeProfitPct: v.takeProfitSigma * sigmaPct,
+    stopLossPct: v.stopLossSigma * sigmaPct,
+    trailingPct: v.trailingSigma * sigmaPct,
+  };
+}
+
 /** Signed return of the position at `price`, in percent of the entry price. */
 export function movePct(p: Position, price: number): number {
   const m = ((price - p.entryPrice) / p.entryPrice) * 100;
@@ -45,7 +70,7 @@ export function netExitPct(p: Position, exitPrice: number, config: BotConfig): n
  * 1. stop-loss: a trade printed at or through the stop (ignores the minimum hold);
  * then, once the minimum hold has passed:
  * 2. take-profit by price (only when the TP is a market order; a post-only TP rests at the exchange);
- * 3. trailing stop: a retrace of `trailingPct` from the peak;
+ * 3. trailing stop: a retrace of the position's `trailingPct` (else `exits.trailingPct`) from the peak;
  * 4. reversal: the opposite score above `oppositeScoreAbove`;
  * 5. score decay: the position's own score below `exitScoreBelow` (the plan lists it as a
  *    take-profit: "TP at +0.3 % or score below 60");
@@ -72,8 +97,8 @@ export function exitReason(
     (p.side === "long" ? price >= p.takeProfit : price <= p.takeProfit)
   )
     return "take_profit";
-  if (covered && x.trailingPct > 0 && movePct(p, p.peakPrice) - movePct(p, price) >= x.trailingPct)
-    return "trailing_stop";
+  const trailing = p.trailingPct ?? x.trailingPct;
+  if (covered && trailing > 0 && movePct(p, p.peakPrice) - movePct(p, price) >= trailing) return "trailing_stop";
   if (score !== null) {
     const own = p.side === "long" ? score.long : score.short;
     const opposite = p.side === "long" ? score.short : score.long;

@@ -82,6 +82,8 @@ export interface Position {
   readonly configVersion: string;
   readonly stopLoss: number;
   readonly takeProfit: number;
+  /** Trailing distance, percent, set at entry (volatility-scaled exits); absent: `exits.trailingPct`. */
+  readonly trailingPct?: number;
 }
 
 /** What the engine wants done. Intents carry their reasoning; the shells turn them into orders. */
