@@ -7,7 +7,7 @@
  * @module
  */
 import type { NewFill, NewTrade } from "../shared/db/schema";
-import { insertLedger, ledgerDb } from "../workers/ledger";
+import { insertLedger, ledgerDb } from "./ledger";
 import type { AgentStore } from "./agent-store";
 
 /** Writes ledger rows to D1 in one transaction, ignoring ids already stored. */

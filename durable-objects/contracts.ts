@@ -1,10 +1,3 @@
-/**
- * The RPC contracts between the Worker, the Coordinator and the SymbolAgents. Plain data only
- * (structured-clone safe). Portfolio shapes come from shared/risk; config from shared/config.
- * @module
- */
-import type { BotConfig, BotConfigInput } from "../shared/config/schema";
-import type { ConfigIssue } from "../shared/config/config";
 import type { FeatureSnapshot } from "../shared/indicators/symbol-features";
 import type {
   CloseReport,
@@ -14,61 +7,16 @@ import type {
   EntryFill,
   EntryRequest,
   PortfolioSnapshot,
-  TradingState,
 } from "../shared/risk/portfolio-types";
 import type { CompositeScore } from "../shared/strategy/score";
 import type { GateResult, Position, SubScores } from "../shared/strategy/types";
 
 /** A config with its content version. */
 import type { VersionedConfig } from "../shared/config/versioned";
+import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../shared/risk/coordinator-types";
 
 export type { VersionedConfig };
-
-/**
- * Result of a config change: the new version (with `at`, the time of its audit entry), or every
- * bad field (config unchanged).
- */
-export type ConfigChange =
-  | {
-      readonly ok: true;
-      readonly version: string;
-      readonly previousVersion: string;
-      readonly config: BotConfig;
-      readonly at: number;
-    }
-  | {
-      readonly ok: false;
-      readonly issues: ConfigIssue[];
-      /** Set when the change named a version (`If-Match`) that is no longer current: this one. */
-      readonly staleFor?: string;
-    };
-
-/** One audited config change. */
-export interface ConfigAuditEntry {
-  readonly at: number;
-  readonly version: string;
-  readonly previousVersion: string;
-  /** What was sent: the full config (PUT) or the patch (PATCH). */
-  readonly change: BotConfigInput | Record<string, unknown>;
-  readonly kind: "put" | "patch";
-}
-
-/** What the Coordinator answers to an agent's price report. */
-export interface PriceReportAnswer {
-  readonly tradingState: TradingState;
-  /** Close everything at market now (kill switch, or daily-loss flatten). */
-  readonly flatten: boolean;
-  /** Why `flatten` is set (the exit reason to use), null when it is not. */
-  readonly flattenReason: "flatten" | "daily_loss_flatten" | null;
-  /** The current config version: an agent with another version reloads its config. */
-  readonly configVersion: string;
-}
-
-/** A symbol the account trades, and whether the watchdog keeps its agent running. */
-export interface SymbolEntry {
-  readonly symbol: string;
-  readonly enabled: boolean;
-}
+export type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry };
 
 /** The Coordinator's RPC surface (one object per account, addressed `getByName("portfolio")`). */
 export interface CoordinatorApi {

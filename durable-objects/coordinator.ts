@@ -23,9 +23,10 @@ import type {
   PortfolioSettings,
   PortfolioSnapshot,
 } from "../shared/risk/portfolio-types";
-import { callAgents } from "../workers/agents";
-import type { Env } from "../workers/env";
-import { SYMBOL_PATTERN, startEquityOf } from "../workers/settings";
+import { callAgents } from "./agent-rpc";
+/** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
+type Env = Cloudflare.Env;
+import { SYMBOL_PATTERN, startEquityOf } from "../shared/config/settings";
 import type {
   ConfigAuditEntry,
   ConfigChange,
@@ -45,7 +46,7 @@ import {
   symbolEntries,
   validPricePoints,
   withPortfolioSettings,
-} from "./coordinator-rules";
+} from "../shared/risk/coordinator-rules";
 import { CoordinatorStore } from "./coordinator-store";
 
 /** The trading-state reason while the kill switch is set. */

@@ -16,7 +16,8 @@ import { routeEvent } from "../shared/notify/route-event";
 import type { WatchdogVerdict } from "../shared/notify/watchdog";
 import { watchdogEvents } from "../shared/notify/watchdog-events";
 import { CHANNELS, type ChannelName } from "../shared/notify/render";
-import type { Env } from "../workers/env";
+/** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
+type Env = Cloudflare.Env;
 
 const STATE_KEY = "outbox";
 const WATCHDOG_KEY = "watchdog";

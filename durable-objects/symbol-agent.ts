@@ -16,8 +16,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../workers/env";
-import { SYMBOL_PATTERN } from "../workers/settings";
+/** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
+type Env = Cloudflare.Env;
+import { SYMBOL_PATTERN } from "../shared/config/settings";
 import { drainCalls } from "./agent-calls";
 import { liveEndpoints } from "./agent-live";
 import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";

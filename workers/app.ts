@@ -6,7 +6,7 @@
  */
 import { type Context, Hono, type Next } from "hono";
 import { version } from "../package.json";
-import { coordinatorOf } from "./agents";
+import { coordinatorOf } from "../durable-objects/agent-rpc";
 import { apiAuth } from "./auth";
 import { bodyGuard } from "./body-guard";
 import type { AppEnv, Env } from "./env";

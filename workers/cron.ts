@@ -14,12 +14,12 @@ import {
   type WatchdogThresholds,
   type WatchdogVerdict,
 } from "../shared/notify/watchdog";
-import { callAgents, coordinatorOf, type AgentOutcome } from "./agents";
+import { callAgents, coordinatorOf, type AgentOutcome } from "../durable-objects/agent-rpc";
 import type { Env } from "./env";
-import { ledgerDb } from "./ledger";
+import { ledgerDb } from "../durable-objects/ledger";
 import { mirrorConfigAudit, rollupDailyStats } from "./rollup";
 import { notifierOf } from "./routes/notifications";
-import { startEquityOf } from "./settings";
+import { startEquityOf } from "../shared/config/settings";
 import { loadWindow, windowStats } from "./stats";
 import { DAY_MS, startOfUtcDay } from "./time-params";
 

@@ -46,10 +46,6 @@ declare global {
       WEBHOOK_URL?: string;
       WEBHOOK_SECRET?: string;
     }
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-      durableNamespaces: "SymbolAgent" | "Coordinator" | "Notifier";
-    }
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AgentCallError } from "./agents";
+import { AgentCallError } from "../durable-objects/agent-rpc";
 
 /** Body of every error response. */
 export interface ErrorBody {

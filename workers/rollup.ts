@@ -9,7 +9,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { dailyStats, type NewDailyStats } from "../shared/db/schema";
 import type { DailyStats } from "../shared/backtest/metrics";
 import type { ConfigAuditEntry } from "../durable-objects/contracts";
-import { insertConfigAudit, type LedgerDb, type LedgerWrite } from "./ledger";
+import { insertConfigAudit, type LedgerDb, type LedgerWrite } from "../durable-objects/ledger";
 import { loadWindow, windowStats } from "./stats";
 import { DAY_MS, startOfUtcDay } from "./time-params";
 

@@ -13,7 +13,7 @@ import { trades } from "../shared/db/schema";
 import type { EdgeSnapshot } from "../shared/risk/edge-monitor";
 import { type EdgeStats, expectancyBySymbolAndMode } from "../shared/risk/trade-expectancy";
 import type { ClosedTrade } from "../shared/strategy/types";
-import type { LedgerDb } from "./ledger";
+import type { LedgerDb } from "../durable-objects/ledger";
 
 /** How the stats are computed (returned with them). */
 export const STATS_BASIS = "closed trades; equity marked at each exit";

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Coordinator } from "../../durable-objects/coordinator";
 import { defaultConfig } from "../../shared/config/config";
-import { COORDINATOR_NAME } from "../../workers/agents";
+import { COORDINATOR_NAME } from "../../durable-objects/agent-rpc";
 import { api } from "./helpers";
 
 /** Writes a config record into the Coordinator's storage as an older schema might have, then restarts it. */

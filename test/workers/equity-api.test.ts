@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { computeMetrics } from "../../shared/backtest/metrics";
 import type { ClosedTrade } from "../../shared/strategy/types";
 import { thinCurve, withDrawdown, type DrawdownPoint } from "../../workers/equity-curve";
-import { insertTrades, ledgerDb } from "../../workers/ledger";
+import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { api, tradeRow } from "./helpers";
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NewFill } from "../../shared/db/schema";
-import { insertConfigAudit, insertFills, insertLedger, insertTrades, ledgerDb } from "../../workers/ledger";
+import { insertConfigAudit, insertFills, insertLedger, insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { tradeRow } from "./helpers";
 
 function fill(i: number, over: Partial<NewFill> = {}): NewFill {

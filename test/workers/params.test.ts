@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../../workers/routes/trades";
-import { DEFAULT_START_EQUITY, startEquityOf } from "../../workers/settings";
+import { DEFAULT_START_EQUITY, startEquityOf } from "../../shared/config/settings";
 import { parseTimeParam, startOfUtcDay } from "../../workers/time-params";
 
 describe("startEquityOf", () => {

@@ -5,7 +5,7 @@ import { daily } from "../../shared/backtest/metrics";
 import type { ClosedTrade } from "../../shared/strategy/types";
 import { CRONS, cronJob, runWatchdog } from "../../workers/cron";
 import worker from "../../workers/index";
-import { insertTrades, ledgerDb } from "../../workers/ledger";
+import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { fakeAgents, tradeRow } from "./helpers";
 
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { METRIC_FORMULAS } from "../../shared/backtest/formulas";
 import { computeMetrics, daily } from "../../shared/backtest/metrics";
 import type { ClosedTrade } from "../../shared/strategy/types";
-import { insertTrades, ledgerDb } from "../../workers/ledger";
+import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { api, tradeRow } from "./helpers";
 
 const DAY = 86_400_000;

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectancyBySymbolAndMode } from "../../shared/risk/trade-expectancy";
-import { COORDINATOR_NAME } from "../../workers/agents";
-import { insertTrades, ledgerDb } from "../../workers/ledger";
+import { COORDINATOR_NAME } from "../../durable-objects/agent-rpc";
+import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { api, tradeRow } from "./helpers";
 
 const D0 = Date.UTC(2026, 1, 10);

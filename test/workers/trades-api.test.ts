@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Trade } from "../../shared/db/schema";
-import { insertTrades, ledgerDb } from "../../workers/ledger";
+import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { api, tradeRow } from "./helpers";
 
 const BASE = Date.UTC(2026, 2, 1, 10);

@@ -10,10 +10,10 @@ import { z } from "zod";
 import { configJsonSchema, parseWholeConfig } from "../../shared/config/config";
 import type { BotConfigInput } from "../../shared/config/schema";
 import type { ConfigChange } from "../../durable-objects/contracts";
-import { coordinatorOf } from "../agents";
+import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
 import { errorBody } from "../errors";
-import { ledgerDb } from "../ledger";
+import { ledgerDb } from "../../durable-objects/ledger";
 import { mirrorConfigAudit } from "../rollup";
 import { jsonBody, validate } from "../validation";
 

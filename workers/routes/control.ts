@@ -6,7 +6,7 @@
 import { type Context, Hono } from "hono";
 import { tradingStateChanged } from "../../shared/notify/notify-event";
 import { z } from "zod";
-import { coordinatorOf } from "../agents";
+import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
 import { validate } from "../validation";
 import { notifierOf } from "./notifications";

@@ -3,7 +3,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { coordinatorOf } from "../agents";
+import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
 
 /** Portfolio routes (mounted at `/api/portfolio`). */

@@ -5,8 +5,8 @@
  * @module
  */
 import { ApiError } from "../errors";
-import { ledgerDb } from "../ledger";
-import { startEquityOf } from "../settings";
+import { ledgerDb } from "../../durable-objects/ledger";
+import { startEquityOf } from "../../shared/config/settings";
 import { MAX_STATS_TRADES, MAX_WINDOW_DAYS, loadWindow } from "../stats";
 import { DAY_MS } from "../time-params";
 

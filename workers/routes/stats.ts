@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { coordinatorOf } from "../agents";
+import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { CAPITAL_BASIS, EDGE_FORMULAS, STATS_BASIS, edgeStats, statsFormulas, windowStats } from "../stats";

@@ -6,10 +6,10 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { callAgent, callAgents, coordinatorOf } from "../agents";
+import { callAgent, callAgents, coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv, Env } from "../env";
 import { ApiError } from "../errors";
-import { SYMBOL_PATTERN } from "../settings";
+import { SYMBOL_PATTERN } from "../../shared/config/settings";
 import { validate } from "../validation";
 
 /** Path parameters of the per-symbol routes. */

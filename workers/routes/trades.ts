@@ -8,8 +8,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { trades } from "../../shared/db/schema";
 import type { AppEnv } from "../env";
-import { ledgerDb } from "../ledger";
-import { SYMBOL_PATTERN } from "../settings";
+import { ledgerDb } from "../../durable-objects/ledger";
+import { SYMBOL_PATTERN } from "../../shared/config/settings";
 import { timeParam } from "../time-params";
 import { validate } from "../validation";
 

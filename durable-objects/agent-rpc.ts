@@ -4,7 +4,8 @@
  * @module
  */
 import type { SymbolAgentApi } from "../durable-objects/contracts";
-import type { Env } from "./env";
+/** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
+type Env = Cloudflare.Env;
 
 /** Name of the one Coordinator per account (`COORDINATOR.getByName`). */
 export const COORDINATOR_NAME = "portfolio";

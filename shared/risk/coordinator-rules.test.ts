@@ -9,10 +9,10 @@ import {
   symbolEntries,
   validPricePoints,
   withPortfolioSettings,
-} from "../../durable-objects/coordinator-rules";
-import { configVersion, defaultConfig } from "../../shared/config/config";
-import { ReturnCorrelation } from "../../shared/risk/correlation";
-import { Portfolio } from "../../shared/risk/portfolio";
+} from "./coordinator-rules";
+import { configVersion, defaultConfig } from "../config/config";
+import { ReturnCorrelation } from "./correlation";
+import { Portfolio } from "./portfolio";
 
 const config = defaultConfig();
 const current = { config, version: configVersion(config) };

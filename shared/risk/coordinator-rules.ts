@@ -4,10 +4,11 @@
  * agent's price report. No platform imports and no clock: times are handed in.
  * @module
  */
-import { parseConfig, patchConfig } from "../shared/config/config";
-import type { ReturnCorrelationState } from "../shared/risk/correlation";
-import type { PortfolioSettings, PortfolioState, TradingState } from "../shared/risk/portfolio-types";
-import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry, VersionedConfig } from "./contracts";
+import { parseConfig, patchConfig } from "../config/config";
+import type { ReturnCorrelationState } from "./correlation";
+import type { PortfolioSettings, PortfolioState, TradingState } from "./portfolio-types";
+import type { VersionedConfig } from "../config/versioned";
+import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "./coordinator-types";
 
 /**
  * Reservations older than this (engine time) are released before each entry request: an agent
