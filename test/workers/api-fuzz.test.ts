@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../shared/config/config";
 import { randomConfigCandidate, sampleOf } from "../../shared/config/testing/random-config";
 import { createPrng, type Prng } from "../../shared/research/prng";
-import { COORDINATOR_NAME } from "../../workers/agents";
+import { COORDINATOR_NAME } from "../../durable-objects/agent-rpc";
 import { app } from "../../workers/app";
 import { authHeaders, fakeAgents } from "./helpers";
 
