@@ -188,3 +188,64 @@ describe.skipIf(!haveRecordings)("npm run backtest on the dev recordings", () =>
     expect(r.err).toMatch(/BTCUSDT appears in .* and .* over the same time: backtest them separately/);
   });
 });
+
+describe("npm run backtest on data the engine cannot trade or configs at their limits", () => {
+  /** A one-symbol recording of trades only (no book). */
+  function tradesOnly(symbol: string, name: string): string {
+    const path = join(dir, name);
+    const header = { format: "bitget-ws-recording", version: 1, instType: "SPOT", symbols: [symbol] };
+    const lines = [JSON.stringify(header)];
+    for (let i = 0; i < 120; i++) {
+      const ts = 1_700_000_000_000 + i * 500;
+      const m = {
+        action: "update",
+        arg: { instType: "USDT-FUTURES", channel: "trade", instId: symbol },
+        data: [
+          {
+            ts: String(ts),
+            price: String(0.001 + (i % 7) * 1e-6),
+            size: "10",
+            side: i % 2 ? "buy" : "sell",
+            tradeId: String(i + 1),
+          },
+        ],
+        ts,
+      };
+      lines.push(JSON.stringify({ t: ts + 5, m }));
+    }
+    writeFileSync(path, gzipSync(`${lines.join("\n")}\n`));
+    return path;
+  }
+
+  it("refuses a recording of a non-USDT symbol up front, naming the file and the reason", async () => {
+    const file = tradesOnly("XRPETH", "xrpeth.jsonl.gz");
+    const r = await run(["--data", file, "--config", permissive, "--no-cache"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: symbol XRPETH cannot be traded by the engine`);
+    expect(r.err).toMatch(/USDT-margined symbols only/);
+  });
+
+  it("reports trade-only data from the data, also when nothing filled", async () => {
+    const file = tradesOnly("XRPUSDT", "xrpusdt.jsonl.gz");
+    const r = await run(["--data", file, "--json", "--no-cache"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.trades).toEqual([]);
+    expect(doc.summary.tradeOnly).toBe(true);
+    const withBooks = JSON.parse((await run(["--data", data, "--json"])).out);
+    expect(withBooks.summary.tradeOnly).toBe(false);
+  });
+
+  it("runs configs with every window at its limit without crashing", async () => {
+    const limits = join(dir, "limits.json");
+    writeFileSync(
+      limits,
+      JSON.stringify({
+        indicators: { vwapWindowsMs: [86_400_000], orderFlowWindowsMs: [86_400_000], macd: { fast: 2, slow: 3 } },
+        portfolio: { correlationWindowMs: 10_000, correlationReturnMs: 5000 },
+      }),
+    );
+    const r = await run(["--data", data, "--config", limits, "--json"]);
+    expect(r.code).toBe(0);
+  }, 120_000);
+});

@@ -11,6 +11,7 @@ import {
   type SourcedRecord,
 } from "./recording-file";
 import type { RecordingHeader } from "../shared/backtest/recording";
+import { TRADABLE_SYMBOL } from "../shared/config/schema";
 
 /**
  * Expands `--data` arguments: a file stands for itself, a folder for its `*.jsonl.gz` / `*.jsonl`
@@ -211,9 +212,23 @@ export async function readHeaders(files: readonly string[], opts: ReadOptions = 
     const it = readRecording(f, opts)[Symbol.asyncIterator]();
     const first = await it.next();
     await it.return?.(undefined);
-    out.push(first.value as RecordingHeader);
+    const header = first.value as RecordingHeader;
+    const problem = untradable(header);
+    if (problem !== null) throw new RecordingError(`${f}: ${problem}`);
+    out.push(header);
   }
   return out;
+}
+
+/**
+ * Why the engine cannot replay a recording's symbols, or null. It trades USDT-margined symbols only:
+ * order ids, instruments, fees and sizing assume a USDT quote, so another quote (a spot XRPETH
+ * capture, say) is refused up front instead of failing deep in the engine at its first entry.
+ */
+export function untradable(header: RecordingHeader): string | null {
+  const bad = header.symbols.filter((s) => !TRADABLE_SYMBOL.test(s));
+  if (bad.length === 0) return null;
+  return `symbol ${bad.join(", ")} cannot be traded by the engine: it trades USDT-margined symbols only (like BTCUSDT), and order ids, instruments and fees assume a USDT quote`;
 }
 
 /**

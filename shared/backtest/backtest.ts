@@ -46,6 +46,7 @@ export interface BacktestRun {
   /** Portfolio refusals by reason. */
   readonly denials: Record<string, number>;
   readonly unfilledEntries: number;
+  /** True when some symbol's data carried no book event at all (orders then fill against trades only), whether or not anything filled. */
   readonly tradeOnly: boolean;
   readonly events: number;
   readonly symbols: string[];
@@ -100,6 +101,7 @@ export class Backtest {
     if (e.ts > this.lastTs) this.lastTs = e.ts;
     const portfolio = this.portfolio ?? this.openPortfolio(e.ts);
     const slot = this.runners.get(e.symbol) ?? this.addSymbol(e.symbol);
+    if (e.kind !== "trade") slot.hasBook = true;
     slot.runner.feed(e);
     if (portfolio.requiresFlatten) for (const s of this.runners.values()) s.runner.flatten(e.ts, "daily_loss_flatten");
     if (e.ts > this.secondUntil) this.nextSecond(e.ts, portfolio);
@@ -117,7 +119,8 @@ export class Backtest {
     const symbols: string[] = [];
     for (const s of this.runners.values()) {
       unfilledEntries += s.runner.brokerStats.unfilledEntries;
-      tradeOnly ||= s.runner.brokerStats.tradeOnly;
+      // The data decide, not the fills: a symbol without a single book event is trade-only even if nothing filled.
+      tradeOnly ||= !s.hasBook || s.runner.brokerStats.tradeOnly;
       if (s.runner.engineOrNull) symbols.push(s.symbol);
     }
     return {
@@ -176,7 +179,7 @@ export class Backtest {
         },
       },
     });
-    const slot: SymbolSlot = { symbol, runner };
+    const slot: SymbolSlot = { symbol, runner, hasBook: false };
     this.runners.set(symbol, slot);
     return slot;
   }
@@ -217,6 +220,8 @@ export class Backtest {
 interface SymbolSlot {
   readonly symbol: string;
   readonly runner: SymbolRunner;
+  /** Whether the data carried any book event of this symbol. */
+  hasBook: boolean;
 }
 
 /** The last trade price per second of one symbol. */

@@ -12,6 +12,9 @@ import { ScoringConfig } from "./scoring";
  * @module
  */
 
+/** What a symbol the engine trades looks like: USDT-margined, e.g. `BTCUSDT` (order ids and fees assume a USDT quote). */
+export const TRADABLE_SYMBOL = /^[A-Z0-9]{2,20}USDT$/;
+
 /** One day, ms: the longest time any setting may name. */
 export const MAX_CONFIG_MS = 86_400_000;
 /** Most 1-second buckets a rolling window may hold (one day). */
@@ -233,7 +236,7 @@ const BotConfigObject = z.strictObject({
    */
   mode: z.enum(["paper", "demo", "live"]).default("paper"),
   symbols: z
-    .array(z.string().regex(/^[A-Z0-9]{2,20}USDT$/, "symbols look like BTCUSDT"))
+    .array(z.string().regex(TRADABLE_SYMBOL, "symbols look like BTCUSDT"))
     .max(50)
     .default(["BTCUSDT", "ETHUSDT"]),
   indicators: IndicatorConfig,
