@@ -259,6 +259,7 @@ export class PublicFeed {
   private live = false;
   private flushTimer: unknown = null;
   private watchdogTimer: unknown = null;
+  private verdictTimer: unknown = null;
   private openedAt = 0;
   private deliveredData = false;
   private pingDue = false;
@@ -438,6 +439,7 @@ export class PublicFeed {
       if (!sub.trades) this.awaiting.set(sub.key, { since: now, retries: 0 });
     }
     this.armWatchdog();
+    this.armVerdict();
   }
 
   /** The connection dropped or stopped: forget what belonged to it. */
@@ -462,9 +464,18 @@ export class PublicFeed {
     this.watchdogTimer = this.timers.setTimeout(() => {
       this.watchdogTimer = null;
       this.checkStale(this.clock.now());
-      this.notifyIfVerdictChanged();
       if (this.conn.state === "open") this.armWatchdog();
     }, this.watchdogMs());
+  }
+
+  /** Re-judges the health every fifth of the shortest health threshold, so `onHealth` hears a stall promptly. */
+  private armVerdict(): void {
+    const ms = Math.max(100, Math.min(this.thresholds.staleDataMs, this.thresholds.staleBookMs) / 5);
+    this.verdictTimer = this.timers.setTimeout(() => {
+      this.verdictTimer = null;
+      this.notifyIfVerdictChanged();
+      if (this.conn.state === "open") this.armVerdict();
+    }, ms);
   }
 
   private armFlush(ms: number): void {
@@ -477,8 +488,10 @@ export class PublicFeed {
   private disarmTimers(): void {
     if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
     if (this.watchdogTimer !== null) this.timers.clearTimeout(this.watchdogTimer);
+    if (this.verdictTimer !== null) this.timers.clearTimeout(this.verdictTimer);
     this.flushTimer = null;
     this.watchdogTimer = null;
+    this.verdictTimer = null;
   }
 
   private queuePing(): void {
