@@ -192,26 +192,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   const migrations = listMigrations(migrationsDir);
   let secretNames: string[] | null = null;
+  let listFailure: string | null = null; // reported with the config problems, so one run names them all
   if (!dryRun) {
     const listed = listSecrets(target);
-    if (!listed.ok) {
-      console.error(`refused: ${listed.reason}`);
-      return 2;
-    }
-    secretNames = listed.names;
+    if (listed.ok) secretNames = listed.names;
+    else listFailure = listed.reason;
   }
   const apiToken = process.env.API_TOKEN || undefined;
-  const problems = deployProblems({
-    env: target,
-    vars: config.vars,
-    d1: config.d1_databases,
-    durableObjects: config.durable_objects.bindings,
-    secretNames,
-    apiToken,
-    exampleToken: exampleToken(),
-    migrations,
-    notify: channels as Channel[],
-  });
+  const problems = [
+    ...(listFailure === null ? [] : [listFailure]),
+    ...deployProblems({
+      env: target,
+      vars: config.vars,
+      d1: config.d1_databases,
+      durableObjects: config.durable_objects.bindings,
+      secretNames,
+      apiToken,
+      exampleToken: exampleToken(),
+      migrations,
+      notify: channels as Channel[],
+    }),
+  ];
   console.log(`deploy ${config.name} (env ${target}, MODE ${String(config.vars.MODE)})${dryRun ? ", dry run" : ""}`);
   console.log(`migrations (${migrationsDir}): ${migrations.join(", ") || "none"}`);
   if (secretNames === null)
