@@ -161,6 +161,8 @@ class SymbolSampler {
   }
 
   private sample(seg: SegmentBuilder, boundary: number, v: FeatureSnapshot): void {
+    // The config's readings (scoring.readings); with `setups` a family's value is its reading in the
+    // setup behind the stronger side.
     const { sub, score } = readingsOf(v, this.config, this.config.weights);
     seg.at.push(boundary - seg.firstSecond);
     for (const f of FAMILIES) seg.values[f].push(sub[f]);
