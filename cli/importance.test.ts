@@ -24,7 +24,11 @@ beforeAll(async () => {
   ).toBe(0);
   writeFileSync(
     permissive,
-    JSON.stringify({ gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 } }),
+    // The first readings (plan-v1): this market's trade count under them is what the "few trades" warning expects.
+    JSON.stringify({
+      gates: { minScore: 40, minAgreeing: 3, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0 },
+      scoring: { readings: "plan-v1" },
+    }),
   );
 }, 60_000);
 

@@ -11,7 +11,7 @@ import { z } from "zod";
  */
 export const ScoringConfig = z
   .strictObject({
-    readings: z.enum(["setups", "plan-v1"]).default("plan-v1"),
+    readings: z.enum(["setups", "plan-v1"]).default("setups"),
     /**
      * Regime by the variance ratio of 10 s to 1 s returns over 300 s (../strategy/regime.ts):
      * at or above `trendAbove` only the continuation setup may fire, at or below `rangeBelow` only

@@ -4,14 +4,13 @@ import type { BotConfig } from "../config/schema";
 import { SymbolFeatures } from "../indicators/symbol-features";
 import type { BookTopEvent, MarketEvent, TradeEvent } from "../market/events";
 import { readingsOf } from "../strategy/readings";
-import { compositeScore } from "../strategy/score";
-import { subScores } from "../strategy/sub-scores";
 import { FAMILIES } from "../strategy/types";
 import { SignalSampler } from "./signals-sampler";
 
 const START = Date.UTC(2024, 0, 1);
-const parsed = parseConfig({});
-if (!parsed.ok) throw new Error("default config must parse");
+// The first readings (plan-v1), pinned: the default readings are the setups, tested below on their own.
+const parsed = parseConfig({ scoring: { readings: "plan-v1" } });
+if (!parsed.ok) throw new Error("plan-v1 config must parse");
 const config: BotConfig = parsed.config;
 
 function trade(second: number, price: number, side: "buy" | "sell" = "buy", ms = 500): TradeEvent {
@@ -67,9 +66,8 @@ describe("SignalSampler", () => {
     const j = series.at.indexOf(90);
     const features = new SymbolFeatures("BTCUSDT", config.indicators);
     for (const e of events.slice(0, 90)) features.onTrade(e as TradeEvent);
-    const sub = subScores(features.view());
+    const { sub, score } = readingsOf(features.view(), config, config.weights);
     for (const f of FAMILIES) expect(series.values[f][j]).toBe(sub[f]);
-    const score = compositeScore(sub, config.weights);
     expect(series.values.long[j]).toBe(score.long);
     expect(series.values.short[j]).toBe(score.short);
   });

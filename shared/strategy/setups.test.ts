@@ -13,8 +13,8 @@ import { FAMILIES } from "./types";
 const config = defaultConfig();
 const { weights, scoring } = config;
 
-function setupsConfig(): BotConfig {
-  const r = patchConfig(defaultConfig(), { scoring: { readings: "setups" } });
+function withReadings(readings: "setups" | "plan-v1"): BotConfig {
+  const r = patchConfig(defaultConfig(), { scoring: { readings } });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.config;
 }
@@ -95,10 +95,13 @@ describe("regimeOf", () => {
 });
 
 describe("readingsOf", () => {
+  it("scores with the setups by default", () => {
+    expect(config.scoring.readings).toBe("setups");
+  });
+
   it("gives the first readings' sub-scores and composite with plan-v1 selected", () => {
     const f = reversalLong();
-    const r = readingsOf(f, config, weights);
-    expect(config.scoring.readings).toBe("plan-v1");
+    const r = readingsOf(f, withReadings("plan-v1"), weights);
     expect(r.sub).toEqual(subScores(f));
     expect(r.score).toEqual(compositeScore(subScores(f), weights));
   });
@@ -106,7 +109,12 @@ describe("readingsOf", () => {
   it("gives the setups' scores with setups selected, and passes every reading through the transform", () => {
     const f = reversalLong();
     const seen = new Set<string>();
-    const r = readingsOf(f, setupsConfig(), weights, (family, v) => (seen.add(family), family === "rsi" ? 0 : v));
+    const r = readingsOf(
+      f,
+      withReadings("setups"),
+      weights,
+      (family, v) => (seen.add(family), family === "rsi" ? 0 : v),
+    );
     expect(r.score.long).toBeLessThan(scoreSetups(f, weights, scoring).score.long);
     expect(r.sub.rsi).toBe(0);
     expect(seen.size).toBe(FAMILIES.length);
