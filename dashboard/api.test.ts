@@ -29,6 +29,15 @@ describe("the API client", () => {
     expect((s.calls[0].init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
   });
 
+  it("sends the config version a change is based on as If-Match", async () => {
+    const s = stub(200, {});
+    const api = createApi({ token: () => "t", onUnauthorized: () => {}, fetch: s.fetch });
+    await api.send("PATCH", "/api/config", {}, "v-0123456789abcdef");
+    await api.send("PATCH", "/api/config", {});
+    expect((s.calls[0].init.headers as Record<string, string>)["If-Match"]).toBe('"v-0123456789abcdef"');
+    expect((s.calls[1].init.headers as Record<string, string>)["If-Match"]).toBeUndefined();
+  });
+
   it("turns the API's error shape into an ApiFailure with its details", async () => {
     const details = [{ path: "gates.minScore", message: "Too big" }];
     const s = stub(422, { error: { code: "invalid_config", message: "Invalid config: gates.minScore", details } });

@@ -34,17 +34,19 @@ export interface ApiOptions {
 /** The client: `get` and `send` resolve to the parsed JSON or reject with {@link ApiFailure}. */
 export interface Api {
   get<T>(path: string): Promise<T>;
-  send<T>(method: "POST" | "PATCH" | "PUT", path: string, body?: unknown): Promise<T>;
+  /** `ifMatch`: the config version the change is based on (sent as `If-Match`; a stale one answers 412). */
+  send<T>(method: "POST" | "PATCH" | "PUT", path: string, body?: unknown, ifMatch?: string): Promise<T>;
 }
 
 /** Creates the client. */
 export function createApi(options: ApiOptions): Api {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const request = async <T>(method: string, path: string, body?: unknown, ifMatch?: string): Promise<T> => {
     const token = options.token();
     if (token === null) throw new ApiFailure(401, "unauthorized", "Not signed in");
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (ifMatch !== undefined) headers["If-Match"] = `"${ifMatch}"`;
     let res: Response;
     try {
       res = await doFetch(path, {
@@ -69,6 +71,6 @@ export function createApi(options: ApiOptions): Api {
   };
   return {
     get: (path) => request("GET", path),
-    send: (method, path, body) => request(method, path, body),
+    send: (method, path, body, ifMatch) => request(method, path, body, ifMatch),
   };
 }

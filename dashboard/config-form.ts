@@ -206,13 +206,17 @@ export function createConfigForm(
     saveButton.disabled = true;
     status.textContent = "Saving…";
     try {
-      const saved = await api.send<ConfigBody>("PATCH", "/api/config", buildPatch(changes));
+      // Based on the version shown: if another client changed the config since, the API answers 412.
+      const saved = await api.send<ConfigBody>("PATCH", "/api/config", buildPatch(changes), shown?.version);
       status.textContent = `Saved: version ${saved.version}.`;
       show(saved, true);
       onSaved(saved);
     } catch (err) {
       status.textContent = "Not saved.";
-      if (err instanceof ApiFailure && Array.isArray(err.details)) showIssues(err.details as Issue[]);
+      if (err instanceof ApiFailure && err.status === 412)
+        formError.textContent =
+          "Not saved: the config was changed elsewhere since it was loaded. Reload it (your edits are kept here until then).";
+      else if (err instanceof ApiFailure && Array.isArray(err.details)) showIssues(err.details as Issue[]);
       else formError.textContent = `Not saved: ${(err as Error).message}`;
     } finally {
       saveButton.disabled = false;
