@@ -12,15 +12,14 @@ import type { SocketPort } from "../shared/exchange/bitget/socket";
 import type { MarketEvent } from "../shared/market/events";
 import type { EntryAnswer, EntryRequest } from "../shared/risk/portfolio-types";
 import { exchangeNow, silentTickAt } from "../shared/runner/clock";
-import type { OrderJournal } from "../shared/runner/ports";
 import { SymbolRunner, type SymbolRunnerState } from "../shared/runner/symbol-runner";
 import type { EngineStatus } from "../shared/strategy/engine";
 import type { ExitReason } from "../shared/strategy/types";
 import { drainCalls } from "./agent-calls";
 import { LiveBroker, type LiveEndpoints } from "./agent-live";
 import { queuedPortfolio } from "./agent-ports";
-import { PriceBatch } from "./agent-prices";
-import { ReceiptRing, type Receipt } from "./agent-receipts";
+import { PriceBatch } from "../shared/runner/price-batch";
+import { ReceiptRing, type Receipt } from "../shared/runner/receipt-ring";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 import type { CoordinatorApi, PriceReportAnswer, VersionedConfig } from "./contracts";
@@ -95,7 +94,7 @@ export class AgentRuntime {
         live: live
           ? { orders: () => live.broker, instrument: () => live.instrument, onEvent: (e) => live.onEvent(e) }
           : null,
-        journal: storeJournal(this.store),
+        journal: this.store.journal(),
         ledger: {
           trade: (row) => this.store.addOutbox("trade", row.id, row, Date.now()),
           fill: (row) => this.store.addOutbox("fill", row.id, row, Date.now()),
@@ -335,15 +334,6 @@ function legacyState(store: AgentStore): SymbolRunnerState | null {
     engine: store.get<SymbolRunnerState["engine"]>("engine"),
     broker,
     session: store.get<SymbolRunnerState["session"]>("session") ?? { version: 1, reservations: {} },
-  };
-}
-
-/** The order journal in DO SQLite. */
-function storeJournal(store: AgentStore): OrderJournal {
-  return {
-    sending: (req) => store.journalOrder(req.clientOid, req, Date.now()),
-    status: (oid) => store.journalEntry(oid)?.status ?? null,
-    update: (oid, status, detail) => store.journalStatus(oid, status, detail, Date.now()),
   };
 }
 

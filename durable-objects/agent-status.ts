@@ -4,7 +4,7 @@
  */
 import type { FeedHealth } from "../shared/exchange/bitget/public-feed";
 import type { EngineStatus } from "../shared/strategy/engine";
-import type { Receipt } from "./agent-receipts";
+import type { Receipt } from "../shared/runner/receipt-ring";
 import type { AgentStatus, FeedHealthView } from "./contracts";
 
 /** {@link AgentStatus} with the agent's last problems (extra fields; the contract's are unchanged). */

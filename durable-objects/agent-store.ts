@@ -4,6 +4,8 @@
  * turn (no `await` between them) commit together; {@link AgentStore.transaction} makes it explicit.
  * @module
  */
+import type { JournalStatus, OrderJournal } from "../shared/runner/ports";
+
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS agent_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   "CREATE TABLE IF NOT EXISTS agent_outbox (id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL)",
@@ -30,8 +32,7 @@ export type QueuedCall =
 /** A queued call with its sequence number. */
 export type StoredCall = QueuedCall & { readonly seq: number };
 
-/** Journal status of an order. */
-export type JournalStatus = "sending" | "accepted" | "rejected" | "done";
+export type { JournalStatus };
 
 /** Finished orders kept in the journal (the oldest are pruned). */
 const JOURNAL_KEEP = 500;
@@ -159,6 +160,15 @@ export class AgentStore {
       )
       .toArray()[0];
     return row ? { status: row.status, detail: row.detail, request: JSON.parse(row.request) } : null;
+  }
+
+  /** The journal as the runner's {@link OrderJournal} port (wall-clock times). */
+  journal(): OrderJournal {
+    return {
+      sending: (req) => this.journalOrder(req.clientOid, req, Date.now()),
+      status: (oid) => this.journalEntry(oid)?.status ?? null,
+      update: (oid, status, detail) => this.journalStatus(oid, status, detail, Date.now()),
+    };
   }
 
   /** Drops all but the newest {@link JOURNAL_KEEP} journal entries. */

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { journaledOrders } from "../../durable-objects/agent-ports";
+import { journaledOrders } from "../../shared/runner/journaled-orders";
 import { AgentStore } from "../../durable-objects/agent-store";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";
@@ -210,7 +210,7 @@ describe("the live order journal", () => {
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
       const r = await journaledOrders(
-        store,
+        store.journal(),
         () => broker,
         () => {},
       ).place(req);
@@ -229,7 +229,7 @@ describe("the live order journal", () => {
         cancel: async () => ({ ok: true, filledSize: 0 }) as const,
       };
       await journaledOrders(
-        store,
+        store.journal(),
         () => broker,
         () => {},
       ).place({ ...req, clientOid: "j-2" });
@@ -240,7 +240,7 @@ describe("the live order journal", () => {
   it("refuses without sending while the live broker is not ready, and journals why", async () => {
     await withStore(async (store) => {
       const r = await journaledOrders(
-        store,
+        store.journal(),
         () => null,
         () => {},
       ).place({ ...req, clientOid: "j-3" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReceiptRing } from "../../durable-objects/agent-receipts";
+import { ReceiptRing } from "./receipt-ring";
 
 describe("ReceiptRing", () => {
   it("lists the receipts oldest first", () => {
