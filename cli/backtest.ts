@@ -7,7 +7,7 @@
  * Decoded recordings are cached (./recording-cache.ts), so a second run of the same files skips
  * parsing; --no-cache reads the sources only and writes no cache.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { Backtest, type BacktestRun } from "../shared/backtest/backtest";
 import { computeMetrics, daily, type DailyStats, type Summary } from "../shared/backtest/metrics";
@@ -18,7 +18,7 @@ import type { MarketEvent } from "../shared/market/events";
 import { parseArgs } from "./args";
 import { expandDataPaths, mergeRecordingBatches, overlappingSymbols, readHeaders } from "./merge-recordings";
 import { RecordingError, type ReadOptions } from "./recording-file";
-import { processIo, type CliIo } from "./io";
+import { processIo, writeFileAtomic, type CliIo } from "./io";
 
 const FLAGS = {
   data: { type: "list" },
@@ -206,7 +206,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         configVersion: cfg.version,
         title: `edge-scalper backtest: ${run.symbols.join(", ")}`,
       });
-      await writeAtomic(f.report, html);
+      await writeFileAtomic(f.report, html);
     }
     io.out(f.json ? JSON.stringify(doc) : table(doc));
     return 0;
@@ -243,12 +243,6 @@ async function loadConfig(
       error: `backtest: --config ${path}: invalid config\n${r.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
     };
   return { ok: true, config: r.config, version: r.version };
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 function table(doc: BacktestDocument): string {

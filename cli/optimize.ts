@@ -11,7 +11,6 @@
  * winning parameters merged into the base config, a full config `PUT /api/config` accepts.
  * @module
  */
-import { rename, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { gridProblem } from "../shared/research/grid";
@@ -26,7 +25,7 @@ import { loadBaseConfig, loadDataFiles, readJson } from "./research/inputs";
 import { WorkerPool } from "./research/pool";
 import { progressBar } from "./research/progress";
 import { optimize } from "./research/walk-forward";
-import { processIo, type CliIo } from "./io";
+import { processIo, writeFileAtomic, type CliIo } from "./io";
 
 const FLAGS = {
   data: { type: "list" },
@@ -131,9 +130,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (f.out) {
     const best = applyParams(base.value.config, doc.best.params);
     if (!best.ok) throw new Error("unreachable: the best parameters made a valid config during the search");
-    await writeAtomic(f.out, `${JSON.stringify(best.config, null, 2)}\n`);
+    await writeFileAtomic(f.out, `${JSON.stringify(best.config, null, 2)}\n`);
   }
-  if (f.report) await writeAtomic(f.report, renderOptimizeReport(doc));
+  if (f.report) await writeFileAtomic(f.report, renderOptimizeReport(doc));
   io.out(f.json ? JSON.stringify(doc) : table(doc));
   return 0;
 }
@@ -146,12 +145,6 @@ function usage(io: CliIo, error: string): number {
 function input(io: CliIo, error: string): number {
   io.err(`optimize: ${error}`);
   return 2;
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 function table(doc: OptimizeReport): string {
