@@ -17,7 +17,13 @@ import {
 } from "../../shared/exchange/bitget/rest-parse";
 import type { Level } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
-import { type CoreResult, ExchangeCore, type ExchangeCoreOptions, type PrivateChannel } from "./exchange-core";
+import {
+  type CoreResult,
+  ExchangeCore,
+  type ExchangeCoreOptions,
+  type PlaceAttempt,
+  type PrivateChannel,
+} from "./exchange-core";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const MAKER = 0.0002;
@@ -263,6 +269,35 @@ describe("ExchangeCore matching", () => {
       "pos_loss_market",
     );
     expect(close.fee).toBeCloseTo(-0.002 * 26880 * TAKER, 8);
+  });
+
+  it("fires the exchange-side stop of a position holding one on demand, and leaves a bare position alone", () => {
+    const s = setup();
+    standardBook(s);
+    data(s.core.placeOrder(KEY, market("buy", "0.002", { presetStopLossPrice: "26900" })));
+    data(s.core.placeOrder("bare", market("buy", "0.001")));
+    expect(s.core.fireStops("ETHUSDT")).toBe(0);
+    expect(s.core.fireStops()).toBe(1);
+    expect(data(s.core.positions(KEY))).toEqual([]);
+    expect(data(s.core.positions("bare"))).toHaveLength(1);
+    const close = (data(s.core.ordersHistory(KEY, {})).entrustedList as Record<string, unknown>[])[0];
+    expect(close).toMatchObject({ orderSource: "pos_loss_market", reduceOnly: "YES", status: "filled" });
+  });
+
+  it("tells its order log every place-order call, accepted or refused, with the position it met", () => {
+    const attempts: PlaceAttempt[] = [];
+    const s = setup({ onPlace: (key, a) => attempts.push({ ...a, clientOid: `${key}:${a.clientOid}` }) });
+    standardBook(s);
+    data(s.core.placeOrder(KEY, market("buy", "0.002", { clientOid: "a-1", presetStopLossPrice: "26900" })));
+    refusal(s.core.placeOrder(KEY, market("buy", "0.002", { clientOid: "a-1" })));
+    data(s.core.placeOrder(KEY, limit("sell", "0.002", "27100", { clientOid: "a-2", reduceOnly: "YES" })));
+    expect(attempts.map((a) => [a.clientOid, a.code, a.positionBefore, a.reduceOnly, a.stopLoss])).toEqual([
+      [`${KEY}:a-1`, null, 0, false, "26900"],
+      [`${KEY}:a-1`, "43118", 0.002, false, null],
+      [`${KEY}:a-2`, null, 0.002, true, null],
+    ]);
+    expect(attempts[0].orderId).toMatch(/^\d+$/);
+    expect(attempts[1].orderId).toBeNull();
   });
 
   it("refuses with 40762 an order whose margin and fee exceed the available balance", () => {

@@ -77,6 +77,32 @@ export interface PlaceRules {
   readonly clientOidUnique: "always" | "whilePending";
 }
 
+/**
+ * One place-order call as the core saw it, accepted or refused: the venue's order log, from which
+ * the soak counts duplicate orders and rejected-order loops without trusting the client.
+ */
+export interface PlaceAttempt {
+  /** Market clock of the call. */
+  readonly at: number;
+  readonly symbol: string | null;
+  readonly side: string | null;
+  readonly size: string | null;
+  /** The clientOid sent (null: none, the venue assigned the order id). */
+  readonly clientOid: string | null;
+  readonly reduceOnly: boolean;
+  readonly orderType: string | null;
+  /** The preset stop-loss price sent, or null. */
+  readonly stopLoss: string | null;
+  /** The order id of an accepted call; null when refused. */
+  readonly orderId: string | null;
+  /** Bitget's code of a refusal; null when accepted. */
+  readonly code: string | null;
+  /** Signed position size of the symbol just before the call. */
+  readonly positionBefore: number;
+  /** Resting orders that would add to the position of the symbol just before the call. */
+  readonly openingOrdersBefore: number;
+}
+
 /** Classic V2 place-order rules. */
 export const V2_PLACE_RULES: PlaceRules = { postOnlyCross: "refuse", clientOidUnique: "always" };
 
@@ -91,6 +117,8 @@ export interface ExchangeCoreOptions {
   readonly startingBalance: number;
   readonly now: () => number;
   readonly onPrivate?: PrivateListener;
+  /** Hears every place-order call with its outcome ({@link PlaceAttempt}). */
+  readonly onPlace?: (apiKey: string, attempt: PlaceAttempt) => void;
   /** Place-order calls per key per rolling second (default 10). */
   readonly ordersPerSecond?: number;
   /** Leverage of a symbol never set (default 20). */
@@ -219,6 +247,52 @@ export class ExchangeCore {
     apiKey: string,
     body: Record<string, unknown>,
     rules: PlaceRules = V2_PLACE_RULES,
+  ): CoreResult<{ orderId: string; clientOid: string }> {
+    const listener = this.opts.onPlace;
+    if (!listener) return this.place(apiKey, body, rules);
+    const acct = this.getAccount(apiKey);
+    const symbol = text(body.symbol);
+    const positionBefore = symbol ? acct.sizeOf(symbol) : 0;
+    const openingOrdersBefore = [...acct.open.values()].filter((o) => o.symbol === symbol && !o.reduceOnly).length;
+    const r = this.place(apiKey, body, rules);
+    listener(apiKey, {
+      at: this.now(),
+      symbol,
+      side: text(body.side),
+      size: text(body.size),
+      clientOid: text(body.clientOid) ?? text(body.clientOId),
+      reduceOnly: /^(yes|true)$/i.test(String(body.reduceOnly ?? "")),
+      orderType: text(body.orderType),
+      stopLoss: text(body.presetStopLossPrice),
+      orderId: r.ok ? r.data.orderId : null,
+      code: r.ok ? null : r.error.code,
+      positionBefore,
+      openingOrdersBefore,
+    });
+    return r;
+  }
+
+  /**
+   * Fires the exchange-side stop-loss of every position (of `symbol`, or all) that has one, as if the
+   * market had traded through it: the position closes at market with `orderSource` pos_loss_market,
+   * as a trade print at the stop would close it. Fault injection (admin `POST /admin/fire-stops`).
+   * @returns how many positions were closed.
+   */
+  fireStops(symbol?: string): number {
+    let fired = 0;
+    for (const [key, acct] of this.byKey) {
+      for (const pos of [...acct.positions.values()]) {
+        if ((symbol !== undefined && pos.symbol !== symbol) || pos.stopLoss === null) continue;
+        if (this.closePosition(key, acct, pos.symbol, "pos_loss_market")) fired++;
+      }
+    }
+    return fired;
+  }
+
+  private place(
+    apiKey: string,
+    body: Record<string, unknown>,
+    rules: PlaceRules,
   ): CoreResult<{ orderId: string; clientOid: string }> {
     const acct = this.getAccount(apiKey);
     if (!acct.admit(this.now())) return fail(CoreErrors.tooManyRequests());

@@ -8,7 +8,7 @@ function draws(f: Faults, n: number, pick: (f: Faults) => unknown): unknown[] {
 describe("parseFaultSpec", () => {
   it("reads every documented key", () => {
     const r = parseFaultSpec(
-      "drop=0.01,stall=5000,malformed=0.001,gap=0.001,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7",
+      "drop=0.01,stall=5000,malformed=0.001,gap=0.001,duplicate=0.01,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7",
     );
     expect(r).toEqual({
       ok: true,
@@ -17,6 +17,7 @@ describe("parseFaultSpec", () => {
         stall: 5000,
         malformed: 0.001,
         gap: 0.001,
+        duplicate: 0.01,
         "rest-timeout": 0.05,
         "rest-5xx": 0.02,
         "rest-429": 0.02,
@@ -96,6 +97,28 @@ describe("Faults", () => {
     expect(counts["5xx"] / 10_000).toBeCloseTo(0.3, 1);
     expect(counts["429"] / 10_000).toBeCloseTo(0.1, 1);
     expect(counts.none / 10_000).toBeCloseTo(0.4, 1);
+  });
+
+  it("counts each fault it injects, by kind", () => {
+    let now = 0;
+    const f = new Faults({ drop: 1, gap: 1, duplicate: 1, "rest-5xx": 1 }, () => now);
+    draws(f, 3, (x) => x.dropConnection());
+    draws(f, 2, (x) => x.gapFrame());
+    draws(f, 4, (x) => x.duplicateFrame());
+    draws(f, 5, (x) => x.restFault());
+    f.apply({ stall: 100 });
+    now = 50;
+    f.feedStalled();
+    expect(f.counts).toEqual({
+      drops: 3,
+      stalls: 1,
+      malformed: 0,
+      gaps: 2,
+      duplicates: 4,
+      restTimeouts: 0,
+      rest5xx: 5,
+      rest429: 0,
+    });
   });
 
   it("starts one stall when a stall length is applied without a rate, and ends it after that long", () => {

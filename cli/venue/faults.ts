@@ -1,11 +1,11 @@
 /**
  * Fault injection of the local venue: dropped connections, feed stalls, malformed frames, sequence
- * gaps, and REST timeouts / 5xx / 429 on a chosen fraction of calls. Every decision draws from a
+ * gaps, duplicate pushes, and REST timeouts / 5xx / 429 on a chosen fraction of calls. Every decision draws from a
  * seeded generator, one stream per fault kind, so a run with the same spec, seed and traffic makes
  * the same decisions, and changing one rate does not shift the others.
  *
  * Spec (`--faults`): comma-separated `key=value`, e.g.
- * `drop=0.01,stall=5000,malformed=0.001,gap=0.001,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7`.
+ * `drop=0.01,stall=5000,malformed=0.001,gap=0.001,duplicate=0.01,rest-timeout=0.05,rest-5xx=0.02,rest-429=0.02,seed=7`.
  * - `drop`: chance per WS frame sent that its connection is cut (TCP terminate, no close frame).
  * - `stall`: length (ms) of a public-feed stall: pushes are withheld, the socket stays open and
  *   `ping` is still answered. With `stall-rate` = 0 one stall starts when the value is applied
@@ -13,9 +13,12 @@
  *   chance per push that a stall starts.
  * - `malformed`: chance per public push that it is sent truncated (invalid JSON).
  * - `gap`: chance per public push that it is not sent at all (seq and trade-id gaps).
+ * - `duplicate`: chance per push (public market data, and private orders/fill/positions/account)
+ *   that it is sent twice in a row, as a reconnecting or retrying exchange gateway may.
  * - `rest-timeout` / `rest-5xx` / `rest-429`: chance per REST call (one draw, in that order) that it
  *   is processed but never answered / refused with HTTP 500 / refused with HTTP 429.
  * - `seed`: seed of every stream (default 1); setting it restarts the streams.
+ * {@link Faults.counts} says how many of each fault were injected (the soak reports them).
  * @module
  */
 
@@ -26,6 +29,7 @@ export interface FaultConfig {
   readonly "stall-rate": number;
   readonly malformed: number;
   readonly gap: number;
+  readonly duplicate: number;
   readonly "rest-timeout": number;
   readonly "rest-5xx": number;
   readonly "rest-429": number;
@@ -34,6 +38,18 @@ export interface FaultConfig {
 
 /** Name of one fault setting. */
 export type FaultKey = keyof FaultConfig;
+
+/** How many of each fault were injected since the venue started (stalls: stalls started). */
+export interface FaultCounts {
+  drops: number;
+  stalls: number;
+  malformed: number;
+  gaps: number;
+  duplicates: number;
+  restTimeouts: number;
+  rest5xx: number;
+  rest429: number;
+}
 
 /** What a REST call suffers, or null. */
 export type RestFault = "timeout" | "5xx" | "429" | null;
@@ -50,13 +66,23 @@ export const NO_FAULTS: FaultConfig = {
   "stall-rate": 0,
   malformed: 0,
   gap: 0,
+  duplicate: 0,
   "rest-timeout": 0,
   "rest-5xx": 0,
   "rest-429": 0,
   seed: 1,
 };
 
-const RATE_KEYS = new Set<FaultKey>(["drop", "stall-rate", "malformed", "gap", "rest-timeout", "rest-5xx", "rest-429"]);
+const RATE_KEYS = new Set<FaultKey>([
+  "drop",
+  "stall-rate",
+  "malformed",
+  "gap",
+  "duplicate",
+  "rest-timeout",
+  "rest-5xx",
+  "rest-429",
+]);
 const KEYS = Object.keys(NO_FAULTS) as FaultKey[];
 
 /** Parses a `--faults` spec; an empty spec gives an empty patch. */
@@ -105,7 +131,18 @@ export class Faults {
   #stall!: Stream;
   #malformed!: Stream;
   #gap!: Stream;
+  #duplicate!: Stream;
   #rest!: Stream;
+  readonly #counts: FaultCounts = {
+    drops: 0,
+    stalls: 0,
+    malformed: 0,
+    gaps: 0,
+    duplicates: 0,
+    restTimeouts: 0,
+    rest5xx: 0,
+    rest429: 0,
+  };
 
   /** `now` is the wall clock (stalls last real milliseconds). */
   constructor(config: Partial<FaultConfig> = {}, now: () => number = Date.now) {
@@ -119,6 +156,11 @@ export class Faults {
     return this.#config;
   }
 
+  /** Faults injected so far, by kind (a copy). */
+  get counts(): FaultCounts {
+    return { ...this.#counts };
+  }
+
   /** True while a stall is in progress. */
   get stalled(): boolean {
     return this.#now() < this.#stallUntil;
@@ -129,15 +171,16 @@ export class Faults {
     this.#config = { ...this.#config, ...patch };
     if (patch.seed !== undefined) this.#reseed(patch.seed);
     if (patch.stall !== undefined || patch["stall-rate"] !== undefined) {
-      this.#stallUntil =
-        this.#config["stall-rate"] === 0 && this.#config.stall > 0 ? this.#now() + this.#config.stall : 0;
+      const once = this.#config["stall-rate"] === 0 && this.#config.stall > 0;
+      this.#stallUntil = once ? this.#now() + this.#config.stall : 0;
+      if (once) this.#counts.stalls++;
     }
     return this.#config;
   }
 
   /** Per WS frame sent: cut this connection now? */
   dropConnection(): boolean {
-    return this.#hit(this.#drop, this.#config.drop);
+    return this.#count("drops", this.#hit(this.#drop, this.#config.drop));
   }
 
   /** Per public push: is the feed stalled (possibly starting a stall now)? */
@@ -146,6 +189,7 @@ export class Faults {
     if (now < this.#stallUntil) return true;
     if (this.#config.stall > 0 && this.#hit(this.#stall, this.#config["stall-rate"])) {
       this.#stallUntil = now + this.#config.stall;
+      this.#counts.stalls++;
       return true;
     }
     return false;
@@ -153,12 +197,17 @@ export class Faults {
 
   /** Per public push: send it truncated? */
   malformedFrame(): boolean {
-    return this.#hit(this.#malformed, this.#config.malformed);
+    return this.#count("malformed", this.#hit(this.#malformed, this.#config.malformed));
   }
 
   /** Per public push: leave it out? */
   gapFrame(): boolean {
-    return this.#hit(this.#gap, this.#config.gap);
+    return this.#count("gaps", this.#hit(this.#gap, this.#config.gap));
+  }
+
+  /** Per push: send it twice? */
+  duplicateFrame(): boolean {
+    return this.#count("duplicates", this.#hit(this.#duplicate, this.#config.duplicate));
   }
 
   /** Per REST call: one draw against timeout, then 5xx, then 429. */
@@ -167,10 +216,15 @@ export class Faults {
     const total = c["rest-timeout"] + c["rest-5xx"] + c["rest-429"];
     if (total === 0) return null;
     const u = this.#rest.next();
-    if (u < c["rest-timeout"]) return "timeout";
-    if (u < c["rest-timeout"] + c["rest-5xx"]) return "5xx";
-    if (u < total) return "429";
-    return null;
+    const fault: RestFault =
+      u < c["rest-timeout"] ? "timeout" : u < c["rest-timeout"] + c["rest-5xx"] ? "5xx" : u < total ? "429" : null;
+    if (fault !== null) this.#counts[fault === "timeout" ? "restTimeouts" : fault === "5xx" ? "rest5xx" : "rest429"]++;
+    return fault;
+  }
+
+  #count(kind: keyof FaultCounts, hit: boolean): boolean {
+    if (hit) this.#counts[kind]++;
+    return hit;
   }
 
   #hit(stream: Stream, p: number): boolean {
@@ -183,6 +237,7 @@ export class Faults {
     this.#stall = new Stream(seed, "stall");
     this.#malformed = new Stream(seed, "malformed");
     this.#gap = new Stream(seed, "gap");
+    this.#duplicate = new Stream(seed, "duplicate");
     this.#rest = new Stream(seed, "rest");
   }
 }

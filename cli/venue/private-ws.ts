@@ -90,9 +90,15 @@ export class PrivateWsHub {
   /**
    * Sends the core's `data` to every connection logged in with `apiKey` and subscribed to `channel`;
    * a symbol subscription gets the items of its symbol only (positions and account: always sent,
-   * as they are full snapshots).
+   * as they are full snapshots). The duplicate fault sends the whole push twice.
    */
   push(apiKey: string, channel: PrivateChannel, data: object[]): void {
+    if (![...this.#clients].some((c) => c.apiKey === apiKey)) return;
+    const times = this.#o.faults.duplicateFrame() ? 2 : 1;
+    for (let i = 0; i < times; i++) this.#pushOnce(apiKey, channel, data);
+  }
+
+  #pushOnce(apiKey: string, channel: PrivateChannel, data: object[]): void {
     for (const client of this.#clients) {
       if (client.apiKey !== apiKey) continue;
       for (const sub of client.subs.values()) {

@@ -92,6 +92,12 @@ export class PublicWsHub {
     const f = this.#o.faults;
     if (f.feedStalled() || f.gapFrame()) return;
     const malformed = f.malformedFrame();
+    const times = f.duplicateFrame() ? 2 : 1;
+    for (let i = 0; i < times; i++) this.#deliverPush(push, malformed);
+  }
+
+  #deliverPush(push: VenuePush, malformed: boolean): void {
+    const { channel, instId } = push.msg.arg;
     this.#deliver(
       key(channel, instId),
       malformed ? truncateFrame(push.text) : push.text,

@@ -4,6 +4,16 @@ import { DEFAULT_CREDENTIALS, startVenue, type Venue } from "./server";
 import { arg, loginMessage, signedCall, sleep, TestSocket } from "./test-client";
 
 const creds = DEFAULT_CREDENTIALS;
+/** A small market buy on the synthetic BTCUSDT (crossed margin, one-way). */
+const ORDER = {
+  symbol: "BTCUSDT",
+  productType: "USDT-FUTURES",
+  marginMode: "crossed",
+  marginCoin: "USDT",
+  side: "buy",
+  orderType: "market",
+  size: "0.01",
+};
 
 describe("fault injection over loopback", () => {
   let venue: Venue;
@@ -102,6 +112,51 @@ describe("fault injection over loopback", () => {
     });
     expect(acct.body.data).toMatchObject({ crossedMarginLeverage: "7" });
     void call.catch(() => {});
+  });
+
+  it("sends every public push twice when duplicate is 1", async () => {
+    const s = await subscribed(["trade"]);
+    await admin("/faults", { duplicate: 1 });
+    await sleep(50);
+    const from = s.frames.length;
+    await s.waitFor(() => true, 5000, from + 6);
+    const pushes = s.frames.slice(from).filter((f) => f.json?.action === "update");
+    const first = pushes.findIndex((f, i) => i > 0 && f.text !== pushes[i - 1].text);
+    const pairs = pushes.slice(first, first + 4);
+    expect(pairs).toHaveLength(4);
+    expect(pairs[1].text).toBe(pairs[0].text);
+    expect(pairs[3].text).toBe(pairs[2].text);
+  });
+
+  it("sends every private push twice when duplicate is 1", async () => {
+    const priv = await TestSocket.open(venue.urls.wsPrivate);
+    sockets.push(priv);
+    priv.send(await loginMessage(creds, Math.floor(Date.now() / 1000)));
+    await priv.waitFor((f) => f.json?.event === "login");
+    priv.send(
+      JSON.stringify({ op: "subscribe", args: [{ instType: "USDT-FUTURES", channel: "orders", instId: "default" }] }),
+    );
+    await priv.waitFor((f) => f.json?.event === "subscribe");
+    await admin("/faults", { duplicate: 1 });
+    const from = priv.frames.length;
+    const body = JSON.stringify({ ...ORDER, clientOid: "dup-push-1" });
+    await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/place-order", { body });
+    await priv.waitFor(() => true, 5000, from + 1);
+    const orders = priv.frames.slice(from).filter((f) => f.json?.arg !== undefined);
+    expect(orders.length).toBeGreaterThanOrEqual(2);
+    expect(orders.length % 2).toBe(0);
+    expect(orders[1].text).toBe(orders[0].text);
+  });
+
+  it("fires the exchange-side stop of an open position on POST /admin/fire-stops", async () => {
+    const open = JSON.stringify({ ...ORDER, clientOid: "stop-fire-1", presetStopLossPrice: "1" });
+    expect(
+      (await signedCall(venue.urls.rest, creds, "POST", "/api/v2/mix/order/place-order", { body: open })).status,
+    ).toBe(200);
+    expect(venue.core.positionRecords(creds.apiKey)).toHaveLength(1);
+    expect((await admin("/fire-stops", { symbol: "ETHUSDT" })).status).toBe(400);
+    expect(await admin("/fire-stops", { symbol: "BTCUSDT" })).toEqual({ status: 200, body: { fired: 1 } });
+    expect(venue.core.positionRecords(creds.apiKey)).toEqual([]);
   });
 
   it("reports the settings on GET /admin/faults and refuses a bad one", async () => {

@@ -24,7 +24,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { Instrument } from "../../shared/market/instrument";
-import { ExchangeCore } from "./exchange-core";
+import { ExchangeCore, type PlaceAttempt } from "./exchange-core";
 import { type AdminReply, adminRoute, type FaultConfig, Faults } from "./faults";
 import {
   instrumentsFor,
@@ -94,6 +94,8 @@ export interface VenueOptions {
    * resulting order), both stamped with `performance.now()` (ms, sub-ms resolution).
    */
   readonly probes?: VenueProbes;
+  /** Hears every place-order call (V2 and v3) with its outcome: the venue's order log (the soak's source). */
+  readonly onPlace?: (apiKey: string, attempt: PlaceAttempt) => void;
 }
 
 /** Timestamp hooks of {@link VenueOptions.probes}. */
@@ -177,6 +179,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     takerRate,
     startingBalance: options.startingBalance ?? 10_000,
     now: clock,
+    onPlace: options.onPlace,
     onPrivate: (apiKey, channel, data, event) => {
       privateHub?.push(apiKey, channel, data);
       v3PrivateHub?.push(apiKey, event);
@@ -248,7 +251,7 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
       const path = (req.url ?? "/").split("?")[0];
       if (PLACE_ORDER_PATHS.has(path)) probes.onOrderReceived({ path, at: performance.now() });
     }
-    void serve(req, res, rest, faults, dropAll, inject);
+    void serve(req, res, rest, faults, dropAll, inject, core);
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
@@ -312,6 +315,7 @@ async function serve(
   faults: Faults,
   dropAll: () => number,
   inject: (pushes: readonly unknown[]) => InjectResult,
+  core: ExchangeCore,
 ): Promise<void> {
   try {
     const path = (req.url ?? "/").split("?")[0];
@@ -321,10 +325,12 @@ async function serve(
       const reply =
         path === "/admin/market"
           ? marketRoute(method, body, inject)
-          : (adminRoute(method, path, body, faults, dropAll) ?? {
-              status: 404,
-              body: { error: `no admin route ${path}` },
-            });
+          : path === "/admin/fire-stops"
+            ? fireStopsRoute(method, body, core)
+            : (adminRoute(method, path, body, faults, dropAll) ?? {
+                status: 404,
+                body: { error: `no admin route ${path}` },
+              });
       const text = JSON.stringify(reply.body);
       res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       res.end(text);
@@ -357,6 +363,27 @@ function marketRoute(method: string, body: string, inject: (pushes: readonly unk
   const r = inject(Array.isArray(input) ? input : [input]);
   if (r.ok) return { status: 200, body: { played: r.played } };
   return { status: r.error.startsWith("this venue") ? 409 : 400, body: { error: r.error } };
+}
+
+/**
+ * `POST /admin/fire-stops` (body empty, or `{"symbol": "BTCUSDT"}`): fires the exchange-side stop-loss
+ * of every position holding one (of that symbol), as a print through the stop would →
+ * `{"fired": n}`; 400 for a bad body or an unknown symbol.
+ */
+function fireStopsRoute(method: string, body: string, core: ExchangeCore): AdminReply {
+  if (method !== "POST") return { status: 405, body: { error: "use POST" } };
+  let input: unknown;
+  try {
+    input = body.trim() === "" ? {} : JSON.parse(body);
+  } catch {
+    return { status: 400, body: { error: "body is not JSON" } };
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { status: 400, body: { error: 'body must be {} or {"symbol": "BTCUSDT"}' } };
+  const symbol = (input as { symbol?: unknown }).symbol;
+  if (symbol !== undefined && (typeof symbol !== "string" || !core.instrumentList().some((i) => i.symbol === symbol)))
+    return { status: 400, body: { error: `unknown symbol ${JSON.stringify(symbol)}` } };
+  return { status: 200, body: { fired: core.fireStops(symbol) } };
 }
 
 async function readText(req: IncomingMessage): Promise<string> {

@@ -77,6 +77,7 @@ export class V3PrivateWsHub {
       }
       if (!client.topics.has(topic)) continue;
       sendFrame(client.ws, text, this.#o.faults);
+      if (this.#o.faults.duplicateFrame()) sendFrame(client.ws, text, this.#o.faults);
     }
   }
 

@@ -103,7 +103,9 @@ export class V3PublicWsHub {
     const f = this.#o.faults;
     if (f.feedStalled() || f.gapFrame()) return;
     const malformed = f.malformedFrame();
-    for (const [k, text] of frames) this.#deliver(k, malformed ? truncateFrame(text) : text);
+    const times = f.duplicateFrame() ? 2 : 1;
+    for (let i = 0; i < times; i++)
+      for (const [k, text] of frames) this.#deliver(k, malformed ? truncateFrame(text) : text);
   }
 
   /** Sends the symbol's `ticker` after a `books15` push (no fault draws of its own; not during a stall). */
