@@ -40,6 +40,8 @@ export interface TradesBody {
 export interface StatsBody {
   readonly from: number;
   readonly to: number;
+  /** Whose ledger: paper, demo and live trades are counted apart. */
+  readonly mode: "paper" | "demo" | "live";
   readonly basis: string;
   readonly capitalBasis: string;
   readonly capital: number;
@@ -53,6 +55,8 @@ export interface StatsBody {
 export interface EquityBody {
   readonly from: number;
   readonly to: number;
+  /** Whose ledger (as for stats). */
+  readonly mode: "paper" | "demo" | "live";
   readonly basis: string;
   readonly capital: number;
   readonly finalEquity: number;

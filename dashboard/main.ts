@@ -115,7 +115,7 @@ function drawEquity(): void {
   const live = lastPortfolio === null ? null : { ts: lastPortfolio.ts, equity: lastPortfolio.equity };
   const points = rangeSelect.value === "auto" ? focusOnTrades(lastEquity.points) : lastEquity.points;
   chart.update(withLivePoint(points, live));
-  regions.caption.textContent = `Closed trades, equity marked at each exit, from ${num(lastEquity.capital)} USDT; the last point is the live marked-to-market equity. Max drawdown in range ${pct(lastEquity.maxDrawdown)}.`;
+  regions.caption.textContent = `${lastEquity.mode} ledger: closed trades, equity marked at each exit, from ${num(lastEquity.capital)} USDT; the last point is the live marked-to-market equity. Max drawdown in range ${pct(lastEquity.maxDrawdown)}.`;
 }
 
 async function toggleSymbol(symbol: string, start: boolean): Promise<void> {

@@ -102,7 +102,7 @@ export function renderStats(el: HTMLElement, s: StatsBody): void {
     h(
       "p",
       { class: "muted small" },
-      `Days with trades in the last ${s.daily.length} days (UTC), newest first; days without trades are left out. Hover a heading for its formula, or open Formulas.`,
+      `The ${s.mode} ledger only (paper, demo and live trades are counted apart). Days with trades in the last ${s.daily.length} days (UTC), newest first; days without trades are left out. Hover a heading for its formula, or open Formulas.`,
     ),
     table,
     edgeSection(s.edge),

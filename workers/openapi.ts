@@ -93,11 +93,16 @@ export function openApiDocument(): Json {
       },
       "/api/stats": {
         get: op(
-          "Daily aggregates and totals of closed trades with each metric's formula (basis: closed trades; equity marked at each exit)",
+          "Daily aggregates and totals of one mode's closed trades (paper, demo and live ledgers apart) with each metric's formula (basis: closed trades; equity marked at each exit)",
           {
             parameters: [
               query("from", TIME, "window start, inclusive (default: 30 days before to)"),
               query("to", TIME, "window end, inclusive (default: now)"),
+              query(
+                "mode",
+                { type: "string", enum: ["paper", "demo", "live"] },
+                "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
+              ),
             ],
           },
           [400, 422],
@@ -185,6 +190,11 @@ export function openApiDocument(): Json {
             parameters: [
               query("from", TIME, "window start, inclusive (default: 30 days before to)"),
               query("to", TIME, "window end, inclusive (default: now)"),
+              query(
+                "mode",
+                { type: "string", enum: ["paper", "demo", "live"] },
+                "whose ledger, as for /api/stats (default: the current config's mode)",
+              ),
               query(
                 "maxPoints",
                 { type: "integer", minimum: 10, maximum: 10000, default: 1000 },

@@ -5,11 +5,11 @@
  * net PnL of every trade closed before the window.
  * @module
  */
-import { and, asc, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import { METRIC_FORMULAS, type MetricKey } from "../shared/backtest/formulas";
 import { computeMetrics, daily, type DailyStats, type EquityPoint, type Summary } from "../shared/backtest/metrics";
 import { type LedgerClosedTrade, toClosedTrade } from "../shared/db/ledger-mapping";
-import { trades } from "../shared/db/schema";
+import { type TradeMode, trades } from "../shared/db/schema";
 import type { EdgeSnapshot } from "../shared/risk/edge-monitor";
 import { type EdgeStats, expectancyBySymbolAndMode } from "../shared/risk/trade-expectancy";
 import type { ClosedTrade } from "../shared/strategy/types";
@@ -19,7 +19,7 @@ import type { LedgerDb } from "../durable-objects/ledger";
 export const STATS_BASIS = "closed trades; equity marked at each exit";
 
 /** How the window's starting equity is computed (returned with it). */
-export const CAPITAL_BASIS = "START_EQUITY + Σ netPnl of the trades closed before from";
+export const CAPITAL_BASIS = "START_EQUITY + Σ netPnl of the mode's trades closed before from";
 
 /** Longest window one stats request may cover, days. */
 export const MAX_WINDOW_DAYS = 366;
@@ -85,22 +85,28 @@ export function statsFormulas(): Partial<Record<MetricKey, string>> {
 
 export type { LedgerClosedTrade };
 
-/** Reads the window's trades (exit order) and the starting equity; null when the window holds more than {@link MAX_STATS_TRADES}. */
+/**
+ * Reads the window's trades (exit order) and the starting equity; null when the window holds more
+ * than {@link MAX_STATS_TRADES}. With `mode`, only that mode's ledger (its own capital too): paper,
+ * demo and live money never mix.
+ */
 export async function loadWindow(
   db: LedgerDb,
   startEquity: number,
   from: number,
   to: number,
+  mode?: TradeMode,
 ): Promise<{ rows: LedgerClosedTrade[]; capital: number } | null> {
+  const ofMode = mode === undefined ? undefined : eq(trades.mode, mode);
   const [before, rows] = await Promise.all([
     db
       .select({ net: sql<number | null>`sum(${trades.netPnl})` })
       .from(trades)
-      .where(lt(trades.exitTime, from)),
+      .where(and(lt(trades.exitTime, from), ofMode)),
     db
       .select()
       .from(trades)
-      .where(and(gte(trades.exitTime, from), lte(trades.exitTime, to)))
+      .where(and(gte(trades.exitTime, from), lte(trades.exitTime, to), ofMode))
       .orderBy(asc(trades.exitTime), asc(trades.id))
       .limit(MAX_STATS_TRADES + 1),
   ]);

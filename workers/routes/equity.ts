@@ -1,6 +1,6 @@
 /**
- * `GET /api/equity?from&to&maxPoints`: the equity curve of the closed trades in a window with its
- * drawdown, for the dashboard's chart. Same window rules, basis and starting equity as
+ * `GET /api/equity?from&to&mode&maxPoints`: the equity curve of one mode's closed trades in a window with
+ * its drawdown, for the dashboard's chart. Same window and mode rules, basis and starting equity as
  * `GET /api/stats` (default: the 30 days up to now); thinned to at most `maxPoints` points.
  * @module
  */
@@ -11,7 +11,7 @@ import { EQUITY_FORMULAS, thinCurve, withDrawdown } from "../equity-curve";
 import { CAPITAL_BASIS, STATS_BASIS, closedTradeCurve } from "../stats";
 import { timeParam } from "../time-params";
 import { validate } from "../validation";
-import { statsWindow } from "./stats-window";
+import { ModeParam, statsWindow } from "./stats-window";
 
 /** Default and bounds of `maxPoints`. */
 export const MAX_POINTS = { default: 1000, min: 10, max: 10_000 } as const;
@@ -20,13 +20,14 @@ export const MAX_POINTS = { default: 1000, min: 10, max: 10_000 } as const;
 export const EquityQuery = z.strictObject({
   from: timeParam().optional(),
   to: timeParam(true).optional(),
+  mode: ModeParam.optional(),
   maxPoints: z.coerce.number().int().min(MAX_POINTS.min).max(MAX_POINTS.max).default(MAX_POINTS.default),
 });
 
 /** Equity routes (mounted at `/api/equity`). */
 export const equityRoutes = new Hono<AppEnv>().get("/", validate("query", EquityQuery), async (c) => {
   const q = c.req.valid("query");
-  const { from, to, now, window } = await statsWindow(c.env, q);
+  const { from, to, mode, now, window } = await statsWindow(c.env, q);
   const full = withDrawdown(
     closedTradeCurve(window.rows, window.capital, from, Math.min(to, Math.max(now, from))),
     window.capital,
@@ -35,6 +36,7 @@ export const equityRoutes = new Hono<AppEnv>().get("/", validate("query", Equity
   return c.json({
     from,
     to,
+    mode,
     basis: STATS_BASIS,
     capitalBasis: CAPITAL_BASIS,
     capital: window.capital,

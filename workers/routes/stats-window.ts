@@ -1,9 +1,13 @@
 /**
  * The window rules `GET /api/stats` and `GET /api/equity` share: `to` defaults to now, `from` to the
- * 30 days before `to`; `from` after `to`, a span over {@link MAX_WINDOW_DAYS} days, or more than
+ * 30 days before `to`; `mode` (paper, demo or live) to the current config's mode, and only that
+ * mode's trades count; `from` after `to`, a span over {@link MAX_WINDOW_DAYS} days, or more than
  * {@link MAX_STATS_TRADES} trades are refused with the errors the API documents.
  * @module
  */
+import { z } from "zod";
+import { coordinatorOf } from "../../durable-objects/agent-rpc";
+import type { TradeMode } from "../../shared/db/schema";
 import { ApiError } from "../errors";
 import { ledgerDb } from "../../durable-objects/ledger";
 import { startEquityOf } from "../../shared/config/settings";
@@ -13,18 +17,22 @@ import { DAY_MS } from "../time-params";
 /** Default window length, days. */
 export const DEFAULT_STATS_DAYS = 30;
 
-/** A resolved window: its bounds, the time it was resolved at, and the ledger rows and capital in it. */
+/** `mode` query parameter: whose ledger (default: the current config's mode). */
+export const ModeParam = z.enum(["paper", "demo", "live"]);
+
+/** A resolved window: its bounds, its mode, the time it was resolved at, and the ledger rows and capital in it. */
 export interface StatsWindow {
   readonly from: number;
   readonly to: number;
+  readonly mode: TradeMode;
   readonly now: number;
   readonly window: NonNullable<Awaited<ReturnType<typeof loadWindow>>>;
 }
 
 /** Resolves the query's window, checks it and loads it (throws the API's 400 / 422 errors). */
 export async function statsWindow(
-  env: Pick<Cloudflare.Env, "DB" | "START_EQUITY">,
-  q: { readonly from?: number; readonly to?: number },
+  env: Cloudflare.Env,
+  q: { readonly from?: number; readonly to?: number; readonly mode?: TradeMode },
 ): Promise<StatsWindow> {
   const now = Date.now();
   const to = q.to ?? now;
@@ -37,12 +45,19 @@ export async function statsWindow(
     throw new ApiError(400, "bad_request", `Invalid query parameter: from/to span more than ${MAX_WINDOW_DAYS} days`, [
       { path: "from", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
     ]);
-  const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to);
+  const mode = q.mode ?? (await currentMode(env));
+  const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to, mode);
   if (window === null)
     throw new ApiError(
       422,
       "window_too_large",
       `The window holds more than ${MAX_STATS_TRADES} trades; narrow from/to`,
     );
-  return { from, to, now, window };
+  return { from, to, mode, now, window };
+}
+
+/** The current config's mode; paper while the stored config does not load (its mode may be anything). */
+async function currentMode(env: Cloudflare.Env): Promise<TradeMode> {
+  const mode = (await coordinatorOf(env).configState()).config?.mode;
+  return ModeParam.safeParse(mode).data ?? "paper";
 }
