@@ -48,7 +48,9 @@ export default defineConfig(async () => {
                   FEED_URL: inject("feedUrl"),
                   REST_URL: inject("venueRestUrl"),
                   PRIVATE_FEED_URL: inject("venuePrivateUrl"),
+                  PRIVATE_FEED_URL_V3: inject("venuePrivateUrlV3"),
                   TEST_VENUE_CREDENTIALS: inject("venueCredentials"),
+                  TEST_VENUE_UTA_CREDENTIALS: inject("venueUtaCredentials"),
                   // Notification channels pointed at the loopback receivers of global-setup.ts.
                   ...notifyBindings(inject("notify")),
                 },

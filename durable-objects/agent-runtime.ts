@@ -16,7 +16,10 @@ import { SymbolRunner, type SymbolRunnerState } from "../shared/runner/symbol-ru
 import type { EngineStatus } from "../shared/strategy/engine";
 import type { ExitReason } from "../shared/strategy/types";
 import { drainCalls } from "./agent-calls";
-import { LiveBroker, type LiveEndpoints } from "./agent-live";
+import type { AccountSummary } from "../shared/exchange/bitget/bitget-account";
+import type { BitgetLive } from "../shared/exchange/bitget/bitget-live";
+import type { OrderStatus } from "../shared/execution/orders";
+import { type LiveWiring, openLive } from "./agent-live";
 import { queuedPortfolio } from "./agent-ports";
 import { PriceBatch } from "../shared/runner/price-batch";
 import { ReceiptRing, type Receipt } from "../shared/runner/receipt-ring";
@@ -45,8 +48,8 @@ export interface AgentRuntimeOptions {
   /** A background step failed (outside any RPC or alarm): the agent logs and counts it. */
   readonly onError: (what: string, error: unknown) => void;
   readonly socket?: SocketPort;
-  /** Where a live config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
-  readonly live?: LiveEndpoints | null;
+  /** Where a live or demo config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
+  readonly live?: LiveWiring | null;
 }
 
 /** One running agent's runner, feed and I/O. */
@@ -56,7 +59,10 @@ export class AgentRuntime {
   readonly runner: SymbolRunner;
   private readonly prices = new PriceBatch();
   private readonly receipts = new ReceiptRing();
-  private readonly live: LiveBroker | null;
+  private readonly live: BitgetLive | null;
+  /** The exchange account as last read (live and demo), null before. */
+  private account: AccountSummary | null = null;
+  private liveStarting: Promise<string | null> | null = null;
   private feed: PublicFeed | null = null;
   private equity: number;
   private dirty = false;
@@ -76,7 +82,13 @@ export class AgentRuntime {
     const mode = state?.engine?.config.config.mode ?? latest.config.mode;
     this.live =
       mode !== "paper" && o.live
-        ? new LiveBroker({ symbol: o.symbol, endpoints: o.live, onFill: (f) => this.liveFill(f), socket: o.socket })
+        ? openLive(o.live, mode, {
+            symbol: o.symbol,
+            onFill: (f) => this.liveFill(f),
+            onOrderDone: (s) => this.liveDone(s),
+            onBackgroundError: (what, e) => o.onError(`live ${what}`, e),
+            socket: o.socket,
+          })
         : null;
     const live = this.live;
     this.runner = new SymbolRunner(
@@ -131,12 +143,43 @@ export class AgentRuntime {
       onEvents: (events) => this.ingest(events),
     });
     this.feed.start();
-    this.live?.start().catch((e: unknown) => this.o.onError("live broker start", e));
+    this.startLive()
+      .then((refusal) => refusal && this.o.onError("live start", new Error(refusal)))
+      .catch((e: unknown) => this.o.onError("live start", e));
   }
 
-  /** Loads the live broker's contract rules and connects its private feed; resolves at once in paper mode. */
-  async startLive(): Promise<void> {
-    await this.live?.start();
+  /**
+   * Opens the exchange account (probe → Classic or UTA broker), loads the contract rules, connects the
+   * private feed and reads the account; null when it is ready (or in paper mode), else why live (or
+   * demo) trading must not start, with the exchange's code and message.
+   */
+  startLive(): Promise<string | null> {
+    const live = this.live;
+    if (!live) return Promise.resolve(null);
+    this.liveStarting ??= this.openAccount(live).then(
+      (refusal) => {
+        if (refusal !== null) this.liveStarting = null;
+        return refusal;
+      },
+      (e: unknown) => {
+        this.liveStarting = null;
+        throw e;
+      },
+    );
+    return this.liveStarting;
+  }
+
+  private async openAccount(live: BitgetLive): Promise<string | null> {
+    const started = await live.start();
+    if (!started.ok) return started.reason;
+    this.account = await started.account.summary(this.o.symbol);
+    await this.refreshEquity();
+    return null;
+  }
+
+  /** The exchange account (mode, hold mode, margin mode, leverage) as last read; null in paper mode or before. */
+  accountSummary(): AccountSummary | null {
+    return this.account;
   }
 
   /** Closes the feed and writes the state; afterwards nothing is traded or written (late RPC answers are dropped). */
@@ -208,12 +251,19 @@ export class AgentRuntime {
     this.afterTurn(Date.now());
   }
 
-  /** Refreshes the equity that sizes entries from the Coordinator. */
+  /** Refreshes the equity that sizes entries: the exchange account's USDT equity in live and demo mode, else the Coordinator's. */
   async refreshEquity(): Promise<void> {
+    const account = this.live?.account;
+    if (account) return this.setEquity((await account.equity()).equity);
+    if (this.live) return;
     const snap = await this.o.coordinator().portfolio();
-    if (Number.isFinite(snap.equity)) {
-      this.equity = snap.equity;
-      this.store.put("equity", snap.equity);
+    this.setEquity(snap.equity);
+  }
+
+  private setEquity(equity: number): void {
+    if (Number.isFinite(equity)) {
+      this.equity = equity;
+      this.store.put("equity", equity);
     }
   }
 
@@ -262,6 +312,8 @@ export class AgentRuntime {
     let held: number | undefined;
     if (this.runner.mode !== "paper") {
       if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
+      const refusal = await this.startLive();
+      if (refusal !== null) throw new Error(refusal);
       held = await this.live.reconcile();
     }
     const r = this.runner.reconcile(held);
@@ -316,6 +368,13 @@ export class AgentRuntime {
         return { ok: false, reason: "calls_pending", detail: "earlier portfolio updates are not delivered yet" };
     }
     return this.o.coordinator().requestEntry(req);
+  }
+
+  /** A live order ended without filling (outside any turn): the engine learns it now, then the turn ends. */
+  private liveDone(s: OrderStatus): void {
+    if (this.stopped) return;
+    this.runner.onLiveOrderDone(s);
+    this.afterTurn(Date.now());
   }
 
   /** A live fill arrives outside any turn: it is handled, then the turn ends (persist, deliver). */

@@ -2,6 +2,7 @@
  * The status a SymbolAgent reports: {@link AgentStatus} plus why it is not running.
  * @module
  */
+import type { AccountSummary } from "../shared/exchange/bitget/bitget-account";
 import type { FeedHealth } from "../shared/exchange/bitget/public-feed";
 import type { EngineStatus } from "../shared/strategy/engine";
 import type { Receipt } from "../shared/runner/receipt-ring";
@@ -13,6 +14,8 @@ export interface AgentStatusView extends AgentStatus {
   readonly error: string | null;
   /** Steps of the last alarm that failed, e.g. `outbox: D1_ERROR …`; empty when it all worked. */
   readonly alarmErrors: readonly string[];
+  /** Live and demo: the exchange account (Classic/UTA, hold mode, margin mode, leverage) as read at start; null in paper mode. */
+  readonly account: AccountSummary | null;
   /** The last feed messages: newest event time, when the agent received and when it had handled it (bench: push → decision latency). */
   readonly receipts: readonly Receipt[];
   /** Failures of background steps (a price report, a call delivery, a live start) since the object started, and the last one. */
@@ -29,6 +32,7 @@ export interface AgentStatusParts {
   readonly engine: EngineStatus | null;
   readonly outboxPending: number;
   readonly entriesBlocked: boolean;
+  readonly account: AccountSummary | null;
   readonly lastAlarmAt: number | null;
   readonly error: string | null;
   readonly alarmErrors: readonly string[];
@@ -56,6 +60,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     lastAlarmAt: p.lastAlarmAt,
     error: p.error,
     alarmErrors: p.alarmErrors,
+    account: p.account,
     receipts: p.receipts,
     backgroundErrors: p.backgroundErrors,
   };

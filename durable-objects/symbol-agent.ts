@@ -20,7 +20,7 @@ import { DurableObject } from "cloudflare:workers";
 type Env = Cloudflare.Env;
 import { SYMBOL_PATTERN } from "../shared/config/settings";
 import { drainCalls } from "./agent-calls";
-import { liveEndpoints } from "./agent-live";
+import { liveWiring } from "./agent-live";
 import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";
 import { modeRefusal } from "./agent-mode";
 import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
@@ -97,6 +97,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       engine: r?.engineStatus() ?? null,
       outboxPending: this.store.outboxCount(),
       entriesBlocked: r?.entriesBlocked ?? false,
+      account: r?.accountSummary() ?? null,
       lastAlarmAt: this.meta.lastAlarmAt,
       error: this.meta.error,
       alarmErrors: this.meta.alarmErrors,
@@ -157,8 +158,15 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     this.saveMeta({ symbol, wanted: true, error: null });
     const runtime = this.resume();
     await this.arm(false);
+    // Live and demo: the exchange account must open (its mode detected from the key) or the start is refused with why.
+    const liveRefusal = await runtime
+      ?.startLive()
+      .catch((e: unknown) => `${versioned.config.mode} trading not started: ${messageOf(e)}`);
+    if (liveRefusal) {
+      this.halt(liveRefusal);
+      return this.status();
+    }
     await runtime?.refreshEquity().catch((e: unknown) => this.backgroundError("equity refresh", e));
-    await runtime?.startLive().catch((e: unknown) => this.backgroundError("live broker start", e));
     return this.status();
   }
 
@@ -191,7 +199,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       refusal: (config) => modeRefusal(config.mode, this.env),
       onFatal: (reason) => this.halt(reason),
       onError: (what, e) => this.backgroundError(what, e),
-      live: liveEndpoints(this.env),
+      live: liveWiring(this.env),
     });
     this.runtime.startFeed();
     return this.runtime;

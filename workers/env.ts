@@ -31,10 +31,12 @@ declare global {
       BITGET_API_KEY?: string;
       BITGET_API_SECRET?: string;
       BITGET_PASSPHRASE?: string;
-      /** Bitget V2 REST base URL of live mode (a var; default https://api.bitget.com). */
+      /** Bitget REST base URL of live and demo mode, both account systems (a var; default https://api.bitget.com). */
       REST_URL?: string;
-      /** Bitget V2 private WebSocket URL of live mode (a var; default wss://ws.bitget.com/v2/ws/private). */
+      /** Classic V2 private WebSocket URL (a var; default wss://ws.bitget.com/v2/ws/private, demo wss://wspap.bitget.com/v2/ws/private). */
       PRIVATE_FEED_URL?: string;
+      /** UTA v3 private WebSocket URL (a var; default wss://ws.bitget.com/v3/ws/private, demo wss://wspap.bitget.com/v3/ws/private). */
+      PRIVATE_FEED_URL_V3?: string;
       /** The notification outbox, one per account. */
       NOTIFIER: DurableObjectNamespace<Notifier>;
       /** Notification channels (secrets; see README "Notifications"). */

@@ -293,6 +293,12 @@ export class SymbolRunner {
     this.onFill(f);
   }
 
+  /** A live order ended without (more) fills, reported by the exchange (e.g. a post-only order it cancelled). */
+  onLiveOrderDone(s: OrderStatus): void {
+    if (this.o.journal && this.o.journal.status(s.clientOid) === null) return;
+    this.onDone(s);
+  }
+
   /** What the runner persists. */
   getState(): SymbolRunnerState {
     return {

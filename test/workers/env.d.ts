@@ -5,5 +5,9 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Base URL of the loopback notification receivers (`GET /_received`, `POST /_mode`). */
     TEST_NOTIFY_BASE: string;
+    /** JSON credentials of the venue's Classic key (V2 API). */
+    TEST_VENUE_CREDENTIALS: string;
+    /** JSON credentials of the venue's UTA key (v3 API). */
+    TEST_VENUE_UTA_CREDENTIALS: string;
   }
 }

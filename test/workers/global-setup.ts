@@ -3,7 +3,9 @@
  * seeded synthetic market for BTCUSDT and ETHUSDT played in real time, and hands its public
  * WebSocket URL to workerd as the `FEED_URL` binding (`inject("feedUrl")` in vitest.config.ts), its
  * REST and private WebSocket URLs as `REST_URL` and `PRIVATE_FEED_URL` (used only by live agents,
- * which need the secrets), and its demo credentials as `TEST_VENUE_CREDENTIALS` (JSON).
+ * which need the secrets; `PRIVATE_FEED_URL_V3` is the UTA one), and its two keys as
+ * `TEST_VENUE_CREDENTIALS` (a Classic key, the documented demo key) and `TEST_VENUE_UTA_CREDENTIALS`
+ * (a UTA key) (JSON).
  * Any other symbol is answered with Bitget's error 30001, so an agent of such a symbol connects but
  * receives no market data (tests feed it by hand).
  * @module
@@ -15,16 +17,34 @@ import { startReceivers, TELEGRAM_CHAT, TELEGRAM_TOKEN } from "../integration/no
 /** The webhook secret of the workers tests' receiver. */
 const WEBHOOK_TEST_SECRET = "workers-test-webhook-secret-0123456789";
 
+/** The venue's second key, a unified trading account's (speaks v3 only). */
+const UTA_CREDENTIALS = {
+  apiKey: "workers-test-uta-key",
+  apiSecret: "workers-test-uta-secret",
+  passphrase: "uta-pass",
+};
+
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
 /** Starts the venue; returns its teardown. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const venue = await startVenue({ port: 0, synthetic: { symbols: FEED_SYMBOLS, seed: 1 }, speed: 1, log: () => {} });
+  const venue = await startVenue({
+    port: 0,
+    synthetic: { symbols: FEED_SYMBOLS, seed: 1 },
+    speed: 1,
+    log: () => {},
+    keys: [
+      { credentials: DEFAULT_CREDENTIALS, accountMode: "classic" },
+      { credentials: UTA_CREDENTIALS, accountMode: "uta" },
+    ],
+  });
   project.provide("feedUrl", venue.urls.wsPublic);
   project.provide("venueRestUrl", venue.urls.rest);
   project.provide("venuePrivateUrl", venue.urls.wsPrivate);
+  project.provide("venuePrivateUrlV3", venue.urls.wsPrivateV3);
   project.provide("venueCredentials", JSON.stringify(DEFAULT_CREDENTIALS));
+  project.provide("venueUtaCredentials", JSON.stringify(UTA_CREDENTIALS));
   const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
   project.provide(
     "notify",
@@ -49,7 +69,9 @@ declare module "vitest" {
     feedUrl: string;
     venueRestUrl: string;
     venuePrivateUrl: string;
+    venuePrivateUrlV3: string;
     venueCredentials: string;
+    venueUtaCredentials: string;
     /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
     notify: string;
   }

@@ -124,4 +124,12 @@ describe("the live-mode gate", () => {
     expect(modeRefusal("live", { ...withKeys, BITGET_PASSPHRASE: "" })).toContain("missing secret BITGET_PASSPHRASE");
     expect(modeRefusal("paper", {})).toBeNull();
   });
+
+  it("lets a demo config start with the three secrets (a Bitget demo key) whatever MODE says, and refuses it without them", () => {
+    const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p" };
+    expect(modeRefusal("demo", { ...withKeys, MODE: "paper" })).toBeNull();
+    expect(modeRefusal("demo", { ...withKeys, BITGET_API_KEY: "" })).toContain(
+      "demo mode refused: missing secret BITGET_API_KEY",
+    );
+  });
 });
