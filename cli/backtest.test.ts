@@ -217,12 +217,31 @@ describe("npm run backtest on data the engine cannot trade or configs at their l
     return path;
   }
 
-  it("refuses a recording of a non-USDT symbol up front, naming the file and the reason", async () => {
-    const file = tradesOnly("XRPETH", "xrpeth.jsonl.gz");
+  it("refuses a recording of a symbol with an unknown quote up front, naming the file and the reason", async () => {
+    const file = tradesOnly("XRPJPY", "xrpjpy.jsonl.gz");
     const r = await run(["--data", file, "--config", permissive, "--no-cache"]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${file}: symbol XRPETH cannot be traded by the engine`);
-    expect(r.err).toMatch(/USDT-margined symbols only/);
+    expect(r.err).toContain(`${file}: symbol XRPJPY cannot be traded by the engine`);
+    expect(r.err).toMatch(/quoted in USDT, USDC, BTC, ETH only/);
+  });
+
+  it("replays a recording quoted in ETH (a spot XRPETH capture), PnL in ETH", async () => {
+    const file = tradesOnly("XRPETH", "xrpeth.jsonl.gz");
+    const r = await run(["--data", file, "--config", permissive, "--json", "--no-cache"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.symbols).toEqual(["XRPETH"]);
+    expect(doc.quote).toBe("ETH");
+    for (const t of doc.trades) expect(t.fees).toBeGreaterThan(0);
+  });
+
+  it("refuses recordings of two quote currencies in one portfolio", async () => {
+    const eth = tradesOnly("XRPETH", "mixed-xrpeth.jsonl.gz");
+    const usdt = tradesOnly("XRPUSDT", "mixed-xrpusdt.jsonl.gz");
+    const r = await run(["--data", usdt, eth, "--no-cache"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("quoted in USDT and ETH cannot share one portfolio");
   });
 
   it("reports trade-only data from the data, also when nothing filled", async () => {

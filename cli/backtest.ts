@@ -18,6 +18,7 @@ import type { MarketEvent } from "../shared/market/events";
 import { parseArgs } from "./args";
 import { expandDataPaths, mergeRecordingBatches, overlappingSymbols, readHeaders } from "./merge-recordings";
 import { RecordingError, type ReadOptions } from "./recording-file";
+import { splitSymbol } from "../shared/market/quote";
 import { processIo, writeFileAtomic, type CliIo } from "./io";
 
 const FLAGS = {
@@ -45,6 +46,8 @@ export interface BacktestDocument {
   readonly denials: Record<string, number>;
   readonly entries: number;
   readonly symbols: string[];
+  /** Currency of prices, PnL, fees and capital (the symbols' quote: USDT for USDT-M, ETH for XRPETH, …). */
+  readonly quote: string;
   /** Every change of the learnt weights; present only with `config.learning.enabled`. */
   readonly weightChanges?: BacktestRun["weightChanges"];
   readonly elapsedMs: number | null;
@@ -112,6 +115,7 @@ export async function runBacktest(
     denials: run.denials,
     entries: run.entries.length,
     symbols: run.symbols,
+    quote: splitSymbol(run.symbols[0] ?? "")?.quote ?? "USDT",
     ...(config.learning.enabled ? { weightChanges: run.weightChanges } : {}),
     elapsedMs: opts.deterministic ? null : Math.round(elapsedMs),
   };
@@ -252,7 +256,7 @@ function table(doc: BacktestDocument): string {
   const rows: [string, string][] = [
     ["symbols", doc.symbols.join(", ")],
     ["config version", doc.config.version],
-    ["capital", fmt(s.capital, 2)],
+    ["capital", `${fmt(s.capital, 2)} ${doc.quote}`],
     ["final equity", fmt(s.finalEquity, 2)],
     ["trades", fmt(s.trades)],
     ["win rate", fmt(s.winRate)],

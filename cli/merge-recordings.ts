@@ -11,7 +11,7 @@ import {
   type SourcedRecord,
 } from "./recording-file";
 import type { RecordingHeader } from "../shared/backtest/recording";
-import { TRADABLE_SYMBOL } from "../shared/config/schema";
+import { QUOTES, splitSymbol } from "../shared/market/quote";
 
 /**
  * Expands `--data` arguments: a file stands for itself, a folder for its `*.jsonl.gz` / `*.jsonl`
@@ -215,20 +215,29 @@ export async function readHeaders(files: readonly string[], opts: ReadOptions = 
     const header = first.value as RecordingHeader;
     const problem = untradable(header);
     if (problem !== null) throw new RecordingError(`${f}: ${problem}`);
+    const mixed = mixedQuote(out, header);
+    if (mixed !== null) throw new RecordingError(`${f}: ${mixed}`);
     out.push(header);
   }
   return out;
 }
 
+/** Why `header` can't join `before` in one portfolio (its quote currency differs), or null. */
+function mixedQuote(before: readonly RecordingHeader[], header: RecordingHeader): string | null {
+  const quotes = new Set([...before, header].flatMap((h) => h.symbols.map((s) => splitSymbol(s)?.quote)));
+  if (quotes.size <= 1) return null;
+  return `recordings quoted in ${[...quotes].join(" and ")} cannot share one portfolio: replay each quote currency on its own`;
+}
+
 /**
- * Why the engine cannot replay a recording's symbols, or null. It trades USDT-margined symbols only:
- * order ids, instruments, fees and sizing assume a USDT quote, so another quote (a spot XRPETH
- * capture, say) is refused up front instead of failing deep in the engine at its first entry.
+ * Why the engine cannot replay a recording's symbols, or null. It replays symbols quoted in one of
+ * {@link QUOTES} (PnL then in that currency, shared/market/quote.ts); any other symbol is refused up
+ * front instead of failing deep in the engine at its first entry.
  */
 export function untradable(header: RecordingHeader): string | null {
-  const bad = header.symbols.filter((s) => !TRADABLE_SYMBOL.test(s));
+  const bad = header.symbols.filter((s) => splitSymbol(s) === null);
   if (bad.length === 0) return null;
-  return `symbol ${bad.join(", ")} cannot be traded by the engine: it trades USDT-margined symbols only (like BTCUSDT), and order ids, instruments and fees assume a USDT quote`;
+  return `symbol ${bad.join(", ")} cannot be traded by the engine: it replays symbols of [A-Z0-9] quoted in ${QUOTES.join(", ")} only (like BTCUSDT or XRPETH)`;
 }
 
 /**

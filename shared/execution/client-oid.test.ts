@@ -62,3 +62,17 @@ describe("parseClientOid", () => {
     }
   });
 });
+
+describe("clientOids of other quotes (backtests of spot captures)", () => {
+  it("writes base/quote, round-trips, and never collides with the USDT symbol of the same letters", () => {
+    expect(makeClientOid("XRPETH", 1700000000000, 7)).toBe("XRP/ETH-loyw3v28-7");
+    expect(parseClientOid("XRP/ETH-loyw3v28-7")).toEqual({ symbol: "XRPETH", intentTimeMs: 1700000000000, seq: 7 });
+    expect(makeClientOid("XRPETHUSDT", 1, 1)).not.toBe(makeClientOid("XRPETH", 1, 1));
+    expect(makeClientOid("ETHBTC", 0, 0)).toMatch(CLIENT_OID_PATTERN);
+  });
+
+  it("rejects a spelled-out USDT quote and unknown quotes", () => {
+    expect(parseClientOid("BTC/USDT-1-1")).toBeNull();
+    expect(parseClientOid("XRP/JPY-1-1")).toBeNull();
+  });
+});

@@ -3,7 +3,8 @@
  *
  * Encoding: `<BASE>-<time>-<seq>`, where
  * - `BASE` is the symbol without its `USDT` suffix (`BTCUSDT` → `BTC`; USDT-M symbols all end in USDT),
- *   uppercase letters and digits;
+ *   uppercase letters and digits; a recording of another quote (backtests only, see market/quote.ts)
+ *   writes `<BASE>/<QUOTE>` (`XRPETH` → `XRP/ETH`), so ids stay distinct across quotes;
  * - `time` is the intent time in ms, base 36, lowercase, no leading zeros (8 characters until 2059);
  * - `seq` is the intent's sequence number, base 36, lowercase, no leading zeros.
  * E.g. `makeClientOid("BTCUSDT", 1700000000000, 7)` = `BTC-loyw3v28-7`.
@@ -13,6 +14,8 @@
  * @module
  */
 
+import { QUOTES, splitSymbol } from "../market/quote";
+
 /** Longest clientOid Bitget accepts. */
 export const CLIENT_OID_MAX_LENGTH = 32;
 
@@ -20,7 +23,7 @@ export const CLIENT_OID_MAX_LENGTH = 32;
 export const CLIENT_OID_PATTERN = /^[.A-Z:/a-z0-9_-]{1,32}$/;
 
 const SUFFIX = "USDT";
-const PARSE = /^([A-Z0-9]+)-([1-9a-z][0-9a-z]*|0)-([1-9a-z][0-9a-z]*|0)$/;
+const PARSE = /^([A-Z0-9]+)(?:\/([A-Z0-9]+))?-([1-9a-z][0-9a-z]*|0)-([1-9a-z][0-9a-z]*|0)$/;
 
 /** The parts a clientOid was made from. */
 export interface ClientOidParts {
@@ -31,12 +34,14 @@ export interface ClientOidParts {
 
 /**
  * The clientOid of the `seq`-th intent at `intentTimeMs` on `symbol` (encoding in the module doc).
- * Throws a RangeError for a symbol not ending in USDT, a negative or fractional time or seq, or when
- * the id would exceed 32 characters (a base of more than ~16 characters).
+ * Throws a RangeError for a symbol without a known quote ({@link splitSymbol}), a negative or fractional
+ * time or seq, or when the id would exceed 32 characters (a base of more than ~16 characters).
  */
 export function makeClientOid(symbol: string, intentTimeMs: number, seq: number): string {
-  const base = symbol.endsWith(SUFFIX) ? symbol.slice(0, -SUFFIX.length) : "";
-  if (!/^[A-Z0-9]+$/.test(base)) throw new RangeError(`clientOid needs a USDT symbol of [A-Z0-9], got "${symbol}"`);
+  const parts = splitSymbol(symbol);
+  if (!parts)
+    throw new RangeError(`clientOid needs a symbol of [A-Z0-9] ending in ${QUOTES.join("/")}, got "${symbol}"`);
+  const base = parts.quote === SUFFIX ? parts.base : `${parts.base}/${parts.quote}`;
   if (!isCount(intentTimeMs))
     throw new RangeError(`intentTimeMs must be a non-negative safe integer, got ${intentTimeMs}`);
   if (!isCount(seq)) throw new RangeError(`seq must be a non-negative safe integer, got ${seq}`);
@@ -51,10 +56,12 @@ export function parseClientOid(oid: string): ClientOidParts | null {
   if (oid.length > CLIENT_OID_MAX_LENGTH) return null;
   const m = PARSE.exec(oid);
   if (!m) return null;
-  const intentTimeMs = parseInt(m[2], 36);
-  const seq = parseInt(m[3], 36);
+  const quote = m[2] ?? SUFFIX;
+  if (m[2] !== undefined && (quote === SUFFIX || splitSymbol(m[1] + quote)?.quote !== quote)) return null;
+  const intentTimeMs = parseInt(m[3], 36);
+  const seq = parseInt(m[4], 36);
   if (!isCount(intentTimeMs) || !isCount(seq)) return null;
-  return { symbol: m[1] + SUFFIX, intentTimeMs, seq };
+  return { symbol: m[1] + quote, intentTimeMs, seq };
 }
 
 function isCount(n: number): boolean {
