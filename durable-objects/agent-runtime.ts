@@ -10,6 +10,7 @@ import type { BotConfig } from "../shared/config/schema";
 import { type FeedHealth, PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public-feed";
 import type { SocketPort } from "../shared/exchange/bitget/socket";
 import type { MarketEvent } from "../shared/market/events";
+import type { AgentNotices } from "../shared/notify/agent-notices";
 import type { EntryAnswer, EntryRequest } from "../shared/risk/portfolio-types";
 import { exchangeNow, silentTickAt } from "../shared/runner/clock";
 import { SymbolRunner, type SymbolRunnerState } from "../shared/runner/symbol-runner";
@@ -50,6 +51,8 @@ export interface AgentRuntimeOptions {
   readonly socket?: SocketPort;
   /** Where a live or demo config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
   readonly live?: LiveWiring | null;
+  /** The operator's notices (positions, feed, reconciliation); they return at once, delivery is off the trading path. */
+  readonly notices?: AgentNotices | null;
 }
 
 /** One running agent's runner, feed and I/O. */
@@ -113,6 +116,8 @@ export class AgentRuntime {
         },
         maxFinishedOrders: 200,
         hooks: {
+          onOpened: (p) => o.notices?.opened(mode, p),
+          onClosed: (t) => o.notices?.closed(mode, t),
           onChange: this.markDirty,
           onTrade: (t) => this.prices.add(t.ts, t.price),
           onAsyncStep: () => this.afterTurn(Date.now()),
@@ -281,6 +286,7 @@ export class AgentRuntime {
       }
     };
     await step("feed", () => (this.feed ? this.feed.checkStale(now) : this.startFeed()));
+    await step("notices", () => this.tellFeed(now));
     await step("silent tick", () => this.silentTick(now));
     await step("reconcile", () => this.reconcile());
     await step("prices", () => this.reportPrices(now));
@@ -317,7 +323,16 @@ export class AgentRuntime {
       held = await this.live.reconcile();
     }
     const r = this.runner.reconcile(held);
+    this.o.notices?.reconcile(r, Date.now());
     if (!r.ok) throw new Error(r.detail);
+  }
+
+  /** The feed's health to the notices, against the latest config's threshold. */
+  private tellFeed(now: number): void {
+    const threshold = this.store.get<VersionedConfig>("config")?.config.notifications.feedDownAfterMs;
+    const h = this.feedHealth();
+    if (!this.o.notices || threshold === undefined || h === null) return;
+    this.o.notices.feed({ healthy: h.healthy, reason: h.reason && `${h.reason}: ${h.detail}` }, now, threshold);
   }
 
   private afterTurn(now: number): void {

@@ -27,6 +27,8 @@ import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
 import { AgentRuntime } from "./agent-runtime";
 import { agentStatus, type AgentStatusView } from "./agent-status";
 import { AgentStore } from "./agent-store";
+import { NotifySender } from "./agent-notify";
+import { AgentNotices } from "../shared/notify/agent-notices";
 import type { CoordinatorApi, SymbolAgentApi, VersionedConfig } from "./contracts";
 
 /** Alarm period, ms (the design's "at most every 5 s"). */
@@ -50,6 +52,12 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private starting: Promise<AgentStatusView> | null = null;
   /** Background failures (outside any RPC or alarm) since the object started: logged, counted, shown in the status. */
   private background = { count: 0, last: null as string | null };
+  /** The operator's notices, delivered to the Notifier after the turn (never awaited by trading). */
+  private readonly sender = new NotifySender({
+    notifier: () => this.env.NOTIFIER.getByName("notifier"),
+    onError: (what, e) => this.backgroundError(what, e),
+  });
+  private notices: AgentNotices | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,6 +145,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     } catch (e) {
       errors.push(`alarm: ${messageOf(e)}`);
     } finally {
+      this.tellAlarmErrors(errors, now);
+      void this.sender.flush();
       this.saveMeta({ lastAlarmAt: now, alarmErrors: errors });
       await this.arm(true);
     }
@@ -200,6 +210,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       onFatal: (reason) => this.halt(reason),
       onError: (what, e) => this.backgroundError(what, e),
       live: liveWiring(this.env),
+      notices: this.noticesOf(symbol),
     });
     this.runtime.startFeed();
     return this.runtime;
@@ -222,9 +233,31 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     const message = `${what}: ${messageOf(e)}`;
     this.background = { count: this.background.count + 1, last: message };
     console.error(`SymbolAgent ${this.meta.symbol ?? "?"}: ${message}`);
+    // A failed notification is not itself notified (it would loop); it is logged and counted above.
+    if (what === "notify") return;
+    const broker = what.startsWith("order ") || what.startsWith("live broker");
+    this.noticesOf(this.meta.symbol)?.error(broker ? "broker_error" : "agent_error", message, Date.now());
+  }
+
+  /** The notices of this agent's symbol (made once the symbol is known). */
+  private noticesOf(symbol: string | null): AgentNotices | null {
+    if (!symbol) return null;
+    this.notices ??= new AgentNotices({ symbol, send: this.sender.send });
+    return this.notices;
+  }
+
+  /** The alarm's failed steps as agent errors; a reconciliation mismatch has its own notice (agent-runtime.ts). */
+  private tellAlarmErrors(errors: readonly string[], now: number): void {
+    const notices = this.noticesOf(this.meta.symbol);
+    if (!notices) return;
+    for (const e of errors) {
+      if (e.startsWith("reconcile:") && this.runtime?.entriesBlocked) continue;
+      notices.error(e.startsWith("reconcile:") ? "broker_error" : "agent_error", `alarm ${e}`, now);
+    }
   }
 
   private halt(reason: string): void {
+    this.noticesOf(this.meta.symbol)?.error("agent_error", `stopped trading: ${reason}`, Date.now());
     this.runtime?.stop();
     this.runtime = null;
     this.saveMeta({ wanted: false, error: reason });

@@ -30,6 +30,7 @@ import type { VersionedConfig } from "../config/versioned";
 import { StrategyEngine, type EngineOptions, type EngineStatus, type SubScoreTransform } from "../strategy/engine";
 import {
   type EntryDecisionRecord,
+  type OpenedPosition,
   type SessionPortfolio,
   TradingSession,
   type TradingSessionState,
@@ -45,6 +46,8 @@ import { type ReconcileResult, reconcilePosition } from "./reconcile";
 /** What the shell hears about; all optional. */
 export interface RunnerHooks {
   readonly onEntryDecision?: (record: EntryDecisionRecord) => void;
+  /** A position opened (the operator's notice). */
+  readonly onOpened?: (opened: OpenedPosition) => void;
   readonly onClosed?: (trade: ClosedTrade) => void;
   readonly onWeightChange?: (change: WeightChange) => void;
   /** A trade print, after the brokers saw it and before the engine does (the portfolio marks its price). */
@@ -126,6 +129,7 @@ export class SymbolRunner {
         portfolio: this.guardedPortfolio(o.portfolio),
         hooks: {
           onEntryDecision: this.hooks.onEntryDecision,
+          onOpened: this.hooks.onOpened,
           onClosed: (t) => this.onClosed(t),
           onAsyncStep: this.hooks.onAsyncStep,
           onAsyncError: this.hooks.onAsyncError,

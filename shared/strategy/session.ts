@@ -9,7 +9,7 @@ import type { Fill, OrderRequest } from "../execution/orders";
 import { roundToStep } from "../market/instrument";
 import type { CloseReport, EntryAnswer, EntryFill, EntryRequest } from "../risk/portfolio-types";
 import { type EngineEvent, type EngineOutcome, type FillOutcome, intentOrderSide, type StrategyEngine } from "./engine";
-import type { ClosedTrade, ExitReason, Intent } from "./types";
+import type { ClosedTrade, ExitReason, Intent, Position } from "./types";
 
 export type { MaybePromise } from "../execution/broker";
 
@@ -34,10 +34,19 @@ export interface EntryDecisionRecord {
   readonly decision: EntryAnswer;
 }
 
+/** A position the engine just opened, with the entry order that opened it. */
+export interface OpenedPosition {
+  readonly clientOid: string;
+  readonly position: Position;
+  readonly ts: number;
+}
+
 /** What the shell hears about. All optional. */
 export interface SessionHooks {
   /** Every portfolio answer to an entry, before the order is placed. */
   readonly onEntryDecision?: (record: EntryDecisionRecord) => void;
+  /** A position opened (its entry filled): the operator's notice. Called after the portfolio hears of it. */
+  readonly onOpened?: (opened: OpenedPosition) => void;
   /** A position closed: what the ledger stores. Called before the portfolio hears of it. */
   readonly onClosed?: (trade: ClosedTrade) => void;
   /** An answer that came later (portfolio or broker) was processed (the shell persists then). */
@@ -276,8 +285,10 @@ export class TradingSession {
   }
 
   private onEngineEvent(engine: StrategyEngine, e: EngineEvent): void {
-    if (e.kind === "opened") this.confirm(engine, e.clientOid, e.ts);
-    else if (e.kind === "released") this.release(e.clientOid);
+    if (e.kind === "opened") {
+      this.confirm(engine, e.clientOid, e.ts);
+      this.hooks.onOpened?.({ clientOid: e.clientOid, position: e.position, ts: e.ts });
+    } else if (e.kind === "released") this.release(e.clientOid);
     else if (e.kind === "closed") this.closed(e.trade);
   }
 

@@ -1,0 +1,103 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import type { SymbolAgent } from "../../durable-objects/symbol-agent";
+import type { TradeEvent } from "../../shared/market/events";
+
+/** Not streamed by the test venue (it answers 30001): the agent sees only the trades fed here. */
+const SYMBOL = "LINKUSDT";
+/** Gates wide open and market entries, so that a warmed-up engine enters at once; the webhook channel on. */
+const CONFIG = {
+  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
+  execution: { entryOrder: "market" },
+  notifications: { webhook: { enabled: true } },
+};
+
+const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
+const coordinator = () => env.COORDINATOR.getByName("portfolio");
+let tradeId = 0;
+
+function trade(ts: number, price: number, side: "buy" | "sell" = "buy"): TradeEvent {
+  return { kind: "trade", symbol: SYMBOL, ts, price, size: 2, side, id: `n${++tradeId}` };
+}
+
+/** 40 s of a calm, gently rising market ending now. */
+function warmup(): TradeEvent[] {
+  const t0 = Date.now() - 40_000;
+  return Array.from({ length: 80 }, (_, i) =>
+    trade(t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"),
+  );
+}
+
+/** Feeds trades as the agent's feed would; stops after the one that made the engine leave flat. */
+function ingest(trades: readonly TradeEvent[], untilNotFlat = false) {
+  return runInDurableObject(agent(), (a: SymbolAgent) => {
+    const runtime = a["runtime"];
+    if (!runtime) throw new Error("agent not running");
+    let lastTs = 0;
+    for (const t of trades) {
+      runtime.ingest([t]);
+      lastTs = t.ts;
+      if (untilNotFlat && runtime.engineStatus()?.phase !== "flat") break;
+    }
+    return { phase: runtime.engineStatus()?.phase, lastTs };
+  });
+}
+
+interface Hook {
+  channel: string;
+  signatureValid?: boolean;
+  body: { events?: { kind: string; symbol?: string; text: string; data: Record<string, unknown> }[] };
+}
+
+async function webhooks(): Promise<Hook[]> {
+  const res = await fetch(`${env.TEST_NOTIFY_BASE}/_received`);
+  return ((await res.json()) as { received: Hook[] }).received.filter((r) => r.channel === "webhook");
+}
+
+describe("the agent's notices", { timeout: 60_000 }, () => {
+  it("sends the webhook a signed message when a paper position opens and when it closes", async () => {
+    expect((await coordinator().putConfig(CONFIG)).ok).toBe(true);
+    expect((await agent().start(SYMBOL)).running).toBe(true);
+
+    const entered = await ingest(warmup(), true);
+    expect(entered.phase).toBe("entering");
+    await vi.waitFor(
+      async () =>
+        expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions)).toBe(0),
+      { timeout: 5_000, interval: 50 },
+    );
+    const opened = await ingest([trade(entered.lastTs + 300, 100.1)]);
+    expect(opened.phase).toBe("open");
+    const position = (await agent().status()).position;
+    if (!position) throw new Error("no position");
+    const through = position.side === "long" ? position.stopLoss * 0.999 : position.stopLoss * 1.001;
+    const closed = await ingest([trade(opened.lastTs + 300, through), trade(opened.lastTs + 600, through)]);
+    expect(closed.phase).not.toBe("open");
+
+    const mine = (hooks: Hook[]) =>
+      hooks.flatMap((h) => (h.body.events ?? []).filter((e) => e.symbol === SYMBOL).map((e) => ({ e, h })));
+    let found: ReturnType<typeof mine> = [];
+    await vi.waitFor(
+      async () => {
+        found = mine(await webhooks());
+        expect(found.map((f) => f.e.kind).sort()).toEqual(["position_closed", "position_opened"]);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    for (const f of found) expect(f.h.signatureValid).toBe(true);
+    const openedEvent = found.find((f) => f.e.kind === "position_opened")?.e;
+    const closedEvent = found.find((f) => f.e.kind === "position_closed")?.e;
+    expect(openedEvent?.text).toContain(
+      `paper ${SYMBOL} opened ${position.side} ${position.size} @ ${position.entryPrice}`,
+    );
+    expect(closedEvent?.data).toMatchObject({ side: position.side, size: position.size, exitReason: "stop_loss" });
+    expect(closedEvent?.text).toMatch(/net [+-]\d+\.\d{4} USDT \(fees \d+\.\d{4}\), stop_loss, held \d+ s/);
+
+    // Nothing failed on the agent's side: no background error counted (a failed notify would be).
+    expect((await agent().status()).backgroundErrors.count).toBe(0);
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    await agent().stop();
+    await coordinator().putConfig({});
+  });
+});
