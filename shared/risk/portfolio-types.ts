@@ -162,6 +162,8 @@ export interface PortfolioState {
   readonly operator: { readonly state: TradingState; readonly reason: string | null };
   readonly positions: PortfolioPosition[];
   readonly reservations: Reservation[];
+  /** Reservations released for age whose late confirm still opens a position; absent in older states. */
+  readonly expiredReservations?: Reservation[];
   readonly nextReservation: number;
   readonly daily: DailyLossState;
   readonly cooldown: StopLossCooldownState;

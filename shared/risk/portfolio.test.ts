@@ -150,6 +150,44 @@ describe("Portfolio position limit", () => {
     expect(p.releaseReservationsBefore(T0 + 3_000)).toEqual([a.ok && a.reservationId]);
     expect(p.snapshot().reservations.map((r) => r.id)).toEqual([b.ok && b.reservationId]);
   });
+
+  it("still opens the position of an expired reservation confirmed late, and books its later close", () => {
+    const p = make();
+    const late = p.requestEntry({ symbol: "AUSDT", side: "long", notional: 10, ts: T0 });
+    if (!late.ok) throw new Error("refused");
+    p.releaseReservationsBefore(T0 + 200_000);
+    expect(p.snapshot().reservations).toEqual([]);
+    expect(p.confirmOpen(late.reservationId, { entryPrice: 10, size: 1, side: "long", ts: T0 + 1_000 })).toEqual({
+      ok: true,
+      symbol: "AUSDT",
+    });
+    expect(p.snapshot().openPositions.map((x) => x.symbol)).toEqual(["AUSDT"]);
+    expect(p.closePosition("AUSDT", { netPnl: -7, exitReason: "stop_loss", ts: T0 + 300_000 }).ok).toBe(true);
+    expect(p.snapshot().realisedEquity).toBe(1_000 - 7);
+    expect(p.confirmOpen(late.reservationId, { entryPrice: 10, size: 1, side: "long" }).ok).toBe(false);
+  });
+
+  it("remembers expired reservations across a restore, and forgets them once released", () => {
+    const p = make();
+    const a = p.requestEntry({ symbol: "AUSDT", side: "long", notional: 10, ts: T0 });
+    const b = p.requestEntry({ symbol: "BUSDT", side: "long", notional: 10, ts: T0 });
+    if (!a.ok || !b.ok) throw new Error("refused");
+    p.releaseReservationsBefore(T0 + 1);
+    const back = Portfolio.restore(JSON.parse(JSON.stringify(p.getState())));
+    expect(back.releaseReservation(b.reservationId)).toBe(true);
+    expect(back.confirmOpen(b.reservationId, { entryPrice: 1, size: 1, side: "long" }).ok).toBe(false);
+    expect(back.confirmOpen(a.reservationId, { entryPrice: 1, size: 1, side: "long" }).ok).toBe(true);
+  });
+
+  it("does not let a late confirm replace a newer position of the same symbol", () => {
+    const p = make();
+    const old = p.requestEntry({ symbol: "AUSDT", side: "long", notional: 10, ts: T0 });
+    if (!old.ok) throw new Error("refused");
+    p.releaseReservationsBefore(T0 + 1);
+    open(p, "AUSDT", T0 + 2, 20, 2);
+    expect(p.confirmOpen(old.reservationId, { entryPrice: 10, size: 1, side: "long" })).toMatchObject({ ok: false });
+    expect(p.snapshot().openPositions).toMatchObject([{ symbol: "AUSDT", entryPrice: 20, size: 2 }]);
+  });
 });
 
 describe("Portfolio daily loss limit", () => {

@@ -25,6 +25,9 @@ import type {
   TradingState,
 } from "./portfolio-types";
 
+/** Expired reservations remembered for a late confirm, at most (the oldest are forgotten first). */
+export const MAX_EXPIRED_RESERVATIONS = 200;
+
 /**
  * Portfolio rules, pure and single-threaded; time comes only from the `ts` passed in (the clock
  * never goes back: an older `ts` counts as the latest one seen).
@@ -52,6 +55,8 @@ export class Portfolio {
   private edge: EdgeMonitor;
   private readonly positions = new Map<string, PortfolioPosition>();
   private readonly reservations = new Map<string, Reservation>();
+  /** Reservations released for age, kept so that their late confirm still opens the position (the fill is fact). */
+  private readonly expired = new Map<string, Reservation>();
   private clock: number;
   private realisedEquity: number;
   private unrealisedTotal = 0;
@@ -98,6 +103,7 @@ export class Portfolio {
     p.nextReservation = s.nextReservation;
     s.positions.forEach((x) => p.positions.set(x.symbol, { ...x }));
     s.reservations.forEach((r) => p.reservations.set(r.id, { ...r }));
+    s.expiredReservations?.forEach((r) => p.expired.set(r.id, { ...r }));
     p.resyncUnrealised();
     return p;
   }
@@ -160,26 +166,44 @@ export class Portfolio {
     return { ok: true, reservationId: id, correlation, correlated };
   }
 
-  /** Frees a reservation whose entry never filled; false if the id is unknown. */
+  /** Frees a reservation whose entry never filled (or forgets an expired one); false if the id is unknown. */
   releaseReservation(reservationId: string): boolean {
-    return this.reservations.delete(reservationId);
+    return this.reservations.delete(reservationId) || this.expired.delete(reservationId);
   }
 
-  /** Frees every reservation made before `ts` (entries that timed out, or lost in a crash); returns their ids. */
+  /**
+   * Frees every reservation made before `ts` (entries that timed out, or lost in a crash); returns
+   * their ids. Their slots are free at once, but the ids are remembered (the latest
+   * {@link MAX_EXPIRED_RESERVATIONS}): an entry that did fill and is confirmed late still opens its position.
+   */
   releaseReservationsBefore(ts: number): string[] {
-    const ids = [...this.reservations.values()].filter((r) => r.ts < ts).map((r) => r.id);
-    ids.forEach((id) => this.reservations.delete(id));
-    return ids;
+    const old = [...this.reservations.values()].filter((r) => r.ts < ts);
+    for (const r of old) {
+      this.reservations.delete(r.id);
+      this.expired.set(r.id, r);
+    }
+    for (const id of this.expired.keys()) {
+      if (this.expired.size <= MAX_EXPIRED_RESERVATIONS) break;
+      this.expired.delete(id);
+    }
+    return old.map((r) => r.id);
   }
 
-  /** Turns a reservation into an open position at its fill. The fill is fact: it is accepted even if trading has since halted. */
+  /**
+   * Turns a reservation into an open position at its fill. The fill is fact: it is accepted even if
+   * trading has since halted, and even if the reservation expired meanwhile (a late confirm), unless
+   * the symbol holds another position by then.
+   */
   confirmOpen(reservationId: string, fill: EntryFill): ConfirmResult {
-    const r = this.reservations.get(reservationId);
+    const r = this.reservations.get(reservationId) ?? this.expired.get(reservationId);
     if (r === undefined) return { ok: false, reason: "unknown_reservation", detail: `no reservation ${reservationId}` };
     const invalid = invalidFill(fill);
     if (invalid !== null) return { ok: false, reason: "invalid_fill", detail: invalid };
+    if (this.positions.has(r.symbol) && !this.reservations.has(reservationId))
+      return { ok: false, reason: "unknown_reservation", detail: `${reservationId} expired and ${r.symbol} is open` };
     const openedTs = this.advance(fill.ts ?? r.ts);
     this.reservations.delete(reservationId);
+    this.expired.delete(reservationId);
     const entryFee = fill.entryFee ?? 0;
     const p: PortfolioPosition = {
       symbol: r.symbol,
@@ -290,6 +314,7 @@ export class Portfolio {
       operator: { state: this.operator, reason: this.operatorReason },
       positions: [...this.positions.values()].map((p) => ({ ...p })),
       reservations: [...this.reservations.values()].map((r) => ({ ...r })),
+      expiredReservations: [...this.expired.values()].map((r) => ({ ...r })),
       nextReservation: this.nextReservation,
       daily: this.daily.getState(),
       cooldown: this.cooldown.getState(),

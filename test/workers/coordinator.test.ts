@@ -105,6 +105,20 @@ describe("the Coordinator's entry checks", () => {
     expect((await c.requestEntry(entry("BBBUSDT", T0 + RESERVATION_TTL_MS + 1))).ok).toBe(true);
   });
 
+  it("keeps a position whose entry is confirmed after its reservation expired, with its later PnL", async () => {
+    const c = coordinator("late-confirm");
+    const late = await c.requestEntry(entry("AAAUSDT", T0));
+    if (!late.ok) throw new Error(`entry refused: ${late.reason}`);
+    // Another agent's request long after the TTL expires the first reservation.
+    expect((await c.requestEntry(entry("BBBUSDT", T0 + RESERVATION_TTL_MS + 1))).ok).toBe(true);
+    const fill = { entryPrice: 100, size: 1, side: "long", ts: T0 + 500 } as const;
+    expect(await c.confirmOpen(late.reservationId, fill)).toEqual({ ok: true, symbol: "AAAUSDT" });
+    expect((await c.portfolio()).openPositions.map((p) => p.symbol)).toEqual(["AAAUSDT"]);
+    const close = { netPnl: -12, exitReason: "stop_loss", ts: T0 + RESERVATION_TTL_MS + 5000 } as const;
+    expect(await c.reportClose("AAAUSDT", close)).toMatchObject({ ok: true });
+    expect((await c.portfolio()).realisedEquity).toBe(988);
+  });
+
   it("refuses a request that is not an object", async () => {
     const d = await coordinator("bad-request").requestEntry(null as unknown as EntryRequest);
     expect(d).toMatchObject({ ok: false, reason: "invalid_request" });
