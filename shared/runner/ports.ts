@@ -6,7 +6,7 @@
  */
 import type { NewFill, NewTrade } from "../db/schema";
 import type { OrderPort } from "../execution/broker";
-import type { OrderRequest } from "../execution/orders";
+import type { OrderRequest, OrderStatus } from "../execution/orders";
 import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
 
@@ -36,6 +36,11 @@ export interface LiveOrders {
   instrument(): Instrument | null;
   /** Market data for the broker's price checks and slippage. */
   onEvent(e: MarketEvent): void;
+  /**
+   * The exchange's view of an order by clientOid (null: the exchange never saw it); absent: orders
+   * whose outcome stays unknown are resolved by the cap without asking (order-watch.ts).
+   */
+  lookup?(symbol: string, clientOid: string): Promise<OrderStatus | null>;
 }
 
 /** The equity that sizes entries. */

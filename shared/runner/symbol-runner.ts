@@ -27,7 +27,14 @@ import { defaultInstrument } from "../market/instruments";
 import type { EntryAnswer, EntryRequest } from "../risk/portfolio-types";
 import type { BotConfig } from "../config/schema";
 import type { VersionedConfig } from "../config/versioned";
-import { StrategyEngine, type EngineOptions, type EngineStatus, type SubScoreTransform } from "../strategy/engine";
+import {
+  type EngineEvent,
+  type EngineOptions,
+  type EngineStatus,
+  type FillOutcome,
+  StrategyEngine,
+  type SubScoreTransform,
+} from "../strategy/engine";
 import {
   type EntryDecisionRecord,
   type OpenedPosition,
@@ -42,6 +49,7 @@ import { type EngineRecord, rebuildEngine } from "./engine-record";
 import { journaledOrders } from "./journaled-orders";
 import type { EquitySource, FeedHealthInput, LedgerPort, LiveOrders, OrderJournal } from "./ports";
 import { type ReconcileResult, reconcilePosition } from "./reconcile";
+import { type SafetyCounters, type SafetyEvent, zeroSafetyCounters } from "./safety-events";
 
 /** What the shell hears about; all optional. */
 export interface RunnerHooks {
@@ -58,6 +66,8 @@ export interface RunnerHooks {
   readonly onAsyncStep?: () => void;
   /** An answer that came later failed: the shell logs and counts it. */
   readonly onAsyncError?: (what: string, error: unknown) => void;
+  /** A live-safety decision (safety-events.ts): the shell logs and reports it. */
+  readonly onSafety?: (e: SafetyEvent) => void;
 }
 
 /** Options of {@link SymbolRunner}. */
@@ -112,6 +122,7 @@ export class SymbolRunner {
   private newestTs = 0;
   private blocked: ReconcileResult | null = null;
   private feedHealth: FeedHealthInput = { healthy: true, reason: null };
+  private readonly safetyCounts: SafetyCounters = zeroSafetyCounters();
 
   constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
     this.o = o;
@@ -133,6 +144,7 @@ export class SymbolRunner {
           onClosed: (t) => this.onClosed(t),
           onAsyncStep: this.hooks.onAsyncStep,
           onAsyncError: this.hooks.onAsyncError,
+          onEngineEvent: (e) => this.onEngineEvent(e),
         },
       },
       state?.session,
@@ -167,6 +179,16 @@ export class SymbolRunner {
   /** True while a reconciliation mismatch blocks new entries. */
   get entriesBlocked(): boolean {
     return this.blocked !== null && !this.blocked.ok;
+  }
+
+  /** True while exits are halted for the open position (failed too often; the exchange-side stop protects it). */
+  get exitHalted(): boolean {
+    return this.engine?.exitsHalted ?? false;
+  }
+
+  /** Counts of the live-safety decisions since the runner was made. */
+  get safety(): Readonly<SafetyCounters> {
+    return this.safetyCounts;
   }
 
   /** The paper broker's counters (unfilled entries, trade-only data). */
@@ -291,9 +313,14 @@ export class SymbolRunner {
     return r;
   }
 
-  /** A fill reported by the live broker. Fills of orders the journal does not hold are not the engine's. */
+  /**
+   * A fill reported by the live broker. The exchange is the truth: a fill of an order the engine did
+   * not place (not in the journal: the exchange-side stop or take-profit, a liquidation, a manual
+   * order) or no longer follows goes to {@link StrategyEngine.onExternalFill}, so the position, the
+   * ledger and the portfolio follow it; each is reported (`externalFill`).
+   */
   onLiveFill(f: Fill): void {
-    if (this.o.journal && this.o.journal.status(f.clientOid) === null) return;
+    if (this.o.journal && this.o.journal.status(f.clientOid) === null) return this.onExternalFill(f);
     this.onFill(f);
   }
 
@@ -318,12 +345,44 @@ export class SymbolRunner {
     const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
     const outcome = this.session.onFill(f);
     this.o.journal?.update(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled");
+    if (this.mode !== "paper" && outcome?.role === null) return this.onExternalFill(f, configVersion);
+    this.ledgerFill(f, outcome, configVersion);
+  }
+
+  private onExternalFill(f: Fill, configVersion = this.engine?.configVersion ?? this.engineConfig.version): void {
+    const outcome = this.session.onExternalFill(f);
+    const closed = outcome?.events.some((e) => e.kind === "closed") ?? false;
+    this.safetyCounts.externalFills++;
+    this.hooks.onSafety?.({
+      kind: "externalFill",
+      clientOid: f.clientOid,
+      side: f.side,
+      price: f.price,
+      size: f.size,
+      role: outcome?.role === "exit" ? "exit" : null,
+      closed,
+      ts: f.ts,
+    });
+    this.ledgerFill(f, outcome, configVersion);
+  }
+
+  private ledgerFill(f: Fill, outcome: FillOutcome | null, configVersion: string): void {
     if (this.o.ledger) {
       let closed: ClosedTrade | null = null;
       for (const e of outcome?.events ?? []) if (e.kind === "closed") closed = e.trade;
       this.o.ledger.fill(fillRow(f, { mode: this.mode, role: outcome?.role ?? null, configVersion, closed }));
     }
     this.changed();
+  }
+
+  private onEngineEvent(e: EngineEvent): void {
+    if (e.kind === "exitFailed") {
+      this.safetyCounts.exitFailures++;
+      this.hooks.onSafety?.(e);
+    } else if (e.kind === "exitHalted") {
+      this.safetyCounts.exitHalts++;
+      this.hooks.onSafety?.(e);
+    }
   }
 
   private onDone(s: OrderStatus): void {

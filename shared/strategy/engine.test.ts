@@ -4,7 +4,7 @@ import type { BotConfig, BotConfigInput } from "../config/schema";
 import type { Fill } from "../execution/orders";
 import type { MarketEvent, TradeEvent } from "../market/events";
 import { defaultInstrument } from "../market/instruments";
-import { StrategyEngine } from "./engine";
+import { externalExitReason, StrategyEngine } from "./engine";
 import type { Intent } from "./types";
 
 const T0 = 1_700_000_000_000;
@@ -306,5 +306,27 @@ describe("StrategyEngine", () => {
   it("does not enter with the plan's strict default gates on a quiet market", () => {
     const e = engine({});
     expect(warmup().flatMap((t) => e.onEvent(t))).toEqual([]);
+  });
+});
+
+describe("externalExitReason", () => {
+  const long = { side: "long", entryPrice: 100, stopLoss: 99.88, takeProfit: 100.3 } as const;
+  const position = { ...long } as unknown as Parameters<typeof externalExitReason>[0];
+
+  it("reads a close past half the stop distance on the losing side as the stop-loss", () => {
+    expect(externalExitReason(position, 99.87)).toBe("stop_loss");
+    expect(externalExitReason(position, 99.93)).toBe("stop_loss");
+  });
+
+  it("reads a close at or past the take-profit as the take-profit, and anything else as a close by the exchange", () => {
+    expect(externalExitReason(position, 100.3)).toBe("take_profit");
+    expect(externalExitReason(position, 100.1)).toBe("exchange_close");
+    expect(externalExitReason(position, 99.95)).toBe("exchange_close");
+  });
+
+  it("mirrors the sides for a short", () => {
+    const short = { ...position, side: "short", stopLoss: 100.12, takeProfit: 99.7 } as typeof position;
+    expect(externalExitReason(short, 100.13)).toBe("stop_loss");
+    expect(externalExitReason(short, 99.7)).toBe("take_profit");
   });
 });

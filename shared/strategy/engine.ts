@@ -6,6 +6,7 @@ import type { MarketEvent } from "../market/events";
 import { roundToStep, type Instrument } from "../market/instrument";
 import { evaluateGates, gatesPass } from "./gates";
 import { type ExitDistances, exitDistances, exitReason } from "./exits";
+import { nextExitRetry } from "./exit-retry";
 import { readingsOf } from "./readings";
 import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
@@ -69,6 +70,12 @@ interface Open {
   readonly exits: Accum;
   /** The market exit in flight, if any. */
   exit: { clientOid: string; reason: ExitReason } | null;
+  /** Consecutive exits that ended without closing (absent in states saved before it existed: none). */
+  exitFailures?: number;
+  /** After a failed exit: no new exit before this exchange time, and the reason to try again with. */
+  retry?: { readonly at: number; readonly reason: ExitReason };
+  /** True once exits failed {@link EXIT_RETRY}.maxFailures times in a row: no more exits are sent. */
+  exitHalted?: boolean;
 }
 
 type Phase = { readonly phase: "flat" } | Entering | Open;
@@ -91,13 +98,23 @@ export interface EngineState {
  * - `opened`: the entry ended with a position (fully filled, or a usable partial fill);
  * - `released`: the entry ended without one (refused, cancelled, timed out or rejected unfilled);
  * - `closed`: the position is gone; `trade` is what the ledger stores;
- * - `exitFailed`: an exit order (market exit or resting take-profit) ended without closing the position.
+ * - `exitFailed`: an exit order (market exit or resting take-profit) ended without closing the position;
+ *   a market exit is tried again after a wait that doubles with each failure (exit-retry.ts);
+ * - `exitHalted`: market exits failed too often in a row: the engine sends no more exits for the
+ *   position (the exchange-side stop-loss stays); the shell halts entries and reports it.
  */
 export type EngineEvent =
   | { readonly kind: "opened"; readonly clientOid: string; readonly position: Position; readonly ts: number }
   | { readonly kind: "released"; readonly clientOid: string; readonly ts: number }
   | { readonly kind: "closed"; readonly clientOid: string; readonly trade: ClosedTrade }
-  | { readonly kind: "exitFailed"; readonly clientOid: string; readonly reason: ExitReason; readonly ts: number };
+  | { readonly kind: "exitFailed"; readonly clientOid: string; readonly reason: ExitReason; readonly ts: number }
+  | {
+      readonly kind: "exitHalted";
+      readonly clientOid: string;
+      readonly reason: ExitReason;
+      readonly failures: number;
+      readonly ts: number;
+    };
 
 /** Result of {@link StrategyEngine.onOrderDone}: what to do now, and what happened. */
 export interface EngineOutcome {
@@ -235,8 +252,42 @@ export class StrategyEngine {
   flatten(ts: number, reason: ExitReason = "flatten"): readonly Intent[] {
     const s = this.state;
     if (s.phase === "entering") return this.cancelEntry(s, ts, "stop");
-    if (s.phase !== "open" || s.exit !== null) return NONE;
+    if (s.phase !== "open" || s.exit !== null || s.exitHalted) return NONE;
+    if (s.retry && ts < s.retry.at) {
+      s.retry = { at: s.retry.at, reason };
+      return NONE;
+    }
     return this.marketExit(s, ts, this.hasTradePrice ? this.lastTradePrice : s.position.entryPrice, reason, null);
+  }
+
+  /** True while exits are halted for the open position (see `exitHalted` of {@link EngineEvent}). */
+  get exitsHalted(): boolean {
+    return this.state.phase === "open" && this.state.exitHalted === true;
+  }
+
+  /**
+   * A fill of an order this engine did not place, or no longer follows: the exchange-side stop-loss
+   * or take-profit firing, a liquidation, a manual order, or an exit it had given up on. The position
+   * follows the exchange: a fill on the closing side reduces it at the fill's price and fee, and the
+   * one that leaves nothing closes it (`closed`; the reason read from the price, see
+   * {@link externalExitReason}), cancelling the resting take-profit. Size beyond the position is not
+   * this engine's (reconciliation reports it). Any other fill is `role: null` and changes nothing.
+   */
+  onExternalFill(fill: Fill): FillOutcome {
+    const s = this.state;
+    if (s.phase !== "open" || fill.side !== closingSide(s.position.side)) return NOT_OURS;
+    const left = s.position.size - s.exits.size;
+    const take = Math.min(fill.size, left);
+    if (!(take > 0)) return NOT_OURS;
+    const part = take / fill.size;
+    addFill(s.exits, { ...fill, size: take, fee: fill.fee * part, slippage: fill.slippage * part });
+    if (s.exits.size < s.position.size - this.instrument.sizeStep / 2)
+      return { intents: NONE, events: NO_EVENTS, role: "exit" };
+    const intents: Intent[] = [];
+    if (s.tp !== null && s.tp !== fill.clientOid)
+      intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
+    const trade = this.close(s, fill.ts, externalExitReason(s.position, s.exits.value / s.exits.size));
+    return { intents, events: [{ kind: "closed", clientOid: fill.clientOid, trade }], role: "exit" };
   }
 
   /** Feeds a fill of one of this engine's orders; a fill of any other order is `role: null` and changes nothing. */
@@ -282,7 +333,17 @@ export class StrategyEngine {
     if (s.exit !== null && clientOid === s.exit.clientOid) {
       const reason = s.exit.reason;
       s.exit = null;
-      return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason, ts }] };
+      const failures = (s.exitFailures ?? 0) + 1;
+      s.exitFailures = failures;
+      const next = nextExitRetry(failures, ts);
+      const failed: EngineEvent = { kind: "exitFailed", clientOid, reason, ts };
+      if (!next.halted) {
+        s.retry = { at: next.retryAt, reason };
+        return { intents: NONE, events: [failed] };
+      }
+      s.retry = undefined;
+      s.exitHalted = true;
+      return { intents: NONE, events: [failed, { kind: "exitHalted", clientOid, reason, failures, ts }] };
     }
     return QUIET;
   }
@@ -336,10 +397,11 @@ export class StrategyEngine {
     if (s.phase === "open") {
       const p = s.position;
       if (onTrade && (p.side === "long" ? price > p.peakPrice : price < p.peakPrice)) p.peakPrice = price;
-      if (s.exit !== null) return NONE;
+      if (s.exit !== null || s.exitHalted) return NONE;
+      if (s.retry && ts < s.retry.at) return NONE;
       const f = this.features.view();
       const { sub, score } = this.readingsOf(f, ts);
-      const reason = exitReason(p, price, ts, score, this.config, f.book);
+      const reason = exitReason(p, price, ts, score, this.config, f.book) ?? s.retry?.reason ?? null;
       if (reason === null) return NONE;
       return this.marketExit(s, ts, price, reason, {
         ts,
@@ -505,6 +567,7 @@ export class StrategyEngine {
       intents.push({ kind: "cancel", symbol: this.symbol, ts, clientOid: s.tp, why: "replaced_by_exit" });
     const clientOid = this.makeOid(this.symbol, ts, ++this.seq);
     s.exit = { clientOid, reason };
+    s.retry = undefined;
     const size = roundToStep(s.position.size - s.exits.size, this.instrument.sizeStep, "nearest");
     intents.push({
       kind: "exit",
@@ -557,6 +620,21 @@ function addFill(a: Accum, f: Fill): void {
   a.value += f.price * f.size;
   a.fees += f.fee;
   a.slippage += f.slippage;
+}
+
+/**
+ * Why the exchange closed a position the engine did not close: `stop_loss` when the exit price is at
+ * or beyond half the stop distance on the losing side (the exchange-side stop is the engine's stop,
+ * placed from the entry's reference price, and a stop-market slips past its trigger), `take_profit`
+ * at or beyond the take-profit, else `exchange_close` (a manual close, a liquidation elsewhere).
+ */
+export function externalExitReason(p: Position, exitPrice: number): ExitReason {
+  const up = p.side === "long" ? 1 : -1;
+  const move = (exitPrice - p.entryPrice) * up;
+  const stopDistance = Math.abs(p.entryPrice - p.stopLoss);
+  if (stopDistance > 0 && move <= -stopDistance / 2) return "stop_loss";
+  if ((exitPrice - p.takeProfit) * up >= 0) return "take_profit";
+  return "exchange_close";
 }
 
 /** The order side of an intent, as the exchange sees it. */

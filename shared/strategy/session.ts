@@ -53,6 +53,8 @@ export interface SessionHooks {
   readonly onAsyncStep?: () => void;
   /** An answer that came later failed (a broker or portfolio threw): the shell logs and counts it. */
   readonly onAsyncError?: (what: string, error: unknown) => void;
+  /** Every engine event, after the portfolio heard of it (the shell counts failed and halted exits). */
+  readonly onEngineEvent?: (event: EngineEvent) => void;
 }
 
 /** Options of {@link TradingSession}. */
@@ -165,6 +167,19 @@ export class TradingSession {
     const engine = this.bySymbol.get(fill.symbol);
     if (!engine) return null;
     const outcome = engine.onFill(fill);
+    this.apply(engine, outcome);
+    return outcome;
+  }
+
+  /**
+   * A fill of an order the engine of its symbol did not place or no longer follows (see
+   * {@link StrategyEngine.onExternalFill}): the position follows the exchange, and a close reaches
+   * the portfolio like any other.
+   */
+  onExternalFill(fill: Fill): FillOutcome | null {
+    const engine = this.bySymbol.get(fill.symbol);
+    if (!engine) return null;
+    const outcome = engine.onExternalFill(fill);
     this.apply(engine, outcome);
     return outcome;
   }
@@ -290,6 +305,7 @@ export class TradingSession {
       this.hooks.onOpened?.({ clientOid: e.clientOid, position: e.position, ts: e.ts });
     } else if (e.kind === "released") this.release(e.clientOid);
     else if (e.kind === "closed") this.closed(e.trade);
+    this.hooks.onEngineEvent?.(e);
   }
 
   private confirm(engine: StrategyEngine, clientOid: string, ts: number): void {

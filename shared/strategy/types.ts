@@ -19,7 +19,11 @@ export type Family = (typeof FAMILIES)[number];
 /** Directional sub-score per family, in [−1, 1]: positive favours a long, negative a short. */
 export type SubScores = Record<Family, number>;
 
-/** Every reason a position can close for: the plan's exits, the kill switch, the daily-loss flatten, and the end of a backtest's data. */
+/**
+ * Every reason a position can close for: the plan's exits, the kill switch, the daily-loss flatten,
+ * the end of a backtest's data, and a close the exchange made that was none of them (a manual order,
+ * a liquidation: `exchange_close`).
+ */
 export const EXIT_REASONS = [
   "take_profit",
   "score_decay",
@@ -30,6 +34,7 @@ export const EXIT_REASONS = [
   "flatten",
   "daily_loss_flatten",
   "end_of_data",
+  "exchange_close",
 ] as const;
 
 /** Why a position was closed. */
