@@ -44,12 +44,27 @@ export interface StackOptions {
   readonly config?: unknown;
   /** Bearer token of `/api/*` (passed as `--var API_TOKEN:…`); default: a random one. */
   readonly token?: string;
-  /** More `--var NAME:value` bindings (e.g. START_EQUITY); MODE is always paper. */
+  /** More `--var NAME:value` bindings (e.g. START_EQUITY); MODE is paper unless `live` is given. */
   readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Live mode against the LOCAL venue only: MODE = live, the venue's REST and private WebSocket URLs
+   * and its key as the Bitget secrets (passed as `--var`, so never a real key: URLs off 127.0.0.1 are
+   * refused). The bot config must still say `mode: "live"` (the other half of the live gate).
+   */
+  readonly live?: LocalLive;
   /** Show wrangler's output (`inherit`) or keep only its tail for errors (`quiet`, default). */
   readonly output?: "inherit" | "quiet";
+  /** Apply the D1 migrations first (default true); false for a restart over a state already migrated (saves a wrangler run). */
+  readonly migrate?: boolean;
   /** How long to wait for `/health`, ms; default 90 000. */
   readonly healthTimeoutMs?: number;
+}
+
+/** Where a live stack trades: the local venue (cli/venue/). */
+export interface LocalLive {
+  readonly restUrl: string;
+  readonly privateFeedUrl: string;
+  readonly credentials: { readonly apiKey: string; readonly apiSecret: string; readonly passphrase: string };
 }
 
 /** A running stack. */
@@ -68,19 +83,23 @@ export interface Stack {
 
 /** Starts the stack; on any failure everything it started is stopped before the error is thrown. */
 export async function startStack(o: StackOptions): Promise<Stack> {
+  const live = o.live ? liveVars(o.live) : { MODE: "paper" };
   const port = o.port === 0 ? await freePort() : o.port;
   if (o.port !== 0 && !(await portIsFree(port))) throw new Error(`127.0.0.1:${port} is already in use`);
   mkdirSync(o.persistTo, { recursive: true });
   const tail: string[] = [];
-  const migrated = await run(
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", o.persistTo],
-    o.output ?? "quiet",
-    tail,
-  );
+  const migrated =
+    o.migrate === false
+      ? 0
+      : await run(
+          ["d1", "migrations", "apply", "DB", "--local", "--persist-to", o.persistTo],
+          o.output ?? "quiet",
+          tail,
+        );
   if (migrated !== 0)
     throw new Error(`applying the local D1 migrations failed (exit ${migrated}):\n${tail.join("\n")}`);
   const token = o.token ?? randomBytes(24).toString("base64url");
-  const vars = { ...o.vars, FEED_URL: o.feedUrl, MODE: "paper", API_TOKEN: token };
+  const vars = { ...o.vars, FEED_URL: o.feedUrl, ...live, API_TOKEN: token };
   const args = [
     "dev",
     "--ip",
@@ -112,6 +131,21 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw e;
   }
   return { url, token, exited: group.exited, api, stop: () => group.stop() };
+}
+
+/** The bindings of a live stack; throws for an endpoint that is not the local venue. */
+function liveVars(l: LocalLive): Record<string, string> {
+  for (const url of [l.restUrl, l.privateFeedUrl])
+    if (!/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(url))
+      throw new Error(`a live stack trades on the local venue only (127.0.0.1), not ${url}`);
+  return {
+    MODE: "live",
+    REST_URL: l.restUrl,
+    PRIVATE_FEED_URL: l.privateFeedUrl,
+    BITGET_API_KEY: l.credentials.apiKey,
+    BITGET_API_SECRET: l.credentials.apiSecret,
+    BITGET_PASSPHRASE: l.credentials.passphrase,
+  };
 }
 
 /** A detached child and its process group, killed on stop and (as a last resort) when this process exits. */
