@@ -23,7 +23,7 @@ import { readRecordingBatches, type ReadOptions } from "./recording-file";
 import { startStack, type Stack } from "./stack";
 import { instrumentsFor } from "./venue/market-source";
 import { startVenue, type Venue } from "./venue/server";
-import type { AgentStatusView } from "../durable-objects/agent-status";
+import type { AgentStatusView } from "../shared/runner/agent-status";
 import { measureOptimizer } from "./research/bench-optimizer";
 import { DEFAULT_TRIALS } from "../shared/research/sampler";
 

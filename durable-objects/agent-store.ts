@@ -4,6 +4,9 @@
  * turn (no `await` between them) commit together; {@link AgentStore.transaction} makes it explicit.
  * @module
  */
+import type { AgentLoopStore } from "../shared/runner/agent-loop";
+import type { QueuedCall, StoredCall } from "../shared/runner/call-queue";
+import type { OutboxKind, OutboxRow } from "../shared/runner/outbox";
 import type { JournalStatus, OrderJournal } from "../shared/runner/ports";
 
 const SCHEMA = [
@@ -13,32 +16,13 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS agent_orders (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_oid TEXT NOT NULL UNIQUE, request TEXT NOT NULL, status TEXT NOT NULL, detail TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
 ];
 
-/** Kinds of outbox rows; each is flushed to its own D1 table (`trades`, `fills`). */
-export type OutboxKind = "trade" | "fill";
-
-/** One outbox row. */
-export interface OutboxRow {
-  readonly id: string;
-  readonly kind: OutboxKind;
-  readonly payload: string;
-}
-
-/** Coordinator calls the agent delivers at least once, in order (each is idempotent there). */
-export type QueuedCall =
-  | { readonly method: "confirmOpen"; readonly args: readonly [reservationId: string, fill: unknown] }
-  | { readonly method: "releaseReservation"; readonly args: readonly [reservationId: string] }
-  | { readonly method: "reportClose"; readonly args: readonly [symbol: string, report: unknown] };
-
-/** A queued call with its sequence number. */
-export type StoredCall = QueuedCall & { readonly seq: number };
-
-export type { JournalStatus };
+export type { JournalStatus, OutboxKind, OutboxRow, QueuedCall, StoredCall };
 
 /** Finished orders kept in the journal (the oldest are pruned). */
 const JOURNAL_KEEP = 500;
 
 /** Synchronous repository over `ctx.storage` (SQLite-backed Durable Object). */
-export class AgentStore {
+export class AgentStore implements AgentLoopStore {
   private readonly sql: SqlStorage;
 
   constructor(private readonly storage: DurableObjectStorage) {
@@ -69,7 +53,7 @@ export class AgentStore {
   }
 
   /** Adds a ledger row to the outbox, keyed `kind:id` (a second add of the same key is ignored). */
-  addOutbox(kind: OutboxKind, id: string, row: unknown, now: number): void {
+  addOutbox(kind: OutboxKind, id: string, row: unknown, now = Date.now()): void {
     this.sql.exec(
       "INSERT OR IGNORE INTO agent_outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
       `${kind}:${id}`,
@@ -100,7 +84,7 @@ export class AgentStore {
   }
 
   /** Queues a Coordinator call. */
-  enqueueCall(call: QueuedCall, now: number): void {
+  enqueueCall(call: QueuedCall, now = Date.now()): void {
     this.sql.exec(
       "INSERT INTO agent_calls (method, args, created_at) VALUES (?, ?, ?)",
       call.method,

@@ -1,4 +1,4 @@
-import type { FeatureSnapshot } from "../shared/indicators/symbol-features";
+import type { AgentStatus, FeedHealthView } from "../shared/runner/agent-status";
 import type {
   CloseReport,
   CloseResult,
@@ -8,8 +8,6 @@ import type {
   EntryRequest,
   PortfolioSnapshot,
 } from "../shared/risk/portfolio-types";
-import type { CompositeScore } from "../shared/strategy/score";
-import type { GateResult, Position, SubScores } from "../shared/strategy/types";
 
 /** A config with its content version. */
 import type { VersionedConfig } from "../shared/config/versioned";
@@ -17,6 +15,7 @@ import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } f
 
 export type { VersionedConfig };
 export type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry };
+export type { AgentStatus, FeedHealthView };
 
 /** The Coordinator's RPC surface (one object per account, addressed `getByName("portfolio")`). */
 export interface CoordinatorApi {
@@ -38,47 +37,6 @@ export interface CoordinatorApi {
   portfolio(): Promise<PortfolioSnapshot>;
   symbols(): Promise<SymbolEntry[]>;
   setSymbolEnabled(symbol: string, enabled: boolean): Promise<SymbolEntry[]>;
-}
-
-/** Health of an agent's market-data feed. */
-export interface FeedHealthView {
-  /** Fit to trade on (shared/exchange/bitget/feed-health.ts): new entries must wait while false. */
-  readonly healthy: boolean;
-  /** Why not, e.g. `stale: no market data for 5200 ms`; null when healthy. */
-  readonly reason: string | null;
-  /** Age of the last market push (keepalive replies do not count), or null. */
-  readonly lastDataAgeMs: number | null;
-  readonly connected: boolean;
-  readonly lastFrameAgeMs: number | null;
-  readonly reconnects: number;
-  readonly gaps: number;
-  readonly resyncs: number;
-  readonly dropped: number;
-  readonly lastError: string | null;
-}
-
-/** What an agent shows about itself (`GET /api/symbols/:symbol`). */
-export interface AgentStatus {
-  readonly symbol: string | null;
-  readonly running: boolean;
-  readonly mode: "paper" | "demo" | "live";
-  readonly configVersion: string | null;
-  readonly feed: FeedHealthView | null;
-  readonly phase: "flat" | "entering" | "open" | null;
-  readonly position: Position | null;
-  readonly features: FeatureSnapshot | null;
-  readonly subScores: SubScores | null;
-  readonly score: CompositeScore | null;
-  readonly gates: { readonly long: readonly GateResult[]; readonly short: readonly GateResult[] } | null;
-  /** Closed trades not yet written to D1. */
-  readonly outboxPending: number;
-  /** True while a live-mode reconciliation mismatch blocks new entries. */
-  readonly entriesBlocked: boolean;
-  readonly lastAlarmAt: number | null;
-  /** Why the agent is not running (refused start, live mode without keys), else null. */
-  readonly error?: string | null;
-  /** Recent failures of alarm steps (the alarm re-arms regardless). */
-  readonly alarmErrors?: readonly string[];
 }
 
 /** The SymbolAgent's RPC surface (one object per symbol, addressed `getByName(symbol)`). */

@@ -19,13 +19,14 @@ import { DurableObject } from "cloudflare:workers";
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
 type Env = Cloudflare.Env;
 import { SYMBOL_PATTERN } from "../shared/config/settings";
-import { drainCalls } from "./agent-calls";
-import { liveWiring } from "./agent-live";
 import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";
+import { agentStatus, type AgentStatusView } from "../shared/runner/agent-status";
+import { drainCalls } from "../shared/runner/call-queue";
+import { flushOutbox } from "../shared/runner/outbox";
+import { liveWiring } from "./agent-live";
 import { modeRefusal } from "./agent-mode";
-import { d1LedgerWriter, flushOutbox } from "./agent-outbox";
-import { AgentRuntime } from "./agent-runtime";
-import { agentStatus, type AgentStatusView } from "./agent-status";
+import { d1LedgerWriter } from "./agent-outbox";
+import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
 import { AgentStore } from "./agent-store";
 import { NotifySender } from "./agent-notify";
 import { AgentNotices } from "../shared/notify/agent-notices";
@@ -200,7 +201,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       this.halt(dialect.reason);
       return null;
     }
-    this.runtime = AgentRuntime.open({
+    this.runtime = openAgentRuntime({
       symbol,
       store: this.store,
       coordinator: () => this.coordinator(),

@@ -23,7 +23,7 @@ import { startStack, type Stack } from "../../cli/stack";
 import { instrumentsFor, MarketPlayer, recordingSource } from "../../cli/venue/market-source";
 import { startVenue, type Venue } from "../../cli/venue/server";
 import type { Receipt } from "../../shared/runner/receipt-ring";
-import type { AgentStatusView } from "../../durable-objects/agent-status";
+import type { AgentStatusView } from "../../shared/runner/agent-status";
 import { parseConfig } from "../../shared/config/config";
 import type { ClosedTrade } from "../../shared/strategy/types";
 import type { ComparableTrade } from "./compare-trades";

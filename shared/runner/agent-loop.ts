@@ -1,0 +1,453 @@
+/**
+ * A {@link SymbolRunner} hosted in a long-lived shell (the SymbolAgent Durable Object): the policy
+ * around the runner that is not the trading turn itself. Which state is restored and written when
+ * (crash-only: every fill, order change, close and portfolio answer in the turn it happens, otherwise
+ * every {@link PERSIST_EVERY_MS} of wall time), when prices are reported and what the answer makes
+ * it do, when queued portfolio calls are delivered (an entry is asked only once they are), the
+ * equity that sizes entries, and the alarm's steps. The shell hands in storage, the Coordinator's
+ * RPC, the wall clock, and makes the feed and the live broker (sockets): {@link AgentLoopOptions}.
+ * @module
+ */
+import type { BotConfig } from "../config/schema";
+import type { VersionedConfig } from "../config/versioned";
+import type { Fill, OrderStatus } from "../execution/orders";
+import type { MarketEvent } from "../market/events";
+import type { AgentNotices } from "../notify/agent-notices";
+import type { PriceReportAnswer } from "../risk/coordinator-types";
+import type { EntryAnswer, EntryRequest } from "../risk/portfolio-types";
+import type { EngineStatus } from "../strategy/engine";
+import type { ExitReason } from "../strategy/types";
+import type { AccountView, FeedHealthReading } from "./agent-status";
+import { type CallQueue, drainCalls, type PortfolioCalls, queuedPortfolio } from "./call-queue";
+import { exchangeNow, silentTickAt } from "./clock";
+import type { OutboxKind } from "./outbox";
+import type { LiveOrders, OrderJournal } from "./ports";
+import { PriceBatch } from "./price-batch";
+import { type Receipt, ReceiptRing } from "./receipt-ring";
+import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
+
+/** State is written at least this often while the market moves, ms of wall time. */
+export const PERSIST_EVERY_MS = 2_000;
+/** Prices are reported at most this often, ms. */
+export const REPORT_EVERY_MS = 1_000;
+/** Finished orders the paper broker remembers in a hosted runner. */
+const MAX_FINISHED_ORDERS = 200;
+
+/** The shell's storage: named JSON state, the ledger outbox, the call queue and the order journal. Synchronous. */
+export interface AgentLoopStore extends CallQueue {
+  get<T>(key: string): T | null;
+  /** Writes a named value (null deletes it). */
+  put(key: string, value: unknown): void;
+  transaction<T>(body: () => T): T;
+  /** Adds a ledger row, keyed `kind:id` (a second add of the same key is ignored). */
+  addOutbox(kind: OutboxKind, id: string, row: unknown): void;
+  journal(): OrderJournal;
+  pruneJournal(): void;
+}
+
+/** The portfolio service (the Coordinator's RPC). */
+export interface AgentCoordinator extends PortfolioCalls {
+  requestEntry(req: EntryRequest): Promise<EntryAnswer>;
+  reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer>;
+  getConfig(): Promise<VersionedConfig>;
+  portfolio(): Promise<{ readonly equity: number }>;
+}
+
+/** The market feed the shell made (a WebSocket). */
+export interface MarketFeed {
+  start(): void;
+  stop(): void;
+  /** The watchdog: reconnects a feed that went silent. */
+  checkStale(now: number): unknown;
+  health(): FeedHealthReading;
+}
+
+/** The live (or demo) broker the shell made: the runner's {@link LiveOrders} plus its account and lifecycle. */
+export interface LiveVenue extends LiveOrders {
+  /**
+   * Opens the account, loads the contract rules and connects the private feed (idempotent once it
+   * succeeded); null when ready, else why trading must not start. A throw is retried by the next call.
+   */
+  start(): Promise<string | null>;
+  stop(): void;
+  /** The account (mode, hold mode, margin mode, leverage) as the exchange reports it now. */
+  summary(): Promise<AccountView>;
+  /** The account's USDT equity, or null before the account is open. */
+  equity(): Promise<number | null>;
+  /** Reconciles orders and fills with the exchange; the exchange's net position of the symbol (long > 0). */
+  reconcile(): Promise<number>;
+}
+
+/** What the live broker reports outside any turn. */
+export interface LiveVenueHandlers {
+  /** Every fill, once per exchange execution. */
+  readonly onFill: (fill: Fill) => void;
+  /** An order ended without filling (e.g. a post-only order the exchange cancelled). */
+  readonly onOrderDone: (status: OrderStatus) => void;
+  /** A background step of the broker failed. */
+  readonly onError: (what: string, error: unknown) => void;
+}
+
+/** What an {@link AgentLoop} needs from its shell. */
+export interface AgentLoopOptions {
+  readonly symbol: string;
+  readonly store: AgentLoopStore;
+  /** A fresh Coordinator stub (a stub that threw must not be reused). */
+  readonly coordinator: () => AgentCoordinator;
+  /** Wall time, ms. */
+  readonly now: () => number;
+  /** Makes the market feed, delivering to `onEvents`. */
+  readonly feed: (onEvents: (events: readonly MarketEvent[]) => void) => MarketFeed;
+  /** Makes the live broker when the engine's mode is not paper; null = no secrets (orders refused, never paper-traded). */
+  readonly live: (mode: "live" | "demo", handlers: LiveVenueHandlers) => LiveVenue | null;
+  /** Whether `config` may trade (the live gate); null = yes. */
+  readonly refusal: (config: BotConfig) => string | null;
+  /** The agent must stop trading by itself (a refused config became due), with the reason. */
+  readonly onFatal: (reason: string) => void;
+  /** A background step failed (outside any RPC or alarm): the shell logs and counts it. */
+  readonly onError: (what: string, error: unknown) => void;
+  /** The operator's notices (positions, feed, reconciliation); they return at once, delivery is off the trading path. */
+  readonly notices?: AgentNotices | null;
+}
+
+/** One running agent's runner, feed and I/O policy. */
+export class AgentLoop {
+  readonly runner: SymbolRunner;
+  private readonly o: AgentLoopOptions;
+  private readonly store: AgentLoopStore;
+  private readonly prices = new PriceBatch();
+  private readonly receipts = new ReceiptRing();
+  private readonly live: LiveVenue | null;
+  /** The exchange account as last read (live and demo), null before. */
+  private account: AccountView | null = null;
+  private liveStarting: Promise<string | null> | null = null;
+  private feed: MarketFeed | null = null;
+  private equity: number;
+  private dirty = false;
+  private lastPersistAt = 0;
+  private lastEventAt = 0;
+  private lastReportAt = 0;
+  private reporting = false;
+  private draining: Promise<number> | null = null;
+  private stopped = false;
+
+  /** Rebuilds the loop from the store (its `config` must exist). */
+  constructor(o: AgentLoopOptions) {
+    this.o = o;
+    const store = (this.store = o.store);
+    const latest = store.get<VersionedConfig>("config") as VersionedConfig;
+    const state = store.get<SymbolRunnerState>("runner") ?? legacyState(store);
+    this.equity = store.get<number>("equity") ?? 0;
+    const mode = state?.engine?.config.config.mode ?? latest.config.mode;
+    const live = (this.live =
+      mode !== "paper"
+        ? o.live(mode, {
+            onFill: (f) => this.liveFill(f),
+            onOrderDone: (s) => this.liveDone(s),
+            onError: (what, e) => o.onError(`live ${what}`, e),
+          })
+        : null);
+    this.runner = new SymbolRunner(
+      {
+        symbol: o.symbol,
+        config: latest,
+        portfolio: queuedPortfolio(store, (req) => this.requestEntry(req), this.markDirty),
+        equity: {
+          now: () => this.equity,
+          onClose: (netPnl) => {
+            this.equity += netPnl;
+            store.put("equity", this.equity);
+          },
+        },
+        live,
+        journal: store.journal(),
+        ledger: {
+          trade: (row) => store.addOutbox("trade", row.id, row),
+          fill: (row) => store.addOutbox("fill", row.id, row),
+        },
+        maxFinishedOrders: MAX_FINISHED_ORDERS,
+        hooks: {
+          onOpened: (p) => o.notices?.opened(mode, p),
+          onClosed: (t) => o.notices?.closed(mode, t),
+          onChange: this.markDirty,
+          onTrade: (t) => this.prices.add(t.ts, t.price),
+          onAsyncStep: () => this.afterTurn(o.now()),
+          onAsyncError: (what, e) => o.onError(`order ${what}`, e),
+        },
+      },
+      state,
+    );
+    // When the last event arrived (wall clock), so the exchange clock can be estimated after a restart.
+    this.lastEventAt = store.get<number>("lastEventAt") ?? 0;
+  }
+
+  /** Connects the market feed (idempotent) and starts the live broker. */
+  startFeed(): void {
+    this.feed ??= this.o.feed((events) => this.ingest(events));
+    this.feed.start();
+    this.startLive()
+      .then((refusal) => refusal && this.o.onError("live start", new Error(refusal)))
+      .catch((e: unknown) => this.o.onError("live start", e));
+  }
+
+  /**
+   * Opens the exchange account (probe → Classic or UTA broker), loads the contract rules, connects the
+   * private feed and reads the account; null when it is ready (or in paper mode), else why live (or
+   * demo) trading must not start, with the exchange's code and message.
+   */
+  startLive(): Promise<string | null> {
+    const live = this.live;
+    if (!live) return Promise.resolve(null);
+    this.liveStarting ??= this.openAccount(live).then(
+      (refusal) => {
+        if (refusal !== null) this.liveStarting = null;
+        return refusal;
+      },
+      (e: unknown) => {
+        this.liveStarting = null;
+        throw e;
+      },
+    );
+    return this.liveStarting;
+  }
+
+  /** The exchange account (mode, hold mode, margin mode, leverage) as last read; null in paper mode or before. */
+  accountSummary(): AccountView | null {
+    return this.account;
+  }
+
+  /** Closes the feeds and writes the state; afterwards nothing is traded or written (late answers are dropped). */
+  stop(): void {
+    this.feed?.stop();
+    this.live?.stop();
+    this.persist(this.o.now());
+    this.stopped = true;
+  }
+
+  /** The latest config version the agent knows. */
+  get configVersion(): string {
+    return this.runner.configVersion;
+  }
+
+  /** The latest config's mode. */
+  get mode(): "paper" | "demo" | "live" {
+    return this.store.get<VersionedConfig>("config")?.config.mode ?? this.runner.mode;
+  }
+
+  /** True while a reconciliation mismatch blocks new entries. */
+  get entriesBlocked(): boolean {
+    return this.runner.entriesBlocked;
+  }
+
+  /** Feed health, or null before the feed exists. */
+  feedHealth(): FeedHealthReading | null {
+    return this.feed?.health() ?? null;
+  }
+
+  /** The engine's view, or null before the first market event. */
+  engineStatus(): EngineStatus | null {
+    return this.runner.engineStatus();
+  }
+
+  /** When the last feed messages arrived and were handled (see {@link ReceiptRing}), oldest first. */
+  recentReceipts(): Receipt[] {
+    return this.receipts.list();
+  }
+
+  /** Feeds market events (the feed's handler; tests call it too). */
+  ingest(events: readonly MarketEvent[]): void {
+    if (this.stopped) return;
+    const now = this.o.now();
+    this.lastEventAt = now;
+    let newest = -Infinity;
+    for (const e of events) {
+      if (e.symbol !== this.o.symbol) continue;
+      if (e.ts > newest) newest = e.ts;
+      this.runner.onEvent(e);
+    }
+    if (newest > -Infinity) this.receipts.add(newest, now, this.o.now());
+    this.afterTurn(now);
+  }
+
+  /** Exits at market now and cancels a pending entry. */
+  flatten(reason: ExitReason): void {
+    const now = this.o.now();
+    this.runner.flatten(exchangeNow(this.runner.lastTs, this.lastEventAt, now), reason);
+    this.afterTurn(now);
+  }
+
+  /** Fetches the Coordinator's config; stores it, and applies it now if flat. */
+  async reloadConfig(): Promise<void> {
+    const next = await this.o.coordinator().getConfig();
+    if (next.version === this.runner.configVersion) return;
+    this.runner.setConfig(next);
+    this.store.put("config", next);
+    this.afterTurn(this.o.now());
+  }
+
+  /** Refreshes the equity that sizes entries: the exchange account's USDT equity in live and demo mode, else the Coordinator's. */
+  async refreshEquity(): Promise<void> {
+    if (this.live) {
+      const equity = await this.live.equity();
+      if (equity !== null) this.setEquity(equity);
+      return;
+    }
+    this.setEquity((await this.o.coordinator().portfolio()).equity);
+  }
+
+  /**
+   * The alarm's share: feed watchdog, silent-market tick, reconciliation, price report, Coordinator
+   * calls and equity. Every step runs even if an earlier one failed; the failures are returned.
+   */
+  async onAlarm(now: number): Promise<string[]> {
+    const errors: string[] = [];
+    const step = async (name: string, fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (e) {
+        errors.push(`${name}: ${messageOf(e)}`);
+      }
+    };
+    await step("feed", () => (this.feed ? this.feed.checkStale(now) : this.startFeed()));
+    await step("notices", () => this.tellFeed(now));
+    await step("silent tick", () => this.silentTick(now));
+    await step("reconcile", () => this.reconcile());
+    await step("prices", () => this.reportPrices(now));
+    await step("coordinator calls", () => this.drain());
+    await step("equity", () => this.refreshEquity());
+    await step("persist", () => (this.persist(now), this.store.pruneJournal()));
+    return errors;
+  }
+
+  /** Delivers queued Coordinator calls (one drain at a time). */
+  drain(): Promise<number> {
+    this.draining ??= drainCalls(this.store, this.o.coordinator).finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  private async openAccount(live: LiveVenue): Promise<string | null> {
+    const refusal = await live.start();
+    if (refusal !== null) return refusal;
+    this.account = await live.summary();
+    await this.refreshEquity();
+    return null;
+  }
+
+  private setEquity(equity: number): void {
+    if (!Number.isFinite(equity)) return;
+    this.equity = equity;
+    this.store.put("equity", equity);
+  }
+
+  private readonly markDirty = (): void => {
+    this.dirty = true;
+  };
+
+  private silentTick(now: number): void {
+    const ts = silentTickAt(this.runner.lastTs, this.lastEventAt, now);
+    if (ts === null) return;
+    this.runner.silentTick(ts);
+    this.afterTurn(now);
+  }
+
+  /** Reconciliation: the paper broker's position, or the exchange's (after the broker's REST reconciliation). */
+  private async reconcile(): Promise<void> {
+    let held: number | undefined;
+    if (this.runner.mode !== "paper") {
+      if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
+      const refusal = await this.startLive();
+      if (refusal !== null) throw new Error(refusal);
+      held = await this.live.reconcile();
+    }
+    const r = this.runner.reconcile(held);
+    this.o.notices?.reconcile(r, this.o.now());
+    if (!r.ok) throw new Error(r.detail);
+  }
+
+  /** The feed's health to the notices, against the latest config's threshold. */
+  private tellFeed(now: number): void {
+    const threshold = this.store.get<VersionedConfig>("config")?.config.notifications.feedDownAfterMs;
+    const h = this.feedHealth();
+    if (!this.o.notices || threshold === undefined || h === null) return;
+    this.o.notices.feed({ healthy: h.healthy, reason: h.reason && `${h.reason}: ${h.detail}` }, now, threshold);
+  }
+
+  private afterTurn(now: number): void {
+    if (this.stopped) return;
+    const applied = this.runner.applyConfigIfFlat(this.o.refusal);
+    if (!applied.ok) return this.o.onFatal(applied.reason);
+    if (this.dirty || now - this.lastPersistAt >= PERSIST_EVERY_MS) this.persist(now);
+    if (now - this.lastReportAt >= REPORT_EVERY_MS)
+      this.reportPrices(now).catch((e: unknown) => this.o.onError("price report", e));
+    if (this.store.callCount() > 0) this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
+  }
+
+  private persist(now: number): void {
+    this.store.transaction(() => {
+      this.store.put("runner", this.runner.getState());
+      this.store.put("lastEventAt", this.lastEventAt);
+    });
+    this.dirty = false;
+    this.lastPersistAt = now;
+  }
+
+  private async reportPrices(now: number): Promise<void> {
+    if (this.reporting || this.prices.size === 0) return;
+    this.reporting = true;
+    this.lastReportAt = now;
+    const points = this.prices.take();
+    try {
+      this.obey(await this.o.coordinator().reportPrices(this.o.symbol, points));
+    } catch (e) {
+      this.prices.putBack(points);
+      throw e;
+    } finally {
+      this.reporting = false;
+    }
+  }
+
+  private obey(answer: PriceReportAnswer): void {
+    if (answer.flatten) this.flatten(answer.flattenReason ?? "flatten");
+    if (answer.configVersion !== this.runner.configVersion)
+      this.reloadConfig().catch((e: unknown) => this.o.onError("config reload", e));
+  }
+
+  /** Queued Coordinator updates go first: an entry is asked only once they are delivered. */
+  private async requestEntry(req: EntryRequest): Promise<EntryAnswer> {
+    if (this.store.callCount() > 0) {
+      await this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
+      if (this.store.callCount() > 0)
+        return { ok: false, reason: "calls_pending", detail: "earlier portfolio updates are not delivered yet" };
+    }
+    return this.o.coordinator().requestEntry(req);
+  }
+
+  /** A live order ended without filling (outside any turn): the engine learns it now, then the turn ends. */
+  private liveDone(s: OrderStatus): void {
+    if (this.stopped) return;
+    this.runner.onLiveOrderDone(s);
+    this.afterTurn(this.o.now());
+  }
+
+  /** A live fill arrives outside any turn: it is handled, then the turn ends (persist, deliver). */
+  private liveFill(f: Fill): void {
+    if (this.stopped) return;
+    this.runner.onLiveFill(f);
+    this.afterTurn(this.o.now());
+  }
+}
+
+/** The state as agents before the shared runner stored it (engine, broker and session under their own keys). */
+function legacyState(store: AgentLoopStore): SymbolRunnerState | null {
+  const broker = store.get<SymbolRunnerState["broker"]>("broker");
+  if (!broker) return null;
+  return {
+    engine: store.get<SymbolRunnerState["engine"]>("engine"),
+    broker,
+    session: store.get<SymbolRunnerState["session"]>("session") ?? { version: 1, reservations: {} },
+  };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { CloseReport, EntryFill } from "../risk/portfolio-types";
+import { drainCalls, MAX_CALLS_PER_DRAIN, memoryCallQueue, type PortfolioCalls, queuedPortfolio } from "./call-queue";
+
+const FILL: EntryFill = { entryPrice: 100, size: 1, side: "long", ts: 1, entryFee: 0.06 };
+const CLOSE: CloseReport = { netPnl: -1, exitReason: "stop_loss", ts: 2 };
+
+function recording(failAt = -1): PortfolioCalls & { log: string[] } {
+  const log: string[] = [];
+  let n = 0;
+  const call = async (what: string) => {
+    if (n++ === failAt) throw new Error("coordinator unreachable");
+    log.push(what);
+    return true;
+  };
+  return {
+    log,
+    confirmOpen: (res) => call(`confirm ${res}`),
+    releaseReservation: (res) => call(`release ${res}`),
+    reportClose: (symbol, r) => call(`close ${symbol} ${r.exitReason}`),
+  };
+}
+
+describe("the queued portfolio", () => {
+  it("queues confirm, release and close in order and says each changed the state; entries are asked directly", async () => {
+    const queue = memoryCallQueue();
+    let changes = 0;
+    const p = queuedPortfolio(
+      queue,
+      async () => ({ ok: false, reason: "halted", detail: "halted" }),
+      () => changes++,
+    );
+    p.confirmOpen("r1", FILL);
+    p.releaseReservation("r2");
+    p.reportClose("BTCUSDT", CLOSE);
+    expect(changes).toBe(3);
+    expect(queue.callCount()).toBe(3);
+    expect(await p.requestEntry({ symbol: "BTCUSDT", side: "long", notional: 1, ts: 1 })).toMatchObject({ ok: false });
+    const target = recording();
+    expect(await drainCalls(queue, () => target)).toBe(3);
+    expect(target.log).toEqual(["confirm r1", "release r2", "close BTCUSDT stop_loss"]);
+    expect(queue.callCount()).toBe(0);
+  });
+
+  it("stops at the first call that throws and keeps it and the later ones queued for the next drain", async () => {
+    const queue = memoryCallQueue();
+    const p = queuedPortfolio(
+      queue,
+      async () => ({ ok: false, reason: "halted", detail: "" }),
+      () => {},
+    );
+    p.confirmOpen("r1", FILL);
+    p.reportClose("BTCUSDT", CLOSE);
+    p.releaseReservation("r3");
+    const failing = recording(1);
+    await expect(drainCalls(queue, () => failing)).rejects.toThrow("unreachable");
+    expect(failing.log).toEqual(["confirm r1"]);
+    expect(queue.callCount()).toBe(2);
+    const again = recording();
+    expect(await drainCalls(queue, () => again)).toBe(2);
+    expect(again.log).toEqual(["close BTCUSDT stop_loss", "release r3"]);
+  });
+
+  it("delivers at most a bounded number of calls per drain", async () => {
+    const queue = memoryCallQueue();
+    const p = queuedPortfolio(
+      queue,
+      async () => ({ ok: false, reason: "halted", detail: "" }),
+      () => {},
+    );
+    for (let i = 0; i < MAX_CALLS_PER_DRAIN + 5; i++) p.releaseReservation(`r${i}`);
+    expect(await drainCalls(queue, () => recording())).toBe(MAX_CALLS_PER_DRAIN);
+    expect(queue.callCount()).toBe(5);
+  });
+});
