@@ -7,6 +7,7 @@ import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
 import { Portfolio } from "../risk/portfolio";
 import { lastTsOfSecond } from "../runner/clock";
+import { sizingEquityOf } from "../runner/sizing-equity";
 import { SymbolRunner } from "../runner/symbol-runner";
 import type { EquityPoint } from "./metrics";
 
@@ -166,7 +167,8 @@ export class Backtest {
       symbol,
       config: { config: o.config, version: o.configVersion },
       portfolio: this.portfolioPort,
-      equity: { now: () => this.portfolio?.equity ?? o.capital },
+      // The agent's rule (sizing-equity.ts); equal to the portfolio's equity while the symbol is flat.
+      equity: { now: () => (this.portfolio ? sizingEquityOf(this.portfolio.equityView(), symbol) : o.capital) },
       ...(o.instrument ? { instrument: o.instrument } : {}),
       ...(o.subScoreTransform ? { subScoreTransform: o.subScoreTransform } : {}),
       hooks: {

@@ -113,6 +113,13 @@ export class Portfolio {
     return this.realisedEquity + this.unrealisedTotal;
   }
 
+  /** Realised equity and each position's unrealised PnL: what sizing reads (shared/runner/sizing-equity.ts). */
+  equityView(): { realisedEquity: number; openPositions: { symbol: string; unrealised: number }[] } {
+    const openPositions: { symbol: string; unrealised: number }[] = [];
+    for (const p of this.positions.values()) openPositions.push({ symbol: p.symbol, unrealised: p.unrealised });
+    return { realisedEquity: this.realisedEquity, openPositions };
+  }
+
   /** The trading state: operator halt, then the daily limit, then operator reduce. */
   get tradingState(): TradingState {
     if (this.operator === "HALTED" || this.daily.halted) return "HALTED";

@@ -24,6 +24,7 @@ import type { OutboxKind } from "./outbox";
 import type { LiveOrders, OrderJournal } from "./ports";
 import { PriceBatch } from "./price-batch";
 import { type Receipt, ReceiptRing } from "./receipt-ring";
+import { type EquityView, SizingEquity } from "./sizing-equity";
 import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
 
 /** State is written at least this often while the market moves, ms of wall time. */
@@ -50,7 +51,7 @@ export interface AgentCoordinator extends PortfolioCalls {
   requestEntry(req: EntryRequest): Promise<EntryAnswer>;
   reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer>;
   getConfig(): Promise<VersionedConfig>;
-  portfolio(): Promise<{ readonly equity: number }>;
+  portfolio(): Promise<EquityView>;
 }
 
 /** The market feed the shell made (a WebSocket). */
@@ -122,7 +123,7 @@ export class AgentLoop {
   private account: AccountView | null = null;
   private liveStarting: Promise<string | null> | null = null;
   private feed: MarketFeed | null = null;
-  private equity: number;
+  private readonly equity: SizingEquity;
   private dirty = false;
   private lastPersistAt = 0;
   private lastEventAt = 0;
@@ -137,7 +138,7 @@ export class AgentLoop {
     const store = (this.store = o.store);
     const latest = store.get<VersionedConfig>("config") as VersionedConfig;
     const state = store.get<SymbolRunnerState>("runner") ?? legacyState(store);
-    this.equity = store.get<number>("equity") ?? 0;
+    this.equity = new SizingEquity(o.symbol, store.get<number>("equity") ?? 0);
     const mode = state?.engine?.config.config.mode ?? latest.config.mode;
     const live = (this.live =
       mode !== "paper"
@@ -153,10 +154,10 @@ export class AgentLoop {
         config: latest,
         portfolio: queuedPortfolio(store, (req) => this.requestEntry(req), this.markDirty),
         equity: {
-          now: () => this.equity,
+          now: () => this.equity.now(),
           onClose: (netPnl) => {
-            this.equity += netPnl;
-            store.put("equity", this.equity);
+            this.equity.onClose(netPnl);
+            store.put("equity", this.equity.now());
           },
         },
         live,
@@ -285,14 +286,21 @@ export class AgentLoop {
     this.afterTurn(this.o.now());
   }
 
-  /** Refreshes the equity that sizes entries: the exchange account's USDT equity in live and demo mode, else the Coordinator's. */
+  /**
+   * Refreshes the equity that sizes entries: the exchange account's USDT equity in live and demo mode,
+   * else the Coordinator's portfolio by the backtester's sizing rule ({@link SizingEquity}).
+   */
   async refreshEquity(): Promise<void> {
     if (this.live) {
       const equity = await this.live.equity();
-      if (equity !== null) this.setEquity(equity);
+      if (equity !== null && this.equity.set(equity)) this.store.put("equity", equity);
       return;
     }
-    this.setEquity((await this.o.coordinator().portfolio()).equity);
+    const token = this.equity.ask();
+    const queued = this.store.callCount() > 0;
+    const view = await this.o.coordinator().portfolio();
+    if (this.equity.apply(view, token, queued || this.store.callCount() > 0))
+      this.store.put("equity", this.equity.now());
   }
 
   /**
@@ -331,12 +339,6 @@ export class AgentLoop {
     this.account = await live.summary();
     await this.refreshEquity();
     return null;
-  }
-
-  private setEquity(equity: number): void {
-    if (!Number.isFinite(equity)) return;
-    this.equity = equity;
-    this.store.put("equity", equity);
   }
 
   private readonly markDirty = (): void => {

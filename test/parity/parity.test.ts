@@ -36,15 +36,13 @@ const CONFIG = {
 };
 const SPEED = 10;
 /**
- * Sizes must match exactly: the agent sizes on the equity it holds, which moves by each close's net PnL
- * at once, as the backtester's portfolio does (before that fix, stale equity made sizes differ by a
- * step of 0.001 after every loss or win).
+ * Sizes must match exactly: both sides size on the same rule (shared/runner/sizing-equity.ts: realised
+ * equity plus the other symbols' unrealised PnL), the agent adding each close's net PnL at once as the
+ * backtester's portfolio does. Before that rule the agent took the Coordinator's whole equity, which
+ * held its own open position's unrealised PnL when refreshed mid-trade, and then added the close on top:
+ * 2 of 16 trades came out one step (0.001) smaller.
  */
-// KNOWN REGRESSION (2026-12-07, after the shared runner landed): 2 of 16 trades are sized one contract step
-// (0.001) smaller in the stack than in the backtester, prices and times identical: the agent's sizing
-// equity and the backtest portfolio's still differ after some closes. Tolerated at one step until fixed;
-// the closing note of #14 tracks it.
-const TOLERANCE: Tolerance = { priceFraction: 0.0005, timeMs: 250, size: 0.001 + 1e-9, score: 1e-9 };
+const TOLERANCE: Tolerance = { priceFraction: 0.0005, timeMs: 250, size: 1e-9, score: 1e-9 };
 
 describe("parity of the running stack with the backtester", () => {
   it.skipIf(!present)(
