@@ -14,9 +14,10 @@ import { configAudit, fills, trades, type NewConfigAuditRow, type NewFill, type 
 /** A drizzle handle on the D1 ledger (any schema). */
 export type LedgerDb = DrizzleD1Database<Record<string, unknown>>;
 
-/** What a ledger write did: rows inserted; the rest were already there. */
+/** What a ledger write did: rows inserted (the rest were already there), and D1's rows written (index entries included: what D1 bills). */
 export interface LedgerWrite {
   readonly inserted: number;
+  readonly rowsWritten: number;
 }
 
 /** D1 binds at most 100 parameters per statement. */
@@ -64,16 +65,21 @@ export function insertLedger(
 }
 
 async function runBatch(db: LedgerDb, statements: BatchItem<"sqlite">[]): Promise<LedgerWrite> {
-  if (statements.length === 0) return { inserted: 0 };
+  if (statements.length === 0) return { inserted: 0, rowsWritten: 0 };
   const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   let inserted = 0;
-  for (const r of results as readonly unknown[]) inserted += changesOf(r);
-  return { inserted };
+  let rowsWritten = 0;
+  for (const r of results as readonly unknown[]) {
+    inserted += metaOf(r, "changes");
+    rowsWritten += metaOf(r, "rows_written");
+  }
+  return { inserted, rowsWritten };
 }
 
-function changesOf(result: unknown): number {
-  const meta = (result as { meta?: { changes?: unknown } } | null)?.meta;
-  return typeof meta?.changes === "number" ? meta.changes : 0;
+function metaOf(result: unknown, field: "changes" | "rows_written"): number {
+  const meta = (result as { meta?: Record<string, unknown> } | null)?.meta;
+  const v = meta?.[field];
+  return typeof v === "number" ? v : 0;
 }
 
 function chunked<T>(rows: readonly T[], columns: number): T[][] {

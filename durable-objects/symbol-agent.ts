@@ -29,6 +29,7 @@ import { d1LedgerWriter } from "./agent-outbox";
 import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
 import { AgentStore } from "./agent-store";
 import { NotifySender } from "./agent-notify";
+import { AgentUsage } from "../shared/runner/agent-usage";
 import { AgentNotices } from "../shared/notify/agent-notices";
 import type { CoordinatorApi, SymbolAgentApi, VersionedConfig } from "./contracts";
 
@@ -53,9 +54,11 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private starting: Promise<AgentStatusView> | null = null;
   /** Background failures (outside any RPC or alarm) since the object started: logged, counted, shown in the status. */
   private background = { count: 0, last: null as string | null };
+  /** Requests served and caused, D1 rows written (agent-usage.ts; `npm run bench` reads them). */
+  private readonly usage = new AgentUsage(Date.now());
   /** The operator's notices, delivered to the Notifier after the turn (never awaited by trading). */
   private readonly sender = new NotifySender({
-    notifier: () => this.env.NOTIFIER.getByName("notifier"),
+    notifier: () => this.usage.counted(this.env.NOTIFIER.getByName("notifier"), "notifierCalls"),
     onError: (what, e) => this.backgroundError(what, e),
   });
   private notices: AgentNotices | null = null;
@@ -87,7 +90,9 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     this.saveMeta({ wanted: false, error: null });
     const errors: string[] = [];
     await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
-    await this.step(errors, "outbox", () => flushOutbox(this.store, d1LedgerWriter(this.env.DB)));
+    await this.step(errors, "outbox", () =>
+      flushOutbox(this.store, this.usage.countedWriter(d1LedgerWriter(this.env.DB))),
+    );
     if (errors.length > 0) this.saveMeta({ alarmErrors: errors });
     await this.arm(true);
     return this.status();
@@ -112,6 +117,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       alarmErrors: this.meta.alarmErrors,
       receipts: r?.recentReceipts() ?? [],
       backgroundErrors: { ...this.background },
+      usage: this.usage.get(),
     });
   }
 
@@ -129,6 +135,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
 
   /** RPC, cron watchdog: starts again if the agent should run and does not; makes sure the alarm is set. */
   async ensureRunning(): Promise<AgentStatusView> {
+    this.usage.add("watchdogCalls");
     if (this.meta.wanted && !this.runtime && this.meta.symbol) return this.start(this.meta.symbol);
     await this.arm(false);
     return this.status();
@@ -137,12 +144,15 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   /** The heartbeat: every step runs whatever the others threw, and the alarm is re-armed in `finally`. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    this.usage.add("alarms");
     const errors: string[] = [];
     try {
       if (this.meta.wanted && !this.runtime && this.meta.symbol) await this.start(this.meta.symbol);
       if (this.runtime) errors.push(...(await this.runtime.onAlarm(now)));
       else await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
-      await this.step(errors, "outbox", () => flushOutbox(this.store, d1LedgerWriter(this.env.DB)));
+      await this.step(errors, "outbox", () =>
+        flushOutbox(this.store, this.usage.countedWriter(d1LedgerWriter(this.env.DB))),
+      );
     } catch (e) {
       errors.push(`alarm: ${messageOf(e)}`);
     } finally {
@@ -286,7 +296,10 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   }
 
   private coordinator(): CoordinatorApi {
-    return this.env.COORDINATOR.getByName("portfolio") as unknown as CoordinatorApi;
+    return this.usage.counted(
+      this.env.COORDINATOR.getByName("portfolio") as unknown as CoordinatorApi,
+      "coordinatorCalls",
+    );
   }
 }
 

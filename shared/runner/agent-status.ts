@@ -7,6 +7,7 @@ import type { FeatureSnapshot } from "../indicators/symbol-features";
 import type { CompositeScore } from "../strategy/score";
 import type { EngineStatus } from "../strategy/engine";
 import type { GateResult, Position, SubScores } from "../strategy/types";
+import type { AgentUsageCounts } from "./agent-usage";
 import type { Receipt } from "./receipt-ring";
 
 /** Health of an agent's market-data feed. */
@@ -62,6 +63,8 @@ export interface AgentStatusView extends AgentStatus {
   readonly receipts: readonly Receipt[];
   /** Failures of background steps (a price report, a call delivery, a live start) since the object started, and the last one. */
   readonly backgroundErrors: { readonly count: number; readonly last: string | null };
+  /** Requests served and caused and D1 rows written since the object started (agent-usage.ts), null when not counted. */
+  readonly usage: AgentUsageCounts | null;
 }
 
 /** The exchange account as the status shows it (the Bitget adapter's `AccountSummary` is one). */
@@ -107,6 +110,7 @@ export interface AgentStatusParts {
   readonly alarmErrors: readonly string[];
   readonly receipts: readonly Receipt[];
   readonly backgroundErrors: { readonly count: number; readonly last: string | null };
+  readonly usage?: AgentUsageCounts | null;
 }
 
 /** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
@@ -132,6 +136,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     account: p.account,
     receipts: p.receipts,
     backgroundErrors: p.backgroundErrors,
+    usage: p.usage ?? null,
   };
 }
 
