@@ -44,7 +44,10 @@ export function liveWiring(env: object): LiveWiring | null {
 }
 
 /** What the agent hands {@link openLive}: its symbol and handlers (the rest is workerd's). */
-export type LiveHandlers = Pick<BitgetLiveOptions, "symbol" | "onFill" | "onOrderDone" | "onBackgroundError"> & {
+export type LiveHandlers = Pick<
+  BitgetLiveOptions,
+  "symbol" | "onFill" | "onOrderDone" | "onBackgroundError" | "targets"
+> & {
   readonly socket?: SocketPort;
 };
 
@@ -57,6 +60,7 @@ export function openLive(wiring: LiveWiring, trading: TradingMode, h: LiveHandle
     onFill: h.onFill,
     onOrderDone: h.onOrderDone,
     onBackgroundError: h.onBackgroundError,
+    targets: h.targets,
     socket: h.socket ?? new WorkerdSocketPort(),
     clock: { now: () => Date.now() },
     timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as number) },

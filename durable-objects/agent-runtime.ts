@@ -9,6 +9,8 @@ import { PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public
 import type { SocketPort } from "../shared/exchange/bitget/socket";
 import type { AgentNotices } from "../shared/notify/agent-notices";
 import { AgentLoop, type AgentCoordinator } from "../shared/runner/agent-loop";
+import type { VersionedConfig } from "../shared/config/versioned";
+import { accountTargets } from "../shared/exchange/bitget/account-setup";
 import { type LiveWiring, openLive } from "./agent-live";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
@@ -65,6 +67,9 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
         onFill: h.onFill,
         onOrderDone: h.onOrderDone,
         onBackgroundError: h.onError,
+        // Leverage (the config's, which sizes entries), crossed margin and one-way mode, set and verified on start.
+        targets: () =>
+          accountTargets((o.store.get<VersionedConfig>("config") as VersionedConfig).config.sizing.leverage),
         socket: o.socket,
       });
       return {

@@ -133,7 +133,18 @@ for (const c of CASES) {
       await withSecrets();
       const started = await agent().start(c.symbol);
       expect(started).toMatchObject({ running: true, mode: "live", error: null });
-      expect(started.account).toMatchObject({ accountMode: c.accountMode, trading: "live" });
+      // Set on start and read back: the config's leverage (default 50; the venue starts at 20), crossed, one-way.
+      expect(started.account).toEqual({
+        accountMode: c.accountMode,
+        trading: "live",
+        holdMode: "one_way_mode",
+        marginMode: "crossed",
+        leverage: 50,
+      });
+      const sizingEquity = await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.["equity"]);
+      const exchangeEquity = (await (await venueAccount(c.credentials)).account.equity()).equity;
+      expect(sizingEquity).toBe(exchangeEquity);
+      expect(sizingEquity).not.toBe(Number(bindings.START_EQUITY));
 
       const v = await venueAccount(c.credentials);
       expect(v.account.accountMode).toBe(c.accountMode);
@@ -196,6 +207,16 @@ for (const c of CASES) {
       const last = (await journal()).at(-1);
       expect(last?.status).toBe("done");
       expect(JSON.parse(last?.request ?? "{}")).toMatchObject({ type: "market", reduceOnly: true });
+    }, 30_000);
+
+    it("refuses to start live when the exchange refuses the config's leverage, with its code", async () => {
+      await agent().stop();
+      expect((await coordinator().putConfig({ ...PERMISSIVE, sizing: { leverage: 12.5 } })).ok).toBe(true);
+      const started = await agent().start(c.symbol);
+      expect(started).toMatchObject({ running: false, mode: "live", account: null });
+      expect(started.error).toMatch(
+        /^live trading refused: the (Classic|UTA) account's \w+ set leverage 12.5 failed: code \d+: /,
+      );
     }, 30_000);
 
     it("refuses to start live with a key the venue does not know (40006), showing the exchange's code and reason in /api/symbols", async () => {

@@ -105,8 +105,10 @@ export interface BitgetAccount {
   equity(): Promise<AccountEquity>;
   /** The account's fee rates of `symbol`. */
   fees(symbol: string): Promise<AccountFees>;
-  /** Sets the leverage of `symbol` (crossed margin). */
+  /** Sets the leverage of `symbol` (both sides). */
   setLeverage(symbol: string, leverage: number): Promise<void>;
+  /** Sets the margin mode of `symbol` (the exchange refuses it while the symbol has a position or orders). */
+  setMarginMode(symbol: string, marginMode: MarginMode): Promise<void>;
   /** Sets one-way or hedge mode; later orders are encoded for it. */
   setHoldMode(mode: PositionMode): Promise<void>;
   /** A broker trading on this account (one per runner; fills arrive through `onFill`). */

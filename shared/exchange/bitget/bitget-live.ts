@@ -4,6 +4,8 @@
  * broker and connects the private feed, whose every (re)connect reconciles orders and fills over
  * REST. Platform-free: socket, clock, timers, randomness and `fetch` are handed in, so a Durable
  * Object's wiring is a constructor call plus `start`, `onEvent`, `reconcile`, `summary` and `stop`.
+ * With `targets`, `start` also sets and verifies the symbol's leverage, margin mode and the position
+ * mode (account-setup.ts) before any order can be placed.
  * A refusal (account mode unknown, no such contract, the exchange unreachable) is a value naming
  * the reason; the next `start` tries again.
  * @module
@@ -13,6 +15,7 @@ import type { OrderStatus } from "../../execution/orders";
 import type { MarketEvent } from "../../market/events";
 import type { Instrument } from "../../market/instrument";
 import { type AccountModeRefusal, describeAccountModeRefusal } from "./account-mode";
+import { type AccountTargets, setUpAccount } from "./account-setup";
 import { type AccountSummary, type BitgetAccount, type BitgetEndpoints, netPosition } from "./bitget-account";
 import type { BitgetBroker } from "./bitget-broker";
 import type { FeedClock, FeedTimers } from "./feed-ports";
@@ -39,6 +42,8 @@ export interface BitgetLiveOptions {
   readonly random: () => number;
   /** Default `globalThis.fetch`. */
   readonly fetch?: FetchLike;
+  /** The leverage, margin mode and position mode to set and verify on start (read at each start); none = left as they are. */
+  readonly targets?: () => AccountTargets;
   /** Reconnect backoff of the private feed (tests shorten it). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
@@ -138,6 +143,10 @@ export class BitgetLive {
           reason: `${trading} trading refused: the ${account.accountMode} account has no USDT-M contract ${o.symbol}`,
           accountMode: null,
         };
+      if (o.targets) {
+        const setup = await setUpAccount(account, o.symbol, o.targets());
+        if (!setup.ok) return { ok: false, reason: setup.reason, accountMode: null };
+      }
       const broker = account.broker({ instruments: [instrument], onFill: o.onFill, onOrderDone: o.onOrderDone });
       this.connect(account, broker);
       [this.account, this.instrument, this.broker] = [account, instrument, broker];

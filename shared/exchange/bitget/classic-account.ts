@@ -21,7 +21,7 @@ import { CLASSIC_REJECT_CODES } from "./broker-outcomes";
 import { PrivateFeed } from "./private-feed";
 import type { BitgetRestClient } from "./rest-client";
 import type { BitgetCredentials } from "./rest-transport";
-import type { PositionMode } from "./rest-types";
+import type { MarginMode, PositionMode } from "./rest-types";
 
 /** A Classic account. */
 export class ClassicAccount implements BitgetAccount {
@@ -45,14 +45,16 @@ export class ClassicAccount implements BitgetAccount {
     return contracts.find((c) => c.symbol === symbol) ?? null;
   }
 
+  /** Read from `account/account` (the exchange's settings, whether or not a position is open). */
   async summary(symbol: string): Promise<AccountSummary> {
-    const [held] = await this.positions(symbol);
+    const s = await this.rest.getSymbolAccount(symbol);
+    const marginMode = s.marginMode ?? "crossed";
     return {
       accountMode: "classic",
       trading: this.trading,
-      holdMode: this.rest.positionMode,
-      marginMode: held?.marginMode ?? "crossed",
-      leverage: held?.leverage ?? null,
+      holdMode: s.posMode ?? this.rest.positionMode,
+      marginMode,
+      leverage: marginMode === "isolated" ? s.isolatedLongLever : s.crossedMarginLeverage,
     };
   }
 
@@ -86,6 +88,10 @@ export class ClassicAccount implements BitgetAccount {
 
   async setLeverage(symbol: string, leverage: number): Promise<void> {
     await this.rest.setLeverage(symbol, leverage);
+  }
+
+  async setMarginMode(symbol: string, marginMode: MarginMode): Promise<void> {
+    await this.rest.setMarginMode(symbol, marginMode);
   }
 
   async setHoldMode(mode: PositionMode): Promise<void> {

@@ -15,6 +15,7 @@ import {
   parseDepth,
   parseFillPage,
   parseLeverage,
+  parseSymbolAccount,
   parseList,
   parseOrderAck,
   parseOrderDetail,
@@ -46,6 +47,7 @@ import type {
   Position,
   PositionMode,
   PublicTrade,
+  SymbolAccountSettings,
   Ticker,
   ValidatedOrder,
 } from "./rest-types";
@@ -215,6 +217,12 @@ export class BitgetRestClient {
   getPosition(symbol: string): Promise<Position[]> {
     const query = { symbol, productType: this.productType, marginCoin: this.marginCoin };
     return this.#call("singlePosition", query, (d) => parseList(d, "positions", parsePosition));
+  }
+
+  /** One symbol's margin mode, leverage and the account's position mode, as the exchange holds them. */
+  getSymbolAccount(symbol: string): Promise<SymbolAccountSettings> {
+    const params = { symbol, productType: this.productType, marginCoin: this.marginCoin };
+    return this.#call("account", params, parseSymbolAccount);
   }
 
   /** Balances per margin coin. */

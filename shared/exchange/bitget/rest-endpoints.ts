@@ -27,6 +27,7 @@ export const ENDPOINTS = {
   setMarginMode: { method: "POST", path: "/api/v2/mix/account/set-margin-mode", auth: true, perSecond: 5 },
   setPositionMode: { method: "POST", path: "/api/v2/mix/account/set-position-mode", auth: true, perSecond: 5 },
   accounts: { method: "GET", path: "/api/v2/mix/account/accounts", auth: true, perSecond: 10 },
+  account: { method: "GET", path: "/api/v2/mix/account/account", auth: true, perSecond: 10 },
   singlePosition: { method: "GET", path: "/api/v2/mix/position/single-position", auth: true, perSecond: 10 },
   allPositions: { method: "GET", path: "/api/v2/mix/position/all-position", auth: true, perSecond: 5 },
   placeOrder: { method: "POST", path: "/api/v2/mix/order/place-order", auth: true, perSecond: 10 },

@@ -22,7 +22,9 @@ import type {
   OrderPage,
   OrderSide,
   Position,
+  PositionMode,
   PublicTrade,
+  SymbolAccountSettings,
   Ticker,
 } from "./rest-types";
 
@@ -126,6 +128,20 @@ export function parseLeverage(data: unknown): LeverageSettings {
     longLeverage: optNum(o, "longLeverage"),
     shortLeverage: optNum(o, "shortLeverage"),
     crossMarginLeverage: optNum(o, "crossMarginLeverage"),
+  };
+}
+
+/** `account/account` `data`: the symbol's margin mode, leverages and the position mode. */
+export function parseSymbolAccount(data: unknown): SymbolAccountSettings {
+  const o = obj(data, "account");
+  const mode = optStr(o, "marginMode");
+  const posMode = optStr(o, "posMode");
+  return {
+    marginMode: mode === "isolated" || mode === "crossed" ? mode : null,
+    crossedMarginLeverage: optNum(o, "crossedMarginLeverage"),
+    isolatedLongLever: optNum(o, "isolatedLongLever"),
+    isolatedShortLever: optNum(o, "isolatedShortLever"),
+    posMode: posMode === "one_way_mode" || posMode === "hedge_mode" ? (posMode as PositionMode) : null,
   };
 }
 

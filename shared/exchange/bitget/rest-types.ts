@@ -261,6 +261,15 @@ export interface AccountBalance {
   readonly crossedRiskRate: number | null;
 }
 
+/** One symbol's account settings (`account/account`): margin mode, leverage and position mode. */
+export interface SymbolAccountSettings {
+  readonly marginMode: MarginMode | null;
+  readonly crossedMarginLeverage: number | null;
+  readonly isolatedLongLever: number | null;
+  readonly isolatedShortLever: number | null;
+  readonly posMode: PositionMode | null;
+}
+
 /** Per-item outcome of a batch call such as `close-positions`; HTTP 200 even when items fail. */
 export interface BatchResult {
   readonly success: {

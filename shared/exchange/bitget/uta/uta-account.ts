@@ -20,7 +20,7 @@ import {
 import { BitgetBroker } from "../bitget-broker";
 import { PrivateFeed } from "../private-feed";
 import type { BitgetCredentials } from "../rest-transport";
-import type { PositionMode } from "../rest-types";
+import type { MarginMode, PositionMode } from "../rest-types";
 import { UtaBrokerRest } from "./uta-broker-rest";
 import { UTA_REJECT_CODES } from "./uta-errors";
 import { UTA_PRIVATE_DIALECT } from "./uta-private-codec";
@@ -100,6 +100,14 @@ export class UtaAccount implements BitgetAccount {
 
   setLeverage(symbol: string, leverage: number): Promise<void> {
     return this.rest.setLeverage(symbol, leverage);
+  }
+
+  /** v3 has no margin-mode endpoint (bitget-uta-v3.md §2.9): set-leverage carries it, with the symbol's leverage. */
+  async setMarginMode(symbol: string, marginMode: MarginMode): Promise<void> {
+    const { leverage } = await this.summary(symbol);
+    if (leverage === null)
+      throw new RangeError(`the UTA settings give no leverage for ${symbol}: set the leverage first`);
+    await this.rest.setLeverage(symbol, leverage, marginMode);
   }
 
   async setHoldMode(mode: PositionMode): Promise<void> {

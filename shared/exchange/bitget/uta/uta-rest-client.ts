@@ -7,7 +7,7 @@
 import { BitgetError } from "../rest-errors";
 import { parseList, parseServerTime, ResponseShapeError } from "../rest-parse";
 import { type BodyParams, BitgetRestTransport, type QueryParams, type TransportOptions } from "../rest-transport";
-import type { OrderRef, PositionMode, ValidatedOrder } from "../rest-types";
+import type { MarginMode, OrderRef, PositionMode, ValidatedOrder } from "../rest-types";
 import { UTA_ENDPOINTS, USDT_FUTURES, type UtaEndpointName } from "./uta-endpoints";
 import { classifyUtaFailure } from "./uta-errors";
 import { utaOrderBody } from "./uta-order-body";
@@ -104,9 +104,10 @@ export class UtaRestClient {
     return this.#call("feeRate", { category: USDT_FUTURES, symbol }, parseFeeRate);
   }
 
-  /** Sets a symbol's leverage (crossed margin). */
-  async setLeverage(symbol: string, leverage: number): Promise<void> {
-    await this.#call("setLeverage", { category: USDT_FUTURES, symbol, leverage: String(leverage) }, () => null);
+  /** Sets a symbol's leverage; `marginMode` (crossed by default at the exchange) rides along, v3 having no margin-mode endpoint. */
+  async setLeverage(symbol: string, leverage: number, marginMode?: MarginMode): Promise<void> {
+    const body = { category: USDT_FUTURES, symbol, leverage: String(leverage), marginMode };
+    await this.#call("setLeverage", body, () => null);
   }
 
   /** Encodes later orders for `holdMode` as read from the exchange (settings), without a request. */
