@@ -177,10 +177,12 @@ for (const c of CASES) {
       expect(after.alarmErrors.filter((e) => e.startsWith("reconcile"))).toEqual([]);
     }, 30_000);
 
-    it("blocks new entries while the venue's position differs from the engine's, and unblocks once it matches again", async () => {
+    /** Base coin bought at the venue behind the agent's back (a position the engine never owned). */
+    const extra = c.symbol === "BTCUSDT" ? 0.01 : 0.5;
+
+    it("blocks new entries while the venue holds more than the engine (a manual buy it never owned)", async () => {
       const engineHolds = (await agent().status()).position?.size ?? 0;
       expect(engineHolds).toBeGreaterThan(0);
-      const extra = c.symbol === "BTCUSDT" ? 0.01 : 0.5;
       await venueMarket("buy", extra, false);
       await vi.waitFor(async () => expect(await venueHolds()).toBeCloseTo(engineHolds + extra, 9), {
         timeout: 5_000,
@@ -191,22 +193,23 @@ for (const c of CASES) {
       expect(blocked.entriesBlocked).toBe(true);
       expect(blocked.alarmErrors.find((e) => e.startsWith("reconcile"))).toContain("position mismatch");
       expect(blocked.position?.size).toBe(engineHolds);
-
-      await venueMarket("sell", extra, true);
-      expect(await runDurableObjectAlarm(agent())).toBe(true);
-      expect((await agent().status()).entriesBlocked).toBe(false);
     }, 30_000);
 
-    it("flattens at the venue and journals the exit", async () => {
+    it("flattens its own position at the venue and journals the exit; unblocks once the venue matches again", async () => {
       await agent().flatten("flatten");
       await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
         timeout: 10_000,
         interval: 100,
       });
-      expect(await venueHolds()).toBe(0);
+      expect(await venueHolds()).toBeCloseTo(extra, 9);
       const last = (await journal()).at(-1);
       expect(last?.status).toBe("done");
       expect(JSON.parse(last?.request ?? "{}")).toMatchObject({ type: "market", reduceOnly: true });
+
+      await venueMarket("sell", extra, true);
+      await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 5_000 });
+      expect(await runDurableObjectAlarm(agent())).toBe(true);
+      expect((await agent().status()).entriesBlocked).toBe(false);
     }, 30_000);
 
     it("refuses to start live when the exchange refuses the config's leverage, with its code", async () => {
