@@ -82,6 +82,8 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
         equity: async () => (b.account ? (await b.account.equity()).equity : null),
         reconcile: () => b.reconcile(),
         orders: () => b.broker,
+        lookup: (symbol, clientOid) =>
+          b.broker ? b.broker.order(symbol, clientOid) : Promise.reject(new Error("the live broker is not started")),
         instrument: () => b.instrument,
         onEvent: (e) => b.onEvent(e),
       };

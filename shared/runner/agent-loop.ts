@@ -25,6 +25,7 @@ import type { LiveOrders, OrderJournal } from "./ports";
 import { PriceBatch } from "./price-batch";
 import { type Receipt, ReceiptRing } from "./receipt-ring";
 import { type EquityView, SizingEquity } from "./sizing-equity";
+import { describeSafetyEvent, type SafetyEvent, safetyNeedsOperator } from "./safety-events";
 import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
 
 /** State is written at least this often while the market moves, ms of wall time. */
@@ -174,6 +175,7 @@ export class AgentLoop {
           onTrade: (t) => this.prices.add(t.ts, t.price),
           onAsyncStep: () => this.afterTurn(o.now()),
           onAsyncError: (what, e) => o.onError(`order ${what}`, e),
+          onSafety: (e) => this.onSafety(e),
         },
       },
       state,
@@ -422,6 +424,11 @@ export class AgentLoop {
         return { ok: false, reason: "calls_pending", detail: "earlier portfolio updates are not delivered yet" };
     }
     return this.o.coordinator().requestEntry(req);
+  }
+
+  /** A live-safety decision of the runner (each is counted in `runner.safety`): the operator hears of the ones that need them. */
+  private onSafety(e: SafetyEvent): void {
+    if (safetyNeedsOperator(e)) this.o.notices?.error("broker_error", describeSafetyEvent(e), this.o.now());
   }
 
   /** A live order ended without filling (outside any turn): the engine learns it now, then the turn ends. */

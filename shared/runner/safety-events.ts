@@ -23,7 +23,13 @@ export type SafetyEvent =
       readonly ts: number;
     }
   /** An exit ended without closing; the next try waits (exit-retry.ts). */
-  | { readonly kind: "exitFailed"; readonly clientOid: string; readonly reason: ExitReason; readonly ts: number }
+  | {
+      readonly kind: "exitFailed";
+      readonly clientOid: string;
+      readonly reason: ExitReason;
+      readonly ts: number;
+      readonly retryAt: number;
+    }
   /** Exits failed too often in a row: none are sent for the position; the exchange-side stop protects it. */
   | {
       readonly kind: "exitHalted";
@@ -38,6 +44,7 @@ export type SafetyEvent =
       readonly clientOid: string;
       readonly role: "entry" | "exit";
       readonly lookups: number;
+      /** What the runner took it for: ended without (more) fills. */
       readonly resolvedAs: "ended";
       readonly detail: string;
       readonly ts: number;
@@ -57,4 +64,29 @@ export interface SafetyCounters {
 /** Zero counters. */
 export function zeroSafetyCounters(): SafetyCounters {
   return { externalFills: 0, exitFailures: 0, exitHalts: 0, orderLookups: 0, unresolvedOutcomes: 0 };
+}
+
+/** One line for the logs and the operator's notice. */
+export function describeSafetyEvent(e: SafetyEvent): string {
+  switch (e.kind) {
+    case "externalFill":
+      return `fill of an order the engine did not place (${e.clientOid}): ${e.side} ${e.size} @ ${e.price}, ${
+        e.role === null
+          ? "not the engine's position (reconciliation reports it)"
+          : e.closed
+            ? "closed the position"
+            : "reduced the position"
+      }`;
+    case "exitFailed":
+      return `${e.reason} exit ${e.clientOid} failed; next try at ${new Date(e.retryAt).toISOString()}`;
+    case "exitHalted":
+      return `exits halted after ${e.failures} failed ${e.reason} exits in a row (last ${e.clientOid}); the exchange-side stop-loss protects the position`;
+    case "outcomeUnresolved":
+      return `${e.role} order ${e.clientOid}: ${e.detail}`;
+  }
+}
+
+/** Whether the operator must hear of it (a notice): a halt, an unresolved order, a fill that is not the engine's. */
+export function safetyNeedsOperator(e: SafetyEvent): boolean {
+  return e.kind === "exitHalted" || e.kind === "outcomeUnresolved" || (e.kind === "externalFill" && e.role === null);
 }

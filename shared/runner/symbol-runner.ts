@@ -48,6 +48,7 @@ import { lastTsOfSecond } from "./clock";
 import { type EngineRecord, rebuildEngine } from "./engine-record";
 import { journaledOrders } from "./journaled-orders";
 import type { EquitySource, FeedHealthInput, LedgerPort, LiveOrders, OrderJournal } from "./ports";
+import { OrderWatch } from "./order-watch";
 import { type ReconcileResult, reconcilePosition } from "./reconcile";
 import { type SafetyCounters, type SafetyEvent, zeroSafetyCounters } from "./safety-events";
 
@@ -123,6 +124,9 @@ export class SymbolRunner {
   private blocked: ReconcileResult | null = null;
   private feedHealth: FeedHealthInput = { healthy: true, reason: null };
   private readonly safetyCounts: SafetyCounters = zeroSafetyCounters();
+  private readonly port: OrderPort;
+  /** Live only: looks up orders whose end does not come (order-watch.ts). */
+  private readonly watch: OrderWatch | null;
 
   constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
     this.o = o;
@@ -134,9 +138,10 @@ export class SymbolRunner {
     this.broker = state
       ? SimulatedBroker.restore(state.broker, this.brokerOptions())
       : new SimulatedBroker(this.brokerOptions());
+    this.port = this.orders();
     this.session = new TradingSession(
       {
-        orders: this.orders(),
+        orders: this.port,
         portfolio: this.guardedPortfolio(o.portfolio),
         hooks: {
           onEntryDecision: this.hooks.onEntryDecision,
@@ -149,6 +154,7 @@ export class SymbolRunner {
       },
       state?.session,
     );
+    this.watch = this.mode === "paper" ? null : this.orderWatch();
     const rec = state?.engine;
     if (rec) {
       this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
@@ -236,6 +242,7 @@ export class SymbolRunner {
   /** Ticks the engine at `ts` (a multi-symbol shell ticks every runner on its own clock's seconds). */
   tick(ts: number): void {
     if (this.engine) this.session.tick(ts);
+    this.watch?.tick(ts);
   }
 
   /**
@@ -248,6 +255,7 @@ export class SymbolRunner {
     if (ts > this.newestTs) this.newestTs = ts;
     this.broker.advance(ts);
     this.session.tick(ts);
+    this.watch?.tick(ts);
     this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
   }
 
@@ -342,6 +350,7 @@ export class SymbolRunner {
   }
 
   private onFill(f: Fill): void {
+    this.watch?.onFill(f);
     const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
     const outcome = this.session.onFill(f);
     this.o.journal?.update(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled");
@@ -375,11 +384,42 @@ export class SymbolRunner {
     this.changed();
   }
 
+  private orderWatch(): OrderWatch {
+    const lookup = this.o.live?.lookup;
+    return new OrderWatch({
+      symbol: this.symbol,
+      awaited: () => this.engine?.awaitedOrder ?? null,
+      lookup: lookup ? (symbol, oid) => lookup(symbol, oid) : null,
+      cancel: (symbol, oid) => this.port.cancel(symbol, oid),
+      ended: (order, detail) => {
+        this.o.journal?.update(order.clientOid, "done", detail);
+        this.session.onOrderDone({ symbol: this.symbol, clientOid: order.clientOid }, this.newestTs);
+        this.changed();
+      },
+      unresolved: (order, lookups, detail) => {
+        this.safetyCounts.unresolvedOutcomes++;
+        this.hooks.onSafety?.({
+          kind: "outcomeUnresolved",
+          clientOid: order.clientOid,
+          role: order.role,
+          lookups,
+          resolvedAs: "ended",
+          detail,
+          ts: this.newestTs,
+        });
+      },
+      looked: () => void this.safetyCounts.orderLookups++,
+      asyncStep: () => this.hooks.onAsyncStep?.(),
+      asyncError: (what, e) => this.hooks.onAsyncError?.(what, e),
+    });
+  }
+
   private onEngineEvent(e: EngineEvent): void {
-    if (e.kind === "exitFailed") {
+    if (e.kind === "exitFailed" && e.retryAt !== null) {
       this.safetyCounts.exitFailures++;
-      this.hooks.onSafety?.(e);
+      this.hooks.onSafety?.({ ...e, retryAt: e.retryAt });
     } else if (e.kind === "exitHalted") {
+      this.safetyCounts.exitFailures++;
       this.safetyCounts.exitHalts++;
       this.hooks.onSafety?.(e);
     }

@@ -198,7 +198,7 @@ describe("StrategyEngine", () => {
       const tp = e.onFill(fill(enter, 100, enter.ts + 100)).intents[0];
       const out = e.onOrderDone(tp.clientOid, enter.ts + 200);
       expect(out.events).toEqual([
-        { kind: "exitFailed", clientOid: tp.clientOid, reason: "take_profit", ts: enter.ts + 200 },
+        { kind: "exitFailed", clientOid: tp.clientOid, reason: "take_profit", ts: enter.ts + 200, retryAt: null },
       ]);
       expect(e.phase).toBe("open");
     });

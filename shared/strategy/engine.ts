@@ -107,7 +107,14 @@ export type EngineEvent =
   | { readonly kind: "opened"; readonly clientOid: string; readonly position: Position; readonly ts: number }
   | { readonly kind: "released"; readonly clientOid: string; readonly ts: number }
   | { readonly kind: "closed"; readonly clientOid: string; readonly trade: ClosedTrade }
-  | { readonly kind: "exitFailed"; readonly clientOid: string; readonly reason: ExitReason; readonly ts: number }
+  | {
+      readonly kind: "exitFailed";
+      readonly clientOid: string;
+      readonly reason: ExitReason;
+      readonly ts: number;
+      /** When a failed market exit is tried again; null: not retried (a resting take-profit, or exits halted). */
+      readonly retryAt: number | null;
+    }
   | {
       readonly kind: "exitHalted";
       readonly clientOid: string;
@@ -260,6 +267,19 @@ export class StrategyEngine {
     return this.marketExit(s, ts, this.hasTradePrice ? this.lastTradePrice : s.position.entryPrice, reason, null);
   }
 
+  /**
+   * The order whose end the engine waits for and that should end soon: the market exit in flight, or
+   * the entry it asked to cancel. Null when there is none (a resting entry before its timeout and a
+   * resting take-profit may rest). The runner looks such an order up when its end does not come.
+   */
+  get awaitedOrder(): { readonly clientOid: string; readonly role: "entry" | "exit"; readonly filled?: number } | null {
+    const s = this.state;
+    if (s.phase === "entering")
+      return s.cancelRequested ? { clientOid: s.clientOid, role: "entry", filled: s.filled.size } : null;
+    if (s.phase === "open" && s.exit !== null) return { clientOid: s.exit.clientOid, role: "exit" };
+    return null;
+  }
+
   /** True while exits are halted for the open position (see `exitHalted` of {@link EngineEvent}). */
   get exitsHalted(): boolean {
     return this.state.phase === "open" && this.state.exitHalted === true;
@@ -328,7 +348,7 @@ export class StrategyEngine {
     if (s.phase !== "open") return QUIET;
     if (clientOid === s.tp) {
       s.tp = null;
-      return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason: "take_profit", ts }] };
+      return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason: "take_profit", ts, retryAt: null }] };
     }
     if (s.exit !== null && clientOid === s.exit.clientOid) {
       const reason = s.exit.reason;
@@ -336,11 +356,11 @@ export class StrategyEngine {
       const failures = (s.exitFailures ?? 0) + 1;
       s.exitFailures = failures;
       const next = nextExitRetry(failures, ts);
-      const failed: EngineEvent = { kind: "exitFailed", clientOid, reason, ts };
       if (!next.halted) {
         s.retry = { at: next.retryAt, reason };
-        return { intents: NONE, events: [failed] };
+        return { intents: NONE, events: [{ kind: "exitFailed", clientOid, reason, ts, retryAt: next.retryAt }] };
       }
+      const failed: EngineEvent = { kind: "exitFailed", clientOid, reason, ts, retryAt: null };
       s.retry = undefined;
       s.exitHalted = true;
       return { intents: NONE, events: [failed, { kind: "exitHalted", clientOid, reason, failures, ts }] };
