@@ -21,10 +21,11 @@ const FLAGS = {
   seed: { type: "number", integer: true },
   symbols: { type: "string" },
   "restart-every": { type: "number", min: 0 },
+  calm: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
 const USAGE =
-  "usage: npm run soak -- --minutes N [--json] [--seed 1] [--symbols BTCUSDT,ETHUSDT,SOLUSDT] [--restart-every 30 (s of uptime; 0 = never)]";
+  "usage: npm run soak -- --minutes N [--json] [--seed 1] [--symbols BTCUSDT,ETHUSDT,SOLUSDT] [--restart-every 30 (s of uptime; 0 = never)] [--calm (no faults: the baseline)]";
 
 /** The CLI; resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       symbols,
       seed: f.seed,
       restartEveryMs: f["restart-every"] === undefined ? undefined : f["restart-every"] * 1000,
+      calm: f.calm,
       log: (line) => console.error(line),
     });
     for (const [name, list] of Object.entries(examples)) {

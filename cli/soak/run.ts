@@ -49,6 +49,8 @@ export interface SoakOptions {
   readonly seed?: number;
   /** Restart period, ms of uptime (default {@link RESTART_EVERY_MS}); 0 = never. */
   readonly restartEveryMs?: number;
+  /** No faults at all (no rates, stalls or stops fired): the baseline a clean run must read 0 on. */
+  readonly calm?: boolean;
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -121,19 +123,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         throw new Error(`${s} did not start in live mode: ${r.status.error ?? JSON.stringify(r.status)}`);
     }
     log(`soak: stack up at ${stack.url} (live on the venue ${v.urls.rest}), ${symbols.join(", ")} started`);
-    v.faults.apply(SOAK_RATES);
+    if (!o.calm) v.faults.apply(SOAK_RATES);
     const sample = () => {
       for (const f of v.core.fillRecords(key, 1000)) fills.set(f.tradeId, f);
       unprotected += unprotectedPositions(venuePositions(v, key));
     };
     timers.push(setInterval(sample, 1_000));
-    timers.push(setInterval(() => v.faults.apply({ stall: STALL_MS }), STALL_EVERY_MS));
-    timers.push(
-      setInterval(() => {
-        const target = venuePositions(v, key).find((p) => p.stopLoss !== null);
-        if (target) stopsFired += v.core.fireStops(target.symbol);
-      }, STOP_EVERY_MS),
-    );
+    if (!o.calm) timers.push(setInterval(() => v.faults.apply({ stall: STALL_MS }), STALL_EVERY_MS));
+    if (!o.calm)
+      timers.push(
+        setInterval(() => {
+          const target = venuePositions(v, key).find((p) => p.stopLoss !== null);
+          if (target) stopsFired += v.core.fireStops(target.symbol);
+        }, STOP_EVERY_MS),
+      );
     const endAt = Date.now() + o.minutes * 60_000;
     const every = o.restartEveryMs ?? RESTART_EVERY_MS;
     const port = Number(new URL(stack.url).port);
