@@ -11,6 +11,7 @@ import type { NotifierStatus } from "../shared/notify/notifier-status";
 import type { PortfolioSnapshot } from "../shared/risk/portfolio-types";
 import type { DrawdownPoint } from "../workers/equity-curve";
 import type { EdgeStats } from "../shared/risk/trade-expectancy";
+import type { AccountView } from "../shared/runner/agent-status";
 
 /** The stats totals: the backtest summary without its backtest-only fields (as workers/stats.ts `LiveSummary`). */
 export type LiveSummary = Omit<Summary, "unfilledEntries" | "tradeOnly" | "eventsPerSecond">;
@@ -25,7 +26,8 @@ export interface SymbolsBody {
   readonly symbols: readonly {
     readonly symbol: string;
     readonly enabled: boolean;
-    readonly status: AgentStatus | null;
+    /** `account`: live and demo agents' exchange account (null in paper mode). */
+    readonly status: (AgentStatus & { readonly account?: AccountView | null }) | null;
     readonly error: string | null;
   }[];
 }

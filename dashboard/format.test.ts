@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, duration, MISSING, num, pct, price, signedMoney, tone, utcClock, utcTime } from "./format";
+import { accountText, age, duration, MISSING, num, pct, price, signedMoney, tone, utcClock, utcTime } from "./format";
 
 describe("number formats", () => {
   it("groups thousands and fixes the decimals", () => {
@@ -28,6 +28,16 @@ describe("number formats", () => {
       expect(f(null)).toBe(MISSING);
       expect(f(Number.NaN)).toBe(MISSING);
     }
+  });
+});
+
+describe("the exchange account line", () => {
+  it("names the trading mode, the account system, hold mode, margin mode and leverage", () => {
+    const uta = { accountMode: "uta", trading: "live", holdMode: "one_way_mode", marginMode: "crossed", leverage: 50 };
+    expect(accountText(uta)).toBe("live · UTA account · one-way · crossed · 50×");
+    expect(
+      accountText({ ...uta, accountMode: "classic", trading: "demo", holdMode: "hedge_mode", leverage: null }),
+    ).toBe(`demo · Classic account · hedge · crossed · leverage ${MISSING}`);
   });
 });
 

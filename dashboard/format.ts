@@ -76,3 +76,20 @@ export function tone(v: number | null | undefined): "positive" | "negative" | "z
   if (!finite(v) || v === 0) return "zero";
   return v > 0 ? "positive" : "negative";
 }
+
+/** The exchange account a live or demo agent trades on, as the status gives it. */
+export interface AccountLine {
+  readonly accountMode: string;
+  readonly trading: string;
+  readonly holdMode: string;
+  readonly marginMode: string;
+  readonly leverage: number | null;
+}
+
+/** One line for a symbol card, e.g. `live · UTA account · one-way · crossed · 50×`. */
+export function accountText(a: AccountLine): string {
+  const mode = a.accountMode === "uta" ? "UTA" : a.accountMode === "classic" ? "Classic" : a.accountMode;
+  const hold = a.holdMode === "one_way_mode" ? "one-way" : a.holdMode === "hedge_mode" ? "hedge" : a.holdMode;
+  const leverage = a.leverage === null ? `leverage ${MISSING}` : `${a.leverage}×`;
+  return `${a.trading} · ${mode} account · ${hold} · ${a.marginMode} · ${leverage}`;
+}

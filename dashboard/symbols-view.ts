@@ -5,7 +5,7 @@
  */
 import type { AgentStatus, SymbolsBody } from "./api-types";
 import { h, fill, type Child } from "./dom";
-import { age, num, price } from "./format";
+import { accountText, age, num, price } from "./format";
 
 /** The nine families in the plan's order, with their labels. */
 export const FAMILY_LABELS: readonly (readonly [string, string])[] = [
@@ -150,6 +150,8 @@ function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTM
   if (e.error) body.push(h("p", { class: "error small" }, e.error));
   if (s?.error) body.push(h("p", { class: "error small" }, s.error));
   if (s === null) return h("article", { class: "card symbol-card", "data-symbol": e.symbol }, head, ...body);
+  if (s.account)
+    body.push(h("div", { class: "account-line small muted", "data-testid": "account" }, accountText(s.account)));
   body.push(feedView(s), positionLine(s));
   if (s.score !== null) {
     body.push(
