@@ -51,6 +51,7 @@ export default defineConfig(async () => {
                   PRIVATE_FEED_URL_V3: inject("venuePrivateUrlV3"),
                   TEST_VENUE_CREDENTIALS: inject("venueCredentials"),
                   TEST_VENUE_UTA_CREDENTIALS: inject("venueUtaCredentials"),
+                  TEST_VENUE_KILL_SWITCH_CREDENTIALS: inject("venueKillSwitchCredentials"),
                   // Notification channels pointed at the loopback receivers of global-setup.ts.
                   ...notifyBindings(inject("notify")),
                 },

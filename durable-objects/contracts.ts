@@ -8,12 +8,16 @@ import type {
   EntryRequest,
   PortfolioSnapshot,
 } from "../shared/risk/portfolio-types";
+import type { FlattenResult } from "../shared/coordination/flatten-everywhere";
 
 /** A config with its content version. */
 import type { VersionedConfig } from "../shared/config/versioned";
 import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../shared/risk/coordinator-types";
 
 export type { VersionedConfig };
+
+/** The kill switch's answer: the portfolio after it, and one result per symbol it reached. */
+export type FlattenAnswer = PortfolioSnapshot & { readonly flatten: readonly FlattenResult[] };
 export type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry };
 export type { AgentStatus, FeedHealthView };
 
@@ -32,8 +36,11 @@ export interface CoordinatorApi {
   configAudit(limit: number): Promise<ConfigAuditEntry[]>;
   halt(reason: string): Promise<PortfolioSnapshot>;
   resume(): Promise<PortfolioSnapshot>;
-  /** Kill switch: every agent exits at market; entries are refused until `resume`. */
-  flatten(): Promise<PortfolioSnapshot>;
+  /**
+   * Kill switch: every symbol's agent exits at market, stopped ones too, and in live or demo mode what
+   * the exchange still holds is closed there directly; entries are refused until `resume`.
+   */
+  flatten(): Promise<FlattenAnswer>;
   portfolio(): Promise<PortfolioSnapshot>;
   symbols(): Promise<SymbolEntry[]>;
   setSymbolEnabled(symbol: string, enabled: boolean): Promise<SymbolEntry[]>;

@@ -28,6 +28,8 @@ import { modeRefusal } from "./agent-mode";
 import { d1LedgerWriter } from "./agent-outbox";
 import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
 import { AgentStore } from "./agent-store";
+import { holdsSomething, storedHolding } from "../shared/runner/stored-holding";
+import type { SymbolRunnerState } from "../shared/runner/symbol-runner";
 import { NotifySender } from "./agent-notify";
 import { AgentUsage } from "../shared/runner/agent-usage";
 import { AgentNotices } from "../shared/notify/agent-notices";
@@ -35,6 +37,9 @@ import type { CoordinatorApi, SymbolAgentApi, VersionedConfig } from "./contract
 
 /** Alarm period, ms (the design's "at most every 5 s"). */
 export const ALARM_EVERY_MS = 5_000;
+
+/** How long `flatten` waits for the engine to be flat before answering (under the callers' 10 s RPC bound), ms. */
+export const FLATTEN_WAIT_MS = 6_000;
 
 /** What the agent persists about itself. */
 interface AgentMeta {
@@ -85,9 +90,14 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
 
   /** RPC: stops the feed; flushes what it can; the alarm ends once nothing waits for D1 or the Coordinator. */
   async stop(): Promise<AgentStatusView> {
+    this.saveMeta({ wanted: false, error: null });
+    return this.sleep();
+  }
+
+  /** Stops the runtime, delivers what waits for the Coordinator and D1, re-arms the alarm for what is left. */
+  private async sleep(): Promise<AgentStatusView> {
     this.runtime?.stop();
     this.runtime = null;
-    this.saveMeta({ wanted: false, error: null });
     const errors: string[] = [];
     await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
     await this.step(errors, "outbox", () =>
@@ -109,6 +119,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       configVersion: r?.configVersion ?? config?.version ?? null,
       feed: r?.feedHealth() ?? null,
       engine: r?.engineStatus() ?? null,
+      stored: r ? null : storedHolding(this.store.get<SymbolRunnerState>("runner")),
       outboxPending: this.store.outboxCount(),
       entriesBlocked: r?.entriesBlocked ?? false,
       account: r?.accountSummary() ?? null,
@@ -127,9 +138,18 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     return this.status();
   }
 
-  /** RPC: exit at market now and cancel a pending entry. */
+  /**
+   * RPC: exit at market now and cancel a pending entry. A stopped agent that still holds something
+   * is woken for it (and sleeps again once flat). Answers once the engine is flat, or after
+   * {@link FLATTEN_WAIT_MS} with what it still holds (the caller may then close at the exchange).
+   */
   async flatten(reason: "flatten" | "daily_loss_flatten"): Promise<AgentStatusView> {
+    if (!this.runtime && holdsSomething(storedHolding(this.store.get<SymbolRunnerState>("runner"))))
+      await this.wakeToFlatten();
     this.runtime?.flatten(reason === "daily_loss_flatten" ? "daily_loss_flatten" : "flatten");
+    for (let waited = 0; waited < FLATTEN_WAIT_MS && !this.flat(); waited += 100) await sleepMs(100);
+    if (this.runtime && !this.meta.wanted && this.flat()) return this.sleep();
+    await this.arm(false);
     return this.status();
   }
 
@@ -150,6 +170,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       if (this.meta.wanted && !this.runtime && this.meta.symbol) await this.start(this.meta.symbol);
       if (this.runtime) errors.push(...(await this.runtime.onAlarm(now)));
       else await this.step(errors, "coordinator calls", () => drainCalls(this.store, () => this.coordinator()));
+      // Woken only to flatten: asleep again once flat.
+      if (this.runtime && !this.meta.wanted && this.flat()) await this.sleep();
       await this.step(errors, "outbox", () =>
         flushOutbox(this.store, this.usage.countedWriter(d1LedgerWriter(this.env.DB))),
       );
@@ -189,6 +211,25 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
     }
     await runtime?.refreshEquity().catch((e: unknown) => this.backgroundError("equity refresh", e));
     return this.status();
+  }
+
+  /** Runs the engine of a stopped agent just to exit (the agent stays unwanted); a refusal is logged and counted. */
+  private async wakeToFlatten(): Promise<void> {
+    const config = this.store.get<VersionedConfig>("config");
+    const refusal = config ? modeRefusal(config.config.mode, this.env) : "no stored config";
+    if (refusal) return this.backgroundError("flatten of a stopped agent", refusal);
+    const runtime = this.resume();
+    const liveRefusal = await runtime?.startLive().catch((e: unknown) => messageOf(e));
+    if (!liveRefusal) return;
+    this.backgroundError("flatten of a stopped agent", liveRefusal);
+    runtime?.stop();
+    this.runtime = null;
+  }
+
+  /** True when the running engine holds nothing (or no engine runs). */
+  private flat(): boolean {
+    const phase = this.runtime?.engineStatus()?.phase;
+    return phase === undefined || phase === "flat";
   }
 
   private symbolProblem(symbol: string): string | null {
@@ -276,7 +317,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
 
   /** Sets the alarm when there is work (`force`: even if one is set); deletes it when there is none. */
   private async arm(force: boolean): Promise<void> {
-    const work = this.meta.wanted || this.store.outboxCount() > 0 || this.store.callCount() > 0;
+    const work =
+      this.meta.wanted || this.runtime !== null || this.store.outboxCount() > 0 || this.store.callCount() > 0;
     if (!work) return this.ctx.storage.deleteAlarm();
     if (force || (await this.ctx.storage.getAlarm()) === null)
       await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
@@ -301,6 +343,10 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       "coordinatorCalls",
     );
   }
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function messageOf(e: unknown): string {

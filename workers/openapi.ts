@@ -181,7 +181,11 @@ export function openApiDocument(): Json {
       "/api/control/resume": {
         post: op("Lift an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day)"),
       },
-      "/api/control/flatten": { post: op("Kill switch: every agent exits at market; entries refused until resume") },
+      "/api/control/flatten": {
+        post: op(
+          "Kill switch: every symbol's agent exits at market, stopped ones too; in live or demo mode what the exchange still holds is closed there directly (reduce-only market). Answers once every symbol answered: the portfolio after, and `flatten`, one `{ symbol, outcome: flat | closed_at_exchange | still_open | unknown, agent, exchange }` per symbol. Entries refused until resume",
+        ),
+      },
       "/api/portfolio": { get: op("Equity, open positions, trading state, daily PnL") },
       "/api/equity": {
         get: op(

@@ -170,3 +170,13 @@ export interface PortfolioState {
   /** Absent in states saved before the edge monitor existed. */
   readonly edge?: EdgeMonitorState;
 }
+
+/** What the rules decided by themselves at `ts` (see `Portfolio.rulesView`): compared before and after a call, it says what changed. */
+export interface RulesView {
+  readonly ts: number;
+  readonly dailyHalted: boolean;
+  readonly requiresFlatten: boolean;
+  /** Why the day is halted; null when it is not. */
+  readonly reason: string | null;
+  readonly cooldowns: readonly Cooldown[];
+}

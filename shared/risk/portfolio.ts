@@ -22,6 +22,7 @@ import type {
   PortfolioState,
   PositionView,
   Reservation,
+  RulesView,
   TradingState,
 } from "./portfolio-types";
 
@@ -136,6 +137,17 @@ export class Portfolio {
   /** True while today's loss limit is reached and `flattenOnDailyLimit` is set: close every position. */
   get requiresFlatten(): boolean {
     return this.daily.halted && this.config.flattenOnDailyLimit;
+  }
+
+  /** The states the rules decide by themselves (daily loss halt, cooldowns), cheap enough to read around every call. */
+  rulesView(): RulesView {
+    return {
+      ts: this.clock,
+      dailyHalted: this.daily.halted,
+      requiresFlatten: this.requiresFlatten,
+      reason: this.daily.halted ? this.dailyDetail() : null,
+      cooldowns: this.cooldown.active(this.clock),
+    };
   }
 
   /** Checks every rule and, if all pass, reserves a slot for `req.symbol`. */

@@ -3,6 +3,7 @@
  * the engine's view, the feed's health, the outbox and the agent's own last problems.
  * @module
  */
+import type { StoredHolding } from "./stored-holding";
 import type { FeatureSnapshot } from "../indicators/symbol-features";
 import type { CompositeScore } from "../strategy/score";
 import type { EngineStatus } from "../strategy/engine";
@@ -102,6 +103,8 @@ export interface AgentStatusParts {
   readonly configVersion: string | null;
   readonly feed: FeedHealthReading | null;
   readonly engine: EngineStatus | null;
+  /** A stopped agent's persisted phase and position (shown when no engine runs); absent or null otherwise. */
+  readonly stored?: StoredHolding | null;
   readonly outboxPending: number;
   readonly entriesBlocked: boolean;
   readonly account: AccountView | null;
@@ -122,8 +125,8 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     mode: p.mode,
     configVersion: p.configVersion,
     feed: p.feed ? feedView(p.feed) : null,
-    phase: e?.phase ?? (p.running ? "flat" : null),
-    position: e?.position ?? null,
+    phase: e?.phase ?? p.stored?.phase ?? (p.running ? "flat" : null),
+    position: e?.position ?? p.stored?.position ?? null,
     features: e?.features ?? null,
     subScores: e?.subScores ?? null,
     score: e?.score ?? null,

@@ -9,5 +9,7 @@ declare namespace Cloudflare {
     TEST_VENUE_CREDENTIALS: string;
     /** JSON credentials of the venue's UTA key (v3 API). */
     TEST_VENUE_UTA_CREDENTIALS: string;
+    /** JSON credentials of the venue's third key (Classic), used only by the kill-switch test. */
+    TEST_VENUE_KILL_SWITCH_CREDENTIALS: string;
   }
 }

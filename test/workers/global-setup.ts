@@ -24,6 +24,13 @@ const UTA_CREDENTIALS = {
   passphrase: "uta-pass",
 };
 
+/** The venue's third key, a Classic one of its own account: the kill-switch test's positions never meet another test's. */
+const KILL_SWITCH_CREDENTIALS = {
+  apiKey: "workers-test-kill-switch-key",
+  apiSecret: "workers-test-kill-switch-secret",
+  passphrase: "ks-pass",
+};
+
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
@@ -37,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     keys: [
       { credentials: DEFAULT_CREDENTIALS, accountMode: "classic" },
       { credentials: UTA_CREDENTIALS, accountMode: "uta" },
+      { credentials: KILL_SWITCH_CREDENTIALS, accountMode: "classic" },
     ],
   });
   project.provide("feedUrl", venue.urls.wsPublic);
@@ -45,6 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("venuePrivateUrlV3", venue.urls.wsPrivateV3);
   project.provide("venueCredentials", JSON.stringify(DEFAULT_CREDENTIALS));
   project.provide("venueUtaCredentials", JSON.stringify(UTA_CREDENTIALS));
+  project.provide("venueKillSwitchCredentials", JSON.stringify(KILL_SWITCH_CREDENTIALS));
   const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
   project.provide(
     "notify",
@@ -72,6 +81,7 @@ declare module "vitest" {
     venuePrivateUrlV3: string;
     venueCredentials: string;
     venueUtaCredentials: string;
+    venueKillSwitchCredentials: string;
     /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
     notify: string;
   }

@@ -1,0 +1,161 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import type { AgentStatus } from "../../durable-objects/contracts";
+import type { SymbolAgent } from "../../durable-objects/symbol-agent";
+import { bitgetEndpoints, netPosition } from "../../shared/exchange/bitget/bitget-account";
+import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
+import { validateOrder } from "../../shared/exchange/bitget/order-rules";
+import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
+import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import type { FlattenResult } from "../../shared/coordination/flatten-everywhere";
+import type { TradeEvent } from "../../shared/market/events";
+import { api } from "./helpers";
+
+/** Live; gates wide open and market entries, so that a warmed-up engine enters at once; a stop wide enough for the venue's moving price. */
+const PERMISSIVE = {
+  mode: "live",
+  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
+  execution: { entryOrder: "market" },
+  exits: { stopLossPct: 2 },
+};
+
+const bindings = env as unknown as Record<string, string>;
+/** This file's own venue account (global-setup.ts), so no other test's positions meet these. */
+const credentials = JSON.parse(bindings.TEST_VENUE_KILL_SWITCH_CREDENTIALS) as BitgetCredentials;
+const SYMBOL = "ETHUSDT";
+/** A position opened at the venue behind every agent's back: no agent knows it. */
+const ORPHAN = "BTCUSDT";
+
+const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
+const coordinator = () => env.COORDINATOR.getByName("portfolio");
+const secrets = {
+  BITGET_API_KEY: credentials.apiKey,
+  BITGET_API_SECRET: credentials.apiSecret,
+  BITGET_PASSPHRASE: credentials.passphrase,
+};
+
+/** Gives a Durable Object instance the venue key as its Bitget secrets (the agent: and a public feed URL the venue refuses). */
+async function withSecrets(): Promise<void> {
+  await runInDurableObject(agent(), (a: SymbolAgent) => {
+    const own = a as unknown as { env: Record<string, unknown> };
+    own.env = { ...own.env, ...secrets, FEED_URL: `${bindings.REST_URL}/no-public-feed-here` };
+  });
+  await runInDurableObject(coordinator(), (c: object) => {
+    const own = c as unknown as { env: Record<string, unknown> };
+    own.env = { ...own.env, ...secrets };
+  });
+}
+
+async function venue() {
+  const common = { now: () => Date.now(), random: Math.random };
+  const endpoints = bitgetEndpoints("live", { restUrl: bindings.REST_URL });
+  const opened = await openBitgetAccount({ endpoints, credentials, ...common });
+  if (!opened.ok) throw new Error(`the venue refused the test key: ${opened.refusal.message}`);
+  const market = new BitgetRestClient({ baseUrl: bindings.REST_URL, credentials, ...common });
+  return { account: opened.account, market };
+}
+
+async function venueHolds(symbol: string): Promise<number> {
+  return netPosition(await (await venue()).account.positions(symbol), symbol);
+}
+
+/** A market buy at the venue from another client of the account. */
+async function venueBuy(symbol: string, size: number): Promise<void> {
+  const v = await venue();
+  const contract = await v.account.instrument(symbol);
+  if (!contract) throw new Error(`no contract ${symbol}`);
+  const referencePrice = (await v.market.getTicker(symbol)).lastPrice;
+  const order = { symbol, side: "buy", size, reduceOnly: false, clientOid: "manual-ks-1", orderType: "market" };
+  const checked = validateOrder(contract, { ...order, marginMode: "crossed" } as Parameters<typeof validateOrder>[1], {
+    referencePrice,
+  });
+  if (!checked.ok) throw new Error(checked.detail);
+  await v.market.placeOrder(checked.order);
+}
+
+/** 40 s of a calm, gently rising market ending now at about `price`. */
+function warmup(price: number): TradeEvent[] {
+  const t0 = Date.now() - 40_000;
+  return Array.from(
+    { length: 80 },
+    (_, i) =>
+      ({
+        kind: "trade",
+        symbol: SYMBOL,
+        ts: t0 + i * 500,
+        price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
+        size: 0.5,
+        side: i % 3 ? "buy" : "sell",
+        id: `w${i}`,
+      }) as const,
+  );
+}
+
+function ingestUntilEntering(trades: readonly TradeEvent[]): Promise<string | undefined> {
+  return runInDurableObject(agent(), (a: SymbolAgent) => {
+    const runtime = a["runtime"];
+    if (!runtime) throw new Error("agent not running");
+    for (const t of trades) {
+      runtime.ingest([t]);
+      if (runtime.engineStatus()?.phase !== "flat") break;
+    }
+    return runtime.engineStatus()?.phase;
+  });
+}
+
+async function listed(symbol: string): Promise<{ enabled: boolean; status: AgentStatus | null }> {
+  const body = (await (await api("/api/symbols")).json()) as {
+    symbols: { symbol: string; enabled: boolean; status: AgentStatus | null }[];
+  };
+  const entry = body.symbols.find((s) => s.symbol === symbol);
+  if (!entry) throw new Error(`${symbol} is not listed`);
+  return entry;
+}
+
+afterAll(async () => {
+  await agent().stop();
+  await coordinator().resume();
+  await coordinator().putConfig({});
+});
+
+describe("the kill switch in live mode on the local venue", () => {
+  it("shows a stopped agent's position, wakes the agent to close it, and closes at the exchange what no agent holds", async () => {
+    expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+    await withSecrets();
+    expect((await api(`/api/symbols/${SYMBOL}/start`, { method: "POST" })).status).toBe(200);
+    const ticker = await (await venue()).market.getTicker(SYMBOL);
+    expect(await ingestUntilEntering(warmup(ticker.lastPrice))).toBe("entering");
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    const size = (await agent().status()).position?.size ?? 0;
+    expect(size).toBeGreaterThan(0);
+
+    // Stopped: the position stays, at the venue and in /api/symbols.
+    expect((await api(`/api/symbols/${SYMBOL}/stop`, { method: "POST" })).status).toBe(200);
+    const stopped = await listed(SYMBOL);
+    expect(stopped).toMatchObject({ enabled: false, status: { running: false, phase: "open" } });
+    expect(stopped.status?.position).toMatchObject({ side: "long", size });
+    expect(await venueHolds(SYMBOL)).toBeCloseTo(size, 9);
+
+    await venueBuy(ORPHAN, 0.01);
+    await vi.waitFor(async () => expect(await venueHolds(ORPHAN)).toBeCloseTo(0.01, 9), { timeout: 5_000 });
+
+    const res = await api("/api/control/flatten", { method: "POST" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { tradingState: string; flatten: FlattenResult[] };
+    expect(body.tradingState).toBe("HALTED");
+    const bySymbol = Object.fromEntries(body.flatten.map((r) => [r.symbol, r]));
+    expect(bySymbol[SYMBOL]).toMatchObject({ outcome: "flat", exchange: null });
+    expect(bySymbol[ORPHAN]).toMatchObject({ outcome: "closed_at_exchange", exchange: { remaining: 0 } });
+    expect(bySymbol[ORPHAN].agent).toContain("no agent knows");
+
+    expect(await venueHolds(SYMBOL)).toBe(0);
+    expect(await venueHolds(ORPHAN)).toBe(0);
+    const after = await listed(SYMBOL);
+    expect(after.status).toMatchObject({ running: false, phase: "flat", position: null });
+    expect((await coordinator().portfolio()).openPositions).toEqual([]);
+  }, 60_000);
+});
