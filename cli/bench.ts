@@ -25,6 +25,7 @@ import { instrumentsFor } from "./venue/market-source";
 import { startVenue, type Venue } from "./venue/server";
 import type { AgentStatusView } from "../shared/runner/agent-status";
 import { measureOptimizer } from "./research/bench-optimizer";
+import { benchCosts } from "./bench-costs";
 import { DEFAULT_TRIALS } from "../shared/research/sampler";
 
 interface Figure {
@@ -599,6 +600,7 @@ async function main(argv: string[]): Promise<number> {
     ...(await benchBacktest(quick)),
     ...(await benchOptimizer(quick)),
     ...(await benchE2e(quick)),
+    ...(await benchCosts(quick)),
   ];
   if (argv.includes("--json")) {
     const out: Record<string, number | string> = { node: process.version, quick: String(quick) };

@@ -58,6 +58,8 @@ export interface StackOptions {
   readonly migrate?: boolean;
   /** How long to wait for `/health`, ms; default 90 000. */
   readonly healthTimeoutMs?: number;
+  /** `wrangler dev --test-scheduled`: `GET /__scheduled?cron=…` runs the cron handler (the bench triggers the watchdog). */
+  readonly testScheduled?: boolean;
 }
 
 /** Where a live stack trades: the local venue (cli/venue/). */
@@ -113,6 +115,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     o.persistTo,
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  if (o.testScheduled) args.push("--test-scheduled");
   const child = spawn(WRANGLER, args, {
     cwd: ROOT,
     env: OFFLINE_ENV,
