@@ -12,11 +12,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import type { CoreResult } from "./core-errors";
 import type { Faults } from "./faults";
-import { errorFrame, sendFrame } from "./public-ws";
 import { type AccountMode, familyRefusal, type VenueKeys } from "./venue-keys";
+import { errorFrame, readRequest, sendFrame, WsClients } from "./ws-hub";
 import { checkWsLogin } from "./ws-login";
 
 /** Private channels the venue serves. */
@@ -69,12 +69,15 @@ interface Client {
 export class PrivateWsHub {
   readonly #o: PrivateWsOptions;
   readonly #symbols: ReadonlySet<string>;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  readonly #clients = new Set<Client>();
+  readonly #clients: WsClients<Client>;
 
   constructor(options: PrivateWsOptions) {
     this.#o = options;
     this.#symbols = new Set(options.symbols);
+    this.#clients = new WsClients<Client>({
+      make: (ws) => ({ ws, apiKey: null, subs: new Map() }),
+      onText: (client, text) => void this.#onMessage(client, text),
+    });
   }
 
   /** Open connections. */
@@ -84,7 +87,7 @@ export class PrivateWsHub {
 
   /** Completes a WebSocket upgrade on this endpoint. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws));
+    this.#clients.handleUpgrade(req, socket, head);
   }
 
   /**
@@ -116,45 +119,19 @@ export class PrivateWsHub {
 
   /** Cuts every connection now (TCP terminate); returns how many. */
   dropAll(): number {
-    const n = this.#clients.size;
-    for (const c of [...this.#clients]) c.ws.terminate();
-    return n;
+    return this.#clients.dropAll();
   }
 
   /** Cuts every connection and stops accepting new ones. */
   close(): Promise<void> {
-    this.dropAll();
-    return new Promise((resolve) => this.#wss.close(() => resolve()));
-  }
-
-  #attach(ws: WebSocket): void {
-    const client: Client = { ws, apiKey: null, subs: new Map() };
-    this.#clients.add(client);
-    ws.on(
-      "message",
-      (raw, isBinary) =>
-        void this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
-    );
-    ws.on("close", () => this.#clients.delete(client));
-    ws.on("error", () => ws.terminate());
+    return this.#clients.close();
   }
 
   async #onMessage(client: Client, text: string): Promise<void> {
-    const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
-    if (text === "ping") return send("pong");
-    let msg: { op?: unknown; args?: unknown };
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return send(errorFrame(30002, "illegal request"));
-    }
-    const op = msg?.op;
-    if (op !== "login" && op !== "subscribe" && op !== "unsubscribe")
-      return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
-    if (!Array.isArray(msg.args) || msg.args.length === 0)
-      return send(errorFrame(30016, "param error: args must be a non-empty array", op));
-    if (op === "login") return this.#login(client, msg.args[0]);
-    for (const a of msg.args) this.#onArg(client, op, a);
+    const r = readRequest(text, ["login", "subscribe", "unsubscribe"] as const);
+    if (!r.ok) return sendFrame(client.ws, r.reply, this.#o.faults);
+    if (r.op === "login") return this.#login(client, r.args[0]);
+    for (const a of r.args) this.#onArg(client, r.op, a);
   }
 
   async #login(client: Client, raw: unknown): Promise<void> {

@@ -11,9 +11,10 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { type Faults, truncateFrame } from "./faults";
 import type { PushMessage, VenuePush } from "./market-source";
+import { readRequest, sendFrame, WsClients } from "./ws-hub";
 
 /** Public channels the venue serves. */
 export const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([
@@ -27,9 +28,6 @@ export const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([
 
 /** instTypes accepted in subscriptions (the demo one is accepted as an alias). */
 const INST_TYPES: ReadonlySet<string> = new Set(["USDT-FUTURES", "SUSDT-FUTURES"]);
-
-/** A client whose send buffer exceeds this is cut, as an exchange cuts a consumer that cannot keep up. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link PublicWsHub}. */
 export interface PublicWsOptions {
@@ -62,8 +60,7 @@ interface Client {
 export class PublicWsHub {
   readonly #o: PublicWsOptions;
   readonly #symbols: ReadonlySet<string>;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  readonly #clients = new Set<Client>();
+  readonly #clients: WsClients<Client>;
   readonly #subs = new Map<string, Set<Client>>();
   readonly #books = new Map<string, VenuePush>();
   readonly #trades = new Map<string, TradeRing>();
@@ -71,6 +68,11 @@ export class PublicWsHub {
   constructor(options: PublicWsOptions) {
     this.#o = options;
     this.#symbols = new Set(options.symbols);
+    this.#clients = new WsClients<Client>({
+      make: (ws) => ({ ws, subs: new Set(), pendingTrade: new Set() }),
+      onText: (client, text) => this.#onMessage(client, text),
+      onGone: (client) => this.#detach(client),
+    });
     for (const s of options.symbols) this.#trades.set(s, new TradeRing(options.recentTrades ?? 50));
   }
 
@@ -81,7 +83,7 @@ export class PublicWsHub {
 
   /** Completes a WebSocket upgrade on this endpoint. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws));
+    this.#clients.handleUpgrade(req, socket, head);
   }
 
   /** Remembers `push` for subscribe snapshots and sends it (and its derived channels) to subscribers, subject to faults. */
@@ -127,29 +129,15 @@ export class PublicWsHub {
 
   /** Cuts every connection now (TCP terminate); returns how many. */
   dropAll(): number {
-    const n = this.#clients.size;
-    for (const c of [...this.#clients]) c.ws.terminate();
-    return n;
+    return this.#clients.dropAll();
   }
 
   /** Cuts every connection and stops accepting new ones. */
   close(): Promise<void> {
-    this.dropAll();
-    return new Promise((resolve) => this.#wss.close(() => resolve()));
-  }
-
-  #attach(ws: WebSocket): void {
-    const client: Client = { ws, subs: new Set(), pendingTrade: new Set() };
-    this.#clients.add(client);
-    ws.on("message", (raw, isBinary) =>
-      this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
-    );
-    ws.on("close", () => this.#detach(client));
-    ws.on("error", () => ws.terminate());
+    return this.#clients.close();
   }
 
   #detach(client: Client): void {
-    this.#clients.delete(client);
     for (const k of client.subs) {
       const set = this.#subs.get(k);
       set?.delete(client);
@@ -158,19 +146,9 @@ export class PublicWsHub {
   }
 
   #onMessage(client: Client, text: string): void {
-    if (text === "ping") return sendFrame(client.ws, "pong", this.#o.faults);
-    let msg: { op?: unknown; args?: unknown };
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return sendFrame(client.ws, errorFrame(30002, "illegal request"), this.#o.faults);
-    }
-    const op = msg?.op;
-    if (op !== "subscribe" && op !== "unsubscribe")
-      return sendFrame(client.ws, errorFrame(30003, `invalid op ${JSON.stringify(op)}`), this.#o.faults);
-    if (!Array.isArray(msg.args) || msg.args.length === 0)
-      return sendFrame(client.ws, errorFrame(30016, "param error: args must be a non-empty array", op), this.#o.faults);
-    for (const a of msg.args) this.#onArg(client, op, a);
+    const r = readRequest(text, ["subscribe", "unsubscribe"] as const);
+    if (!r.ok) return sendFrame(client.ws, r.reply, this.#o.faults);
+    for (const a of r.args) this.#onArg(client, r.op, a);
   }
 
   #onArg(client: Client, op: "subscribe" | "unsubscribe", raw: unknown): void {
@@ -250,21 +228,6 @@ export class PublicWsHub {
       sendFrame(client.ws, text, this.#o.faults);
     }
   }
-}
-
-/**
- * Sends one text frame to an open socket, unless the drop fault cuts the connection instead or the
- * client has fallen too far behind (then it is cut too).
- */
-export function sendFrame(ws: WebSocket, text: string, faults: Faults): void {
-  if (ws.readyState !== WebSocket.OPEN) return;
-  if (faults.dropConnection() || ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
-  ws.send(text);
-}
-
-/** A Bitget WS error frame `{"event":"error","code":…,"msg":…}` (code is a number on V2 WS, §1.1). */
-export function errorFrame(code: number, msg: string, op?: string): string {
-  return JSON.stringify(op === undefined ? { event: "error", code, msg } : { event: "error", code, msg, op });
 }
 
 function checkArg(raw: unknown, symbols: ReadonlySet<string>): Arg | null {

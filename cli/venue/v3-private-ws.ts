@@ -11,14 +11,14 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import type { Instrument } from "../../shared/market/instrument";
 import type { CoreEvent, ExchangeCore } from "./exchange-core";
 import type { Faults } from "./faults";
 import { loginFor } from "./private-ws";
-import { errorFrame, sendFrame } from "./public-ws";
 import { accountPushShapeV3, fillShapeV3, orderPushShapeV3, positionPushShapeV3 } from "./v3-shapes";
 import type { VenueKeys } from "./venue-keys";
+import { errorFrame, readRequest, sendFrame, WsClients } from "./ws-hub";
 
 /** v3 private topics the venue serves. */
 export type V3PrivateTopic = "order" | "fill" | "position" | "account";
@@ -45,13 +45,16 @@ interface Client {
 /** The v3 private WebSocket endpoint: attach to an HTTP server's `upgrade`, feed with {@link push}. */
 export class V3PrivateWsHub {
   readonly #o: V3PrivateWsOptions;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  readonly #clients = new Set<Client>();
+  readonly #clients: WsClients<Client>;
   readonly #inst: ReadonlyMap<string, Instrument>;
 
   constructor(options: V3PrivateWsOptions) {
     this.#o = options;
     this.#inst = new Map(options.core.instrumentList().map((i) => [i.symbol, i]));
+    this.#clients = new WsClients<Client>({
+      make: (ws) => ({ ws, apiKey: null, topics: new Set() }),
+      onText: (client, text) => void this.#onMessage(client, text),
+    });
   }
 
   /** Open connections. */
@@ -61,7 +64,7 @@ export class V3PrivateWsHub {
 
   /** Completes a WebSocket upgrade on this endpoint. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws));
+    this.#clients.handleUpgrade(req, socket, head);
   }
 
   /** Sends one core event to the connections logged in with `apiKey` and subscribed to its topic. */
@@ -83,15 +86,12 @@ export class V3PrivateWsHub {
 
   /** Cuts every connection now (TCP terminate); returns how many. */
   dropAll(): number {
-    const n = this.#clients.size;
-    for (const c of [...this.#clients]) c.ws.terminate();
-    return n;
+    return this.#clients.dropAll();
   }
 
   /** Cuts every connection and stops accepting new ones. */
   close(): Promise<void> {
-    this.dropAll();
-    return new Promise((resolve) => this.#wss.close(() => resolve()));
+    return this.#clients.close();
   }
 
   #frame(event: CoreEvent): { topic: V3PrivateTopic; text: string } {
@@ -119,34 +119,11 @@ export class V3PrivateWsHub {
     };
   }
 
-  #attach(ws: WebSocket): void {
-    const client: Client = { ws, apiKey: null, topics: new Set() };
-    this.#clients.add(client);
-    ws.on(
-      "message",
-      (raw, isBinary) =>
-        void this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
-    );
-    ws.on("close", () => this.#clients.delete(client));
-    ws.on("error", () => ws.terminate());
-  }
-
   async #onMessage(client: Client, text: string): Promise<void> {
-    const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
-    if (text === "ping") return send("pong");
-    let msg: { op?: unknown; args?: unknown };
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return send(errorFrame(30002, "illegal request"));
-    }
-    const op = msg?.op;
-    if (op !== "login" && op !== "subscribe" && op !== "unsubscribe")
-      return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
-    if (!Array.isArray(msg.args) || msg.args.length === 0)
-      return send(errorFrame(30016, "param error: args must be a non-empty array", op));
-    if (op === "login") return this.#login(client, msg.args[0]);
-    for (const a of msg.args) this.#onArg(client, op, a);
+    const r = readRequest(text, ["login", "subscribe", "unsubscribe"] as const);
+    if (!r.ok) return sendFrame(client.ws, r.reply, this.#o.faults);
+    if (r.op === "login") return this.#login(client, r.args[0]);
+    for (const a of r.args) this.#onArg(client, r.op, a);
   }
 
   async #login(client: Client, raw: unknown): Promise<void> {

@@ -18,11 +18,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { type Faults, truncateFrame } from "./faults";
 import type { VenuePush } from "./market-source";
-import { errorFrame, sendFrame } from "./public-ws";
 import { tickerShapeV3 } from "./v3-shapes";
+import { readRequest, sendFrame, WsClients } from "./ws-hub";
 
 /** v3 public topics the venue serves. */
 export const V3_PUBLIC_TOPICS: ReadonlySet<string> = new Set([
@@ -70,8 +70,7 @@ interface Client {
 export class V3PublicWsHub {
   readonly #o: V3PublicWsOptions;
   readonly #symbols: ReadonlySet<string>;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  readonly #clients = new Set<Client>();
+  readonly #clients: WsClients<Client>;
   readonly #subs = new Map<string, Set<Client>>();
   readonly #books = new Map<string, BookState>();
   readonly #trades = new Map<string, object[]>();
@@ -80,6 +79,11 @@ export class V3PublicWsHub {
   constructor(options: V3PublicWsOptions) {
     this.#o = options;
     this.#symbols = new Set(options.symbols);
+    this.#clients = new WsClients<Client>({
+      make: (ws) => ({ ws, subs: new Set(), id: this.#nextClient++ }),
+      onText: (client, text) => this.#onMessage(client, text),
+      onGone: (client) => this.#detach(client),
+    });
   }
 
   /** Open connections. */
@@ -89,7 +93,7 @@ export class V3PublicWsHub {
 
   /** Completes a WebSocket upgrade on this endpoint. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws));
+    this.#clients.handleUpgrade(req, socket, head);
   }
 
   /** Turns one V2 market push into its v3 pushes, remembers what snapshots need, and sends them. */
@@ -120,15 +124,12 @@ export class V3PublicWsHub {
 
   /** Cuts every connection now (TCP terminate); returns how many. */
   dropAll(): number {
-    const n = this.#clients.size;
-    for (const c of [...this.#clients]) c.ws.terminate();
-    return n;
+    return this.#clients.dropAll();
   }
 
   /** Cuts every connection and stops accepting new ones. */
   close(): Promise<void> {
-    this.dropAll();
-    return new Promise((resolve) => this.#wss.close(() => resolve()));
+    return this.#clients.close();
   }
 
   #onTrade(symbol: string, push: VenuePush): [string, string][] {
@@ -201,18 +202,7 @@ export class V3PublicWsHub {
     return JSON.stringify({ action, arg: { instType: "usdt-futures", topic, symbol }, data, ts });
   }
 
-  #attach(ws: WebSocket): void {
-    const client: Client = { ws, subs: new Set(), id: this.#nextClient++ };
-    this.#clients.add(client);
-    ws.on("message", (raw, isBinary) =>
-      this.#onMessage(client, isBinary ? Buffer.from(raw as Buffer).toString("utf8") : raw.toString()),
-    );
-    ws.on("close", () => this.#detach(client));
-    ws.on("error", () => ws.terminate());
-  }
-
   #detach(client: Client): void {
-    this.#clients.delete(client);
     for (const k of client.subs) {
       const set = this.#subs.get(k);
       set?.delete(client);
@@ -221,19 +211,9 @@ export class V3PublicWsHub {
   }
 
   #onMessage(client: Client, text: string): void {
-    const send = (frame: string) => sendFrame(client.ws, frame, this.#o.faults);
-    if (text === "ping") return send("pong");
-    let msg: { op?: unknown; args?: unknown };
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return send(errorFrame(30002, "illegal request"));
-    }
-    const op = msg?.op;
-    if (op !== "subscribe" && op !== "unsubscribe") return send(errorFrame(30003, `invalid op ${JSON.stringify(op)}`));
-    if (!Array.isArray(msg.args) || msg.args.length === 0)
-      return send(errorFrame(30016, "param error: args must be a non-empty array", op));
-    for (const a of msg.args) this.#onArg(client, op, a);
+    const r = readRequest(text, ["subscribe", "unsubscribe"] as const);
+    if (!r.ok) return sendFrame(client.ws, r.reply, this.#o.faults);
+    for (const a of r.args) this.#onArg(client, r.op, a);
   }
 
   #onArg(client: Client, op: "subscribe" | "unsubscribe", raw: unknown): void {
