@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderRequest } from "../execution/orders";
-import { liveFixture, TAKER } from "./testing/live-fixture";
+import { liveFixture, T0, TAKER } from "./testing/live-fixture";
 
 /** An order id the exchange gave its own order (an exchange-side stop has no clientOid of ours). */
 const EXCHANGE_ORDER_ID = "1311111111111111111";
@@ -148,5 +148,20 @@ describe("rejected exits are never re-sent in a loop", () => {
     expect(retry).toMatchObject({ reduceOnly: true, side: long ? "sell" : "buy" });
     f.fill(retry, 100, last + 1_210);
     expect(f.trades.map((t) => t.exitReason)).toEqual(["flatten"]);
+  });
+});
+
+describe("the exchange-side stop-loss", () => {
+  it("goes with every live entry as its preset stop, on the losing side of the entry's price", () => {
+    const f = liveFixture();
+    const last = f.runUntil(() => f.placed.length > 0);
+    const entry = f.placed[0] as OrderRequest;
+    expect(entry.reduceOnly).toBe(false);
+    // The fixture's market: trade i is at 100 + (i % 7) × 0.01 + i × 0.002.
+    const i = (last - T0) / 500;
+    const lastPrice = 100 + (i % 7) * 0.01 + i * 0.002;
+    const behind = ((entry.stopLossPrice as number) - lastPrice) * (entry.side === "buy" ? 1 : -1);
+    expect(behind).toBeLessThan(0);
+    expect(-behind / lastPrice).toBeCloseTo(0.0012, 3);
   });
 });

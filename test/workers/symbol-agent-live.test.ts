@@ -141,7 +141,7 @@ for (const c of CASES) {
         marginMode: "crossed",
         leverage: 50,
       });
-      const sizingEquity = await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.["equity"]);
+      const sizingEquity = await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.["equity"].now());
       const exchangeEquity = (await (await venueAccount(c.credentials)).account.equity()).equity;
       expect(sizingEquity).toBe(exchangeEquity);
       expect(sizingEquity).not.toBe(Number(bindings.START_EQUITY));
@@ -211,6 +211,79 @@ for (const c of CASES) {
       expect(await runDurableObjectAlarm(agent())).toBe(true);
       expect((await agent().status()).entriesBlocked).toBe(false);
     }, 30_000);
+
+    it("follows the venue when its exchange-side stop-loss fires: closes at the stop's fill price and fee, ledgers it, and sends no exit for the gone position (#14)", async () => {
+      const v = await venueAccount(c.credentials);
+      const price = (await v.market.getTicker(c.symbol)).lastPrice;
+      const t0 = Date.now() - 20_000;
+      const rising = Array.from(
+        { length: 40 },
+        (_, i) =>
+          ({
+            kind: "trade",
+            symbol: c.symbol,
+            ts: t0 + i * 500,
+            price: price * (1 + (i % 7) * 0.00002 + (i - 39) * 0.000005),
+            size: 0.5,
+            side: i % 3 ? "buy" : "sell",
+            id: `stop-${i}`,
+          }) as const,
+      );
+      expect(await ingestUntilEntering(rising)).toBe("entering");
+      await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      const journaled = (await journal()).length;
+
+      const fired = await fetch(`${bindings.REST_URL}/admin/fire-stops`, {
+        method: "POST",
+        body: JSON.stringify({ symbol: c.symbol }),
+      });
+      expect(await fired.json()).toEqual({ fired: 1 });
+      await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      expect(await venueHolds()).toBe(0);
+      // The engine is flat at once: no exit for the gone position is ever journaled (the unit test
+      // external-fills.test.ts shows the 91 s of prints beyond the stop that flooded the venue before).
+      const after = (await journal()).slice(journaled).map((r) => JSON.parse(r.request) as { reduceOnly: boolean });
+      expect(after.filter((r) => r.reduceOnly)).toEqual([]);
+
+      expect(await runDurableObjectAlarm(agent())).toBe(true);
+      await vi.waitFor(
+        async () => {
+          const trade = await env.DB.prepare(
+            "SELECT id, exit_price AS exitPrice, exit_reason AS exitReason, fees FROM trades WHERE symbol = ? AND mode = 'live' ORDER BY exit_time DESC",
+          )
+            .bind(c.symbol)
+            .first<{ id: string; exitPrice: number; exitReason: string; fees: number }>();
+          // The closing fill names the venue's own order (no clientOid of ours): its every execution is in the ledger.
+          const closing = await env.DB.prepare("SELECT client_oid AS oid FROM fills WHERE trade_id = ?")
+            .bind(trade?.id ?? "")
+            .first<{ oid: string }>();
+          const rows = (
+            await env.DB.prepare("SELECT price, size, fee FROM fills WHERE client_oid = ?")
+              .bind(closing?.oid ?? "")
+              .all<{ price: number; size: number; fee: number }>()
+          ).results;
+          const atVenue = (await v.orders.getFills({ symbol: c.symbol, limit: 100 })).fills.filter(
+            (f) => f.orderId === closing?.oid,
+          );
+          expect(atVenue.length).toBeGreaterThan(0);
+          expect(rows).toHaveLength(atVenue.length);
+          const size = atVenue.reduce((x, f) => x + f.size, 0);
+          const vwap = atVenue.reduce((x, f) => x + f.price * f.size, 0) / size;
+          expect(trade?.exitPrice).toBeCloseTo(vwap, 6);
+          expect(rows.reduce((x, r) => x + r.fee, 0)).toBeCloseTo(-atVenue.reduce((x, f) => x + f.fee, 0), 6);
+          // The venue fired the stop at the market, not at its trigger: the price says a close by the exchange.
+          expect(["stop_loss", "exchange_close"]).toContain(trade?.exitReason);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      expect((await agent().status()).entriesBlocked).toBe(false);
+    }, 40_000);
 
     it("refuses to start live when the exchange refuses the config's leverage, with its code", async () => {
       await agent().stop();
