@@ -20,6 +20,7 @@ import { Rsi } from "../shared/indicators/rsi";
 import { runBacktest } from "./backtest";
 import { expandDataPaths, sessionsOf } from "./merge-recordings";
 import { readRecordingBatches, type ReadOptions } from "./recording-file";
+import { benchE2eLive } from "./bench-live";
 import { startStack, type Stack } from "./stack";
 import { instrumentsFor } from "./venue/market-source";
 import { startVenue, type Venue } from "./venue/server";
@@ -601,10 +602,20 @@ async function main(argv: string[]): Promise<number> {
     ...(await benchOptimizer(quick)),
     ...(await benchE2e(quick)),
     ...(await benchCosts(quick)),
+    ...(await benchE2eLive(quick)),
   ];
   if (argv.includes("--json")) {
-    const out: Record<string, number | string> = { node: process.version, quick: String(quick) };
-    for (const f of figures) out[f.key] = Number(f.value.toPrecision(6));
+    const out: Record<string, number | string | Record<string, number>> = {
+      node: process.version,
+      quick: String(quick),
+    };
+    for (const f of figures) {
+      const value = Number(f.value.toPrecision(6));
+      // `name.part` keys nest: e2eLiveOrderP99Ms.classic → {"e2eLiveOrderP99Ms": {"classic": …}}.
+      const [name, part] = f.key.split(".");
+      if (part === undefined) out[f.key] = value;
+      else out[name] = { ...(out[name] as Record<string, number> | undefined), [part]: value };
+    }
     console.log(JSON.stringify(out));
   } else {
     printTable(figures);

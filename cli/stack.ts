@@ -66,6 +66,8 @@ export interface StackOptions {
 export interface LocalLive {
   readonly restUrl: string;
   readonly privateFeedUrl: string;
+  /** The venue's UTA (v3) private WebSocket, for a UTA key (`PRIVATE_FEED_URL_V3`). */
+  readonly privateFeedUrlV3?: string;
   readonly credentials: { readonly apiKey: string; readonly apiSecret: string; readonly passphrase: string };
 }
 
@@ -138,13 +140,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
 /** The bindings of a live stack; throws for an endpoint that is not the local venue. */
 function liveVars(l: LocalLive): Record<string, string> {
-  for (const url of [l.restUrl, l.privateFeedUrl])
+  for (const url of [l.restUrl, l.privateFeedUrl, l.privateFeedUrlV3 ?? l.restUrl])
     if (!/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(url))
       throw new Error(`a live stack trades on the local venue only (127.0.0.1), not ${url}`);
   return {
     MODE: "live",
     REST_URL: l.restUrl,
     PRIVATE_FEED_URL: l.privateFeedUrl,
+    ...(l.privateFeedUrlV3 ? { PRIVATE_FEED_URL_V3: l.privateFeedUrlV3 } : {}),
     BITGET_API_KEY: l.credentials.apiKey,
     BITGET_API_SECRET: l.credentials.apiSecret,
     BITGET_PASSPHRASE: l.credentials.passphrase,
