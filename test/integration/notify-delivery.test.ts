@@ -62,11 +62,16 @@ const numbered = (i: number, ts: number): NotifyEvent => ({
   data: { i },
 });
 
-/** Runs delivery rounds on a virtual clock from `from` to `to` every `step` ms. */
+/**
+ * Runs delivery rounds on a virtual clock from `from` to `to` every `step` ms. The request timeout is
+ * real time and generous: a loopback answer can take over a second on a loaded CI machine, and a
+ * timeout here would only move the message past the virtual window (the hanging-endpoint test below
+ * covers timeouts).
+ */
 async function rounds(outbox: NotifyOutbox, from: number, to: number, step: number, each?: (t: number) => void) {
   for (let t = from; t <= to; t += step) {
     each?.(t);
-    await deliverDue(outbox, { fetch, now: () => t, secrets, timeoutMs: 500 });
+    await deliverDue(outbox, { fetch, now: () => t, secrets, timeoutMs: 10_000 });
   }
 }
 
