@@ -4,7 +4,7 @@
  * is the whole day. Bounds are inclusive.
  * @module
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 /** Milliseconds in a UTC day. */
 export const DAY_MS = 86_400_000;
@@ -25,17 +25,23 @@ export function parseTimeParam(value: string, endOfDay = false): number | null {
 
 /** zod schema of a time parameter (`endOfDay` for `to`). */
 export function timeParam(endOfDay = false) {
-  return z.string().transform((s, ctx) => {
-    const t = parseTimeParam(s, endOfDay);
-    if (t === null) {
-      ctx.addIssue({
-        code: "custom",
-        message: "expected epoch milliseconds or an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
-      });
-      return z.NEVER;
-    }
-    return t;
-  });
+  return z
+    .string()
+    .transform((s, ctx) => {
+      const t = parseTimeParam(s, endOfDay);
+      if (t === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: "expected epoch milliseconds or an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
+        });
+        return z.NEVER;
+      }
+      return t;
+    })
+    .openapi({
+      description: "epoch milliseconds or an ISO 8601 date/date-time (UTC); a date-only `to` means the end of that day",
+      example: "2026-01-31",
+    });
 }
 
 /** The UTC midnight at or before `ts`. */

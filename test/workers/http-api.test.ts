@@ -7,7 +7,6 @@ import { version } from "../../package.json";
 import { configJsonSchema, configVersion, defaultConfig } from "../../shared/config/config";
 import { app, type AppEnv, type AppType } from "../../workers/app";
 import { ApiError, handleError, handleNotFound } from "../../workers/errors";
-import { openApiDocument } from "../../workers/openapi";
 import { TOKEN, api, authHeaders, fakeAgents } from "./helpers";
 
 describe("the HTTP API", () => {
@@ -308,11 +307,6 @@ describe("the OpenAPI document", () => {
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${path}`).toBeDefined();
     }
   });
-
-  it("describes the config body with the config's JSON Schema", () => {
-    const doc = openApiDocument() as { components: { schemas: Record<string, unknown> } };
-    expect(doc.components.schemas.BotConfig).toEqual(configJsonSchema());
-  });
 });
 
 describe("the typed client", () => {
@@ -323,9 +317,10 @@ describe("the typed client", () => {
 
   it("reads the config with types from AppType", async () => {
     const res = await client.api.config.$get();
-    expect(res.status).toBe(200);
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
     const body = await res.json();
     expect(body.version).toMatch(/^v-/);
+    if (body.error !== null) throw new Error(body.error);
     expect(body.config.gates.minScore).toBeGreaterThan(0);
   });
 

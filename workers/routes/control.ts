@@ -3,12 +3,14 @@
  * entries refused until resume). Each answers the portfolio snapshot after the change.
  * @module
  */
-import { type Context, Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { tradingStateChanged } from "../../shared/notify/notify-event";
-import { z } from "zod";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
-import { validate } from "../validation";
+import { errorResponses, jsonResponse } from "../schemas/error-schema";
+import { FlattenAnswerSchema, PortfolioSchema } from "../schemas/portfolio-schema";
+import { apiRoutes } from "../validation";
 import { notifierOf } from "./notifications";
 
 /** Optional body of `POST /api/control/halt`. */
@@ -29,21 +31,52 @@ function announce(c: Context<AppEnv>, state: string, reason: string): void {
   );
 }
 
+const snapshot = jsonResponse("The portfolio after the change", PortfolioSchema);
+
+const halt = createRoute({
+  method: "post",
+  path: "/halt",
+  summary: "Operator halt: no new entries",
+  security: [{ bearer: [] }],
+  request: { body: { required: false, content: { "application/json": { schema: HaltBody } } } },
+  responses: { 200: snapshot, ...errorResponses(400, 413, 415) },
+});
+
+const resume = createRoute({
+  method: "post",
+  path: "/resume",
+  summary: "Lift an operator halt and the kill switch (a daily-loss halt lasts until the next UTC day)",
+  security: [{ bearer: [] }],
+  responses: { 200: snapshot, ...errorResponses(400, 413) },
+});
+
+const flatten = createRoute({
+  method: "post",
+  path: "/flatten",
+  summary:
+    "Kill switch: every symbol's agent exits at market, stopped ones too; in live or demo mode what the exchange still holds is closed there directly (reduce-only market). Answers once every symbol answered. Entries refused until resume",
+  security: [{ bearer: [] }],
+  responses: {
+    200: jsonResponse("The portfolio after it, and one result per symbol", FlattenAnswerSchema),
+    ...errorResponses(400, 413),
+  },
+});
+
 /** Control routes (mounted at `/api/control`). */
-export const controlRoutes = new Hono<AppEnv>()
-  .post("/halt", validate("json", HaltBody), async (c) => {
+export const controlRoutes = apiRoutes()
+  .openapi(halt, async (c) => {
     const reason = c.req.valid("json").reason ?? "halted by operator";
-    const snapshot = await coordinatorOf(c.env).halt(reason);
+    const snap = await coordinatorOf(c.env).halt(reason);
     announce(c, "halted", reason);
-    return c.json(snapshot);
+    return c.json(snap, 200);
   })
-  .post("/resume", async (c) => {
-    const snapshot = await coordinatorOf(c.env).resume();
+  .openapi(resume, async (c) => {
+    const snap = await coordinatorOf(c.env).resume();
     announce(c, "resumed", "resumed by operator");
-    return c.json(snapshot);
+    return c.json(snap, 200);
   })
-  .post("/flatten", async (c) => {
-    const snapshot = await coordinatorOf(c.env).flatten();
+  .openapi(flatten, async (c) => {
+    const snap = await coordinatorOf(c.env).flatten();
     announce(c, "flattening", "kill switch: every position closed at market, entries refused until resume");
-    return c.json(snapshot);
+    return c.json(snap, 200);
   });

@@ -4,13 +4,13 @@
  * `GET /api/stats` (default: the 30 days up to now); thinned to at most `maxPoints` points.
  * @module
  */
-import { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "../env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { EQUITY_FORMULAS, thinCurve, withDrawdown } from "../equity-curve";
 import { CAPITAL_BASIS, STATS_BASIS, closedTradeCurve } from "../stats";
 import { timeParam } from "../time-params";
-import { validate } from "../validation";
+import { errorResponses, jsonResponse } from "../schemas/error-schema";
+import { EquitySchema } from "../schemas/stats-schema";
+import { apiRoutes } from "../validation";
 import { ModeParam, statsWindow } from "./stats-window";
 
 /** Default and bounds of `maxPoints`. */
@@ -18,14 +18,33 @@ export const MAX_POINTS = { default: 1000, min: 10, max: 10_000 } as const;
 
 /** Query of `GET /api/equity`. */
 export const EquityQuery = z.strictObject({
-  from: timeParam().optional(),
-  to: timeParam(true).optional(),
-  mode: ModeParam.optional(),
-  maxPoints: z.coerce.number().int().min(MAX_POINTS.min).max(MAX_POINTS.max).default(MAX_POINTS.default),
+  from: timeParam().optional().openapi({ description: "window start, inclusive (default: 30 days before to)" }),
+  to: timeParam(true).optional().openapi({ description: "window end, inclusive (default: now)" }),
+  mode: ModeParam.optional().openapi({
+    description:
+      "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
+  }),
+  maxPoints: z.coerce
+    .number()
+    .int()
+    .min(MAX_POINTS.min)
+    .max(MAX_POINTS.max)
+    .default(MAX_POINTS.default)
+    .openapi({ description: "most points returned; a longer curve keeps each run's lowest and highest equity" }),
+});
+
+const getEquity = createRoute({
+  method: "get",
+  path: "/",
+  summary:
+    "Closed-trade equity curve with each point's drawdown from the running peak (same window, basis and starting equity as /api/stats), thinned to at most maxPoints",
+  security: [{ bearer: [] }],
+  request: { query: EquityQuery },
+  responses: { 200: jsonResponse("The curve", EquitySchema), ...errorResponses(400, 422) },
 });
 
 /** Equity routes (mounted at `/api/equity`). */
-export const equityRoutes = new Hono<AppEnv>().get("/", validate("query", EquityQuery), async (c) => {
+export const equityRoutes = apiRoutes().openapi(getEquity, async (c) => {
   const q = c.req.valid("query");
   const { from, to, mode, now, window } = await statsWindow(c.env, q);
   const full = withDrawdown(
@@ -33,18 +52,21 @@ export const equityRoutes = new Hono<AppEnv>().get("/", validate("query", Equity
     window.capital,
   );
   const deepest = full.reduce((a, p) => (p.drawdown > a.drawdown ? p : a), full[0]);
-  return c.json({
-    from,
-    to,
-    mode,
-    basis: STATS_BASIS,
-    capitalBasis: CAPITAL_BASIS,
-    capital: window.capital,
-    finalEquity: full[full.length - 1].equity,
-    trades: window.rows.length,
-    maxDrawdown: deepest.drawdown,
-    points: thinCurve(full, q.maxPoints),
-    thinned: full.length > q.maxPoints,
-    formulas: EQUITY_FORMULAS,
-  });
+  return c.json(
+    {
+      from,
+      to,
+      mode,
+      basis: STATS_BASIS,
+      capitalBasis: CAPITAL_BASIS,
+      capital: window.capital,
+      finalEquity: full[full.length - 1].equity,
+      trades: window.rows.length,
+      maxDrawdown: deepest.drawdown,
+      points: thinCurve(full, q.maxPoints),
+      thinned: full.length > q.maxPoints,
+      formulas: EQUITY_FORMULAS,
+    },
+    200,
+  );
 });

@@ -5,7 +5,7 @@
  * {@link MAX_STATS_TRADES} trades are refused with the errors the API documents.
  * @module
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { TradeMode } from "../../shared/db/schema";
 import { ApiError } from "../errors";

@@ -5,25 +5,41 @@
  * default mode: the current config's.
  * @module
  */
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
-import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { errorResponses, jsonResponse } from "../schemas/error-schema";
+import { StatsSchema } from "../schemas/stats-schema";
 import { CAPITAL_BASIS, EDGE_FORMULAS, STATS_BASIS, edgeStats, statsFormulas, windowStats } from "../stats";
 import { timeParam } from "../time-params";
-import { validate } from "../validation";
+import { apiRoutes } from "../validation";
 import { ModeParam, statsWindow } from "./stats-window";
 
 /** Query of `GET /api/stats`. */
 export const StatsQuery = z.strictObject({
-  from: timeParam().optional(),
-  to: timeParam(true).optional(),
-  mode: ModeParam.optional(),
+  from: timeParam().optional().openapi({ description: "window start, inclusive (default: 30 days before to)" }),
+  to: timeParam(true).optional().openapi({ description: "window end, inclusive (default: now)" }),
+  mode: ModeParam.optional().openapi({
+    description:
+      "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
+  }),
+});
+
+const getStats = createRoute({
+  method: "get",
+  path: "/",
+  summary:
+    "Daily aggregates and totals of one mode's closed trades (paper, demo and live ledgers apart) with each metric's formula (basis: closed trades; equity marked at each exit)",
+  security: [{ bearer: [] }],
+  request: { query: StatsQuery },
+  responses: {
+    200: jsonResponse("The window's figures", StatsSchema),
+    ...errorResponses(400, 422),
+  },
 });
 
 /** Stats routes (mounted at `/api/stats`). */
-export const statsRoutes = new Hono<AppEnv>().get("/", validate("query", StatsQuery), async (c) => {
+export const statsRoutes = apiRoutes().openapi(getStats, async (c) => {
   const { from, to, mode, now, window } = await statsWindow(c.env, c.req.valid("query"));
   if (!(window.capital > 0))
     throw new ApiError(422, "no_equity", "Equity before the window is not positive, so returns are undefined", {
@@ -31,14 +47,17 @@ export const statsRoutes = new Hono<AppEnv>().get("/", validate("query", StatsQu
     });
   const stats = windowStats(window.rows, window.capital, from, Math.min(to, Math.max(now, from)));
   const edge = edgeStats(window.rows, (await coordinatorOf(c.env).portfolio()).edge);
-  return c.json({
-    from,
-    to,
-    mode,
-    basis: STATS_BASIS,
-    capitalBasis: CAPITAL_BASIS,
-    ...stats,
-    edge,
-    formulas: { ...statsFormulas(), ...EDGE_FORMULAS },
-  });
+  return c.json(
+    {
+      from,
+      to,
+      mode,
+      basis: STATS_BASIS,
+      capitalBasis: CAPITAL_BASIS,
+      ...stats,
+      edge,
+      formulas: { ...statsFormulas(), ...EDGE_FORMULAS },
+    },
+    200,
+  );
 });

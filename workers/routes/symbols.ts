@@ -4,17 +4,22 @@
  * enabled flags; agent RPC failures answer 502 (503 on timeout) naming the agent and method.
  * @module
  */
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { callAgent, callAgents, coordinatorOf } from "../../durable-objects/agent-rpc";
-import type { AppEnv, Env } from "../env";
-import { ApiError } from "../errors";
 import { SYMBOL_PATTERN } from "../../shared/config/settings";
-import { validate } from "../validation";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { AgentStatusSchema, statusView } from "../schemas/agent-schema";
+import { errorResponses, jsonResponse } from "../schemas/error-schema";
+import { list } from "../schemas/list";
+import { apiRoutes } from "../validation";
 
 /** Path parameters of the per-symbol routes. */
 export const SymbolParam = z.strictObject({
-  symbol: z.string().regex(SYMBOL_PATTERN, "symbols look like BTCUSDT (uppercase, USDT-margined)"),
+  symbol: z
+    .string()
+    .regex(SYMBOL_PATTERN, "symbols look like BTCUSDT (uppercase, USDT-margined)")
+    .openapi({ param: { name: "symbol", in: "path" }, example: "BTCUSDT" }),
 });
 
 async function knownEntry(env: Env, symbol: string) {
@@ -23,9 +28,63 @@ async function knownEntry(env: Env, symbol: string) {
   return entry;
 }
 
+/** One symbol: its enabled flag and its agent's status. */
+export const SymbolStateSchema = z
+  .strictObject({ symbol: z.string(), enabled: z.boolean(), status: AgentStatusSchema })
+  .openapi("SymbolState");
+
+const SymbolListSchema = z.strictObject({
+  symbols: list(
+    z.strictObject({
+      symbol: z.string(),
+      enabled: z.boolean(),
+      status: AgentStatusSchema.nullable().openapi({ description: "null when the agent did not answer" }),
+      error: z.string().nullable().openapi({ description: "why the agent did not answer, else null" }),
+    }),
+  ),
+});
+
+const listSymbols = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Every symbol with its enabled flag and its agent's status (errors per symbol)",
+  security: [{ bearer: [] }],
+  responses: { 200: jsonResponse("Every symbol", SymbolListSchema), ...errorResponses() },
+});
+
+const getSymbol = createRoute({
+  method: "get",
+  path: "/{symbol}",
+  summary: "One agent's status: feed health, latest features, scores, gates, position",
+  security: [{ bearer: [] }],
+  request: { params: SymbolParam },
+  responses: { 200: jsonResponse("The symbol", SymbolStateSchema), ...errorResponses(400, 404, 502) },
+});
+
+const startSymbol = createRoute({
+  method: "post",
+  path: "/{symbol}/start",
+  summary: "Enable the symbol and start its agent",
+  security: [{ bearer: [] }],
+  request: { params: SymbolParam },
+  responses: { 200: jsonResponse("The symbol after the start", SymbolStateSchema), ...errorResponses(400, 413, 502) },
+});
+
+const stopSymbol = createRoute({
+  method: "post",
+  path: "/{symbol}/stop",
+  summary: "Disable the symbol and stop its agent",
+  security: [{ bearer: [] }],
+  request: { params: SymbolParam },
+  responses: {
+    200: jsonResponse("The symbol after the stop", SymbolStateSchema),
+    ...errorResponses(400, 404, 413, 502),
+  },
+});
+
 /** Symbol routes (mounted at `/api/symbols`). */
-export const symbolRoutes = new Hono<AppEnv>()
-  .get("/", async (c) => {
+export const symbolRoutes = apiRoutes()
+  .openapi(listSymbols, async (c) => {
     const entries = await coordinatorOf(c.env).symbols();
     const statuses = await callAgents(
       c.env,
@@ -33,29 +92,33 @@ export const symbolRoutes = new Hono<AppEnv>()
       "status",
       (a) => a.status(),
     );
-    return c.json({
-      symbols: entries.map((e, i) => {
-        const s = statuses[i];
-        return { symbol: e.symbol, enabled: e.enabled, status: s.ok ? s.value : null, error: s.ok ? null : s.error };
-      }),
+    const symbols = entries.map((e, i) => {
+      const s = statuses[i];
+      return {
+        symbol: e.symbol,
+        enabled: e.enabled,
+        status: s.ok ? statusView(s.value) : null,
+        error: s.ok ? null : s.error,
+      };
     });
+    return c.json({ symbols }, 200);
   })
-  .get("/:symbol", validate("param", SymbolParam), async (c) => {
+  .openapi(getSymbol, async (c) => {
     const { symbol } = c.req.valid("param");
     const entry = await knownEntry(c.env, symbol);
     const status = await callAgent(c.env, symbol, "status", (a) => a.status());
-    return c.json({ symbol, enabled: entry.enabled, status });
+    return c.json({ symbol, enabled: entry.enabled, status: statusView(status) }, 200);
   })
-  .post("/:symbol/start", validate("param", SymbolParam), async (c) => {
+  .openapi(startSymbol, async (c) => {
     const { symbol } = c.req.valid("param");
     await coordinatorOf(c.env).setSymbolEnabled(symbol, true);
     const status = await callAgent(c.env, symbol, "start", (a) => a.start(symbol));
-    return c.json({ symbol, enabled: true, status });
+    return c.json({ symbol, enabled: true, status: statusView(status) }, 200);
   })
-  .post("/:symbol/stop", validate("param", SymbolParam), async (c) => {
+  .openapi(stopSymbol, async (c) => {
     const { symbol } = c.req.valid("param");
     await knownEntry(c.env, symbol);
     await coordinatorOf(c.env).setSymbolEnabled(symbol, false);
     const status = await callAgent(c.env, symbol, "stop", (a) => a.stop());
-    return c.json({ symbol, enabled: false, status });
+    return c.json({ symbol, enabled: false, status: statusView(status) }, 200);
   });

@@ -4,14 +4,14 @@
  * @module
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { trades } from "../../shared/db/schema";
-import type { AppEnv } from "../env";
 import { ledgerDb } from "../../durable-objects/ledger";
 import { SYMBOL_PATTERN } from "../../shared/config/settings";
+import { errorResponses, jsonResponse } from "../schemas/error-schema";
+import { list } from "../schemas/list";
 import { timeParam } from "../time-params";
-import { validate } from "../validation";
+import { apiRoutes } from "../validation";
 
 /** A position in the (exit_time, id) descending order: the last row of a page. */
 export interface TradeCursor {
@@ -43,10 +43,10 @@ export function decodeCursor(s: string): TradeCursor | null {
 
 /** Query of `GET /api/trades`. */
 export const TradesQuery = z.strictObject({
-  symbol: z.string().regex(SYMBOL_PATTERN, "symbols look like BTCUSDT").optional(),
-  from: timeParam().optional(),
-  to: timeParam(true).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  symbol: z.string().regex(SYMBOL_PATTERN, "symbols look like BTCUSDT").optional().openapi({ example: "BTCUSDT" }),
+  from: timeParam().optional().openapi({ description: "exit time from, inclusive" }),
+  to: timeParam(true).optional().openapi({ description: "exit time to, inclusive" }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: "page size" }),
   cursor: z
     .string()
     .transform(
@@ -54,11 +54,54 @@ export const TradesQuery = z.strictObject({
         decodeCursor(s) ??
         (ctx.addIssue({ code: "custom", message: "not a cursor returned by this endpoint" }), z.NEVER),
     )
-    .optional(),
+    .optional()
+    .openapi({ description: "`nextCursor` of the previous page", type: "string" }),
+});
+
+/** A closed trade as the ledger (D1 `trades`) holds it. */
+export const TradeSchema = z
+  .strictObject({
+    id: z.string(),
+    symbol: z.string(),
+    mode: z.enum(["paper", "demo", "live"]),
+    side: z.enum(["long", "short"]),
+    entryTime: z.number(),
+    exitTime: z.number(),
+    entryPrice: z.number(),
+    exitPrice: z.number(),
+    size: z.number(),
+    entryScore: z.number(),
+    subScores: z.record(z.string(), z.number()),
+    exitReason: z.string(),
+    holdSeconds: z.number(),
+    grossPnl: z.number(),
+    fees: z.number(),
+    slippage: z.number(),
+    netPnl: z.number(),
+    configVersion: z.string(),
+  })
+  .openapi("Trade");
+
+const listTrades = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Closed trades, newest exit first, cursor-paginated over (exit_time, id)",
+  security: [{ bearer: [] }],
+  request: { query: TradesQuery },
+  responses: {
+    200: jsonResponse(
+      "A page of trades",
+      z.strictObject({
+        trades: list(TradeSchema),
+        nextCursor: z.string().nullable().openapi({ description: "null on the last page" }),
+      }),
+    ),
+    ...errorResponses(400),
+  },
 });
 
 /** Trade routes (mounted at `/api/trades`). */
-export const tradeRoutes = new Hono<AppEnv>().get("/", validate("query", TradesQuery), async (c) => {
+export const tradeRoutes = apiRoutes().openapi(listTrades, async (c) => {
   const q = c.req.valid("query");
   const where: SQL[] = [];
   if (q.symbol !== undefined) where.push(eq(trades.symbol, q.symbol));
@@ -81,5 +124,5 @@ export const tradeRoutes = new Hono<AppEnv>().get("/", validate("query", TradesQ
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > q.limit && last !== undefined ? encodeCursor({ exitTime: last.exitTime, id: last.id }) : null;
-  return c.json({ trades: page, nextCursor });
+  return c.json({ trades: page, nextCursor }, 200);
 });
