@@ -53,34 +53,35 @@ const PositionViewSchema = z.strictObject({
   correlated: z.boolean(),
 });
 
+/** The snapshot's fields (shared by the answers that carry it). */
+const portfolioFields = {
+  ts: z.number().openapi({ description: "the engine clock: the latest event time seen" }),
+  equity: z.number(),
+  realisedEquity: z.number(),
+  realisedToday: z.number(),
+  unrealised: z.number(),
+  dayStartEquity: z.number(),
+  dailyPnl: z.number(),
+  dailyPnlPct: z.number().nullable(),
+  dailyLossLimit: z.number(),
+  openPositions: list(PositionViewSchema),
+  reservations: list(
+    z.strictObject({ id: z.string(), symbol: z.string(), side, notional: z.number(), ts: z.number() }),
+  ),
+  tradingState: z.enum(["ACTIVE", "REDUCING", "HALTED"]),
+  reason: z.string().nullable(),
+  requiresFlatten: z.boolean(),
+  cooldowns: list(z.strictObject({ symbol: z.string(), until: z.number() })),
+  edge: EdgeSnapshotSchema,
+  configError: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "why the stored config does not load (the portfolio is then halted), else null" }),
+};
+
 /** Equity, open positions, trading state and daily PnL. */
-export const PortfolioSchema = z
-  .strictObject({
-    ts: z.number().openapi({ description: "the engine clock: the latest event time seen" }),
-    equity: z.number(),
-    realisedEquity: z.number(),
-    realisedToday: z.number(),
-    unrealised: z.number(),
-    dayStartEquity: z.number(),
-    dailyPnl: z.number(),
-    dailyPnlPct: z.number().nullable(),
-    dailyLossLimit: z.number(),
-    openPositions: list(PositionViewSchema),
-    reservations: list(
-      z.strictObject({ id: z.string(), symbol: z.string(), side, notional: z.number(), ts: z.number() }),
-    ),
-    tradingState: z.enum(["ACTIVE", "REDUCING", "HALTED"]),
-    reason: z.string().nullable(),
-    requiresFlatten: z.boolean(),
-    cooldowns: list(z.strictObject({ symbol: z.string(), until: z.number() })),
-    edge: EdgeSnapshotSchema,
-    configError: z
-      .string()
-      .nullable()
-      .optional()
-      .openapi({ description: "why the stored config does not load (the portfolio is then halted), else null" }),
-  })
-  .openapi("Portfolio");
+export const PortfolioSchema = z.strictObject(portfolioFields).openapi("Portfolio");
 
 const FlattenResultSchema = z.strictObject({
   symbol: z.string(),
@@ -111,6 +112,6 @@ const FlattenResultSchema = z.strictObject({
 });
 
 /** The kill switch's answer: the portfolio after it, and one result per symbol it reached. */
-export const FlattenAnswerSchema = PortfolioSchema.extend({ flatten: list(FlattenResultSchema) }).openapi(
-  "FlattenAnswer",
-);
+export const FlattenAnswerSchema = z
+  .strictObject({ ...portfolioFields, flatten: list(FlattenResultSchema) })
+  .openapi("FlattenAnswer");
