@@ -129,6 +129,8 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       receipts: r?.recentReceipts() ?? [],
       backgroundErrors: { ...this.background },
       usage: this.usage.get(),
+      safety: r ? { ...r.runner.safety } : null,
+      exitHalted: r?.runner.exitHalted ?? false,
     });
   }
 

@@ -9,6 +9,7 @@ import type { CompositeScore } from "../strategy/score";
 import type { EngineStatus } from "../strategy/engine";
 import type { GateResult, Position, SubScores } from "../strategy/types";
 import type { AgentUsageCounts } from "./agent-usage";
+import type { SafetyCounters } from "./safety-events";
 import type { Receipt } from "./receipt-ring";
 
 /** Health of an agent's market-data feed. */
@@ -66,6 +67,13 @@ export interface AgentStatusView extends AgentStatus {
   readonly backgroundErrors: { readonly count: number; readonly last: string | null };
   /** Requests served and caused and D1 rows written since the object started (agent-usage.ts), null when not counted. */
   readonly usage: AgentUsageCounts | null;
+  /**
+   * Live safety since the agent started (safety-events.ts): fills of orders the engine did not place,
+   * failed and halted exits, order lookups and orders resolved by the cap; null when not running.
+   */
+  readonly safety: SafetyCounters | null;
+  /** True while exits are halted for the open position (the exchange-side stop-loss protects it). */
+  readonly exitHalted: boolean;
 }
 
 /** The exchange account as the status shows it (the Bitget adapter's `AccountSummary` is one). */
@@ -114,6 +122,8 @@ export interface AgentStatusParts {
   readonly receipts: readonly Receipt[];
   readonly backgroundErrors: { readonly count: number; readonly last: string | null };
   readonly usage?: AgentUsageCounts | null;
+  readonly safety?: SafetyCounters | null;
+  readonly exitHalted?: boolean;
 }
 
 /** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
@@ -140,6 +150,8 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     receipts: p.receipts,
     backgroundErrors: p.backgroundErrors,
     usage: p.usage ?? null,
+    safety: p.safety ?? null,
+    exitHalted: p.exitHalted ?? false,
   };
 }
 

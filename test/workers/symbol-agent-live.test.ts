@@ -246,6 +246,9 @@ for (const c of CASES) {
         interval: 100,
       });
       expect(await venueHolds()).toBe(0);
+      const status = await agent().status();
+      expect(status.safety?.externalFills).toBeGreaterThan(0);
+      expect(status).toMatchObject({ exitHalted: false, safety: { exitFailures: 0, unresolvedOutcomes: 0 } });
       // The engine is flat at once: no exit for the gone position is ever journaled (the unit test
       // external-fills.test.ts shows the 91 s of prints beyond the stop that flooded the venue before).
       const after = (await journal()).slice(journaled).map((r) => JSON.parse(r.request) as { reduceOnly: boolean });
