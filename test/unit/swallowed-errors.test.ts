@@ -1,0 +1,86 @@
+/**
+ * No swallowed errors in the shells (`workers/`, `durable-objects/`) and the runner they drive
+ * (`shared/runner/`): every caught error is looked at, and then logged, counted, turned into a
+ * typed refusal or rethrown (issue #15). Read from the TypeScript syntax tree:
+ * - an empty `catch` block, or a `.catch()` handler with an empty body, drops the error;
+ * - a `.catch(() => …)` handler without a parameter never sees the error;
+ * - a `catch {` without a binding cannot log it, so each one is listed below with why it is a refusal.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { typeScriptFiles } from "./import-graph";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DIRS = ["workers", "durable-objects", "shared/runner"];
+
+/** `catch {` without a binding that are refusals of bad input, not swallowed failures: file → why. */
+const BINDINGLESS_REFUSALS: Readonly<Record<string, string>> = {
+  "workers/routes/trades.ts": "a cursor that does not decode is the client's error: null, answered 400",
+  "workers/validation.ts": "malformed JSON is the client's error: answered 400",
+};
+
+/** Every swallowed error in `source`, as `file:line what`. */
+function swallowedErrors(source: string, file: string): string[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const at = (node: ts.Node, what: string) =>
+    found.push(`${file}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${what}`);
+  const visit = (node: ts.Node): void => {
+    if (ts.isCatchClause(node)) {
+      if (node.block.statements.length === 0) at(node, "empty catch block");
+      else if (node.variableDeclaration === undefined && !(file in BINDINGLESS_REFUSALS))
+        at(node, "catch without a binding (the error cannot be logged)");
+    }
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === "catch"
+    ) {
+      const handler = node.arguments[0];
+      if (handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler))) {
+        if (handler.parameters.length === 0) at(node, ".catch handler that ignores the error");
+        else if (ts.isBlock(handler.body) && handler.body.statements.length === 0) at(node, "empty .catch handler");
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+describe("errors in the shells and the runner", () => {
+  it("are never swallowed: no empty catch, no .catch(() => …), no unlisted bindingless catch", () => {
+    const files = DIRS.flatMap((d) => typeScriptFiles(path.join(ROOT, d))).filter((f) => !f.endsWith(".test.ts"));
+    expect(files.length).toBeGreaterThan(30);
+    const found = files.flatMap((f) => swallowedErrors(readFileSync(f, "utf8"), path.relative(ROOT, f)));
+    expect(found).toEqual([]);
+  });
+
+  it("catches each way of swallowing (the check itself can fail)", () => {
+    const source = [
+      "try { a(); } catch {}",
+      "try { a(); } catch (e) {}",
+      "try { a(); } catch { return 0; }",
+      "p.catch(() => {});",
+      "p.catch(() => 0);",
+      "p.catch((e) => {});",
+      "p.catch((e) => log(e));",
+      "try { a(); } catch (e) { log(e); }",
+    ].join("\n");
+    expect(swallowedErrors(source, "x.ts")).toEqual([
+      "x.ts:1 empty catch block",
+      "x.ts:2 empty catch block",
+      "x.ts:3 catch without a binding (the error cannot be logged)",
+      "x.ts:4 .catch handler that ignores the error",
+      "x.ts:5 .catch handler that ignores the error",
+      "x.ts:6 empty .catch handler",
+    ]);
+  });
+
+  it("lists only bindingless catches that still exist", () => {
+    for (const file of Object.keys(BINDINGLESS_REFUSALS))
+      expect(readFileSync(path.join(ROOT, file), "utf8"), file).toMatch(/catch \{/);
+  });
+});
