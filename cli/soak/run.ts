@@ -80,7 +80,18 @@ interface StatusAnswer {
     readonly mode: string;
     readonly error: string | null;
     readonly position: StackPosition | null;
+    readonly phase: string | null;
+    readonly entriesBlocked: boolean;
+    readonly feed: { readonly healthy: boolean; readonly reason: string | null } | null;
+    readonly alarmErrors?: readonly string[];
   };
+}
+
+/** One line of what an agent says at the end (why it stopped trading, if it did): context for the counts, never counted. */
+function statusLine(symbol: string, s: StatusAnswer["status"]): string {
+  const feed = s.feed ? (s.feed.healthy ? "healthy" : `unhealthy (${s.feed.reason})`) : "none";
+  const alarm = s.alarmErrors && s.alarmErrors.length > 0 ? `, alarm errors: ${s.alarmErrors.join("; ")}` : "";
+  return `soak: ${symbol} at the end: running ${s.running}, phase ${s.phase}, entries blocked ${s.entriesBlocked}, feed ${feed}, error ${s.error}${alarm}`;
 }
 
 /** Runs the soak; every process and directory it made is gone when it returns or throws. */
@@ -163,8 +174,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const running = stack;
     const held = new Map<string, StackPosition | null>();
     const atEnd = venuePositions(v, key);
-    for (const s of new Set([...symbols, ...atEnd.map((p) => p.symbol)]))
-      held.set(s, (await running.api<StatusAnswer>("GET", `/api/symbols/${s}`)).status.position);
+    for (const s of new Set([...symbols, ...atEnd.map((p) => p.symbol)])) {
+      const { status } = await running.api<StatusAnswer>("GET", `/api/symbols/${s}`);
+      held.set(s, status.position);
+      log(statusLine(s, status));
+    }
     const steps = new Map(v.core.instrumentList().map((i) => [i.symbol, i.sizeStep]));
     const orphans = orphanPositions(atEnd, held, (s) => steps.get(s) ?? 0);
     for (const s of symbols) await running.api("POST", `/api/symbols/${s}/stop`);
