@@ -4,6 +4,7 @@
  * @module
  */
 import type { Api } from "./api";
+import type { FlattenResult } from "../shared/coordination/flatten-everywhere";
 import type { PortfolioSnapshot } from "./api-types";
 import { byTestId, fill, h } from "./dom";
 
@@ -27,6 +28,16 @@ const TEXT: Readonly<Record<ControlAction, { title: string; body: string; confir
     confirm: "Flatten now",
   },
 };
+
+/**
+ * One line on what the kill switch left open (a symbol still holding, or one nobody could answer for),
+ * naming each; null when every symbol is flat.
+ */
+export function flattenLeftovers(results: readonly FlattenResult[] | undefined): string | null {
+  const left = (results ?? []).filter((r) => r.outcome === "still_open" || r.outcome === "unknown");
+  if (left.length === 0) return null;
+  return `Flatten left ${left.length} symbol(s) open or unknown: ${left.map((r) => `${r.symbol} (${r.agent})`).join("; ")}`;
+}
 
 /** The controls' controller. */
 export interface Controls {
@@ -78,7 +89,14 @@ export function createControls(
             : action === "halt"
               ? {}
               : undefined;
-        onDone(await api.send<PortfolioSnapshot>("POST", `/api/control/${action}`, body));
+        const answer = await api.send<PortfolioSnapshot & { flatten?: FlattenResult[] }>(
+          "POST",
+          `/api/control/${action}`,
+          body,
+        );
+        onDone(answer);
+        const left = flattenLeftovers(answer.flatten);
+        if (left !== null) onError(left);
       } catch (err) {
         onError(`${t.confirm} failed: ${(err as Error).message}`);
       } finally {
