@@ -57,6 +57,23 @@ export function renderNotifications(el: HTMLElement, body: NotificationsBody): v
             ),
           ),
         );
+  const flattened = body.watchdog.flattened ?? [];
+  const flattens =
+    flattened.length === 0
+      ? ""
+      : h(
+          "ul",
+          { "data-testid": "watchdog-flattened" },
+          ...flattened.map((f) =>
+            h(
+              "li",
+              { "data-outcome": f.outcome },
+              `${utcClock(f.at)} `,
+              h("strong", {}, f.symbol),
+              ` auto-flatten ${f.outcome}: ${f.detail}`,
+            ),
+          ),
+        );
   fill(
     el,
     h("ul", { class: "channels" }, ...channels),
@@ -64,6 +81,7 @@ export function renderNotifications(el: HTMLElement, body: NotificationsBody): v
     deliveries,
     h("h3", {}, `Watchdog${body.watchdog.at === null ? "" : ` at ${utcClock(body.watchdog.at)} UTC`}`),
     verdicts,
+    flattens,
     h(
       "p",
       { class: "muted small" },

@@ -14,6 +14,7 @@ import { NotifyOutbox, type OutboxState } from "../shared/notify/notify-outbox";
 import type { ChannelStatus, NotifierStatus } from "../shared/notify/notifier-status";
 import { routeEvent } from "../shared/notify/route-event";
 import type { WatchdogVerdict } from "../shared/notify/watchdog";
+import { flattenEvent, type FlattenRecord } from "../shared/notify/auto-flatten";
 import { watchdogEvents } from "../shared/notify/watchdog-events";
 import { CHANNELS, type ChannelName } from "../shared/notify/render";
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
@@ -21,12 +22,16 @@ type Env = Cloudflare.Env;
 
 const STATE_KEY = "outbox";
 const WATCHDOG_KEY = "watchdog";
+/** Auto-flattens kept for the dashboard. */
+const FLATTENED_KEPT = 20;
 
 /** The watchdog's last run, and since when each symbol with a problem has had it. */
 interface WatchdogState {
   readonly at: number | null;
   readonly verdicts: readonly WatchdogVerdict[];
   readonly problemSince: Readonly<Record<string, number>>;
+  /** The last auto-flattens, newest first (absent in states written before it existed). */
+  readonly flattened?: readonly FlattenRecord[];
 }
 
 /** The channel secrets from the Worker's secrets. */
@@ -101,17 +106,23 @@ export class Notifier extends DurableObject<Env> {
       channels,
       recent: this.outbox.recent(),
       stats: this.outbox.stats(),
-      watchdog: { at: this.watch.at, verdicts: this.watch.verdicts },
+      watchdog: { at: this.watch.at, verdicts: this.watch.verdicts, flattened: this.watch.flattened ?? [] },
     };
   }
 
   /**
    * RPC from the cron watchdog: keeps its verdicts and tells the operator when a symbol's verdict
-   * turns bad (once per occurrence) and when it recovers.
+   * turns bad (once per occurrence) and when it recovers; records and announces every auto-flatten.
    */
-  async watchdog(verdicts: readonly WatchdogVerdict[], now: number): Promise<{ alerts: number }> {
-    const { events, problemSince } = watchdogEvents(verdicts, this.watch.problemSince, now);
-    this.watch = { at: now, verdicts, problemSince };
+  async watchdog(
+    verdicts: readonly WatchdogVerdict[],
+    now: number,
+    flattened: readonly FlattenRecord[] = [],
+  ): Promise<{ alerts: number }> {
+    const watched = watchdogEvents(verdicts, this.watch.problemSince, now);
+    const events = [...watched.events, ...flattened.map(flattenEvent)];
+    const kept = [...flattened, ...(this.watch.flattened ?? [])].slice(0, FLATTENED_KEPT);
+    this.watch = { at: now, verdicts, problemSince: watched.problemSince, flattened: kept };
     this.ctx.storage.kv.put(WATCHDOG_KEY, this.watch);
     if (events.length > 0) await this.notify(events);
     return { alerts: events.length };

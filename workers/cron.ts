@@ -6,6 +6,11 @@
  */
 import type { AgentStatus, CoordinatorApi } from "../durable-objects/contracts";
 import { WatchdogConfig } from "../shared/config/notify-schema";
+import type { BotConfig } from "../shared/config/schema";
+import type { ExchangeCloser } from "../shared/coordination/flatten-everywhere";
+import type { TradingMode } from "../shared/exchange/bitget/bitget-account";
+import { type FlattenRecord, flattenRecord, flattenTargets } from "../shared/notify/auto-flatten";
+import { openExchangeCloser } from "../durable-objects/exchange-closer";
 import { dailySummaryFigures } from "../shared/notify/daily-summary";
 import { dailySummary, type NotifyEvent } from "../shared/notify/notify-event";
 import {
@@ -93,16 +98,47 @@ export async function runWatchdog(
   });
 }
 
-/** The watchdog run: verdicts handed to the Notifier (which alerts on a change and keeps the last ones). */
-async function watchdogJob(env: Env, now: number): Promise<WatchdogResult[]> {
+/** Opens the exchange the auto-flatten closes through (default: the Worker's Bitget secrets, exchange-closer.ts). */
+export type CloserOpener = (env: Env, trading: TradingMode) => Promise<Pick<ExchangeCloser, "close"> | string>;
+
+/**
+ * `watchdog.autoFlatten`: the symbols whose agent is silent or unreachable are closed through the
+ * exchange directly (reduce-only market), never through the agent. One record per close made or
+ * failed; a symbol the exchange holds nothing of gives none.
+ */
+export async function autoFlatten(
+  env: Env,
+  verdicts: readonly WatchdogVerdict[],
+  config: Pick<BotConfig, "mode" | "watchdog">,
+  now: number,
+  open: CloserOpener = openExchangeCloser,
+): Promise<FlattenRecord[]> {
+  const targets = flattenTargets(verdicts, { autoFlatten: config.watchdog.autoFlatten, mode: config.mode });
+  if (targets.length === 0 || config.mode === "paper") return [];
+  const closer = await open(env, config.mode).catch((e: unknown) => `the exchange could not be opened: ${String(e)}`);
+  const records: FlattenRecord[] = [];
+  for (const symbol of targets) {
+    const result =
+      typeof closer === "string"
+        ? closer
+        : await closer
+            .close(symbol)
+            .catch((e: unknown) => `the close failed: ${e instanceof Error ? e.message : String(e)}`);
+    const record = flattenRecord(symbol, now, result);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/** The watchdog run: verdicts (and auto-flattens) handed to the Notifier, which alerts, records and keeps the last ones. */
+async function watchdogJob(env: Env, now: number): Promise<{ results: WatchdogResult[]; flattened: FlattenRecord[] }> {
   const coordinator = coordinatorOf(env);
   const { config } = await coordinator.getConfig();
   const results = await runWatchdog(coordinator, env, now, config.watchdog);
-  await notifierOf(env).watchdog(
-    results.map((r) => r.verdict),
-    now,
-  );
-  return results;
+  const verdicts = results.map((r) => r.verdict);
+  const flattened = await autoFlatten(env, verdicts, config, now);
+  await notifierOf(env).watchdog(verdicts, now, flattened);
+  return { results, flattened };
 }
 
 /** The summary of the last complete UTC day before `now`, or null when it had no trades. */
@@ -136,7 +172,9 @@ export const scheduled: ExportedHandlerScheduledHandler<Env> = async (controller
   const job = cronJob(controller.cron);
   const base = { event: "cron", cron: controller.cron, job };
   if (job === "watchdog") {
-    console.log(JSON.stringify({ ...base, results: await watchdogJob(env, controller.scheduledTime) }));
+    const { results, flattened } = await watchdogJob(env, controller.scheduledTime);
+    for (const f of flattened) console.warn(JSON.stringify({ event: "auto_flatten", ...f }));
+    console.log(JSON.stringify({ ...base, results, flattened }));
     return;
   }
   if (job === "dailyRollup") {

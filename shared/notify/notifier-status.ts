@@ -3,6 +3,7 @@
  * the dashboard.
  * @module
  */
+import type { FlattenRecord } from "./auto-flatten";
 import type { DeliveryRecord } from "./notify-outbox";
 import type { ChannelName } from "./render";
 import type { WatchdogVerdict } from "./watchdog";
@@ -19,5 +20,10 @@ export interface NotifierStatus {
   readonly channels: Readonly<Record<ChannelName, ChannelStatus>>;
   readonly recent: readonly DeliveryRecord[];
   readonly stats: { sent: number; failed: number; expired: number; dropped: number; pending: number };
-  readonly watchdog: { readonly at: number | null; readonly verdicts: readonly WatchdogVerdict[] };
+  readonly watchdog: {
+    readonly at: number | null;
+    readonly verdicts: readonly WatchdogVerdict[];
+    /** The last auto-flattens (closes at the exchange), newest first. */
+    readonly flattened: readonly FlattenRecord[];
+  };
 }

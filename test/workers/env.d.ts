@@ -11,5 +11,7 @@ declare namespace Cloudflare {
     TEST_VENUE_UTA_CREDENTIALS: string;
     /** JSON credentials of the venue's third key (Classic), used only by the kill-switch test. */
     TEST_VENUE_KILL_SWITCH_CREDENTIALS: string;
+    /** JSON credentials of the venue's fourth key (Classic), used only by the watchdog auto-flatten test. */
+    TEST_VENUE_WATCHDOG_CREDENTIALS: string;
   }
 }

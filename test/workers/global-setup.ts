@@ -31,6 +31,13 @@ const KILL_SWITCH_CREDENTIALS = {
   passphrase: "ks-pass",
 };
 
+/** The venue's fourth key, a Classic one of its own account: the watchdog auto-flatten test's positions never meet another test's. */
+const WATCHDOG_CREDENTIALS = {
+  apiKey: "workers-test-watchdog-key",
+  apiSecret: "workers-test-watchdog-secret",
+  passphrase: "wd-pass",
+};
+
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
@@ -45,6 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       { credentials: DEFAULT_CREDENTIALS, accountMode: "classic" },
       { credentials: UTA_CREDENTIALS, accountMode: "uta" },
       { credentials: KILL_SWITCH_CREDENTIALS, accountMode: "classic" },
+      { credentials: WATCHDOG_CREDENTIALS, accountMode: "classic" },
     ],
   });
   project.provide("feedUrl", venue.urls.wsPublic);
@@ -54,6 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("venueCredentials", JSON.stringify(DEFAULT_CREDENTIALS));
   project.provide("venueUtaCredentials", JSON.stringify(UTA_CREDENTIALS));
   project.provide("venueKillSwitchCredentials", JSON.stringify(KILL_SWITCH_CREDENTIALS));
+  project.provide("venueWatchdogCredentials", JSON.stringify(WATCHDOG_CREDENTIALS));
   const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
   project.provide(
     "notify",
@@ -82,6 +91,7 @@ declare module "vitest" {
     venueCredentials: string;
     venueUtaCredentials: string;
     venueKillSwitchCredentials: string;
+    venueWatchdogCredentials: string;
     /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
     notify: string;
   }
