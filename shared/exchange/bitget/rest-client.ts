@@ -9,6 +9,7 @@ import { ENDPOINTS, type EndpointName } from "./rest-endpoints";
 import { BitgetError } from "./rest-errors";
 import {
   parseAccount,
+  parseAnswer,
   parseBatchResult,
   parseCandle,
   parseContract,
@@ -24,7 +25,6 @@ import {
   parsePublicTrade,
   parseServerTime,
   parseTicker,
-  ResponseShapeError,
 } from "./rest-parse";
 import { type BodyParams, BitgetRestTransport, type QueryParams, type TransportOptions } from "./rest-transport";
 import { placeOrderBody } from "./order-body";
@@ -255,19 +255,6 @@ export class BitgetRestClient {
 
   async #call<T>(name: EndpointName, params: QueryParams | BodyParams, parse: (data: unknown) => T): Promise<T> {
     const spec = ENDPOINTS[name];
-    const data = await this.#transport.call(spec, params);
-    try {
-      return parse(data);
-    } catch (e) {
-      if (!(e instanceof ResponseShapeError)) throw e;
-      throw new BitgetError({
-        kind: "unknown",
-        method: spec.method,
-        endpoint: spec.path,
-        status: 200,
-        code: "00000",
-        exchangeMessage: `unexpected response: ${e.message}`,
-      });
-    }
+    return parseAnswer(spec, await this.#transport.call(spec, params), parse);
   }
 }

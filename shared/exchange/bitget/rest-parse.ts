@@ -5,6 +5,7 @@
  * @module
  */
 
+import { BitgetError } from "./rest-errors";
 import type {
   AccountBalance,
   BatchResult,
@@ -280,6 +281,26 @@ export function parseFill(data: unknown): Fill {
     feeCoin: fees.length > 0 ? optStr(fees[0], "feeCoin") : null,
     ts: num(o, "cTime"),
   };
+}
+
+/**
+ * Parses an answer's `data` with `parse`; a payload of the wrong shape becomes a {@link BitgetError}
+ * of kind `unknown` naming the endpoint (both REST clients, V2 and v3).
+ */
+export function parseAnswer<T>(spec: { method: string; path: string }, data: unknown, parse: (data: unknown) => T): T {
+  try {
+    return parse(data);
+  } catch (e) {
+    if (!(e instanceof ResponseShapeError)) throw e;
+    throw new BitgetError({
+      kind: "unknown",
+      method: spec.method,
+      endpoint: spec.path,
+      status: 200,
+      code: "00000",
+      exchangeMessage: `unexpected response: ${e.message}`,
+    });
+  }
 }
 
 /** Parses an array payload item by item. */

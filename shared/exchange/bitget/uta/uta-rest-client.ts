@@ -5,7 +5,7 @@
  * @module
  */
 import { BitgetError } from "../rest-errors";
-import { parseList, parseServerTime, ResponseShapeError } from "../rest-parse";
+import { parseAnswer, parseList, parseServerTime } from "../rest-parse";
 import { type BodyParams, BitgetRestTransport, type QueryParams, type TransportOptions } from "../rest-transport";
 import type { MarginMode, OrderRef, PositionMode, ValidatedOrder } from "../rest-types";
 import { UTA_ENDPOINTS, USDT_FUTURES, type UtaEndpointName } from "./uta-endpoints";
@@ -146,7 +146,7 @@ export class UtaRestClient {
         code: "00000",
         exchangeMessage: "order-info answered without an order",
       });
-    return this.#parse(spec, Array.isArray(data) ? data[0] : data, parseOrder);
+    return parseAnswer(spec, Array.isArray(data) ? data[0] : data, parseOrder);
   }
 
   /** Open orders of USDT-FUTURES, optionally of one symbol; one page (≤ 100). */
@@ -171,22 +171,6 @@ export class UtaRestClient {
 
   async #call<T>(name: UtaEndpointName, params: QueryParams | BodyParams, parse: (data: unknown) => T): Promise<T> {
     const spec = UTA_ENDPOINTS[name];
-    return this.#parse(spec, await this.#transport.call(spec, params), parse);
-  }
-
-  #parse<T>(spec: { method: string; path: string }, data: unknown, parse: (data: unknown) => T): T {
-    try {
-      return parse(data);
-    } catch (e) {
-      if (!(e instanceof ResponseShapeError)) throw e;
-      throw new BitgetError({
-        kind: "unknown",
-        method: spec.method,
-        endpoint: spec.path,
-        status: 200,
-        code: "00000",
-        exchangeMessage: `unexpected response: ${e.message}`,
-      });
-    }
+    return parseAnswer(spec, await this.#transport.call(spec, params), parse);
   }
 }
