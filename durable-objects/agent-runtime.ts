@@ -81,6 +81,11 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
         summary: () => b.summary(),
         equity: async () => (b.account ? (await b.account.equity()).equity : null),
         reconcile: () => b.reconcile(),
+        replayFills: async (since) => {
+          await b.broker?.reconcile();
+          if (since !== null) await b.broker?.fillsSince(o.symbol, since);
+        },
+        positions: async () => (b.account ? await b.account.positions(o.symbol) : []),
         orders: () => b.broker,
         lookup: (symbol, clientOid) =>
           b.broker ? b.broker.order(symbol, clientOid) : Promise.reject(new Error("the live broker is not started")),

@@ -155,6 +155,16 @@ export class AgentStore implements AgentLoopStore {
     };
   }
 
+  /** Client ids of journaled orders still `sending` or `accepted`, oldest first. */
+  journalInFlight(): string[] {
+    return this.sql
+      .exec<{ client_oid: string }>(
+        "SELECT client_oid FROM agent_orders WHERE status IN ('sending', 'accepted') ORDER BY seq",
+      )
+      .toArray()
+      .map((r) => r.client_oid);
+  }
+
   /** Drops all but the newest {@link JOURNAL_KEEP} journal entries. */
   pruneJournal(): void {
     this.sql.exec("DELETE FROM agent_orders WHERE seq <= (SELECT MAX(seq) FROM agent_orders) - ?", JOURNAL_KEEP);

@@ -228,6 +228,20 @@ export const LearningConfig = z
   })
   .prefault({});
 
+/** Live and demo trading on the exchange. */
+export const LiveConfig = z
+  .strictObject({
+    /**
+     * A position the engine does not know, found at the exchange on start or by reconciliation (an
+     * entry that filled while the agent was evicted, a manual order): `adopt` (default) makes it the
+     * engine's, managed by its exits with the stop-loss at `exits.stopLossPct` from the exchange's
+     * average price; `close` closes it at market, reduce-only, into the ledger (exit reason `flatten`).
+     * Never left bare either way.
+     */
+    orphanPolicy: z.enum(["adopt", "close"]).default("adopt"),
+  })
+  .prefault({});
+
 /** The whole bot config's fields. No rule spans two of them: each validates on its own (rules inside one are {@link both}). */
 const BotConfigObject = z.strictObject({
   /**
@@ -251,6 +265,7 @@ const BotConfigObject = z.strictObject({
   notifications: NotificationsConfig,
   scoring: ScoringConfig,
   watchdog: WatchdogConfig,
+  live: LiveConfig,
 });
 
 /** The schema of each top-level field, for validating one field on its own. */

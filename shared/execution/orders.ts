@@ -66,6 +66,8 @@ export interface Fill {
   readonly slippage: number;
   /** True when the order has no remaining size after this fill. */
   readonly final: boolean;
+  /** The exchange's execution id (live brokers): a runner applies each once, across restarts too. */
+  readonly tradeId?: string;
 }
 
 /** The state of one order as a broker reports it. */

@@ -26,6 +26,7 @@ import { PriceBatch } from "./price-batch";
 import { type Receipt, ReceiptRing } from "./receipt-ring";
 import { type EquityView, SizingEquity } from "./sizing-equity";
 import { describeSafetyEvent, type SafetyEvent, safetyNeedsOperator } from "./safety-events";
+import { type ExchangePosition, netExchangePosition, type OrphanPolicy, recoverOnStart } from "./recovery";
 import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
 
 /** State is written at least this often while the market moves, ms of wall time. */
@@ -44,6 +45,8 @@ export interface AgentLoopStore extends CallQueue {
   /** Adds a ledger row, keyed `kind:id` (a second add of the same key is ignored). */
   addOutbox(kind: OutboxKind, id: string, row: unknown): void;
   journal(): OrderJournal;
+  /** Client ids of journaled orders still `sending` or `accepted`, oldest first. */
+  journalInFlight(): string[];
   pruneJournal(): void;
 }
 
@@ -78,6 +81,12 @@ export interface LiveVenue extends LiveOrders {
   equity(): Promise<number | null>;
   /** Reconciles orders and fills with the exchange; the exchange's net position of the symbol (long > 0). */
   reconcile(): Promise<number>;
+  /** The exchange's view of an order by clientOid, followed from then on; null: the exchange never saw it. */
+  lookup(symbol: string, clientOid: string): Promise<OrderStatus | null>;
+  /** Delivers the fills of followed orders not delivered yet, and (unless null) every fill of the symbol at or after `since`. */
+  replayFills(since: number | null): Promise<void>;
+  /** The symbol's open positions at the exchange. */
+  positions(): Promise<readonly ExchangePosition[]>;
 }
 
 /** What the live broker reports outside any turn. */
@@ -340,7 +349,46 @@ export class AgentLoop {
     if (refusal !== null) return refusal;
     this.account = await live.summary();
     await this.refreshEquity();
+    await this.recover(live).catch((e: unknown) => this.o.onError("recovery", e));
     return null;
+  }
+
+  /** Recovery on start (recovery.ts): the journal and the exchange rebuild the engine's orders, fills and position. */
+  private async recover(live: LiveVenue): Promise<void> {
+    const symbol = this.o.symbol;
+    await recoverOnStart(
+      this.runner,
+      {
+        lookup: (oid) => live.lookup(symbol, oid),
+        replayFills: (since) => live.replayFills(since),
+        positions: () => live.positions(),
+      },
+      {
+        journalInFlight: this.store.journalInFlight(),
+        policy: this.orphanPolicy(),
+        ts: this.exchangeTime(),
+        minSize: live.instrument()?.minSize ?? 0,
+      },
+    );
+    this.afterTurn(this.o.now());
+  }
+
+  /** A position the exchange holds while the engine is flat (e.g. found by reconciliation) is adopted or closed. */
+  private async protectOrphan(live: LiveVenue, held: number): Promise<void> {
+    const minSize = live.instrument()?.minSize ?? 0;
+    if (Math.abs(held) < minSize || (this.runner.engineOrNull?.phase ?? "flat") !== "flat") return;
+    const position = netExchangePosition(await live.positions(), minSize);
+    const done = this.runner.recoverPosition(position, this.orphanPolicy(), this.exchangeTime());
+    if (done) this.runner.recovered(done);
+    this.afterTurn(this.o.now());
+  }
+
+  private orphanPolicy(): OrphanPolicy {
+    return this.store.get<VersionedConfig>("config")?.config.live.orphanPolicy ?? "adopt";
+  }
+
+  private exchangeTime(): number {
+    return exchangeNow(this.runner.lastTs, this.lastEventAt, this.o.now());
   }
 
   private readonly markDirty = (): void => {
@@ -362,6 +410,7 @@ export class AgentLoop {
       const refusal = await this.startLive();
       if (refusal !== null) throw new Error(refusal);
       held = await this.live.reconcile();
+      await this.protectOrphan(this.live, held);
     }
     const r = this.runner.reconcile(held);
     this.o.notices?.reconcile(r, this.o.now());

@@ -17,7 +17,7 @@
  */
 import type { TradeMode } from "../db/schema";
 import { fillRow, tradeRow } from "../db/ledger-mapping";
-import type { OrderPort } from "../execution/broker";
+import { isPromise, type OrderPort } from "../execution/broker";
 import type { Fill, OrderStatus } from "../execution/orders";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "../execution/sim-broker";
 import type { SimulatedBrokerState, SimulatedBrokerStats } from "../execution/sim-order";
@@ -50,6 +50,16 @@ import { journaledOrders } from "./journaled-orders";
 import type { EquitySource, FeedHealthInput, LedgerPort, LiveOrders, OrderJournal } from "./ports";
 import { OrderWatch } from "./order-watch";
 import { type ReconcileResult, reconcilePosition } from "./reconcile";
+import {
+  type ExchangePosition,
+  type OrphanPolicy,
+  type RecoverableRunner,
+  type RecoveryCounters,
+  type RecoveryEvent,
+  SeenFills,
+  type SeenFillsState,
+  zeroRecoveryCounters,
+} from "./recovery";
 import { type SafetyCounters, type SafetyEvent, zeroSafetyCounters } from "./safety-events";
 
 /** What the shell hears about; all optional. */
@@ -69,6 +79,8 @@ export interface RunnerHooks {
   readonly onAsyncError?: (what: string, error: unknown) => void;
   /** A live-safety decision (safety-events.ts): the shell logs and reports it. */
   readonly onSafety?: (e: SafetyEvent) => void;
+  /** What recovery on start did (recovery.ts): the shell logs and reports it. */
+  readonly onRecovery?: (e: RecoveryEvent) => void;
 }
 
 /** Options of {@link SymbolRunner}. */
@@ -96,6 +108,8 @@ export interface SymbolRunnerState {
   readonly engine: EngineRecord | null;
   readonly broker: SimulatedBrokerState;
   readonly session: TradingSessionState;
+  /** Live fills applied (recovery.ts); absent in states saved before it existed. */
+  readonly fills?: SeenFillsState;
 }
 
 /** The answer of {@link SymbolRunner.applyConfigIfFlat}: applied (or nothing to do), or refused with why. */
@@ -106,7 +120,7 @@ export type ConfigApplyResult =
 const NOT_APPLIED: ConfigApplyResult = { ok: true, applied: false };
 
 /** One symbol's engine, broker and session, driven by market events, fills and the shell's ticks. */
-export class SymbolRunner {
+export class SymbolRunner implements RecoverableRunner {
   readonly symbol: string;
   /** The config's mode when the runner was made: a runner never changes mode. */
   readonly mode: TradeMode;
@@ -127,9 +141,13 @@ export class SymbolRunner {
   private readonly port: OrderPort;
   /** Live only: looks up orders whose end does not come (order-watch.ts). */
   private readonly watch: OrderWatch | null;
+  private readonly recoveryCounts: RecoveryCounters = zeroRecoveryCounters();
+  private readonly seenFills: SeenFills;
+  private appliedFills = 0;
 
   constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
     this.o = o;
+    this.seenFills = new SeenFills(state?.fills);
     this.symbol = o.symbol;
     this.hooks = o.hooks ?? {};
     this.engineConfig = state?.engine?.config ?? o.config;
@@ -328,6 +346,11 @@ export class SymbolRunner {
    * ledger and the portfolio follow it; each is reported (`externalFill`).
    */
   onLiveFill(f: Fill): void {
+    if (!this.seenFills.add(f.tradeId, f.ts)) {
+      this.recoveryCounts.duplicateFills++;
+      return;
+    }
+    this.appliedFills++;
     if (this.o.journal && this.o.journal.status(f.clientOid) === null) return this.onExternalFill(f);
     this.onFill(f);
   }
@@ -338,6 +361,78 @@ export class SymbolRunner {
     this.onDone(s);
   }
 
+  /** Counts of what recovery did since the runner was made. */
+  get recovery(): Readonly<RecoveryCounters> {
+    return this.recoveryCounts;
+  }
+
+  /** Live fills applied since the runner was made. */
+  get fillsApplied(): number {
+    return this.appliedFills;
+  }
+
+  /** Live fills dropped as applied before (by execution id) since the runner was made. */
+  get duplicateFills(): number {
+    return this.recoveryCounts.duplicateFills;
+  }
+
+  /** Exchange time of the newest live fill applied, 0 before any. */
+  get lastFillTs(): number {
+    return this.seenFills.lastTs;
+  }
+
+  /** Client ids of the engine's working orders (entry, take-profit, market exit). */
+  workingOrders(): string[] {
+    return this.engine?.workingOrders ?? [];
+  }
+
+  /** Cancels an order nobody follows (recovery: a working order of a position that is gone). */
+  cancelOrder(clientOid: string): void {
+    const r = this.port.cancel(this.symbol, clientOid);
+    if (isPromise(r)) r.catch((e: unknown) => this.hooks.onAsyncError?.("cancel", e));
+  }
+
+  /**
+   * A position at the exchange while the engine is flat with no entry pending is an orphan: `adopt`
+   * makes it the engine's (exits at the configured distances from its average price), `close` adopts it
+   * and exits at market at once (reduce-only; the ledger gets the round trip as `flatten`). Live only;
+   * the engine is made from the exchange's contract rules if no market event made it yet.
+   * @returns what was done, or null (no orphan, or not flat).
+   */
+  recoverPosition(held: ExchangePosition | null, policy: OrphanPolicy, ts: number): RecoveryEvent | null {
+    if (held === null || this.mode === "paper" || this.session.pendingDecisions > 0) return null;
+    const engine = this.engine ?? this.makeLiveEngine();
+    if (!engine || engine.phase !== "flat" || held.size < engine.instrument.minSize) return null;
+    const position = engine.adopt({ side: held.side, size: held.size, entryPrice: held.avgPrice, ts });
+    if (!position) return null;
+    this.blocked = null;
+    if (ts > this.newestTs) this.newestTs = ts;
+    this.changed();
+    if (policy === "close") this.session.flatten(ts, "flatten");
+    const adopted = policy === "adopt";
+    return {
+      kind: adopted ? "orphanAdopted" : "orphanClosed",
+      side: position.side,
+      size: position.size,
+      avgPrice: position.entryPrice,
+      stopLoss: adopted ? position.stopLoss : null,
+      ts,
+    };
+  }
+
+  /** Counts and reports a recovery step. */
+  recovered(e: RecoveryEvent): void {
+    const c = this.recoveryCounts;
+    if (e.kind === "orderRecovered") c.ordersRecovered++;
+    else if (e.kind === "orphanAdopted") c.orphansAdopted++;
+    else if (e.kind === "orphanClosed") c.orphansClosed++;
+    else if (e.kind === "fillsReplayed") {
+      c.recoveries++;
+      c.fillsReplayed += e.applied;
+    }
+    this.hooks.onRecovery?.(e);
+  }
+
   /** What the runner persists. */
   getState(): SymbolRunnerState {
     return {
@@ -346,6 +441,7 @@ export class SymbolRunner {
         : null,
       broker: this.broker.getState(),
       session: this.session.getState(),
+      fills: this.seenFills.getState(),
     };
   }
 
@@ -480,6 +576,14 @@ export class SymbolRunner {
       const price = e.kind === "trade" ? e.price : e.kind === "bookTop" ? e.bidPrice : (e.bids[0]?.[0] ?? 0);
       instrument = (this.o.instrument ?? defaultInstrument)(e.symbol, price);
     } else instrument = this.o.live?.instrument() ?? null;
+    if (!instrument) return null;
+    const engine = new StrategyEngine(this.engineOptions(this.engineConfig, instrument));
+    this.setEngine(engine);
+    return engine;
+  }
+
+  private makeLiveEngine(): StrategyEngine | null {
+    const instrument = this.o.live?.instrument() ?? null;
     if (!instrument) return null;
     const engine = new StrategyEngine(this.engineOptions(this.engineConfig, instrument));
     this.setEngine(engine);

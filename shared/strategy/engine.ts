@@ -11,7 +11,16 @@ import { readingsOf } from "./readings";
 import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
 import { BOUND_SCORERS } from "./sub-scores";
-import type { ClosedTrade, ExitReason, Family, Intent, Position, Reasoning, SubScores } from "./types";
+import {
+  type ClosedTrade,
+  type ExitReason,
+  FAMILIES,
+  type Family,
+  type Intent,
+  type Position,
+  type Reasoning,
+  type SubScores,
+} from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
 /** Makes a deterministic client order id from the symbol, the intent's time and a sequence number. */
@@ -308,6 +317,52 @@ export class StrategyEngine {
       intents.push({ kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" });
     const trade = this.close(s, fill.ts, externalExitReason(s.position, s.exits.value / s.exits.size));
     return { intents, events: [{ kind: "closed", clientOid: fill.clientOid, trade }], role: "exit" };
+  }
+
+  /** Client ids of the engine's orders still working: the entry, or the resting take-profit and the market exit. */
+  get workingOrders(): string[] {
+    const s = this.state;
+    if (s.phase === "entering") return [s.clientOid];
+    if (s.phase !== "open") return [];
+    const ids: string[] = [];
+    if (s.tp !== null) ids.push(s.tp);
+    if (s.exit !== null) ids.push(s.exit.clientOid);
+    return ids;
+  }
+
+  /**
+   * Takes over a position the engine did not open (found at the exchange: an entry that filled while
+   * the agent was away, a manual order): open from `ts` at the exchange's average price, its exits at
+   * the configured fixed distances, no entry fee known. Only from flat; null otherwise.
+   */
+  adopt(p: {
+    readonly side: PositionSide;
+    readonly size: number;
+    readonly entryPrice: number;
+    readonly ts: number;
+  }): Position | null {
+    if (this.state.phase !== "flat") return null;
+    const x = exitDistances(this.config, null);
+    const long = p.side === "long";
+    const position: Position = {
+      symbol: this.symbol,
+      side: p.side,
+      size: roundToStep(p.size, this.instrument.sizeStep, "nearest"),
+      entryPrice: p.entryPrice,
+      entryTs: p.ts,
+      peakPrice: p.entryPrice,
+      fees: 0,
+      slippage: 0,
+      realized: 0,
+      entryScore: 0,
+      entrySubScores: Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores,
+      configVersion: this.configVersion,
+      stopLoss: long ? p.entryPrice * (1 - x.stopLossPct / 100) : p.entryPrice * (1 + x.stopLossPct / 100),
+      takeProfit: long ? p.entryPrice * (1 + x.takeProfitPct / 100) : p.entryPrice * (1 - x.takeProfitPct / 100),
+      trailingPct: x.trailingPct,
+    };
+    this.state = { phase: "open", position, tp: null, exits: { size: 0, value: 0, fees: 0, slippage: 0 }, exit: null };
+    return position;
   }
 
   /** Feeds a fill of one of this engine's orders; a fill of any other order is `role: null` and changes nothing. */

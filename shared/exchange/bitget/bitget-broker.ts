@@ -270,6 +270,51 @@ export class BitgetBroker implements Broker {
   }
 
   /**
+   * Delivers the fills of `symbol` at or after exchange time `since` that this broker has not
+   * delivered, oldest first (one page of the newest 100): after a restart, the executions of the gap,
+   * e.g. an exchange-side stop that fired. Look the runner's in-flight orders up first ({@link order}),
+   * so their fills arrive under their clientOid; a fill of an order the broker does not follow is
+   * delivered under the exchange's order id. A runner drops fills it applied before (by `tradeId`).
+   * @returns fills delivered.
+   */
+  async fillsSince(symbol: string, since: number): Promise<number> {
+    const page = await this.rest.getFills({ symbol, startTime: since, limit: 100 });
+    const fresh = page.fills.filter((f) => f.symbol === symbol && f.ts >= since && !this.tradeIds.has(f.tradeId));
+    for (const f of fresh.sort(byTimeThenId)) {
+      const t = this.byOrderId(f.orderId) ?? this.adoptRestFill(f);
+      const x = restExecution(f);
+      const after = t.delivered + x.size;
+      this.deliver(t, x, t.status === "filled" && after >= t.exchangeFilled - tolerance(t.exchangeFilled));
+    }
+    return fresh.length;
+  }
+
+  private byOrderId(orderId: string): Tracked | null {
+    for (const t of this.orders.values()) if (t.orderId === orderId) return t;
+    return null;
+  }
+
+  private adoptRestFill(f: RestFill): Tracked {
+    const t = this.track(
+      {
+        clientOid: f.orderId,
+        symbol: f.symbol,
+        side: f.side,
+        type: "market",
+        size: Number.POSITIVE_INFINITY,
+        reduceOnly: false,
+        ts: 0,
+      },
+      null,
+    );
+    t.orderId = f.orderId;
+    t.placing = false;
+    // Only its fills are known: nothing to look up later (its clientOid is not ours to ask by).
+    t.status = "filled";
+    return t;
+  }
+
+  /**
    * Follows every open order of the traded symbols that the broker does not know (placed before a
    * restart, or while a push was missed: the v3 order topic pushes nothing on subscribe).
    */
@@ -343,6 +388,7 @@ export class BitgetBroker implements Broker {
       ts: x.ts,
       slippage: slip,
       final,
+      tradeId: x.tradeId,
     };
     this.onFill(fill);
   }

@@ -1,0 +1,244 @@
+/**
+ * Issue #14, "a restart or deploy loses live order tracking", against the local venue: a live agent
+ * is evicted (every Durable Object aborted; the new instance rebuilds itself from the same storage)
+ * and must come back in line with the exchange.
+ */
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import type { SymbolAgent } from "../../durable-objects/symbol-agent";
+import { bitgetEndpoints, netPosition } from "../../shared/exchange/bitget/bitget-account";
+import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
+import { validateOrder } from "../../shared/exchange/bitget/order-rules";
+import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
+import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import type { TradeEvent } from "../../shared/market/events";
+
+/** Streamed and traded by the venue; with the Classic key (symbol-agent-live.test.ts trades it with the UTA key). */
+const SYMBOL = "BTCUSDT";
+const PERMISSIVE = {
+  mode: "live",
+  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
+  execution: { entryOrder: "market" },
+  exits: { stopLossPct: 2 },
+};
+
+const bindings = env as unknown as Record<string, string>;
+const credentials = JSON.parse(bindings.TEST_VENUE_CREDENTIALS) as BitgetCredentials;
+const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
+const coordinator = () => env.COORDINATOR.getByName("portfolio");
+const rest = new BitgetRestClient({
+  baseUrl: bindings.REST_URL,
+  credentials,
+  now: () => Date.now(),
+  random: Math.random,
+});
+
+async function venueAccount() {
+  const endpoints = bitgetEndpoints("live", { restUrl: bindings.REST_URL });
+  const opened = await openBitgetAccount({ endpoints, credentials, now: () => Date.now(), random: Math.random });
+  if (!opened.ok) throw new Error(opened.refusal.message);
+  return opened.account;
+}
+
+const venueHolds = async () => netPosition(await (await venueAccount()).positions(SYMBOL), SYMBOL);
+
+let manual = 0;
+/** A market order at the venue behind the agent's back. */
+async function venueMarket(side: "buy" | "sell", size: number, reduceOnly: boolean): Promise<void> {
+  const [contract] = await rest.getContracts(SYMBOL);
+  const referencePrice = (await rest.getTicker(SYMBOL)).lastPrice;
+  const order = {
+    symbol: SYMBOL,
+    side,
+    size,
+    reduceOnly,
+    clientOid: `orphan-${++manual}`,
+    marginMode: "crossed",
+    orderType: "market",
+  } as const;
+  const checked = validateOrder(contract, order, { referencePrice });
+  if (!checked.ok) throw new Error(checked.detail);
+  await rest.placeOrder(checked.order);
+}
+
+/** The agent gets the venue's Classic key as its secrets and a public feed URL the venue refuses: it sees only the trades fed here. */
+const withSecrets = () =>
+  runInDurableObject(agent(), (a: SymbolAgent) => {
+    const own = a as unknown as { env: Record<string, unknown> };
+    own.env = {
+      ...own.env,
+      BITGET_API_KEY: credentials.apiKey,
+      BITGET_API_SECRET: credentials.apiSecret,
+      BITGET_PASSPHRASE: credentials.passphrase,
+      FEED_URL: `${bindings.REST_URL}/no-public-feed-here`,
+    };
+  });
+
+/**
+ * Evicts the agent: every Durable Object aborted; the next call builds a new instance over the same
+ * storage. Its constructor resumes without the secrets (they are the test's, not the Worker's
+ * bindings), so the resumed runtime is dropped unused and the agent resumes again with them.
+ */
+async function restart(): Promise<void> {
+  await abortAllDurableObjects();
+  await runInDurableObject(agent(), (a: SymbolAgent) => {
+    a["runtime"]?.stop();
+    a["runtime"] = null;
+  });
+  await withSecrets();
+  await agent().ensureRunning();
+}
+
+function warmup(price: number): TradeEvent[] {
+  const t0 = Date.now() - 40_000;
+  return Array.from({ length: 80 }, (_, i) => ({
+    kind: "trade" as const,
+    symbol: SYMBOL,
+    ts: t0 + i * 500,
+    price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
+    size: 0.5,
+    side: i % 3 ? ("buy" as const) : ("sell" as const),
+    id: `w${i}`,
+  }));
+}
+
+const journal = () =>
+  runInDurableObject(agent(), (_: SymbolAgent, state) =>
+    state.storage.sql
+      .exec<{ client_oid: string; status: string }>("SELECT client_oid, status FROM agent_orders ORDER BY seq")
+      .toArray(),
+  );
+
+const d1Fills = async () =>
+  (
+    await env.DB.prepare("SELECT client_oid AS clientOid, role, size FROM fills WHERE symbol = ? ORDER BY ts")
+      .bind(SYMBOL)
+      .all<{ clientOid: string; role: string | null; size: number }>()
+  ).results;
+
+afterAll(async () => {
+  await agent().stop();
+  await coordinator().putConfig({});
+});
+
+describe("a live agent restarted on the local venue (issue #14: a restart loses live order tracking)", () => {
+  it("holds the entry that filled while it was evicted: the engine's position is the venue's, its fill is in D1 once, the portfolio has it, and reconciliation is clean", async () => {
+    expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+    await withSecrets();
+    expect(await agent().start(SYMBOL)).toMatchObject({ running: true, mode: "live", error: null });
+    const price = (await rest.getTicker(SYMBOL)).lastPrice;
+
+    // The private feed is gone and the alarm off: the entry is placed and fills at the venue, the agent never hears of the fill.
+    const phase = await runInDurableObject(agent(), async (a: SymbolAgent, state) => {
+      const runtime = a["runtime"];
+      if (!runtime) throw new Error("agent not running");
+      await state.storage.deleteAlarm();
+      runtime["live"]?.stop();
+      for (const t of warmup(price)) {
+        runtime.ingest([t]);
+        if (runtime.engineStatus()?.phase !== "flat") break;
+      }
+      return runtime.engineStatus()?.phase;
+    });
+    expect(phase).toBe("entering");
+    await vi.waitFor(async () => expect((await journal())[0]?.status).toBe("accepted"), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    const entry = (await journal())[0].client_oid;
+    expect((await rest.getOrder(SYMBOL, { clientOid: entry })).state).toBe("filled");
+    const held = await venueHolds();
+    expect(Math.abs(held)).toBeGreaterThan(0);
+    expect((await agent().status()).phase).toBe("entering");
+
+    await restart();
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    const position = (await agent().status()).position;
+    expect(position?.side === "long" ? position.size : -(position?.size ?? 0)).toBeCloseTo(held, 9);
+    expect((await journal())[0]).toEqual({ client_oid: entry, status: "done" });
+
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    const after = await agent().status();
+    expect(after.entriesBlocked).toBe(false);
+    expect(after.alarmErrors).toEqual([]);
+    // The market order walked the book: one D1 row per execution, together the venue's position.
+    const rows = await d1Fills();
+    expect(new Set(rows.map((r) => `${r.clientOid} ${r.role}`))).toEqual(new Set([`${entry} entry`]));
+    expect(rows.reduce((sum, r) => sum + r.size, 0)).toBeCloseTo(Math.abs(held), 9);
+    const orderId = (await rest.getOrder(SYMBOL, { clientOid: entry })).orderId;
+    const executions = (await rest.getFills({ symbol: SYMBOL, orderId, limit: 100 })).fills.filter(
+      (f) => f.orderId === orderId,
+    );
+    expect(rows).toHaveLength(executions.length);
+    await vi.waitFor(
+      async () => expect((await coordinator().portfolio()).openPositions.map((p) => p.symbol)).toContain(SYMBOL),
+      { timeout: 5_000 },
+    );
+  }, 60_000);
+
+  it("applies no fill twice after a second restart: the position stays the venue's and nothing counts as an external fill", async () => {
+    const before = (await agent().status()).position;
+    await restart();
+    await vi.waitFor(
+      async () =>
+        expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.recovery.recoveries)).toBe(1),
+      { timeout: 15_000, interval: 100 },
+    );
+    const counts = await runInDurableObject(agent(), (a: SymbolAgent) => ({
+      recovery: a["runtime"]?.runner.recovery,
+      safety: a["runtime"]?.runner.safety,
+    }));
+    expect(counts.recovery).toMatchObject({ fillsReplayed: 0, orphansAdopted: 0, orphansClosed: 0 });
+    expect(counts.recovery?.duplicateFills).toBeGreaterThanOrEqual(1);
+    expect(counts.safety?.externalFills).toBe(0);
+    expect((await agent().status()).position).toEqual(before);
+    await agent().flatten("flatten");
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await venueHolds()).toBe(0);
+  }, 60_000);
+
+  it("adopts a position it does not know (policy adopt, the default) and manages it: flatten closes it at the venue", async () => {
+    await venueMarket("sell", 0.01, false);
+    await restart();
+    await vi.waitFor(
+      async () => expect((await agent().status()).position).toMatchObject({ side: "short", size: 0.01 }),
+      {
+        timeout: 15_000,
+        interval: 100,
+      },
+    );
+    const adopted = (await agent().status()).position;
+    expect(adopted?.stopLoss).toBeCloseTo((adopted?.entryPrice ?? 0) * 1.02, 6);
+    expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.recovery.orphansAdopted)).toBe(1);
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    expect((await agent().status()).entriesBlocked).toBe(false);
+    await agent().flatten("flatten");
+    await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 10_000, interval: 100 });
+  }, 60_000);
+
+  it("closes a position it does not know at market with the policy close, into the D1 ledger", async () => {
+    expect((await coordinator().putConfig({ ...PERMISSIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    await venueMarket("buy", 0.02, false);
+    await restart();
+    await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    const rows = await env.DB.prepare(
+      "SELECT side, size, exit_reason AS exitReason, mode FROM trades WHERE symbol = ? ORDER BY exit_time DESC",
+    )
+      .bind(SYMBOL)
+      .all();
+    expect(rows.results[0]).toEqual({ side: "long", size: 0.02, exitReason: "flatten", mode: "live" });
+  }, 60_000);
+});
