@@ -402,7 +402,7 @@ export class SymbolRunner implements RecoverableRunner {
   recoverPosition(held: ExchangePosition | null, policy: OrphanPolicy, ts: number): RecoveryEvent | null {
     if (held === null || this.mode === "paper" || this.session.pendingDecisions > 0) return null;
     const engine = this.engine ?? this.makeLiveEngine();
-    if (!engine || engine.phase !== "flat" || held.size < engine.instrument.minSize) return null;
+    if (engine === null || held.size < engine.instrument.minSize) return null;
     const position = engine.adopt({ side: held.side, size: held.size, entryPrice: held.avgPrice, ts });
     if (!position) return null;
     this.blocked = null;

@@ -240,6 +240,7 @@ describe("BitgetBroker", () => {
         ts: 7,
         slippage: 0,
         final: true,
+        tradeId: "t1",
       },
     ]);
     await h.broker.reconcile();
