@@ -20,3 +20,15 @@ describe("the demo's market and config", () => {
     expect(run.entries[0].ts - (run.firstTs ?? 0)).toBeLessThanOrEqual(120_000);
   }, 240_000);
 });
+
+describe("the demo's notification channels", () => {
+  it("switches on the channels whose secrets .dev.vars sets, and no other", async () => {
+    const { demoNotifications, parseDevVars } = await import("./demo");
+    const vars = parseDevVars(
+      'API_TOKEN="x"\n# comment\nWEBHOOK_URL=http://127.0.0.1:9/hook\nWEBHOOK_SECRET="s3cret"\n',
+    );
+    expect(vars).toMatchObject({ WEBHOOK_URL: "http://127.0.0.1:9/hook", WEBHOOK_SECRET: "s3cret" });
+    expect(demoNotifications(vars)).toEqual({ notifications: { webhook: { enabled: true } } });
+    expect(demoNotifications({ WEBHOOK_URL: "http://x" })).toEqual({ notifications: {} });
+  });
+});

@@ -10,6 +10,7 @@
 import { ensureDevVars } from "./api-token";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "./args";
@@ -42,6 +43,32 @@ const BITGET_PUBLIC = "wss://ws.bitget.com/v2/ws/public";
 export const DEMO_CONFIG = {
   gates: { minScore: 80, minAgreeing: 4, minVolumeRatio: 1, minExpectedMoveFeeMultiple: 2 },
 };
+
+/**
+ * The notification channels whose secrets `.dev.vars` sets, switched on (a config patch): with
+ * WEBHOOK_URL and WEBHOOK_SECRET there, the demo's halt, trades and errors reach that webhook signed.
+ * `vars` are the `.dev.vars` lines as name → value.
+ */
+export function demoNotifications(vars: Readonly<Record<string, string>>): {
+  notifications: Record<string, { enabled: true }>;
+} {
+  const has = (...names: string[]) => names.every((n) => (vars[n] ?? "") !== "");
+  const on: Record<string, { enabled: true }> = {};
+  if (has("WEBHOOK_URL", "WEBHOOK_SECRET")) on.webhook = { enabled: true };
+  if (has("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID")) on.telegram = { enabled: true };
+  if (has("DISCORD_WEBHOOK_URL")) on.discord = { enabled: true };
+  return { notifications: on };
+}
+
+/** `NAME=value` lines of a `.dev.vars` text (quotes removed; comments and blank lines skipped). */
+export function parseDevVars(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*"?([^"\n]*)"?\s*$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
 
 const offlineEnv = {
   ...process.env,
@@ -169,6 +196,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     await waitForHealth(url, dev);
     if (!live || f["demo-config"]) await api(url, token, "PATCH", "/api/config", DEMO_CONFIG);
+    const devVarsPath = resolve(ROOT, ".dev.vars");
+    const channels = demoNotifications(parseDevVars(existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : ""));
+    if (Object.keys(channels.notifications).length > 0) {
+      await api(url, token, "PATCH", "/api/config", channels);
+      console.log(`notifications on (secrets in .dev.vars): ${Object.keys(channels.notifications).join(", ")}`);
+    }
     for (const s of symbols) await api(url, token, "POST", `/api/symbols/${s}/start`);
     console.log(
       `\nedge-scalper is running (paper mode, ${live ? "Bitget's live public feed" : `local venue ${venue?.urls.rest}`})`,

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_CONFIG } from "../../cli/demo";
+import { DEMO_CONFIG, demoNotifications } from "../../cli/demo";
 import { startStack, type Stack } from "../../cli/stack";
 import { startVenue, type Venue } from "../../cli/venue/server";
 
@@ -36,8 +36,11 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-/** Starts the venue, the stack with {@link E2E_CONFIG}, and the symbols. */
-export async function startE2eStack(): Promise<E2eStack> {
+/**
+ * Starts the venue, the stack with {@link E2E_CONFIG}, and the symbols. `devVars` stand for
+ * `.dev.vars` lines (passed as bindings); the channels they configure are switched on as `npm run demo` does.
+ */
+export async function startE2eStack(devVars: Readonly<Record<string, string>> = {}): Promise<E2eStack> {
   const dir = mkdtempSync(join(tmpdir(), "edge-scalper-e2e-"));
   let venue: Venue | null = null;
   let stack: Stack | null = null;
@@ -52,7 +55,8 @@ export async function startE2eStack(): Promise<E2eStack> {
       port: 0,
       feedUrl: venue.urls.wsPublic,
       persistTo: join(dir, "state"),
-      config: E2E_CONFIG,
+      config: { ...E2E_CONFIG, ...demoNotifications(devVars) },
+      vars: devVars,
     });
     for (const s of E2E_SYMBOLS) await stack.api("POST", `/api/symbols/${s}/start`);
   } catch (e) {
