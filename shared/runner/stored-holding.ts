@@ -14,7 +14,8 @@ export interface StoredHolding {
 
 /** The persisted engine's phase and position; null when no engine was persisted. */
 export function storedHolding(state: SymbolRunnerState | null | undefined): StoredHolding | null {
-  const phase = state?.engine?.state.phase;
+  // `?.` on `state` too: a stored state that does not restore (the agent is then halted) must not break its status.
+  const phase = state?.engine?.state?.phase;
   if (phase === undefined) return null;
   return { phase: phase.phase, position: phase.phase === "open" ? phase.position : null };
 }
