@@ -176,6 +176,7 @@ function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTM
   if (s.gates !== null)
     body.push(h("div", { class: "gate-columns" }, gateList("long", s.gates.long), gateList("short", s.gates.short)));
   if (s.entriesBlocked) body.push(h("p", { class: "error small" }, "entries blocked by a reconciliation mismatch"));
+  else if (s.entriesPaused) body.push(h("p", { class: "error small" }, `entries paused: ${s.entriesPaused}`));
   return h(
     "article",
     { class: "card symbol-card", "data-symbol": e.symbol, "data-running": String(running) },

@@ -49,7 +49,7 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
     store: o.store,
     coordinator: o.coordinator,
     now: () => Date.now(),
-    feed: (onEvents) =>
+    feed: (onEvents, onHealth) =>
       new PublicFeed({
         url: o.feedUrl,
         dialect: o.feedDialect,
@@ -59,6 +59,7 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
         timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
         random: Math.random,
         onEvents,
+        onHealth,
       }),
     live: (mode, h) => {
       if (!wiring) return null;

@@ -122,6 +122,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
       stored: r ? null : storedHolding(this.store.get<SymbolRunnerState>("runner")),
       outboxPending: this.store.outboxCount(),
       entriesBlocked: r?.entriesBlocked ?? false,
+      entriesPaused: r?.entryRefusal ?? null,
       account: r?.accountSummary() ?? null,
       lastAlarmAt: this.meta.lastAlarmAt,
       error: this.meta.error,

@@ -20,8 +20,9 @@ import type { ExitReason } from "../strategy/types";
 import type { AccountView, FeedHealthReading } from "./agent-status";
 import { type CallQueue, drainCalls, type PortfolioCalls, queuedPortfolio } from "./call-queue";
 import { exchangeNow, silentTickAt } from "./clock";
+import { FEED_NOT_CONNECTED, type FeedVerdictReading, feedGate } from "./feed-gate";
 import type { OutboxKind } from "./outbox";
-import type { LiveOrders, OrderJournal } from "./ports";
+import type { FeedHealthInput, LiveOrders, OrderJournal } from "./ports";
 import { PriceBatch } from "./price-batch";
 import { type Receipt, ReceiptRing } from "./receipt-ring";
 import { type EquityView, SizingEquity } from "./sizing-equity";
@@ -64,7 +65,7 @@ export interface MarketFeed {
   stop(): void;
   /** The watchdog: reconnects a feed that went silent. */
   checkStale(now: number): unknown;
-  health(): FeedHealthReading;
+  health(): FeedHealthReading & FeedVerdictReading;
 }
 
 /** The live (or demo) broker the shell made: the runner's {@link LiveOrders} plus its account and lifecycle. */
@@ -107,8 +108,8 @@ export interface AgentLoopOptions {
   readonly coordinator: () => AgentCoordinator;
   /** Wall time, ms. */
   readonly now: () => number;
-  /** Makes the market feed, delivering to `onEvents`. */
-  readonly feed: (onEvents: (events: readonly MarketEvent[]) => void) => MarketFeed;
+  /** Makes the market feed, delivering to `onEvents`; it calls `onHealth` when its verdict may have changed. */
+  readonly feed: (onEvents: (events: readonly MarketEvent[]) => void, onHealth: () => void) => MarketFeed;
   /** Makes the live broker when the engine's mode is not paper; null = no secrets (orders refused, never paper-traded). */
   readonly live: (mode: "live" | "demo", handlers: LiveVenueHandlers) => LiveVenue | null;
   /** Whether `config` may trade (the live gate); null = yes. */
@@ -133,6 +134,8 @@ export class AgentLoop {
   private account: AccountView | null = null;
   private liveStarting: Promise<string | null> | null = null;
   private feed: MarketFeed | null = null;
+  /** A test took the feed's place ({@link detachFeed}): no market feed is (re)started. */
+  private detached = false;
   private readonly equity: SizingEquity;
   private dirty = false;
   private lastPersistAt = 0;
@@ -189,14 +192,21 @@ export class AgentLoop {
       },
       state,
     );
+    // Nothing is traded until the feed says it is fit (a runner alone starts healthy, for replays).
+    this.runner.setFeedHealth(FEED_NOT_CONNECTED);
     // When the last event arrived (wall clock), so the exchange clock can be estimated after a restart.
     this.lastEventAt = store.get<number>("lastEventAt") ?? 0;
   }
 
   /** Connects the market feed (idempotent) and starts the live broker. */
   startFeed(): void {
-    this.feed ??= this.o.feed((events) => this.ingest(events));
-    this.feed.start();
+    if (!this.detached) {
+      this.feed ??= this.o.feed(
+        (events) => this.ingest(events),
+        () => this.judgeFeed(),
+      );
+      this.feed.start();
+    }
     this.startLive()
       .then((refusal) => refusal && this.o.onError("live start", new Error(refusal)))
       .catch((e: unknown) => this.o.onError("live start", e));
@@ -266,6 +276,32 @@ export class AgentLoop {
     return this.receipts.list();
   }
 
+  /**
+   * The feed's verdict for this symbol: entries wait and the book gates fail closed while it is
+   * unhealthy (the feed's health handler; a test that detached the feed calls it in its place).
+   */
+  feedHealthChanged(h: FeedHealthInput): void {
+    if (this.stopped) return;
+    this.runner.setFeedHealth(h);
+  }
+
+  /**
+   * Closes the market feed for good: the caller takes its place, handing events to {@link ingest} and
+   * the feed's health to {@link feedHealthChanged} (tests that play a market by hand). Entries stay
+   * refused until the caller reports a healthy feed.
+   */
+  detachFeed(): void {
+    this.detached = true;
+    this.feed?.stop();
+    this.feed = null;
+    this.runner.setFeedHealth(FEED_NOT_CONNECTED);
+  }
+
+  /** Why the agent itself refuses new entries now (feed, reconciliation), or null. */
+  get entryRefusal(): string | null {
+    return this.runner.entryRefusal;
+  }
+
   /** Feeds market events (the feed's handler; tests call it too). */
   ingest(events: readonly MarketEvent[]): void {
     if (this.stopped) return;
@@ -327,7 +363,7 @@ export class AgentLoop {
         errors.push(`${name}: ${messageOf(e)}`);
       }
     };
-    await step("feed", () => (this.feed ? this.feed.checkStale(now) : this.startFeed()));
+    await step("feed", () => this.checkFeed(now));
     await step("notices", () => this.tellFeed(now));
     await step("silent tick", () => this.silentTick(now));
     await step("reconcile", () => this.reconcile());
@@ -389,6 +425,17 @@ export class AgentLoop {
 
   private exchangeTime(): number {
     return exchangeNow(this.runner.lastTs, this.lastEventAt, this.o.now());
+  }
+
+  /** The alarm's feed step: the watchdog, then the verdict again (a stall shows with time, not frames). */
+  private checkFeed(now: number): void {
+    if (!this.feed) return this.startFeed();
+    this.feed.checkStale(now);
+    this.judgeFeed();
+  }
+
+  private judgeFeed(): void {
+    if (this.feed) this.feedHealthChanged(feedGate(this.feed.health(), this.o.symbol));
   }
 
   private readonly markDirty = (): void => {

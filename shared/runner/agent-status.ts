@@ -46,6 +46,11 @@ export interface AgentStatus {
   readonly outboxPending: number;
   /** True while a live-mode reconciliation mismatch blocks new entries. */
   readonly entriesBlocked: boolean;
+  /**
+   * Why the agent itself refuses new entries now, e.g. `feed_unhealthy: stale: no market data for
+   * 5200 ms` or `reconcile_blocked: …`; null when entries may be asked (the portfolio may still refuse).
+   */
+  readonly entriesPaused?: string | null;
   readonly lastAlarmAt: number | null;
   /** Why the agent is not running (refused start, live mode without keys), else null. */
   readonly error?: string | null;
@@ -59,6 +64,7 @@ export interface AgentStatusView extends AgentStatus {
   readonly error: string | null;
   /** Steps of the last alarm that failed, e.g. `outbox: D1_ERROR …`; empty when it all worked. */
   readonly alarmErrors: readonly string[];
+  readonly entriesPaused: string | null;
   /** Live and demo: the exchange account (Classic/UTA, hold mode, margin mode, leverage) as read at start; null in paper mode. */
   readonly account: AccountView | null;
   /** The last feed messages: newest event time, when the agent received and when it had handled it (bench: push → decision latency). */
@@ -115,6 +121,7 @@ export interface AgentStatusParts {
   readonly stored?: StoredHolding | null;
   readonly outboxPending: number;
   readonly entriesBlocked: boolean;
+  readonly entriesPaused: string | null;
   readonly account: AccountView | null;
   readonly lastAlarmAt: number | null;
   readonly error: string | null;
@@ -143,6 +150,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     gates: e?.gates ?? null,
     outboxPending: p.outboxPending,
     entriesBlocked: p.entriesBlocked,
+    entriesPaused: p.entriesPaused,
     lastAlarmAt: p.lastAlarmAt,
     error: p.error,
     alarmErrors: p.alarmErrors,

@@ -54,4 +54,6 @@ export interface EquitySource {
 export interface FeedHealthInput {
   readonly healthy: boolean;
   readonly reason: string | null;
+  /** The symbol's last book must not be used (spread gate fails, exits ignore it); default: `!healthy`. */
+  readonly bookStale?: boolean;
 }

@@ -134,10 +134,24 @@ describe("SymbolRunner", () => {
 
   it("refuses entries with feed_unhealthy and the feed's reason while the feed is unhealthy", () => {
     const s = setup();
-    s.runner.setFeedHealth({ healthy: false, reason: "stale: no data for 12 s" });
+    // The book itself still usable (the engine asks), the feed not: the runner refuses.
+    s.runner.setFeedHealth({ healthy: false, reason: "drop_rate: 5 of 60 pushes bad", bookStale: false });
     s.run(() => s.decisions.length > 0);
-    expect(s.decisions[0]).toEqual({ ok: false, reason: "feed_unhealthy", detail: "stale: no data for 12 s" });
+    expect(s.decisions[0]).toEqual({ ok: false, reason: "feed_unhealthy", detail: "drop_rate: 5 of 60 pushes bad" });
+    expect(s.runner.entryRefusal).toBe("feed_unhealthy: drop_rate: 5 of 60 pushes bad");
     expect(s.runner.engineStatus()?.phase).toBe("flat");
+  });
+
+  it("fails the engine's book gates closed while the feed is unhealthy, also for an engine made later, and trades once it is healthy", () => {
+    const s = setup();
+    s.runner.setFeedHealth({ healthy: false, reason: "stale: no market data for 5200 ms" });
+    s.run(() => false, 100);
+    expect(s.calls).toEqual([]);
+    expect(s.runner.engineStatus()?.gates.long.find((g) => g.name === "spread")?.status).toBe("fail");
+    s.runner.setFeedHealth({ healthy: true, reason: null });
+    expect(s.runner.entryRefusal).toBeNull();
+    s.run(() => s.calls.length > 0);
+    expect(s.calls[0]).toMatch(/^request /);
   });
 
   it("applies a new config only when flat, and refuses one that changes the mode", () => {

@@ -287,9 +287,20 @@ export class SymbolRunner implements RecoverableRunner {
     this.session.flatten(ts, reason);
   }
 
-  /** The market feed's health: entries are refused (`feed_unhealthy`) while it is unhealthy. */
+  /**
+   * The market feed's health: entries are refused (`feed_unhealthy`) while it is unhealthy, and the
+   * engine's book gates fail closed while the book is stale. A runner starts healthy (the backtester's
+   * replay); a live shell reports its feed from the start.
+   */
   setFeedHealth(h: FeedHealthInput): void {
     this.feedHealth = h;
+    this.engine?.setBookStale(h.bookStale ?? !h.healthy);
+  }
+
+  /** Why new entries are refused now by the runner itself (reconciliation, feed), or null. */
+  get entryRefusal(): string | null {
+    const r = this.refusal();
+    return r && !r.ok ? `${r.reason}: ${r.detail}` : null;
   }
 
   /** Holds a new config; it is applied by {@link applyConfigIfFlat}. */
@@ -591,6 +602,7 @@ export class SymbolRunner implements RecoverableRunner {
   }
 
   private setEngine(engine: StrategyEngine): void {
+    engine.setBookStale(this.feedHealth.bookStale ?? !this.feedHealth.healthy);
     this.engine = engine;
     this.session.setEngine(engine);
   }

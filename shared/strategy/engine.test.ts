@@ -143,6 +143,40 @@ describe("StrategyEngine", () => {
     expect(intents[1]).toMatchObject({ orderType: "market", reason: "stop_loss", size: enter.size });
   });
 
+  it("stops out on a book whose mid reaches the stop while no trade prints (the local stop is not off between prints)", () => {
+    const e = engine();
+    const enter = runUntilEntry(e);
+    e.onFill(fill(enter, 100, enter.ts + 100));
+    const long = enter.side === "long";
+    const book = (ts: number, mid: number): MarketEvent => ({
+      kind: "bookTop",
+      symbol: "BTCUSDT",
+      ts,
+      bidPrice: mid - 0.005,
+      bidSize: 1,
+      askPrice: mid + 0.005,
+      askSize: 1,
+      seq: String(ts),
+    });
+    expect(e.onEvent(book(enter.ts + 200, long ? 99.95 : 100.05))).toEqual([]);
+    const intents = e.onEvent(book(enter.ts + 300, long ? 99.87 : 100.13));
+    expect(intents.map((i) => i.kind)).toEqual(["cancel", "exit"]);
+    expect(intents[1]).toMatchObject({ orderType: "market", reason: "stop_loss", size: enter.size });
+    // The exit is asked once; a later book does not send another.
+    expect(e.onEvent(book(enter.ts + 400, long ? 99.8 : 100.2))).toEqual([]);
+  });
+
+  it("fails the spread gate closed while the feed says the book is stale, even with requireBook off", () => {
+    const e = engine();
+    e.setBookStale(true);
+    for (const t of warmup()) expect(e.onEvent(t).filter((i) => i.kind === "enter")).toEqual([]);
+    const spread = e.status().gates.long.find((g) => g.name === "spread");
+    expect(spread).toMatchObject({ status: "fail", rule: expect.stringContaining("book stale") });
+    e.setBookStale(false);
+    expect(e.status().gates.long.find((g) => g.name === "spread")?.status).toBe("off");
+    expect(e.onEvent(trade(T0 + 40_500, 100.2)).some((i) => i.kind === "enter")).toBe(true);
+  });
+
   it("cancels an unfilled entry after latency plus the entry timeout, then goes flat", () => {
     const e = engine();
     const enter = runUntilEntry(e);

@@ -192,6 +192,8 @@ export class StrategyEngine {
   private hasTradePrice = false;
   private lastTs = 0;
   private boundFor: FamilyWeights | null = null;
+  /** The feed says the last book is stale: the spread gate fails and exits do not price off it (not persisted: the shell sets it). */
+  private bookStale = false;
   private boundVector: readonly number[] = [];
 
   constructor(options: EngineOptions, state?: EngineState) {
@@ -244,16 +246,25 @@ export class StrategyEngine {
     if (e.ts > this.lastTs) this.lastTs = e.ts;
     if (e.kind === "bookTop") {
       this.features.onBookTop(e);
-      return NONE;
+      return this.state.phase === "open" ? this.stopOnBook(e.ts, e.bidPrice, e.askPrice) : NONE;
     }
     if (e.kind === "bookLevels") {
       this.features.onBookLevels(e);
-      return NONE;
+      return this.state.phase === "open" ? this.stopOnBook(e.ts, e.bids[0]?.[0] ?? 0, e.asks[0]?.[0] ?? 0) : NONE;
     }
     if (!this.features.onTrade(e)) return NONE;
     this.lastTradePrice = e.price;
     this.hasTradePrice = true;
     return this.decide(e.ts, e.price);
+  }
+
+  /**
+   * Whether the feed says the last book is stale (disconnected, stale, gapped, quiet or dropping):
+   * the spread gate then fails closed, so no entry (and no post-only price) comes from that book, and
+   * exits estimate their price from the last trade instead.
+   */
+  setBookStale(stale: boolean): void {
+    this.bookStale = stale;
   }
 
   /** Advances the clock without market data (time exits and entry timeouts while the market is silent). */
@@ -435,8 +446,8 @@ export class StrategyEngine {
       subScores: sub,
       score,
       gates: {
-        long: evaluateGates("long", score, features, this.config),
-        short: evaluateGates("short", score, features, this.config),
+        long: evaluateGates("long", score, features, this.config, this.bookStale),
+        short: evaluateGates("short", score, features, this.config, this.bookStale),
       },
       ...(this.learner
         ? { learning: { weights: this.learner.weights, trades: this.learner.trades, changes: this.learner.changes } }
@@ -476,7 +487,8 @@ export class StrategyEngine {
       if (s.retry && ts < s.retry.at) return NONE;
       const f = this.features.view();
       const { sub, score } = this.readingsOf(f, ts);
-      const reason = exitReason(p, price, ts, score, this.config, f.book) ?? s.retry?.reason ?? null;
+      const reason =
+        exitReason(p, price, ts, score, this.config, this.bookStale ? null : f.book) ?? s.retry?.reason ?? null;
       if (reason === null) return NONE;
       return this.marketExit(s, ts, price, reason, {
         ts,
@@ -507,7 +519,7 @@ export class StrategyEngine {
     const { sub, score } = this.readingsOf(f, ts);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
     if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return NONE;
-    const gates = evaluateGates(side, score, f, this.config);
+    const gates = evaluateGates(side, score, f, this.config, this.bookStale);
     if (!gatesPass(gates)) return NONE;
     const type: OrderType = this.config.execution.entryOrder;
     const ref = type === "postOnly" ? ((side === "long" ? f.book.bestBid : f.book.bestAsk) ?? price) : price;
@@ -628,6 +640,23 @@ export class StrategyEngine {
       },
     ];
     return { intents, events };
+  }
+
+  /**
+   * The local stop-loss on a book update: the mid at or through the stop exits at market. Trades may
+   * not print for a while (a quiet market, a trade channel that broke) while the book still moves;
+   * without this the stop would be off until the next print. When nothing arrives at all (the feed
+   * is down) the local stop cannot see the market: the exchange-side stop-loss every open position
+   * carries (shared/runner live orders) protects it then.
+   */
+  private stopOnBook(ts: number, bid: number, ask: number): readonly Intent[] {
+    const s = this.state;
+    if (s.phase !== "open" || s.exit !== null || s.exitHalted || !(bid > 0) || !(ask >= bid)) return NONE;
+    if (s.retry && ts < s.retry.at) return NONE;
+    const mid = (bid + ask) / 2;
+    const p = s.position;
+    if (p.side === "long" ? mid > p.stopLoss : mid < p.stopLoss) return NONE;
+    return this.marketExit(s, ts, mid, "stop_loss", null);
   }
 
   private marketExit(

@@ -23,13 +23,15 @@ export function expectedMovePct(f: FeatureSnapshot, config: BotConfig): number |
 
 /**
  * Evaluates every entry gate for one side. All must pass; `unknown` (missing data) fails closed,
- * except the spread gate when `gates.requireBook` is false (then it is `off`).
+ * except the spread gate when `gates.requireBook` is false (then it is `off`). With `bookStale` (the
+ * feed says the last book can no longer be trusted) the spread gate fails, whatever `requireBook`.
  */
 export function evaluateGates(
   side: PositionSide,
   score: CompositeScore,
   f: FeatureSnapshot,
   config: BotConfig,
+  bookStale = false,
 ): GateResult[] {
   const g = config.gates;
   const sideScore = side === "long" ? score.long : score.short;
@@ -40,7 +42,7 @@ export function evaluateGates(
     threshold("score", sideScore, g.minScore, ">="),
     threshold("confluence", agreeing, g.minAgreeing, ">="),
     threshold("volumeRatio", f.volume.ratio, g.minVolumeRatio, ">="),
-    spreadGate(f, config),
+    bookStale ? staleSpreadGate(config) : spreadGate(f, config),
     threshold(
       "expectedMove",
       move,
@@ -65,6 +67,12 @@ function threshold(name: string, value: number | null, limit: number, op: ">=" |
     return { name, status: "unknown", value: null, threshold: limit, rule: text };
   const ok = op === ">=" ? value >= limit : value < limit;
   return { name, status: ok ? "pass" : "fail", value, threshold: limit, rule: text };
+}
+
+/** The spread gate failed closed: the last book is stale (feed disconnected, stale, gapped or quiet). */
+function staleSpreadGate(config: BotConfig): GateResult {
+  const limit = config.gates.maxSpreadBps;
+  return { name: "spread", status: "fail", value: null, threshold: limit, rule: `spread bps < ${limit} (book stale)` };
 }
 
 function spreadGate(f: FeatureSnapshot, config: BotConfig): GateResult {

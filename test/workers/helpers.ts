@@ -94,3 +94,16 @@ export function fakeAgents(failing: readonly string[] = []) {
   const namespace = { getByName: agent } as unknown as Cloudflare.Env["SYMBOL_AGENT"];
   return { calls, namespace };
 }
+
+/**
+ * The test plays the agent's market by hand: the agent's public feed is closed for good and the test
+ * reports it healthy in its place (an agent trades only on a feed that said it is fit). Idempotent;
+ * call it again after an eviction (a restored agent starts with a fresh feed).
+ */
+export function playMarketByHand(runtime: {
+  detachFeed(): void;
+  feedHealthChanged(h: { healthy: boolean; reason: string | null }): void;
+}): void {
+  runtime.detachFeed();
+  runtime.feedHealthChanged({ healthy: true, reason: null });
+}

@@ -13,6 +13,7 @@ import { UtaBrokerRest } from "../../shared/exchange/bitget/uta/uta-broker-rest"
 import { UtaRestClient } from "../../shared/exchange/bitget/uta/uta-rest-client";
 import type { OrderRequest } from "../../shared/execution/orders";
 import type { TradeEvent } from "../../shared/market/events";
+import { playMarketByHand } from "./helpers";
 
 /** Live; gates wide open and market entries, so that a warmed-up engine enters at once; a stop wide enough for the venue's moving price. */
 const PERMISSIVE = {
@@ -87,6 +88,7 @@ for (const c of CASES) {
     runInDurableObject(agent(), (a: SymbolAgent) => {
       const runtime = a["runtime"];
       if (!runtime) throw new Error("agent not running");
+      playMarketByHand(runtime);
       for (const t of trades) {
         runtime.ingest([t]);
         if (runtime.engineStatus()?.phase !== "flat") break;

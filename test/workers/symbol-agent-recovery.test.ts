@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { TradeEvent } from "../../shared/market/events";
+import { playMarketByHand } from "./helpers";
 
 /** Not streamed by the test venue (it answers 30001): this agent sees only the trades the test feeds it. */
 const SYMBOL = "SOLUSDT";
@@ -37,6 +38,7 @@ function ingest(
   return runInDurableObject(agent(trades[0].symbol), (a: SymbolAgent) => {
     const runtime = a["runtime"];
     if (!runtime) throw new Error("agent not running");
+    playMarketByHand(runtime);
     let lastTs = 0;
     for (const t of trades) {
       runtime.ingest([t]);
