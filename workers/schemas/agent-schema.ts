@@ -80,6 +80,10 @@ export const AgentStatusSchema = z
     gates: z.strictObject({ long: list(GateSchema), short: list(GateSchema) }).nullable(),
     outboxPending: z.number().openapi({ description: "closed trades not yet written to D1" }),
     entriesBlocked: z.boolean().openapi({ description: "a live reconciliation mismatch blocks new entries" }),
+    entriesPaused: z.string().nullable().optional().openapi({
+      description:
+        "why the agent itself refuses new entries now (e.g. `feed_unhealthy: stale: no market data for 5200 ms`, `reconcile_blocked: …`); null when it may ask",
+    }),
     lastAlarmAt: z.number().nullable(),
     error: z.string().nullable().optional(),
     alarmErrors: list(z.string()).optional(),
