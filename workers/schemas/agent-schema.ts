@@ -113,6 +113,12 @@ export const AgentStatusSchema = z
       .nullable()
       .optional()
       .openapi({ description: "the agent's counts of platform calls since it started (cost figures)" }),
+    safety: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .optional()
+      .openapi({ description: "live safety counters since the agent started (shared/runner/safety-events.ts)" }),
+    exitHalted: z.boolean().optional().openapi({ description: "exits stopped after repeated refusals" }),
     backgroundErrors: z
       .strictObject({ count: z.number(), last: z.string().nullable() })
       .optional()
