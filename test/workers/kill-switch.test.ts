@@ -10,7 +10,7 @@ import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { FlattenResult } from "../../shared/coordination/flatten-everywhere";
 import type { TradeEvent } from "../../shared/market/events";
-import { api } from "./helpers";
+import { api, playMarketByHand } from "./helpers";
 
 /** Live; gates wide open and market entries, so that a warmed-up engine enters at once; a stop wide enough for the venue's moving price. */
 const PERMISSIVE = {
@@ -96,6 +96,7 @@ function ingestUntilEntering(trades: readonly TradeEvent[]): Promise<string | un
   return runInDurableObject(agent(), (a: SymbolAgent) => {
     const runtime = a["runtime"];
     if (!runtime) throw new Error("agent not running");
+    playMarketByHand(runtime);
     for (const t of trades) {
       runtime.ingest([t]);
       if (runtime.engineStatus()?.phase !== "flat") break;

@@ -35,16 +35,27 @@ interface EdgeBody {
 
 describe("GET /api/stats: the bot's own edge", () => {
   it("reports the expectancy after fees per symbol with paper and live apart, with intervals and formulas", async () => {
-    const res = await api("/api/stats?from=2026-02-10&to=2026-02-10");
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as EdgeBody;
+    // Each ledger is read on its own (/api/stats?mode=, default the config's mode: paper).
+    const read = async (mode: string) => {
+      const res = await api(`/api/stats?from=2026-02-10&to=2026-02-10&mode=${mode}`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as EdgeBody;
+    };
     const rows = ROWS.map((r) => ({ ...r, mode: r.mode as string }));
-    expect(body.edge.byMode).toEqual(expectancyBySymbolAndMode(rows, 50, 0.95));
-    expect(body.edge.byMode.map((e) => [e.symbol, e.mode, e.expectancyBps.n])).toEqual([
-      ["BTCUSDT", "live", 2],
+    const paper = await read("paper");
+    expect(paper.edge.byMode).toEqual(
+      expectancyBySymbolAndMode(
+        rows.filter((r) => r.mode === "paper"),
+        50,
+        0.95,
+      ),
+    );
+    expect(paper.edge.byMode.map((e) => [e.symbol, e.mode, e.expectancyBps.n])).toEqual([
       ["BTCUSDT", "paper", 2],
       ["ETHUSDT", "paper", 1],
     ]);
+    const body = await read("live");
+    expect(body.edge.byMode.map((e) => [e.symbol, e.mode, e.expectancyBps.n])).toEqual([["BTCUSDT", "live", 2]]);
     // Live BTC: −0.3 and −0.5 on 100 USDT = −30 and −50 bps.
     expect(body.edge.byMode[0].expectancyBps.mean).toBeCloseTo(-40, 9);
     expect(body.formulas["edge.byMode.expectancyBps"]).toMatch(/paper, live apart/);

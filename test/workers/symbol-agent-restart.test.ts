@@ -13,6 +13,7 @@ import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { TradeEvent } from "../../shared/market/events";
+import { playMarketByHand } from "./helpers";
 
 /** Streamed and traded by the venue; with the Classic key (symbol-agent-live.test.ts trades it with the UTA key). */
 const SYMBOL = "BTCUSDT";
@@ -135,6 +136,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
       if (!runtime) throw new Error("agent not running");
       await state.storage.deleteAlarm();
       runtime["live"]?.stop();
+      playMarketByHand(runtime);
       for (const t of warmup(price)) {
         runtime.ingest([t]);
         if (runtime.engineStatus()?.phase !== "flat") break;
