@@ -11,7 +11,8 @@ import type { AgentNotices } from "../shared/notify/agent-notices";
 import { AgentLoop, type AgentCoordinator } from "../shared/runner/agent-loop";
 import type { VersionedConfig } from "../shared/config/versioned";
 import { accountTargets } from "../shared/exchange/bitget/account-setup";
-import { type LiveWiring, openLive } from "./agent-live";
+import type { LiveWiring } from "../shared/exchange/bitget/live-wiring";
+import { openLive } from "./agent-live";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 

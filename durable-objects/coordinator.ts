@@ -21,7 +21,7 @@ import type {
   EntryRequest,
   PortfolioSnapshot,
 } from "../shared/risk/portfolio-types";
-import { NotifySender } from "./agent-notify";
+import { NotifySender } from "../shared/notify/notify-sender";
 import { callAgents } from "./agent-rpc";
 import type {
   ConfigAuditEntry,
@@ -49,6 +49,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     this.notices = new NotifySender({
       notifier: () => env.NOTIFIER.getByName("notifier"),
       onError: (what, e) => log("coordinator_notify_failed", { what, error: String(e) }),
+      defer: (fn) => setTimeout(fn, 0),
     });
     const store = kvCoordinatorStore(ctx.storage.kv);
     void ctx.blockConcurrencyWhile(async () => {

@@ -9,7 +9,7 @@ import type { TradingMode } from "../shared/exchange/bitget/bitget-account";
 import { closeAtExchange } from "../shared/exchange/bitget/close-at-exchange";
 import { openBitgetAccount } from "../shared/exchange/bitget/open-account";
 import type { ExchangeCloser } from "../shared/coordination/flatten-everywhere";
-import { liveWiring } from "./agent-live";
+import { liveWiring } from "../shared/exchange/bitget/live-wiring";
 
 /** Wait between a close's market orders and reading the position back, ms. */
 export const CLOSE_SETTLE_MS = 500;

@@ -23,14 +23,14 @@ import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";
 import { agentStatus, type AgentStatusView } from "../shared/runner/agent-status";
 import { drainCalls } from "../shared/runner/call-queue";
 import { flushOutbox } from "../shared/runner/outbox";
-import { liveWiring } from "./agent-live";
-import { modeRefusal } from "./agent-mode";
+import { liveWiring } from "../shared/exchange/bitget/live-wiring";
+import { modeRefusal } from "../shared/runner/mode-gate";
 import { d1LedgerWriter } from "./agent-outbox";
 import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
 import { AgentStore } from "./agent-store";
 import { holdsSomething, storedHolding } from "../shared/runner/stored-holding";
 import type { SymbolRunnerState } from "../shared/runner/symbol-runner";
-import { NotifySender } from "./agent-notify";
+import { NotifySender } from "../shared/notify/notify-sender";
 import { AgentUsage } from "../shared/runner/agent-usage";
 import { AgentNotices } from "../shared/notify/agent-notices";
 import type { CoordinatorApi, SymbolAgentApi, VersionedConfig } from "./contracts";
@@ -65,6 +65,7 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
   private readonly sender = new NotifySender({
     notifier: () => this.usage.counted(this.env.NOTIFIER.getByName("notifier"), "notifierCalls"),
     onError: (what, e) => this.backgroundError(what, e),
+    defer: (fn) => setTimeout(fn, 0),
   });
   private notices: AgentNotices | null = null;
 

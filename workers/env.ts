@@ -21,7 +21,7 @@ declare global {
       FEED_URL: string;
       /** Wire dialect of `FEED_URL` (a var): `v2` (default) or `v3` (e.g. wss://ws.bitget.com/v3/ws/public). */
       FEED_DIALECT?: string;
-      /** `paper` (default) or `live`: the deployment's half of the live gate (durable-objects/agent-mode.ts); live trading also needs `mode: "live"` in the config and the keys. */
+      /** `paper` (default) or `live`: the deployment's half of the live gate (shared/runner/mode-gate.ts); live trading also needs `mode: "live"` in the config and the keys. */
       MODE: string;
       /** Bearer token of `/api/*` (a secret). Unset: every `/api` route answers 503 `not_configured`. */
       API_TOKEN?: string;

@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { modeRefusal } from "../../durable-objects/agent-mode";
 import { upgradeUrl } from "../../durable-objects/agent-socket";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 
@@ -114,22 +113,5 @@ describe("the live-mode gate", () => {
     } finally {
       await coordinator().putConfig({});
     }
-  });
-
-  it("lets a live config start only with all three secrets (symbol-agent-live.test.ts trades it on the venue)", () => {
-    const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p", MODE: "live" };
-    expect(modeRefusal("live", withKeys)).toBeNull();
-    expect(modeRefusal("live", { ...withKeys, MODE: "paper" })).toContain(`MODE var is "paper", not "live"`);
-    expect(modeRefusal("live", { ...withKeys, MODE: undefined })).toContain("MODE var is null");
-    expect(modeRefusal("live", { ...withKeys, BITGET_PASSPHRASE: "" })).toContain("missing secret BITGET_PASSPHRASE");
-    expect(modeRefusal("paper", {})).toBeNull();
-  });
-
-  it("lets a demo config start with the three secrets (a Bitget demo key) whatever MODE says, and refuses it without them", () => {
-    const withKeys = { BITGET_API_KEY: "k", BITGET_API_SECRET: "s", BITGET_PASSPHRASE: "p" };
-    expect(modeRefusal("demo", { ...withKeys, MODE: "paper" })).toBeNull();
-    expect(modeRefusal("demo", { ...withKeys, BITGET_API_KEY: "" })).toContain(
-      "demo mode refused: missing secret BITGET_API_KEY",
-    );
   });
 });

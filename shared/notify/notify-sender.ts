@@ -1,5 +1,5 @@
 /**
- * The agent's way to the Notifier, off the trading path: {@link NotifySender.send} only buffers the
+ * A Durable Object's way to the Notifier (the SymbolAgent's and the Coordinator's), off the trading path: {@link NotifySender.send} only buffers the
  * events and schedules a delivery after the current turn; the delivery is one `notify` RPC to the
  * Notifier (which stores and answers at once; its alarm talks to the channels). A failed RPC keeps
  * the events for the next try (the alarm calls {@link NotifySender.flush}), is logged and counted
@@ -7,7 +7,7 @@
  * buffer entry here, at least once from the Notifier's outbox on.
  * @module
  */
-import type { NotifyEvent } from "../shared/notify/notify-event";
+import type { NotifyEvent } from "./notify-event";
 
 /** Events buffered at most; older ones are dropped (and counted) beyond it. */
 export const NOTIFY_BUFFER_MAX = 200;
@@ -23,8 +23,8 @@ export interface NotifySenderOptions {
   readonly notifier: () => NotifierPort;
   /** A delivery failed or events were dropped: the agent logs and counts it. */
   readonly onError: (what: string, error: unknown) => void;
-  /** Runs `fn` after the current turn; default `setTimeout(fn, 0)`. */
-  readonly defer?: (fn: () => void) => void;
+  /** Runs `fn` after the current turn (the shell's `setTimeout(fn, 0)`). */
+  readonly defer: (fn: () => void) => void;
 }
 
 /** Counts an operator can read (the agent's status). */
@@ -59,7 +59,7 @@ export class NotifySender {
     }
     if (this.scheduled) return;
     this.scheduled = true;
-    (this.o.defer ?? ((fn) => setTimeout(fn, 0)))(() => {
+    this.o.defer(() => {
       this.scheduled = false;
       void this.flush();
     });

@@ -13,7 +13,7 @@ export const LIVE_SECRETS = ["BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASS
 /**
  * Why the agent must not start in `mode`, or null when it may. Paper always may. Live or demo
  * without every secret is refused naming the missing ones; demo with all three may, live also needs
- * MODE = "live" (agent-live.ts wires both to the exchange, whose account checks come next).
+ * MODE = "live" (live-wiring.ts wires both to the exchange, whose account checks come next).
  */
 export function modeRefusal(mode: "paper" | "demo" | "live", env: object): string | null {
   if (mode === "paper") return null;
