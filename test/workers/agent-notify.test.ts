@@ -2,49 +2,16 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
-import type { TradeEvent } from "../../shared/market/events";
-import { playMarketByHand } from "./helpers";
+import { handTrade, ingestByHand, PERMISSIVE, warmup } from "./helpers";
 
 /** Not streamed by the test venue (it answers 30001): the agent sees only the trades fed here. */
 const SYMBOL = "LINKUSDT";
-/** Gates wide open and market entries, so that a warmed-up engine enters at once; the webhook channel on. */
-const CONFIG = {
-  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
-  execution: { entryOrder: "market" },
-  notifications: { webhook: { enabled: true } },
-};
+/** PERMISSIVE, so that a warmed-up engine enters at once; the webhook channel on. */
+const CONFIG = { ...PERMISSIVE, notifications: { webhook: { enabled: true } } };
 
 const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
 const coordinator = () => env.COORDINATOR.getByName("portfolio");
-let tradeId = 0;
-
-function trade(ts: number, price: number, side: "buy" | "sell" = "buy"): TradeEvent {
-  return { kind: "trade", symbol: SYMBOL, ts, price, size: 2, side, id: `n${++tradeId}` };
-}
-
-/** 40 s of a calm, gently rising market ending now. */
-function warmup(): TradeEvent[] {
-  const t0 = Date.now() - 40_000;
-  return Array.from({ length: 80 }, (_, i) =>
-    trade(t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell"),
-  );
-}
-
-/** Feeds trades as the agent's feed would; stops after the one that made the engine leave flat. */
-function ingest(trades: readonly TradeEvent[], untilNotFlat = false) {
-  return runInDurableObject(agent(), (a: SymbolAgent) => {
-    const runtime = a["runtime"];
-    if (!runtime) throw new Error("agent not running");
-    playMarketByHand(runtime);
-    let lastTs = 0;
-    for (const t of trades) {
-      runtime.ingest([t]);
-      lastTs = t.ts;
-      if (untilNotFlat && runtime.engineStatus()?.phase !== "flat") break;
-    }
-    return { phase: runtime.engineStatus()?.phase, lastTs };
-  });
-}
+const trade = (ts: number, price: number) => handTrade(SYMBOL, ts, price);
 
 interface Hook {
   channel: string;
@@ -63,19 +30,22 @@ describe("the agent's notices", { timeout: 60_000 }, () => {
     const st = await agent().start(SYMBOL);
     expect(st.running).toBe(true);
 
-    const entered = await ingest(warmup(), true);
+    const entered = await ingestByHand(agent(), warmup(SYMBOL), { untilNotFlat: true });
     expect(entered.phase).toBe("entering");
     await vi.waitFor(
       async () =>
         expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions)).toBe(0),
       { timeout: 5_000, interval: 50 },
     );
-    const opened = await ingest([trade(entered.lastTs + 300, 100.1)]);
+    const opened = await ingestByHand(agent(), [trade(entered.lastTs + 300, 100.1)]);
     expect(opened.phase).toBe("open");
     const position = (await agent().status()).position;
     if (!position) throw new Error("no position");
     const through = position.side === "long" ? position.stopLoss * 0.999 : position.stopLoss * 1.001;
-    const closed = await ingest([trade(opened.lastTs + 300, through), trade(opened.lastTs + 600, through)]);
+    const closed = await ingestByHand(agent(), [
+      trade(opened.lastTs + 300, through),
+      trade(opened.lastTs + 600, through),
+    ]);
     expect(closed.phase).not.toBe("open");
 
     const mine = (hooks: Hook[]) =>

@@ -1,11 +1,15 @@
 /**
- * Helpers of the workers tests: authorised requests to the Worker, ledger rows, and a fake agent
- * namespace that records calls (so API tests never depend on the real agent's trading behaviour).
+ * Helpers of the workers tests: authorised requests to the Worker, ledger rows, a fake agent
+ * namespace that records calls (so API tests never depend on the real agent's trading behaviour), and
+ * the agent's market played by hand (configs that let it enter at once, warm-up trades, feeding them).
  * @module
  */
+import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import type { AgentStatus, SymbolAgentApi } from "../../durable-objects/contracts";
+import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { NewTrade } from "../../shared/db/schema";
+import type { TradeEvent } from "../../shared/market/events";
 
 /** The token the workers project binds as API_TOKEN (vitest.config.ts). */
 export const TOKEN = "test-token";
@@ -106,4 +110,87 @@ export function playMarketByHand(runtime: {
 }): void {
   runtime.detachFeed();
   runtime.feedHealthChanged({ healthy: true, reason: null });
+}
+
+/** Gates wide open and market entries, so that a warmed-up engine enters at once. */
+export const PERMISSIVE = {
+  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
+  execution: { entryOrder: "market" },
+};
+
+/** Live, with PERMISSIVE's open gates and a stop wide enough for the venue's moving price. */
+export const PERMISSIVE_LIVE = { ...PERMISSIVE, mode: "live", exits: { stopLossPct: 2 } };
+
+let handTrades = 0;
+
+/** One trade of the hand-played market; ids are unique within the test file. */
+export function handTrade(
+  symbol: string,
+  ts: number,
+  price: number,
+  side: "buy" | "sell" = "buy",
+  size = 2,
+): TradeEvent {
+  return { kind: "trade", symbol, ts, price, size, side, id: `h${++handTrades}` };
+}
+
+/**
+ * A calm, gently rising market ending now, one trade every 500 ms, two buys to each sell (80 trades,
+ * 40 s, unless `trades` says otherwise): warms the engine's volatility and volume windows. Without
+ * `endingAt` it rises from 100 (a symbol the venue does not stream); with it, it ends at about that
+ * price (the venue's ticker) in steps small enough for PERMISSIVE_LIVE's stop.
+ */
+export function warmup(symbol: string, opts: { endingAt?: number; trades?: number } = {}): TradeEvent[] {
+  const n = opts.trades ?? 80;
+  const t0 = Date.now() - n * 500;
+  const end = opts.endingAt;
+  return Array.from({ length: n }, (_, i) => {
+    const side = i % 3 ? "buy" : "sell";
+    if (end === undefined) return handTrade(symbol, t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, side);
+    return handTrade(symbol, t0 + i * 500, end * (1 + (i % 7) * 0.00002 + (i - n + 1) * 0.000005), side, 0.5);
+  });
+}
+
+/** What ingestIntoRuntime drives: the agent's runtime. */
+type HandPlayed = Parameters<typeof playMarketByHand>[0] & {
+  ingest(events: readonly TradeEvent[]): void;
+  engineStatus(): { phase: string } | null;
+};
+
+/** Where the hand-played market stopped: the engine's phase and the last trade's time. */
+export interface Ingested {
+  phase: string | undefined;
+  lastTs: number;
+}
+
+/**
+ * Feeds trades to the agent's runtime as its feed would, one at a time, with the market played by
+ * hand; with `untilNotFlat`, stops after the trade that made the engine leave flat.
+ */
+export function ingestIntoRuntime(
+  runtime: HandPlayed,
+  trades: readonly TradeEvent[],
+  opts: { untilNotFlat?: boolean } = {},
+): Ingested {
+  playMarketByHand(runtime);
+  let lastTs = 0;
+  for (const t of trades) {
+    runtime.ingest([t]);
+    lastTs = t.ts;
+    if (opts.untilNotFlat && runtime.engineStatus()?.phase !== "flat") break;
+  }
+  return { phase: runtime.engineStatus()?.phase, lastTs };
+}
+
+/** ingestIntoRuntime inside the agent's Durable Object; throws if the agent is not running. */
+export function ingestByHand(
+  agent: DurableObjectStub<SymbolAgent>,
+  trades: readonly TradeEvent[],
+  opts: { untilNotFlat?: boolean } = {},
+): Promise<Ingested> {
+  return runInDurableObject(agent, (a: SymbolAgent) => {
+    const runtime = a["runtime"];
+    if (!runtime) throw new Error("agent not running");
+    return ingestIntoRuntime(runtime, trades, opts);
+  });
 }

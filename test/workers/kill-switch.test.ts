@@ -9,16 +9,7 @@ import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { FlattenResult } from "../../shared/coordination/flatten-everywhere";
-import type { TradeEvent } from "../../shared/market/events";
-import { api, playMarketByHand } from "./helpers";
-
-/** Live; gates wide open and market entries, so that a warmed-up engine enters at once; a stop wide enough for the venue's moving price. */
-const PERMISSIVE = {
-  mode: "live",
-  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
-  execution: { entryOrder: "market" },
-  exits: { stopLossPct: 2 },
-};
+import { api, ingestByHand, PERMISSIVE_LIVE, warmup } from "./helpers";
 
 const bindings = env as unknown as Record<string, string>;
 /** This file's own venue account (global-setup.ts), so no other test's positions meet these. */
@@ -74,37 +65,6 @@ async function venueBuy(symbol: string, size: number): Promise<void> {
   await v.market.placeOrder(checked.order);
 }
 
-/** 40 s of a calm, gently rising market ending now at about `price`. */
-function warmup(price: number): TradeEvent[] {
-  const t0 = Date.now() - 40_000;
-  return Array.from(
-    { length: 80 },
-    (_, i) =>
-      ({
-        kind: "trade",
-        symbol: SYMBOL,
-        ts: t0 + i * 500,
-        price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
-        size: 0.5,
-        side: i % 3 ? "buy" : "sell",
-        id: `w${i}`,
-      }) as const,
-  );
-}
-
-function ingestUntilEntering(trades: readonly TradeEvent[]): Promise<string | undefined> {
-  return runInDurableObject(agent(), (a: SymbolAgent) => {
-    const runtime = a["runtime"];
-    if (!runtime) throw new Error("agent not running");
-    playMarketByHand(runtime);
-    for (const t of trades) {
-      runtime.ingest([t]);
-      if (runtime.engineStatus()?.phase !== "flat") break;
-    }
-    return runtime.engineStatus()?.phase;
-  });
-}
-
 async function listed(symbol: string): Promise<{ enabled: boolean; status: AgentStatus | null }> {
   const body = (await (await api("/api/symbols")).json()) as {
     symbols: { symbol: string; enabled: boolean; status: AgentStatus | null }[];
@@ -122,11 +82,12 @@ afterAll(async () => {
 
 describe("the kill switch in live mode on the local venue", () => {
   it("shows a stopped agent's position, wakes the agent to close it, and closes at the exchange what no agent holds", async () => {
-    expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+    expect((await coordinator().putConfig(PERMISSIVE_LIVE)).ok).toBe(true);
     await withSecrets();
     expect((await api(`/api/symbols/${SYMBOL}/start`, { method: "POST" })).status).toBe(200);
     const ticker = await (await venue()).market.getTicker(SYMBOL);
-    expect(await ingestUntilEntering(warmup(ticker.lastPrice))).toBe("entering");
+    const entered = await ingestByHand(agent(), warmup(SYMBOL, { endingAt: ticker.lastPrice }), { untilNotFlat: true });
+    expect(entered.phase).toBe("entering");
     await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
       timeout: 10_000,
       interval: 100,

@@ -13,15 +13,7 @@ import { UtaBrokerRest } from "../../shared/exchange/bitget/uta/uta-broker-rest"
 import { UtaRestClient } from "../../shared/exchange/bitget/uta/uta-rest-client";
 import type { OrderRequest } from "../../shared/execution/orders";
 import type { TradeEvent } from "../../shared/market/events";
-import { playMarketByHand } from "./helpers";
-
-/** Live; gates wide open and market entries, so that a warmed-up engine enters at once; a stop wide enough for the venue's moving price. */
-const PERMISSIVE = {
-  mode: "live",
-  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
-  execution: { entryOrder: "market" },
-  exits: { stopLossPct: 2 },
-};
+import { ingestByHand, PERMISSIVE_LIVE, warmup } from "./helpers";
 
 const bindings = env as unknown as Record<string, string>;
 const endpoints = bitgetEndpoints("live", { restUrl: bindings.REST_URL });
@@ -65,36 +57,9 @@ for (const c of CASES) {
       };
     });
 
-  /** 40 s of a calm, gently rising market ending now at about `price`. */
-  const warmup = (price: number): TradeEvent[] => {
-    const t0 = Date.now() - 40_000;
-    return Array.from(
-      { length: 80 },
-      (_, i) =>
-        ({
-          kind: "trade",
-          symbol: c.symbol,
-          ts: t0 + i * 500,
-          price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
-          size: 0.5,
-          side: i % 3 ? "buy" : "sell",
-          id: `w${i}`,
-        }) as const,
-    );
-  };
-
   /** Feeds trades until the engine leaves flat; returns its phase. */
-  const ingestUntilEntering = (trades: readonly TradeEvent[]) =>
-    runInDurableObject(agent(), (a: SymbolAgent) => {
-      const runtime = a["runtime"];
-      if (!runtime) throw new Error("agent not running");
-      playMarketByHand(runtime);
-      for (const t of trades) {
-        runtime.ingest([t]);
-        if (runtime.engineStatus()?.phase !== "flat") break;
-      }
-      return runtime.engineStatus()?.phase;
-    });
+  const ingestUntilEntering = async (trades: readonly TradeEvent[]) =>
+    (await ingestByHand(agent(), trades, { untilNotFlat: true })).phase;
 
   const journal = () =>
     runInDurableObject(agent(), (_: SymbolAgent, state) =>
@@ -131,7 +96,7 @@ for (const c of CASES) {
     });
 
     it("detects the key's account mode, journals a market entry, places it at the venue, opens the position on the fill from the private feed, and reconciles clean", async () => {
-      expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+      expect((await coordinator().putConfig(PERMISSIVE_LIVE)).ok).toBe(true);
       await withSecrets();
       const started = await agent().start(c.symbol);
       expect(started).toMatchObject({ running: true, mode: "live", error: null });
@@ -151,7 +116,7 @@ for (const c of CASES) {
       const v = await venueAccount(c.credentials);
       expect(v.account.accountMode).toBe(c.accountMode);
       const ticker = await v.market.getTicker(c.symbol);
-      expect(await ingestUntilEntering(warmup(ticker.lastPrice))).toBe("entering");
+      expect(await ingestUntilEntering(warmup(c.symbol, { endingAt: ticker.lastPrice }))).toBe("entering");
 
       await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
         timeout: 10_000,
@@ -217,21 +182,7 @@ for (const c of CASES) {
     it("follows the venue when its exchange-side stop-loss fires: closes at the stop's fill price and fee, ledgers it, and sends no exit for the gone position (#14)", async () => {
       const v = await venueAccount(c.credentials);
       const price = (await v.market.getTicker(c.symbol)).lastPrice;
-      const t0 = Date.now() - 20_000;
-      const rising = Array.from(
-        { length: 40 },
-        (_, i) =>
-          ({
-            kind: "trade",
-            symbol: c.symbol,
-            ts: t0 + i * 500,
-            price: price * (1 + (i % 7) * 0.00002 + (i - 39) * 0.000005),
-            size: 0.5,
-            side: i % 3 ? "buy" : "sell",
-            id: `stop-${i}`,
-          }) as const,
-      );
-      expect(await ingestUntilEntering(rising)).toBe("entering");
+      expect(await ingestUntilEntering(warmup(c.symbol, { endingAt: price, trades: 40 }))).toBe("entering");
       await vi.waitFor(async () => expect((await agent().status()).phase).toBe("open"), {
         timeout: 10_000,
         interval: 100,
@@ -292,7 +243,7 @@ for (const c of CASES) {
 
     it("refuses to start live when the exchange refuses the config's leverage, with its code", async () => {
       await agent().stop();
-      expect((await coordinator().putConfig({ ...PERMISSIVE, sizing: { leverage: 12.5 } })).ok).toBe(true);
+      expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, sizing: { leverage: 12.5 } })).ok).toBe(true);
       const started = await agent().start(c.symbol);
       expect(started).toMatchObject({ running: false, mode: "live", account: null });
       expect(started.error).toMatch(
@@ -301,7 +252,7 @@ for (const c of CASES) {
     }, 30_000);
 
     it("refuses to start live with a key the venue does not know (40006), showing the exchange's code and reason in /api/symbols", async () => {
-      expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+      expect((await coordinator().putConfig(PERMISSIVE_LIVE)).ok).toBe(true);
       await agent().stop();
       await withSecrets({ ...c.credentials, apiKey: `unknown-${c.accountMode}-key` });
       const started = await agent().start(c.symbol);

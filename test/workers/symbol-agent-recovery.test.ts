@@ -2,52 +2,13 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
-import type { TradeEvent } from "../../shared/market/events";
-import { playMarketByHand } from "./helpers";
+import { handTrade, ingestByHand, PERMISSIVE, warmup } from "./helpers";
 
 /** Not streamed by the test venue (it answers 30001): this agent sees only the trades the test feeds it. */
 const SYMBOL = "SOLUSDT";
-/** Gates wide open and market entries, so that a warmed-up engine enters at once. */
-const PERMISSIVE = {
-  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
-  execution: { entryOrder: "market" },
-};
-
 const agent = (symbol = SYMBOL) => env.SYMBOL_AGENT.getByName(symbol);
 /** A fresh stub each time: stubs from before an abort are broken. */
 const coordinator = () => env.COORDINATOR.getByName("portfolio");
-let tradeId = 0;
-
-function trade(ts: number, price: number, side: "buy" | "sell" = "buy", symbol = SYMBOL): TradeEvent {
-  return { kind: "trade", symbol, ts, price, size: 2, side, id: `t${++tradeId}` };
-}
-
-/** 40 s of a calm, gently rising market ending now: warms the volatility and volume windows. */
-function warmup(symbol = SYMBOL): TradeEvent[] {
-  const t0 = Date.now() - 40_000;
-  return Array.from({ length: 80 }, (_, i) =>
-    trade(t0 + i * 500, 100 + (i % 7) * 0.01 + i * 0.002, i % 3 ? "buy" : "sell", symbol),
-  );
-}
-
-/** Feeds trades to the running agent as its feed would; stops after the one that made the engine leave flat. */
-function ingest(
-  trades: readonly TradeEvent[],
-  untilNotFlat = false,
-): Promise<{ phase: string | undefined; lastTs: number }> {
-  return runInDurableObject(agent(trades[0].symbol), (a: SymbolAgent) => {
-    const runtime = a["runtime"];
-    if (!runtime) throw new Error("agent not running");
-    playMarketByHand(runtime);
-    let lastTs = 0;
-    for (const t of trades) {
-      runtime.ingest([t]);
-      lastTs = t.ts;
-      if (untilNotFlat && runtime.engineStatus()?.phase !== "flat") break;
-    }
-    return { phase: runtime.engineStatus()?.phase, lastTs };
-  });
-}
 
 function pendingDecisions(symbol = SYMBOL): Promise<number> {
   return runInDurableObject(agent(symbol), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions ?? -1);
@@ -55,10 +16,10 @@ function pendingDecisions(symbol = SYMBOL): Promise<number> {
 
 /** Warms the agent up until it enters, waits for the Coordinator's answer and fills the entry with one more trade. */
 async function openPosition(symbol = SYMBOL): Promise<number> {
-  const entered = await ingest(warmup(symbol), true);
+  const entered = await ingestByHand(agent(symbol), warmup(symbol), { untilNotFlat: true });
   expect(entered.phase).toBe("entering");
   await vi.waitFor(async () => expect(await pendingDecisions(symbol)).toBe(0), { timeout: 5_000, interval: 50 });
-  const opened = await ingest([trade(entered.lastTs + 300, 100.1, "buy", symbol)]);
+  const opened = await ingestByHand(agent(symbol), [handTrade(symbol, entered.lastTs + 300, 100.1)]);
   expect(opened.phase).toBe("open");
   return opened.lastTs;
 }
@@ -85,7 +46,10 @@ describe("SymbolAgent recovery", () => {
     expect(restored.position).toEqual(before);
 
     const through = before.side === "long" ? before.stopLoss * 0.999 : before.stopLoss * 1.001;
-    await ingest([trade(openedAt + 300, through), trade(openedAt + 600, through)]);
+    await ingestByHand(agent(), [
+      handTrade(SYMBOL, openedAt + 300, through),
+      handTrade(SYMBOL, openedAt + 600, through),
+    ]);
     const closed = await agent().status();
     expect(closed.phase).not.toBe("open");
     expect(closed.outboxPending).toBeGreaterThanOrEqual(1);
@@ -155,7 +119,7 @@ describe("SymbolAgent recovery", () => {
     // flatten answers once the engine is flat, or after FLATTEN_WAIT_MS with the exit pending; the next trade fills it.
     const asked = await agent(symbol).flatten("daily_loss_flatten");
     expect(asked.phase).not.toBe("entering");
-    await ingest([trade(Math.max(openedAt, Date.now()) + 500, 100.1, "sell", symbol)]);
+    await ingestByHand(agent(symbol), [handTrade(symbol, Math.max(openedAt, Date.now()) + 500, 100.1, "sell")]);
     expect((await agent(symbol).status()).phase).not.toBe("open");
     expect(await runDurableObjectAlarm(agent(symbol))).toBe(true);
     const row = await env.DB.prepare("SELECT exit_reason AS exitReason FROM trades WHERE symbol = ?")

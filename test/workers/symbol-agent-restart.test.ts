@@ -12,17 +12,10 @@ import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
-import type { TradeEvent } from "../../shared/market/events";
-import { playMarketByHand } from "./helpers";
+import { ingestIntoRuntime, PERMISSIVE_LIVE, warmup } from "./helpers";
 
 /** Streamed and traded by the venue; with the Classic key (symbol-agent-live.test.ts trades it with the UTA key). */
 const SYMBOL = "BTCUSDT";
-const PERMISSIVE = {
-  mode: "live",
-  gates: { minScore: 0, minAgreeing: 0, minVolumeRatio: 0, minExpectedMoveFeeMultiple: 0, requireBook: false },
-  execution: { entryOrder: "market" },
-  exits: { stopLossPct: 2 },
-};
 
 const bindings = env as unknown as Record<string, string>;
 const credentials = JSON.parse(bindings.TEST_VENUE_CREDENTIALS) as BitgetCredentials;
@@ -91,19 +84,6 @@ async function restart(): Promise<void> {
   await agent().ensureRunning();
 }
 
-function warmup(price: number): TradeEvent[] {
-  const t0 = Date.now() - 40_000;
-  return Array.from({ length: 80 }, (_, i) => ({
-    kind: "trade" as const,
-    symbol: SYMBOL,
-    ts: t0 + i * 500,
-    price: price * (1 + (i % 7) * 0.00002 + (i - 79) * 0.000005),
-    size: 0.5,
-    side: i % 3 ? ("buy" as const) : ("sell" as const),
-    id: `w${i}`,
-  }));
-}
-
 const journal = () =>
   runInDurableObject(agent(), (_: SymbolAgent, state) =>
     state.storage.sql
@@ -125,7 +105,7 @@ afterAll(async () => {
 
 describe("a live agent restarted on the local venue (issue #14: a restart loses live order tracking)", () => {
   it("holds the entry that filled while it was evicted: the engine's position is the venue's, its fill is in D1 once, the portfolio has it, and reconciliation is clean", async () => {
-    expect((await coordinator().putConfig(PERMISSIVE)).ok).toBe(true);
+    expect((await coordinator().putConfig(PERMISSIVE_LIVE)).ok).toBe(true);
     await withSecrets();
     expect(await agent().start(SYMBOL)).toMatchObject({ running: true, mode: "live", error: null });
     const price = (await rest.getTicker(SYMBOL)).lastPrice;
@@ -136,12 +116,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
       if (!runtime) throw new Error("agent not running");
       await state.storage.deleteAlarm();
       runtime["live"]?.stop();
-      playMarketByHand(runtime);
-      for (const t of warmup(price)) {
-        runtime.ingest([t]);
-        if (runtime.engineStatus()?.phase !== "flat") break;
-      }
-      return runtime.engineStatus()?.phase;
+      return ingestIntoRuntime(runtime, warmup(SYMBOL, { endingAt: price }), { untilNotFlat: true }).phase;
     });
     expect(phase).toBe("entering");
     await vi.waitFor(async () => expect((await journal())[0]?.status).toBe("accepted"), {
@@ -226,7 +201,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
   }, 60_000);
 
   it("closes a position it does not know at market with the policy close, into the D1 ledger", async () => {
-    expect((await coordinator().putConfig({ ...PERMISSIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
+    expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
     expect(await runDurableObjectAlarm(agent())).toBe(true);
     await venueMarket("buy", 0.02, false);
     await restart();
