@@ -94,11 +94,15 @@ function fillOf(req: OrderRequest, size: number, price: number, ts: number, trad
   };
 }
 
+/** What the exchange holds: order statuses by client id, fills, positions. */
+interface ExchangeState {
+  orders?: Record<string, OrderStatus | null>;
+  fills?: Fill[];
+  positions?: ExchangePosition[];
+}
+
 /** The exchange as recovery reads it: order lookups, the fills it replays (to `runner`), and the positions. */
-function exchange(
-  runner: () => SymbolRunner,
-  o: { orders?: Record<string, OrderStatus | null>; fills?: Fill[]; positions?: ExchangePosition[] },
-): RecoveryPort & { readonly looked: string[] } {
+function exchange(runner: () => SymbolRunner, o: ExchangeState): RecoveryPort & { readonly looked: string[] } {
   const looked: string[] = [];
   return {
     looked,
@@ -107,6 +111,23 @@ function exchange(
       for (const f of o.fills ?? []) runner().onLiveFill(f);
     },
     positions: async () => o.positions ?? [],
+  };
+}
+
+/** The exchange after `entry` filled in full by `fills`: the order done, the whole position held at 100.05. */
+function entryFilledAtExchange(entry: OrderRequest, fills: Fill[]): ExchangeState {
+  return {
+    orders: {
+      [entry.clientOid]: {
+        clientOid: entry.clientOid,
+        symbol: "BTCUSDT",
+        status: "filled",
+        filledSize: entry.size,
+        remainingSize: 0,
+      },
+    },
+    fills,
+    positions: [{ side: entry.side === "buy" ? "long" : "short", size: entry.size, avgPrice: 100.05 }],
   };
 }
 
@@ -133,19 +154,7 @@ describe("recovery on start (issue #14: a restart loses live order tracking)", (
     const { w, entry, last, state } = evictedWhileEntering();
     const second = runnerOf(w, state);
     const filled = fillOf(entry, entry.size, 100.05, last + 50, "x1", true);
-    const port = exchange(() => second, {
-      orders: {
-        [entry.clientOid]: {
-          clientOid: entry.clientOid,
-          symbol: "BTCUSDT",
-          status: "filled",
-          filledSize: entry.size,
-          remainingSize: 0,
-        },
-      },
-      fills: [filled],
-      positions: [{ side: entry.side === "buy" ? "long" : "short", size: entry.size, avgPrice: 100.05 }],
-    });
+    const port = exchange(() => second, entryFilledAtExchange(entry, [filled]));
     await recover(second, port);
     expect(port.looked).toEqual([entry.clientOid]);
     const position = second.engineStatus()?.position;
@@ -163,22 +172,13 @@ describe("recovery on start (issue #14: a restart loses live order tracking)", (
     first.onLiveFill(fillOf(entry, half, 100, last + 10, "a1", false));
     expect(w.fills).toHaveLength(1);
     const second = runnerOf(w, first.getState());
-    const port = exchange(() => second, {
-      orders: {
-        [entry.clientOid]: {
-          clientOid: entry.clientOid,
-          symbol: "BTCUSDT",
-          status: "filled",
-          filledSize: entry.size,
-          remainingSize: 0,
-        },
-      },
-      fills: [
+    const port = exchange(
+      () => second,
+      entryFilledAtExchange(entry, [
         fillOf(entry, half, 100, last + 10, "a1", false),
         fillOf(entry, entry.size - half, 100.1, last + 20, "a2", true),
-      ],
-      positions: [{ side: entry.side === "buy" ? "long" : "short", size: entry.size, avgPrice: 100.05 }],
-    });
+      ]),
+    );
     const events = await recover(second, port);
     expect(events).toContainEqual({ kind: "fillsReplayed", applied: 1, duplicates: 1 });
     expect(second.engineStatus()?.position?.size).toBeCloseTo(entry.size, 9);
