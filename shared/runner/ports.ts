@@ -6,6 +6,7 @@
  */
 import type { NewFill, NewTrade } from "../db/schema";
 import type { OrderPort } from "../execution/broker";
+import type { StopPort } from "../execution/exchange-stops";
 import type { OrderRequest, OrderStatus } from "../execution/orders";
 import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
@@ -41,6 +42,11 @@ export interface LiveOrders {
    * whose outcome stays unknown are resolved by the cap without asking (order-watch.ts).
    */
   lookup?(symbol: string, clientOid: string): Promise<OrderStatus | null>;
+  /**
+   * The exchange-side stops (the broker, once ready); absent: the runner does not guard them
+   * (stop-guard.ts) and the entry's preset stop is all the exchange holds.
+   */
+  stops?(): StopPort | null;
 }
 
 /** The equity that sizes entries. */

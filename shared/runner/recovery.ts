@@ -13,6 +13,7 @@
  * 3. A position the engine does not know (an entry that filled while the agent was evicted and could
  *    not be matched, a manual order) is an orphan and is never left bare: `live.orphanPolicy` adopts
  *    it (the engine manages it, stop-loss at the configured distance) or closes it at market.
+ * 4. The exchange-side stop of the position the engine holds then is checked and re-armed (stop-guard.ts).
  * @module
  */
 import type { OrderStatus, PositionSide } from "../execution/orders";
@@ -149,6 +150,8 @@ export interface RecoverableRunner {
   cancelOrder(clientOid: string): void;
   recoverPosition(held: ExchangePosition | null, policy: OrphanPolicy, ts: number): RecoveryEvent | null;
   recovered(e: RecoveryEvent): void;
+  /** Re-arms the exchange-side stop of the position the engine holds now (stop-guard.ts). */
+  protectPosition?(ts: number): unknown;
 }
 
 /** Fills at most this far before the last applied one are fetched again (same-millisecond executions). */
@@ -220,5 +223,6 @@ export async function recoverOnStart(
   const held = netExchangePosition(await port.positions(), o.minSize);
   const orphan = runner.recoverPosition(held, o.policy, o.ts);
   if (orphan) tell(orphan);
+  else runner.protectPosition?.(o.ts);
   return events;
 }

@@ -5,7 +5,7 @@
  * whose outcome stayed unknown and was looked up or resolved by the cap.
  * @module
  */
-import type { OrderSide } from "../execution/orders";
+import type { OrderSide, PositionSide } from "../execution/orders";
 import type { ExitReason } from "../strategy/types";
 
 /** One safety decision of the runner. */
@@ -48,7 +48,34 @@ export type SafetyEvent =
       readonly resolvedAs: "ended";
       readonly detail: string;
       readonly ts: number;
-    };
+    }
+  /** The exchange holds a stop-loss for the position at the engine's stop (stop-guard.ts). */
+  | {
+      readonly kind: "stopVerified";
+      readonly side: PositionSide;
+      readonly triggerPrice: number;
+      readonly id: string;
+      readonly ts: number;
+    }
+  /** The exchange had no stop at the engine's price: one was placed (`replaced`: the triggers of the side's stops it replaced). */
+  | {
+      readonly kind: "stopPlaced";
+      readonly side: PositionSide;
+      readonly triggerPrice: number;
+      readonly id: string;
+      readonly replaced: readonly number[];
+      readonly ts: number;
+    }
+  /** Checking or placing the stop failed; the next try is at `retryAt`. */
+  | {
+      readonly kind: "stopFailed";
+      readonly detail: string;
+      readonly attempt: number;
+      readonly retryAt: number;
+      readonly ts: number;
+    }
+  /** The position could not be protected within the bounds: it is closed at market. */
+  | { readonly kind: "stopUnprotectable"; readonly detail: string; readonly attempts: number; readonly ts: number };
 
 /** Counts of {@link SafetyEvent}s and of order lookups since the runner was made. */
 export interface SafetyCounters {
@@ -59,11 +86,40 @@ export interface SafetyCounters {
   orderLookups: number;
   /** Orders resolved by the cap without the exchange telling their end. */
   unresolvedOutcomes: number;
+  /** Exchange-side stops found in place at the engine's price. */
+  stopsVerified: number;
+  /** Exchange-side stops placed because none (or one at another price) was there. */
+  stopsPlaced: number;
+  /** Failed stop checks or placements (each retried). */
+  stopFailures: number;
+  /** Positions closed at market because no stop could be placed. */
+  unprotectedCloses: number;
 }
 
 /** Zero counters. */
 export function zeroSafetyCounters(): SafetyCounters {
-  return { externalFills: 0, exitFailures: 0, exitHalts: 0, orderLookups: 0, unresolvedOutcomes: 0 };
+  return {
+    externalFills: 0,
+    exitFailures: 0,
+    exitHalts: 0,
+    orderLookups: 0,
+    unresolvedOutcomes: 0,
+    stopsVerified: 0,
+    stopsPlaced: 0,
+    stopFailures: 0,
+    unprotectedCloses: 0,
+  };
+}
+
+/** Counts a stop guard's event in `c` (the runner counts the others where they happen). */
+export function countSafetyEvent(c: SafetyCounters, e: SafetyEvent): void {
+  if (e.kind === "stopVerified") c.stopsVerified++;
+  else if (e.kind === "stopPlaced") c.stopsPlaced++;
+  else if (e.kind === "stopFailed") c.stopFailures++;
+  else if (e.kind === "stopUnprotectable") {
+    c.stopFailures++;
+    c.unprotectedCloses++;
+  }
 }
 
 /** One line for the logs and the operator's notice. */
@@ -83,10 +139,25 @@ export function describeSafetyEvent(e: SafetyEvent): string {
       return `exits halted after ${e.failures} failed ${e.reason} exits in a row (last ${e.clientOid}); the exchange-side stop-loss protects the position`;
     case "outcomeUnresolved":
       return `${e.role} order ${e.clientOid}: ${e.detail}`;
+    case "stopVerified":
+      return `exchange-side stop of the ${e.side} position in place at ${e.triggerPrice} (${e.id})`;
+    case "stopPlaced":
+      return `exchange-side stop placed for the ${e.side} position at ${e.triggerPrice} (${e.id})${
+        e.replaced.length > 0 ? `, replacing ${e.replaced.join(", ")}` : ", none was there"
+      }`;
+    case "stopFailed":
+      return `exchange-side stop not in place (try ${e.attempt}): ${e.detail}; next try at ${new Date(e.retryAt).toISOString()}`;
+    case "stopUnprotectable":
+      return `no exchange-side stop after ${e.attempts} tries (${e.detail}): the position is closed at market`;
   }
 }
 
 /** Whether the operator must hear of it (a notice): a halt, an unresolved order, a fill that is not the engine's. */
 export function safetyNeedsOperator(e: SafetyEvent): boolean {
-  return e.kind === "exitHalted" || e.kind === "outcomeUnresolved" || (e.kind === "externalFill" && e.role === null);
+  return (
+    e.kind === "exitHalted" ||
+    e.kind === "outcomeUnresolved" ||
+    e.kind === "stopUnprotectable" ||
+    (e.kind === "externalFill" && e.role === null)
+  );
 }

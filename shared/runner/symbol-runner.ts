@@ -18,6 +18,7 @@
 import type { TradeMode } from "../db/schema";
 import { fillRow, tradeRow } from "../db/ledger-mapping";
 import { isPromise, type OrderPort } from "../execution/broker";
+import type { StopPort } from "../execution/exchange-stops";
 import type { Fill, OrderStatus } from "../execution/orders";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "../execution/sim-broker";
 import type { SimulatedBrokerState, SimulatedBrokerStats } from "../execution/sim-order";
@@ -60,7 +61,8 @@ import {
   type SeenFillsState,
   zeroRecoveryCounters,
 } from "./recovery";
-import { type SafetyCounters, type SafetyEvent, zeroSafetyCounters } from "./safety-events";
+import { countSafetyEvent, type SafetyCounters, type SafetyEvent, zeroSafetyCounters } from "./safety-events";
+import { StopGuard, type StopGuardLimits } from "./stop-guard";
 
 /** What the shell hears about; all optional. */
 export interface RunnerHooks {
@@ -101,6 +103,8 @@ export interface SymbolRunnerOptions {
   readonly subScoreTransform?: SubScoreTransform;
   /** Done orders the paper broker remembers; default the broker's. */
   readonly maxFinishedOrders?: number;
+  /** Retry bounds of the exchange-side stop guard (live only); default stop-guard.ts's. */
+  readonly stopGuard?: StopGuardLimits;
 }
 
 /** What the runner persists. */
@@ -144,6 +148,8 @@ export class SymbolRunner implements RecoverableRunner {
   private readonly recoveryCounts: RecoveryCounters = zeroRecoveryCounters();
   private readonly seenFills: SeenFills;
   private appliedFills = 0;
+  /** Live only, with a broker that has stops: keeps the position's exchange-side stop (stop-guard.ts). */
+  private readonly stopGuard: StopGuard | null;
 
   constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
     this.o = o;
@@ -173,6 +179,7 @@ export class SymbolRunner implements RecoverableRunner {
       state?.session,
     );
     this.watch = this.mode === "paper" ? null : this.orderWatch();
+    this.stopGuard = this.mode === "paper" || !o.live?.stops ? null : this.makeStopGuard();
     const rec = state?.engine;
     if (rec) {
       this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
@@ -261,6 +268,7 @@ export class SymbolRunner implements RecoverableRunner {
   tick(ts: number): void {
     if (this.engine) this.session.tick(ts);
     this.watch?.tick(ts);
+    this.stopGuard?.tick(ts);
   }
 
   /**
@@ -274,6 +282,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.broker.advance(ts);
     this.session.tick(ts);
     this.watch?.tick(ts);
+    this.stopGuard?.tick(ts);
     this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
   }
 
@@ -420,6 +429,7 @@ export class SymbolRunner implements RecoverableRunner {
     if (ts > this.newestTs) this.newestTs = ts;
     this.changed();
     if (policy === "close") this.session.flatten(ts, "flatten");
+    else this.protectPosition(ts);
     const adopted = policy === "adopt";
     return {
       kind: adopted ? "orphanAdopted" : "orphanClosed",
@@ -442,6 +452,16 @@ export class SymbolRunner implements RecoverableRunner {
       c.fillsReplayed += e.applied;
     }
     this.hooks.onRecovery?.(e);
+  }
+
+  /**
+   * Checks now that the exchange holds a stop for the engine's position at the engine's stop price,
+   * and places one if not (stop-guard.ts): after an entry fills, after recovery or adoption, after an
+   * external fill changed the size. Live only; nothing to do when flat.
+   * @returns the check started (tests await it), or null.
+   */
+  protectPosition(ts: number = this.newestTs): Promise<void> | null {
+    return this.stopGuard?.request(ts) ?? null;
   }
 
   /** What the runner persists. */
@@ -469,6 +489,7 @@ export class SymbolRunner implements RecoverableRunner {
     const outcome = this.session.onExternalFill(f);
     const closed = outcome?.events.some((e) => e.kind === "closed") ?? false;
     this.safetyCounts.externalFills++;
+    if (!closed && this.engine?.position) this.protectPosition(f.ts);
     this.hooks.onSafety?.({
       kind: "externalFill",
       clientOid: f.clientOid,
@@ -489,6 +510,39 @@ export class SymbolRunner implements RecoverableRunner {
       this.o.ledger.fill(fillRow(f, { mode: this.mode, role: outcome?.role ?? null, configVersion, closed }));
     }
     this.changed();
+  }
+
+  private makeStopGuard(): StopGuard {
+    return new StopGuard({
+      symbol: this.symbol,
+      port: {
+        stops: (symbol) => this.stopPort().stops(symbol),
+        placeStop: (req) => this.stopPort().placeStop(req),
+        cancelStop: (symbol, id) => this.stopPort().cancelStop(symbol, id),
+      },
+      position: () => this.engine?.position ?? null,
+      tick: () => this.engine?.instrument.tickSize ?? 0,
+      now: () => this.newestTs,
+      clientOid: (n) => `${this.symbol.slice(0, 8)}sl${this.newestTs.toString(36)}${n.toString(36)}`,
+      closeAtMarket: (ts) => {
+        this.session.flatten(ts, "flatten");
+        this.changed();
+      },
+      emit: (e) => {
+        countSafetyEvent(this.safetyCounts, e);
+        this.hooks.onSafety?.(e);
+      },
+      asyncStep: () => this.hooks.onAsyncStep?.(),
+      asyncError: (what, e) => this.hooks.onAsyncError?.(what, e),
+      ...(this.o.stopGuard ? { limits: this.o.stopGuard } : {}),
+    });
+  }
+
+  /** The live broker's stops; a throw (not ready) is a failed check the guard retries. */
+  private stopPort(): StopPort {
+    const port = this.o.live?.stops?.() ?? null;
+    if (!port) throw new Error("the live broker is not ready: its exchange-side stops cannot be read");
+    return port;
   }
 
   private orderWatch(): OrderWatch {
@@ -522,7 +576,8 @@ export class SymbolRunner implements RecoverableRunner {
   }
 
   private onEngineEvent(e: EngineEvent): void {
-    if (e.kind === "exitFailed" && e.retryAt !== null) {
+    if (e.kind === "opened") this.protectPosition(e.ts);
+    else if (e.kind === "exitFailed" && e.retryAt !== null) {
       this.safetyCounts.exitFailures++;
       this.hooks.onSafety?.({ ...e, retryAt: e.retryAt });
     } else if (e.kind === "exitHalted") {

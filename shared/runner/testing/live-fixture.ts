@@ -9,6 +9,7 @@ import type { BotConfigInput } from "../../config/schema";
 import type { VersionedConfig } from "../../config/versioned";
 import type { NewFill, NewTrade } from "../../db/schema";
 import type { OrderPort } from "../../execution/broker";
+import type { StopPort } from "../../execution/exchange-stops";
 import type { CancelResult, Fill, OrderRequest, OrderStatus, PlaceResult } from "../../execution/orders";
 import type { TradeEvent } from "../../market/events";
 import { defaultInstrument } from "../../market/instruments";
@@ -70,7 +71,11 @@ export interface LiveFixture {
 export const TAKER = 0.0006;
 
 /** A live runner on a scripted exchange (see {@link LiveFixture}). */
-export function liveFixture(input: BotConfigInput = OPEN_LIVE, over: Partial<SymbolRunnerOptions> = {}): LiveFixture {
+export function liveFixture(
+  input: BotConfigInput = OPEN_LIVE,
+  over: Partial<SymbolRunnerOptions> = {},
+  stops?: StopPort,
+): LiveFixture {
   const placed: OrderRequest[] = [];
   const cancels: string[] = [];
   const calls: string[] = [];
@@ -126,6 +131,7 @@ export function liveFixture(input: BotConfigInput = OPEN_LIVE, over: Partial<Sym
         if (r === "throw") return Promise.reject(new Error("lookup timed out"));
         return Promise.resolve(r);
       },
+      ...(stops ? { stops: () => stops } : {}),
     },
     journal,
     ledger: { trade: (r) => trades.push(r), fill: (r) => fills.push(r) },
