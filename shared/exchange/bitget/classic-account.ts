@@ -6,9 +6,7 @@
  */
 import type { Instrument } from "../../market/instrument";
 import {
-  type AccountBrokerOptions,
   type AccountEquity,
-  type AccountFeedOptions,
   type AccountFees,
   type AccountPosition,
   type AccountSummary,
@@ -16,28 +14,22 @@ import {
   type BitgetEndpoints,
   noSuchSymbol,
 } from "./bitget-account";
-import { BitgetBroker } from "./bitget-broker";
 import { CLASSIC_REJECT_CODES } from "./broker-outcomes";
-import { PrivateFeed } from "./private-feed";
+import { DialectAccount } from "./dialect-account";
 import type { BitgetRestClient } from "./rest-client";
 import type { BitgetCredentials } from "./rest-transport";
 import type { MarginMode, PositionMode } from "./rest-types";
 
 /** A Classic account. */
-export class ClassicAccount implements BitgetAccount {
+export class ClassicAccount extends DialectAccount<BitgetRestClient> implements BitgetAccount {
   readonly accountMode = "classic" as const;
-  readonly trading: BitgetEndpoints["trading"];
 
-  constructor(
-    private readonly rest: BitgetRestClient,
-    private readonly endpoints: BitgetEndpoints,
-    private readonly credentials: BitgetCredentials,
-  ) {
-    this.trading = endpoints.trading;
-  }
-
-  syncTime(): Promise<number> {
-    return this.rest.syncTime();
+  constructor(rest: BitgetRestClient, endpoints: BitgetEndpoints, credentials: BitgetCredentials) {
+    super(rest, endpoints, credentials, {
+      brokerRest: rest,
+      rejectCodes: CLASSIC_REJECT_CODES,
+      privateWsUrl: endpoints.classicPrivateWsUrl,
+    });
   }
 
   async instrument(symbol: string): Promise<Instrument | null> {
@@ -96,18 +88,5 @@ export class ClassicAccount implements BitgetAccount {
 
   async setHoldMode(mode: PositionMode): Promise<void> {
     await this.rest.setPositionMode(mode);
-  }
-
-  broker(options: AccountBrokerOptions): BitgetBroker {
-    return new BitgetBroker({ ...options, rest: this.rest, mode: this.trading, rejectCodes: CLASSIC_REJECT_CODES });
-  }
-
-  privateFeed(options: AccountFeedOptions): PrivateFeed {
-    return new PrivateFeed({
-      ...options,
-      url: this.endpoints.classicPrivateWsUrl,
-      credentials: this.credentials,
-      timeOffsetMs: () => this.rest.timeOffsetMs,
-    });
   }
 }

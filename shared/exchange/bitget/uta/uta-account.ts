@@ -7,9 +7,7 @@
  */
 import type { Instrument } from "../../../market/instrument";
 import {
-  type AccountBrokerOptions,
   type AccountEquity,
-  type AccountFeedOptions,
   type AccountFees,
   type AccountPosition,
   type AccountSummary,
@@ -17,8 +15,7 @@ import {
   type BitgetEndpoints,
   noSuchSymbol,
 } from "../bitget-account";
-import { BitgetBroker } from "../bitget-broker";
-import { PrivateFeed } from "../private-feed";
+import { DialectAccount } from "../dialect-account";
 import type { BitgetCredentials } from "../rest-transport";
 import type { MarginMode, PositionMode } from "../rest-types";
 import { UtaBrokerRest } from "./uta-broker-rest";
@@ -28,24 +25,22 @@ import type { UtaRestClient } from "./uta-rest-client";
 import type { UtaSettings } from "./uta-types";
 
 /** A unified trading account. */
-export class UtaAccount implements BitgetAccount {
+export class UtaAccount extends DialectAccount<UtaRestClient> implements BitgetAccount {
   readonly accountMode = "uta" as const;
-  readonly trading: BitgetEndpoints["trading"];
-  private settings: UtaSettings;
 
   constructor(
-    private readonly rest: UtaRestClient,
-    private readonly endpoints: BitgetEndpoints,
-    private readonly credentials: BitgetCredentials,
+    rest: UtaRestClient,
+    endpoints: BitgetEndpoints,
+    credentials: BitgetCredentials,
     /** The settings the account-mode probe read. */
-    settings: UtaSettings,
+    private settings: UtaSettings,
   ) {
-    this.trading = endpoints.trading;
-    this.settings = settings;
-  }
-
-  syncTime(): Promise<number> {
-    return this.rest.syncTime();
+    super(rest, endpoints, credentials, {
+      brokerRest: new UtaBrokerRest(rest),
+      rejectCodes: UTA_REJECT_CODES,
+      privateWsUrl: endpoints.utaPrivateWsUrl,
+      feedDialect: UTA_PRIVATE_DIALECT,
+    });
   }
 
   async instrument(symbol: string): Promise<Instrument | null> {
@@ -112,24 +107,5 @@ export class UtaAccount implements BitgetAccount {
 
   async setHoldMode(mode: PositionMode): Promise<void> {
     await this.rest.setHoldMode(mode);
-  }
-
-  broker(options: AccountBrokerOptions): BitgetBroker {
-    return new BitgetBroker({
-      ...options,
-      rest: new UtaBrokerRest(this.rest),
-      mode: this.trading,
-      rejectCodes: UTA_REJECT_CODES,
-    });
-  }
-
-  privateFeed(options: AccountFeedOptions): PrivateFeed {
-    return new PrivateFeed({
-      ...options,
-      url: this.endpoints.utaPrivateWsUrl,
-      credentials: this.credentials,
-      dialect: UTA_PRIVATE_DIALECT,
-      timeOffsetMs: () => this.rest.timeOffsetMs,
-    });
   }
 }
