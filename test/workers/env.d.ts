@@ -13,5 +13,7 @@ declare namespace Cloudflare {
     TEST_VENUE_KILL_SWITCH_CREDENTIALS: string;
     /** JSON credentials of the venue's fourth key (Classic), used only by the watchdog auto-flatten test. */
     TEST_VENUE_WATCHDOG_CREDENTIALS: string;
+    /** JSON credentials of the venue's fifth key (Classic), used only by live-defects.test.ts. */
+    TEST_VENUE_EVIDENCE_CREDENTIALS: string;
   }
 }

@@ -38,6 +38,13 @@ const WATCHDOG_CREDENTIALS = {
   passphrase: "wd-pass",
 };
 
+/** The venue's fifth key, a Classic one of its own account: live-defects.test.ts's positions never meet another test's. */
+const EVIDENCE_CREDENTIALS = {
+  apiKey: "workers-test-evidence-key",
+  apiSecret: "workers-test-evidence-secret",
+  passphrase: "ev-pass",
+};
+
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
@@ -53,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       { credentials: UTA_CREDENTIALS, accountMode: "uta" },
       { credentials: KILL_SWITCH_CREDENTIALS, accountMode: "classic" },
       { credentials: WATCHDOG_CREDENTIALS, accountMode: "classic" },
+      { credentials: EVIDENCE_CREDENTIALS, accountMode: "classic" },
     ],
   });
   project.provide("feedUrl", venue.urls.wsPublic);
@@ -63,6 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("venueUtaCredentials", JSON.stringify(UTA_CREDENTIALS));
   project.provide("venueKillSwitchCredentials", JSON.stringify(KILL_SWITCH_CREDENTIALS));
   project.provide("venueWatchdogCredentials", JSON.stringify(WATCHDOG_CREDENTIALS));
+  project.provide("venueEvidenceCredentials", JSON.stringify(EVIDENCE_CREDENTIALS));
   const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
   project.provide(
     "notify",
@@ -92,6 +101,7 @@ declare module "vitest" {
     venueUtaCredentials: string;
     venueKillSwitchCredentials: string;
     venueWatchdogCredentials: string;
+    venueEvidenceCredentials: string;
     /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
     notify: string;
   }
