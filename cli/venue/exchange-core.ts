@@ -434,14 +434,15 @@ export class ExchangeCore {
     return ok(this.orderPage(list.slice(0, limit)));
   }
 
-  /** `GET /api/v2/mix/order/fills`: the account's executions, newest first (limit default/max 100). */
-  fills(
-    apiKey: string,
-    q: { symbol?: string; limit?: number },
-  ): CoreResult<{ fillList: object[] | null; endId: string | null }> {
+  /**
+   * `GET /api/v2/mix/order/fills` (and `fill-history`): the account's executions, newest first (limit
+   * default/max 100), filtered by symbol, orderId and `[startTime, endTime]`; the next page is asked
+   * with `idLessThan` = the previous page's `endId` (its oldest tradeId).
+   */
+  fills(apiKey: string, q: FillQuery): CoreResult<{ fillList: object[] | null; endId: string | null }> {
     const acct = this.getAccount(apiKey);
     if (q.symbol && !this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
-    const list = acct.fills.newest(clampLimit(q.limit ?? 100, 100, 100), (f) => !q.symbol || f.symbol === q.symbol);
+    const list = acct.fills.newest(clampLimit(q.limit ?? 100, 100, 100), fillFilter(q));
     if (list.length === 0) return ok({ fillList: null, endId: null });
     return ok({ fillList: list.map((f) => fillShape(f, this.inst(f.symbol))), endId: list[list.length - 1].tradeId });
   }
@@ -887,6 +888,32 @@ function crosses(m: SymbolMarket, side: Side, price: number): boolean {
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Which executions a fills query asks for; `before`: only tradeIds below it (the paging cursor: V2 `idLessThan`, v3 `cursor`). */
+export interface FillQuery {
+  readonly symbol?: string;
+  readonly orderId?: string;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+/** True for a cursor the venue issued (a tradeId: decimal digits). */
+export function isFillCursor(s: string): boolean {
+  return /^\d{1,30}$/.test(s);
+}
+
+/** The predicate of a {@link FillQuery} (the venue's tradeIds are increasing integers, compared as such). */
+export function fillFilter(q: FillQuery): (f: CoreFill) => boolean {
+  const before = q.before !== undefined && isFillCursor(q.before) ? BigInt(q.before) : null;
+  return (f) =>
+    (!q.symbol || f.symbol === q.symbol) &&
+    (!q.orderId || f.orderId === q.orderId) &&
+    (q.startTime === undefined || f.ts >= q.startTime) &&
+    (q.endTime === undefined || f.ts <= q.endTime) &&
+    (before === null || BigInt(f.tradeId) < before);
 }
 
 function clampLimit(limit: number, fallback: number, max: number): number {

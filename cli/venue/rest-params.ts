@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { CoreResult } from "./core-errors";
+import { type FillQuery, isFillCursor } from "./exchange-core";
 
 /** Request parameters: the query of a GET, the JSON object body of a POST. */
 export type Params = Record<string, unknown>;
@@ -54,6 +55,28 @@ export function withLimit(
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) return fail400("40020", `Parameter limit error: ${raw}`);
   return run(Math.min(n, max));
+}
+
+/**
+ * The filters of a fills query (both dialects: symbol, orderId, startTime, endTime, limit) with its
+ * paging cursor read from `cursorParam` (V2 `idLessThan`, v3 `cursor`); 40020 for a cursor the venue
+ * never issued.
+ */
+export function fillQueryOf(params: Params, cursorParam: string, limit: number): CoreResult<FillQuery> {
+  const before = str(params, cursorParam);
+  if (before !== undefined && !isFillCursor(before))
+    return fail400("40020", `Parameter ${cursorParam} error: ${before}`);
+  return {
+    ok: true,
+    data: {
+      symbol: str(params, "symbol"),
+      orderId: str(params, "orderId"),
+      startTime: num(params, "startTime"),
+      endTime: num(params, "endTime"),
+      before,
+      limit,
+    },
+  };
 }
 
 /** A request header's first value, "" when absent. */

@@ -18,11 +18,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ENDPOINTS } from "../../shared/exchange/bitget/rest-endpoints";
 import type { Instrument } from "../../shared/market/instrument";
 import type { CoreResult } from "./core-errors";
+import type { FillQuery } from "./exchange-core";
 import type { Faults } from "./faults";
 import { authenticateRest } from "./rest-auth";
 import {
   bodyParams,
   fail400,
+  fillQueryOf,
   nonEmpty,
   num,
   type Params,
@@ -55,10 +57,7 @@ export interface RestCore {
     apiKey: string,
     q: { symbol?: string },
   ): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
-  fills(
-    apiKey: string,
-    q: { symbol?: string; limit?: number },
-  ): CoreResult<{ fillList: object[] | null; endId: string | null }>;
+  fills(apiKey: string, q: FillQuery): CoreResult<{ fillList: object[] | null; endId: string | null }>;
   positions(apiKey: string, symbol?: string): CoreResult<object[]>;
   accounts(apiKey: string): CoreResult<object[]>;
   setLeverage(apiKey: string, body: Record<string, unknown>): CoreResult<object>;
@@ -306,20 +305,10 @@ export class RestRouter {
         ),
       true,
     );
-    get(
-      E.fills.path,
-      ({ params, apiKey }) =>
-        pageOf(params, "fillList", () =>
-          c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") }),
-        ),
-      true,
-    );
+    get(E.fills.path, ({ params, apiKey }) => pageOf(params, "fillList", () => this.#fills(apiKey, params)), true);
     get(
       E.fillHistory.path,
-      ({ params, apiKey }) =>
-        pageOf(params, "fillList", () =>
-          c.fills(apiKey, { symbol: str(params, "symbol"), limit: num(params, "limit") }),
-        ),
+      ({ params, apiKey }) => pageOf(params, "fillList", () => this.#fills(apiKey, params)),
       true,
     );
     post(E.setLeverage.path, ({ params, apiKey }) => c.setLeverage(apiKey, params));
@@ -373,6 +362,14 @@ export class RestRouter {
         { symbol, price: o.lastPr, indexPrice: o.indexPrice ?? o.lastPr, markPrice: o.markPrice ?? o.lastPr, ts: o.ts },
       ],
     };
+  }
+
+  /** V2 fills: the filters, and `idLessThan` = the previous page's `endId` for the next (older) page. */
+  #fills(apiKey: string, params: Params): CoreResult<unknown> {
+    return withLimit(params, 100, 100, (limit) => {
+      const q = fillQueryOf(params, "idLessThan", limit);
+      return q.ok ? this.#o.core.fills(apiKey, q.data) : q;
+    });
   }
 
   #batchPlace(apiKey: string, params: Params): CoreResult<unknown> {

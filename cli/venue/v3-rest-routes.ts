@@ -18,8 +18,8 @@ import type { MarginMode } from "../../shared/exchange/bitget/rest-types";
 import type { Instrument } from "../../shared/market/instrument";
 import type { CoreOrder } from "./core-orders";
 import { type CoreResult, fail, ok } from "./core-errors";
-import type { ExchangeCore, PlaceRules } from "./exchange-core";
-import { fail400, num, type Params, paramEmpty, str, withLimit } from "./rest-params";
+import { type ExchangeCore, fillFilter, type PlaceRules } from "./exchange-core";
+import { fail400, fillQueryOf, num, type Params, paramEmpty, str, withLimit } from "./rest-params";
 import type { Route } from "./rest-routes";
 import { toV3Error, v3Result } from "./v3-errors";
 import {
@@ -212,13 +212,9 @@ export function v3Routes(o: V3RouteOptions): Map<string, Route> {
   get("trade/fills", ({ params, apiKey }) =>
     paged(params, () =>
       withLimit(params, 100, 100, (n) => {
-        const orderId = str(params, "orderId");
-        const symbol = str(params, "symbol");
-        const list = c.fillRecords(
-          apiKey,
-          n,
-          (f) => (!orderId || f.orderId === orderId) && (!symbol || f.symbol === symbol),
-        );
+        const q = fillQueryOf(params, "cursor", n);
+        if (!q.ok) return q;
+        const list = c.fillRecords(apiKey, n, fillFilter(q.data));
         return ok({
           list: list.map((f) => fillShapeV3(f, inst(f.symbol)!)),
           cursor: list.length ? list[list.length - 1].tradeId : "",

@@ -110,6 +110,10 @@ interface Quote {
 }
 
 const DUPLICATE = { ok: false, reason: "duplicate_client_oid" } as const;
+/** Fills per REST page (Bitget's maximum, both dialects). */
+const FILL_PAGE = 100;
+/** Pages of fills read at most per query: 5,000 fills, far more than a restart's gap holds; the cap keeps a cursor that never ends from looping. */
+export const MAX_FILL_PAGES = 50;
 
 /**
  * Live broker over Bitget (`mode: "live"` or `"demo"`): Classic V2 over `BitgetRestClient`, or UTA v3
@@ -271,15 +275,16 @@ export class BitgetBroker implements Broker {
 
   /**
    * Delivers the fills of `symbol` at or after exchange time `since` that this broker has not
-   * delivered, oldest first (one page of the newest 100): after a restart, the executions of the gap,
-   * e.g. an exchange-side stop that fired. Look the runner's in-flight orders up first ({@link order}),
-   * so their fills arrive under their clientOid; a fill of an order the broker does not follow is
-   * delivered under the exchange's order id. A runner drops fills it applied before (by `tradeId`).
+   * delivered, oldest first, every page of them (up to {@link MAX_FILL_PAGES} of 100): after a
+   * restart, the executions of the gap, e.g. an exchange-side stop that fired. Look the runner's
+   * in-flight orders up first ({@link order}), so their fills arrive under their clientOid; a fill of
+   * an order the broker does not follow is delivered under the exchange's order id. A runner drops
+   * fills it applied before (by `tradeId`).
    * @returns fills delivered.
    */
   async fillsSince(symbol: string, since: number): Promise<number> {
-    const page = await this.rest.getFills({ symbol, startTime: since, limit: 100 });
-    const fresh = page.fills.filter((f) => f.symbol === symbol && f.ts >= since && !this.tradeIds.has(f.tradeId));
+    const all = await this.allFills({ symbol, startTime: since });
+    const fresh = all.filter((f) => f.symbol === symbol && f.ts >= since && !this.tradeIds.has(f.tradeId));
     for (const f of fresh.sort(byTimeThenId)) {
       const t = this.byOrderId(f.orderId) ?? this.adoptRestFill(f);
       const x = restExecution(f);
@@ -287,6 +292,25 @@ export class BitgetBroker implements Broker {
       this.deliver(t, x, t.status === "filled" && after >= t.exchangeFilled - tolerance(t.exchangeFilled));
     }
     return fresh.length;
+  }
+
+  /**
+   * Every fill the query matches, newest first, read page by page (100 each) with the page cursor
+   * (V2 `idLessThan` = the previous `endId`; the UTA port maps it to v3's `cursor`), each tradeId
+   * once. Ends on an empty page, a missing or repeated cursor, or after {@link MAX_FILL_PAGES} pages.
+   */
+  private async allFills(query: Omit<FillQuery, "idLessThan" | "limit">): Promise<RestFill[]> {
+    const out = new Map<string, RestFill>();
+    let cursor: string | undefined;
+    for (let n = 0; n < MAX_FILL_PAGES; n++) {
+      const page = await this.rest.getFills({ ...query, limit: FILL_PAGE, idLessThan: cursor });
+      for (const f of page.fills) out.set(f.tradeId, f);
+      const next = page.endId ?? "";
+      if (page.fills.length === 0 && next === "") break;
+      if (next === "" || next === cursor) break;
+      cursor = next;
+    }
+    return [...out.values()];
   }
 
   private byOrderId(orderId: string): Tracked | null {
@@ -335,13 +359,13 @@ export class BitgetBroker implements Broker {
   }
 
   private async fetchFills(t: Tracked, detail: OrderDetail): Promise<void> {
-    let page: FillPage;
+    let fills: RestFill[];
     try {
-      page = await this.rest.getFills({ symbol: t.symbol, orderId: detail.orderId, limit: 100 });
+      fills = await this.allFills({ symbol: t.symbol, orderId: detail.orderId });
     } catch {
       return;
     }
-    const own = page.fills.filter((f) => f.orderId === detail.orderId).sort(byTimeThenId);
+    const own = fills.filter((f) => f.orderId === detail.orderId).sort(byTimeThenId);
     for (const f of own) {
       const x = restExecution(f);
       if (this.tradeIds.has(x.tradeId)) continue;

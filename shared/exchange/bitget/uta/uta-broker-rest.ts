@@ -5,7 +5,8 @@
  * - `timeInForce` → `force`, `qty`/`cumExecQty` → size/filled, `execId` → `tradeId`;
  * - fees: v3 writes paid fees positive, the port's V2 shapes negative, so they are negated here
  *   (after uta-parse.ts took the absolute value);
- * - fills by order: v3 filters by `orderId` only (no symbol filter), the symbol is checked here.
+ * - fills by order: v3 filters by `orderId` only (no symbol filter), the symbol is checked here;
+ * - fill pages: the port's `idLessThan` (V2's cursor, the previous `endId`) is sent as v3's `cursor`.
  * @module
  */
 import type { BitgetBrokerRest } from "../bitget-broker";
@@ -49,6 +50,8 @@ export class UtaBrokerRest implements BitgetBrokerRest {
       startTime: query.startTime,
       endTime: query.endTime,
       limit: query.limit,
+      // The broker pages with V2's name for the cursor (the previous page's endId); v3 calls it `cursor`.
+      cursor: query.idLessThan,
     });
     const own = query.symbol === undefined ? page.list : page.list.filter((f) => f.symbol === query.symbol);
     return { fills: own.map(restFillOf), endId: page.cursor };
