@@ -22,10 +22,11 @@ const FLAGS = {
   symbols: { type: "string" },
   "restart-every": { type: "number", min: 0 },
   calm: { type: "boolean" },
+  dump: { type: "string" },
   help: { type: "boolean" },
 } as const;
 const USAGE =
-  "usage: npm run soak -- --minutes N [--json] [--seed 1] [--symbols BTCUSDT,ETHUSDT,SOLUSDT] [--restart-every 30 (s of uptime; 0 = never)] [--calm (no faults: the baseline)]";
+  "usage: npm run soak -- --minutes N [--json] [--seed 1] [--symbols BTCUSDT,ETHUSDT,SOLUSDT] [--restart-every 30 (s of uptime; 0 = never)] [--calm (no faults: the baseline)] [--dump DIR (stack log, venue orders and fills, D1 fills)]";
 
 /** The CLI; resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       seed: f.seed,
       restartEveryMs: f["restart-every"] === undefined ? undefined : f["restart-every"] * 1000,
       calm: f.calm,
+      dumpDir: f.dump,
       log: (line) => console.error(line),
     });
     for (const [name, list] of Object.entries(examples)) {

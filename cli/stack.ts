@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -54,6 +54,8 @@ export interface StackOptions {
   readonly live?: LocalLive;
   /** Show wrangler's output (`inherit`) or keep only its tail for errors (`quiet`, default). */
   readonly output?: "inherit" | "quiet";
+  /** Also append wrangler dev's output (the agents' logs) to this file: the soak's evidence for diagnosis. */
+  readonly logFile?: string;
   /** Apply the D1 migrations first (default true); false for a restart over a state already migrated (saves a wrangler run). */
   readonly migrate?: boolean;
   /** How long to wait for `/health`, ms; default 90 000. */
@@ -125,6 +127,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     detached: true,
   });
   keepTail(child, tail);
+  if (o.logFile !== undefined && o.output !== "inherit") {
+    const file = createWriteStream(o.logFile, { flags: "a" });
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
+    child.once("exit", () => file.end());
+  }
   const group = new ProcessGroup(child);
   const url = `http://127.0.0.1:${port}`;
   const api = <T>(method: string, path: string, body?: unknown) => callApi<T>(url, token, method, path, body);

@@ -9,7 +9,7 @@
  * which wakes their Durable Objects; their persisted alarms would too.
  * @module
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -51,6 +51,8 @@ export interface SoakOptions {
   readonly restartEveryMs?: number;
   /** No faults at all (no rates, stalls or stops fired): the baseline a clean run must read 0 on. */
   readonly calm?: boolean;
+  /** Directory for the evidence behind the counts: the stack's log (`stack.log`), the venue's order log (`attempts.json`) and fills (`fills.json`). */
+  readonly dumpDir?: string;
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -82,6 +84,7 @@ interface StatusAnswer {
     readonly position: StackPosition | null;
     readonly phase: string | null;
     readonly entriesBlocked: boolean;
+    readonly entriesPaused?: string | null;
     readonly feed: { readonly healthy: boolean; readonly reason: string | null } | null;
     readonly alarmErrors?: readonly string[];
   };
@@ -108,6 +111,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const timers: NodeJS.Timeout[] = [];
   let venue: Venue | null = null;
   let stack: Stack | null = null;
+  if (o.dumpDir !== undefined) mkdirSync(o.dumpDir, { recursive: true });
   try {
     venue = await startVenue({
       synthetic: { symbols, seed: o.seed ?? 1 },
@@ -124,6 +128,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         migrate,
         feedUrl: v.urls.wsPublic,
         persistTo,
+        logFile: o.dumpDir === undefined ? undefined : join(o.dumpDir, "stack.log"),
         live: { restUrl: v.urls.rest, privateFeedUrl: v.urls.wsPrivate, credentials: DEFAULT_CREDENTIALS },
       });
     stack = await boot(true, 0);
@@ -140,6 +145,28 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       unprotected += unprotectedPositions(venuePositions(v, key));
     };
     timers.push(setInterval(sample, 1_000));
+    // Every 5 s each agent's own word on why it does not trade (the feed gate, a reconciliation
+    // block): context for the counts (how much of the run the agents could trade), never counted.
+    const paused = new Map<string, number>();
+    let statusSamples = 0;
+    const sampleStatus = async () => {
+      for (const s of symbols) {
+        const r = await stack?.api<StatusAnswer>("GET", `/api/symbols/${s}`).catch(() => null);
+        if (!r) continue;
+        statusSamples++;
+        const why = r.status.entriesPaused ?? (r.status.entriesBlocked ? "entries_blocked" : null);
+        if (why !== null) {
+          const key = why.split(":")[0];
+          paused.set(key, (paused.get(key) ?? 0) + 1);
+        }
+        if (o.dumpDir !== undefined)
+          appendFileSync(
+            join(o.dumpDir, "status.jsonl"),
+            `${JSON.stringify({ at: Date.now(), symbol: s, ...r.status, features: undefined, subScores: undefined, gates: undefined })}\n`,
+          );
+      }
+    };
+    timers.push(setInterval(() => void sampleStatus(), 5_000));
     if (!o.calm) timers.push(setInterval(() => v.faults.apply({ stall: STALL_MS }), STALL_EVERY_MS));
     if (!o.calm)
       timers.push(
@@ -179,6 +206,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       held.set(s, status.position);
       log(statusLine(s, status));
     }
+    const pausedShare = [...paused].map(([k, n]) => `${k} ${Math.round((100 * n) / Math.max(1, statusSamples))} %`);
+    log(`soak: entries paused in ${statusSamples} status samples: ${pausedShare.join(", ") || "never"}`);
     const steps = new Map(v.core.instrumentList().map((i) => [i.symbol, i.sizeStep]));
     const orphans = orphanPositions(atEnd, held, (s) => steps.get(s) ?? 0);
     for (const s of symbols) await running.api("POST", `/api/symbols/${s}/stop`);
@@ -192,6 +221,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       size: f.size,
       fee: f.fee,
     }));
+    if (o.dumpDir !== undefined) {
+      writeFileSync(join(o.dumpDir, "attempts.json"), JSON.stringify(attempts, null, 1));
+      writeFileSync(join(o.dumpDir, "fills.json"), JSON.stringify([...fills.values()], null, 1));
+      writeFileSync(join(o.dumpDir, "ledger.json"), JSON.stringify(ledger, null, 1));
+    }
+    const accepted = attempts.filter((a) => a.orderId !== null);
+    const entries = accepted.filter((a) => !a.reduceOnly).length;
+    log(`soak: accepted ${entries} opening and ${accepted.length - entries} reduce-only orders`);
     const counted: Record<string, Counted> = {
       duplicateOrders: duplicateOrders(attempts),
       rejectedOrderLoops: rejectedOrderLoops(attempts),
