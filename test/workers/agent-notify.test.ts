@@ -34,7 +34,9 @@ describe("the agent's notices", { timeout: 60_000 }, () => {
     expect(entered.phase).toBe("entering");
     await vi.waitFor(
       async () =>
-        expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions)).toBe(0),
+        expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.runner.pendingDecisions)).toBe(
+          0,
+        ),
       { timeout: 5_000, interval: 50 },
     );
     const opened = await ingestByHand(agent(), [trade(entered.lastTs + 300, 100.1)]);

@@ -189,7 +189,7 @@ export function ingestByHand(
   opts: { untilNotFlat?: boolean } = {},
 ): Promise<Ingested> {
   return runInDurableObject(agent, (a: SymbolAgent) => {
-    const runtime = a["runtime"];
+    const runtime = a["agent"].runtime;
     if (!runtime) throw new Error("agent not running");
     return ingestIntoRuntime(runtime, trades, opts);
   });

@@ -108,7 +108,7 @@ for (const c of CASES) {
         marginMode: "crossed",
         leverage: 50,
       });
-      const sizingEquity = await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.["equity"].now());
+      const sizingEquity = await runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.["equity"].now());
       const exchangeEquity = (await (await venueAccount(c.credentials)).account.equity()).equity;
       expect(sizingEquity).toBe(exchangeEquity);
       expect(sizingEquity).not.toBe(Number(bindings.START_EQUITY));

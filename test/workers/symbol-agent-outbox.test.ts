@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tradeRow } from "../../shared/db/ledger-mapping";
+import { AgentStore } from "../../durable-objects/agent-store";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { ClosedTrade } from "../../shared/strategy/types";
 
@@ -43,8 +44,9 @@ function closedTrade(i: number): ClosedTrade {
 
 /** Writes trades into the agent's outbox as a close would. */
 function enqueue(trades: readonly ClosedTrade[]): Promise<void> {
-  return runInDurableObject(agent(), (a: SymbolAgent) => {
-    for (const t of trades) a["store"].addOutbox("trade", t.id, tradeRow(t, "paper"), Date.now());
+  return runInDurableObject(agent(), (_: SymbolAgent, state) => {
+    const store = new AgentStore(state.storage);
+    for (const t of trades) store.addOutbox("trade", t.id, tradeRow(t, "paper"), Date.now());
   });
 }
 

@@ -11,7 +11,7 @@ const agent = (symbol = SYMBOL) => env.SYMBOL_AGENT.getByName(symbol);
 const coordinator = () => env.COORDINATOR.getByName("portfolio");
 
 function pendingDecisions(symbol = SYMBOL): Promise<number> {
-  return runInDurableObject(agent(symbol), (a: SymbolAgent) => a["runtime"]?.runner.pendingDecisions ?? -1);
+  return runInDurableObject(agent(symbol), (a: SymbolAgent) => a["agent"].runtime?.runner.pendingDecisions ?? -1);
 }
 
 /** Warms the agent up until it enters, waits for the Coordinator's answer and fills the entry with one more trade. */
@@ -104,7 +104,7 @@ describe("SymbolAgent recovery", () => {
     expect(row).toEqual({ exitReason: "time_exit", version: v1.version });
     const engineVersion = await runInDurableObject(
       agent(symbol),
-      (a: SymbolAgent) => a["runtime"]?.runner.engineConfigVersion,
+      (a: SymbolAgent) => a["agent"].runtime?.runner.engineConfigVersion,
     );
     expect(engineVersion).toBe(v2.version);
     await agent(symbol).stop();

@@ -77,8 +77,8 @@ const withSecrets = () =>
 async function restart(): Promise<void> {
   await abortAllDurableObjects();
   await runInDurableObject(agent(), (a: SymbolAgent) => {
-    a["runtime"]?.stop();
-    a["runtime"] = null;
+    a["agent"].runtime?.stop();
+    a["agent"].runtime = null;
   });
   await withSecrets();
   await agent().ensureRunning();
@@ -112,7 +112,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
 
     // The private feed is gone and the alarm off: the entry is placed and fills at the venue, the agent never hears of the fill.
     const phase = await runInDurableObject(agent(), async (a: SymbolAgent, state) => {
-      const runtime = a["runtime"];
+      const runtime = a["agent"].runtime;
       if (!runtime) throw new Error("agent not running");
       await state.storage.deleteAlarm();
       runtime["live"]?.stop();
@@ -162,12 +162,14 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
     await restart();
     await vi.waitFor(
       async () =>
-        expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.recovery.recoveries)).toBe(1),
+        expect(
+          await runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.runner.recovery.recoveries),
+        ).toBe(1),
       { timeout: 15_000, interval: 100 },
     );
     const counts = await runInDurableObject(agent(), (a: SymbolAgent) => ({
-      recovery: a["runtime"]?.runner.recovery,
-      safety: a["runtime"]?.runner.safety,
+      recovery: a["agent"].runtime?.runner.recovery,
+      safety: a["agent"].runtime?.runner.safety,
     }));
     expect(counts.recovery).toMatchObject({ fillsReplayed: 0, orphansAdopted: 0, orphansClosed: 0 });
     expect(counts.recovery?.duplicateFills).toBeGreaterThanOrEqual(1);
@@ -193,7 +195,9 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
     );
     const adopted = (await agent().status()).position;
     expect(adopted?.stopLoss).toBeCloseTo((adopted?.entryPrice ?? 0) * 1.02, 6);
-    expect(await runInDurableObject(agent(), (a: SymbolAgent) => a["runtime"]?.runner.recovery.orphansAdopted)).toBe(1);
+    expect(
+      await runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.runner.recovery.orphansAdopted),
+    ).toBe(1);
     expect(await runDurableObjectAlarm(agent())).toBe(true);
     expect((await agent().status()).entriesBlocked).toBe(false);
     await agent().flatten("flatten");
