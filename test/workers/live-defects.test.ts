@@ -162,11 +162,13 @@ afterAll(async () => {
   await coordinator().putConfig({});
 });
 
-describe("the kill switch in live mode (issue #14)", () => {
-  it("shows a stopped agent's position in /api/symbols, and flatten closes it at the exchange", async () => {
+describe("a live agent's account and the kill switch (issue #14)", () => {
+  it("trades at the config's leverage, shows a stopped agent's position in /api/symbols, and flatten closes it at the exchange", async () => {
     const symbol = "BTCUSDT";
     const size = await openLive(symbol);
     expect(size).toBeGreaterThan(0);
+    // The venue starts every symbol at leverage 20; the config sizes with its default, 50.
+    const leverageAtVenue = (await venue.getPosition(symbol))[0]?.leverage ?? null;
     expect((await api(`/api/symbols/${symbol}/stop`, { method: "POST" })).status).toBe(200);
     const list = (await (await api("/api/symbols")).json()) as {
       symbols: { symbol: string; status: { position: { size: number } | null } | null }[];
@@ -179,7 +181,13 @@ describe("the kill switch in live mode (issue #14)", () => {
       15_000,
     );
     // One object of every observation, so that a failure shows all of them at once.
-    expect({ shownWhileStopped: shown, flattenStatus: flatten.status, heldAfterFlatten: held }).toEqual({
+    expect({
+      leverageAtVenue,
+      shownWhileStopped: shown,
+      flattenStatus: flatten.status,
+      heldAfterFlatten: held,
+    }).toEqual({
+      leverageAtVenue: 50,
       shownWhileStopped: size,
       flattenStatus: 200,
       heldAfterFlatten: 0,
