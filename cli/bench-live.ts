@@ -7,13 +7,23 @@
  * (`onPushSent`, `onOrderReceived`, both `performance.now()` in this process, so one clock). For
  * each mode a stack is started live against the venue with that key and a config that trades on
  * every decision: gates open, market entries, and an exit on any opposite score (`oppositeScoreAbove`
- * 0, no minimum hold), so a flat engine enters and an open one exits on the next push. Pushes are
- * sent one at a time; after each, the bench waits up to {@link ORDER_WAIT_MS} for a place-order to
- * arrive, and a push followed by one is a sample (push sent → order received). A push that causes
- * nothing (the engine waiting for a fill, a gate closed) is no sample. Limits: an order slower than
- * the window is lost (the tail is censored at {@link ORDER_WAIT_MS}), and one that arrives just after
- * the window is taken for the next push's (a too-short sample); both show under heavy load. Small sizes (1 % of equity at
- * 5×) keep the venue account far from its loss limits.
+ * 0, no minimum hold), so a flat engine enters and an open one exits on the next trade.
+ *
+ * The market is fed the way Bitget's is, so the feed-health gate (an agent trades only on a feed that
+ * says it is fit: shared/exchange/bitget/feed-health.ts) opens as it would live: a steady background
+ * of `books15` and `books1` snapshots every {@link BOOK_EVERY_MS} (Bitget's books15 grid is 100–150 ms)
+ * around the current price, from the moment the stack starts. Only trade pushes make the engine
+ * decide (a book moves no decision but a stop-loss, 5 % away here), so the measured pushes are trades,
+ * sent one at a time between the book pushes; after each the bench waits up to {@link ORDER_WAIT_MS}
+ * for a place-order, and a trade followed by one is a sample (push sent → order received). A trade that
+ * causes nothing (the engine waiting for a fill) is no sample. Limits: an order slower than the window
+ * is lost (the tail is censored at {@link ORDER_WAIT_MS}), and one that arrives just after the window
+ * is taken for the next trade's (a too-short sample); both show under heavy load.
+ *
+ * Bounded: when {@link MAX_SILENT_TRADES} trades in a row after the warm-up bring no order, the mode
+ * fails at once with the agent's own reason (entries paused, phase, feed verdict); a mode never runs
+ * longer than {@link MODE_BUDGET_MS}. Small sizes (1 % of equity at 5×) keep the venue account far
+ * from its loss limits.
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -36,10 +46,20 @@ export interface LiveFigure {
 }
 
 const SYMBOL = "BTCUSDT";
-/** How long after a push an order is attributed to it, ms. */
+/** How long after a trade push an order is attributed to it, ms. */
 const ORDER_WAIT_MS = 500;
-/** Pause after a sample, so the fill reaches the agent before the next push, ms. */
-const SETTLE_MS = 40;
+/**
+ * Pause after a sample, ms: the fill reaches the agent before the next trade, and orders stay under
+ * 1 / SETTLE_MS ≈ 8 a second, below Bitget's 10 place-orders a second that the broker's rate limiter
+ * paces (a faster bench would measure the limiter's waits, not the path).
+ */
+const SETTLE_MS = 120;
+/** Cadence of the background book snapshots, ms (Bitget: books15 every 100–150 ms). */
+export const BOOK_EVERY_MS = 100;
+/** Trades in a row after the warm-up with no order: the agent does not trade, stop and say why. */
+export const MAX_SILENT_TRADES = 25;
+/** The most one mode may take once its stack answers, ms. */
+const MODE_BUDGET_MS = 180_000;
 const UTA_KEY = { apiKey: "bench-uta-key", apiSecret: "bench-uta-secret", passphrase: "bench-uta-pass" };
 
 /** Trades on every decision (see the module doc). */
@@ -55,7 +75,7 @@ const LIVE_BENCH_CONFIG = {
 /** `e2eLiveOrderP50Ms.classic`, `…P99Ms.classic`, `.uta`: nested per mode in `--json`. */
 export async function benchE2eLive(quick: boolean): Promise<LiveFigure[]> {
   const pushes = new Map<number, number>();
-  const orders: number[] = [];
+  const orders = new OrderWatch();
   let venue: Venue | null = null;
   const out: LiveFigure[] = [];
   try {
@@ -68,13 +88,18 @@ export async function benchE2eLive(quick: boolean): Promise<LiveFigure[]> {
       log: () => {},
       probes: {
         onPushSent: (e) => {
-          if (e.symbol === SYMBOL) pushes.set(e.ts, e.at);
+          if (e.symbol === SYMBOL && e.channel === "trade") pushes.set(e.ts, e.at);
         },
-        onOrderReceived: (e) => void orders.push(e.at),
+        onOrderReceived: (e) => orders.received(e.at),
       },
     });
-    for (const mode of ["classic", "uta"] as const)
-      out.push(...(await benchMode(venue, mode, quick, { pushes, orders })));
+    for (const mode of ["classic", "uta"] as const) {
+      try {
+        out.push(...(await benchMode(venue, mode, quick, { pushes, orders })));
+      } catch (e) {
+        console.error(`bench: e2e live figures of ${mode} skipped: ${(e as Error).message}`);
+      }
+    }
   } catch (e) {
     console.error(`bench: e2e live figures skipped: ${(e as Error).message}`);
   } finally {
@@ -87,10 +112,17 @@ async function benchMode(
   venue: Venue,
   mode: AccountMode,
   quick: boolean,
-  seen: { pushes: Map<number, number>; orders: number[] },
+  seen: { pushes: Map<number, number>; orders: OrderWatch },
 ): Promise<LiveFigure[]> {
   const persistTo = mkdtempSync(join(tmpdir(), `edge-scalper-bench-live-${mode}-`));
+  const market = new BenchMarket(Date.now());
   let stack: Stack | null = null;
+  // The book flows from before the agent connects, as Bitget's does, on a fixed grid: a late timer
+  // (a busy machine) sends the snapshots it owes at once, as a delayed server would, never skips one.
+  const books = new BookTrain(BOOK_EVERY_MS, () => {
+    const r = venue.inject(market.books());
+    if (!r.ok) console.error(`bench: the venue refused a book push: ${r.error}`);
+  });
   try {
     stack = await startStack({
       port: 0,
@@ -106,38 +138,44 @@ async function benchMode(
     });
     const started = await stack.api<{ status: AgentStatusView }>("POST", `/api/symbols/${SYMBOL}/start`);
     if (!started.status.running) throw new Error(`the ${mode} agent did not start: ${started.status.error}`);
-    await connected(stack);
-    const next = pushesFrom(Date.now());
+    await ready(stack);
+    const until = Date.now() + MODE_BUDGET_MS;
     const warm = quick ? 40 : 80;
     const wanted = quick ? 60 : 200;
     const latencies: number[] = [];
     let sent = 0;
-    for (let i = 0; latencies.length < wanted && i < wanted * 20; i++) {
-      const push = next();
-      seen.orders.length = 0;
+    let silent = 0;
+    while (latencies.length < wanted && Date.now() < until) {
+      const push = market.trade();
+      seen.orders.clear();
       const r = venue.inject([push]);
       if (!r.ok) throw new Error(`the venue refused a push: ${r.error}`);
       sent++;
       const at = seen.pushes.get(push.ts);
-      const deadline = Date.now() + ORDER_WAIT_MS;
-      while (seen.orders.length === 0 && Date.now() < deadline) await sleep(1);
-      const order = seen.orders[0];
-      if (order === undefined || at === undefined || i < warm) continue;
+      const order = await seen.orders.first(ORDER_WAIT_MS);
+      if (order === undefined || at === undefined) {
+        if (sent > warm && ++silent >= MAX_SILENT_TRADES)
+          throw new Error(`no order followed ${silent} trades in a row (${mode}): ${await why(stack)}`);
+        continue;
+      }
+      silent = 0;
+      if (sent <= warm) continue;
       latencies.push(order - at);
       await sleep(SETTLE_MS);
     }
-    if (latencies.length === 0) throw new Error(`no order followed a push in ${sent} pushes (${mode})`);
+    if (latencies.length === 0)
+      throw new Error(`no order followed a trade in ${sent} trades (${mode}): ${await why(stack)}`);
     latencies.sort((a, b) => a - b);
     const q = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))];
     const mean = latencies.reduce((a, x) => a + x, 0) / latencies.length;
-    const what = `${latencies.length} orders after ${sent} pushes, ${mode === "uta" ? "UTA v3" : "Classic V2"} key`;
+    const what = `${latencies.length} orders after ${sent} trades (books every ${BOOK_EVERY_MS} ms), ${mode === "uta" ? "UTA v3" : "Classic V2"} key`;
     return [
       {
         key: `e2eLiveOrderP50Ms.${mode}`,
         value: round3(q(0.5)),
         unit: "ms",
-        note: `venue sends a public push → venue receives the place-order it caused (live mode, wrangler dev, ${mode} broker); ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0].toFixed(2)} ms`,
+        note: `venue sends a public trade push → venue receives the place-order it caused (live mode, wrangler dev, ${mode} broker); ${what}; mean ${mean.toFixed(2)} ms, min ${latencies[0].toFixed(2)} ms`,
       },
       {
         key: `e2eLiveOrderP99Ms.${mode}`,
@@ -148,6 +186,7 @@ async function benchMode(
       },
     ];
   } finally {
+    books.stop();
     await stack?.stop();
     rmSync(persistTo, { recursive: true, force: true });
   }
@@ -157,56 +196,140 @@ function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-async function connected(stack: Stack): Promise<void> {
+/** Waits until the agent's feed is connected, its account read and its feed verdict lets it enter. */
+async function ready(stack: Stack): Promise<void> {
   const start = Date.now();
-  while (Date.now() - start < 30_000) {
-    const { status } = await stack.api<{ status: AgentStatusView }>("GET", `/api/symbols/${SYMBOL}`);
-    if (status.feed?.connected && status.account) return void (await sleep(1_000));
+  let status: AgentStatusView | null = null;
+  while (Date.now() - start < 60_000) {
+    status = (await stack.api<{ status: AgentStatusView }>("GET", `/api/symbols/${SYMBOL}`)).status;
+    if (status.feed?.healthy && status.account && !status.entriesPaused) return void (await sleep(500));
     await sleep(100);
   }
-  throw new Error("the live agent's feed or account was not ready within 30 s");
+  throw new Error(
+    `the live agent was not ready to trade within 60 s: feed ${status?.feed?.healthy ? "healthy" : `unhealthy (${status?.feed?.reason ?? "no feed"})`}, account ${status?.account ? "read" : "not read"}, entries paused: ${status?.entriesPaused ?? "no"}`,
+  );
 }
 
-/** Bitget V2 public pushes: a books1 snapshot every 5th push, trades otherwise, drifting gently; exchange times unique and current. */
-function pushesFrom(start: number): () => Record<string, unknown> & { ts: number } {
-  let i = 0;
-  let last = start;
-  return () => {
-    const ts = Math.max(Date.now(), last + 1);
-    last = ts;
-    const price = 60_000 + 20 * Math.sin(i / 15) + (i % 3) * 0.5;
-    const arg = (channel: string) => ({ instType: "USDT-FUTURES", channel, instId: SYMBOL });
-    const push =
-      i % 5 === 0
-        ? {
-            action: "snapshot",
-            arg: arg("books1"),
-            data: [
-              {
-                asks: [[(price + 0.1).toFixed(1), "2.000"]],
-                bids: [[price.toFixed(1), "2.000"]],
-                checksum: 0,
-                seq: String(i + 1),
-                ts: String(ts),
-              },
-            ],
-            ts,
-          }
-        : {
-            action: "update",
-            arg: arg("trade"),
-            data: [
-              {
-                ts: String(ts),
-                price: price.toFixed(1),
-                size: "0.050",
-                side: i % 2 ? "buy" : "sell",
-                tradeId: String(i + 1),
-              },
-            ],
-            ts,
-          };
-    i++;
-    return push;
-  };
+/** The agent's own account of why it does not trade. */
+async function why(stack: Stack): Promise<string> {
+  try {
+    const { status } = await stack.api<{ status: AgentStatusView }>("GET", `/api/symbols/${SYMBOL}`);
+    return `phase ${status.phase}, entries paused: ${status.entriesPaused ?? "no"}, entries blocked: ${status.entriesBlocked}, feed ${status.feed?.healthy ? "healthy" : `unhealthy (${status.feed?.reason ?? "none"})`}, error: ${status.error ?? "none"}, background errors: ${status.backgroundErrors.count}${status.backgroundErrors.last ? ` (${status.backgroundErrors.last})` : ""}`;
+  } catch (e) {
+    return `its status could not be read: ${(e as Error).message}`;
+  }
+}
+
+/** The place-orders the venue received since {@link clear}; {@link first} waits for one without polling (the bench's own CPU stays off the machine it measures). */
+class OrderWatch {
+  private at: number | undefined;
+  private wake: (() => void) | null = null;
+
+  received(at: number): void {
+    this.at ??= at;
+    this.wake?.();
+  }
+
+  clear(): void {
+    this.at = undefined;
+  }
+
+  /** When the first order since {@link clear} arrived (`performance.now()`), waiting up to `ms`; undefined if none came. */
+  async first(ms: number): Promise<number | undefined> {
+    if (this.at !== undefined) return this.at;
+    const ac = new AbortController();
+    const came = new Promise<void>((resolve) => (this.wake = resolve));
+    await Promise.race([came, sleep(ms, undefined, { signal: ac.signal }).catch(() => {})]);
+    ac.abort();
+    this.wake = null;
+    return this.at;
+  }
+}
+
+/** Calls `send` on a fixed grid of `everyMs`, catching up (in a burst) on the slots a late timer missed. */
+export class BookTrain {
+  private next = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly send: () => void,
+  ) {
+    this.tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    while (this.next <= now) {
+      this.send();
+      this.next += this.everyMs;
+    }
+    this.timer = setTimeout(() => this.tick(), this.next - now);
+  }
+}
+
+type Push = Record<string, unknown> & { ts: number };
+
+/**
+ * Bitget V2 public pushes of one symbol: trades drifting gently, and book snapshots (`books15` five
+ * levels a side, `books1`) one tick around the last trade; exchange times unique, increasing, current.
+ */
+export class BenchMarket {
+  private i = 0;
+  private last: number;
+  private price = 60_000;
+  private readonly seq = { books1: 0, books15: 0 };
+
+  constructor(start: number) {
+    this.last = start;
+  }
+
+  /** The next trade. */
+  trade(): Push {
+    const i = this.i++;
+    this.price = Math.round((60_000 + 20 * Math.sin(i / 15) + (i % 3) * 0.5) * 10) / 10;
+    const ts = this.stamp();
+    const data = [
+      {
+        ts: String(ts),
+        price: this.price.toFixed(1),
+        size: "0.050",
+        side: i % 2 ? "buy" : "sell",
+        tradeId: String(i + 1),
+      },
+    ];
+    return { action: "update", arg: this.arg("trade"), data, ts };
+  }
+
+  /** A `books15` and a `books1` snapshot around the last trade. */
+  books(): Push[] {
+    const level = (k: number, side: 1 | -1) => [
+      (this.price + side * (0.1 * k + (side > 0 ? 0.1 : 0))).toFixed(1),
+      "2.000",
+    ];
+    const depth = (n: number) => ({
+      asks: Array.from({ length: n }, (_, k) => level(k, 1)),
+      bids: Array.from({ length: n }, (_, k) => level(k, -1)),
+      checksum: 0,
+    });
+    return (["books15", "books1"] as const).map((channel) => {
+      const ts = this.stamp();
+      const item = { ...depth(channel === "books1" ? 1 : 5), seq: String(++this.seq[channel]), ts: String(ts) };
+      return { action: "snapshot", arg: this.arg(channel), data: [item], ts };
+    });
+  }
+
+  private stamp(): number {
+    this.last = Math.max(Date.now(), this.last + 1);
+    return this.last;
+  }
+
+  private arg(channel: string) {
+    return { instType: "USDT-FUTURES", channel, instId: SYMBOL };
+  }
 }
