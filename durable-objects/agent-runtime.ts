@@ -99,5 +99,7 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
     onFatal: o.onFatal,
     onError: o.onError,
     notices: o.notices,
+    // A 0 ms timer runs after the turn's signing and fetch started: the state write stays off the order's path.
+    later: (fn) => void setTimeout(fn, 0),
   });
 }

@@ -120,6 +120,12 @@ export interface AgentLoopOptions {
   readonly onError: (what: string, error: unknown) => void;
   /** The operator's notices (positions, feed, reconciliation); they return at once, delivery is off the trading path. */
   readonly notices?: AgentNotices | null;
+  /**
+   * Runs `fn` once the current turn's I/O has started (the DO: a 0 ms timer, a later task than the
+   * order's signing and `fetch`). With it, a turn that sends an order writes the runner state after
+   * the request left instead of before; absent, the state is written in the turn (see `afterTurn`).
+   */
+  readonly later?: (fn: () => void) => void;
 }
 
 /** One running agent's runner, feed and I/O policy. */
@@ -144,6 +150,10 @@ export class AgentLoop {
   private reporting = false;
   private draining: Promise<number> | null = null;
   private stopped = false;
+  /** This turn journaled an order (it is on its way to the exchange). */
+  private sentThisTurn = false;
+  /** A deferred state write is scheduled ({@link AgentLoopOptions.later}). */
+  private persistQueued = false;
 
   /** Rebuilds the loop from the store (its `config` must exist). */
   constructor(o: AgentLoopOptions) {
@@ -174,7 +184,7 @@ export class AgentLoop {
           },
         },
         live,
-        journal: store.journal(),
+        journal: noticeSending(store.journal(), () => (this.sentThisTurn = true)),
         ledger: {
           trade: (row) => store.addOutbox("trade", row.id, row),
           fill: (row) => store.addOutbox("fill", row.id, row),
@@ -476,10 +486,36 @@ export class AgentLoop {
     if (this.stopped) return;
     const applied = this.runner.applyConfigIfFlat(this.o.refusal);
     if (!applied.ok) return this.o.onFatal(applied.reason);
-    if (this.dirty || now - this.lastPersistAt >= PERSIST_EVERY_MS) this.persist(now);
+    this.persistAfterTurn(now);
     if (now - this.lastReportAt >= REPORT_EVERY_MS)
       this.reportPrices(now).catch((e: unknown) => this.o.onError("price report", e));
     if (this.store.callCount() > 0) this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
+  }
+
+  /**
+   * Writes the runner state when it changed (fills, order answers) or every {@link PERSIST_EVERY_MS},
+   * but never between a decision and its request: the state is ~150 KB of JSON after an hour of BTC
+   * trades (the rolling VWAP windows; 3–12 ms to build and write on the bench machine), and in a
+   * Durable Object a write also holds back an outgoing request until it commits. So a due write waits:
+   * - while an entry awaits the Coordinator's answer: nothing is written; the answer's turn (or the
+   *   alarm) writes it. The awaited entry is not part of the stored state anyway (session.ts);
+   * - in a turn that sent an order: written by {@link AgentLoopOptions.later}, after the request left.
+   * Crash safety is unchanged: the order's journal row (`sending`) is still written before the
+   * request, synchronously, and recovery (recovery.ts) rebuilds an order the stored state does not
+   * know from the journal and the exchange, the path of a crash before the exchange's answer.
+   */
+  private persistAfterTurn(now: number): void {
+    const sent = this.sentThisTurn;
+    this.sentThisTurn = false;
+    if (!this.dirty && now - this.lastPersistAt < PERSIST_EVERY_MS) return;
+    if (this.runner.pendingDecisions > 0) return;
+    if (!sent || !this.o.later) return this.persist(now);
+    if (this.persistQueued) return;
+    this.persistQueued = true;
+    this.o.later(() => {
+      this.persistQueued = false;
+      if (!this.stopped) this.persist(this.o.now());
+    });
   }
 
   private persist(now: number): void {
@@ -540,6 +576,18 @@ export class AgentLoop {
     this.runner.onLiveFill(f);
     this.afterTurn(this.o.now());
   }
+}
+
+/** `journal`, telling `onSending` each time an order is journaled as about to be sent. */
+function noticeSending(journal: OrderJournal, onSending: () => void): OrderJournal {
+  return {
+    sending: (req) => {
+      journal.sending(req);
+      onSending();
+    },
+    status: (oid) => journal.status(oid),
+    update: (oid, status, detail) => journal.update(oid, status, detail),
+  };
 }
 
 /** The state as agents before the shared runner stored it (engine, broker and session under their own keys). */

@@ -1,0 +1,190 @@
+/**
+ * When the agent loop writes the runner state around a live order (issue 13's push → order path):
+ * the order's journal row before its request leaves, the ~150 KB runner state only after it, and
+ * nothing while an entry awaits the Coordinator's answer.
+ */
+import { describe, expect, it } from "vitest";
+import type { OrderRequest, PlaceResult } from "../execution/orders";
+import { defaultInstrument } from "../market/instruments";
+import type { EntryAnswer } from "../risk/portfolio-types";
+import { flushMicrotasks } from "../exchange/bitget/testing/fake-socket";
+import { AgentLoop, type AgentCoordinator, type AgentLoopStore, type LiveVenue, PERSIST_EVERY_MS } from "./agent-loop";
+import type { StoredCall } from "./call-queue";
+import type { JournalStatus } from "./ports";
+import { OPEN_LIVE, T0, versioned } from "./testing/live-fixture";
+
+/** A store that logs the journal rows and runner-state writes into `events`. */
+function loggingStore(events: string[]): AgentLoopStore & { readonly journalRows: Map<string, JournalStatus> } {
+  const kv = new Map<string, unknown>([
+    ["config", versioned(OPEN_LIVE)],
+    ["equity", 10_000],
+  ]);
+  const calls: StoredCall[] = [];
+  const journalRows = new Map<string, JournalStatus>();
+  return {
+    journalRows,
+    get: <T>(key: string) => (kv.get(key) as T | undefined) ?? null,
+    put: (key, value) => {
+      if (key === "runner") events.push("state written");
+      kv.set(key, structuredClone(value));
+    },
+    transaction: (body) => body(),
+    addOutbox: () => {},
+    journal: () => ({
+      sending: (req) => (journalRows.set(req.clientOid, "sending"), events.push(`journal sending ${req.side}`)),
+      status: (oid) => journalRows.get(oid) ?? null,
+      update: (oid, status) => void journalRows.set(oid, status),
+    }),
+    journalInFlight: () => [],
+    pruneJournal: () => {},
+    enqueueCall: (call) => void calls.push({ ...call, seq: calls.length + 1 } as StoredCall),
+    nextCall: () => calls[0] ?? null,
+    deleteCall: (s) => void calls.splice(calls.findIndex((c) => c.seq === s) >>> 0, 1),
+    callCount: () => calls.length,
+  };
+}
+
+/**
+ * A live agent whose exchange takes a few microtasks to send a request (signing, then `fetch`), whose
+ * Coordinator answers when the test says, and whose shell runs `later` tasks when the test says.
+ */
+function harness(withLater = true) {
+  const events: string[] = [];
+  const store = loggingStore(events);
+  const tasks: (() => void)[] = [];
+  const answers: ((a: EntryAnswer) => void)[] = [];
+  let n = 0;
+  const coordinator: AgentCoordinator = {
+    requestEntry: () => {
+      events.push("coordinator asked");
+      return new Promise<EntryAnswer>((resolve) => answers.push(resolve));
+    },
+    reportPrices: async () => ({ tradingState: "ACTIVE", flatten: false, flattenReason: null, configVersion: "v1" }),
+    getConfig: async () => versioned(OPEN_LIVE),
+    portfolio: async () => ({ realisedEquity: 10_000, openPositions: [] }),
+    confirmOpen: async () => ({ ok: true }),
+    releaseReservation: async () => true,
+    reportClose: async () => ({ ok: true }),
+  };
+  const place = async (req: OrderRequest): Promise<PlaceResult> => {
+    await Promise.resolve(); // the rate limiter's slot
+    await Promise.resolve(); // the HMAC signature
+    events.push(`request left ${req.side}`);
+    return { ok: true, clientOid: req.clientOid };
+  };
+  const venue: LiveVenue = {
+    orders: () => ({ reportsDone: false, place, cancel: async () => ({ ok: true, filledSize: 0 }) }),
+    instrument: () => defaultInstrument("BTCUSDT"),
+    onEvent: () => {},
+    start: async () => null,
+    stop: () => {},
+    summary: async () => {
+      throw new Error("not read in these tests");
+    },
+    equity: async () => 10_000,
+    reconcile: async () => 0,
+    lookup: async () => null,
+    replayFills: async () => {},
+    positions: async () => [],
+  };
+  // Wall time moves a persist period per step, so every turn is due to write the state (the worst case).
+  let wall = T0;
+  const loop = new AgentLoop({
+    symbol: "BTCUSDT",
+    store,
+    coordinator: () => coordinator,
+    now: () => wall,
+    feed: () => {
+      throw new Error("the tests play the market by hand");
+    },
+    live: () => venue,
+    refusal: () => null,
+    onFatal: (reason) => {
+      throw new Error(reason);
+    },
+    onError: (what, e) => {
+      throw new Error(`${what}: ${String(e)}`);
+    },
+    later: withLater ? (fn) => void tasks.push(fn) : undefined,
+  });
+  loop.detachFeed();
+  loop.feedHealthChanged({ healthy: true, reason: null, bookStale: false });
+  let ts = T0;
+  let id = 0;
+  return {
+    events,
+    loop,
+    /** Trades every 500 ms until the engine asks the Coordinator for an entry. */
+    tradeUntilAsked(): void {
+      for (let i = 0; i < 5_000 && answers.length === 0; i++) {
+        ts += 500;
+        wall += PERSIST_EVERY_MS;
+        loop.ingest([
+          { kind: "trade", symbol: "BTCUSDT", ts, price: 60_000 + (i % 7), size: 0.5, side: "buy", id: String(++id) },
+        ]);
+      }
+      if (answers.length === 0) throw new Error("the engine never asked for an entry");
+    },
+    approve(): void {
+      wall += PERSIST_EVERY_MS;
+      answers.shift()?.({ ok: true, reservationId: `r${++n}`, correlation: null, correlated: false });
+    },
+    /** The shell's later tasks (a 0 ms timer in the Durable Object). */
+    runLater(): void {
+      for (const t of tasks.splice(0)) t();
+    },
+    pendingLater: () => tasks.length,
+  };
+}
+
+describe("the agent loop writes the runner state off the push → order path", () => {
+  it("writes nothing while an entry awaits the Coordinator's answer", () => {
+    const h = harness();
+    h.tradeUntilAsked();
+    const asked = h.events.lastIndexOf("coordinator asked");
+    expect(h.events.slice(asked)).toEqual(["coordinator asked"]);
+    expect(h.loop.runner.pendingDecisions).toBe(1);
+  });
+
+  it("journals the order before its request leaves, and writes the state only after it left", async () => {
+    const h = harness();
+    h.tradeUntilAsked();
+    const from = h.events.length;
+    h.approve();
+    await flushMicrotasks();
+    expect(h.pendingLater()).toBe(1);
+    h.runLater();
+    const side = h.events.find((e) => e.startsWith("journal sending"))?.split(" ")[2];
+    // The first write comes after the request left (then the exchange's answer writes it again).
+    expect(h.events.slice(from, from + 3)).toEqual([
+      `journal sending ${side}`,
+      `request left ${side}`,
+      "state written",
+    ]);
+  });
+
+  it("without a later task the state is written in the order's own turn, after the journal row", async () => {
+    const h = harness(false);
+    h.tradeUntilAsked();
+    const from = h.events.length;
+    h.approve();
+    await flushMicrotasks();
+    const side = h.events.find((e) => e.startsWith("journal sending"))?.split(" ")[2];
+    expect(h.events.slice(from, from + 3)).toEqual([
+      `journal sending ${side}`,
+      "state written",
+      `request left ${side}`,
+    ]);
+  });
+
+  it("a write still waiting when the agent stops is dropped (stop wrote the state itself)", async () => {
+    const h = harness();
+    h.tradeUntilAsked();
+    h.approve();
+    await flushMicrotasks();
+    h.loop.stop();
+    const written = h.events.filter((e) => e === "state written").length;
+    h.runLater();
+    expect(h.events.filter((e) => e === "state written").length).toBe(written);
+  });
+});
