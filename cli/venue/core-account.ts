@@ -35,6 +35,10 @@ export interface CorePosition {
   /** Attached take-profit / stop-loss trigger prices (from the preset prices of opening orders). */
   takeProfit: number | null;
   stopLoss: number | null;
+  /** The stop plan's ids and time while `stopLoss` is set (core-stop-plans.ts); absent in older states. */
+  stopPlanId?: string | null;
+  stopPlanClientOid?: string | null;
+  stopPlanTime?: number;
   readonly cTime: number;
   uTime: number;
 }

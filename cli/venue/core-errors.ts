@@ -68,6 +68,14 @@ export const CoreErrors = {
     e400("40917", `The ${which} price is on the wrong side of the order price`),
   /** 40020: no price is known yet for a market order (no book, no trade). */
   noMarketPrice: (symbol: string): CoreError => e400("40020", `Parameter error: no market price for ${symbol} yet`),
+  /** 40917: a stop plan's trigger already reached (wrong side of the mark price, bitget-v2.md §5). */
+  stopWrongSide: (holdSide: string, trigger: string, mark: string): CoreError =>
+    e400(
+      "40917",
+      `The stop-loss price ${trigger} of the ${holdSide} position must be on the other side of the mark price ${mark}`,
+    ),
+  /** 43001: cancel of a plan that does not exist (fired, cancelled, or its position closed). */
+  planNotFound: (): CoreError => e400("43001", "The order does not exist"),
   /** 40768: cancel of an unknown order. */
   cancelNotFound: (): CoreError => e400("40768", "Order does not exist"),
   /** 22001: cancel of an order that is already filled or canceled. */

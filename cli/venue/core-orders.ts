@@ -151,7 +151,13 @@ function checkSize(raw: unknown, inst: Instrument): CoreResult<number> {
   return ok(size);
 }
 
-function checkPrice(field: string, raw: unknown, inst: Instrument, required: boolean): CoreResult<number | null> {
+/** A price field: required or not, positive, on the tick grid. */
+export function checkPrice(
+  field: string,
+  raw: unknown,
+  inst: Instrument,
+  required: boolean,
+): CoreResult<number | null> {
   if (text(raw) === null) return required ? fail(CoreErrors.paramEmpty(field)) : ok(null);
   const price = toNumber(raw);
   if (price === null || price <= 0) return fail(CoreErrors.paramError(`${field} ${String(raw)}`));

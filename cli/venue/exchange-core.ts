@@ -19,7 +19,9 @@
  * - `reduceOnly: "YES"` is cut to the position at placement and at each fill, never flips it, and
  *   is refused (40757) or canceled once there is nothing to reduce;
  * - preset TP/SL of an opening order attach to the position; a trade print at or through them
- *   closes the whole position at market (`orderSource` pos_profit_market / pos_loss_market).
+ *   closes the whole position at market (`orderSource` pos_profit_market / pos_loss_market). The
+ *   stop-loss is the position's stop plan (core-stop-plans.ts): listed, replaced and cancelled
+ *   through the plan endpoints of both dialects, gone with the position.
  * Mark-to-market changes alone push nothing; every order, fill and position change pushes
  * `orders`, `fill`, `positions` (all open positions), `account`.
  * Ids (orders, trades, positions) share one increasing counter above 2^53, as decimal strings.
@@ -33,7 +35,8 @@ import { Account, type AccountFigures, type AccountLimits, type AccountState, ty
 import { type CoreError, CoreErrors, type CoreResult, fail, ok } from "./core-errors";
 import { money, snap, toNumber } from "./core-format";
 import { SymbolMarket, type SymbolMarketState } from "./core-market";
-import { checkCommon, type CoreOrder, parsePlaceOrder, type PlaceRequest, text } from "./core-orders";
+import { checkCommon, checkPrice, type CoreOrder, parsePlaceOrder, type PlaceRequest, text } from "./core-orders";
+import { clearStopPlan, setStopPlan, type StopPlanView, stopPlanOf } from "./core-stop-plans";
 import {
   accountPushShape,
   accountShape,
@@ -101,6 +104,15 @@ export interface PlaceAttempt {
   readonly positionBefore: number;
   /** Resting orders that would add to the position of the symbol just before the call. */
   readonly openingOrdersBefore: number;
+}
+
+/** A position stop-loss plan to set (V2 `place-tpsl-order` `pos_loss`, v3 `place-strategy-order` `tpsl`). */
+export interface StopPlanRequest {
+  readonly symbol: string | null;
+  /** `long`/`short` (one-way V2 also `buy`/`sell`). */
+  readonly holdSide: string | null;
+  readonly triggerPrice: unknown;
+  readonly clientOid: string | null;
 }
 
 /** Classic V2 place-order rules. */
@@ -287,6 +299,62 @@ export class ExchangeCore {
       }
     }
     return fired;
+  }
+
+  /**
+   * Sets the position stop-loss plan of `symbol` (replacing the position's plan, as a position stop
+   * does at Bitget): the position of `holdSide` must exist (else 40757) and the trigger must not be
+   * reached (long: below the mark, short: above; else 40917). Not rate limited by place-order's window.
+   */
+  placeStopPlan(apiKey: string, req: StopPlanRequest): CoreResult<{ orderId: string; clientOid: string }> {
+    const acct = this.getAccount(apiKey);
+    if (!req.symbol) return fail(CoreErrors.paramEmpty("symbol"));
+    const inst = this.instruments.get(req.symbol);
+    if (!inst) return fail(CoreErrors.symbolNotFound(req.symbol));
+    if (!req.holdSide) return fail(CoreErrors.paramEmpty("holdSide"));
+    const side = { long: "long", buy: "long", short: "short", sell: "short" }[req.holdSide.toLowerCase()];
+    if (!side) return fail(CoreErrors.paramError(`holdSide ${req.holdSide}`));
+    const trigger = checkPrice("triggerPrice", req.triggerPrice, inst, true);
+    if (!trigger.ok) return trigger;
+    const price = trigger.data as number;
+    const pos = acct.positions.get(req.symbol);
+    if (!pos || (pos.size > 0 ? "long" : "short") !== side) return fail(CoreErrors.noPosition());
+    const mark = this.markOf(req.symbol) ?? pos.avg;
+    if (side === "long" ? price >= mark : price <= mark)
+      return fail(CoreErrors.stopWrongSide(side, String(req.triggerPrice), String(mark)));
+    const orderId = this.id();
+    setStopPlan(pos, price, orderId, req.clientOid, this.now());
+    this.pushPositionsAndAccount(apiKey, acct);
+    return ok({ orderId, clientOid: pos.stopPlanClientOid ?? orderId });
+  }
+
+  /** The position stop-loss plans of `apiKey` (of `symbol`, or all), oldest position first. */
+  stopPlans(apiKey: string, symbol?: string): StopPlanView[] {
+    const out: StopPlanView[] = [];
+    for (const pos of this.getAccount(apiKey).positions.values()) {
+      if (symbol && pos.symbol !== symbol) continue;
+      const plan = stopPlanOf(pos, this.inst(pos.symbol));
+      if (plan) out.push(plan);
+    }
+    return out;
+  }
+
+  /** Cancels the position stop-loss plan with this `orderId` or `clientOid` (43001 when there is none). */
+  cancelStopPlan(
+    apiKey: string,
+    q: { symbol: string | null; orderId: string | null; clientOid: string | null },
+  ): CoreResult<{ orderId: string; clientOid: string }> {
+    if (q.symbol && !this.instruments.has(q.symbol)) return fail(CoreErrors.symbolNotFound(q.symbol));
+    if (!q.orderId && !q.clientOid) return fail(CoreErrors.paramEmpty("orderId or clientOid"));
+    const acct = this.getAccount(apiKey);
+    const plan = this.stopPlans(apiKey, q.symbol ?? undefined).find(
+      (p) => (q.orderId && p.orderId === q.orderId) || (!q.orderId && p.clientOid === q.clientOid),
+    );
+    const pos = plan && acct.positions.get(plan.symbol);
+    if (!plan || !pos) return fail(CoreErrors.planNotFound());
+    clearStopPlan(pos);
+    this.pushPositionsAndAccount(apiKey, acct);
+    return ok({ orderId: plan.orderId, clientOid: plan.clientOid });
   }
 
   private place(
@@ -732,7 +800,9 @@ export class ExchangeCore {
     const pos = acct.positions.get(o.symbol);
     if (pos && !o.reduceOnly && Math.sign(pos.size) === Math.sign(signed)) {
       pos.takeProfit = o.takeProfit ?? pos.takeProfit;
-      pos.stopLoss = o.stopLoss ?? pos.stopLoss;
+      // The preset becomes (or replaces) the position's stop plan, as at Bitget.
+      if (o.stopLoss !== null && (o.stopLoss !== pos.stopLoss || !pos.stopPlanId))
+        setStopPlan(pos, o.stopLoss, this.id(), null, now);
     }
     const f: CoreFill = {
       tradeId: this.id(),

@@ -18,7 +18,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ENDPOINTS } from "../../shared/exchange/bitget/rest-endpoints";
 import type { Instrument } from "../../shared/market/instrument";
 import type { CoreResult } from "./core-errors";
-import type { FillQuery } from "./exchange-core";
+import { type StopPlanView, stopPlanShapeV2 } from "./core-stop-plans";
+import type { FillQuery, StopPlanRequest } from "./exchange-core";
 import type { Faults } from "./faults";
 import { authenticateRest } from "./rest-auth";
 import {
@@ -76,6 +77,12 @@ export interface RestCore {
     q: { symbol?: string; limit?: number },
   ): CoreResult<{ entrustedList: object[] | null; endId: string | null }>;
   singleAccount(apiKey: string, q: { symbol: string }): CoreResult<object>;
+  placeStopPlan(apiKey: string, req: StopPlanRequest): CoreResult<{ orderId: string; clientOid: string }>;
+  stopPlans(apiKey: string, symbol?: string): StopPlanView[];
+  cancelStopPlan(
+    apiKey: string,
+    q: { symbol: string | null; orderId: string | null; clientOid: string | null },
+  ): CoreResult<{ orderId: string; clientOid: string }>;
 }
 
 /** Options of {@link RestRouter}. */
@@ -321,6 +328,27 @@ export class RestRouter {
     post("/api/v2/mix/order/cancel-all-orders", ({ params, apiKey }) => c.cancelAllOrders(apiKey, params));
     post("/api/v2/mix/order/modify-order", ({ params, apiKey }) => this.#modify(apiKey, params));
     post(E.flashClose.path, ({ params, apiKey }) => c.flashClose(apiKey, params));
+    post(E.placeTpslOrder.path, ({ params, apiKey }) =>
+      bySymbol(params, (symbol) => placeTpsl(c, apiKey, symbol, params)),
+    );
+    get(
+      E.pendingPlans.path,
+      ({ params, apiKey }) =>
+        pageOf(params, "entrustedList", () => {
+          const planType = str(params, "planType");
+          if (!planType) return paramEmpty("planType");
+          const symbol = str(params, "symbol");
+          if (symbol && !this.#o.instruments.some((i) => i.symbol === symbol))
+            return fail400("40102", `The contract configuration does not exist: ${symbol}`);
+          // Only position stops are modelled; normal and trailing trigger plans list nothing.
+          const list = planType === "profit_loss" ? c.stopPlans(apiKey, symbol).map(stopPlanShapeV2) : [];
+          return { ok: true, data: { entrustedList: list.length ? list : null, endId: null } };
+        }),
+      true,
+    );
+    post(E.cancelPlanOrder.path, ({ params, apiKey }) =>
+      pageOf(params, "successList", () => cancelPlans(c, apiKey, params)),
+    );
     return r;
   }
 
@@ -462,6 +490,47 @@ function isOurProduct(pt: string): boolean {
 }
 
 /** A list endpoint: productType is required; another product has nothing here (`[]`). */
+/** `place-tpsl-order`: only `pos_loss` (a position stop) is modelled (docs/exchange-stops.md). */
+function placeTpsl(c: RestCore, apiKey: string, symbol: string, p: Params): CoreResult<unknown> {
+  const planType = str(p, "planType");
+  if (!planType) return paramEmpty("planType");
+  if (planType !== "pos_loss")
+    return fail400("40020", `Parameter error: planType ${planType} is not modelled by this venue`);
+  return c.placeStopPlan(apiKey, {
+    symbol,
+    holdSide: str(p, "holdSide") ?? null,
+    triggerPrice: p.triggerPrice,
+    clientOid: str(p, "clientOid") || null,
+  });
+}
+
+/** `cancel-plan-order`: each of `orderIdList` (by `orderId` or `clientOid`), else every stop plan of `symbol`. */
+function cancelPlans(c: RestCore, apiKey: string, p: Params): CoreResult<unknown> {
+  const symbol = str(p, "symbol") ?? null;
+  const list = Array.isArray(p.orderIdList) ? (p.orderIdList as Record<string, unknown>[]) : [];
+  const refs =
+    list.length > 0
+      ? list.map((i) => ({ orderId: str(i ?? {}, "orderId") || null, clientOid: str(i ?? {}, "clientOid") || null }))
+      : symbol
+        ? c.stopPlans(apiKey, symbol).map((s) => ({ orderId: s.orderId, clientOid: null }))
+        : null;
+  if (refs === null) return paramEmpty("orderIdList or symbol");
+  const successList: object[] = [];
+  const failureList: object[] = [];
+  for (const ref of refs) {
+    const r = c.cancelStopPlan(apiKey, { symbol, ...ref });
+    if (r.ok) successList.push(r.data);
+    else
+      failureList.push({
+        orderId: ref.orderId ?? "",
+        clientOid: ref.clientOid ?? "",
+        errorMsg: r.error.msg,
+        errorCode: r.error.code,
+      });
+  }
+  return { ok: true, data: { successList, failureList } };
+}
+
 function listOf(params: Params, run: () => CoreResult<unknown>): CoreResult<unknown> {
   const pt = str(params, "productType");
   if (!pt) return paramEmpty("productType");

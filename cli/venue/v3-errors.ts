@@ -17,6 +17,7 @@ const V2_TO_V3: Readonly<Record<string, readonly [string, string]>> = {
   "40768": ["25204", "Order does not exist"],
   "40109": ["25204", "Order does not exist"],
   "22001": ["25204", "Order does not exist or is already completed"],
+  "43001": ["25204", "Order does not exist"],
   "40774": ["25236", "Incorrect position open type"],
 };
 

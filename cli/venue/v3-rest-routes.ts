@@ -10,7 +10,10 @@
  * `market/candles`. Private: `account/settings` (the account-mode probe), `account/assets`,
  * `account/fee-rate`, `account/set-leverage`, `account/set-hold-mode` (one-way only; hedge → 25010),
  * `trade/place-order`, `trade/cancel-order`, `trade/order-info`, `trade/unfilled-orders`,
- * `trade/history-orders`, `trade/fills`, `position/current-position`.
+ * `trade/history-orders`, `trade/fills`, `position/current-position`, and the position stop-loss as a
+ * `tpsl` strategy order in `full` mode: `trade/place-strategy-order`, `trade/unfilled-strategy-orders`,
+ * `trade/cancel-strategy-order` (docs/exchange-stops.md; trigger orders, partial mode and take-profit
+ * are refused with 40020).
  * A category other than `USDT-FUTURES` lists nothing; `clientOid` must match `^[.A-Z:/a-z0-9_-]{1,32}$`.
  * @module
  */
@@ -21,6 +24,7 @@ import { type CoreResult, fail, ok } from "./core-errors";
 import { type ExchangeCore, fillFilter, type PlaceRules } from "./exchange-core";
 import { fail400, fillQueryOf, num, type Params, paramEmpty, str, withLimit } from "./rest-params";
 import type { Route } from "./rest-routes";
+import { stopPlanShapeV3 } from "./core-stop-plans";
 import { toV3Error, v3Result } from "./v3-errors";
 import {
   assetsShape,
@@ -61,6 +65,9 @@ export type V3Core = Pick<
   | "symbolConfig"
   | "setLeverage"
   | "markPrice"
+  | "placeStopPlan"
+  | "stopPlans"
+  | "cancelStopPlan"
 >;
 
 /** Options of {@link v3Routes}. */
@@ -222,6 +229,37 @@ export function v3Routes(o: V3RouteOptions): Map<string, Route> {
       }),
     ),
   );
+  post("trade/place-strategy-order", ({ params, apiKey }) =>
+    ofCategory(params, true, () => {
+      const refused = strategyRefusal(params);
+      if (refused) return refused;
+      const symbol = str(params, "symbol");
+      if (!symbol) return paramEmpty("symbol");
+      const held = c.positionRecords(apiKey).find((v) => v.pos.symbol === symbol);
+      const posSide = str(params, "posSide") ?? (held ? (held.pos.size > 0 ? "long" : "short") : "long");
+      const res = c.placeStopPlan(apiKey, {
+        symbol,
+        holdSide: posSide,
+        triggerPrice: params.stopLoss,
+        clientOid: str(params, "clientOid") ?? null,
+      });
+      return v3Result(res);
+    }),
+  );
+  get("trade/unfilled-strategy-orders", ({ params, apiKey }) =>
+    listed(params, true, () => {
+      const type = str(params, "type");
+      const symbol = str(params, "symbol");
+      if (symbol && !inst(symbol)) return symbolMissing(symbol);
+      return ok(type && type !== "tpsl" ? [] : c.stopPlans(apiKey, symbol).map(stopPlanShapeV3));
+    }),
+  );
+  post("trade/cancel-strategy-order", ({ params, apiKey }) => {
+    const orderId = str(params, "orderId") ?? null;
+    const clientOid = str(params, "clientOid") ?? null;
+    const res = c.cancelStopPlan(apiKey, { symbol: str(params, "symbol") ?? null, orderId, clientOid });
+    return res.ok ? ok(null) : v3Result(res);
+  });
   get("position/current-position", ({ params, apiKey }) =>
     paged(params, () => {
       const symbol = str(params, "symbol");
@@ -265,6 +303,22 @@ function placeBody(p: Params): CoreResult<Record<string, unknown>> {
     presetStopSurplusPrice: p.takeProfit,
     presetStopLossPrice: p.stopLoss,
   });
+}
+
+/** What a `place-strategy-order` asks that the venue does not model, or a malformed field (§2.4 rules). */
+function strategyRefusal(p: Params): CoreResult<never> | null {
+  for (const f of V2_ONLY_FIELDS)
+    if (p[f] !== undefined) return fail400("25236", `Incorrect position open type: ${f} is a Classic (V2) field`);
+  const type = str(p, "type") ?? "tpsl";
+  if (type !== "tpsl") return fail400("40020", `Parameter error: strategy type ${type} is not modelled by this venue`);
+  const mode = str(p, "tpslMode") ?? "full";
+  if (mode !== "full") return fail400("40020", `Parameter error: tpslMode ${mode} is not modelled by this venue`);
+  if (str(p, "takeProfit")) return fail400("40020", "Parameter error: takeProfit is not modelled by this venue");
+  if (!str(p, "stopLoss")) return paramEmpty("stopLoss");
+  const clientOid = str(p, "clientOid");
+  if (clientOid !== undefined && !V3_CLIENT_OID.test(clientOid))
+    return fail400("40020", "Parameter error: clientOid must match ^[.A-Z:/a-z0-9_-]{1,32}$");
+  return null;
 }
 
 function findOrder(c: V3Core, apiKey: string, p: Params): CoreResult<CoreOrder> {

@@ -37,6 +37,11 @@ export const ENDPOINTS = {
   flashClose: { method: "POST", path: "/api/v2/mix/order/close-positions", auth: true, perSecond: 1 },
   fills: { method: "GET", path: "/api/v2/mix/order/fills", auth: true, perSecond: 10 },
   fillHistory: { method: "GET", path: "/api/v2/mix/order/fill-history", auth: true, perSecond: 10 },
+  /** Position TP/SL plan (`planType: pos_loss`), docs/exchange-stops.md. */
+  placeTpslOrder: { method: "POST", path: "/api/v2/mix/order/place-tpsl-order", auth: true, perSecond: 10 },
+  /** Pending plan orders (`planType: profit_loss` lists TP/SL plans). */
+  pendingPlans: { method: "GET", path: "/api/v2/mix/order/orders-plan-pending", auth: true, perSecond: 10 },
+  cancelPlanOrder: { method: "POST", path: "/api/v2/mix/order/cancel-plan-order", auth: true, perSecond: 10 },
 } as const satisfies Record<string, EndpointSpec>;
 
 /** Name of an endpoint in {@link ENDPOINTS}. */

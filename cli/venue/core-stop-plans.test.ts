@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import type { Instrument } from "../../shared/market/instrument";
+import { type CoreResult, ExchangeCore } from "./exchange-core";
+
+const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
+const KEY = "key-1";
+const BASE = { symbol: "BTCUSDT", productType: "USDT-FUTURES", marginMode: "crossed", marginCoin: "USDT" };
+
+function venue() {
+  let t = 1_700_000_000_000;
+  const core = new ExchangeCore({
+    instruments: [BTC],
+    makerRate: 0.0002,
+    takerRate: 0.0006,
+    startingBalance: 10_000,
+    now: () => t,
+  });
+  let id = 0;
+  const trade = (price: number) =>
+    core.onMarket({
+      kind: "trade",
+      symbol: "BTCUSDT",
+      ts: (t += 100),
+      price,
+      size: 0.01,
+      side: "sell",
+      id: String(++id),
+    });
+  core.onMarket({ kind: "bookLevels", symbol: "BTCUSDT", ts: t, bids: [[27000, 5]], asks: [[27000.5, 5]], seq: "1" });
+  trade(27000);
+  const buy = (size: string, extra: Record<string, unknown> = {}) =>
+    data(core.placeOrder(KEY, { ...BASE, side: "buy", orderType: "market", size, ...extra }));
+  return { core, trade, buy };
+}
+
+function data<T>(r: CoreResult<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  return r.data;
+}
+
+function code<T>(r: CoreResult<T>): string {
+  if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.data)}`);
+  return r.error.code;
+}
+
+describe("position stop-loss plans at the venue (docs/exchange-stops.md)", () => {
+  it("shows an entry's preset stop as the position's stop plan once it fills", () => {
+    const v = venue();
+    v.buy("0.002", { presetStopLossPrice: "26900" });
+    expect(v.core.stopPlans(KEY)).toMatchObject([
+      {
+        symbol: "BTCUSDT",
+        holdSide: "long",
+        triggerPrice: 26900,
+        size: 0.002,
+        orderId: expect.stringMatching(/^\d+$/),
+      },
+    ]);
+  });
+
+  it("replaces the position's stop with a placed one, and lists only that", () => {
+    const v = venue();
+    v.buy("0.002", { presetStopLossPrice: "26900" });
+    const placed = data(
+      v.core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26950.5", clientOid: "sl-1" }),
+    );
+    expect(placed).toEqual({ orderId: expect.stringMatching(/^\d+$/), clientOid: "sl-1" });
+    expect(v.core.stopPlans(KEY)).toMatchObject([
+      { orderId: placed.orderId, clientOid: "sl-1", triggerPrice: 26950.5 },
+    ]);
+  });
+
+  it("refuses a stop without a position of that side (40757), one already reached (40917) and one off the tick (41103)", () => {
+    const v = venue();
+    const stop = (holdSide: string, triggerPrice: string) =>
+      v.core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide, triggerPrice, clientOid: null });
+    expect(code(stop("long", "26900"))).toBe("40757");
+    v.buy("0.002");
+    expect(code(stop("short", "27100"))).toBe("40757");
+    expect(code(stop("long", "27100"))).toBe("40917");
+    expect(code(stop("long", "26900.05"))).toBe("41103");
+    expect(v.core.stopPlans(KEY)).toEqual([]);
+  });
+
+  it("cancels a plan by id (then 43001 for it); the position is then bare and fire-stops leaves it", () => {
+    const v = venue();
+    v.buy("0.002", { presetStopLossPrice: "26900" });
+    const [plan] = v.core.stopPlans(KEY);
+    expect(
+      data(v.core.cancelStopPlan(KEY, { symbol: "BTCUSDT", orderId: plan.orderId, clientOid: null })),
+    ).toMatchObject({
+      orderId: plan.orderId,
+    });
+    expect(code(v.core.cancelStopPlan(KEY, { symbol: "BTCUSDT", orderId: plan.orderId, clientOid: null }))).toBe(
+      "43001",
+    );
+    expect(v.core.fireStops()).toBe(0);
+    v.trade(26800);
+    expect(data(v.core.positions(KEY))).toHaveLength(1);
+  });
+
+  it("fires a placed plan stop (fire-stops and a print through it), and the plan goes with the position", () => {
+    const v = venue();
+    v.buy("0.002");
+    data(v.core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "buy", triggerPrice: "26900", clientOid: null }));
+    expect(v.core.fireStops("BTCUSDT")).toBe(1);
+    expect(data(v.core.positions(KEY))).toEqual([]);
+    expect(v.core.stopPlans(KEY)).toEqual([]);
+    v.buy("0.002");
+    data(v.core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26900", clientOid: null }));
+    v.trade(26890);
+    expect(data(v.core.positions(KEY))).toEqual([]);
+    expect(v.core.stopPlans(KEY)).toEqual([]);
+  });
+
+  it("keeps the plan across a state snapshot (the venue's restart)", () => {
+    const v = venue();
+    v.buy("0.002", { presetStopLossPrice: "26900" });
+    const before = v.core.stopPlans(KEY);
+    const restored = ExchangeCore.restore(v.core.getState(), {
+      instruments: [BTC],
+      makerRate: 0.0002,
+      takerRate: 0.0006,
+      startingBalance: 10_000,
+      now: () => 0,
+    });
+    expect(restored.stopPlans(KEY)).toEqual(before);
+  });
+});
