@@ -27,6 +27,8 @@ export interface CoordinatorApi {
   confirmOpen(reservationId: string, fill: EntryFill): Promise<ConfirmResult>;
   releaseReservation(reservationId: string): Promise<boolean>;
   reportClose(symbol: string, report: CloseReport): Promise<CloseResult>;
+  /** A position changed at the exchange outside an approved entry (a manual add, an adopted orphan): the portfolio holds it as given. */
+  syncPosition(symbol: string, position: EntryFill): Promise<ConfirmResult>;
   /** Last prices since the previous report (marks positions, feeds the BTC correlation, checks the daily loss). */
   reportPrices(symbol: string, points: readonly { ts: number; price: number }[]): Promise<PriceReportAnswer>;
   getConfig(): Promise<VersionedConfig>;

@@ -69,6 +69,10 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return this.core.releaseReservation(reservationId);
   }
 
+  async syncPosition(symbol: string, position: EntryFill): Promise<ConfirmResult> {
+    return this.core.syncPosition(symbol, position);
+  }
+
   async reportClose(symbol: string, report: CloseReport): Promise<CloseResult> {
     return this.core.reportClose(symbol, report);
   }

@@ -93,6 +93,7 @@ export class Backtest {
       confirmOpen: (res, fill) => void book().confirmOpen(res, fill),
       releaseReservation: (res) => void book().releaseReservation(res),
       reportClose: (symbol, report) => void book().closePosition(symbol, report),
+      syncPosition: (symbol, position) => void book().syncPosition(symbol, position),
     };
   }
 

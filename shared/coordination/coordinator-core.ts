@@ -119,6 +119,11 @@ export class CoordinatorCore {
     return this.change(() => this.rules.releaseReservation(reservationId));
   }
 
+  /** The exchange changed a position outside an approved entry (a manual add, an adopted orphan): the portfolio follows it. */
+  syncPosition(symbol: string, position: EntryFill): ConfirmResult {
+    return this.change(() => this.rules.syncPosition(symbol, position));
+  }
+
   /** A position closed with its realised net PnL. */
   reportClose(symbol: string, report: CloseReport): CloseResult {
     return this.change(() => this.rules.closePosition(symbol, report));

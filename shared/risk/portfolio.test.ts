@@ -569,3 +569,52 @@ describe("Portfolio edge guard", () => {
     expect(restored.snapshot().edge).toMatchObject({ enabled: false, symbols: [] });
   });
 });
+
+describe("Portfolio follows positions changed at the exchange (syncPosition)", () => {
+  it("takes a grown position's new size, average price and entry fee, keeping its opening time", () => {
+    const p = make({ maxPositions: 2 });
+    open(p, "ETHUSDT", T0, 100, 1);
+    p.markPrice("ETHUSDT", 102, T0 + 1_000);
+    expect(
+      p.syncPosition("ETHUSDT", { side: "long", size: 2, entryPrice: 101, entryFee: 0.3, ts: T0 + 2_000 }),
+    ).toEqual({
+      ok: true,
+      symbol: "ETHUSDT",
+    });
+    const [pos] = p.snapshot().openPositions;
+    expect(pos).toMatchObject({ size: 2, entryPrice: 101, entryFee: 0.3, openedTs: T0, markPrice: 102 });
+    expect(pos.unrealised).toBeCloseTo((102 - 101) * 2 - 0.3, 12);
+    expect(p.snapshot().unrealised).toBeCloseTo(pos.unrealised, 12);
+    expect(p.closePosition("ETHUSDT", { netPnl: 1.5, exitReason: "flatten", ts: T0 + 3_000 })).toMatchObject({
+      ok: true,
+    });
+    expect(p.snapshot().realisedEquity).toBeCloseTo(1_001.5, 12);
+  });
+
+  it("opens a position it did not approve (an adopted orphan), even halted, and counts it against maxPositions", () => {
+    const p = make({ maxPositions: 1 });
+    p.halt("test");
+    expect(p.syncPosition("SOLUSDT", { side: "short", size: 3, entryPrice: 20, ts: T0 })).toEqual({
+      ok: true,
+      symbol: "SOLUSDT",
+    });
+    p.resume();
+    expect(p.snapshot().openPositions).toEqual([
+      expect.objectContaining({ symbol: "SOLUSDT", side: "short", size: 3, reservationId: "sync:SOLUSDT" }),
+    ]);
+    expect(p.requestEntry({ symbol: "ETHUSDT", side: "long", notional: 100, ts: T0 + 1 })).toMatchObject({
+      ok: false,
+      reason: "max_positions",
+    });
+  });
+
+  it("refuses an invalid position as a value and changes nothing", () => {
+    const p = make();
+    expect(p.syncPosition("ETHUSDT", { side: "long", size: 0, entryPrice: 100 })).toMatchObject({
+      ok: false,
+      reason: "invalid_fill",
+    });
+    expect(p.syncPosition("", { side: "long", size: 1, entryPrice: 100 })).toMatchObject({ ok: false });
+    expect(p.snapshot().openPositions).toEqual([]);
+  });
+});

@@ -242,6 +242,39 @@ export class Portfolio {
   }
 
   /**
+   * The position of `symbol` as the exchange holds it now, changed outside an approved entry (a
+   * manual add grew it, or an agent adopted a position it found there): the fill is fact, so it is
+   * accepted whatever the rules (halted, limits). An open position takes the new side, size, average
+   * price and entry fee and keeps its opening time; otherwise one opens, counted like any (it has no
+   * reservation: its id is `sync:<symbol>`). Invalid input changes nothing and answers `invalid_fill`.
+   */
+  syncPosition(symbol: string, fill: EntryFill): ConfirmResult {
+    if (typeof symbol !== "string" || symbol.length === 0)
+      return { ok: false, reason: "invalid_fill", detail: "symbol is empty" };
+    const invalid = invalidFill(fill);
+    if (invalid !== null) return { ok: false, reason: "invalid_fill", detail: invalid };
+    const now = this.advance(fill.ts ?? this.clock);
+    const old = this.positions.get(symbol);
+    const entryFee = fill.entryFee ?? 0;
+    const p: PortfolioPosition = {
+      symbol,
+      side: fill.side,
+      entryPrice: fill.entryPrice,
+      size: fill.size,
+      entryFee,
+      openedTs: old?.openedTs ?? now,
+      reservationId: old?.reservationId ?? `sync:${symbol}`,
+      markPrice: old?.markPrice ?? fill.entryPrice,
+      unrealised: 0,
+    };
+    p.unrealised = unrealisedAt(p, p.markPrice);
+    this.positions.set(symbol, p);
+    this.resyncUnrealised();
+    this.daily.check(this.equity);
+    return { ok: true, symbol };
+  }
+
+  /**
    * Feeds a price: marks an open position of `symbol` to market, samples it for the BTC
    * correlation, and checks the daily limit. O(1). Invalid prices and times are ignored.
    * Returns the trading state after the mark.

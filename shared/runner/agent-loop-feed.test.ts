@@ -72,6 +72,7 @@ function harness(pingIntervalMs = 25_000) {
     confirmOpen: async () => ({ ok: true }),
     releaseReservation: async () => true,
     reportClose: async () => ({ ok: true }),
+    syncPosition: async () => ({ ok: true }),
   };
   const loop = new AgentLoop({
     symbol: "BTCUSDT",

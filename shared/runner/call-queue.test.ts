@@ -18,6 +18,7 @@ function recording(failAt = -1): PortfolioCalls & { log: string[] } {
     confirmOpen: (res) => call(`confirm ${res}`),
     releaseReservation: (res) => call(`release ${res}`),
     reportClose: (symbol, r) => call(`close ${symbol} ${r.exitReason}`),
+    syncPosition: (symbol, p) => call(`sync ${symbol} ${p.side} ${p.size}`),
   };
 }
 

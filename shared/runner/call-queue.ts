@@ -1,9 +1,10 @@
 /**
  * The portfolio updates a runner owes its portfolio (a confirmed entry, a released reservation, a
- * closed position) when the portfolio is remote (the Coordinator over RPC): they are queued in the
- * same turn as the state change (the SymbolAgent's DO SQLite) and delivered in order, at least once.
- * Each is idempotent at the Coordinator (a repeat answers `unknown_reservation`, `false` or
- * `not_open`), so any answer counts as delivered and only a throw leaves the call queued.
+ * closed position, a position changed at the exchange) when the portfolio is remote (the Coordinator
+ * over RPC): they are queued in the same turn as the state change (the SymbolAgent's DO SQLite) and
+ * delivered in order, at least once. Each is idempotent at the Coordinator (a repeat answers
+ * `unknown_reservation`, `false` or `not_open`, or sets the same position again), so any answer
+ * counts as delivered and only a throw leaves the call queued.
  * @module
  */
 import type { CloseReport, EntryAnswer, EntryFill, EntryRequest } from "../risk/portfolio-types";
@@ -13,7 +14,8 @@ import type { SessionPortfolio } from "../strategy/session";
 export type QueuedCall =
   | { readonly method: "confirmOpen"; readonly args: readonly [reservationId: string, fill: EntryFill] }
   | { readonly method: "releaseReservation"; readonly args: readonly [reservationId: string] }
-  | { readonly method: "reportClose"; readonly args: readonly [symbol: string, report: CloseReport] };
+  | { readonly method: "reportClose"; readonly args: readonly [symbol: string, report: CloseReport] }
+  | { readonly method: "syncPosition"; readonly args: readonly [symbol: string, position: EntryFill] };
 
 /** A queued call with its sequence number. */
 export type StoredCall = QueuedCall & { readonly seq: number };
@@ -32,6 +34,7 @@ export interface PortfolioCalls {
   confirmOpen(reservationId: string, fill: EntryFill): Promise<unknown>;
   releaseReservation(reservationId: string): Promise<unknown>;
   reportClose(symbol: string, report: CloseReport): Promise<unknown>;
+  syncPosition(symbol: string, position: EntryFill): Promise<unknown>;
 }
 
 /** Calls delivered per drain at most (the rest wait for the next one). */
@@ -52,6 +55,7 @@ export function queuedPortfolio(
     confirmOpen: (reservationId, fill) => put({ method: "confirmOpen", args: [reservationId, fill] }),
     releaseReservation: (reservationId) => put({ method: "releaseReservation", args: [reservationId] }),
     reportClose: (symbol, report) => put({ method: "reportClose", args: [symbol, report] }),
+    syncPosition: (symbol, position) => put({ method: "syncPosition", args: [symbol, position] }),
   };
 }
 
@@ -79,6 +83,8 @@ function deliver(c: PortfolioCalls, call: StoredCall): Promise<unknown> {
       return c.releaseReservation(call.args[0]);
     case "reportClose":
       return c.reportClose(call.args[0], call.args[1]);
+    case "syncPosition":
+      return c.syncPosition(call.args[0], call.args[1]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRequest } from "../execution/orders";
-import { liveFixture, T0, TAKER } from "./testing/live-fixture";
+import type { Fill, OrderRequest } from "../execution/orders";
+import { FakeStops } from "./testing/fake-stops";
+import { liveFixture, OPEN_LIVE, T0, TAKER } from "./testing/live-fixture";
 
 /** An order id the exchange gave its own order (an exchange-side stop has no clientOid of ours). */
 const EXCHANGE_ORDER_ID = "1311111111111111111";
@@ -86,23 +87,144 @@ describe("fills the engine did not order (issue #14: ghost position and order fl
     expect(f.trades).toHaveLength(1);
     expect(f.trades[0]).toMatchObject({ size: position.size, exitReason: "time_exit" });
   });
+});
 
-  it("leaves the engine's position alone for an external fill on the opening side, and reports it as not the engine's", () => {
-    const { f, position, last } = opened();
-    f.runner.onLiveFill({
-      clientOid: EXCHANGE_ORDER_ID,
-      symbol: "BTCUSDT",
-      side: position.side === "long" ? "buy" : "sell",
-      price: 100,
-      size: 0.01,
-      fee: 0,
-      liquidity: "taker",
-      ts: last + 100,
-      slippage: 0,
-      final: true,
+/** Lets the stop guard's checks (promises) run. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** A fill of an order the runner never placed (a manual order at the exchange), taker fee. */
+function manualFill(side: "buy" | "sell", price: number, size: number, ts: number, final = true): Fill {
+  return {
+    clientOid: EXCHANGE_ORDER_ID,
+    symbol: "BTCUSDT",
+    side,
+    price,
+    size,
+    fee: price * size * TAKER,
+    liquidity: "taker",
+    ts,
+    slippage: 0,
+    final,
+  };
+}
+
+describe("fills the engine did not order that grow or open the position (issue #14: the position follows the exchange)", () => {
+  it("grows the position by a manual add on the same side: size, average entry price and both fees; the ledger books it as an entry; the portfolio hears the new size, the exchange stop follows the new average; flatten exits the whole size", async () => {
+    const stops = new FakeStops();
+    const { f, position, last } = opened(liveFixture(OPEN_LIVE, {}, stops));
+    await settled();
+    expect(stops.stopsHeld).toMatchObject([{ side: position.side, triggerPrice: position.stopLoss }]);
+    const long = position.side === "long";
+    // As much again at 101: the average moves by half a point, far more than a tick.
+    const more = position.size;
+    const add = manualFill(long ? "buy" : "sell", 101, more, last + 100);
+    f.runner.onLiveFill(add);
+
+    const grown = f.runner.engineStatus()?.position;
+    const size = position.size + more;
+    const avg = (100 * position.size + 101 * more) / size;
+    expect(f.runner.engineStatus()?.phase).toBe("open");
+    expect(grown?.size).toBeCloseTo(size, 9);
+    expect(grown?.entryPrice).toBeCloseTo(avg, 9);
+    expect(grown?.fees).toBeCloseTo(position.fees + add.fee, 9);
+    // The stop keeps its distance in percent from the new average.
+    expect((grown?.stopLoss as number) / avg).toBeCloseTo(position.stopLoss / position.entryPrice, 12);
+    expect(f.fills.at(-1)).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "entry", size: more, price: 101 });
+    expect(f.fills.at(-1)?.fee).toBeCloseTo(add.fee, 12);
+    expect(f.calls.at(-1)).toBe(`sync ${position.side} ${grown?.size} ${avg.toFixed(6)}`);
+    await settled();
+    // Bitget's position stop closes the whole position: one, at the grown position's stop.
+    expect(stops.stopsHeld).toMatchObject([{ side: position.side, triggerPrice: grown?.stopLoss }]);
+    expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: "entry", closed: false }));
+
+    f.runner.flatten(last + 200, "flatten");
+    const exit = f.placed.at(-1) as OrderRequest;
+    expect(exit).toMatchObject({ reduceOnly: true, side: long ? "sell" : "buy" });
+    expect(exit.size).toBeCloseTo(size, 9);
+    f.fill(exit, 102, last + 210);
+    expect(f.trades).toHaveLength(1);
+    const t = f.trades[0];
+    const gross = (long ? 1 : -1) * (102 * size - avg * size);
+    const fees = position.fees + add.fee + 102 * exit.size * TAKER;
+    expect(t.size).toBeCloseTo(size, 9);
+    expect(t.entryPrice).toBeCloseTo(avg, 9);
+    expect(t.fees).toBeCloseTo(fees, 9);
+    expect(t.netPnl).toBeCloseTo(gross - fees, 9);
+    expect(f.equity()).toBeCloseTo(10_000 + gross - fees, 9);
+  });
+
+  it("rests the take-profit again for the whole size after a manual add (the old one covered the old size)", () => {
+    const f = liveFixture({
+      ...OPEN_LIVE,
+      execution: { entryOrder: "market", latencyMs: 0, takeProfitOrder: "postOnly" },
     });
-    expect(f.runner.engineStatus()?.position).toEqual(position);
-    expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: null, closed: false }));
+    const last = f.runUntil(() => f.placed.length > 0);
+    f.fill(f.placed[0] as OrderRequest, 100, last + 10);
+    const position = f.runner.engineStatus()?.position;
+    if (!position) throw new Error("no position opened");
+    const oldTp = f.placed.at(-1) as OrderRequest;
+    expect(oldTp).toMatchObject({ type: "postOnly", reduceOnly: true });
+    f.runner.onLiveFill(manualFill(position.side === "long" ? "buy" : "sell", 100, 0.05, last + 100));
+
+    expect(f.cancels).toContain(oldTp.clientOid);
+    const newTp = f.placed.at(-1) as OrderRequest;
+    expect(newTp).toMatchObject({ type: "postOnly", reduceOnly: true, side: oldTp.side });
+    expect(newTp.clientOid).not.toBe(oldTp.clientOid);
+    expect(newTp.size).toBeCloseTo(position.size + 0.05, 9);
+    expect(newTp.price).toBe(oldTp.price);
+  });
+
+  it("adopts a position a manual order opened while the engine is flat (orphanPolicy adopt), with the fill's fee and an exchange stop, and grows it by the order's next fill", async () => {
+    const stops = new FakeStops();
+    const f = liveFixture(OPEN_LIVE, {}, stops);
+    f.runner.onLiveFill(manualFill("buy", 100, 0.02, T0, false));
+    expect(f.runner.engineStatus()?.phase).toBe("open");
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.02, entryPrice: 100 });
+    expect(f.runner.engineStatus()?.position?.fees).toBeCloseTo(100 * 0.02 * TAKER, 12);
+    expect(f.runner.recovery.orphansAdopted).toBe(1);
+    expect(f.fills.at(-1)).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "entry", size: 0.02 });
+    expect(f.calls).toEqual(["sync long 0.02 100.000000"]);
+    expect(f.placed).toEqual([]);
+    await settled();
+    expect(stops.stopsHeld).toMatchObject([
+      { side: "long", triggerPrice: f.runner.engineStatus()?.position?.stopLoss },
+    ]);
+
+    f.runner.onLiveFill(manualFill("buy", 102, 0.02, T0 + 50));
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.04, entryPrice: 101 });
+    expect(f.calls.at(-1)).toBe("sync long 0.04 101.000000");
+  });
+
+  it("closes at market a position a manual order opened while flat (orphanPolicy close); the round trip charges both legs' fees", () => {
+    const f = liveFixture({ ...OPEN_LIVE, live: { orphanPolicy: "close" } });
+    const open = manualFill("sell", 100, 0.02, T0);
+    f.runner.onLiveFill(open);
+    expect(f.runner.recovery.orphansClosed).toBe(1);
+    const exit = f.placed.at(-1) as OrderRequest;
+    expect(exit).toMatchObject({ reduceOnly: true, side: "buy", size: 0.02, type: "market" });
+    f.fill(exit, 99, T0 + 20);
+    expect(f.trades).toHaveLength(1);
+    const fees = open.fee + 99 * 0.02 * TAKER;
+    expect(f.trades[0]).toMatchObject({ side: "short", exitReason: "flatten", size: 0.02 });
+    expect(f.trades[0].fees).toBeCloseTo(fees, 12);
+    expect(f.trades[0].netPnl).toBeCloseTo(0.02 - fees, 12);
+    expect(f.calls).toEqual(["sync short 0.02 100.000000", `close flatten ${(0.02 - fees).toFixed(6)}`]);
+    expect(f.fills.map((r) => r.role)).toEqual(["entry", "exit"]);
+  });
+
+  it("does not take a fill of its own journaled order that finds it flat as an opening (a late reduce-only exit fill opens nothing)", () => {
+    const { f, position, last } = opened();
+    f.runner.flatten(last + 100, "flatten");
+    const exit = f.placed.at(-1) as OrderRequest;
+    f.fill(exit, 100, last + 110);
+    expect(f.runner.engineStatus()?.phase).toBe("flat");
+    // A second execution of the same exit arrives after the close (e.g. replayed with a new id).
+    f.runner.onLiveFill({ ...manualFill(exit.side, 100, position.size, last + 120), clientOid: exit.clientOid });
+    expect(f.runner.engineStatus()?.phase).toBe("flat");
+    expect(f.runner.recovery.orphansAdopted).toBe(0);
+    expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: null }));
   });
 });
 

@@ -17,8 +17,11 @@ export type SafetyEvent =
       readonly side: OrderSide;
       readonly price: number;
       readonly size: number;
-      /** `exit`: it reduced or closed the engine's position; null: not the engine's (reconciliation reports it). */
-      readonly role: "exit" | null;
+      /**
+       * `exit`: it reduced or closed the engine's position; `entry`: it grew the engine's position, or
+       * opened one the engine adopted as an orphan; null: not the engine's (reconciliation reports it).
+       */
+      readonly role: "entry" | "exit" | null;
       readonly closed: boolean;
       readonly ts: number;
     }
@@ -129,9 +132,11 @@ export function describeSafetyEvent(e: SafetyEvent): string {
       return `fill of an order the engine did not place (${e.clientOid}): ${e.side} ${e.size} @ ${e.price}, ${
         e.role === null
           ? "not the engine's position (reconciliation reports it)"
-          : e.closed
-            ? "closed the position"
-            : "reduced the position"
+          : e.role === "entry"
+            ? "the position follows it (grown or adopted)"
+            : e.closed
+              ? "closed the position"
+              : "reduced the position"
       }`;
     case "exitFailed":
       return `${e.reason} exit ${e.clientOid} failed; next try at ${new Date(e.retryAt).toISOString()}`;
@@ -152,12 +157,15 @@ export function describeSafetyEvent(e: SafetyEvent): string {
   }
 }
 
-/** Whether the operator must hear of it (a notice): a halt, an unresolved order, a fill that is not the engine's. */
+/**
+ * Whether the operator must hear of it (a notice): a halt, an unresolved order, a fill that is not
+ * the engine's, or one that grew or opened its position (someone else traded the account).
+ */
 export function safetyNeedsOperator(e: SafetyEvent): boolean {
   return (
     e.kind === "exitHalted" ||
     e.kind === "outcomeUnresolved" ||
     e.kind === "stopUnprotectable" ||
-    (e.kind === "externalFill" && e.role === null)
+    (e.kind === "externalFill" && (e.role === null || e.role === "entry"))
   );
 }

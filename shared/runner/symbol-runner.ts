@@ -371,7 +371,7 @@ export class SymbolRunner implements RecoverableRunner {
       return;
     }
     this.appliedFills++;
-    if (this.o.journal && this.o.journal.status(f.clientOid) === null) return this.onExternalFill(f);
+    if (this.o.journal && this.o.journal.status(f.clientOid) === null) return this.onExternalFill(f, undefined, true);
     this.onFill(f);
   }
 
@@ -419,15 +419,22 @@ export class SymbolRunner implements RecoverableRunner {
    * the engine is made from the exchange's contract rules if no market event made it yet.
    * @returns what was done, or null (no orphan, or not flat).
    */
-  recoverPosition(held: ExchangePosition | null, policy: OrphanPolicy, ts: number): RecoveryEvent | null {
+  recoverPosition(
+    held: ExchangePosition | null,
+    policy: OrphanPolicy,
+    ts: number,
+    paid?: { readonly fee: number; readonly slippage: number },
+  ): RecoveryEvent | null {
     if (held === null || this.mode === "paper" || this.session.pendingDecisions > 0) return null;
     const engine = this.engine ?? this.makeLiveEngine();
     if (engine === null || held.size < engine.instrument.minSize) return null;
-    const position = engine.adopt({ side: held.side, size: held.size, entryPrice: held.avgPrice, ts });
+    const position = engine.adopt({ side: held.side, size: held.size, entryPrice: held.avgPrice, ts, ...paid });
     if (!position) return null;
     this.blocked = null;
     if (ts > this.newestTs) this.newestTs = ts;
     this.changed();
+    // The portfolio holds it from now on (its close is then reported against a position it knows).
+    this.session.syncPosition(engine, ts);
     if (policy === "close") this.session.flatten(ts, "flatten");
     else this.protectPosition(ts);
     const adopted = policy === "adopt";
@@ -485,8 +492,21 @@ export class SymbolRunner implements RecoverableRunner {
     this.ledgerFill(f, outcome, configVersion);
   }
 
-  private onExternalFill(f: Fill, configVersion = this.engine?.configVersion ?? this.engineConfig.version): void {
-    const outcome = this.session.onExternalFill(f);
+  /**
+   * `foreign`: the fill's order is not in the journal (the runner never placed it), so a fill that
+   * finds the engine flat opened a position at the exchange (a manual order): it is an orphan, adopted
+   * or closed by `live.orphanPolicy` like one found on start, with the fill's fee charged to it.
+   * (A journaled order's fill while flat is not taken as an opening: a late fill of the runner's own
+   * reduce-only exit opens nothing; reconciliation reads the exchange's position instead.)
+   */
+  private onExternalFill(
+    f: Fill,
+    configVersion = this.engine?.configVersion ?? this.engineConfig.version,
+    foreign = false,
+  ): void {
+    let outcome = this.session.onExternalFill(f);
+    if (foreign && (outcome?.role ?? null) === null && this.adoptFromFill(f))
+      outcome = { intents: [], events: [], role: "entry" };
     const closed = outcome?.events.some((e) => e.kind === "closed") ?? false;
     this.safetyCounts.externalFills++;
     if (!closed && this.engine?.position) this.protectPosition(f.ts);
@@ -496,11 +516,24 @@ export class SymbolRunner implements RecoverableRunner {
       side: f.side,
       price: f.price,
       size: f.size,
-      role: outcome?.role === "exit" ? "exit" : null,
+      role: outcome?.role ?? null,
       closed,
       ts: f.ts,
     });
     this.ledgerFill(f, outcome, configVersion);
+  }
+
+  /** A fill of a foreign order that found the engine flat: the position it opened is an orphan (see {@link onExternalFill}). */
+  private adoptFromFill(f: Fill): RecoveryEvent | null {
+    const engine = this.engine;
+    if (engine !== null && engine.phase !== "flat") return null;
+    const held: ExchangePosition = { side: f.side === "buy" ? "long" : "short", size: f.size, avgPrice: f.price };
+    const done = this.recoverPosition(held, this.engineConfig.config.live.orphanPolicy, f.ts, {
+      fee: f.fee,
+      slippage: f.slippage,
+    });
+    if (done) this.recovered(done);
+    return done;
   }
 
   private ledgerFill(f: Fill, outcome: FillOutcome | null, configVersion: string): void {
@@ -625,6 +658,7 @@ export class SymbolRunner implements RecoverableRunner {
       confirmOpen: (res, fill) => p.confirmOpen(res, fill),
       releaseReservation: (res) => p.releaseReservation(res),
       reportClose: (symbol, report) => p.reportClose(symbol, report),
+      syncPosition: (symbol, position) => p.syncPosition?.(symbol, position),
     };
   }
 

@@ -73,7 +73,8 @@ interface Entering {
 
 interface Open {
   readonly phase: "open";
-  readonly position: Position;
+  /** Replaced (not mutated) when an external fill grows it, so an `opened` event's position stays as it was. */
+  position: Position;
   /** The resting take-profit order, if any. */
   tp: string | null;
   readonly exits: Accum;
@@ -107,6 +108,8 @@ export interface EngineState {
  * - `opened`: the entry ended with a position (fully filled, or a usable partial fill);
  * - `released`: the entry ended without one (refused, cancelled, timed out or rejected unfilled);
  * - `closed`: the position is gone; `trade` is what the ledger stores;
+ * - `resized`: a fill the engine did not order grew the open position (a manual add at the exchange):
+ *   `position` is its new size and average entry price, with the fill's fee;
  * - `exitFailed`: an exit order (market exit or resting take-profit) ended without closing the position;
  *   a market exit is tried again after a wait that doubles with each failure (exit-retry.ts);
  * - `exitHalted`: market exits failed too often in a row: the engine sends no more exits for the
@@ -116,6 +119,7 @@ export type EngineEvent =
   | { readonly kind: "opened"; readonly clientOid: string; readonly position: Position; readonly ts: number }
   | { readonly kind: "released"; readonly clientOid: string; readonly ts: number }
   | { readonly kind: "closed"; readonly clientOid: string; readonly trade: ClosedTrade }
+  | { readonly kind: "resized"; readonly clientOid: string; readonly position: Position; readonly ts: number }
   | {
       readonly kind: "exitFailed";
       readonly clientOid: string;
@@ -310,12 +314,15 @@ export class StrategyEngine {
    * or take-profit firing, a liquidation, a manual order, or an exit it had given up on. The position
    * follows the exchange: a fill on the closing side reduces it at the fill's price and fee, and the
    * one that leaves nothing closes it (`closed`; the reason read from the price, see
-   * {@link externalExitReason}), cancelling the resting take-profit. Size beyond the position is not
-   * this engine's (reconciliation reports it). Any other fill is `role: null` and changes nothing.
+   * {@link externalExitReason}), cancelling the resting take-profit; a fill on the opening side grows
+   * it ({@link grow}: `resized`, role `entry`). Size beyond the position is not this engine's
+   * (reconciliation reports it). A fill while flat or entering is `role: null` and changes nothing
+   * (the runner adopts a position opened while flat as an orphan).
    */
   onExternalFill(fill: Fill): FillOutcome {
     const s = this.state;
-    if (s.phase !== "open" || fill.side !== closingSide(s.position.side)) return NOT_OURS;
+    if (s.phase !== "open") return NOT_OURS;
+    if (fill.side === openingSide(s.position.side)) return this.grow(s, fill);
     const left = s.position.size - s.exits.size;
     const take = Math.min(fill.size, left);
     if (!(take > 0)) return NOT_OURS;
@@ -344,13 +351,16 @@ export class StrategyEngine {
   /**
    * Takes over a position the engine did not open (found at the exchange: an entry that filled while
    * the agent was away, a manual order): open from `ts` at the exchange's average price, its exits at
-   * the configured fixed distances, no entry fee known. Only from flat; null otherwise.
+   * the configured fixed distances; its entry fee and slippage when known (an opening fill's), else 0.
+   * Only from flat; null otherwise.
    */
   adopt(p: {
     readonly side: PositionSide;
     readonly size: number;
     readonly entryPrice: number;
     readonly ts: number;
+    readonly fee?: number;
+    readonly slippage?: number;
   }): Position | null {
     if (this.state.phase !== "flat") return null;
     const x = exitDistances(this.config, null);
@@ -362,8 +372,8 @@ export class StrategyEngine {
       entryPrice: p.entryPrice,
       entryTs: p.ts,
       peakPrice: p.entryPrice,
-      fees: 0,
-      slippage: 0,
+      fees: p.fee ?? 0,
+      slippage: p.slippage ?? 0,
       realized: 0,
       entryScore: 0,
       entrySubScores: Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores,
@@ -640,6 +650,52 @@ export class StrategyEngine {
       },
     ];
     return { intents, events };
+  }
+
+  /**
+   * A fill on the opening side that the engine did not order (a manual add at the exchange): the
+   * position grows by it. The entry price becomes the size-weighted average, the fill's fee and
+   * slippage are charged to the position (its exit fee is charged when it closes, like any), and the
+   * stop-loss and take-profit keep their distance in percent from the new average (the risk decided
+   * at entry, applied to the whole size). A resting take-profit covers the old size only: it is
+   * cancelled and rested again for the whole open size.
+   */
+  private grow(s: Open, fill: Fill): FillOutcome {
+    if (!(fill.size > 0)) return NOT_OURS;
+    const p = s.position;
+    const size = roundToStep(p.size + fill.size, this.instrument.sizeStep, "nearest");
+    const entryPrice = (p.entryPrice * p.size + fill.price * fill.size) / (p.size + fill.size);
+    const scale = entryPrice / p.entryPrice;
+    const position: Position = {
+      ...p,
+      size,
+      entryPrice,
+      fees: p.fees + fill.fee,
+      slippage: p.slippage + fill.slippage,
+      stopLoss: p.stopLoss * scale,
+      takeProfit: p.takeProfit * scale,
+    };
+    s.position = position;
+    const events: readonly EngineEvent[] = [{ kind: "resized", clientOid: fill.clientOid, position, ts: fill.ts }];
+    if (s.tp === null) return { intents: NONE, events, role: "entry" };
+    const long = p.side === "long";
+    const intents: Intent[] = [
+      { kind: "cancel", symbol: this.symbol, ts: fill.ts, clientOid: s.tp, why: "replaced_by_exit" },
+    ];
+    s.tp = this.makeOid(this.symbol, fill.ts, ++this.seq);
+    intents.push({
+      kind: "exit",
+      symbol: this.symbol,
+      side: p.side,
+      ts: fill.ts,
+      clientOid: s.tp,
+      orderType: "postOnly",
+      price: roundToStep(position.takeProfit, this.instrument.tickSize, long ? "up" : "down"),
+      size: roundToStep(size - s.exits.size, this.instrument.sizeStep, "nearest"),
+      reason: "take_profit",
+      reasoning: null,
+    });
+    return { intents, events, role: "entry" };
   }
 
   /**

@@ -23,6 +23,13 @@ export interface SessionPortfolio {
   confirmOpen(reservationId: string, fill: EntryFill): void;
   releaseReservation(reservationId: string): void;
   reportClose(symbol: string, report: CloseReport): void;
+  /**
+   * The position of `symbol` changed outside an entry the portfolio approved (a fill the engine did
+   * not order grew it, or an orphan was adopted): the portfolio holds it at this size and average
+   * price from now on. Fire-and-forget like the others; absent: the portfolio never hears of such
+   * changes (a portfolio whose engines only trade their own orders: the backtester's).
+   */
+  syncPosition?(symbol: string, position: EntryFill): void;
 }
 
 /** An entry decision as the session saw it. */
@@ -305,7 +312,25 @@ export class TradingSession {
       this.hooks.onOpened?.({ clientOid: e.clientOid, position: e.position, ts: e.ts });
     } else if (e.kind === "released") this.release(e.clientOid);
     else if (e.kind === "closed") this.closed(e.trade);
+    else if (e.kind === "resized") this.syncPosition(engine, e.ts);
     this.hooks.onEngineEvent?.(e);
+  }
+
+  /**
+   * Tells the portfolio the size and average price of `engine`'s open position as it is now (see
+   * {@link SessionPortfolio.syncPosition}): after a fill it did not order grew it, or after it
+   * adopted a position it found at the exchange. Nothing when flat.
+   */
+  syncPosition(engine: StrategyEngine, ts: number): void {
+    const p = engine.position;
+    if (!p) return;
+    this.portfolio.syncPosition?.(p.symbol, {
+      entryPrice: p.entryPrice,
+      size: p.size,
+      side: p.side,
+      ts,
+      entryFee: p.fees,
+    });
   }
 
   private confirm(engine: StrategyEngine, clientOid: string, ts: number): void {

@@ -113,6 +113,7 @@ export function liveFixture(
     confirmOpen: (res) => void calls.push(`confirm ${res}`),
     releaseReservation: (res) => void calls.push(`release ${res}`),
     reportClose: (_s, r) => void calls.push(`close ${r.exitReason} ${r.netPnl.toFixed(6)}`),
+    syncPosition: (_s, p) => void calls.push(`sync ${p.side} ${p.size} ${p.entryPrice.toFixed(6)}`),
   };
   let equity = 10_000;
   const instrument = defaultInstrument("BTCUSDT");
