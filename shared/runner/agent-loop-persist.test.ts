@@ -65,6 +65,7 @@ function harness(withLater = true) {
     confirmOpen: async () => ({ ok: true }),
     releaseReservation: async () => true,
     reportClose: async () => ({ ok: true }),
+    syncPosition: async () => ({ ok: true }),
   };
   const place = async (req: OrderRequest): Promise<PlaceResult> => {
     await Promise.resolve(); // the rate limiter's slot
