@@ -191,6 +191,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         `FEED_URL:${feedUrl}`,
         "--var",
         "MODE:paper",
+        // The agents' contracts check asks the venue (it lists the symbols it plays); Bitget's own with --feed bitget.
+        ...(venue ? ["--var", `REST_URL:${venue.urls.rest}`] : []),
       ],
       { cwd: ROOT, env: offlineEnv, stdio: ["ignore", "inherit", "inherit"], detached: true },
     );

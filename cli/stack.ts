@@ -105,7 +105,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (migrated !== 0)
     throw new Error(`applying the local D1 migrations failed (exit ${migrated}):\n${tail.join("\n")}`);
   const token = o.token ?? randomBytes(24).toString("base64url");
-  const vars = { ...o.vars, FEED_URL: o.feedUrl, ...live, API_TOKEN: token };
+  const rest = localVenueRest(o.feedUrl);
+  // The agents' contracts check (paper too) asks the venue that streams their feed, never Bitget from an offline stack.
+  const vars = { ...o.vars, FEED_URL: o.feedUrl, ...(rest ? { REST_URL: rest } : {}), ...live, API_TOKEN: token };
   const args = [
     "dev",
     "--ip",
@@ -144,6 +146,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw e;
   }
   return { url, token, exited: group.exited, api, stop: () => group.stop() };
+}
+
+/** The local venue's REST origin when `feedUrl` is its public WebSocket (same port), else null. */
+export function localVenueRest(feedUrl: string): string | null {
+  const m = /^ws:\/\/127\.0\.0\.1:(\d+)\//.exec(feedUrl);
+  return m ? `http://127.0.0.1:${m[1]}` : null;
 }
 
 /** The bindings of a live stack; throws for an endpoint that is not the local venue. */

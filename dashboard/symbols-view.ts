@@ -126,6 +126,8 @@ function positionLine(s: AgentStatus): Child {
 function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTMLElement {
   const s = e.status;
   const running = s?.running === true;
+  // Bitget lists no such contract: the card says so instead of "stopped" (its reason is the status error).
+  const unknown = s?.listing?.state === "unknown_symbol";
   const toggle = h(
     "button",
     { type: "button", class: running ? "" : "primary", "data-action": running ? "stop" : "start" },
@@ -138,8 +140,8 @@ function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTM
     h("h3", {}, e.symbol),
     h(
       "span",
-      { class: `badge ${running ? "ok" : "off"}`, "data-testid": "symbol-running" },
-      running ? (s?.phase ?? "running") : e.enabled ? "enabled, not running" : "stopped",
+      { class: `badge ${running ? "ok" : unknown ? "bad" : "off"}`, "data-testid": "symbol-running" },
+      unknown ? "unknown symbol" : running ? (s?.phase ?? "running") : e.enabled ? "enabled, not running" : "stopped",
     ),
     s?.features?.price !== undefined && s.features?.price !== null
       ? h("span", { class: "num price" }, price(s?.features?.price))
@@ -149,6 +151,8 @@ function card(e: Entry, onToggle: (symbol: string, start: boolean) => void): HTM
   const body: Child[] = [];
   if (e.error) body.push(h("p", { class: "error small" }, e.error));
   if (s?.error) body.push(h("p", { class: "error small" }, s.error));
+  if (s?.listing?.state === "check_failed")
+    body.push(h("p", { class: "error small", "data-testid": "listing" }, `listing not confirmed: ${s.listing.reason}`));
   if (s === null) return h("article", { class: "card symbol-card", "data-symbol": e.symbol }, head, ...body);
   if (s.account)
     body.push(h("div", { class: "account-line small muted", "data-testid": "account" }, accountText(s.account)));

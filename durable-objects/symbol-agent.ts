@@ -8,6 +8,7 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
+import { listingFromFeed } from "../shared/exchange/bitget/contract-listing";
 import { parsePublicDialect } from "../shared/exchange/bitget/public-feed";
 import { liveWiring } from "../shared/exchange/bitget/live-wiring";
 import { AgentLifecycle } from "../shared/runner/agent-lifecycle";
@@ -15,6 +16,7 @@ import type { AgentStatusView } from "../shared/runner/agent-status";
 import { modeRefusal } from "../shared/runner/mode-gate";
 import { d1LedgerWriter } from "./agent-outbox";
 import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
+import { AGENT_PRODUCT_TYPE, checkListing } from "./agent-listing";
 import { AgentStore } from "./agent-store";
 import type { CoordinatorApi, SymbolAgentApi } from "./contracts";
 
@@ -56,6 +58,10 @@ export class SymbolAgent extends DurableObject<Env> implements SymbolAgentApi {
         });
       },
       log: (line) => console.error(line),
+      listing: {
+        check: (symbol) => checkListing(this.env, symbol),
+        fromFeed: (symbol, feed) => listingFromFeed(symbol, AGENT_PRODUCT_TYPE, feed),
+      },
     });
     void ctx.blockConcurrencyWhile(() => this.agent.arm(false));
   }

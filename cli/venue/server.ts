@@ -24,6 +24,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { Instrument } from "../../shared/market/instrument";
+import { defaultInstrument } from "../../shared/market/instruments";
 import { ExchangeCore, type PlaceAttempt } from "./exchange-core";
 import { type AdminReply, adminRoute, type FaultConfig, Faults } from "./faults";
 import {
@@ -69,6 +70,12 @@ export interface VenueOptions {
   readonly synthetic?: { readonly symbols: readonly string[]; readonly seed: number };
   /** No source: the market is what is injected ({@link Venue.inject}, `POST /admin/market`), traded under these rules. */
   readonly manual?: { readonly instruments: readonly Instrument[] };
+  /**
+   * More contracts the venue lists (contracts endpoint, public subscriptions, orders) under Bitget's
+   * rules of shared/market/instruments.ts, with no market of their own: an agent of one connects and
+   * hears nothing (tests play its market by hand). Every other symbol is unknown (40102, 30001).
+   */
+  readonly listed?: readonly string[];
   /** Replay speed: 1 (default) = real time, 0 = as fast as possible. */
   readonly speed?: number;
   /** The key of a one-key venue (default {@link DEFAULT_CREDENTIALS}); ignored when `keys` is given. */
@@ -164,7 +171,9 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     throw new Error("give exactly one market: recordings, synthetic or manual");
   if (manual && manual.instruments.length === 0) throw new Error("a manual market needs at least one instrument");
   const { source, profiles } = manual ? { source: null, profiles: undefined } : await openSource(options, wallNow);
-  const instruments = manual ? [...manual.instruments] : instrumentsFor(source!.symbols, profiles);
+  const played = manual ? [...manual.instruments] : instrumentsFor(source!.symbols, profiles);
+  const extra = (options.listed ?? []).filter((x) => !played.some((i) => i.symbol === x));
+  const instruments = [...played, ...extra.map((x) => defaultInstrument(x))];
   const symbols = instruments.map((i) => i.symbol);
   const faults = new Faults(options.faults ?? {}, wallNow);
   let player: MarketPlayer | null = null;

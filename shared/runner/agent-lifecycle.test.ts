@@ -4,7 +4,16 @@ import type { BotConfig } from "../config/schema";
 import type { VersionedConfig } from "../config/versioned";
 import type { NotifyEvent } from "../notify/notify-event";
 import type { AgentCoordinator } from "./agent-loop";
-import { ALARM_EVERY_MS, AgentLifecycle, type LifecycleRuntime, type RuntimeHooks } from "./agent-lifecycle";
+import {
+  ALARM_EVERY_MS,
+  AgentLifecycle,
+  type LifecycleRuntime,
+  type ListingPort,
+  type RuntimeHooks,
+} from "./agent-lifecycle";
+import type { FeedHealthReading } from "./agent-status";
+import type { ListingVerdict } from "../market/symbol-listing";
+import { LISTING_RECHECK_MS } from "../market/symbol-listing";
 import { memoryCallQueue } from "./call-queue";
 import type { OutboxRow } from "./outbox";
 
@@ -35,7 +44,8 @@ class FakeRuntime implements LifecycleRuntime {
   };
   onAlarm = async () => (this.calls.push("onAlarm"), this.alarmErrors);
   stop = () => void this.calls.push("stop");
-  feedHealth = () => null;
+  feed: FeedHealthReading | null = null;
+  feedHealth = () => this.feed;
   engineStatus = () =>
     ({ phase: this.phase, position: null }) as unknown as ReturnType<LifecycleRuntime["engineStatus"]>;
   accountSummary = () => null;
@@ -43,7 +53,9 @@ class FakeRuntime implements LifecycleRuntime {
 }
 
 /** A lifecycle over in-memory storage, alarm, Coordinator and Notifier; `mode` is the Coordinator's config mode. */
-function harness(o: { mode?: BotConfig["mode"]; meta?: object; runner?: unknown; refuse?: string | null } = {}) {
+function harness(
+  o: { mode?: BotConfig["mode"]; meta?: object; runner?: unknown; refuse?: string | null; listing?: ListingPort } = {},
+) {
   const state = new Map<string, unknown>();
   if (o.meta) state.set("meta", o.meta);
   if (o.runner) state.set("runner", o.runner);
@@ -97,6 +109,7 @@ function harness(o: { mode?: BotConfig["mode"]; meta?: object; runner?: unknown;
         return r;
       },
       log: (line) => void logged.push(line),
+      listing: o.listing,
     });
   return {
     make,
@@ -336,5 +349,79 @@ describe("AgentLifecycle: the alarm and the watchdog", () => {
     h.outbox.length = 0;
     await agent.arm(false);
     expect(h.clock.alarm).toBeNull();
+  });
+});
+
+/** A listing port answering `answers` in turn (the last one again), counting the checks. */
+function listingPort(answers: ListingVerdict[], fromFeed: ListingVerdict | null = null) {
+  const port = {
+    checks: 0,
+    check: async () => answers[Math.min(port.checks++, answers.length - 1)],
+    fromFeed: () => fromFeed,
+  };
+  return port;
+}
+
+const UNKNOWN: ListingVerdict = {
+  state: "unknown_symbol",
+  reason: "unknown symbol: Bitget lists no USDT-FUTURES contract BTCUSDT (the contracts endpoint does not list it)",
+};
+const NO_ANSWER: ListingVerdict = { state: "check_failed", reason: "the contracts check failed: network" };
+const LISTED: ListingVerdict = { state: "listed", reason: null };
+
+describe("AgentLifecycle: the symbol's listing", () => {
+  it("refuses an unknown symbol before anything: not wanted, no runtime, no config asked, no alarm, the reason shown", async () => {
+    const h = harness({ listing: listingPort([UNKNOWN]) });
+    const s = await h.make().start(SYMBOL);
+    expect(s).toMatchObject({ running: false, feed: null, error: UNKNOWN.reason });
+    expect(s.listing).toEqual({ state: "unknown_symbol", reason: UNKNOWN.reason, checkedAt: T0 });
+    expect(h.meta()).toMatchObject({ wanted: false });
+    expect(h.runtimes).toEqual([]);
+    expect(h.coordinator.getConfigs).toBe(0);
+    expect(h.clock.alarm).toBeNull();
+  });
+
+  it("runs a listed symbol and says so", async () => {
+    const h = harness({ listing: listingPort([LISTED]) });
+    const s = await h.make().start(SYMBOL);
+    expect(s).toMatchObject({ running: true, listing: { state: "listed", reason: null } });
+  });
+
+  it("never reads a failed check as unknown: runs, counts it, asks again after the recheck period", async () => {
+    const port = listingPort([NO_ANSWER, NO_ANSWER, UNKNOWN]);
+    const h = harness({ listing: port });
+    const agent = h.make();
+    const s = await agent.start(SYMBOL);
+    expect(s).toMatchObject({ running: true, listing: { state: "check_failed" } });
+    expect(s.backgroundErrors).toEqual({ count: 1, last: `listing: ${NO_ANSWER.reason}` });
+    await agent.alarm();
+    expect(port.checks).toBe(1);
+    h.clock.now += LISTING_RECHECK_MS;
+    await agent.alarm();
+    expect(port.checks).toBe(2);
+    expect(agent.status()).toMatchObject({ running: true, listing: { state: "check_failed" } });
+    h.clock.now += LISTING_RECHECK_MS;
+    await agent.alarm();
+    expect(agent.status()).toMatchObject({
+      running: false,
+      error: UNKNOWN.reason,
+      listing: { state: "unknown_symbol" },
+    });
+    expect(h.meta().wanted).toBe(false);
+  });
+
+  it("halts a running agent when its feed says the symbol is unknown", async () => {
+    const fromFeed: ListingVerdict = { state: "unknown_symbol", reason: "unknown symbol: 30001 (trade:BTCUSDT)" };
+    const h = harness({ listing: listingPort([NO_ANSWER], fromFeed) });
+    const agent = h.make();
+    await agent.start(SYMBOL);
+    h.runtimes[0].feed = { connected: true } as FeedHealthReading;
+    await agent.alarm();
+    expect(agent.status()).toMatchObject({
+      running: false,
+      error: fromFeed.reason,
+      listing: { state: "unknown_symbol", checkedAt: T0 },
+    });
+    expect(h.runtimes[0].calls).toContain("stop");
   });
 });

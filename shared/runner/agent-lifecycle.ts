@@ -13,10 +13,19 @@
 import { SYMBOL_PATTERN } from "../config/settings";
 import type { BotConfig } from "../config/schema";
 import type { VersionedConfig } from "../config/versioned";
+import {
+  type ListingVerdict,
+  listingAt,
+  listingNeedsCheck,
+  listingOfFeed,
+  listingRefusal,
+  type SymbolListing,
+  UNCHECKED_LISTING,
+} from "../market/symbol-listing";
 import { AgentNotices } from "../notify/agent-notices";
 import { type NotifierPort, NotifySender } from "../notify/notify-sender";
 import type { AgentCoordinator, AgentLoop } from "./agent-loop";
-import { agentStatus, type AgentStatusView } from "./agent-status";
+import { agentStatus, type AgentStatusView, type FeedHealthReading } from "./agent-status";
 import { AgentUsage } from "./agent-usage";
 import { type CallQueue, drainCalls } from "./call-queue";
 import { flushOutbox, type LedgerWriter, type OutboxStore } from "./outbox";
@@ -37,6 +46,8 @@ export interface AgentMeta {
   readonly error: string | null;
   readonly lastAlarmAt: number | null;
   readonly alarmErrors: readonly string[];
+  /** Whether the exchange lists the symbol, as last checked (absent before the first check). */
+  readonly listing?: SymbolListing;
 }
 
 /** The running agent as the lifecycle drives it (an {@link AgentLoop}). */
@@ -71,6 +82,14 @@ export interface AlarmPort {
   get(): Promise<number | null>;
   set(at: number): Promise<void>;
   delete(): Promise<void>;
+}
+
+/** Whether the exchange lists a symbol: its contracts check, and what the public feed says of it. */
+export interface ListingPort {
+  /** Asks the exchange; a failure to ask is `check_failed`, never `unknown_symbol`. */
+  check(symbol: string): Promise<ListingVerdict>;
+  /** The feed's evidence (Bitget: 30001 on the symbol's own instId), or null when it says nothing. */
+  fromFeed(symbol: string, feed: FeedHealthReading): ListingVerdict | null;
 }
 
 /** What the lifecycle hands the shell's runtime factory. */
@@ -109,6 +128,8 @@ export interface AgentLifecycleOptions<R extends LifecycleRuntime> {
   readonly open: (hooks: RuntimeHooks) => R | string;
   /** Where background failures are logged. */
   readonly log: (line: string) => void;
+  /** The listing check (absent: never checked, the status says `unchecked`). */
+  readonly listing?: ListingPort;
 }
 
 /** One agent's life cycle (see the module). */
@@ -181,6 +202,7 @@ export class AgentLifecycle<R extends LifecycleRuntime = LifecycleRuntime> {
       usage: this.usage.get(),
       safety: r ? { ...r.runner.safety } : null,
       exitHalted: r?.runner.exitHalted ?? false,
+      listing: this.meta.listing,
     });
   }
 
@@ -221,6 +243,7 @@ export class AgentLifecycle<R extends LifecycleRuntime = LifecycleRuntime> {
     try {
       if (this.meta.wanted && !this.runtime && this.meta.symbol) await this.start(this.meta.symbol);
       if (this.runtime) errors.push(...(await this.runtime.onAlarm(now)));
+      if (this.runtime) await this.step(errors, "listing", () => this.watchListing(now));
       else await this.step(errors, "coordinator calls", () => this.drainCalls());
       // Woken only to flatten: asleep again once flat.
       if (this.runtime && !this.meta.wanted && this.flat()) await this.sleep();
@@ -262,6 +285,9 @@ export class AgentLifecycle<R extends LifecycleRuntime = LifecycleRuntime> {
     const problem = this.symbolProblem(symbol);
     if (problem) return this.refuse(problem, this.meta.wanted);
     if (this.runtime) return this.status();
+    // An unknown symbol never runs nor connects; a check without answer is no verdict (the alarm asks again).
+    const unlisted = listingRefusal(await this.checkListing(symbol));
+    if (unlisted) return this.refuse(unlisted, false);
     let versioned: VersionedConfig;
     try {
       versioned = await this.coordinator().getConfig();
@@ -284,6 +310,30 @@ export class AgentLifecycle<R extends LifecycleRuntime = LifecycleRuntime> {
     }
     await runtime?.refreshEquity().catch((e: unknown) => this.backgroundError("equity refresh", e));
     return this.status();
+  }
+
+  /** Asks the exchange whether it lists `symbol` and keeps the answer; a check without answer is logged and counted. */
+  private async checkListing(symbol: string): Promise<SymbolListing> {
+    const port = this.o.listing;
+    if (!port) return this.meta.listing ?? UNCHECKED_LISTING;
+    const listing = listingAt(await port.check(symbol), this.o.now());
+    this.saveMeta({ listing });
+    if (listing.state === "check_failed") this.backgroundError("listing", listing.reason);
+    return listing;
+  }
+
+  /** Running: the feed's evidence, or a check asked again after a failed one, may say the symbol is unknown; then it halts. */
+  private async watchListing(now: number): Promise<void> {
+    const symbol = this.meta.symbol;
+    const port = this.o.listing;
+    const feed = this.runtime?.feedHealth() ?? null;
+    if (!port || !symbol) return;
+    const current = this.meta.listing ?? UNCHECKED_LISTING;
+    const fromFeed = listingOfFeed(current, feed && port.fromFeed(symbol, feed), now);
+    if (fromFeed) this.saveMeta({ listing: fromFeed });
+    else if (listingNeedsCheck(current, now)) await this.checkListing(symbol);
+    const unlisted = listingRefusal(this.meta.listing ?? UNCHECKED_LISTING);
+    if (unlisted) this.halt(unlisted);
   }
 
   /** Runs the engine of a stopped agent just to exit (the agent stays unwanted); a refusal is logged and counted. */

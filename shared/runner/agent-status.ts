@@ -11,6 +11,7 @@ import type { GateResult, Position, SubScores } from "../strategy/types";
 import type { AgentUsageCounts } from "./agent-usage";
 import type { SafetyCounters } from "./safety-events";
 import type { Receipt } from "./receipt-ring";
+import { type SymbolListing, UNCHECKED_LISTING } from "../market/symbol-listing";
 
 /** Health of an agent's market-data feed. */
 export interface FeedHealthView {
@@ -56,6 +57,8 @@ export interface AgentStatus {
   readonly error?: string | null;
   /** Recent failures of alarm steps (the alarm re-arms regardless). */
   readonly alarmErrors?: readonly string[];
+  /** Whether Bitget lists the symbol (`unknown_symbol`: the agent does not run). */
+  readonly listing?: SymbolListing;
 }
 
 /** {@link AgentStatus} with the agent's last problems (extra fields; the contract's are unchanged). */
@@ -80,6 +83,8 @@ export interface AgentStatusView extends AgentStatus {
   readonly safety: SafetyCounters | null;
   /** True while exits are halted for the open position (the exchange-side stop-loss protects it). */
   readonly exitHalted: boolean;
+  /** Whether Bitget lists the symbol (`unknown_symbol`: the agent does not run; `check_failed`: no answer yet). */
+  readonly listing: SymbolListing;
 }
 
 /** The exchange account as the status shows it (the Bitget adapter's `AccountSummary` is one). */
@@ -107,6 +112,8 @@ export interface FeedHealthReading {
   readonly dropped: number;
   readonly lastError: { readonly source: string; readonly code?: string | null; readonly message: string } | null;
   readonly lastDisconnect: string | null;
+  /** Args the server acknowledged, as `channel:instId` (the listing check reads it). */
+  readonly subscribed?: readonly string[];
 }
 
 /** Everything {@link agentStatus} reads. */
@@ -131,6 +138,7 @@ export interface AgentStatusParts {
   readonly usage?: AgentUsageCounts | null;
   readonly safety?: SafetyCounters | null;
   readonly exitHalted?: boolean;
+  readonly listing?: SymbolListing | null;
 }
 
 /** Builds the status; the phase is `flat` for a running agent whose engine saw no event yet. */
@@ -160,6 +168,7 @@ export function agentStatus(p: AgentStatusParts): AgentStatusView {
     usage: p.usage ?? null,
     safety: p.safety ?? null,
     exitHalted: p.exitHalted ?? false,
+    listing: p.listing ?? UNCHECKED_LISTING,
   };
 }
 

@@ -6,8 +6,9 @@
  * which need the secrets; `PRIVATE_FEED_URL_V3` is the UTA one), and its two keys as
  * `TEST_VENUE_CREDENTIALS` (a Classic key, the documented demo key) and `TEST_VENUE_UTA_CREDENTIALS`
  * (a UTA key) (JSON).
- * Any other symbol is answered with Bitget's error 30001, so an agent of such a symbol connects but
- * receives no market data (tests feed it by hand).
+ * The venue also lists {@link LISTED_SYMBOLS} without a market of their own: an agent of one passes the
+ * contracts check, connects and receives no market data (tests feed it by hand). Any other symbol is
+ * unknown to it (contracts 40102, public feed 30001): its agent is reported `unknown_symbol`.
  * @module
  */
 import type { TestProject } from "vitest/node";
@@ -48,11 +49,15 @@ const EVIDENCE_CREDENTIALS = {
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
+/** Symbols the venue lists with no market of their own: every other symbol a workers test starts an agent of. */
+export const LISTED_SYMBOLS = ["SOLUSDT", "XRPUSDT", "DOGEUSDT", "BNBUSDT", "LINKUSDT", "LTCUSDT", "ADAUSDT"] as const;
+
 /** Starts the venue; returns its teardown. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const venue = await startVenue({
     port: 0,
     synthetic: { symbols: FEED_SYMBOLS, seed: 1 },
+    listed: LISTED_SYMBOLS,
     speed: 1,
     log: () => {},
     keys: [

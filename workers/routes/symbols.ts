@@ -64,10 +64,14 @@ const getSymbol = createRoute({
 const startSymbol = createRoute({
   method: "post",
   path: "/{symbol}/start",
-  summary: "Enable the symbol and start its agent",
+  summary:
+    "Enable the symbol and start its agent; 422 `unknown_symbol` (the symbol stays listed, disabled, its status saying why) when Bitget lists no USDT-FUTURES contract of it",
   security: [{ bearer: [] }],
   request: { params: SymbolParam },
-  responses: { 200: jsonResponse("The symbol after the start", SymbolStateSchema), ...errorResponses(400, 413, 502) },
+  responses: {
+    200: jsonResponse("The symbol after the start", SymbolStateSchema),
+    ...errorResponses(400, 413, 422, 502),
+  },
 });
 
 const stopSymbol = createRoute({
@@ -113,6 +117,14 @@ export const symbolRoutes = apiRoutes()
     const { symbol } = c.req.valid("param");
     await coordinatorOf(c.env).setSymbolEnabled(symbol, true);
     const status = await callAgent(c.env, symbol, "start", (a) => a.start(symbol));
+    if (status.listing?.state === "unknown_symbol") {
+      // The exchange has no such contract: nothing runs, and the watchdog must not restart it.
+      await coordinatorOf(c.env).setSymbolEnabled(symbol, false);
+      throw new ApiError(422, "unknown_symbol", status.listing.reason ?? `unknown symbol ${symbol}`, {
+        symbol,
+        listing: status.listing,
+      });
+    }
     return c.json({ symbol, enabled: true, status: statusView(status) }, 200);
   })
   .openapi(stopSymbol, async (c) => {

@@ -123,6 +123,17 @@ export const AgentStatusSchema = z
       .strictObject({ count: z.number(), last: z.string().nullable() })
       .optional()
       .openapi({ description: "failures of background steps since the object started, and the last one" }),
+    listing: z
+      .strictObject({
+        state: z.enum(["unchecked", "listed", "unknown_symbol", "check_failed"]),
+        reason: z.string().nullable(),
+        checkedAt: z.number().nullable(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "whether Bitget lists the symbol as a USDT-FUTURES contract (contracts endpoint at start, the feed's 30001): `unknown_symbol` does not run and the reason names the symbol and product type; `check_failed` got no answer (not a verdict: the agent runs and asks again)",
+      }),
   })
   .openapi("AgentStatus");
 
