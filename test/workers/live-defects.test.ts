@@ -81,7 +81,9 @@ function market(symbol: string, n: number, priceAt: (i: number) => number): Trad
 /** Feeds trades to the agent's runtime as its feed would; with `untilNotFlat`, stops when the engine leaves flat. */
 function ingest(symbol: string, trades: readonly TradeEvent[], untilNotFlat: boolean): Promise<string | undefined> {
   return runInDurableObject(agentOf(symbol), (a: SymbolAgent) => {
-    const runtime = (a as unknown as { runtime: HandPlayed | null }).runtime;
+    // Today the agent's life cycle holds the runtime (agent.runtime); the filing commit held it itself.
+    const own = a as unknown as { runtime?: HandPlayed | null; agent?: { runtime: HandPlayed | null } };
+    const runtime = own.agent?.runtime ?? own.runtime ?? null;
     if (!runtime) throw new Error("agent not running");
     runtime.detachFeed?.();
     runtime.feedHealthChanged?.({ healthy: true, reason: null });
