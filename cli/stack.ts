@@ -171,7 +171,7 @@ function liveVars(l: LocalLive): Record<string, string> {
 }
 
 /** A detached child and its process group, killed on stop and (as a last resort) when this process exits. */
-class ProcessGroup {
+export class ProcessGroup {
   readonly exited: Promise<number | null>;
   private stopping: Promise<void> | null = null;
   private readonly onExit = () => this.signal("SIGKILL");
