@@ -11,6 +11,7 @@ import type { ExchangeCloser } from "../shared/coordination/flatten-everywhere";
 import type { TradingMode } from "../shared/exchange/bitget/bitget-account";
 import { type FlattenRecord, flattenRecord, flattenTargets } from "../shared/notify/auto-flatten";
 import { openExchangeCloser } from "../durable-objects/exchange-closer";
+import { TRADE_MODES } from "../shared/db/schema";
 import { dailySummaryFigures } from "../shared/notify/daily-summary";
 import { dailySummary, type NotifyEvent } from "../shared/notify/notify-event";
 import {
@@ -22,7 +23,7 @@ import {
 import { callAgents, coordinatorOf, type AgentOutcome } from "../durable-objects/agent-rpc";
 import type { Env } from "./env";
 import { ledgerDb } from "../durable-objects/ledger";
-import { mirrorConfigAudit, rollupDailyStats } from "./rollup";
+import { mirrorConfigAudit, type RolledUpDay, rollupDailyStats } from "./rollup";
 import { notifierOf } from "./routes/notifications";
 import { startEquityOf } from "../shared/config/settings";
 import { loadWindow, windowStats } from "./stats";
@@ -141,30 +142,36 @@ async function watchdogJob(env: Env, now: number): Promise<{ results: WatchdogRe
   return { results, flattened };
 }
 
-/** The summary of the last complete UTC day before `now`, or null when it had no trades. */
-export async function yesterdaySummary(env: Env, now: number): Promise<NotifyEvent | null> {
+/**
+ * The summaries of the last complete UTC day before `now`, one per mode that had trades that day
+ * (paper, demo and live apart, each on its own ledger and capital, as `/api/stats?mode=`).
+ */
+export async function yesterdaySummaries(env: Env, now: number): Promise<NotifyEvent[]> {
   const to = startOfUtcDay(now) - 1;
   const from = startOfUtcDay(now) - DAY_MS;
-  const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to);
-  if (window === null || window.rows.length === 0 || !(window.capital > 0)) return null;
-  const [day] = windowStats(window.rows, window.capital, from, to).daily;
-  if (!day) return null;
-  return dailySummary(
-    dailySummaryFigures(
-      day,
-      window.rows.map((r) => r.netPnl),
-    ),
-    now,
-  );
+  const out: NotifyEvent[] = [];
+  for (const mode of TRADE_MODES) {
+    const window = await loadWindow(ledgerDb(env.DB), startEquityOf(env.START_EQUITY), from, to, mode);
+    if (window === null || window.rows.length === 0 || !(window.capital > 0)) continue;
+    const [day] = windowStats(window.rows, window.capital, from, to).daily;
+    if (!day) continue;
+    const nets = window.rows.map((r) => r.netPnl);
+    out.push(dailySummary(dailySummaryFigures(day, nets, mode), now));
+  }
+  return out;
 }
 
 /** Refreshes the last complete days of `daily_stats` and mirrors the newest config audit entries. */
-export async function runDailyRollup(env: Env, now: number): Promise<{ dates: string[]; auditMirrored: number }> {
+export async function runDailyRollup(
+  env: Env,
+  now: number,
+): Promise<{ dates: string[]; rows: RolledUpDay[]; auditMirrored: number }> {
   const db = ledgerDb(env.DB);
-  const dates = await rollupDailyStats(db, startEquityOf(env.START_EQUITY), now);
+  const rows = await rollupDailyStats(db, startEquityOf(env.START_EQUITY), now);
   const audit = await coordinatorOf(env).configAudit(AUDIT_MIRROR_LIMIT);
   const mirrored = await mirrorConfigAudit(db, audit);
-  return { dates, auditMirrored: mirrored.inserted };
+  const dates = [...new Set(rows.map((r) => r.date))].sort();
+  return { dates, rows, auditMirrored: mirrored.inserted };
 }
 
 /** `scheduled()` handler: runs the job of the cron expression and logs what it did. */
@@ -179,9 +186,9 @@ export const scheduled: ExportedHandlerScheduledHandler<Env> = async (controller
   }
   if (job === "dailyRollup") {
     const rollup = await runDailyRollup(env, controller.scheduledTime);
-    const summary = await yesterdaySummary(env, controller.scheduledTime);
-    if (summary) await notifierOf(env).notify([summary]);
-    console.log(JSON.stringify({ ...base, ...rollup, summary: summary?.text ?? null }));
+    const summaries = await yesterdaySummaries(env, controller.scheduledTime);
+    if (summaries.length > 0) await notifierOf(env).notify(summaries);
+    console.log(JSON.stringify({ ...base, ...rollup, summaries: summaries.map((x) => x.text) }));
     return;
   }
   console.warn(JSON.stringify(base));

@@ -1,12 +1,12 @@
 /**
  * The daily rollup: recomputes the last few complete UTC days of closed trades into `daily_stats`
- * (upsert per date, so reruns and late outbox flushes just refresh the rows), and mirrors the
+ * (upsert per date and mode, so reruns and late outbox flushes just refresh the rows), and mirrors the
  * Coordinator's config audit into `config_audit` (idempotent by version and time).
  * @module
  */
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { dailyStats, type NewDailyStats } from "../shared/db/schema";
+import { dailyStats, type NewDailyStats, TRADE_MODES, type TradeMode } from "../shared/db/schema";
 import type { DailyStats } from "../shared/backtest/metrics";
 import type { ConfigAuditEntry } from "../durable-objects/contracts";
 import { insertConfigAudit, type LedgerDb, type LedgerWrite } from "../durable-objects/ledger";
@@ -16,32 +16,45 @@ import { DAY_MS, startOfUtcDay } from "./time-params";
 /** Complete UTC days the rollup recomputes (yesterday and the days before it). */
 export const ROLLUP_DAYS = 3;
 
-/** The daily_stats row of a day. */
-export function dailyStatsRow(d: DailyStats, computedAt: number): NewDailyStats {
-  return { ...d, computedAt };
+/** The daily_stats row of a day of one mode's ledger. */
+export function dailyStatsRow(d: DailyStats, mode: TradeMode, computedAt: number): NewDailyStats {
+  return { ...d, mode, computedAt };
+}
+
+/** One day and mode the rollup wrote. */
+export interface RolledUpDay {
+  readonly date: string;
+  readonly mode: TradeMode;
 }
 
 /**
- * Recomputes the `days` complete UTC days before `now` and upserts them. Equity starts at
- * START_EQUITY plus all net PnL before the first day, as in the stats endpoint.
+ * Recomputes the `days` complete UTC days before `now` and upserts them, one row per day and mode
+ * (paper, demo and live apart, as `/api/stats?mode=`); a mode without trades in the window writes
+ * none. Each mode's equity starts at START_EQUITY plus its own net PnL before the first day.
  */
 export async function rollupDailyStats(
   db: LedgerDb,
   startEquity: number,
   now: number,
   days = ROLLUP_DAYS,
-): Promise<string[]> {
+): Promise<RolledUpDay[]> {
   const to = startOfUtcDay(now) - 1;
   const from = startOfUtcDay(now) - days * DAY_MS;
-  const window = await loadWindow(db, startEquity, from, to);
-  if (window === null || !(window.capital > 0)) return [];
-  const rows = windowStats(window.rows, window.capital, from, to).daily.map((d) => dailyStatsRow(d, now));
+  const rows: NewDailyStats[] = [];
+  for (const mode of TRADE_MODES) {
+    const window = await loadWindow(db, startEquity, from, to, mode);
+    if (window === null || window.rows.length === 0 || !(window.capital > 0)) continue;
+    for (const d of windowStats(window.rows, window.capital, from, to).daily) rows.push(dailyStatsRow(d, mode, now));
+  }
   if (rows.length === 0) return [];
   const statements = rows.map((r) =>
-    db.insert(dailyStats).values(r).onConflictDoUpdate({ target: dailyStats.date, set: upsertSet() }),
+    db
+      .insert(dailyStats)
+      .values(r)
+      .onConflictDoUpdate({ target: [dailyStats.date, dailyStats.mode], set: upsertSet() }),
   );
   await db.batch(statements as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  return rows.map((r) => r.date);
+  return rows.map((r) => ({ date: r.date, mode: r.mode }));
 }
 
 /** Mirrors audit entries into D1's config_audit (already mirrored ones are ignored). */
@@ -58,11 +71,11 @@ export function mirrorConfigAudit(db: LedgerDb, entries: readonly ConfigAuditEnt
   );
 }
 
-/** `SET` of the upsert: every column but the date takes the value of the row just inserted (`excluded`). */
+/** `SET` of the upsert: every column but the key (date, mode) takes the value of the row just inserted (`excluded`). */
 function upsertSet(): Record<string, SQL> {
   return Object.fromEntries(
     Object.entries(getTableColumns(dailyStats))
-      .filter(([key]) => key !== "date")
+      .filter(([key]) => key !== "date" && key !== "mode")
       .map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]),
   );
 }

@@ -14,6 +14,9 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
 /** Trading mode a trade ran under: simulated fills on the live book, real orders on Bitget's demo environment, or real orders. */
 export type TradeMode = "paper" | "demo" | "live";
 
+/** Every trading mode, each with its own ledger (stats, daily rollup and summary never mix them). */
+export const TRADE_MODES: readonly TradeMode[] = ["paper", "demo", "live"];
+
 /** Position direction of a trade. */
 export type TradeSide = "long" | "short";
 
@@ -125,30 +128,38 @@ export type FillRow = typeof fills.$inferSelect;
 export type NewFill = typeof fills.$inferInsert;
 
 /**
- * One UTC day of closed trades over all symbols, written by the daily rollup (upsert per date).
- * The numbers are shared/backtest/metrics.ts `daily()` on the closed-trade equity curve; the
- * formula of each column is METRIC_FORMULAS["daily.<field>"].
+ * One UTC day of one mode's closed trades over all symbols, written by the daily rollup (upsert per
+ * date and mode: paper, demo and live money never mix, as in `/api/stats`). The numbers are
+ * shared/backtest/metrics.ts `daily()` on the mode's closed-trade equity curve; the formula of each
+ * column is METRIC_FORMULAS["daily.<field>"].
  */
-export const dailyStats = sqliteTable("daily_stats", {
-  /** YYYY-MM-DD, UTC. */
-  date: text("date").primaryKey(),
-  trades: integer("trades").notNull(),
-  wins: integer("wins").notNull(),
-  winRate: real("win_rate"),
-  grossPnl: real("gross_pnl").notNull(),
-  fees: real("fees").notNull(),
-  netPnl: real("net_pnl").notNull(),
-  profitFactor: real("profit_factor"),
-  startEquity: real("start_equity").notNull(),
-  endEquity: real("end_equity").notNull(),
-  /** R_d = (endEquity − startEquity) / startEquity; null when startEquity ≤ 0. */
-  return: real("return"),
-  maxDrawdown: real("max_drawdown").notNull(),
-  avgHoldSeconds: real("avg_hold_seconds"),
-  feeImpact: real("fee_impact"),
-  /** Wall time of the rollup that wrote the row, ms since the epoch. */
-  computedAt: integer("computed_at").notNull(),
-});
+export const dailyStats = sqliteTable(
+  "daily_stats",
+  {
+    /** YYYY-MM-DD, UTC. */
+    date: text("date").notNull(),
+    mode: text("mode", { enum: ["paper", "demo", "live"] })
+      .$type<TradeMode>()
+      .notNull(),
+    trades: integer("trades").notNull(),
+    wins: integer("wins").notNull(),
+    winRate: real("win_rate"),
+    grossPnl: real("gross_pnl").notNull(),
+    fees: real("fees").notNull(),
+    netPnl: real("net_pnl").notNull(),
+    profitFactor: real("profit_factor"),
+    startEquity: real("start_equity").notNull(),
+    endEquity: real("end_equity").notNull(),
+    /** R_d = (endEquity − startEquity) / startEquity; null when startEquity ≤ 0. */
+    return: real("return"),
+    maxDrawdown: real("max_drawdown").notNull(),
+    avgHoldSeconds: real("avg_hold_seconds"),
+    feeImpact: real("fee_impact"),
+    /** Wall time of the rollup that wrote the row, ms since the epoch. */
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.date, t.mode] })],
+);
 
 /** A row read from `daily_stats`. */
 export type DailyStatsRow = typeof dailyStats.$inferSelect;

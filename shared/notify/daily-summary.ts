@@ -4,12 +4,14 @@
  * @module
  */
 import type { DailyStats } from "../backtest/metrics";
+import type { TradeMode } from "../db/schema";
 import type { DailySummaryFigures } from "./notify-event";
 
-/** Figures of `day` from its stats and the net PnL of its trades. */
-export function dailySummaryFigures(day: DailyStats, netPnls: readonly number[]): DailySummaryFigures {
+/** Figures of `day` of the `mode` ledger from its stats and the net PnL of its trades. */
+export function dailySummaryFigures(day: DailyStats, netPnls: readonly number[], mode: TradeMode): DailySummaryFigures {
   return {
     date: day.date,
+    mode,
     trades: day.trades,
     winRatePct: day.winRate === null ? null : day.winRate * 100,
     netPnl: day.netPnl,

@@ -4,6 +4,7 @@
  * retried or re-reported event is delivered once) and a one-line `text` every channel can show.
  * @module
  */
+import type { TradeMode } from "../db/schema";
 import type { ClosedTrade } from "../strategy/types";
 import type { NotifyKind } from "./notify-kinds";
 
@@ -131,6 +132,8 @@ export function problem(p: {
 /** The plan's daily monitoring for one UTC day. */
 export interface DailySummaryFigures {
   readonly date: string;
+  /** The ledger the figures are of: paper, demo and live are summed apart, never together. */
+  readonly mode: TradeMode;
   readonly trades: number;
   readonly winRatePct: number | null;
   readonly netPnl: number;
@@ -145,12 +148,12 @@ export function dailySummary(d: DailySummaryFigures, ts: number): NotifyEvent {
   const pct = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(1)} %`);
   const usd = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
   return {
-    key: `daily:${d.date}`,
+    key: `daily:${d.mode}:${d.date}`,
     kind: "daily_summary",
     severity: "info",
     ts,
     text:
-      `${d.date}: ${d.trades} trades, win rate ${pct(d.winRatePct)}, net ${usd(d.netPnl)} USDT, fees ${usd(d.fees)}, ` +
+      `${d.date} ${d.mode}: ${d.trades} trades, win rate ${pct(d.winRatePct)}, net ${usd(d.netPnl)} USDT, fees ${usd(d.fees)}, ` +
       `max drawdown ${d.maxDrawdownPct.toFixed(2)} %, best ${usd(d.bestTrade)}, worst ${usd(d.worstTrade)}`,
     data: { ...d },
   };

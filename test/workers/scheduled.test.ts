@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { daily } from "../../shared/backtest/metrics";
 import type { ClosedTrade } from "../../shared/strategy/types";
-import { CRONS, cronJob, runWatchdog } from "../../workers/cron";
+import { CRONS, cronJob, runWatchdog, yesterdaySummaries } from "../../workers/cron";
 import worker from "../../workers/index";
 import { insertTrades, ledgerDb } from "../../durable-objects/ledger";
 import { fakeAgents, tradeRow } from "./helpers";
@@ -121,5 +121,41 @@ describe("the scheduled handler", () => {
     }>();
     expect(rows.results.map((r) => r.date)).toEqual(["2026-04-17", "2026-04-18", "2026-04-19"]);
     expect(rows.results[2]).toEqual({ date: "2026-04-19", trades: 2, at: now + 60_000 });
+  });
+
+  it("rolls up and summarises each mode on its own: paper and live trades on the same day give two rows and two summaries, each of its mode's trades", async () => {
+    const now = Date.UTC(2026, 4, 10, 0, 5);
+    const day = Date.UTC(2026, 4, 9);
+    await insertTrades(ledgerDb(env.DB), [
+      tradeRow(101, { mode: "paper", exitTime: day + 60_000, netPnl: 2, grossPnl: 2.1, fees: 0.1 }),
+      tradeRow(102, { mode: "paper", exitTime: day + 120_000, netPnl: -1, grossPnl: -0.8, fees: 0.2 }),
+      tradeRow(103, { mode: "live", exitTime: day + 90_000, netPnl: 5, grossPnl: 5.3, fees: 0.3 }),
+    ]);
+
+    const line = await runCron(CRONS.dailyRollup, now);
+    expect(line.rows).toEqual(
+      expect.arrayContaining([
+        { date: "2026-05-09", mode: "paper" },
+        { date: "2026-05-09", mode: "live" },
+      ]),
+    );
+    expect(line.summaries).toHaveLength(2);
+    const stored = await env.DB.prepare(
+      "SELECT mode, trades, wins, net_pnl AS net, fees FROM daily_stats WHERE date = ? ORDER BY mode",
+    )
+      .bind("2026-05-09")
+      .all<{ mode: string; trades: number; wins: number; net: number; fees: number }>();
+    expect(stored.results.map((r) => ({ ...r, fees: Number(r.fees.toFixed(9)) }))).toEqual([
+      { mode: "live", trades: 1, wins: 1, net: 5, fees: 0.3 },
+      { mode: "paper", trades: 2, wins: 1, net: 1, fees: 0.3 },
+    ]);
+
+    const summaries = await yesterdaySummaries(env, now);
+    expect(summaries.map((e) => e.key).sort()).toEqual(["daily:live:2026-05-09", "daily:paper:2026-05-09"]);
+    const of = (mode: string) => summaries.find((e) => e.data.mode === mode)?.data;
+    expect(of("paper")).toMatchObject({ trades: 2, netPnl: 1, bestTrade: 2, worstTrade: -1, winRatePct: 50 });
+    expect(of("paper")?.fees).toBeCloseTo(0.3, 12);
+    expect(of("live")).toMatchObject({ trades: 1, netPnl: 5, fees: 0.3, bestTrade: 5, worstTrade: 5, winRatePct: 100 });
+    expect(summaries.find((e) => e.data.mode === "live")?.text).toMatch(/^2026-05-09 live: 1 trades/);
   });
 });
