@@ -198,7 +198,7 @@ describe("a live agent's account and the kill switch (issue #14)", () => {
 });
 
 describe("a live position closed at the exchange by an order the agent did not place (issue #14: ghost position)", () => {
-  it("follows the exchange: the engine goes flat, the trade reaches the ledger, and no exit is sent for the gone position", async () => {
+  it("follows the exchange: the engine goes flat, the trade reaches the ledger, no exit is sent for the gone position, and entries are not blocked", async () => {
     const symbol = "ETHUSDT";
     const size = await openLive(symbol);
     expect(size).toBeGreaterThan(0);
@@ -232,7 +232,10 @@ describe("a live position closed at the exchange by an order the agent did not p
     await new Promise((r) => setTimeout(r, 2_000));
     const exitsSent = await exitsJournaledAfter(symbol, journaled);
 
+    // The operator resumes; the alarm reconciles the agent with the exchange (a ghost blocks entries for ever).
+    await coordinator().resume();
     await runDurableObjectAlarm(agentOf(symbol));
+    const entriesBlocked = (await agentOf(symbol).status()).entriesBlocked;
     const ledgered = await settle(
       async () =>
         (
@@ -243,6 +246,11 @@ describe("a live position closed at the exchange by an order the agent did not p
       (n) => n > 0,
       10_000,
     );
-    expect({ phase, exitsSent, ledgered }).toEqual({ phase: "flat", exitsSent: 0, ledgered: 1 });
+    expect({ phase, exitsSent, entriesBlocked, ledgered }).toEqual({
+      phase: "flat",
+      exitsSent: 0,
+      entriesBlocked: false,
+      ledgered: 1,
+    });
   }, 60_000);
 });
