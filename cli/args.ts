@@ -1,8 +1,11 @@
 /**
  * A small, strict flag parser shared by the CLIs: `--flag value`, `--flag=value`, booleans, and
- * lists (`--data a.gz b.gz dir/`). Every error names the flag; nothing is guessed.
+ * lists (`--data a.gz b.gz dir/`). Every error names the flag; nothing is guessed. {@link parseCliArgs}
+ * adds what every research CLI does with them: `--help` prints the usage, a bad flag prints the error and
+ * the usage, exit code 2.
  * @module
  */
+import type { CliIo } from "./io";
 
 /** How one flag is read. */
 export type FlagSpec =
@@ -78,4 +81,41 @@ export function parseArgs<T extends Record<string, FlagSpec>>(argv: readonly str
     out[name] = n;
   }
   return { ok: true, flags: out as ParsedFlags<T> };
+}
+
+/** A CLI's name (the prefix of its errors) and its usage line. */
+export interface CliUsage {
+  readonly name: string;
+  readonly usage: string;
+}
+
+/**
+ * Parses a CLI's `argv` (its spec has `--help`): the flags, or the exit code it already reported: 0
+ * after printing the usage for `--help`, 2 after {@link usageError} for a bad flag.
+ */
+export function parseCliArgs<T extends Record<string, FlagSpec> & { help: { type: "boolean" } }>(
+  argv: readonly string[],
+  spec: T,
+  cli: CliUsage,
+  io: CliIo,
+): { readonly ok: true; readonly flags: ParsedFlags<T> } | { readonly ok: false; readonly code: number } {
+  const parsed = parseArgs(argv, spec);
+  if (!parsed.ok) return { ok: false, code: usageError(io, cli, parsed.error) };
+  if (parsed.flags.help) {
+    io.out(cli.usage);
+    return { ok: false, code: 0 };
+  }
+  return parsed;
+}
+
+/** Reports a usage error (the error, then the usage line) on stderr; returns exit code 2. */
+export function usageError(io: CliIo, cli: CliUsage, error: string): number {
+  io.err(`${cli.name}: ${error}\n${cli.usage}`);
+  return 2;
+}
+
+/** Reports bad input (a file, a config) on stderr; returns exit code 2. */
+export function inputError(io: CliIo, cli: CliUsage, error: string): number {
+  io.err(`${cli.name}: ${error}`);
+  return 2;
 }

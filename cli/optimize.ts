@@ -19,7 +19,7 @@ import { DEFAULT_MIN_TRADES, OBJECTIVES, type ObjectiveName } from "../shared/re
 import { renderOptimizeReport } from "../shared/research/optimize-report-html";
 import { parseSpace, SAMPLERS, type SamplerName } from "../shared/research/space";
 import type { OptimizeReport, WindowReport } from "../shared/research/walk-forward-result";
-import { parseArgs } from "./args";
+import { type CliUsage, inputError, parseCliArgs, usageError } from "./args";
 import { RecordingError, type ReadOptions } from "./recording-file";
 import { loadBaseConfig, loadDataFiles, readJson } from "./research/inputs";
 import { WorkerPool } from "./research/pool";
@@ -48,47 +48,51 @@ const FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-const USAGE = `usage: npm run optimize -- --data <file|dir>... --space space.json [--objective ${OBJECTIVES.join("|")}] [--folds 3] [--trials 50] [--workers N] [--seed 1] [--sampler ${SAMPLERS.join("|")}] [--anchored] [--min-trades ${DEFAULT_MIN_TRADES}] [--config base.json] [--capital 1000] [--json] [--report out.html] [--out best.json] [--deterministic] [--no-cache]`;
+const CLI: CliUsage = {
+  name: "optimize",
+  usage: `usage: npm run optimize -- --data <file|dir>... --space space.json [--objective ${OBJECTIVES.join("|")}] [--folds 3] [--trials 50] [--workers N] [--seed 1] [--sampler ${SAMPLERS.join("|")}] [--anchored] [--min-trades ${DEFAULT_MIN_TRADES}] [--config base.json] [--capital 1000] [--json] [--report out.html] [--out best.json] [--deterministic] [--no-cache]`,
+};
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  if (!parsed.ok) return usage(io, parsed.error);
+  const parsed = parseCliArgs(argv, FLAGS, CLI, io);
+  if (!parsed.ok) return parsed.code;
   const f = parsed.flags;
-  if (f.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (!f.data) return usage(io, "--data is required");
-  if (!f.space) return usage(io, "--space is required");
+  if (!f.data) return usageError(io, CLI, "--data is required");
+  if (!f.space) return usageError(io, CLI, "--space is required");
   const objective = (f.objective ?? "netPnl") as ObjectiveName;
   if (!OBJECTIVES.includes(objective))
-    return usage(io, `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`);
+    return usageError(
+      io,
+      CLI,
+      `--objective must be one of ${OBJECTIVES.join(", ")}, got ${JSON.stringify(f.objective)}`,
+    );
   if (f.sampler !== undefined && !SAMPLERS.includes(f.sampler as SamplerName))
-    return usage(io, `--sampler must be one of ${SAMPLERS.join(", ")}, got ${JSON.stringify(f.sampler)}`);
+    return usageError(io, CLI, `--sampler must be one of ${SAMPLERS.join(", ")}, got ${JSON.stringify(f.sampler)}`);
   const base = await loadBaseConfig(f.config);
-  if (!base.ok) return input(io, base.error);
+  if (!base.ok) return inputError(io, CLI, base.error);
   const spaceJson = await readJson(f.space, `--space ${f.space}`);
-  if (!spaceJson.ok) return input(io, spaceJson.error);
+  if (!spaceJson.ok) return inputError(io, CLI, spaceJson.error);
   const space = parseSpace(spaceJson.value, base.value.config);
   if (!space.ok)
-    return input(
+    return inputError(
       io,
+      CLI,
       `--space ${f.space}: invalid space\n${space.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
     );
   const sampler = (f.sampler ?? space.space.sampler ?? "tpe") as SamplerName;
   const gridIssue = sampler === "grid" ? gridProblem(space.space) : null;
-  if (gridIssue !== null) return input(io, `--space ${f.space}: ${gridIssue}`);
+  if (gridIssue !== null) return inputError(io, CLI, `--space ${f.space}: ${gridIssue}`);
   const read: ReadOptions = f["no-cache"] ? { cache: false } : {};
   const capital = f.capital ?? 1000;
   const workers = f.workers ?? availableParallelism();
   let files: string[];
   try {
     const loaded = await loadDataFiles(f.data, read);
-    if (!loaded.ok) return input(io, loaded.error);
+    if (!loaded.ok) return inputError(io, CLI, loaded.error);
     files = loaded.value;
   } catch (e) {
-    if (e instanceof RecordingError) return input(io, e.message);
+    if (e instanceof RecordingError) return inputError(io, CLI, e.message);
     throw e;
   }
   const t0 = performance.now();
@@ -96,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     pool = await WorkerPool.start({ files, read, capital, size: workers });
   } catch (e) {
-    return input(io, `cannot load the data: ${(e as Error).message}`);
+    return inputError(io, CLI, `cannot load the data: ${(e as Error).message}`);
   }
   let result;
   try {
@@ -115,7 +119,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       progress: progressBar("optimize", io.progress),
     });
   } catch (e) {
-    if (e instanceof RangeError) return input(io, e.message);
+    if (e instanceof RangeError) return inputError(io, CLI, e.message);
     throw e;
   } finally {
     await pool.close();
@@ -135,16 +139,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (f.report) await writeFileAtomic(f.report, renderOptimizeReport(doc));
   io.out(f.json ? JSON.stringify(doc) : table(doc));
   return 0;
-}
-
-function usage(io: CliIo, error: string): number {
-  io.err(`optimize: ${error}\n${USAGE}`);
-  return 2;
-}
-
-function input(io: CliIo, error: string): number {
-  io.err(`optimize: ${error}`);
-  return 2;
 }
 
 function table(doc: OptimizeReport): string {

@@ -21,7 +21,7 @@ import { renderSignalsReport } from "../shared/research/signals-report-html";
 import { signalsReport, type Estimate, type SignalsDocument } from "../shared/research/signals-report";
 import { DEFAULT_WARMUP_MS, SignalSampler, type SignalSeries } from "../shared/research/signals-sampler";
 import { FAMILIES } from "../shared/strategy/types";
-import { parseArgs } from "./args";
+import { type CliUsage, inputError, parseCliArgs, usageError } from "./args";
 import { processIo, writeFileAtomic, type CliIo } from "./io";
 import { expandDataPaths, mergeRecordingBatches } from "./merge-recordings";
 import { RecordingError, type ReadOptions } from "./recording-file";
@@ -40,8 +40,11 @@ const FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-const USAGE =
-  "usage: npm run signals -- --data <file|dir>... [--horizons 5s,30s,2m,10m] [--config cfg.json] [--json] [--report out.html] [--warmup 60s] [--replicates 200] [--seed 1] [--no-cache]";
+const CLI: CliUsage = {
+  name: "signals",
+  usage:
+    "usage: npm run signals -- --data <file|dir>... [--horizons 5s,30s,2m,10m] [--config cfg.json] [--json] [--report out.html] [--warmup 60s] [--replicates 200] [--seed 1] [--no-cache]",
+};
 
 /** Default horizons: the scalper's range, from a few seconds to its 10-minute maximum hold. */
 export const DEFAULT_HORIZONS = "5s,30s,2m,10m";
@@ -102,28 +105,21 @@ export async function runSignals(
 
 /** The CLI; returns the exit code (0 ok, 2 usage or input error). */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  if (!parsed.ok) return usage(io, parsed.error);
+  const parsed = parseCliArgs(argv, FLAGS, CLI, io);
+  if (!parsed.ok) return parsed.code;
   const f = parsed.flags;
-  if (f.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (!f.data) return usage(io, "--data is required");
+  if (!f.data) return usageError(io, CLI, "--data is required");
   const horizons = parseHorizons(f.horizons ?? DEFAULT_HORIZONS);
-  if (!horizons.ok) return usage(io, `--horizons: ${horizons.error}`);
+  if (!horizons.ok) return usageError(io, CLI, `--horizons: ${horizons.error}`);
   let warmupMs = DEFAULT_WARMUP_MS;
   if (f.warmup !== undefined) {
     const w = f.warmup === "0" ? { ok: true as const, seconds: [0] } : parseHorizons(f.warmup);
     if (!w.ok || w.seconds.length !== 1 || w.seconds[0] > MAX_HORIZON_SECONDS)
-      return usage(io, `--warmup: ${w.ok ? "one duration only" : w.error.replace("horizon", "duration")}`);
+      return usageError(io, CLI, `--warmup: ${w.ok ? "one duration only" : w.error.replace("horizon", "duration")}`);
     warmupMs = w.seconds[0] * 1000;
   }
   const cfg = await loadBaseConfig(f.config);
-  if (!cfg.ok) {
-    io.err(`signals: ${cfg.error}`);
-    return 2;
-  }
+  if (!cfg.ok) return inputError(io, CLI, cfg.error);
   const read: ReadOptions = f["no-cache"] ? { cache: false } : {};
   const t0 = performance.now();
   try {
@@ -146,17 +142,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.out(f.json ? JSON.stringify(full) : table(full));
     return 0;
   } catch (e) {
-    if (e instanceof RecordingError) {
-      io.err(`signals: ${e.message}`);
-      return 2;
-    }
+    if (e instanceof RecordingError) return inputError(io, CLI, e.message);
     throw e;
   }
-}
-
-function usage(io: CliIo, error: string): number {
-  io.err(`signals: ${error}\n${USAGE}`);
-  return 2;
 }
 
 function fmt(x: number | null, d = 3): string {

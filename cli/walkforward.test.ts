@@ -1,7 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as generate } from "./generate";
 import { captureIo } from "./io";
 import { STUDY_SPACE, main, type StudyRow } from "./walkforward";
@@ -9,10 +10,13 @@ import { STUDY_SPACE, main, type StudyRow } from "./walkforward";
 const dir = mkdtempSync(join(tmpdir(), "walkforward-"));
 const data = join(dir, "market");
 
+/** Runs the CLI with its temporary files under a fresh `tempRoot`; `during` is what that root held at each progress report. */
 async function run(args: string[]) {
   const c = captureIo();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
+  const tempRoot = mkdtempSync(join(dir, "tmp-"));
+  const during: string[][] = [];
+  const code = await main(args, { ...c.io, progress: () => void during.push(readdirSync(tempRoot)) }, tempRoot);
+  return { code, out: c.out.join("\n"), err: c.err.join("\n"), during, after: readdirSync(tempRoot) };
 }
 
 beforeAll(async () => {
@@ -21,11 +25,16 @@ beforeAll(async () => {
   ).toBe(0);
 }, 60_000);
 
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe("npm run walkforward", () => {
-  it("scores the plan, the volatility exits and the optimiser's choice on the same out-of-sample windows", async () => {
+  it("scores the plan, the volatility exits and the optimiser's choice on the same out-of-sample windows, and removes its temporary directory", async () => {
     const r = await run(["--data", data, "--folds", "2", "--workers", "2", "--json"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
+    expect(r.during.length).toBeGreaterThan(0);
+    for (const held of r.during) expect(held).toEqual([expect.stringMatching(/^walkforward-/)]);
+    expect(r.after).toEqual([]);
     const [study] = JSON.parse(r.out) as StudyRow[];
     expect(study.tradeOnly).toBe(false);
     const windows = Object.values(study.rows).map((x) => [x.outOfSample.from, x.outOfSample.to]);
@@ -41,5 +50,20 @@ describe("npm run walkforward", () => {
     const r = await run(["--data", join(dir, "nope.jsonl.gz")]);
     expect(r.code).toBe(2);
     expect(r.err).toContain("nope.jsonl.gz");
+  });
+
+  it("removes its temporary directory after a failing run too", async () => {
+    // A recording with its header and no events: it loads, then the optimiser finds nothing to score.
+    const [file] = readdirSync(data);
+    const header = gunzipSync(readFileSync(join(data, file)))
+      .toString()
+      .split("\n")[0];
+    const empty = join(dir, "empty");
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(empty, file), gzipSync(`${header}\n`));
+    const r = await run(["--data", join(empty, file), "--workers", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("the data holds no market events");
+    expect(r.after).toEqual([]);
   });
 });

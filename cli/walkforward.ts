@@ -13,11 +13,11 @@
  * plan's. The space is small on purpose: 16 hours of data can't choose among many parameters.
  * @module
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OptimizeReport, WindowReport } from "../shared/research/walk-forward-result";
-import { parseArgs } from "./args";
+import { type CliUsage, inputError, type ParsedFlags, parseCliArgs, usageError } from "./args";
 import { processIo, captureIo, type CliIo } from "./io";
 import { expandDataPaths, readHeaders } from "./merge-recordings";
 import { main as optimizeMain } from "./optimize";
@@ -49,7 +49,10 @@ const FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-const USAGE = "usage: npm run walkforward -- --data <file|dir>... [--folds 3] [--workers N] [--json]";
+const CLI: CliUsage = {
+  name: "walkforward",
+  usage: "usage: npm run walkforward -- --data <file|dir>... [--folds 3] [--workers N] [--json]",
+};
 
 /** One recording's three out-of-sample rows. */
 export interface StudyRow {
@@ -58,30 +61,38 @@ export interface StudyRow {
   readonly rows: Record<keyof typeof ROWS, { outOfSample: WindowReport; params: unknown[] }>;
 }
 
-/** The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  if (!parsed.ok) return usage(io, parsed.error);
+/**
+ * The CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). The optimiser's space and
+ * config files live in a directory made under `tempRoot` and removed when the run ends, however it ends.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo, tempRoot = tmpdir()): Promise<number> {
+  const parsed = parseCliArgs(argv, FLAGS, CLI, io);
+  if (!parsed.ok) return parsed.code;
   const f = parsed.flags;
-  if (f.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (!f.data) return usage(io, "--data is required");
+  if (!f.data) return usageError(io, CLI, "--data is required");
   // Each file is studied alone, so captures of one symbol at the same time (spot and perp) or of two
   // quote currencies may sit side by side in --data.
   const files: string[] = [];
   try {
     for (const file of await expandDataPaths(f.data)) {
       const loaded = await loadDataFiles([file], {});
-      if (!loaded.ok) return input(io, loaded.error);
+      if (!loaded.ok) return inputError(io, CLI, loaded.error);
       files.push(...loaded.value);
     }
   } catch (e) {
-    if (e instanceof RecordingError) return input(io, e.message);
+    if (e instanceof RecordingError) return inputError(io, CLI, e.message);
     throw e;
   }
-  const dir = mkdtempSync(join(tmpdir(), "walkforward-"));
+  const dir = mkdtempSync(join(tempRoot, "walkforward-"));
+  try {
+    return await study(files, f, dir, io);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Studies each file in turn, its optimiser inputs written to `dir`; returns the exit code. */
+async function study(files: readonly string[], f: ParsedFlags<typeof FLAGS>, dir: string, io: CliIo): Promise<number> {
   const out: StudyRow[] = [];
   for (const file of files) {
     const [header] = await readHeaders([file]);
@@ -121,16 +132,6 @@ function table(study: readonly StudyRow[]): string {
       );
     }
   return lines.join("\n");
-}
-
-function usage(io: CliIo, error: string): number {
-  io.err(`walkforward: ${error}\n${USAGE}`);
-  return 2;
-}
-
-function input(io: CliIo, error: string): number {
-  io.err(`walkforward: ${error}`);
-  return 2;
 }
 
 if (process.argv[1]?.endsWith("walkforward.ts")) {
