@@ -1,7 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIN_TOKEN_LENGTH, ensureDevVars, exampleToken, tokenProblem } from "./api-token";
 
@@ -37,26 +36,4 @@ describe("the API token rules", () => {
       expect(readFileSync(path, "utf8")).toBe(`API_TOKEN="${weak}"\n`);
     }
   });
-});
-
-describe("npm run deploy:check", () => {
-  const check = (token: string | undefined) => {
-    const env = { ...process.env, API_TOKEN: token };
-    if (token === undefined) delete env.API_TOKEN;
-    return spawnSync(
-      process.execPath,
-      ["--import", "tsx", resolve(import.meta.dirname, "check-token.ts"), "--deploy"],
-      {
-        env,
-        encoding: "utf8",
-      },
-    );
-  };
-
-  it("refuses the placeholder, a short token and none (offering a random one), and passes a strong one", () => {
-    expect(check("change-me")).toMatchObject({ status: 1, stderr: expect.stringMatching(/placeholder/) });
-    expect(check("abc")).toMatchObject({ status: 1, stderr: expect.stringMatching(/at least 32/) });
-    expect(check(undefined)).toMatchObject({ status: 1, stderr: expect.stringMatching(/A random one: \S{43}/) });
-    expect(check(STRONG).status).toBe(0);
-  }, 60_000);
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type DeployInputs, deployCommands, deployProblems, requiredSecrets } from "./deploy";
+import {
+  type DeployInputs,
+  type DeployPorts,
+  deployCommands,
+  deployProblems,
+  main,
+  requiredSecrets,
+  type ResolvedEnv,
+} from "./deploy";
+import { captureIo } from "./io";
 
 const STRONG = "k".repeat(43);
 
@@ -108,5 +117,72 @@ describe("deployCommands", () => {
 
   it("only bundles in a dry run", () => {
     expect(deployCommands("staging", true)).toEqual([["deploy", "--dry-run", "--env", "staging", "--outdir", "dist"]]);
+  });
+});
+
+/** wrangler.toml's staging environment, resolved, with a real database id. */
+const STAGING: ResolvedEnv = {
+  name: "edge-scalper-staging",
+  vars: { MODE: "paper" },
+  d1_databases: [
+    { binding: "DB", database_name: "edge-scalper-staging", database_id: "4b1c2d3e-0000-4000-8000-123456789abc" },
+  ],
+  durable_objects: { bindings: [{ name: "SYMBOL_AGENT" }, { name: "COORDINATOR" }, { name: "NOTIFIER" }] },
+};
+
+/** The CLI over a fake wrangler: the commands it ran, its output and its exit code. */
+async function deploy(argv: string[], over: { config?: ResolvedEnv; secrets?: string[]; apiToken?: string } = {}) {
+  const c = captureIo();
+  const ran: string[] = [];
+  const ports: DeployPorts = {
+    readConfig: async () => over.config ?? STAGING,
+    listSecrets: () => ({ ok: true, names: over.secrets ?? ["API_TOKEN"] }),
+    wrangler: (args) => (ran.push(args.join(" ")), 0),
+    apiToken: over.apiToken,
+    io: c.io,
+  };
+  const code = await main(["--env", "staging", ...argv], ports);
+  return { code, ran, out: c.out.join("\n"), err: c.err.join("\n") };
+}
+
+describe("npm run deploy and npm run deploy:check (--check)", () => {
+  it("deploy:check runs the deploy's checks and stops: nothing stored, migrated or deployed", async () => {
+    const r = await deploy(["--check"], { apiToken: STRONG });
+    expect(r.code).toBe(0);
+    expect(r.ran).toEqual([]);
+    expect(r.out).toContain("check passed");
+  });
+
+  it("deploy runs the same checks first, then stores the token, migrates and deploys", async () => {
+    const r = await deploy([], { apiToken: STRONG });
+    expect(r.code).toBe(0);
+    expect(r.ran).toEqual([
+      "secret put API_TOKEN --env staging",
+      "d1 migrations apply DB --remote --env staging",
+      "deploy --env staging",
+    ]);
+  });
+
+  it("both refuse with the same problems (a weak token, a placeholder database id) and run nothing", async () => {
+    const config = {
+      ...STAGING,
+      d1_databases: [{ binding: "DB", database_id: "00000000-0000-0000-0000-000000000000" }],
+    };
+    const checked = await deploy(["--check"], { config, apiToken: "change-me" });
+    const deployed = await deploy([], { config, apiToken: "change-me" });
+    for (const r of [checked, deployed]) {
+      expect(r.code).toBe(2);
+      expect(r.ran).toEqual([]);
+      expect(r.err).toMatch(/placeholder from \.dev\.vars\.example/);
+      expect(r.err).toMatch(/no real database_id/);
+    }
+    expect(checked.err).toBe(deployed.err);
+  });
+
+  it("refuses when no API_TOKEN is stored or handed in, and offers a random one", async () => {
+    const r = await deploy(["--check"], { secrets: [] });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/secret API_TOKEN is not set for env staging/);
+    expect(r.err).toMatch(/a random API_TOKEN to store: \S{43}$/);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * `npm run deploy -- [--env staging|production] [--dry-run] [--notify telegram,discord,webhook]`:
+ * `npm run deploy -- [--env staging|production] [--dry-run] [--check] [--notify telegram,discord,webhook]`:
  * checks everything a remote deploy needs before calling wrangler, and says exactly what is missing.
+ * `npm run deploy:check` (`--check`) is the same checks and nothing else: no secret stored, no
+ * migration applied, nothing bundled or deployed.
  *
  * Checked ({@link deployProblems}, pure): the Worker secrets the mode needs (`API_TOKEN` always, its
  * strength by the shared rule of `./api-token` when its value is handed in; `BITGET_*` when the
@@ -17,8 +19,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { exampleToken, tokenProblem } from "./api-token";
+import { exampleToken, newToken, tokenProblem } from "./api-token";
 import { parseArgs } from "./args";
+import { type CliIo, processIo } from "./io";
 
 /** The remote environments of wrangler.toml. */
 export const DEPLOY_ENVS = ["staging", "production"] as const;
@@ -140,8 +143,7 @@ function listSecrets(env: DeployEnv): { ok: true; names: string[] } | { ok: fals
   }
 }
 
-function run(args: readonly string[], input?: string): number {
-  console.log(`$ npx wrangler ${args.join(" ")}`);
+function runWrangler(args: readonly string[], input?: string): number {
   const r = spawnSync(WRANGLER, args, {
     cwd: ROOT,
     env: WRANGLER_ENV,
@@ -152,40 +154,71 @@ function run(args: readonly string[], input?: string): number {
 }
 
 /** The parts of wrangler's resolved config the checks read (its own types come from a package not installed). */
-interface ResolvedEnv {
+export interface ResolvedEnv {
   readonly name?: string;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly d1_databases: readonly (DeployInputs["d1"][number] & { readonly migrations_dir?: string })[];
   readonly durable_objects: { readonly bindings: DeployInputs["durableObjects"] };
 }
 
-/** The CLI: 0 deployed (or dry run bundled), 2 refused (problems named), 1 wrangler failed. */
-export async function main(argv: readonly string[]): Promise<number> {
+/** What the CLI does outside itself: wrangler and the API_TOKEN handed in (tests hand in their own). */
+export interface DeployPorts {
+  /** wrangler.toml as `wrangler deploy --env X` resolves it. */
+  readConfig(env: DeployEnv): Promise<ResolvedEnv>;
+  /** `wrangler secret list --env X` as names, or why it failed. */
+  listSecrets(env: DeployEnv): { ok: true; names: string[] } | { ok: false; reason: string };
+  /** Runs `wrangler <args>` (with `input` on stdin); its exit code. */
+  wrangler(args: readonly string[], input?: string): number;
+  /** The API_TOKEN value to store (the environment's `API_TOKEN`), if any. */
+  readonly apiToken: string | undefined;
+  readonly io: CliIo;
+}
+
+/** Wrangler's own reader, so the environment resolves exactly as `wrangler deploy --env` sees it. */
+async function readConfig(env: DeployEnv): Promise<ResolvedEnv> {
+  const { unstable_readConfig } = await import("wrangler");
+  return unstable_readConfig({ config: resolve(ROOT, "wrangler.toml"), env });
+}
+
+const NODE_PORTS: DeployPorts = {
+  readConfig,
+  listSecrets,
+  wrangler: runWrangler,
+  apiToken: process.env.API_TOKEN || undefined,
+  io: processIo,
+};
+
+/**
+ * The CLI: 0 deployed (or dry run bundled, or `--check` found nothing wrong), 2 refused (problems
+ * named), 1 wrangler failed.
+ */
+export async function main(argv: readonly string[], ports: DeployPorts = NODE_PORTS): Promise<number> {
+  const { io } = ports;
   const parsed = parseArgs(argv, {
     env: { type: "string" },
     "dry-run": { type: "boolean" },
+    check: { type: "boolean" },
     notify: { type: "list" },
   });
   if (!parsed.ok) {
-    console.error(`refused: ${parsed.error}`);
+    io.err(`refused: ${parsed.error}`);
     return 2;
   }
   const env = parsed.flags.env ?? "staging";
   if (!(DEPLOY_ENVS as readonly string[]).includes(env)) {
-    console.error(`refused: --env must be ${DEPLOY_ENVS.join(" or ")}, not ${JSON.stringify(env)}`);
+    io.err(`refused: --env must be ${DEPLOY_ENVS.join(" or ")}, not ${JSON.stringify(env)}`);
     return 2;
   }
   const channels = (parsed.flags.notify ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   const unknown = channels.filter((c) => !(c in CHANNEL_SECRETS));
   if (unknown.length > 0) {
-    console.error(`refused: --notify knows ${Object.keys(CHANNEL_SECRETS).join(", ")}, not ${unknown.join(", ")}`);
+    io.err(`refused: --notify knows ${Object.keys(CHANNEL_SECRETS).join(", ")}, not ${unknown.join(", ")}`);
     return 2;
   }
   const dryRun = parsed.flags["dry-run"];
+  const checkOnly = parsed.flags.check;
   const target = env as DeployEnv;
-  // Wrangler's own reader, so the environment resolves exactly as `wrangler deploy --env` sees it.
-  const { unstable_readConfig } = await import("wrangler");
-  const config: ResolvedEnv = unstable_readConfig({ config: resolve(ROOT, "wrangler.toml"), env: target });
+  const config = await ports.readConfig(target);
   const migrationsDir = resolve(
     ROOT,
     config.d1_databases.find((d) => d.binding === "DB")?.migrations_dir ?? "migrations",
@@ -194,11 +227,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   let secretNames: string[] | null = null;
   let listFailure: string | null = null; // reported with the config problems, so one run names them all
   if (!dryRun) {
-    const listed = listSecrets(target);
+    const listed = ports.listSecrets(target);
     if (listed.ok) secretNames = listed.names;
     else listFailure = listed.reason;
   }
-  const apiToken = process.env.API_TOKEN || undefined;
+  const apiToken = ports.apiToken;
   const problems = [
     ...(listFailure === null ? [] : [listFailure]),
     ...deployProblems({
@@ -213,22 +246,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       notify: channels as Channel[],
     }),
   ];
-  console.log(`deploy ${config.name} (env ${target}, MODE ${String(config.vars.MODE)})${dryRun ? ", dry run" : ""}`);
-  console.log(`migrations (${migrationsDir}): ${migrations.join(", ") || "none"}`);
+  const what = dryRun ? ", dry run" : checkOnly ? ", check only" : "";
+  io.out(`deploy ${config.name} (env ${target}, MODE ${String(config.vars.MODE)})${what}`);
+  io.out(`migrations (${migrationsDir}): ${migrations.join(", ") || "none"}`);
   if (secretNames === null)
-    console.log(
+    io.out(
       `secrets needed (not listed in a dry run): ${requiredSecrets(config.vars.MODE, channels as Channel[]).join(", ")}`,
     );
   if (problems.length > 0) {
-    console.error(`refused: nothing deployed. ${problems.length} problem(s):`);
-    for (const p of problems) console.error(`  - ${p}`);
+    io.err(`refused: nothing deployed. ${problems.length} problem(s):`);
+    for (const p of problems) io.err(`  - ${p}`);
+    if (apiToken === undefined && secretNames !== null && !secretNames.includes("API_TOKEN"))
+      io.err(`a random API_TOKEN to store: ${newToken()}`);
     return 2;
   }
+  if (checkOnly) {
+    io.out(`check passed: \`npm run deploy -- --env ${target}\` may deploy`);
+    return 0;
+  }
+  const run = (args: readonly string[], input?: string) => {
+    io.out(`$ npx wrangler ${args.join(" ")}`);
+    return ports.wrangler(args, input);
+  };
   if (apiToken !== undefined && !dryRun && run(["secret", "put", "API_TOKEN", "--env", target], apiToken) !== 0)
     return 1;
   for (const args of deployCommands(target, dryRun)) if (run(args) !== 0) return 1;
   if (dryRun)
-    console.log(
+    io.out(
       `dry run done; a real deploy runs: npx wrangler d1 migrations apply DB --remote --env ${target} && npx wrangler deploy --env ${target}`,
     );
   return 0;
