@@ -66,10 +66,11 @@ async function run(args: string[]) {
   return { code, out: c.out.join("\n"), err: c.err.join("\n") };
 }
 
+// Two hours of pushes to write: more than the default 10 s hook timeout on a loaded machine.
 beforeAll(() => {
   writeRecording(edge, 3600, 11, true);
   writeRecording(noise, 3600, 12, false);
-});
+}, 120_000);
 
 describe("npm run signals", () => {
   it("finds a planted order-flow edge with its sign: the interval lies above 0 at 30 s and 2 min", async () => {
