@@ -82,6 +82,7 @@ for (const c of CASES) {
     const checked = validateOrder(contract, order as Parameters<typeof validateOrder>[1], { referencePrice });
     if (!checked.ok) throw new Error(checked.detail);
     await v.orders.placeOrder(checked.order);
+    return clientOid;
   };
 
   const venueHolds = async () => {
@@ -147,34 +148,64 @@ for (const c of CASES) {
     /** Base coin bought at the venue behind the agent's back (a position the engine never owned). */
     const extra = c.symbol === "BTCUSDT" ? 0.01 : 0.5;
 
-    it("blocks new entries while the venue holds more than the engine (a manual buy it never owned)", async () => {
-      const engineHolds = (await agent().status()).position?.size ?? 0;
-      expect(engineHolds).toBeGreaterThan(0);
-      await venueMarket("buy", extra, false);
+    it("grows its position by a manual same-side order at the venue (#14): the engine and the Coordinator hold the new size, the ledger has the manual fill with its fee, reconciliation is clean", async () => {
+      const before = (await agent().status()).position;
+      const engineHolds = before?.size ?? 0;
+      expect(before?.side).toBe("long");
+      const manualOid = await venueMarket("buy", extra, false);
       await vi.waitFor(async () => expect(await venueHolds()).toBeCloseTo(engineHolds + extra, 9), {
         timeout: 5_000,
       });
+      await vi.waitFor(
+        async () => expect((await agent().status()).position?.size).toBeCloseTo(engineHolds + extra, 9),
+        { timeout: 10_000, interval: 100 },
+      );
+      const grown = (await agent().status()).position;
+      expect(grown?.fees).toBeGreaterThan(before?.fees ?? 0);
 
       expect(await runDurableObjectAlarm(agent())).toBe(true);
-      const blocked = await agent().status();
-      expect(blocked.entriesBlocked).toBe(true);
-      expect(blocked.alarmErrors.find((e) => e.startsWith("reconcile"))).toContain("position mismatch");
-      expect(blocked.position?.size).toBe(engineHolds);
+      const after = await agent().status();
+      expect(after.entriesBlocked).toBe(false);
+      expect(after.alarmErrors.filter((e) => e.startsWith("reconcile"))).toEqual([]);
+      const held = (await coordinator().portfolio()).openPositions.find((p) => p.symbol === c.symbol);
+      expect(held?.size).toBeCloseTo(engineHolds + extra, 9);
+      expect(held?.entryPrice).toBeCloseTo(grown?.entryPrice ?? 0, 9);
+
+      const v = await venueAccount(c.credentials);
+      const order = await v.orders.getOrder(c.symbol, { clientOid: manualOid });
+      const atVenue = (await v.orders.getFills({ symbol: c.symbol, limit: 100 })).fills.filter(
+        (f) => f.orderId === order.orderId,
+      );
+      expect(atVenue.length).toBeGreaterThan(0);
+      await vi.waitFor(
+        async () => {
+          const rows = (
+            await env.DB.prepare("SELECT role, mode, size, fee FROM fills WHERE client_oid = ?")
+              .bind(manualOid)
+              .all<{ role: string; mode: string; size: number; fee: number }>()
+          ).results;
+          expect(rows).toHaveLength(atVenue.length);
+          expect(rows.every((r) => r.role === "entry" && r.mode === "live")).toBe(true);
+          expect(rows.reduce((x, r) => x + r.size, 0)).toBeCloseTo(extra, 9);
+          expect(rows.reduce((x, r) => x + r.fee, 0)).toBeCloseTo(-atVenue.reduce((x, f) => x + f.fee, 0), 6);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
     }, 30_000);
 
-    it("flattens its own position at the venue and journals the exit; unblocks once the venue matches again", async () => {
+    it("flattens the whole grown position at the venue and journals one exit for it", async () => {
+      const size = (await agent().status()).position?.size ?? 0;
       await agent().flatten("flatten");
       await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
         timeout: 10_000,
         interval: 100,
       });
-      expect(await venueHolds()).toBeCloseTo(extra, 9);
+      expect(await venueHolds()).toBe(0);
       const last = (await journal()).at(-1);
       expect(last?.status).toBe("done");
-      expect(JSON.parse(last?.request ?? "{}")).toMatchObject({ type: "market", reduceOnly: true });
-
-      await venueMarket("sell", extra, true);
-      await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 5_000 });
+      const exit = JSON.parse(last?.request ?? "{}") as { type: string; reduceOnly: boolean; size: number };
+      expect(exit).toMatchObject({ type: "market", reduceOnly: true });
+      expect(exit.size).toBeCloseTo(size, 9);
       expect(await runDurableObjectAlarm(agent())).toBe(true);
       expect((await agent().status()).entriesBlocked).toBe(false);
     }, 30_000);
