@@ -252,6 +252,8 @@ export class CadenceWatch {
   /** Start of the held span, and the arrivals in it so far; null when not holding. */
   private holdFrom: number | null = null;
   private held = 0;
+  /** The first interval (subscribe snapshot → the grid) was passed over. */
+  private seedSkipped = false;
 
   /** `outageMs`: a silence this long is an outage (reported as stale), not missed pushes; default 5 000. */
   constructor(private readonly outageMs = 5000) {}
@@ -267,6 +269,13 @@ export class CadenceWatch {
       return 0;
     }
     if (this.cadence === 0) {
+      // The first interval runs from the subscribe snapshot to the first push of the server's grid, so
+      // it may be any length; seeded from it (say 15 ms), the watch read 4–6 % of a 0–30 ms-jittered
+      // 100 ms train as missing and tripped the drop rate. The cadence is seeded by the second.
+      if (!this.seedSkipped) {
+        this.seedSkipped = true;
+        return 0;
+      }
       if (iv > 0) this.cadence = iv;
       return 0;
     }
