@@ -201,6 +201,23 @@ describe("REST over loopback (synthetic market)", () => {
     expect((await client.getOpenOrders()).orders).toEqual([]);
   });
 
+  it("pages fills with idLessThan = endId (the next page holds the older ones), by order and time, and refuses a cursor it never issued", async () => {
+    const call = async (query: string) =>
+      (await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/order/fills", { query: `${PT}&${query}` })).body;
+    const all = (await call("limit=100")).data as { fillList: { tradeId: string; orderId: string }[] };
+    expect(all.fillList.length).toBeGreaterThan(1);
+    const first = (await call("limit=1")).data as { fillList: { tradeId: string }[]; endId: string };
+    expect(first.fillList.map((f) => f.tradeId)).toEqual([all.fillList[0].tradeId]);
+    const next = (await call(`limit=1&idLessThan=${first.endId}`)).data as { fillList: { tradeId: string }[] };
+    expect(next.fillList.map((f) => f.tradeId)).toEqual([all.fillList[1].tradeId]);
+    const oldest = all.fillList[all.fillList.length - 1];
+    expect((await call(`idLessThan=${oldest.tradeId}`)).data).toEqual({ fillList: null, endId: null });
+    const byOrder = (await call(`orderId=${oldest.orderId}`)).data as { fillList: { orderId: string }[] };
+    expect(new Set(byOrder.fillList.map((f) => f.orderId))).toEqual(new Set([oldest.orderId]));
+    expect((await call(`startTime=${venue.clock() + 1}`)).data).toEqual({ fillList: null, endId: null });
+    expect(await call("idLessThan=abc")).toMatchObject({ code: "40020" });
+  });
+
   it("times fills with the market clock and requestTime with the wall clock", async () => {
     const r = await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/order/fills", { query: PT });
     const fill = (r.body.data as { fillList: { cTime: string }[] }).fillList[0];

@@ -159,6 +159,22 @@ describe("v3 (UTA) REST over loopback", () => {
     expect((after.body.data as { list: unknown[] }).list).toEqual([]);
   });
 
+  it("pages fills with the cursor (newest first; the next page holds the older ones) and refuses a cursor it never issued", async () => {
+    const page = async (params: Record<string, string>) => {
+      const r = await v3("GET", "trade/fills", { category: "USDT-FUTURES", ...params });
+      return r.body.data as { list: { execId: string }[]; cursor: string };
+    };
+    const all = await page({});
+    expect(all.list.length).toBeGreaterThan(1);
+    const first = await page({ limit: "1" });
+    expect(first.list.map((f) => f.execId)).toEqual([all.list[0].execId]);
+    const second = await page({ limit: "1", cursor: first.cursor });
+    expect(second.list.map((f) => f.execId)).toEqual([all.list[1].execId]);
+    expect(await page({ cursor: all.list[all.list.length - 1].execId })).toEqual({ list: [], cursor: "" });
+    const bad = await v3("GET", "trade/fills", { category: "USDT-FUTURES", cursor: "abc" });
+    expect(bad.body).toMatchObject({ code: "40020" });
+  });
+
   it("accepts a crossing post-only order and cancels it with post_only_fill_cancel", async () => {
     const r = await place({
       side: "buy",
