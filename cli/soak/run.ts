@@ -31,6 +31,9 @@ import {
 } from "./counters";
 import { readLiveFills } from "./d1-fills";
 import {
+  FEED_BURST_EVERY_MS,
+  FEED_BURST_MS,
+  FEED_BURST_RATES,
   RESTART_EVERY_MS,
   SETTLE_MS,
   SOAK_CONFIG,
@@ -85,6 +88,7 @@ interface StatusAnswer {
     readonly phase: string | null;
     readonly entriesBlocked: boolean;
     readonly entriesPaused?: string | null;
+    readonly gates?: Readonly<Record<string, readonly { name: string; status: string }[]>> | null;
     readonly feed: { readonly healthy: boolean; readonly reason: string | null } | null;
     readonly alarmErrors?: readonly string[];
   };
@@ -162,12 +166,21 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         if (o.dumpDir !== undefined)
           appendFileSync(
             join(o.dumpDir, "status.jsonl"),
-            `${JSON.stringify({ at: Date.now(), symbol: s, ...r.status, features: undefined, subScores: undefined, gates: undefined })}\n`,
+            `${JSON.stringify({ at: Date.now(), symbol: s, ...r.status, features: undefined, subScores: undefined, gates: failingGates(r.status.gates) })}\n`,
           );
       }
     };
     timers.push(setInterval(() => void sampleStatus(), 5_000));
     if (!o.calm) timers.push(setInterval(() => v.faults.apply({ stall: STALL_MS }), STALL_EVERY_MS));
+    if (!o.calm)
+      timers.push(
+        setInterval(() => {
+          v.faults.apply(FEED_BURST_RATES);
+          timers.push(
+            setTimeout(() => v.faults.apply({ malformed: SOAK_RATES.malformed, gap: SOAK_RATES.gap }), FEED_BURST_MS),
+          );
+        }, FEED_BURST_EVERY_MS),
+      );
     if (!o.calm)
       timers.push(
         setInterval(() => {
@@ -206,6 +219,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       held.set(s, status.position);
       log(statusLine(s, status));
     }
+    const portfolio = await running
+      .api<Record<string, unknown>>("GET", "/api/portfolio")
+      .catch((e: Error) => e.message);
+    log(`soak: portfolio at the end: ${JSON.stringify(portfolio).slice(0, 600)}`);
     const pausedShare = [...paused].map(([k, n]) => `${k} ${Math.round((100 * n) / Math.max(1, statusSamples))} %`);
     log(`soak: entries paused in ${statusSamples} status samples: ${pausedShare.join(", ") || "never"}`);
     const steps = new Map(v.core.instrumentList().map((i) => [i.symbol, i.sizeStep]));
@@ -255,6 +272,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await venue?.close();
     rmSync(persistTo, { recursive: true, force: true });
   }
+}
+
+/** The gates that fail, by side (the dump's short form of the status's gates). */
+function failingGates(g: StatusAnswer["status"]["gates"]): Record<string, string[]> | null {
+  if (!g) return null;
+  const out: Record<string, string[]> = {};
+  for (const [side, list] of Object.entries(g)) out[side] = list.filter((x) => x.status === "fail").map((x) => x.name);
+  return out;
 }
 
 function venuePositions(venue: Venue, key: string): VenuePosition[] {
