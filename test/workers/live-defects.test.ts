@@ -165,12 +165,16 @@ afterAll(async () => {
 });
 
 describe("a live agent's account and the kill switch (issue #14)", () => {
-  it("trades at the config's leverage, shows a stopped agent's position in /api/symbols, and flatten closes it at the exchange", async () => {
+  it("trades at the config's leverage and crossed margin, shows a stopped agent's position in /api/symbols, and flatten closes it at the exchange", async () => {
     const symbol = "BTCUSDT";
+    // Someone switched the symbol to isolated margin at the exchange; the bot trades crossed.
+    await venue.setMarginMode(symbol, "isolated");
     const size = await openLive(symbol);
     expect(size).toBeGreaterThan(0);
     // The venue starts every symbol at leverage 20; the config sizes with its default, 50.
-    const leverageAtVenue = (await venue.getPosition(symbol))[0]?.leverage ?? null;
+    const [opened] = await venue.getPosition(symbol);
+    const leverageAtVenue = opened?.leverage ?? null;
+    const marginModeAtVenue = opened?.marginMode ?? null;
     expect((await api(`/api/symbols/${symbol}/stop`, { method: "POST" })).status).toBe(200);
     const list = (await (await api("/api/symbols")).json()) as {
       symbols: { symbol: string; status: { position: { size: number } | null } | null }[];
@@ -185,11 +189,13 @@ describe("a live agent's account and the kill switch (issue #14)", () => {
     // One object of every observation, so that a failure shows all of them at once.
     expect({
       leverageAtVenue,
+      marginModeAtVenue,
       shownWhileStopped: shown,
       flattenStatus: flatten.status,
       heldAfterFlatten: held,
     }).toEqual({
       leverageAtVenue: 50,
+      marginModeAtVenue: "crossed",
       shownWhileStopped: size,
       flattenStatus: 200,
       heldAfterFlatten: 0,
