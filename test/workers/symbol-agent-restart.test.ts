@@ -74,12 +74,14 @@ const withSecrets = () =>
  * storage. Its constructor resumes without the secrets (they are the test's, not the Worker's
  * bindings), so the resumed runtime is dropped unused and the agent resumes again with them.
  */
-async function restart(): Promise<void> {
+async function restart(whileAway?: () => Promise<unknown>): Promise<void> {
   await abortAllDurableObjects();
   await runInDurableObject(agent(), (a: SymbolAgent) => {
     a["agent"].runtime?.stop();
     a["agent"].runtime = null;
   });
+  // What happens at the venue while no agent runs (a running agent follows a manual fill at once: external-fills.test.ts).
+  await whileAway?.();
   await withSecrets();
   await agent().ensureRunning();
 }
@@ -184,8 +186,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
   }, 60_000);
 
   it("adopts a position it does not know (policy adopt, the default) and manages it: flatten closes it at the venue", async () => {
-    await venueMarket("sell", 0.01, false);
-    await restart();
+    await restart(() => venueMarket("sell", 0.01, false));
     await vi.waitFor(
       async () => expect((await agent().status()).position).toMatchObject({ side: "short", size: 0.01 }),
       {
@@ -207,8 +208,7 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
   it("closes a position it does not know at market with the policy close, into the D1 ledger", async () => {
     expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
     expect(await runDurableObjectAlarm(agent())).toBe(true);
-    await venueMarket("buy", 0.02, false);
-    await restart();
+    await restart(() => venueMarket("buy", 0.02, false));
     await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 15_000, interval: 100 });
     await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
       timeout: 10_000,
