@@ -1,17 +1,29 @@
 /**
- * How the Worker and the Coordinator reach the Durable Objects: typed stubs, and agent calls
- * bounded by a timeout whose failures become {@link AgentCallError}s naming the symbol and method.
+ * How the Worker and the Coordinator reach the Durable Objects: typed stubs, and agent calls on
+ * workerd's timers, bounded and reported as shared/coordination/agent-calls.ts says.
  * @module
  */
-import type { SymbolAgentApi } from "../durable-objects/contracts";
+import {
+  AGENT_TIMEOUT_MS,
+  type AgentOutcome,
+  boundedAgentCall,
+  type CallTimers,
+  eachAgent,
+} from "../shared/coordination/agent-calls";
+import type { SymbolAgentApi } from "./contracts";
+
+export { AGENT_TIMEOUT_MS, AgentCallError, type AgentOutcome } from "../shared/coordination/agent-calls";
+
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
 type Env = Cloudflare.Env;
 
 /** Name of the one Coordinator per account (`COORDINATOR.getByName`). */
 export const COORDINATOR_NAME = "portfolio";
 
-/** Default bound on one agent RPC, ms. */
-export const AGENT_TIMEOUT_MS = 10_000;
+const timers: CallTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as number),
+};
 
 /** The Coordinator's stub. */
 export function coordinatorOf(env: Env) {
@@ -26,67 +38,24 @@ export function agentOf(env: Pick<Env, "SYMBOL_AGENT">, symbol: string): SymbolA
   return env.SYMBOL_AGENT.getByName(symbol) as unknown as SymbolAgentApi;
 }
 
-/** An agent RPC that threw or did not answer in time. */
-export class AgentCallError extends Error {
-  readonly symbol: string;
-  readonly method: string;
-  readonly timedOut: boolean;
-
-  constructor(symbol: string, method: string, cause: unknown, timedOut: boolean) {
-    super(
-      timedOut
-        ? `agent ${symbol} did not answer ${method}() in time`
-        : `agent ${symbol} failed ${method}(): ${messageOf(cause)}`,
-    );
-    this.name = "AgentCallError";
-    this.symbol = symbol;
-    this.method = method;
-    this.timedOut = timedOut;
-  }
-}
-
-/** Calls `fn` on the agent of `symbol`; throws {@link AgentCallError} on failure or after `timeoutMs`. */
-export async function callAgent<T>(
+/** Calls `fn` on the agent of `symbol`; throws an AgentCallError on failure or after `timeoutMs`. */
+export function callAgent<T>(
   env: Pick<Env, "SYMBOL_AGENT">,
   symbol: string,
   method: keyof SymbolAgentApi,
   fn: (agent: SymbolAgentApi) => Promise<T>,
   timeoutMs = AGENT_TIMEOUT_MS,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AgentCallError(symbol, method, null, true)), timeoutMs);
-  });
-  try {
-    return await Promise.race([fn(agentOf(env, symbol)), timeout]);
-  } catch (err) {
-    throw err instanceof AgentCallError ? err : new AgentCallError(symbol, method, err, false);
-  } finally {
-    clearTimeout(timer);
-  }
+  return boundedAgentCall(symbol, method, () => fn(agentOf(env, symbol)), timers, timeoutMs);
 }
 
-/** One symbol's outcome of a call fanned out to several agents. */
-export type AgentOutcome<T> =
-  | { readonly symbol: string; readonly ok: true; readonly value: T }
-  | { readonly symbol: string; readonly ok: false; readonly error: string };
-
 /** Calls every agent in parallel; never throws, reports each symbol's outcome in input order. */
-export async function callAgents<T>(
+export function callAgents<T>(
   env: Pick<Env, "SYMBOL_AGENT">,
   symbols: readonly string[],
   method: keyof SymbolAgentApi,
   fn: (agent: SymbolAgentApi) => Promise<T>,
   timeoutMs = AGENT_TIMEOUT_MS,
 ): Promise<AgentOutcome<T>[]> {
-  const settled = await Promise.allSettled(symbols.map((s) => callAgent(env, s, method, fn, timeoutMs)));
-  return settled.map((r, i) =>
-    r.status === "fulfilled"
-      ? { symbol: symbols[i], ok: true, value: r.value }
-      : { symbol: symbols[i], ok: false, error: messageOf(r.reason) },
-  );
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return eachAgent(symbols, (s) => callAgent(env, s, method, fn, timeoutMs));
 }

@@ -1,104 +1,77 @@
 /**
- * The SymbolAgent's wiring of its {@link AgentLoop} (shared/runner, where the policy lives): the
- * public feed socket, the live broker's REST and private socket, DO SQLite, the Coordinator's RPC
- * and wall time.
+ * The SymbolAgent's {@link AgentLoop} (shared/runner, where the policy lives) on workerd: the public
+ * feed's socket, the live broker's REST and private socket ({@link BitgetLive}, the loop's venue
+ * through shared/exchange/bitget/live-venue.ts), DO SQLite, wall time, timers and `Math.random`.
  * @module
  */
-import type { BotConfig } from "../shared/config/schema";
-import { PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public-feed";
-import type { SocketPort } from "../shared/exchange/bitget/socket";
-import type { AgentNotices } from "../shared/notify/agent-notices";
-import { AgentLoop, type AgentCoordinator } from "../shared/runner/agent-loop";
 import type { VersionedConfig } from "../shared/config/versioned";
 import { accountTargets } from "../shared/exchange/bitget/account-setup";
+import { BitgetLive } from "../shared/exchange/bitget/bitget-live";
+import { liveVenue } from "../shared/exchange/bitget/live-venue";
 import type { LiveWiring } from "../shared/exchange/bitget/live-wiring";
-import { openLive } from "./agent-live";
+import { PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public-feed";
+import { AgentLoop } from "../shared/runner/agent-loop";
+import type { RuntimeHooks } from "../shared/runner/agent-lifecycle";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 
-/** What a runtime needs from the Durable Object. */
-export interface AgentRuntimeOptions {
-  readonly symbol: string;
+/** What a runtime needs: the life cycle's hooks and the Durable Object's storage and bindings. */
+export interface AgentRuntimeOptions extends RuntimeHooks {
   readonly store: AgentStore;
-  /** A fresh Coordinator stub (a stub that threw must not be reused). */
-  readonly coordinator: () => AgentCoordinator;
   readonly feedUrl: string;
   /** Wire dialect of `feedUrl` (the `FEED_DIALECT` var); default v2. */
   readonly feedDialect?: PublicDialect;
-  /** Called when the agent must stop trading by itself (a refused config became due), with the reason. */
-  readonly onFatal: (reason: string) => void;
-  /** Whether `config` may trade (the live gate); null = yes. */
-  readonly refusal: (config: BotConfig) => string | null;
-  /** A background step failed (outside any RPC or alarm): the agent logs and counts it. */
-  readonly onError: (what: string, error: unknown) => void;
-  readonly socket?: SocketPort;
   /** Where a live or demo config trades (null without the secrets: a live engine then has orders refused, never paper-traded). */
-  readonly live?: LiveWiring | null;
-  /** The operator's notices (positions, feed, reconciliation); they return at once, delivery is off the trading path. */
-  readonly notices?: AgentNotices | null;
+  readonly live: LiveWiring | null;
 }
 
 /** A running agent: its loop over the runner, feed and I/O. */
 export type AgentRuntime = AgentLoop;
 
+const timers = {
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as number),
+};
+
 /** Rebuilds the runtime from storage (the stored `config` must exist). */
 export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
-  const socket = o.socket ?? new WorkerdSocketPort();
-  const wiring = o.live ?? null;
+  const { store, feedUrl, feedDialect, live: wiring, ...hooks } = o;
+  const socket = new WorkerdSocketPort();
+  const clock = { now: () => Date.now() };
   return new AgentLoop({
-    symbol: o.symbol,
-    store: o.store,
-    coordinator: o.coordinator,
-    now: () => Date.now(),
+    ...hooks,
+    store,
+    now: clock.now,
     feed: (onEvents, onHealth) =>
       new PublicFeed({
-        url: o.feedUrl,
-        dialect: o.feedDialect,
+        url: feedUrl,
+        dialect: feedDialect,
         symbols: [o.symbol],
         socket,
-        clock: { now: () => Date.now() },
-        timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+        clock,
+        timers,
         random: Math.random,
         onEvents,
         onHealth,
       }),
     live: (mode, h) => {
       if (!wiring) return null;
-      const b = openLive(wiring, mode, {
+      const live = new BitgetLive({
         symbol: o.symbol,
+        endpoints: wiring.endpoints(mode),
+        credentials: wiring.credentials,
         onFill: h.onFill,
         onOrderDone: h.onOrderDone,
         onBackgroundError: h.onError,
         // Leverage (the config's, which sizes entries), crossed margin and one-way mode, set and verified on start.
-        targets: () =>
-          accountTargets((o.store.get<VersionedConfig>("config") as VersionedConfig).config.sizing.leverage),
-        socket: o.socket,
+        targets: () => accountTargets((store.get<VersionedConfig>("config") as VersionedConfig).config.sizing.leverage),
+        socket,
+        clock,
+        timers,
+        random: Math.random,
       });
-      return {
-        start: async () => {
-          const started = await b.start();
-          return started.ok ? null : started.reason;
-        },
-        stop: () => b.stop(),
-        summary: () => b.summary(),
-        equity: async () => (b.account ? (await b.account.equity()).equity : null),
-        reconcile: () => b.reconcile(),
-        replayFills: async (since) => {
-          await b.broker?.reconcile();
-          if (since !== null) await b.broker?.fillsSince(o.symbol, since);
-        },
-        positions: async () => (b.account ? await b.account.positions(o.symbol) : []),
-        orders: () => b.broker,
-        lookup: (symbol, clientOid) =>
-          b.broker ? b.broker.order(symbol, clientOid) : Promise.reject(new Error("the live broker is not started")),
-        instrument: () => b.instrument,
-        onEvent: (e) => b.onEvent(e),
-      };
+      return liveVenue(live, o.symbol);
     },
-    refusal: o.refusal,
-    onFatal: o.onFatal,
-    onError: o.onError,
-    notices: o.notices,
     // A 0 ms timer runs after the turn's signing and fetch started: the state write stays off the order's path.
     later: (fn) => void setTimeout(fn, 0),
   });
