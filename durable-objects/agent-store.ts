@@ -16,8 +16,6 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS agent_orders (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_oid TEXT NOT NULL UNIQUE, request TEXT NOT NULL, status TEXT NOT NULL, detail TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
 ];
 
-export type { JournalStatus, OutboxKind, OutboxRow, QueuedCall, StoredCall };
-
 /** Finished orders kept in the journal (the oldest are pruned). */
 const JOURNAL_KEEP = 500;
 

@@ -10,7 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { startEquityOf } from "../shared/config/settings";
 import { type CoordinatorEffects, CoordinatorCore, KILL_SWITCH_REASON } from "../shared/coordination/coordinator-core";
-import { type FlattenResult, flattenEverywhere } from "../shared/coordination/flatten-everywhere";
+import { type FlattenResult, flattenInMode } from "../shared/coordination/flatten-everywhere";
 import { kvCoordinatorStore } from "../shared/coordination/kv-coordinator-store";
 import type {
   CloseReport,
@@ -140,17 +140,15 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   }
 
   /** Every target's agent exits; in live or demo mode what the exchange still holds is closed there. */
-  private async flattenAll(targets: string[], reason: "flatten" | "daily_loss_flatten"): Promise<FlattenResult[]> {
-    const mode = this.core.configState().config?.mode;
-    const trading = mode === "live" || mode === "demo" ? mode : null;
-    const results = await flattenEverywhere({
+  private flattenAll(targets: string[], reason: "flatten" | "daily_loss_flatten"): Promise<FlattenResult[]> {
+    return flattenInMode({
       targets,
+      reason,
+      mode: this.core.configState().config?.mode,
       flattenAgents: (symbols) => callAgents(this.env, symbols, "flatten", (a) => a.flatten(reason)),
-      exchange: trading ? () => openExchangeCloser(this.env, trading) : null,
+      exchange: (trading) => openExchangeCloser(this.env, trading),
+      log,
     });
-    const open = results.filter((r) => r.outcome === "still_open" || r.outcome === "unknown");
-    log(open.length > 0 ? "flatten_incomplete" : "flatten_done", { reason, results });
-    return results;
   }
 
   private async pushConfig(version: string): Promise<void> {

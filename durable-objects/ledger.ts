@@ -9,19 +9,14 @@
 import { getTableColumns } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { batchWrite, chunked, type LedgerWrite } from "../shared/db/ledger-batch";
 import { configAudit, fills, trades, type NewConfigAuditRow, type NewFill, type NewTrade } from "../shared/db/schema";
+
+export type { LedgerWrite };
 
 /** A drizzle handle on the D1 ledger (any schema). */
 export type LedgerDb = DrizzleD1Database<Record<string, unknown>>;
 
-/** What a ledger write did: rows inserted (the rest were already there), and D1's rows written (index entries included: what D1 bills). */
-export interface LedgerWrite {
-  readonly inserted: number;
-  readonly rowsWritten: number;
-}
-
-/** D1 binds at most 100 parameters per statement. */
-const MAX_BOUND_PARAMS = 100;
 const TRADE_COLUMNS = Object.keys(getTableColumns(trades)).length;
 const FILL_COLUMNS = Object.keys(getTableColumns(fills)).length;
 const AUDIT_COLUMNS = Object.keys(getTableColumns(configAudit)).length;
@@ -66,25 +61,5 @@ export function insertLedger(
 
 async function runBatch(db: LedgerDb, statements: BatchItem<"sqlite">[]): Promise<LedgerWrite> {
   if (statements.length === 0) return { inserted: 0, rowsWritten: 0 };
-  const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  let inserted = 0;
-  let rowsWritten = 0;
-  for (const r of results as readonly unknown[]) {
-    inserted += metaOf(r, "changes");
-    rowsWritten += metaOf(r, "rows_written");
-  }
-  return { inserted, rowsWritten };
-}
-
-function metaOf(result: unknown, field: "changes" | "rows_written"): number {
-  const meta = (result as { meta?: Record<string, unknown> } | null)?.meta;
-  const v = meta?.[field];
-  return typeof v === "number" ? v : 0;
-}
-
-function chunked<T>(rows: readonly T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_BOUND_PARAMS / columns));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+  return batchWrite(await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]));
 }

@@ -5,6 +5,7 @@ import {
   type AgentFlattenOutcome,
   type ExchangeCloser,
   flattenEverywhere,
+  flattenInMode,
 } from "./flatten-everywhere";
 
 const FLAT: AgentFlattenAnswer = { running: true, phase: "flat", position: null };
@@ -127,5 +128,50 @@ describe("flattenEverywhere in live mode", () => {
       exchange: async () => unreadable,
     });
     expect(results).toMatchObject([{ outcome: "still_open", exchange: { error: expect.stringContaining("502") } }]);
+  });
+});
+
+describe("flattenInMode", () => {
+  const run = async (mode: "paper" | "demo" | "live" | undefined, held: Record<string, number>) => {
+    const opened: string[] = [];
+    const logged: [string, Record<string, unknown>][] = [];
+    const ex = exchange(held);
+    const results = await flattenInMode({
+      targets: ["BTCUSDT"],
+      mode,
+      reason: "daily_loss_flatten",
+      flattenAgents: agents({ BTCUSDT: FLAT }).flattenAgents,
+      exchange: async (trading) => {
+        opened.push(trading);
+        return ex.closer;
+      },
+      log: (event, fields) => void logged.push([event, fields]),
+    });
+    return { results, opened, logged, closed: ex.closed };
+  };
+
+  it("closes through the exchange of the config's mode in live and demo, never in paper", async () => {
+    expect((await run("live", { ETHUSDT: 1 })).opened).toEqual(["live"]);
+    expect((await run("demo", {})).opened).toEqual(["demo"]);
+    const paper = await run("paper", { ETHUSDT: 1 });
+    expect(paper.opened).toEqual([]);
+    expect(paper.closed).toEqual([]);
+    expect((await run(undefined, {})).opened).toEqual([]);
+  });
+
+  it("logs the run as done when all is flat, as incomplete when something may still be held", async () => {
+    const done = await run("live", { ETHUSDT: 1 });
+    expect(done.logged).toEqual([["flatten_done", { reason: "daily_loss_flatten", results: done.results }]]);
+    const events: string[] = [];
+    const stuck = await flattenInMode({
+      targets: ["BTCUSDT"],
+      mode: "paper",
+      reason: "flatten",
+      flattenAgents: agents({ BTCUSDT: "timed out" }).flattenAgents,
+      exchange: async () => "unused",
+      log: (event) => void events.push(event),
+    });
+    expect(stuck[0].outcome).toBe("unknown");
+    expect(events).toEqual(["flatten_incomplete"]);
   });
 });

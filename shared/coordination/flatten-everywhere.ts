@@ -130,3 +130,27 @@ async function heldOrError(exchange: ExchangeCloser): Promise<string[] | string>
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Options of {@link flattenInMode}. */
+export interface FlattenInModeOptions extends Omit<FlattenEverywhereOptions, "exchange"> {
+  /** The config's trading mode now (undefined while the config does not load: the agents alone are asked). */
+  readonly mode: "paper" | "demo" | "live" | undefined;
+  readonly reason: string;
+  /** Opens the account of a trading mode for the direct close, or says why it cannot. */
+  readonly exchange: (trading: "live" | "demo") => Promise<ExchangeCloser | string>;
+  /** Where the run is logged: `flatten_done`, or `flatten_incomplete` when something may still be held. */
+  readonly log: (event: "flatten_done" | "flatten_incomplete", fields: Record<string, unknown>) => void;
+}
+
+/** The kill switch in the config's mode: the exchange is closed through directly only in live and demo mode. */
+export async function flattenInMode(o: FlattenInModeOptions): Promise<FlattenResult[]> {
+  const trading = o.mode === "live" || o.mode === "demo" ? o.mode : null;
+  const results = await flattenEverywhere({
+    targets: o.targets,
+    flattenAgents: o.flattenAgents,
+    exchange: trading ? () => o.exchange(trading) : null,
+  });
+  const open = results.some((r) => r.outcome === "still_open" || r.outcome === "unknown");
+  o.log(open ? "flatten_incomplete" : "flatten_done", { reason: o.reason, results });
+  return results;
+}
