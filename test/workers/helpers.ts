@@ -5,10 +5,11 @@
  * @module
  */
 import { runInDurableObject } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import type { AgentStatus, SymbolAgentApi } from "../../durable-objects/contracts";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { NewTrade } from "../../shared/db/schema";
+import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { TradeEvent } from "../../shared/market/events";
 
 /** The token the workers project binds as API_TOKEN (vitest.config.ts). */
@@ -192,5 +193,27 @@ export function ingestByHand(
     const runtime = a["agent"].runtime;
     if (!runtime) throw new Error("agent not running");
     return ingestIntoRuntime(runtime, trades, opts);
+  });
+}
+
+/**
+ * Gives a Durable Object instance the venue key as its Bitget secrets, and an agent also a public feed
+ * URL the venue refuses (HTTP 404), so that it sees only the trades a test feeds it.
+ */
+export function withVenueKey<O extends Rpc.DurableObjectBranded>(
+  stub: DurableObjectStub<O>,
+  credentials: BitgetCredentials,
+  opts: { refusedFeed?: boolean } = { refusedFeed: true },
+): Promise<void> {
+  const restUrl = (env as unknown as Record<string, string>).REST_URL;
+  return runInDurableObject(stub, (instance: unknown) => {
+    const own = instance as { env: Record<string, unknown> };
+    own.env = {
+      ...own.env,
+      BITGET_API_KEY: credentials.apiKey,
+      BITGET_API_SECRET: credentials.apiSecret,
+      BITGET_PASSPHRASE: credentials.passphrase,
+      ...(opts.refusedFeed ? { FEED_URL: `${restUrl}/no-public-feed-here` } : {}),
+    };
   });
 }

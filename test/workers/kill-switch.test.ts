@@ -1,15 +1,13 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { AgentStatus } from "../../durable-objects/contracts";
-import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import { bitgetEndpoints, netPosition } from "../../shared/exchange/bitget/bitget-account";
 import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
 import type { FlattenResult } from "../../shared/coordination/flatten-everywhere";
-import { api, ingestByHand, PERMISSIVE_LIVE, warmup } from "./helpers";
+import { api, ingestByHand, PERMISSIVE_LIVE, warmup, withVenueKey } from "./helpers";
 
 const bindings = env as unknown as Record<string, string>;
 /** This file's own venue account (global-setup.ts), so no other test's positions meet these. */
@@ -20,22 +18,10 @@ const ORPHAN = "BTCUSDT";
 
 const agent = () => env.SYMBOL_AGENT.getByName(SYMBOL);
 const coordinator = () => env.COORDINATOR.getByName("portfolio");
-const secrets = {
-  BITGET_API_KEY: credentials.apiKey,
-  BITGET_API_SECRET: credentials.apiSecret,
-  BITGET_PASSPHRASE: credentials.passphrase,
-};
-
-/** Gives a Durable Object instance the venue key as its Bitget secrets (the agent: and a public feed URL the venue refuses). */
+/** Gives the agent and the Coordinator the venue key (the agent also a public feed the venue refuses). */
 async function withSecrets(): Promise<void> {
-  await runInDurableObject(agent(), (a: SymbolAgent) => {
-    const own = a as unknown as { env: Record<string, unknown> };
-    own.env = { ...own.env, ...secrets, FEED_URL: `${bindings.REST_URL}/no-public-feed-here` };
-  });
-  await runInDurableObject(coordinator(), (c: object) => {
-    const own = c as unknown as { env: Record<string, unknown> };
-    own.env = { ...own.env, ...secrets };
-  });
+  await withVenueKey(agent(), credentials);
+  await withVenueKey(coordinator(), credentials, { refusedFeed: false });
 }
 
 async function venue() {

@@ -13,7 +13,7 @@ import { UtaBrokerRest } from "../../shared/exchange/bitget/uta/uta-broker-rest"
 import { UtaRestClient } from "../../shared/exchange/bitget/uta/uta-rest-client";
 import type { OrderRequest } from "../../shared/execution/orders";
 import type { TradeEvent } from "../../shared/market/events";
-import { ingestByHand, PERMISSIVE_LIVE, warmup } from "./helpers";
+import { ingestByHand, PERMISSIVE_LIVE, warmup, withVenueKey } from "./helpers";
 
 const bindings = env as unknown as Record<string, string>;
 const endpoints = bitgetEndpoints("live", { restUrl: bindings.REST_URL });
@@ -44,18 +44,7 @@ async function venueAccount(credentials: BitgetCredentials) {
 for (const c of CASES) {
   const agent = () => env.SYMBOL_AGENT.getByName(c.symbol);
 
-  /** Gives the agent instance the venue key as its Bitget secrets, and a public feed URL the venue refuses (HTTP 404). */
-  const withSecrets = (credentials: BitgetCredentials = c.credentials) =>
-    runInDurableObject(agent(), (a: SymbolAgent) => {
-      const own = a as unknown as { env: Record<string, unknown> };
-      own.env = {
-        ...own.env,
-        BITGET_API_KEY: credentials.apiKey,
-        BITGET_API_SECRET: credentials.apiSecret,
-        BITGET_PASSPHRASE: credentials.passphrase,
-        FEED_URL: `${bindings.REST_URL}/no-public-feed-here`,
-      };
-    });
+  const withSecrets = (credentials: BitgetCredentials = c.credentials) => withVenueKey(agent(), credentials);
 
   /** Feeds trades until the engine leaves flat; returns its phase. */
   const ingestUntilEntering = async (trades: readonly TradeEvent[]) =>

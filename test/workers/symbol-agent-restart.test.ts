@@ -12,7 +12,7 @@ import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";
 import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
-import { ingestIntoRuntime, PERMISSIVE_LIVE, warmup } from "./helpers";
+import { ingestIntoRuntime, PERMISSIVE_LIVE, warmup, withVenueKey } from "./helpers";
 
 /** Streamed and traded by the venue; with the Classic key (symbol-agent-live.test.ts trades it with the UTA key). */
 const SYMBOL = "BTCUSDT";
@@ -57,17 +57,7 @@ async function venueMarket(side: "buy" | "sell", size: number, reduceOnly: boole
 }
 
 /** The agent gets the venue's Classic key as its secrets and a public feed URL the venue refuses: it sees only the trades fed here. */
-const withSecrets = () =>
-  runInDurableObject(agent(), (a: SymbolAgent) => {
-    const own = a as unknown as { env: Record<string, unknown> };
-    own.env = {
-      ...own.env,
-      BITGET_API_KEY: credentials.apiKey,
-      BITGET_API_SECRET: credentials.apiSecret,
-      BITGET_PASSPHRASE: credentials.passphrase,
-      FEED_URL: `${bindings.REST_URL}/no-public-feed-here`,
-    };
-  });
+const withSecrets = () => withVenueKey(agent(), credentials);
 
 /**
  * Evicts the agent: every Durable Object aborted; the next call builds a new instance over the same
