@@ -15,7 +15,16 @@ export function renderTradingState(el: HTMLElement, p: PortfolioSnapshot): void 
     h("span", { class: "state-name" }, p.tradingState),
     p.reason ? h("span", { class: "state-reason" }, p.reason) : null,
     p.requiresFlatten ? h("span", { class: "state-reason" }, "flattening") : null,
+    backgroundErrorsText(p),
   );
+}
+
+/** The account's background failures (the Worker's and the Coordinator's), when there are any. */
+function backgroundErrorsText(p: PortfolioSnapshot): HTMLElement | null {
+  const b = (p as { backgroundErrors?: { count: number; last: string | null } }).backgroundErrors;
+  if (!b || b.count === 0) return null;
+  const text = `${b.count} background error${b.count === 1 ? "" : "s"}, last: ${b.last ?? "?"}`;
+  return h("span", { class: "state-reason error", "data-testid": "background-errors" }, text);
 }
 
 function stat(label: string, value: string, toneOf?: number | null, testId?: string) {

@@ -9,12 +9,14 @@ import type {
   PortfolioSnapshot,
 } from "../shared/risk/portfolio-types";
 import type { FlattenResult } from "../shared/coordination/flatten-everywhere";
+import type { BackgroundErrors } from "../shared/coordination/background-errors";
 
 /** A config with its content version. */
 import type { VersionedConfig } from "../shared/config/versioned";
 import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../shared/risk/coordinator-types";
 
 export type { VersionedConfig };
+export type { BackgroundErrors };
 
 /** The kill switch's answer: the portfolio after it, and one result per symbol it reached. */
 export type FlattenAnswer = PortfolioSnapshot & { readonly flatten: readonly FlattenResult[] };
@@ -46,6 +48,8 @@ export interface CoordinatorApi {
   portfolio(): Promise<PortfolioSnapshot>;
   symbols(): Promise<SymbolEntry[]>;
   setSymbolEnabled(symbol: string, enabled: boolean): Promise<SymbolEntry[]>;
+  /** A background step of the Worker failed (already logged with its context): count it for `/api/portfolio`. */
+  recordBackgroundError(what: string, message: string): Promise<BackgroundErrors>;
 }
 
 /** The SymbolAgent's RPC surface (one object per symbol, addressed `getByName(symbol)`). */

@@ -12,6 +12,11 @@ import { startEquityOf } from "../shared/config/settings";
 import { type CoordinatorEffects, CoordinatorCore, KILL_SWITCH_REASON } from "../shared/coordination/coordinator-core";
 import { type FlattenResult, flattenInMode } from "../shared/coordination/flatten-everywhere";
 import { kvCoordinatorStore } from "../shared/coordination/kv-coordinator-store";
+import {
+  type BackgroundErrors,
+  NO_BACKGROUND_ERRORS,
+  noteBackgroundError,
+} from "../shared/coordination/background-errors";
 import type {
   CloseReport,
   CloseResult,
@@ -48,7 +53,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     super(ctx, env);
     this.notices = new NotifySender({
       notifier: () => env.NOTIFIER.getByName("notifier"),
-      onError: (what, e) => log("coordinator_notify_failed", { what, error: String(e) }),
+      onError: (what, e) => this.noteError(`coordinator ${what}`, e),
       defer: (fn) => setTimeout(fn, 0),
     });
     const store = kvCoordinatorStore(ctx.storage.kv);
@@ -118,8 +123,13 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return { ...this.core.portfolio(), flatten: results };
   }
 
-  async portfolio(): Promise<PortfolioSnapshot & { configError: string | null }> {
-    return this.core.portfolio();
+  async portfolio(): Promise<PortfolioSnapshot & { configError: string | null; backgroundErrors: BackgroundErrors }> {
+    return { ...this.core.portfolio(), backgroundErrors: this.backgroundErrors() };
+  }
+
+  /** RPC: a background step of the Worker failed (it logged it with context); counted here, shown in the portfolio. */
+  async recordBackgroundError(what: string, message: string): Promise<BackgroundErrors> {
+    return this.noteError(what, message);
   }
 
   async symbols(): Promise<SymbolEntry[]> {
@@ -156,9 +166,25 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
       a.updateConfig(version),
     );
     const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0) log("config_push", { failed });
+    if (failed.length > 0) this.noteError("coordinator config push", JSON.stringify(failed));
+  }
+
+  private backgroundErrors(): BackgroundErrors {
+    return this.ctx.storage.kv.get<BackgroundErrors>(BACKGROUND_ERRORS_KEY) ?? NO_BACKGROUND_ERRORS;
+  }
+
+  /** Logs a background failure and counts it (kept in storage: the count survives an eviction). */
+  private noteError(what: string, e: unknown): BackgroundErrors {
+    const message = e instanceof Error ? e.message : String(e);
+    log("background_error", { what, error: message });
+    const next = noteBackgroundError(this.backgroundErrors(), what, message, Date.now());
+    this.ctx.storage.kv.put(BACKGROUND_ERRORS_KEY, next);
+    return next;
   }
 }
+
+/** Storage key of the account's background error count. */
+const BACKGROUND_ERRORS_KEY = "backgroundErrors";
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.warn(JSON.stringify({ event, ...fields }));

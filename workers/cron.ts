@@ -25,6 +25,7 @@ import type { Env } from "./env";
 import { ledgerDb } from "../durable-objects/ledger";
 import { mirrorConfigAudit, type RolledUpDay, rollupDailyStats } from "./rollup";
 import { notifierOf } from "./routes/notifications";
+import { reportBackgroundError } from "./background-errors";
 import { startEquityOf } from "../shared/config/settings";
 import { loadWindow, windowStats } from "./stats";
 import { DAY_MS, startOfUtcDay } from "./time-params";
@@ -174,8 +175,21 @@ export async function runDailyRollup(
   return { dates, rows, auditMirrored: mirrored.inserted };
 }
 
-/** `scheduled()` handler: runs the job of the cron expression and logs what it did. */
-export const scheduled: ExportedHandlerScheduledHandler<Env> = async (controller, env) => {
+/**
+ * `scheduled()` handler: runs the job of the cron expression and logs what it did; a job that throws
+ * is logged with its cron and counted (`backgroundErrors` in `/api/portfolio`), then rethrown so the
+ * platform records the failed run too.
+ */
+export const scheduled: ExportedHandlerScheduledHandler<Env> = async (controller, env, ctx) => {
+  try {
+    await runJob(controller, env, ctx);
+  } catch (e) {
+    await reportBackgroundError(env, `cron ${cronJob(controller.cron)}`, e, { cron: controller.cron });
+    throw e;
+  }
+};
+
+const runJob: ExportedHandlerScheduledHandler<Env> = async (controller, env) => {
   const job = cronJob(controller.cron);
   const base = { event: "cron", cron: controller.cron, job };
   if (job === "watchdog") {

@@ -17,6 +17,7 @@ import { ledgerDb } from "../../durable-objects/ledger";
 import { mirrorConfigAudit } from "../rollup";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { list } from "../schemas/list";
+import { reportBackgroundError } from "../background-errors";
 import { apiRoutes, jsonInput } from "../validation";
 
 /** Query of `GET /api/config/audit`. */
@@ -185,7 +186,7 @@ async function answer(c: Context<AppEnv>, kind: "put" | "patch", input: unknown,
       },
     ]);
   } catch (err) {
-    console.warn(JSON.stringify({ event: "config_audit_mirror_failed", version: change.version, error: String(err) }));
+    await reportBackgroundError(c.env, "config audit mirror", err, { version: change.version });
   }
   c.header("ETag", `"${change.version}"`);
   return c.json(

@@ -11,6 +11,7 @@ import type { AppEnv } from "../env";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { FlattenAnswerSchema, PortfolioSchema } from "../schemas/portfolio-schema";
 import { apiRoutes } from "../validation";
+import { reportBackgroundError } from "../background-errors";
 import { notifierOf } from "./notifications";
 
 /** Optional body of `POST /api/control/halt`. */
@@ -18,16 +19,14 @@ export const HaltBody = z.strictObject({ reason: z.string().trim().min(1).max(20
 
 /**
  * Tells the operator about the change, after the answer and off its path: a failing Notifier is
- * logged, never turned into a failed halt.
+ * logged and counted (`backgroundErrors` in `/api/portfolio`), never turned into a failed halt.
  */
 function announce(c: Context<AppEnv>, state: string, reason: string): void {
   const event = tradingStateChanged({ state, reason, ts: Date.now() });
   c.executionCtx.waitUntil(
     notifierOf(c.env)
       .notify([event])
-      .catch((e: unknown) =>
-        console.error(JSON.stringify({ event: "notify_enqueue_failed", kind: event.kind, error: String(e) })),
-      ),
+      .catch((e: unknown) => reportBackgroundError(c.env, "notify enqueue", e, { kind: event.kind })),
   );
 }
 

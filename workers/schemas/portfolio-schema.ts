@@ -78,6 +78,13 @@ const portfolioFields = {
     .nullable()
     .optional()
     .openapi({ description: "why the stored config does not load (the portfolio is then halted), else null" }),
+  backgroundErrors: z
+    .strictObject({ count: z.number(), last: z.string().nullable(), lastAt: z.number().nullable() })
+    .optional()
+    .openapi({
+      description:
+        "background failures no request waited for (the Worker's notify enqueue, config audit D1 mirror and cron jobs; the Coordinator's notices and config pushes), each logged with its context: how many, the last (`what: message`) and when (GET /api/portfolio)",
+    }),
 };
 
 /** Equity, open positions, trading state and daily PnL. */
