@@ -5,6 +5,7 @@ import { netPosition } from "../../shared/exchange/bitget/bitget-account";
 import { UtaRestClient } from "../../shared/exchange/bitget/uta/uta-rest-client";
 import type { Fill } from "../../shared/execution/orders";
 import { testBrokerContract } from "../../shared/execution/testing/broker-contract";
+import { testStopContract } from "../../shared/execution/testing/stop-contract";
 import type { MarketEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
 import { admin, pushesOf, venueRest, waitUntil } from "./venue-harness";
@@ -316,6 +317,14 @@ testBrokerContract("UTA broker on the venue, fills over the private WebSocket,",
   accountBrokerHarness(BTC, "uta", "websocket"),
 );
 testBrokerContract("UTA broker on the venue, fills by REST polling,", () => accountBrokerHarness(BTC, "uta", "rest"));
+testStopContract("UTA broker (v3) on the venue,", async () => {
+  const h = await accountBrokerHarness(BTC, "uta", "rest");
+  return { ...h, stops: h.broker };
+});
+testStopContract("Classic broker opened by the factory on the venue,", async () => {
+  const h = await accountBrokerHarness(BTC, "classic", "rest");
+  return { ...h, stops: h.broker };
+});
 testBrokerContract("UTA broker on the venue, coarse grid,", () =>
   accountBrokerHarness(DOGE, "uta", "websocket", 0.1234),
 );

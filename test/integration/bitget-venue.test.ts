@@ -11,6 +11,7 @@ import { BitgetError } from "../../shared/exchange/bitget/rest-errors";
 import type { FetchLike } from "../../shared/exchange/bitget/rest-transport";
 import type { Fill } from "../../shared/execution/orders";
 import { testBrokerContract } from "../../shared/execution/testing/broker-contract";
+import { testStopContract } from "../../shared/execution/testing/stop-contract";
 import type { MarketEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
 import {
@@ -387,4 +388,8 @@ testBrokerContract("BitgetBroker on the venue, fills over the private WebSocket,
   liveBrokerHarness(BTC, "websocket"),
 );
 testBrokerContract("BitgetBroker on the venue, fills by REST polling,", () => liveBrokerHarness(BTC, "rest"));
+testStopContract("BitgetBroker (Classic V2) on the venue,", async () => {
+  const h = await liveBrokerHarness(BTC, "rest");
+  return { ...h, stops: h.broker as BitgetBroker };
+});
 testBrokerContract("BitgetBroker on the venue, coarse grid,", () => liveBrokerHarness(DOGE, "websocket", 0.1234));

@@ -23,6 +23,14 @@ import {
   refusalReason,
 } from "./broker-outcomes";
 import { validateOrder } from "./order-rules";
+import { BitgetStops, CLASSIC_STOP_CODES, type StopCodes, type StopPlanRest } from "./stop-plans";
+import type {
+  ExchangeStop,
+  StopCancelResult,
+  StopPlaceResult,
+  StopPort,
+  StopRequest,
+} from "../../execution/exchange-stops";
 import { type OrderPlacementPort, type PlaceOnceOptions, placeOrderOnce } from "./place-order-once";
 import type { PrivateEvent, PrivateExecution, PrivateFillEvent, PrivateOrderEvent } from "./private-codec";
 import { RecentIds } from "./recent-ids";
@@ -46,6 +54,10 @@ export interface BitgetBrokerRest extends OrderPlacementPort {
   getFills(query: FillQuery): Promise<FillPage>;
   /** Open orders of a symbol; when present, {@link BitgetBroker.reconcile} adopts the ones it does not follow. */
   getOpenOrders?(symbol: string): Promise<OrderPage>;
+  /** Position stop plans (stop-plans.ts); when present, the broker is a {@link StopPort}. */
+  getStopPlans?: StopPlanRest["getStopPlans"];
+  placeStopPlan?: StopPlanRest["placeStopPlan"];
+  cancelStopPlan?: StopPlanRest["cancelStopPlan"];
 }
 
 /** Options of {@link BitgetBroker}. */
@@ -67,6 +79,8 @@ export interface BitgetBrokerOptions {
   readonly mode?: "live" | "demo";
   /** The exchange codes behind refusals the error kind does not tell; default Classic V2's. */
   readonly rejectCodes?: RejectCodes;
+  /** The codes behind stop refusals (stop-plans.ts); default Classic V2's. */
+  readonly stopCodes?: StopCodes;
   /**
    * Called once when an order ends without filling completely through no cancel asked of this broker:
    * refused after acceptance (a post-only order that would have crossed, v3 `post_only_fill_cancel`),
@@ -137,7 +151,7 @@ export const MAX_FILL_PAGES = 50;
  *   {@link BitgetBroker.onEvent} when the order was placed; 0 when no market was seen.
  * Memory is bounded by `maxOrders` and `maxTradeIds`.
  */
-export class BitgetBroker implements Broker {
+export class BitgetBroker implements Broker, StopPort {
   /** Recorded on every trade row. */
   readonly mode: "live" | "demo";
   private readonly rejectCodes: RejectCodes;
@@ -151,6 +165,7 @@ export class BitgetBroker implements Broker {
   private readonly orders = new Map<string, Tracked>();
   private readonly tradeIds: RecentIds;
   private readonly quotes = new Map<string, Quote>();
+  private readonly stopPlans: BitgetStops | null;
 
   constructor(options: BitgetBrokerOptions) {
     this.mode = options.mode ?? "live";
@@ -164,6 +179,45 @@ export class BitgetBroker implements Broker {
     this.maxOrders = options.maxOrders ?? 10_000;
     this.tradeIds = new RecentIds(options.maxTradeIds ?? 50_000);
     if (!(this.maxOrders >= 1)) throw new RangeError(`BitgetBroker maxOrders must be ≥ 1, got ${this.maxOrders}`);
+    const r = options.rest;
+    this.stopPlans =
+      r.getStopPlans && r.placeStopPlan && r.cancelStopPlan
+        ? new BitgetStops(
+            {
+              getStopPlans: (symbol) => r.getStopPlans?.(symbol) ?? Promise.resolve([]),
+              placeStopPlan: (body) => (r.placeStopPlan as StopPlanRest["placeStopPlan"])(body),
+              cancelStopPlan: (symbol, id) => (r.cancelStopPlan as StopPlanRest["cancelStopPlan"])(symbol, id),
+            },
+            (symbol) => this.instruments.get(symbol),
+            options.stopCodes ?? CLASSIC_STOP_CODES,
+          )
+        : null;
+  }
+
+  /** True when the REST has the plan endpoints: the broker then reads, places and cancels position stops. */
+  get hasStops(): boolean {
+    return this.stopPlans !== null;
+  }
+
+  /** The stop-loss plans of `symbol`'s positions at the exchange (stop-plans.ts). */
+  stops(symbol: string): Promise<readonly ExchangeStop[]> {
+    return this.stopPort().stops(symbol);
+  }
+
+  /** Places a position stop-loss, its trigger rounded to the tick; a refusal is typed, an unknown outcome throws. */
+  placeStop(req: StopRequest): Promise<StopPlaceResult> {
+    return this.stopPort().placeStop(req);
+  }
+
+  /** Cancels a position stop plan by its id. */
+  cancelStop(symbol: string, id: string): Promise<StopCancelResult> {
+    return this.stopPort().cancelStop(symbol, id);
+  }
+
+  private stopPort(): BitgetStops {
+    if (!this.stopPlans)
+      throw new Error("this broker's REST has no plan endpoints: exchange-side stops are unavailable");
+    return this.stopPlans;
   }
 
   /** Market data: best prices and the last trade, for validation of market orders and slippage. */

@@ -12,6 +12,7 @@ import type {
   BitgetEndpoints,
   TradingMode,
 } from "./bitget-account";
+import type { StopCodes } from "./stop-plans";
 import { BitgetBroker, type BitgetBrokerRest } from "./bitget-broker";
 import type { RejectCodes } from "./broker-outcomes";
 import { type PrivateDialect, PrivateFeed } from "./private-feed";
@@ -29,6 +30,8 @@ export interface AccountDialect {
   /** The REST the broker trades through. */
   readonly brokerRest: BitgetBrokerRest;
   readonly rejectCodes: RejectCodes;
+  /** The codes behind stop-plan refusals; default Classic V2's. */
+  readonly stopCodes?: StopCodes;
   /** The private WebSocket of this key's dialect (one of `endpoints`' URLs). */
   readonly privateWsUrl: string;
   /** The private feed's wire dialect; default Classic V2. */
@@ -55,8 +58,8 @@ export abstract class DialectAccount<Rest extends AccountRest>
   }
 
   broker(options: AccountBrokerOptions): BitgetBroker {
-    const { brokerRest, rejectCodes } = this.dialect;
-    return new BitgetBroker({ ...options, rest: brokerRest, mode: this.trading, rejectCodes });
+    const { brokerRest, rejectCodes, stopCodes } = this.dialect;
+    return new BitgetBroker({ ...options, rest: brokerRest, mode: this.trading, rejectCodes, stopCodes });
   }
 
   privateFeed(options: AccountFeedOptions): PrivateFeed {

@@ -30,6 +30,7 @@ export function liveVenue(live: LiveParts, symbol: string): LiveVenue {
     },
     positions: async () => (live.account ? await live.account.positions(symbol) : []),
     orders: () => live.broker,
+    stops: () => (live.broker?.hasStops ? live.broker : null),
     lookup: (s, clientOid) =>
       live.broker ? live.broker.order(s, clientOid) : Promise.reject(new Error("the live broker is not started")),
     instrument: () => live.instrument,

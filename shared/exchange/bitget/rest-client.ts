@@ -28,6 +28,8 @@ import {
 } from "./rest-parse";
 import { type BodyParams, BitgetRestTransport, type QueryParams, type TransportOptions } from "./rest-transport";
 import { placeOrderBody } from "./order-body";
+import { parseV2StopPlans, type StopPlanBody } from "./stop-plans";
+import type { ExchangeStop } from "../../execution/exchange-stops";
 import type {
   AccountBalance,
   BatchResult,
@@ -251,6 +253,53 @@ export class BitgetRestClient {
       limit: query.limit,
     };
     return this.#call(query.history ? "fillHistory" : "fills", params, parseFillPage);
+  }
+
+  /** The stop-loss plans of `symbol`'s positions: pending `profit_loss` plans of type `pos_loss`/`loss_plan`. */
+  getStopPlans(symbol: string): Promise<ExchangeStop[]> {
+    const query = { symbol, productType: this.productType, planType: "profit_loss" };
+    return this.#call("pendingPlans", query, (d) => parseV2StopPlans(d, symbol));
+  }
+
+  /** Sets the position stop-loss (`pos_loss`, closes the whole position at market); NOT retried. @returns the plan's orderId. */
+  placeStopPlan(b: StopPlanBody): Promise<string> {
+    const oneWay = this.#positionMode === "one_way_mode";
+    const body = {
+      marginCoin: this.marginCoin,
+      productType: this.productType,
+      symbol: b.symbol,
+      planType: "pos_loss",
+      triggerPrice: b.triggerPrice,
+      triggerType: "fill_price",
+      executePrice: "0",
+      holdSide: oneWay ? (b.side === "long" ? "buy" : "sell") : b.side,
+      clientOid: b.clientOid,
+    };
+    return this.#call("placeTpslOrder", body, (d) => parseOrderAck(d).orderId ?? b.clientOid);
+  }
+
+  /** Cancels one TP/SL plan by orderId; a plan the exchange lists as failed throws kind `notFound`. */
+  async cancelStopPlan(symbol: string, orderId: string): Promise<void> {
+    const body = {
+      symbol,
+      productType: this.productType,
+      marginCoin: this.marginCoin,
+      planType: "profit_loss",
+      orderIdList: [{ orderId }],
+    };
+    const r = await this.#call("cancelPlanOrder", body, parseBatchResult);
+    const failed = r.failure[0];
+    if (r.success.length === 0 && failed) {
+      const spec = ENDPOINTS.cancelPlanOrder;
+      throw new BitgetError({
+        kind: "notFound",
+        method: spec.method,
+        endpoint: spec.path,
+        status: 200,
+        code: failed.errorCode ?? "00000",
+        exchangeMessage: failed.errorMsg ?? "the plan was not cancelled",
+      });
+    }
   }
 
   async #call<T>(name: EndpointName, params: QueryParams | BodyParams, parse: (data: unknown) => T): Promise<T> {

@@ -23,8 +23,10 @@ describe("ENDPOINTS", () => {
       .map((s) => s.path.split("/").pop());
     expect(posts.sort()).toEqual([
       "cancel-order",
+      "cancel-plan-order",
       "close-positions",
       "place-order",
+      "place-tpsl-order",
       "set-leverage",
       "set-margin-mode",
       "set-position-mode",

@@ -20,6 +20,7 @@ import type { BitgetCredentials } from "../rest-transport";
 import type { MarginMode, PositionMode } from "../rest-types";
 import { UtaBrokerRest } from "./uta-broker-rest";
 import { UTA_REJECT_CODES } from "./uta-errors";
+import { UTA_STOP_CODES } from "../stop-plans";
 import { UTA_PRIVATE_DIALECT } from "./uta-private-codec";
 import type { UtaRestClient } from "./uta-rest-client";
 import type { UtaSettings } from "./uta-types";
@@ -38,6 +39,7 @@ export class UtaAccount extends DialectAccount<UtaRestClient> implements BitgetA
     super(rest, endpoints, credentials, {
       brokerRest: new UtaBrokerRest(rest),
       rejectCodes: UTA_REJECT_CODES,
+      stopCodes: UTA_STOP_CODES,
       privateWsUrl: endpoints.utaPrivateWsUrl,
       feedDialect: UTA_PRIVATE_DIALECT,
     });

@@ -9,7 +9,9 @@
  * - fill pages: the port's `idLessThan` (V2's cursor, the previous `endId`) is sent as v3's `cursor`.
  * @module
  */
+import type { ExchangeStop } from "../../../execution/exchange-stops";
 import type { BitgetBrokerRest } from "../bitget-broker";
+import type { StopPlanBody } from "../stop-plans";
 import type {
   FillPage,
   FillQuery,
@@ -42,6 +44,18 @@ export class UtaBrokerRest implements BitgetBrokerRest {
   async getOpenOrders(symbol: string): Promise<OrderPage> {
     const page = await this.client.getOpenOrders(symbol);
     return { orders: page.list.map(orderDetailOf), endId: page.cursor };
+  }
+
+  getStopPlans(symbol: string): Promise<ExchangeStop[]> {
+    return this.client.getStopPlans(symbol);
+  }
+
+  placeStopPlan(body: StopPlanBody): Promise<string> {
+    return this.client.placeStopPlan(body);
+  }
+
+  cancelStopPlan(symbol: string, orderId: string): Promise<void> {
+    return this.client.cancelStopPlan(symbol, orderId);
   }
 
   async getFills(query: FillQuery): Promise<FillPage> {

@@ -21,6 +21,10 @@ export const UTA_ENDPOINTS = {
   openOrders: { method: "GET", path: "/api/v3/trade/unfilled-orders", auth: true, perSecond: 20 },
   fills: { method: "GET", path: "/api/v3/trade/fills", auth: true, perSecond: 20 },
   positions: { method: "GET", path: "/api/v3/position/current-position", auth: true, perSecond: 20 },
+  /** Position TP/SL as a strategy order (`type: tpsl`, `tpslMode: full`), docs/exchange-stops.md. */
+  placeStrategyOrder: { method: "POST", path: "/api/v3/trade/place-strategy-order", auth: true, perSecond: 10 },
+  unfilledStrategyOrders: { method: "GET", path: "/api/v3/trade/unfilled-strategy-orders", auth: true, perSecond: 20 },
+  cancelStrategyOrder: { method: "POST", path: "/api/v3/trade/cancel-strategy-order", auth: true, perSecond: 10 },
 } as const satisfies Record<string, EndpointSpec>;
 
 /** Name of an endpoint in {@link UTA_ENDPOINTS}. */

@@ -11,6 +11,8 @@ import type { MarginMode, OrderRef, PositionMode, ValidatedOrder } from "../rest
 import { UTA_ENDPOINTS, USDT_FUTURES, type UtaEndpointName } from "./uta-endpoints";
 import { classifyUtaFailure } from "./uta-errors";
 import { utaOrderBody } from "./uta-order-body";
+import type { ExchangeStop } from "../../../execution/exchange-stops";
+import { parseV3StopPlans, type StopPlanBody } from "../stop-plans";
 import {
   parseAck,
   parseAssets,
@@ -167,6 +169,35 @@ export class UtaRestClient {
     return this.#call("positions", { category: USDT_FUTURES, symbol }, (d) =>
       parsePage(d, "positions", parsePosition).list.filter((p): p is UtaPosition => p !== null),
     );
+  }
+
+  /** The stop-losses of `symbol`'s positions among the pending `tpsl` strategy orders. */
+  getStopPlans(symbol: string): Promise<ExchangeStop[]> {
+    // The symbol filter is UNVERIFIED on this endpoint: the answer is filtered by symbol here too.
+    return this.#call("unfilledStrategyOrders", { category: USDT_FUTURES, type: "tpsl", symbol }, (d) =>
+      parseV3StopPlans(d, symbol),
+    );
+  }
+
+  /** Sets the position stop-loss (`tpsl`, full position, market when triggered); NOT retried. @returns the orderId. */
+  placeStopPlan(b: StopPlanBody): Promise<string> {
+    const body = {
+      category: USDT_FUTURES,
+      symbol: b.symbol,
+      type: "tpsl",
+      tpslMode: "full",
+      posSide: b.side,
+      stopLoss: b.triggerPrice,
+      slTriggerBy: "market",
+      slOrderType: "market",
+      clientOid: b.clientOid,
+    };
+    return this.#call("placeStrategyOrder", body, (d) => parseAck(d).orderId ?? b.clientOid);
+  }
+
+  /** Cancels one strategy order by orderId; NOT retried. */
+  async cancelStopPlan(_symbol: string, orderId: string): Promise<void> {
+    await this.#call("cancelStrategyOrder", { orderId }, () => null);
   }
 
   async #call<T>(name: UtaEndpointName, params: QueryParams | BodyParams, parse: (data: unknown) => T): Promise<T> {
