@@ -366,6 +366,8 @@ export class SymbolRunner implements RecoverableRunner {
    * ledger and the portfolio follow it; each is reported (`externalFill`).
    */
   onLiveFill(f: Fill): void {
+    // The private feed carries every symbol's fills; another symbol's is not this position's (soak: an ETH entry adopted as a BTC orphan).
+    if (f.symbol !== this.symbol) return;
     if (!this.seenFills.add(f.tradeId, f.ts)) {
       this.recoveryCounts.duplicateFills++;
       return;
