@@ -199,7 +199,15 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
     expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
     expect(await runDurableObjectAlarm(agent())).toBe(true);
     await restart(() => venueMarket("buy", 0.02, false));
-    await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 15_000, interval: 100 });
+    // The order may fill in several parts: what the replay's first fill did not cover is closed by
+    // the exit retry or reconciliation, both driven by the agent's alarm (every 5 s in production).
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(agent());
+        expect(await venueHolds()).toBe(0);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
     await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
       timeout: 10_000,
       interval: 100,
