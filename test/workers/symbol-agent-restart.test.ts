@@ -195,6 +195,44 @@ describe("a live agent restarted on the local venue (issue #14: a restart loses 
     await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 10_000, interval: 100 });
   }, 60_000);
 
+  it("re-arms the exchange-side stop after a restart: a position whose stop plan was cancelled at the venue gets one again at the engine's stop", async () => {
+    expect((await coordinator().putConfig(PERMISSIVE_LIVE)).ok).toBe(true);
+    expect(await runDurableObjectAlarm(agent())).toBe(true);
+    await restart(() => venueMarket("sell", 0.01, false));
+    await vi.waitFor(
+      async () => expect((await agent().status()).position).toMatchObject({ side: "short", size: 0.01 }),
+      { timeout: 15_000, interval: 100 },
+    );
+    const stopLoss = (await agent().status()).position?.stopLoss ?? Number.NaN;
+    const armedAtEngineStop = async () => {
+      const plans = await rest.getStopPlans(SYMBOL);
+      expect(plans).toHaveLength(1);
+      expect(plans[0].side).toBe("short");
+      expect(Math.abs(plans[0].triggerPrice - stopLoss)).toBeLessThanOrEqual(0.1 + 1e-9);
+    };
+    // Adopted with a stop at the exchange, placed by the stop guard.
+    await vi.waitFor(armedAtEngineStop, { timeout: 10_000, interval: 100 });
+
+    // While the agent is away the stop plan disappears at the venue; the position stays bare there.
+    await restart(async () => {
+      for (const plan of await rest.getStopPlans(SYMBOL)) await rest.cancelStopPlan(SYMBOL, plan.id);
+      expect(await rest.getStopPlans(SYMBOL)).toEqual([]);
+    });
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(agent());
+        await armedAtEngineStop();
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    expect((await agent().status()).position).toMatchObject({ side: "short", size: 0.01, stopLoss });
+    const safety = await runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.runner.safety);
+    expect(safety?.stopsPlaced).toBeGreaterThanOrEqual(1);
+    await agent().flatten("flatten");
+    await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 10_000, interval: 100 });
+    expect(await rest.getStopPlans(SYMBOL)).toEqual([]);
+  }, 60_000);
+
   it("closes a position it does not know at market with the policy close, into the D1 ledger", async () => {
     expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, live: { orphanPolicy: "close" } })).ok).toBe(true);
     expect(await runDurableObjectAlarm(agent())).toBe(true);
