@@ -7,7 +7,7 @@
 import type { AgentLoopStore } from "../shared/runner/agent-loop";
 import type { QueuedCall, StoredCall } from "../shared/runner/call-queue";
 import type { OutboxKind, OutboxRow } from "../shared/runner/outbox";
-import type { JournalStatus, OrderJournal } from "../shared/runner/ports";
+import { type JournalStatus, journalOver, type OrderJournal } from "../shared/runner/ports";
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS agent_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -146,11 +146,7 @@ export class AgentStore implements AgentLoopStore {
 
   /** The journal as the runner's {@link OrderJournal} port (wall-clock times). */
   journal(): OrderJournal {
-    return {
-      sending: (req) => this.journalOrder(req.clientOid, req, Date.now()),
-      status: (oid) => this.journalEntry(oid)?.status ?? null,
-      update: (oid, status, detail) => this.journalStatus(oid, status, detail, Date.now()),
-    };
+    return journalOver(this, Date.now);
   }
 
   /** Client ids of journaled orders still `sending` or `accepted`, oldest first. */

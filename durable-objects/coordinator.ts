@@ -9,14 +9,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { startEquityOf } from "../shared/config/settings";
-import { type CoordinatorEffects, CoordinatorCore, KILL_SWITCH_REASON } from "../shared/coordination/coordinator-core";
+import { type CoordinatorEffects, CoordinatorCore } from "../shared/coordination/coordinator-core";
 import { type FlattenResult, flattenInMode } from "../shared/coordination/flatten-everywhere";
 import { kvCoordinatorStore } from "../shared/coordination/kv-coordinator-store";
-import {
-  type BackgroundErrors,
-  NO_BACKGROUND_ERRORS,
-  noteBackgroundError,
-} from "../shared/coordination/background-errors";
+import { BackgroundErrorBook, type BackgroundErrors } from "../shared/coordination/background-errors";
 import type {
   CloseReport,
   CloseResult,
@@ -42,18 +38,18 @@ import { openExchangeCloser } from "./exchange-closer";
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
 type Env = Cloudflare.Env;
 
-export { KILL_SWITCH_REASON };
-
 /** Portfolio coordinator Durable Object (SQLite-backed), implementing {@link CoordinatorApi}. */
 export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   private core!: CoordinatorCore;
   private readonly notices: NotifySender;
+  private readonly errors: BackgroundErrorBook;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.errors = new BackgroundErrorBook(ctx.storage.kv, { now: Date.now, log: (line) => console.warn(line) });
     this.notices = new NotifySender({
       notifier: () => env.NOTIFIER.getByName("notifier"),
-      onError: (what, e) => this.noteError(`coordinator ${what}`, e),
+      onError: (what, e) => this.errors.note(`coordinator ${what}`, e),
       defer: (fn) => setTimeout(fn, 0),
     });
     const store = kvCoordinatorStore(ctx.storage.kv);
@@ -124,12 +120,12 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   }
 
   async portfolio(): Promise<PortfolioSnapshot & { configError: string | null; backgroundErrors: BackgroundErrors }> {
-    return { ...this.core.portfolio(), backgroundErrors: this.backgroundErrors() };
+    return { ...this.core.portfolio(), backgroundErrors: this.errors.get() };
   }
 
   /** RPC: a background step of the Worker failed (it logged it with context); counted here, shown in the portfolio. */
   async recordBackgroundError(what: string, message: string): Promise<BackgroundErrors> {
-    return this.noteError(what, message);
+    return this.errors.note(what, message);
   }
 
   async symbols(): Promise<SymbolEntry[]> {
@@ -157,7 +153,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
       mode: this.core.configState().config?.mode,
       flattenAgents: (symbols) => callAgents(this.env, symbols, "flatten", (a) => a.flatten(reason)),
       exchange: (trading) => openExchangeCloser(this.env, trading),
-      log,
+      log: (event, fields) => console.warn(JSON.stringify({ event, ...fields })),
     });
   }
 
@@ -166,26 +162,6 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
       a.updateConfig(version),
     );
     const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0) this.noteError("coordinator config push", JSON.stringify(failed));
+    if (failed.length > 0) this.errors.note("coordinator config push", JSON.stringify(failed));
   }
-
-  private backgroundErrors(): BackgroundErrors {
-    return this.ctx.storage.kv.get<BackgroundErrors>(BACKGROUND_ERRORS_KEY) ?? NO_BACKGROUND_ERRORS;
-  }
-
-  /** Logs a background failure and counts it (kept in storage: the count survives an eviction). */
-  private noteError(what: string, e: unknown): BackgroundErrors {
-    const message = e instanceof Error ? e.message : String(e);
-    log("background_error", { what, error: message });
-    const next = noteBackgroundError(this.backgroundErrors(), what, message, Date.now());
-    this.ctx.storage.kv.put(BACKGROUND_ERRORS_KEY, next);
-    return next;
-  }
-}
-
-/** Storage key of the account's background error count. */
-const BACKGROUND_ERRORS_KEY = "backgroundErrors";
-
-function log(event: string, fields: Record<string, unknown>): void {
-  console.warn(JSON.stringify({ event, ...fields }));
 }

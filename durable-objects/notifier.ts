@@ -6,6 +6,7 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
+import { defaultConfig } from "../shared/config/config";
 import type { NotificationsConfig } from "../shared/config/notify-schema";
 import { type ChannelSecrets, configuredChannels } from "../shared/notify/channel-request";
 import { deliverDue } from "../shared/notify/deliver";
@@ -161,9 +162,31 @@ export class Notifier extends DurableObject<Env> {
     if (armed === null || armed > next) await this.ctx.storage.setAlarm(next);
   }
 
-  /** The `notifications` section of the Coordinator's config, read each time so a change applies at once. */
+  /**
+   * The `notifications` section of the Coordinator's config, read each time so a change applies at
+   * once. A Coordinator that cannot give its config (e.g. a stored config that no longer loads) must
+   * not silence the operator exactly then: the defaults route the events, and the failure is logged
+   * and counted in the Coordinator's background errors (`/api/portfolio`) when it still answers that.
+   */
   private async routing(): Promise<NotificationsConfig> {
-    const { config } = await this.env.COORDINATOR.getByName("portfolio").getConfig();
-    return config.notifications;
+    const coordinator = this.env.COORDINATOR.getByName("portfolio");
+    try {
+      return (await coordinator.getConfig()).config.notifications;
+    } catch (e) {
+      const message = `the Coordinator's config did not load (${e instanceof Error ? e.message : String(e)}); default routing used`;
+      console.error(JSON.stringify({ event: "notifier_routing_fallback", error: message }));
+      await coordinator
+        .recordBackgroundError("notifier routing", message)
+        .catch((c: unknown) =>
+          console.error(JSON.stringify({ event: "notifier_routing_fallback_uncounted", error: String(c) })),
+        );
+      return everyConfiguredChannel(defaultConfig().notifications);
+    }
   }
+}
+
+/** The fallback routing: every channel on (those without secrets still send nothing), all kinds: when in doubt, tell. */
+function everyConfiguredChannel(settings: NotificationsConfig): NotificationsConfig {
+  const on = (c: ChannelName) => ({ ...settings[c], enabled: true });
+  return { ...settings, telegram: on("telegram"), discord: on("discord"), webhook: on("webhook") };
 }

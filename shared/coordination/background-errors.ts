@@ -32,3 +32,34 @@ export function noteBackgroundError(
     lastAt: at,
   };
 }
+
+/** The storage {@link BackgroundErrorBook} keeps its count in (the Coordinator's `ctx.storage.kv`, a Map in tests). */
+export interface BackgroundErrorKv {
+  get<T>(key: string): T | undefined;
+  put(key: string, value: unknown): void;
+}
+
+/** Storage key of the account's background error count (the count survives an eviction). */
+export const BACKGROUND_ERRORS_KEY = "backgroundErrors";
+
+/** The account's stored count: every failure is logged with its context, then counted. */
+export class BackgroundErrorBook {
+  constructor(
+    private readonly kv: BackgroundErrorKv,
+    private readonly o: { readonly now: () => number; readonly log: (line: string) => void },
+  ) {}
+
+  /** The count so far. */
+  get(): BackgroundErrors {
+    return this.kv.get<BackgroundErrors>(BACKGROUND_ERRORS_KEY) ?? NO_BACKGROUND_ERRORS;
+  }
+
+  /** Logs `what` failed with `e` (one JSON line) and counts it. */
+  note(what: string, e: unknown): BackgroundErrors {
+    const message = e instanceof Error ? e.message : String(e);
+    this.o.log(JSON.stringify({ event: "background_error", what, error: message }));
+    const next = noteBackgroundError(this.get(), what, message, this.o.now());
+    this.kv.put(BACKGROUND_ERRORS_KEY, next);
+    return next;
+  }
+}

@@ -23,6 +23,22 @@ export interface OrderJournal {
   update(clientOid: string, status: JournalStatus, detail: string | null): void;
 }
 
+/** The rows a journal store keeps, as {@link journalOver} reads and writes them. */
+export interface JournalRows {
+  journalOrder(clientOid: string, request: unknown, now: number): void;
+  journalEntry(clientOid: string): { status: JournalStatus } | null;
+  journalStatus(clientOid: string, status: JournalStatus, detail: string | null, now: number): void;
+}
+
+/** The runner's {@link OrderJournal} over a store's rows, stamped with `now()` (wall time in the agent). */
+export function journalOver(rows: JournalRows, now: () => number): OrderJournal {
+  return {
+    sending: (req) => rows.journalOrder(req.clientOid, req, now()),
+    status: (oid) => rows.journalEntry(oid)?.status ?? null,
+    update: (oid, status, detail) => rows.journalStatus(oid, status, detail, now()),
+  };
+}
+
 /** Where ledger rows go (the Durable Object's outbox to D1). */
 export interface LedgerPort {
   trade(row: NewTrade): void;

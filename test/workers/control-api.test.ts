@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { KILL_SWITCH_REASON } from "../../durable-objects/coordinator";
+import { KILL_SWITCH_REASON } from "../../shared/coordination/coordinator-core";
 import type { PortfolioSnapshot } from "../../shared/risk/portfolio-types";
 import { api } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { KILL_SWITCH_REASON } from "../../durable-objects/coordinator";
+import { KILL_SWITCH_REASON } from "../../shared/coordination/coordinator-core";
 import { RESERVATION_TTL_MS } from "../../shared/risk/coordinator-rules";
 import { configVersion, defaultConfig } from "../../shared/config/config";
 import type { EntryRequest } from "../../shared/risk/portfolio-types";

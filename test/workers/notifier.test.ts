@@ -1,5 +1,7 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../shared/config/config";
 import { problem } from "../../shared/notify/notify-event";
 import { api } from "./helpers";
 
@@ -75,5 +77,37 @@ describe("the Notifier", { timeout: 30_000 }, () => {
     );
     expect(hook.signatureValid).toBe(true);
     await api("/api/control/resume", { method: "POST" });
+  });
+
+  it("still tells every configured channel when the Coordinator's stored config no longer loads, and counts why", async () => {
+    // A stub does not survive abortAllDurableObjects: a fresh one each time.
+    const store = async (config: unknown) => {
+      await runInDurableObject(env.COORDINATOR.getByName("portfolio"), (_: object, state: DurableObjectState) =>
+        state.storage.kv.put("config", { config, version: "v-stored" }),
+      );
+      await abortAllDurableObjects();
+    };
+    const portfolio = async () =>
+      (await (await api("/api/portfolio")).json()) as { backgroundErrors: { count: number; last: string | null } };
+    const before = (await portfolio()).backgroundErrors.count;
+    // A config an older release could have stored: accepted then, refused by today's cross-field rule.
+    const defaults = defaultConfig();
+    await store({
+      ...defaults,
+      portfolio: { ...defaults.portfolio, correlationWindowMs: 5000, correlationReturnMs: 5000 },
+    });
+    try {
+      const marker = `coordinator-broken-${crypto.randomUUID()}`;
+      const r = await env.NOTIFIER.getByName("notifier").notify([
+        problem({ kind: "agent_error", message: marker, ts: Date.now(), occurrence: marker }),
+      ]);
+      expect(r.queued).toBe(3);
+      await waitFor((x) => (texts(x, "telegram").some((t) => t.includes(marker)) ? true : undefined));
+      const counted = (await portfolio()).backgroundErrors;
+      expect(counted.count).toBeGreaterThan(before);
+      expect(counted.last).toContain("notifier routing");
+    } finally {
+      await store(defaultConfig());
+    }
   });
 });
