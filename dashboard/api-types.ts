@@ -3,7 +3,7 @@
  * of the server is bundled into the page).
  * @module
  */
-import type { AgentStatus } from "../durable-objects/contracts";
+import type { AgentStatus } from "../shared/coordination/rpc-contracts";
 import type { DailyStats, Summary } from "../shared/backtest/metrics";
 import type { BotConfig } from "../shared/config/schema";
 import type { Trade } from "../shared/db/schema";

@@ -10,7 +10,7 @@ import {
   type CallTimers,
   eachAgent,
 } from "../shared/coordination/agent-calls";
-import type { SymbolAgentApi } from "./contracts";
+import type { SymbolAgentApi } from "../shared/coordination/rpc-contracts";
 
 export { AGENT_TIMEOUT_MS, AgentCallError, type AgentOutcome } from "../shared/coordination/agent-calls";
 

@@ -32,7 +32,7 @@ import type {
   PriceReportAnswer,
   SymbolEntry,
   VersionedConfig,
-} from "./contracts";
+} from "../shared/coordination/rpc-contracts";
 import { openExchangeCloser } from "./exchange-closer";
 
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */

@@ -18,7 +18,7 @@ import { d1LedgerWriter } from "./agent-outbox";
 import { type AgentRuntime, openAgentRuntime } from "./agent-runtime";
 import { AGENT_PRODUCT_TYPE, checkListing } from "./agent-listing";
 import { AgentStore } from "./agent-store";
-import type { CoordinatorApi, SymbolAgentApi } from "./contracts";
+import type { CoordinatorApi, SymbolAgentApi } from "../shared/coordination/rpc-contracts";
 
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
 type Env = Cloudflare.Env;

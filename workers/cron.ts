@@ -4,7 +4,7 @@
  * rollup refreshes `daily_stats` and mirrors the config audit into D1. Each run logs one JSON line.
  * @module
  */
-import type { AgentStatus, CoordinatorApi } from "../durable-objects/contracts";
+import type { AgentStatus, CoordinatorApi } from "../shared/coordination/rpc-contracts";
 import { WatchdogConfig } from "../shared/config/notify-schema";
 import type { BotConfig } from "../shared/config/schema";
 import type { ExchangeCloser } from "../shared/coordination/flatten-everywhere";

@@ -8,7 +8,7 @@ import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { dailyStats, type NewDailyStats, TRADE_MODES, type TradeMode } from "../shared/db/schema";
 import type { DailyStats } from "../shared/backtest/metrics";
-import type { ConfigAuditEntry } from "../durable-objects/contracts";
+import type { ConfigAuditEntry } from "../shared/coordination/rpc-contracts";
 import { insertConfigAudit, type LedgerDb, type LedgerWrite } from "../durable-objects/ledger";
 import { loadWindow, windowStats } from "./stats";
 import { DAY_MS, startOfUtcDay } from "./time-params";

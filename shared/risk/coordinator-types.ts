@@ -1,6 +1,6 @@
 /**
  * The Coordinator's vocabulary beyond the portfolio rules: config changes and their audit entries,
- * the answer to a price report, and the symbol list. The RPC contracts (durable-objects/contracts.ts)
+ * the answer to a price report, and the symbol list. The RPC contracts (shared/coordination/rpc-contracts.ts)
  * and the pure rules (coordinator-rules.ts) share it.
  * @module
  */

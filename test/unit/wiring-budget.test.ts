@@ -1,7 +1,8 @@
 /**
  * `durable-objects/` is wiring (issue #14): the SymbolAgent and Coordinator files hold storage, RPC,
- * sockets, the alarm and clocks, and their policy lives in shared/ with unit tests beside it. When
- * #14 was filed they were 2,237 lines; this budget keeps them well under half. A file that grows
+ * sockets, the alarm and clocks, and their policy lives in shared/ with unit tests beside it. On the
+ * main #14 was filed against (35677ff) they were 1,930 lines (2,237 at bf2816c~1, before the runner
+ * moved out); this budget keeps them near 40 % of that (783 lines when it was set). A file that grows
  * past it is taking policy back: move the decision into shared/runner, shared/coordination or
  * shared/notify instead of raising the number.
  */
@@ -13,7 +14,7 @@ const DIR = path.resolve(import.meta.dirname, "../../durable-objects");
 /** The Notifier's delivery object is not the SymbolAgent's or the Coordinator's wiring (#16). */
 const NOT_COUNTED = new Set(["notifier.ts"]);
 /** Lines the SymbolAgent and Coordinator files may hold together. */
-const WIRING_BUDGET = 850;
+const WIRING_BUDGET = 790;
 
 /** Each counted file with its lines (as `wc -l` counts them), largest first. */
 function wiringFiles(): { file: string; lines: number }[] {

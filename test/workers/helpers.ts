@@ -6,7 +6,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import type { AgentStatus, SymbolAgentApi } from "../../durable-objects/contracts";
+import type { AgentStatus, SymbolAgentApi } from "../../shared/coordination/rpc-contracts";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import type { NewTrade } from "../../shared/db/schema";
 import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";

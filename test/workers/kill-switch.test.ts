@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type { AgentStatus } from "../../durable-objects/contracts";
+import type { AgentStatus } from "../../shared/coordination/rpc-contracts";
 import { bitgetEndpoints, netPosition } from "../../shared/exchange/bitget/bitget-account";
 import { openBitgetAccount } from "../../shared/exchange/bitget/open-account";
 import { validateOrder } from "../../shared/exchange/bitget/order-rules";

@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import type { AgentStatus } from "../../durable-objects/contracts";
+import type { AgentStatus } from "../../shared/coordination/rpc-contracts";
 import type { SymbolAgent } from "../../durable-objects/symbol-agent";
 import { api } from "./helpers";
 

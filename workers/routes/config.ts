@@ -9,7 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { configJsonSchema, parseWholeConfig } from "../../shared/config/config";
 import { type BotConfig as BotConfigValue, BotConfigSchema } from "../../shared/config/schema";
-import type { ConfigChange } from "../../durable-objects/contracts";
+import type { ConfigChange } from "../../shared/coordination/rpc-contracts";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import type { AppEnv } from "../env";
 import { errorBody } from "../errors";

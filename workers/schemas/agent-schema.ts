@@ -1,11 +1,11 @@
 /**
  * What an agent shows about itself (`GET /api/symbols`, `/api/symbols/{symbol}`, start and stop), as
- * a zod schema: the contract of `durable-objects/contracts.ts` `AgentStatus` plus the view's extra fields.
+ * a zod schema: the contract of `shared/coordination/rpc-contracts.ts` `AgentStatus` plus the view's extra fields.
  * @module
  */
 import { z } from "@hono/zod-openapi";
 import { list } from "./list";
-import type { AgentStatus } from "../../durable-objects/contracts";
+import type { AgentStatus } from "../../shared/coordination/rpc-contracts";
 import { FAMILIES } from "../../shared/strategy/types";
 
 const side = z.enum(["long", "short"]);

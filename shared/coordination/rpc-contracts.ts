@@ -1,4 +1,9 @@
-import type { AgentStatus, FeedHealthView } from "../shared/runner/agent-status";
+/**
+ * The RPC contracts between the Worker, the SymbolAgents and the Coordinator: plain types, shared by
+ * every shell (the Durable Objects implement them, the Worker and the tests call them).
+ * @module
+ */
+import type { AgentStatus, FeedHealthView } from "../runner/agent-status";
 import type {
   CloseReport,
   CloseResult,
@@ -7,13 +12,13 @@ import type {
   EntryFill,
   EntryRequest,
   PortfolioSnapshot,
-} from "../shared/risk/portfolio-types";
-import type { FlattenResult } from "../shared/coordination/flatten-everywhere";
-import type { BackgroundErrors } from "../shared/coordination/background-errors";
+} from "../risk/portfolio-types";
+import type { FlattenResult } from "./flatten-everywhere";
+import type { BackgroundErrors } from "./background-errors";
 
 /** A config with its content version. */
-import type { VersionedConfig } from "../shared/config/versioned";
-import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../shared/risk/coordinator-types";
+import type { VersionedConfig } from "../config/versioned";
+import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../risk/coordinator-types";
 
 export type { VersionedConfig };
 export type { BackgroundErrors };
