@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type WebSocket, WebSocketServer } from "ws";
-import { freePort, OFFLINE_ENV, ProcessGroup } from "./stack";
+import { freePort, OFFLINE_ENV, ProcessGroup, wranglerDevArgs } from "./stack";
 
 const WRANGLER = resolve(import.meta.dirname, "../node_modules/.bin/wrangler");
 /** The trips measured per variant (after {@link WARM}), one at a time. */
@@ -107,20 +107,7 @@ export async function benchFloor(): Promise<FloorFigure[]> {
   await listen(http);
   const here = `127.0.0.1:${(http.address() as AddressInfo).port}`;
   const port = await freePort();
-  const child = spawn(
-    WRANGLER,
-    [
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      "0",
-      "--show-interactive-dev-session=false",
-    ],
-    { cwd: dir, env: OFFLINE_ENV, stdio: "ignore", detached: true },
-  );
+  const child = spawn(WRANGLER, wranglerDevArgs(port), { cwd: dir, env: OFFLINE_ENV, stdio: "ignore", detached: true });
   const group = new ProcessGroup(child);
   const out: FloorFigure[] = [];
   try {

@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "./args";
 import { startVenue, type Venue } from "./venue/server";
+import { wranglerDevArgs } from "./stack";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FLAGS = {
@@ -179,14 +180,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       "npx",
       [
         "wrangler",
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--inspector-port",
-        "0",
-        "--show-interactive-dev-session=false",
+        ...wranglerDevArgs(port),
         "--var",
         `FEED_URL:${feedUrl}`,
         "--var",

@@ -108,18 +108,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const rest = localVenueRest(o.feedUrl);
   // The agents' contracts check (paper too) asks the venue that streams their feed, never Bitget from an offline stack.
   const vars = { ...o.vars, FEED_URL: o.feedUrl, ...(rest ? { REST_URL: rest } : {}), ...live, API_TOKEN: token };
-  const args = [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    "0",
-    "--show-interactive-dev-session=false",
-    "--persist-to",
-    o.persistTo,
-  ];
+  const args = [...wranglerDevArgs(port), "--persist-to", o.persistTo];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   if (o.testScheduled) args.push("--test-scheduled");
   const child = spawn(WRANGLER, args, {
@@ -276,4 +265,18 @@ export function freePort(): Promise<number> {
       srv.close(() => res(port));
     });
   });
+}
+
+/** `wrangler dev` on loopback at `port`, inspector on any free port, no interactive session (the stacks and the benches). */
+export function wranglerDevArgs(port: number): string[] {
+  return [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+  ];
 }

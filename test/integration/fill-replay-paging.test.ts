@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_CREDENTIALS } from "../../cli/venue/server";
+import { DEFAULT_CREDENTIALS, type Venue } from "../../cli/venue/server";
 import type { MarketEvent } from "../../shared/market/events";
 import type { Instrument } from "../../shared/market/instrument";
 import { accountBrokerHarness } from "./uta-venue-harness";
@@ -32,26 +32,32 @@ function book(ts: number, seq: number): MarketEvent[] {
   ];
 }
 
+/**
+ * `n` market orders the broker never heard of (placed while the agent was away), one fill each; the
+ * market clock moves 150 ms per order so the venue's 10 orders/s limit never refuses one.
+ */
+async function marketOrdersAtVenue(venue: Venue, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await admin(venue, "/market", pushesOf(book(T0 + i * 150, i + 1), BTC));
+    const placed = venue.core.placeOrder(DEFAULT_CREDENTIALS.apiKey, {
+      symbol: "BTCUSDT",
+      productType: "USDT-FUTURES",
+      marginMode: "crossed",
+      marginCoin: "USDT",
+      side: i % 2 === 0 ? "buy" : "sell",
+      orderType: "market",
+      size: "0.01",
+      clientOid: `gap-${i}`,
+    });
+    expect(placed.ok, JSON.stringify(placed)).toBe(true);
+  }
+}
+
 describe.each(["classic", "uta"] as const)("fill replay after a gap, %s account at the venue", (mode) => {
   it(`delivers all ${GAP_FILLS} fills the gap holds (three pages of 100), oldest first, each once`, async () => {
     const h = await accountBrokerHarness(BTC, mode, "rest");
     cleanups.push(() => h.close?.());
-    // The gap: market orders the broker never heard of (placed while the agent was away), one fill
-    // each; the market clock moves 150 ms per order so the venue's 10 orders/s limit never refuses one.
-    for (let i = 0; i < GAP_FILLS; i++) {
-      await admin(h.venue, "/market", pushesOf(book(T0 + i * 150, i + 1), BTC));
-      const placed = h.venue.core.placeOrder(DEFAULT_CREDENTIALS.apiKey, {
-        symbol: "BTCUSDT",
-        productType: "USDT-FUTURES",
-        marginMode: "crossed",
-        marginCoin: "USDT",
-        side: i % 2 === 0 ? "buy" : "sell",
-        orderType: "market",
-        size: "0.01",
-        clientOid: `gap-${i}`,
-      });
-      expect(placed.ok, JSON.stringify(placed)).toBe(true);
-    }
+    await marketOrdersAtVenue(h.venue, GAP_FILLS);
     const atVenue = h.venue.core.fillRecords(DEFAULT_CREDENTIALS.apiKey, 1000).map((f) => f.tradeId);
     expect(atVenue).toHaveLength(GAP_FILLS);
 
@@ -67,20 +73,7 @@ describe.each(["classic", "uta"] as const)("fill replay after a gap, %s account 
   it("starts at `since`: fills before it are not delivered", async () => {
     const h = await accountBrokerHarness(BTC, mode, "rest");
     cleanups.push(() => h.close?.());
-    for (let i = 0; i < 120; i++) {
-      await admin(h.venue, "/market", pushesOf(book(T0 + i * 150, i + 1), BTC));
-      const placed = h.venue.core.placeOrder(DEFAULT_CREDENTIALS.apiKey, {
-        symbol: "BTCUSDT",
-        productType: "USDT-FUTURES",
-        marginMode: "crossed",
-        marginCoin: "USDT",
-        side: i % 2 === 0 ? "buy" : "sell",
-        orderType: "market",
-        size: "0.01",
-        clientOid: `gap-${i}`,
-      });
-      expect(placed.ok, JSON.stringify(placed)).toBe(true);
-    }
+    await marketOrdersAtVenue(h.venue, 120);
     // Orders 10..119 are at or after T0 + 1500: 110 fills, more than a page.
     expect(await h.broker.fillsSince("BTCUSDT", T0 + 1500)).toBe(110);
     expect(Math.min(...h.fills.map((f) => f.ts))).toBe(T0 + 1500);
