@@ -15,7 +15,7 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
 export type TradeMode = "paper" | "demo" | "live";
 
 /** Every trading mode, each with its own ledger (stats, daily rollup and summary never mix them). */
-export const TRADE_MODES: readonly TradeMode[] = ["paper", "demo", "live"];
+export const TRADE_MODES = ["paper", "demo", "live"] as const satisfies readonly TradeMode[];
 
 /** Position direction of a trade. */
 export type TradeSide = "long" | "short";
@@ -28,9 +28,7 @@ export const trades = sqliteTable(
     id: text("id").primaryKey(),
     /** Exchange symbol, e.g. `BTCUSDT`. */
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "demo", "live"] })
-      .$type<TradeMode>()
-      .notNull(),
+    mode: text("mode", { enum: TRADE_MODES }).$type<TradeMode>().notNull(),
     side: text("side", { enum: ["long", "short"] })
       .$type<TradeSide>()
       .notNull(),
@@ -87,9 +85,7 @@ export const fills = sqliteTable(
     /** Id of the round trip (`trades.id`) the fill belongs to; null when the agent does not know it yet. */
     tradeId: text("trade_id"),
     symbol: text("symbol").notNull(),
-    mode: text("mode", { enum: ["paper", "demo", "live"] })
-      .$type<TradeMode>()
-      .notNull(),
+    mode: text("mode", { enum: TRADE_MODES }).$type<TradeMode>().notNull(),
     /** Client order id of the order that filled. */
     clientOid: text("client_oid").notNull(),
     /** Order side on the exchange. */
@@ -138,9 +134,7 @@ export const dailyStats = sqliteTable(
   {
     /** YYYY-MM-DD, UTC. */
     date: text("date").notNull(),
-    mode: text("mode", { enum: ["paper", "demo", "live"] })
-      .$type<TradeMode>()
-      .notNull(),
+    mode: text("mode", { enum: TRADE_MODES }).$type<TradeMode>().notNull(),
     trades: integer("trades").notNull(),
     wins: integer("wins").notNull(),
     winRate: real("win_rate"),

@@ -7,23 +7,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { EQUITY_FORMULAS, thinCurve, withDrawdown } from "../equity-curve";
 import { CAPITAL_BASIS, STATS_BASIS, closedTradeCurve } from "../stats";
-import { timeParam } from "../time-params";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { EquitySchema } from "../schemas/stats-schema";
 import { apiRoutes } from "../validation";
-import { ModeParam, statsWindow } from "./stats-window";
+import { StatsWindowQuery, statsWindow } from "./stats-window";
 
 /** Default and bounds of `maxPoints`. */
 export const MAX_POINTS = { default: 1000, min: 10, max: 10_000 } as const;
 
 /** Query of `GET /api/equity`. */
-export const EquityQuery = z.strictObject({
-  from: timeParam().optional().openapi({ description: "window start, inclusive (default: 30 days before to)" }),
-  to: timeParam(true).optional().openapi({ description: "window end, inclusive (default: now)" }),
-  mode: ModeParam.optional().openapi({
-    description:
-      "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
-  }),
+export const EquityQuery = StatsWindowQuery.extend({
   maxPoints: z.coerce
     .number()
     .int()

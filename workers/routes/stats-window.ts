@@ -1,24 +1,35 @@
 /**
- * The window rules `GET /api/stats` and `GET /api/equity` share: `to` defaults to now, `from` to the
- * 30 days before `to`; `mode` (paper, demo or live) to the current config's mode, and only that
- * mode's trades count; `from` after `to`, a span over {@link MAX_WINDOW_DAYS} days, or more than
+ * The query and window rules `GET /api/stats` and `GET /api/equity` share ({@link StatsWindowQuery},
+ * {@link statsWindow}): `to` defaults to now, `from` to the 30 days before `to`; `mode` (paper, demo
+ * or live) to the current config's mode, and only that mode's trades count; a bad `from`, `to` or
+ * `mode`, `from` after `to`, a span over {@link MAX_WINDOW_DAYS} days, or more than
  * {@link MAX_STATS_TRADES} trades are refused with the errors the API documents.
  * @module
  */
 import { z } from "@hono/zod-openapi";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
-import type { TradeMode } from "../../shared/db/schema";
+import { TRADE_MODES, type TradeMode } from "../../shared/db/schema";
 import { ApiError } from "../errors";
 import { ledgerDb } from "../../durable-objects/ledger";
 import { startEquityOf } from "../../shared/config/settings";
 import { MAX_STATS_TRADES, MAX_WINDOW_DAYS, loadWindow } from "../stats";
-import { DAY_MS } from "../time-params";
+import { DAY_MS, timeParam } from "../time-params";
 
 /** Default window length, days. */
 export const DEFAULT_STATS_DAYS = 30;
 
 /** `mode` query parameter: whose ledger (default: the current config's mode). */
-export const ModeParam = z.enum(["paper", "demo", "live"]);
+const ModeParam = z.enum(TRADE_MODES);
+
+/** Query fields both routes take: the window and whose ledger (a route adds its own with `.extend`). */
+export const StatsWindowQuery = z.strictObject({
+  from: timeParam().optional().openapi({ description: "window start, inclusive (default: 30 days before to)" }),
+  to: timeParam(true).optional().openapi({ description: "window end, inclusive (default: now)" }),
+  mode: ModeParam.optional().openapi({
+    description:
+      "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
+  }),
+});
 
 /** A resolved window: its bounds, its mode, the time it was resolved at, and the ledger rows and capital in it. */
 export interface StatsWindow {
@@ -30,10 +41,7 @@ export interface StatsWindow {
 }
 
 /** Resolves the query's window, checks it and loads it (throws the API's 400 / 422 errors). */
-export async function statsWindow(
-  env: Cloudflare.Env,
-  q: { readonly from?: number; readonly to?: number; readonly mode?: TradeMode },
-): Promise<StatsWindow> {
+export async function statsWindow(env: Cloudflare.Env, q: z.output<typeof StatsWindowQuery>): Promise<StatsWindow> {
   const now = Date.now();
   const to = q.to ?? now;
   const from = q.from ?? to - DEFAULT_STATS_DAYS * DAY_MS + 1;

@@ -5,25 +5,14 @@
  * default mode: the current config's.
  * @module
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import { ApiError } from "../errors";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { StatsSchema } from "../schemas/stats-schema";
 import { CAPITAL_BASIS, EDGE_FORMULAS, STATS_BASIS, edgeStats, statsFormulas, windowStats } from "../stats";
-import { timeParam } from "../time-params";
 import { apiRoutes } from "../validation";
-import { ModeParam, statsWindow } from "./stats-window";
-
-/** Query of `GET /api/stats`. */
-export const StatsQuery = z.strictObject({
-  from: timeParam().optional().openapi({ description: "window start, inclusive (default: 30 days before to)" }),
-  to: timeParam(true).optional().openapi({ description: "window end, inclusive (default: now)" }),
-  mode: ModeParam.optional().openapi({
-    description:
-      "whose ledger: only this mode's trades count, capital included (default: the current config's mode; the answer's `mode` says which)",
-  }),
-});
+import { StatsWindowQuery, statsWindow } from "./stats-window";
 
 const getStats = createRoute({
   method: "get",
@@ -31,7 +20,7 @@ const getStats = createRoute({
   summary:
     "Daily aggregates and totals of one mode's closed trades (paper, demo and live ledgers apart) with each metric's formula (basis: closed trades; equity marked at each exit)",
   security: [{ bearer: [] }],
-  request: { query: StatsQuery },
+  request: { query: StatsWindowQuery },
   responses: {
     200: jsonResponse("The window's figures", StatsSchema),
     ...errorResponses(400, 422),
