@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import { createRoute, z } from "@hono/zod-openapi";
-import { trades } from "../../shared/db/schema";
+import { TRADE_MODES, trades } from "../../shared/db/schema";
 import { ledgerDb } from "../../durable-objects/ledger";
 import { SYMBOL_PATTERN } from "../../shared/config/settings";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
@@ -63,7 +63,7 @@ export const TradeSchema = z
   .strictObject({
     id: z.string(),
     symbol: z.string(),
-    mode: z.enum(["paper", "demo", "live"]),
+    mode: z.enum(TRADE_MODES),
     side: z.enum(["long", "short"]),
     entryTime: z.number(),
     exitTime: z.number(),

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { list } from "./list";
 import type { AgentStatus } from "../../shared/coordination/rpc-contracts";
+import { TRADE_MODES } from "../../shared/db/schema";
 import { FAMILIES } from "../../shared/strategy/types";
 
 const side = z.enum(["long", "short"]);
@@ -55,7 +56,7 @@ export const AgentStatusSchema = z
   .strictObject({
     symbol: z.string().nullable(),
     running: z.boolean(),
-    mode: z.enum(["paper", "demo", "live"]),
+    mode: z.enum(TRADE_MODES),
     configVersion: z.string().nullable(),
     feed: FeedHealthSchema.nullable(),
     phase: z.enum(["flat", "entering", "open"]).nullable(),

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { TRADE_MODES } from "../../shared/db/schema";
 import { EXIT_REASONS } from "../../shared/strategy/types";
 import { list } from "./list";
 import { EdgeSnapshotSchema, MeanIntervalSchema } from "./portfolio-schema";
@@ -53,47 +54,41 @@ const DaySchema = z.strictObject({
 
 const formulas = z.record(z.string(), z.string()).openapi({ description: "each figure's definition" });
 
+/** What both answers open with: the window, whose ledger, how it is computed and the starting equity. */
+const WindowAnswer = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  mode: z.enum(TRADE_MODES).openapi({ description: "whose ledger the figures are" }),
+  basis: z.string(),
+  capitalBasis: z.string(),
+  capital: z.number(),
+});
+
 /** `GET /api/stats`. */
-export const StatsSchema = z
-  .strictObject({
-    from: z.number(),
-    to: z.number(),
-    mode: z.enum(["paper", "demo", "live"]).openapi({ description: "whose ledger the figures are" }),
-    basis: z.string(),
-    capitalBasis: z.string(),
-    capital: z.number(),
-    totals: TotalsSchema,
-    daily: list(DaySchema),
-    edge: z.strictObject({
-      byMode: list(
-        z.strictObject({
-          symbol: z.string(),
-          mode: z.string(),
-          expectancyBps: MeanIntervalSchema,
-          meanNetPnl: z.number().nullable(),
-          lastExit: z.number(),
-        }),
-      ),
-      monitor: EdgeSnapshotSchema,
-    }),
-    formulas,
-  })
-  .openapi("Stats");
+export const StatsSchema = WindowAnswer.extend({
+  totals: TotalsSchema,
+  daily: list(DaySchema),
+  edge: z.strictObject({
+    byMode: list(
+      z.strictObject({
+        symbol: z.string(),
+        mode: z.string(),
+        expectancyBps: MeanIntervalSchema,
+        meanNetPnl: z.number().nullable(),
+        lastExit: z.number(),
+      }),
+    ),
+    monitor: EdgeSnapshotSchema,
+  }),
+  formulas,
+}).openapi("Stats");
 
 /** `GET /api/equity`. */
-export const EquitySchema = z
-  .strictObject({
-    from: z.number(),
-    to: z.number(),
-    mode: z.enum(["paper", "demo", "live"]).openapi({ description: "whose ledger the figures are" }),
-    basis: z.string(),
-    capitalBasis: z.string(),
-    capital: z.number(),
-    finalEquity: z.number(),
-    trades: z.number(),
-    maxDrawdown: z.number(),
-    points: list(z.strictObject({ ts: z.number(), equity: z.number(), drawdown: z.number() })),
-    thinned: z.boolean(),
-    formulas,
-  })
-  .openapi("Equity");
+export const EquitySchema = WindowAnswer.extend({
+  finalEquity: z.number(),
+  trades: z.number(),
+  maxDrawdown: z.number(),
+  points: list(z.strictObject({ ts: z.number(), equity: z.number(), drawdown: z.number() })),
+  thinned: z.boolean(),
+  formulas,
+}).openapi("Equity");
