@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startVenue, type Venue } from "../../cli/venue/server";
+import type { PlaceAttempt } from "../../cli/venue/exchange-core";
 import { describeAccountModeRefusal } from "../../shared/exchange/bitget/account-mode";
 import { netPosition } from "../../shared/exchange/bitget/bitget-account";
+import { BitgetRestClient } from "../../shared/exchange/bitget/rest-client";
+import { UtaBrokerRest } from "../../shared/exchange/bitget/uta/uta-broker-rest";
+import type { FetchLike } from "../../shared/exchange/bitget/rest-transport";
 import { UtaRestClient } from "../../shared/exchange/bitget/uta/uta-rest-client";
 import type { Fill } from "../../shared/execution/orders";
 import { testBrokerContract } from "../../shared/execution/testing/broker-contract";
@@ -162,39 +166,73 @@ describe("a UTA account at the venue", () => {
     ]);
     for (const f of h.fills) expect(f.fee).toBeCloseTo(f.price * f.size * 0.0006, 9);
   });
+});
 
-  it("reports a crossing post-only order as refused through onOrderDone at once, with no fill", async () => {
-    const h = await utaHarness();
-    const placed = await h.broker.place({
-      clientOid: "px-1",
-      symbol: "BTCUSDT",
-      side: "buy",
-      type: "postOnly",
-      price: 1000.1,
-      size: 0.01,
-      reduceOnly: false,
-      ts: T0,
+/**
+ * The cases #13 names beside the shared contract, for each account system over loopback: the same
+ * broker port, the venue's key of that mode. They differ only where the exchanges do: Classic V2
+ * refuses a crossing post-only order at once (its refusal code), UTA v3 accepts it and cancels it
+ * (`post_only_fill_cancel`), which must reach the runner at once through `onOrderDone`.
+ */
+describe.each([
+  { mode: "classic", crossingAccepted: false },
+  { mode: "uta", crossingAccepted: true },
+] as const)("a $mode broker at the venue over loopback", ({ mode, crossingAccepted }) => {
+  async function harness(path: "websocket" | "rest" = "websocket"): Promise<AccountHarness> {
+    const h = await accountBrokerHarness(BTC, mode, path);
+    cleanups.push(() => h.close?.());
+    await h.feed(book(T0, "1"));
+    return h;
+  }
+
+  /** A venue of one key of `mode` whose every place-order call the core saw is in `placed`. */
+  async function loggedVenue() {
+    const placed: PlaceAttempt[] = [];
+    const venue = await startVenue({
+      manual: { instruments: [BTC] },
+      accountMode: mode,
+      onPlace: (_, a) => placed.push(a),
+      log: () => {},
     });
+    cleanups.push(() => venue.close());
+    await admin(venue, "/market", pushesOf(book(T0, "1"), BTC));
+    return { venue, placed };
+  }
+
+  /** The open orders at the venue, as another client of the account reads them. */
+  async function openAtVenue(venue: Venue): Promise<(string | null)[]> {
+    const common = { baseUrl: venue.urls.rest, credentials: DEFAULT_CREDENTIALS, now: Date.now, random: Math.random };
+    const rest = mode === "uta" ? new UtaBrokerRest(new UtaRestClient(common)) : new BitgetRestClient(common);
+    return (await rest.getOpenOrders("BTCUSDT")).orders.map((o) => o.clientOid);
+  }
+
+  const resting = {
+    symbol: "BTCUSDT",
+    side: "sell" as const,
+    type: "postOnly" as const,
+    price: 1000.5,
+    size: 0.01,
+    reduceOnly: false,
+    ts: T0,
+  };
+
+  it("ends a crossing post-only order at once with no fill: refused by place (Classic) or done-without-fill through onOrderDone (UTA)", async () => {
+    const h = await harness();
+    const placed = await h.broker.place({ ...resting, clientOid: "px-1", side: "buy", price: 1000.1 });
     await h.settle?.();
-    expect(placed.ok).toBe(true);
-    expect(h.done).toEqual([
-      expect.objectContaining({ clientOid: "px-1", status: "rejected", reason: "post_only_would_cross" }),
-    ]);
+    expect(placed.ok).toBe(crossingAccepted);
+    if (placed.ok)
+      expect(h.done).toEqual([
+        expect.objectContaining({ clientOid: "px-1", status: "rejected", reason: "post_only_would_cross" }),
+      ]);
+    else expect(placed.reason).toBe("post_only_would_cross");
+    expect(await h.broker.order("BTCUSDT", "px-1")).toMatchObject({ status: "rejected", filledSize: 0 });
     expect(h.fills).toEqual([]);
   });
 
   it("fills a resting order partly, then completely, each fill once", async () => {
-    const h = await utaHarness();
-    await h.broker.place({
-      clientOid: "part-1",
-      symbol: "BTCUSDT",
-      side: "buy",
-      type: "postOnly",
-      price: 999.9,
-      size: 0.5,
-      reduceOnly: false,
-      ts: T0,
-    });
+    const h = await harness();
+    await h.broker.place({ ...resting, clientOid: "part-1", side: "buy", price: 999.9, size: 0.5 });
     const trade = (ts: number, size: number): MarketEvent => ({
       kind: "trade",
       symbol: "BTCUSDT",
@@ -221,10 +259,8 @@ describe("a UTA account at the venue", () => {
     expect(await h.broker.order("BTCUSDT", "part-1")).toMatchObject({ status: "filled", filledSize: 0.5 });
   });
 
-  it("places once when the placement is accepted but its answer times out: the clientOid lookup finds it", async () => {
-    const venue = await startVenue({ manual: { instruments: [BTC] }, accountMode: "uta", log: () => {} });
-    cleanups.push(() => venue.close());
-    await admin(venue, "/market", pushesOf(book(T0, "1"), BTC));
+  it("places once when the placement is accepted but its answer times out: the clientOid lookup finds it, no resend", async () => {
+    const { venue, placed: calls } = await loggedVenue();
     const account = await mustOpen(venue, DEFAULT_CREDENTIALS, 300);
     const broker = account.broker({
       instruments: [BTC],
@@ -232,47 +268,70 @@ describe("a UTA account at the venue", () => {
       placeOnce: { settleMs: 1, sleep: async () => void (await admin(venue, "/faults", { "rest-timeout": 0 })) },
     });
     await admin(venue, "/faults", { "rest-timeout": 1 });
-    const placed = await broker.place({
-      clientOid: "idem-1",
-      symbol: "BTCUSDT",
-      side: "sell",
-      type: "postOnly",
-      price: 1000.5,
-      size: 0.01,
-      reduceOnly: false,
-      ts: T0,
-    });
-    expect(placed).toEqual({ ok: true, clientOid: "idem-1" });
+    expect(await broker.place({ ...resting, clientOid: "idem-1" })).toEqual({ ok: true, clientOid: "idem-1" });
     expect(await broker.order("BTCUSDT", "idem-1")).toMatchObject({ status: "open", remainingSize: 0.01 });
-    const rest = new UtaRestClient({
-      baseUrl: venue.urls.rest,
-      credentials: DEFAULT_CREDENTIALS,
-      now: () => Date.now(),
-      random: Math.random,
-    });
-    expect((await rest.getOpenOrders("BTCUSDT")).list.map((x) => x.clientOid)).toEqual(["idem-1"]);
+    expect(await openAtVenue(venue)).toEqual(["idem-1"]);
+    expect(calls.map((c) => [c.clientOid, c.code])).toEqual([["idem-1", null]]);
   });
 
-  it("refuses a second order with a clientOid still pending at the exchange (25212), from a second broker", async () => {
-    const h = await utaHarness();
-    const o = {
-      clientOid: "dup-1",
-      symbol: "BTCUSDT",
-      side: "buy" as const,
-      type: "postOnly" as const,
-      price: 999.5,
-      size: 0.01,
-      reduceOnly: false,
-      ts: T0,
-    };
+  it("looks up by clientOid after a 5xx before placing again, and ends with one order", async () => {
+    const { venue, placed: calls } = await loggedVenue();
+    const account = await mustOpen(venue, DEFAULT_CREDENTIALS, 300);
+    let lookups = 0;
+    const broker = account.broker({
+      instruments: [BTC],
+      onFill: () => {},
+      placeOnce: {
+        settleMs: 1,
+        sleep: async () => {
+          lookups++;
+          await admin(venue, "/faults", { "rest-5xx": 0 });
+        },
+      },
+    });
+    await admin(venue, "/faults", { "rest-5xx": 1 });
+    expect(await broker.place({ ...resting, clientOid: "5xx-1" })).toEqual({ ok: true, clientOid: "5xx-1" });
+    // The 5xx was refused before the core saw it; the lookup found nothing, so the one resend is the only order.
+    expect(lookups).toBeGreaterThan(0);
+    expect(calls.map((c) => [c.clientOid, c.code])).toEqual([["5xx-1", null]]);
+    expect(await openAtVenue(venue)).toEqual(["5xx-1"]);
+  });
+
+  it("refuses a second order with a clientOid still pending at the exchange, from a second broker", async () => {
+    const h = await harness();
+    const o = { ...resting, clientOid: "dup-1", side: "buy" as const, price: 999.5 };
     expect(await h.broker.place(o)).toEqual({ ok: true, clientOid: "dup-1" });
     const other = h.account.broker({ instruments: [h.instrument], onFill: () => {}, placeOnce: { settleMs: 1 } });
     expect(await other.place({ ...o, size: 0.02 })).toMatchObject({ ok: false, reason: "duplicate_client_oid" });
     expect(await other.order("BTCUSDT", "dup-1")).toMatchObject({ status: "open", remainingSize: 0.01 });
+    expect(await openAtVenue(h.venue)).toEqual(["dup-1"]);
+  });
+
+  it("trades in demo mode: every REST call carries paptrading: 1, the broker and account say demo, the private feed is ready", async () => {
+    const { venue, placed: calls } = await loggedVenue();
+    const headers: Record<string, string>[] = [];
+    const recording: FetchLike = (url, init) => (headers.push(init.headers), globalThis.fetch(url, init));
+    const r = await openVenueAccount(venue, DEFAULT_CREDENTIALS, { trading: "demo", fetch: recording });
+    if (!r.ok) throw new Error(JSON.stringify(r.refusal));
+    expect(r.account).toMatchObject({ trading: "demo", accountMode: mode });
+    const fills: Fill[] = [];
+    const broker = r.account.broker({ instruments: [BTC], onFill: (f) => fills.push(f) });
+    expect(broker.mode).toBe("demo");
+    expect(await broker.place({ ...resting, clientOid: "demo-1", type: "market", side: "buy" })).toMatchObject({
+      ok: true,
+    });
+    await broker.reconcile();
+    expect(fills.map((f) => f.clientOid)).toEqual(["demo-1"]);
+    expect(calls.map((c) => c.clientOid)).toEqual(["demo-1"]);
+    expect(headers.length).toBeGreaterThan(2);
+    expect(headers.every((h) => h.paptrading === "1")).toBe(true);
+    const feed = await accountFeed(r.account, { onEvents: () => {} });
+    cleanups.push(() => feed.stop());
+    expect(feed.health()).toMatchObject({ state: "ready", subscribed: ["orders", "fill", "positions", "account"] });
   });
 
   it("delivers fills missed while the private feed was down once, through the reconcile on reconnect", async () => {
-    const h = await utaHarness();
+    const h = await harness();
     const fills: Fill[] = h.fills;
     const feed = h.feedOf;
     if (!feed) throw new Error("websocket harness has a feed");
@@ -298,18 +357,6 @@ describe("a UTA account at the venue", () => {
       ["ws-1", true],
       ["gap-1", true],
     ]);
-  });
-
-  it("trades on the demo endpoints with the paptrading header and labels its broker demo", async () => {
-    const venue = await startVenue({ manual: { instruments: [BTC] }, accountMode: "uta", log: () => {} });
-    cleanups.push(() => venue.close());
-    const r = await openVenueAccount(venue, DEFAULT_CREDENTIALS, { trading: "demo" });
-    if (!r.ok) throw new Error(JSON.stringify(r.refusal));
-    expect(r.account.trading).toBe("demo");
-    expect(r.account.broker({ instruments: [BTC], onFill: () => {} }).mode).toBe("demo");
-    const feed = await accountFeed(r.account, { onEvents: () => {} });
-    cleanups.push(() => feed.stop());
-    expect(feed.health()).toMatchObject({ state: "ready", subscribed: ["orders", "fill", "positions", "account"] });
   });
 });
 

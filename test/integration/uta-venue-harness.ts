@@ -11,7 +11,7 @@ import { type BitgetAccount, bitgetEndpoints } from "../../shared/exchange/bitge
 import type { BitgetBroker } from "../../shared/exchange/bitget/bitget-broker";
 import { type OpenAccountResult, openBitgetAccount } from "../../shared/exchange/bitget/open-account";
 import type { PrivateFeed, PrivateFeedOptions } from "../../shared/exchange/bitget/private-feed";
-import type { BitgetCredentials } from "../../shared/exchange/bitget/rest-transport";
+import type { BitgetCredentials, FetchLike } from "../../shared/exchange/bitget/rest-transport";
 import type { Fill, OrderStatus } from "../../shared/execution/orders";
 import type { BrokerHarness } from "../../shared/execution/testing/broker-contract";
 import type { Instrument } from "../../shared/market/instrument";
@@ -30,11 +30,12 @@ export function venueEndpoints(venue: Venue, trading: "live" | "demo" = "live") 
 export function openVenueAccount(
   venue: Venue,
   credentials: BitgetCredentials = DEFAULT_CREDENTIALS,
-  options: { timeoutMs?: number; trading?: "live" | "demo" } = {},
+  options: { timeoutMs?: number; trading?: "live" | "demo"; fetch?: FetchLike } = {},
 ): Promise<OpenAccountResult> {
   return openBitgetAccount({
     endpoints: venueEndpoints(venue, options.trading),
     credentials,
+    fetch: options.fetch,
     now: () => Date.now(),
     random: Math.random,
     timeoutMs: options.timeoutMs ?? 3000,
