@@ -104,6 +104,8 @@ export class Account {
   readonly orders = new Map<string, CoreOrder>();
   readonly open = new Map<string, CoreOrder>();
   readonly byClientOid = new Map<string, string>();
+  /** clientOids of the stop plans placed on this account (a repeat is refused like an order's: 43118). */
+  readonly stopClientOids = new Set<string>();
   readonly fills: BoundedLog<CoreFill>;
   private readonly closed: string[] = [];
   private readonly leverage = new Map<string, number>();

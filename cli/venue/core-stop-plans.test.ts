@@ -82,6 +82,26 @@ describe("position stop-loss plans at the venue (docs/exchange-stops.md)", () =>
     expect(v.core.stopPlans(KEY)).toEqual([]);
   });
 
+  it("refuses a stop plan clientOid used before (43118): for ever by the V2 rule, only while its plan is pending by the v3 rule", () => {
+    const v = venue();
+    v.buy("0.002");
+    const stop = (clientOid: string, clientOidUnique?: "always" | "whilePending") =>
+      v.core.placeStopPlan(KEY, {
+        symbol: "BTCUSDT",
+        holdSide: "long",
+        triggerPrice: "26900",
+        clientOid,
+        clientOidUnique,
+      });
+    data(stop("sl-a"));
+    expect(code(stop("sl-a"))).toBe("43118");
+    data(stop("sl-b"));
+    // sl-a is no longer pending (sl-b replaced it): v3 takes it again, V2 never does.
+    expect(code(stop("sl-a"))).toBe("43118");
+    data(stop("sl-a", "whilePending"));
+    expect(code(stop("sl-a", "whilePending"))).toBe("43118");
+  });
+
   it("cancels a plan by id (then 43001 for it); the position is then bare and fire-stops leaves it", () => {
     const v = venue();
     v.buy("0.002", { presetStopLossPrice: "26900" });

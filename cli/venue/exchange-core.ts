@@ -113,6 +113,8 @@ export interface StopPlanRequest {
   readonly holdSide: string | null;
   readonly triggerPrice: unknown;
   readonly clientOid: string | null;
+  /** As {@link PlaceRules.clientOidUnique}: V2 for ever (default), v3 while the plan is pending. */
+  readonly clientOidUnique?: PlaceRules["clientOidUnique"];
 }
 
 /** Classic V2 place-order rules. */
@@ -304,7 +306,9 @@ export class ExchangeCore {
   /**
    * Sets the position stop-loss plan of `symbol` (replacing the position's plan, as a position stop
    * does at Bitget): the position of `holdSide` must exist (else 40757) and the trigger must not be
-   * reached (long: below the mark, short: above; else 40917). Not rate limited by place-order's window.
+   * reached (long: below the mark, short: above; else 40917); a clientOid used by an earlier stop plan
+   * is refused (43118; v3 only while that plan is pending, as its orders' rule). Not rate limited by
+   * place-order's window.
    */
   placeStopPlan(apiKey: string, req: StopPlanRequest): CoreResult<{ orderId: string; clientOid: string }> {
     const acct = this.getAccount(apiKey);
@@ -322,6 +326,9 @@ export class ExchangeCore {
     const mark = this.markOf(req.symbol) ?? pos.avg;
     if (side === "long" ? price >= mark : price <= mark)
       return fail(CoreErrors.stopWrongSide(side, String(req.triggerPrice), String(mark)));
+    if (req.clientOid && this.stopOidTaken(acct, req.clientOid, req.clientOidUnique ?? "always"))
+      return fail(CoreErrors.duplicateClientOid());
+    if (req.clientOid) acct.stopClientOids.add(req.clientOid);
     const orderId = this.id();
     setStopPlan(pos, price, orderId, req.clientOid, this.now());
     this.pushPositionsAndAccount(apiKey, acct);
@@ -422,6 +429,12 @@ export class ExchangeCore {
   /** Mark price of `symbol` (last trade, else mid), null before any market data. */
   markPrice(symbol: string): number | null {
     return this.markOf(symbol);
+  }
+
+  private stopOidTaken(acct: Account, clientOid: string, unique: PlaceRules["clientOidUnique"]): boolean {
+    if (unique === "always") return acct.stopClientOids.has(clientOid);
+    for (const pos of acct.positions.values()) if (pos.stopPlanClientOid === clientOid) return true;
+    return false;
   }
 
   private clientOidTaken(acct: Account, clientOid: string, rules: PlaceRules): boolean {

@@ -242,6 +242,7 @@ export function v3Routes(o: V3RouteOptions): Map<string, Route> {
         holdSide: posSide,
         triggerPrice: params.stopLoss,
         clientOid: str(params, "clientOid") ?? null,
+        clientOidUnique: "whilePending",
       });
       return v3Result(res);
     }),

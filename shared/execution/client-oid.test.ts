@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLIENT_OID_PATTERN, makeClientOid, parseClientOid } from "./client-oid";
+import { CLIENT_OID_PATTERN, makeClientOid, makeStopClientOid, parseClientOid } from "./client-oid";
 import { seededRandom } from "../exchange/bitget/testing/fake-rest";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -74,5 +74,25 @@ describe("clientOids of other quotes (backtests of spot captures)", () => {
   it("rejects a spelled-out USDT quote and unknown quotes", () => {
     expect(parseClientOid("BTC/USDT-1-1")).toBeNull();
     expect(parseClientOid("XRP/JPY-1-1")).toBeNull();
+  });
+});
+
+describe("makeStopClientOid", () => {
+  it("puts the incarnation before the order id, within Bitget's 32 characters and charset, apart from order ids", () => {
+    const oid = makeStopClientOid("BTCUSDT", 3, 1_700_000_000_000, 1);
+    expect(oid).toBe("s3-BTC-loyw3v28-1");
+    expect(oid).toMatch(CLIENT_OID_PATTERN);
+    expect(parseClientOid(oid)).toBeNull();
+    expect(makeStopClientOid("1000000MOGUSDT", 1_000_000, 2_800_000_000_000, 9_999)).toMatch(CLIENT_OID_PATTERN);
+  });
+
+  it("differs across incarnations at the same exchange time and counter (a restart before any new event)", () => {
+    const ids = new Set([1, 2, 3, 36, 37].map((inc) => makeStopClientOid("ETHUSDT", inc, 1_700_000_000_000, 1)));
+    expect(ids.size).toBe(5);
+  });
+
+  it("refuses a negative or fractional incarnation", () => {
+    expect(() => makeStopClientOid("BTCUSDT", -1, 0, 1)).toThrow(RangeError);
+    expect(() => makeStopClientOid("BTCUSDT", 1.5, 0, 1)).toThrow(RangeError);
   });
 });

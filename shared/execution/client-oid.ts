@@ -51,6 +51,23 @@ export function makeClientOid(symbol: string, intentTimeMs: number, seq: number)
   return oid;
 }
 
+/**
+ * The clientOid of the `seq`-th exchange-side stop an agent incarnation places at `intentTimeMs`:
+ * `s<incarnation>-` before {@link makeClientOid}'s id, e.g. `s3-BTC-loyw3v28-1`. `incarnation` counts
+ * the runner's restarts (persisted with its state), so ids never repeat across restarts even when the
+ * exchange time and the counter do (a repeat is refused by Bitget: 43118 / 25212). The lowercase
+ * prefix keeps them apart from order ids ({@link parseClientOid} refuses them); injective like
+ * {@link makeClientOid} (`-` is in no part). Throws a RangeError like it, or beyond 32 characters.
+ */
+export function makeStopClientOid(symbol: string, incarnation: number, intentTimeMs: number, seq: number): string {
+  if (!isCount(incarnation))
+    throw new RangeError(`incarnation must be a non-negative safe integer, got ${incarnation}`);
+  const oid = `s${incarnation.toString(36)}-${makeClientOid(symbol, intentTimeMs, seq)}`;
+  if (oid.length > CLIENT_OID_MAX_LENGTH)
+    throw new RangeError(`clientOid "${oid}" exceeds ${CLIENT_OID_MAX_LENGTH} characters`);
+  return oid;
+}
+
 /** The parts of a clientOid made by {@link makeClientOid}, or null if `oid` is not one. */
 export function parseClientOid(oid: string): ClientOidParts | null {
   if (oid.length > CLIENT_OID_MAX_LENGTH) return null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderPort } from "../execution/broker";
+import { CLIENT_OID_PATTERN } from "../execution/client-oid";
 import type { OrderRequest } from "../execution/orders";
 import { defaultInstrument } from "../market/instruments";
 import { recoverOnStart } from "./recovery";
@@ -267,6 +268,36 @@ describe("the live runner keeps the exchange-side stop of its position (issue #1
       expect.objectContaining({ side: position.side, triggerPrice: position.stopLoss }),
     ]);
     expect(restarted.safety.stopsPlaced).toBe(1);
+  });
+
+  it("names its stops with clientOids that never repeat across restarts, even with no market event between them (a repeat is refused: 43118)", async () => {
+    const stops = new FakeStops();
+    const f = liveFixture(OPEN_LIVE, {}, stops);
+    const { position } = openPosition(f);
+    await settle();
+    let state = f.runner.getState();
+    for (let i = 0; i < 3; i++) {
+      // The exchange lost the stop while the agent was away; the restart re-arms it before any new event.
+      stops.stopsHeld = [];
+      const restarted = restartOf(JSON.parse(JSON.stringify(state)), stops);
+      await recoverOnStart(
+        restarted,
+        {
+          lookup: async () => null,
+          replayFills: async () => {},
+          positions: async () => [{ side: position.side, size: position.size, avgPrice: 100 }],
+        },
+        { journalInFlight: [], policy: "adopt", ts: T0 + 600_000, minSize: 0.001 },
+      );
+      await settle();
+      expect(restarted.safety).toMatchObject({ stopsPlaced: 1, stopFailures: 0 });
+      state = restarted.getState();
+    }
+    const oids = stops.placed.map((r) => r.clientOid);
+    expect(oids).toHaveLength(4);
+    expect(new Set(oids).size).toBe(4);
+    for (const oid of oids) expect(oid).toMatch(CLIENT_OID_PATTERN);
+    expect(state.incarnation).toBe(4);
   });
 
   it("gives an adopted orphan a stop at the configured distance from its average price", async () => {

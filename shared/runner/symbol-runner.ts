@@ -18,6 +18,7 @@
 import type { TradeMode } from "../db/schema";
 import { fillRow, tradeRow } from "../db/ledger-mapping";
 import { isPromise, type OrderPort } from "../execution/broker";
+import { makeStopClientOid } from "../execution/client-oid";
 import type { StopPort } from "../execution/exchange-stops";
 import type { Fill, OrderStatus } from "../execution/orders";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "../execution/sim-broker";
@@ -114,6 +115,8 @@ export interface SymbolRunnerState {
   readonly session: TradingSessionState;
   /** Live fills applied (recovery.ts); absent in states saved before it existed. */
   readonly fills?: SeenFillsState;
+  /** How many runners were made from this state's line (1 = the first); stop clientOids carry it. Absent before it existed. */
+  readonly incarnation?: number;
 }
 
 /** The answer of {@link SymbolRunner.applyConfigIfFlat}: applied (or nothing to do), or refused with why. */
@@ -150,10 +153,13 @@ export class SymbolRunner implements RecoverableRunner {
   private appliedFills = 0;
   /** Live only, with a broker that has stops: keeps the position's exchange-side stop (stop-guard.ts). */
   private readonly stopGuard: StopGuard | null;
+  /** This runner's place in its persisted line ({@link SymbolRunnerState.incarnation}). */
+  private readonly incarnation: number;
 
   constructor(o: SymbolRunnerOptions, state?: SymbolRunnerState | null) {
     this.o = o;
     this.seenFills = new SeenFills(state?.fills);
+    this.incarnation = (state?.incarnation ?? 0) + 1;
     this.symbol = o.symbol;
     this.hooks = o.hooks ?? {};
     this.engineConfig = state?.engine?.config ?? o.config;
@@ -185,6 +191,8 @@ export class SymbolRunner implements RecoverableRunner {
       this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
       this.newestTs = rec.state.lastTs;
     }
+    // The new incarnation is written before any stop it names can be sent (the shell persists a changed runner at the end of the turn).
+    if (state && this.stopGuard) this.changed();
   }
 
   /** The latest config version the runner holds. */
@@ -482,6 +490,7 @@ export class SymbolRunner implements RecoverableRunner {
       broker: this.broker.getState(),
       session: this.session.getState(),
       fills: this.seenFills.getState(),
+      incarnation: this.incarnation,
     };
   }
 
@@ -558,7 +567,7 @@ export class SymbolRunner implements RecoverableRunner {
       position: () => this.engine?.position ?? null,
       tick: () => this.engine?.instrument.tickSize ?? 0,
       now: () => this.newestTs,
-      clientOid: (n) => `${this.symbol.slice(0, 8)}sl${this.newestTs.toString(36)}${n.toString(36)}`,
+      clientOid: (n) => makeStopClientOid(this.symbol, this.incarnation, Math.max(0, Math.floor(this.newestTs)), n),
       closeAtMarket: (ts) => {
         this.session.flatten(ts, "flatten");
         this.changed();

@@ -1,6 +1,7 @@
 /**
  * An exchange's position stops in memory, for the stop guard's tests: a placed stop replaces the
- * side's previous one (as Bitget's position stop does); tests script failures and refusals.
+ * side's previous one (as Bitget's position stop does), a clientOid used before is refused (43118, as
+ * the venue's Classic rule); tests script failures and refusals.
  * @module
  */
 import type {
@@ -19,6 +20,7 @@ export class FakeStops implements StopPort {
   failList: (Error | null)[] = [];
   placeAnswers: (StopPlaceResult | Error)[] = [];
   private next = 1;
+  private readonly used = new Set<string>();
 
   async stops(symbol: string): Promise<readonly ExchangeStop[]> {
     const f = this.failList.shift();
@@ -31,6 +33,9 @@ export class FakeStops implements StopPort {
     const scripted = this.placeAnswers.shift();
     if (scripted instanceof Error) throw scripted;
     if (scripted) return scripted;
+    if (this.used.has(req.clientOid))
+      return { ok: false, reason: "exchange_error", detail: "43118 clientOrderId duplicate" };
+    this.used.add(req.clientOid);
     const id = `plan-${this.next++}`;
     // A position stop replaces the side's previous one, as at Bitget.
     this.stopsHeld = this.stopsHeld.filter((s) => s.side !== req.side);
