@@ -2,13 +2,18 @@
  * The floor under `e2eLiveOrderP99Ms` (issue #13): the same push → order trip through `wrangler dev`
  * with none of the project's code. A throwaway Worker whose Durable Object holds an outbound WebSocket
  * to this process and, on each message, POSTs it straight back over HTTP (`fetch`); or first writes a
- * SQLite row (`write`: the journal row before an order), or first asks a second Durable Object over
- * RPC (`rpc`: the Coordinator's approval before an entry), or both (`rpc+write`). Timed here, from
- * `ws.send` to the POST's arrival, one message at a time (`performance.now()`, one clock).
+ * SQLite row (`write`: the journal row before an order, so the output gate holds the POST until the
+ * row commits), or writes it in the same turn just after calling `fetch` (`fetch+write`: the gate
+ * does not hold a request made before the write), or first asks a second Durable Object over RPC
+ * (`rpc`: the Coordinator's approval before an entry, whose answer waits for nothing), or asks one
+ * that writes before answering (`rpc+write`: the Coordinator's reservation, then the journal row).
+ * Timed here, from `ws.send` to the POST's arrival (`performance.now()`, one clock), one message at a
+ * time, the variants taking turns message by message so that a change of the machine's load in the
+ * middle of a run touches them all alike.
  *
- * Run: `node --import tsx cli/bench-floor.ts [--json]` (about a minute and a half plus wrangler's start).
+ * Run: `node --import tsx cli/bench-floor.ts [--json]` (about two minutes plus wrangler's start).
  * The figures carry the load average (the machine is shared); compare them with
- * `e2eLiveOrderP50Ms`/`P99Ms` measured close in time.
+ * `e2eLiveOrderP50Ms`/`P99Ms` measured close in time, and the variants with each other.
  * @module
  */
 import { spawn } from "node:child_process";
@@ -29,7 +34,7 @@ const WARM = 20;
 const GAP_MS = 20;
 
 /** The variants: what the Durable Object does between the message and the POST. */
-export const FLOOR_MODES = ["fetch", "write", "rpc", "rpc+write"] as const;
+export const FLOOR_MODES = ["fetch", "write", "fetch+write", "fetch+later", "rpc", "rpc+write"] as const;
 export type FloorMode = (typeof FLOOR_MODES)[number];
 
 /** One variant's trips, ms. */
@@ -45,7 +50,13 @@ export interface FloorFigure {
 
 const WORKER = `import { DurableObject } from "cloudflare:workers";
 export class Peer extends DurableObject {
-  async approve(x) { return { ok: true, x }; }
+  async approve(x, write) {
+    if (write) {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS r (id INTEGER PRIMARY KEY, v TEXT)");
+      this.ctx.storage.sql.exec("INSERT INTO r (v) VALUES (?)", x);
+    }
+    return { ok: true, x };
+  }
 }
 export class Agent extends DurableObject {
   async start(wsUrl, postUrl, mode) {
@@ -55,9 +66,13 @@ export class Agent extends DurableObject {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS j (id INTEGER PRIMARY KEY, v TEXT)");
     ws.addEventListener("message", async (ev) => {
       const body = String(ev.data);
-      if (mode.startsWith("rpc")) await this.env.PEER.getByName("p").approve(body);
-      if (mode.endsWith("write")) this.ctx.storage.sql.exec("INSERT INTO j (v) VALUES (?)", body);
-      await fetch(postUrl, { method: "POST", body });
+      const write = () => this.ctx.storage.sql.exec("INSERT INTO j (v) VALUES (?)", body);
+      if (mode.startsWith("rpc")) await this.env.PEER.getByName(mode).approve(body, mode === "rpc+write");
+      if (mode === "write" || mode === "rpc+write") write();
+      const sent = fetch(postUrl, { method: "POST", body });
+      if (mode === "fetch+write") write();
+      if (mode === "fetch+later") setTimeout(write, 0);
+      await sent;
     });
     this.ws = ws;
     return "started";
@@ -87,18 +102,18 @@ tag = "v1"
 new_sqlite_classes = ["Agent", "Peer"]
 `;
 
-/** Measures every variant in one `wrangler dev`. */
+/** Measures every variant in one `wrangler dev`, the variants taking turns. */
 export async function benchFloor(): Promise<FloorFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), "edge-scalper-floor-"));
   writeFileSync(join(dir, "worker.js"), WORKER);
   writeFileSync(join(dir, "wrangler.toml"), WRANGLER_TOML);
-  const arrived = new Map<string, number>();
+  const arrivals = new Arrivals();
   const sockets: WebSocket[] = [];
   const http = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      arrived.set(body, performance.now());
+      arrivals.arrived(body, performance.now());
       res.end("{}");
     });
   });
@@ -109,37 +124,63 @@ export async function benchFloor(): Promise<FloorFigure[]> {
   const port = await freePort();
   const child = spawn(WRANGLER, wranglerDevArgs(port), { cwd: dir, env: OFFLINE_ENV, stdio: "ignore", detached: true });
   const group = new ProcessGroup(child);
-  const out: FloorFigure[] = [];
   try {
     const start = (mode: FloorMode) =>
       fetch(
         `http://127.0.0.1:${port}/?mode=${encodeURIComponent(mode)}&ws=${encodeURIComponent(`http://${here}/`)}&post=${encodeURIComponent(`http://${here}/`)}`,
       );
-    await upWithin(90_000, () => start("fetch"));
+    const ws = new Map<FloorMode, WebSocket>();
     for (const mode of FLOOR_MODES) {
       const before = sockets.length;
-      if (mode !== "fetch") await start(mode);
-      const ws = sockets[mode === "fetch" ? 0 : before];
-      if (!ws) throw new Error(`the ${mode} Durable Object did not connect`);
-      const trips: number[] = [];
-      for (let i = 0; i < WARM + TRIPS; i++) {
+      if (mode === FLOOR_MODES[0]) await upWithin(90_000, () => start(mode));
+      else await start(mode);
+      const socket = sockets[before];
+      if (!socket) throw new Error(`the ${mode} Durable Object did not connect`);
+      ws.set(mode, socket);
+    }
+    const trips = new Map<FloorMode, number[]>(FLOOR_MODES.map((m) => [m, []]));
+    for (let i = 0; i < WARM + TRIPS; i++) {
+      for (const mode of FLOOR_MODES) {
         const id = `${mode}-${i}`;
         const sent = performance.now();
-        ws.send(id);
-        for (let k = 0; k < 1000 && !arrived.has(id); k++) await sleep(1);
-        const at = arrived.get(id);
-        if (at !== undefined && i >= WARM) trips.push(at - sent);
+        ws.get(mode)?.send(id);
+        const at = await arrivals.wait(id, 1000);
+        if (at !== undefined && i >= WARM) trips.get(mode)?.push(at - sent);
         await sleep(GAP_MS);
       }
-      out.push(figure(mode, trips));
     }
+    return FLOOR_MODES.map((mode) => figure(mode, trips.get(mode) ?? []));
   } finally {
     await group.stop();
     http.close();
     for (const ws of sockets) ws.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
-  return out;
+}
+
+/** When each POST arrived; {@link wait} is woken by the arrival (no polling on the machine it measures). */
+class Arrivals {
+  private readonly at = new Map<string, number>();
+  private waiting: { id: string; wake: () => void } | null = null;
+
+  arrived(id: string, at: number): void {
+    this.at.set(id, at);
+    if (this.waiting?.id === id) this.waiting.wake();
+  }
+
+  /** When `id` arrived, waiting up to `ms`; undefined if it did not. */
+  async wait(id: string, ms: number): Promise<number | undefined> {
+    if (!this.at.has(id)) {
+      const ac = new AbortController();
+      const came = new Promise<void>((wake) => (this.waiting = { id, wake }));
+      await Promise.race([came, sleep(ms, undefined, { signal: ac.signal }).catch(() => {})]);
+      ac.abort();
+      this.waiting = null;
+    }
+    const at = this.at.get(id);
+    this.at.delete(id);
+    return at;
+  }
 }
 
 function figure(mode: FloorMode, trips: number[]): FloorFigure {
