@@ -74,6 +74,14 @@ describe("REST over loopback (synthetic market)", () => {
     });
   });
 
+  it("refuses a bad signature or key on a private path it does not model with Bitget's code, and answers 40404 only once authenticated", async () => {
+    const spot = (o: Parameters<typeof signedCall>[4]) =>
+      signedCall(venue.urls.rest, creds, "GET", "/api/v2/spot/account/assets", o);
+    expect(await spot({ secret: "not-the-secret" })).toMatchObject({ status: 400, body: { code: "40009" } });
+    expect(await spot({ apiKey: "nobody" })).toMatchObject({ status: 400, body: { code: "40006" } });
+    expect(await spot({})).toMatchObject({ status: 404, body: { code: "40404" } });
+  });
+
   it("lists no contracts for another product type and wants the symbol where one is needed", async () => {
     expect((await get("/api/v2/mix/market/contracts?productType=COIN-FUTURES")).body.data).toEqual([]);
     expect(await get(`/api/v2/mix/market/ticker?${PT}`)).toMatchObject({ status: 400, body: { code: "40019" } });

@@ -7,7 +7,8 @@
  *   key on v3, venue-keys.ts). The v3 surface (v3-rest-routes.ts) plugs its routes in here, so both
  *   dialects share authentication, faults and the envelope.
  * - Documented public paths the venue does not model answer the envelope with `data: []`; any other
- *   path answers HTTP 404 with code 40404. The `paptrading: 1` header is accepted and changes nothing.
+ *   path answers HTTP 404 with code 40404, after authenticating a signed call (a bad key or
+ *   signature is refused with its code whatever the path). The `paptrading: 1` header is accepted and changes nothing.
  * - REST faults: a 5xx or 429 call is refused before it is processed; a timed-out call IS processed
  *   and its response never sent (the outcome-unknown case idempotent placement has to handle).
  * Signature timestamps and `requestTime` use the wall clock (clients sign with theirs); everything
@@ -26,6 +27,7 @@ import {
   bodyParams,
   fail400,
   fillQueryOf,
+  header,
   nonEmpty,
   num,
   type Params,
@@ -198,6 +200,18 @@ export class RestRouter {
     const route = this.#routes.get(`${method} ${path}`);
     if (!route) {
       if (method === "GET" && UNMODELLED_PUBLIC_PATHS.has(path)) return [200, this.#ok([])];
+      // A signed call is authenticated before the 404, as Bitget's gateway does: a client that falls
+      // back to a path the venue does not model (ccxt's spot balance after a failed UTA probe) still
+      // hears its bad key or signature, not "not found".
+      if (header(req, "access-key")) {
+        const auth = await authenticateRest(
+          req,
+          { method, path, query: rawQuery, body },
+          this.#o.keys,
+          this.#o.wallNow,
+        );
+        if (!auth.ok) return [auth.error.http, this.#err(auth.error.code, auth.error.msg)];
+      }
       return [404, this.#err("40404", `Request URL NOT FOUND: ${method} ${path}`)];
     }
     let apiKey = "";
