@@ -2,30 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { Divergence, type DivergenceInput, type DivergenceOptions, type DivergenceResult } from "./divergence";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { walkBars } from "./testing/walk-bars";
 
-/** Bars of 5 random-walk ticks each, 1 s apart, volume from an LCG, with a random-walk oscillator. */
+/** {@link walkBars} with a random-walk oscillator. */
 function walkInputs(count: number, seed: number, start = 100): DivergenceInput[] {
-  const ticks = randomWalk(count * 5, seed, start);
   const oscillator = randomWalk(count, seed + 1000, 50, 0.05);
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  return Array.from({ length: count }, (_, i) => {
-    const t = ticks.slice(i * 5, i * 5 + 5);
-    const volume = 1 + 9 * lcg();
-    const bar: Bar = {
-      start: i * 1000,
-      open: t[0],
-      high: Math.max(...t),
-      low: Math.min(...t),
-      close: t[4],
-      volume,
-      buyVolume: volume / 2,
-      sellVolume: volume / 2,
-      trades: 5,
-      vwap: t.reduce((a, b) => a + b, 0) / 5,
-    };
-    return { bar, value: oscillator[i] };
-  });
+  return walkBars(count, seed, start).map((bar, i) => ({ bar, value: oscillator[i] }));
 }
 
 /** Bars 1 s apart around each mid (high = mid + 0.5, low = mid − 0.5), the oscillator at 50 unless given. */

@@ -3,13 +3,13 @@ import { defaultConfig } from "../config/config";
 import type { TradeTick } from "../market/events";
 import { copySnapshot } from "./feature-view";
 import { SymbolFeatures } from "./symbol-features";
+import { lcg } from "../research/prng";
 
 const T0 = 1_700_000_000_000;
 const settings = defaultConfig().indicators;
 
 function trades(count: number, seed = 11): TradeTick[] {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   let ts = T0;
   let price = 100;
   return Array.from({ length: count }, () => {

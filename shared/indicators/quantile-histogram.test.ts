@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { QuantileHistogram } from "./quantile-histogram";
+import { lcg } from "../research/prng";
 
 const QUANTILES = [0, 0.5, 0.9, 0.99, 1];
 
 /** Seeded log-uniform sizes over `decades` decades from `low`, with a regime shift every `shiftEvery`. */
 function sizes(n: number, seed: number, low = 1e-3, decades = 4, shiftEvery = 0): number[] {
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   return Array.from({ length: n }, (_, i) => {
     const regime = shiftEvery > 0 && Math.floor(i / shiftEvery) % 2 === 1 ? 1e6 : 1;
-    return regime * low * 10 ** (lcg() * decades);
+    return regime * low * 10 ** (rand() * decades);
   });
 }
 

@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { TradeTick } from "../market/events";
 import { RollingVwap } from "./rolling-vwap";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
+import { lcg } from "../research/prng";
 
 /** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
 function tradeSequence(n: number, seed: number, start = 100, sizeScale = 5, longGapMs = 0): TradeTick[] {
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   let ts = 1_700_000_000_000;
   return randomWalk(n, seed, start).map((price) => {
-    ts += lcg() < 0.2 ? 0 : Math.floor(lcg() * 3001);
-    if (longGapMs > 0 && lcg() < 0.03) ts += longGapMs;
-    return { ts, price, size: sizeScale * (0.001 + lcg()), side: lcg() < 0.5 ? "buy" : "sell" };
+    ts += rand() < 0.2 ? 0 : Math.floor(rand() * 3001);
+    if (longGapMs > 0 && rand() < 0.03) ts += longGapMs;
+    return { ts, price, size: sizeScale * (0.001 + rand()), side: rand() < 0.5 ? "buy" : "sell" };
   });
 }
 

@@ -8,14 +8,14 @@ import { OrderFlow } from "./order-flow";
 import { RollingVwap } from "./rolling-vwap";
 import { Rsi } from "./rsi";
 import { SymbolFeatures } from "./symbol-features";
+import { lcg } from "../research/prng";
 
 const T0 = 1_700_000_000_000;
 const settings = defaultConfig().indicators;
 
 /** A seeded stream of trades with gaps of 0–2.5 s (so some seconds are silent). */
 function trades(count: number, seed = 5): TradeTick[] {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   let ts = T0;
   let price = 100;
   return Array.from({ length: count }, () => {

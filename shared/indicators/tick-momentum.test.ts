@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { TradeTick } from "../market/events";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
 import { TickMomentum } from "./tick-momentum";
+import { lcg } from "../research/prng";
 
 /** Seeded trades: random-walk prices on a tick grid, LCG sizes, sides and gaps of 0–3000 ms. */
 function tradeSequence(n: number, seed: number, start = 100, tick = 0.01, sizeScale = 5): TradeTick[] {
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   let ts = 1_700_000_000_000;
   return randomWalk(n, seed, start, 0.0005).map((p) => {
-    ts += lcg() < 0.2 ? 0 : Math.floor(lcg() * 3001);
+    ts += rand() < 0.2 ? 0 : Math.floor(rand() * 3001);
     const price = Math.round(p / tick) * tick;
-    return { ts, price, size: sizeScale * 10 ** (lcg() * 3 - 2), side: lcg() < 0.5 ? "buy" : "sell" };
+    return { ts, price, size: sizeScale * 10 ** (rand() * 3 - 2), side: rand() < 0.5 ? "buy" : "sell" };
   });
 }
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VarianceRatio } from "./variance-ratio";
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-}
+import { lcg } from "../research/prng";
 
 /** Feeds closes built from 1-second log returns; returns the ratio at the end. */
 function ratioOf(returns: (i: number, prev: number) => number, n = 600): number | null {
@@ -21,7 +17,7 @@ function ratioOf(returns: (i: number, prev: number) => number, n = 600): number 
 
 describe("VarianceRatio", () => {
   it("reads about 1 on a random walk (the mean of 100 disjoint windows)", () => {
-    const rand = seeded(7);
+    const rand = lcg(7);
     const vr = new VarianceRatio(10, 300);
     let price = 100;
     let sum = 0;
@@ -40,7 +36,7 @@ describe("VarianceRatio", () => {
   });
 
   it("reads above 1 when moves persist and below 1 when they revert", () => {
-    const rand = seeded(11);
+    const rand = lcg(11);
     const persistent = ratioOf((_, prev) => (rand() < 0.8 ? Math.sign(prev || 1) : -Math.sign(prev || 1)) * 1e-4);
     const bouncing = ratioOf((_, prev) => (rand() < 0.8 ? -Math.sign(prev || 1) : Math.sign(prev || 1)) * 1e-4);
     expect(persistent).toBeGreaterThan(1.5);
@@ -53,7 +49,7 @@ describe("VarianceRatio", () => {
   });
 
   it("rebuilds exactly from its state", () => {
-    const rand = seeded(3);
+    const rand = lcg(3);
     const a = new VarianceRatio(10, 300);
     let p = 100;
     for (let i = 0; i < 200; i++) a.add((p *= 1 + (rand() - 0.5) * 1e-3));

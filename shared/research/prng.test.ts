@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPrng, deriveSeed, normal, shuffleInPlace } from "./prng";
+import { createPrng, deriveSeed, lcg, mulberry32, normal, shuffleInPlace } from "./prng";
 
 describe("createPrng", () => {
   it("repeats its stream for a seed and differs between neighbouring seeds", () => {
@@ -67,5 +67,24 @@ describe("shuffleInPlace", () => {
     const counts = [0, 0, 0];
     for (let i = 0; i < 30_000; i++) counts[shuffleInPlace([0, 1, 2], r).indexOf(0)]++;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(400);
+  });
+});
+
+describe("the fixtures' generators", () => {
+  it("lcg steps s → 1664525·s + 1013904223 mod 2^32 and returns s / 2^32", () => {
+    const r = lcg(0);
+    expect(r()).toBe(1013904223 / 2 ** 32);
+    expect(r()).toBe(((Math.imul(1013904223, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  });
+
+  it.each([
+    ["mulberry32", mulberry32],
+    ["lcg", lcg],
+  ])("%s repeats its stream for a seed, differs between seeds and stays in [0, 1)", (_, make) => {
+    const draw = (seed: number) => Array.from({ length: 1000 }, make(seed));
+    const xs = draw(7);
+    expect(draw(7)).toEqual(xs);
+    expect(draw(8)).not.toEqual(xs);
+    for (const x of xs) expect(x >= 0 && x < 1).toBe(true);
   });
 });

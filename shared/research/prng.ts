@@ -37,6 +37,35 @@ export function createPrng(seed: number): Prng {
   return rand;
 }
 
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator): small and fast but weaker than {@link createPrng};
+ * the streams of the tests' fixtures (random walks, venue jitter, interleavings) were drawn with it, so
+ * they keep it.
+ */
+export function mulberry32(seed: number): Prng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The Numerical Recipes linear congruential generator (a = 1664525, c = 1013904223, mod 2^32): the
+ * weakest here (short-period low bits), kept for the tests' seeded trade and bar streams that were
+ * drawn with it. Not for research sampling: use {@link createPrng}.
+ */
+export function lcg(seed: number): Prng {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
 /** Derives the seed of a sub-stream (a fold, a family, a repeat) from a parent seed and labels: FNV-1a over their decimal text. */
 export function deriveSeed(seed: number, ...labels: (number | string)[]): number {
   let h = 0x811c9dc5;

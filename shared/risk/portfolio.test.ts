@@ -6,6 +6,7 @@ import { ReturnCorrelation } from "./correlation";
 import { DAY_MS } from "./daily-loss";
 import { Portfolio } from "./portfolio";
 import type { PortfolioSettings } from "./portfolio-types";
+import { mulberry32 } from "../research/prng";
 
 const BTC = "BTCUSDT";
 const T0 = Date.UTC(2024, 0, 1, 12);
@@ -47,18 +48,6 @@ const held = (p: Portfolio) => {
   return s.openPositions.length + s.reservations.length;
 };
 
-/** mulberry32, for a seeded interleaving of operations. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("Portfolio position limit", () => {
   it("denies an entry at the maximum number of positions, counting reservations", () => {
     const p = make({ maxBtcCorrelated: 100 });
@@ -92,7 +81,7 @@ describe("Portfolio position limit", () => {
 
   it("never exceeds the limit over a long seeded interleaving of requests, fills, releases and closes", () => {
     const p = make({ maxBtcCorrelated: 100, cooldownAfterStopLosses: 0 });
-    const rand = rng(42);
+    const rand = mulberry32(42);
     const pending: string[] = [];
     let peak = 0;
     let refusedAtLimit = 0;

@@ -3,11 +3,7 @@ import { defaultConfig } from "../config/config";
 import type { FamilyWeights } from "../config/schema";
 import { BOUND_ORDER, boundWeights, compositeScore, scoreCannotReach } from "./score";
 import { FAMILIES, type Family, type SubScores } from "./types";
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-}
+import { lcg } from "../research/prng";
 
 const scorers = BOUND_ORDER.map((f) => (s: SubScores) => s[f]);
 
@@ -27,7 +23,7 @@ describe("scoreCannotReach", () => {
   });
 
   it("never rules out a score that reaches the bar, and rules out most that are far below it", () => {
-    const rand = seeded(3);
+    const rand = lcg(3);
     let ruledOut = 0;
     let below = 0;
     for (let i = 0; i < 20_000; i++) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WeightsConfig, type FamilyWeights } from "../config/schema";
 import { FAMILIES, type ClosedTrade, type SubScores } from "./types";
 import { familySkill, fitToBounds, WeightLearner, type LearningSettings, type WeightChange } from "./weight-learner";
+import { mulberry32 } from "../research/prng";
 
 const DEFAULTS: FamilyWeights = WeightsConfig.parse({});
 const LEARNING: LearningSettings = {
@@ -12,17 +13,6 @@ const LEARNING: LearningSettings = {
   maxWeight: 0.4,
 };
 const T0 = 1_700_000_000_000;
-
-/** mulberry32: a seeded stream of uniforms in [0, 1) for the constructed trades. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function closed(i: number, side: "long" | "short", netPnl: number, subScores: SubScores): ClosedTrade {
   return {
@@ -51,7 +41,7 @@ function closed(i: number, side: "long" | "short", netPnl: number, subScores: Su
  * points to the side that loses, rsi is noise and every other family votes a constant 0.3 for the side taken.
  */
 function market(seed: number, count: number): ClosedTrade[] {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
     const side = rand() < 0.5 ? "long" : "short";
     const d = side === "long" ? 1 : -1;
@@ -222,7 +212,7 @@ describe("familySkill", () => {
 
 describe("fitToBounds", () => {
   it("scales the free weights by one factor, pins the rest to the bounds, and sums to 1", () => {
-    const rand = seeded(11);
+    const rand = mulberry32(11);
     for (let k = 0; k < 200; k++) {
       const v = Array.from({ length: 9 }, () => (rand() < 0.1 ? 0 : rand() ** 3));
       if (v.every((x) => x === 0)) continue;

@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Backoff } from "./backoff";
-
-/** Mulberry32: a small seeded PRNG, so the jitter is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../research/prng";
 
 const CEILINGS = [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000];
 
 describe("Backoff", () => {
   it("keeps each delay between half and all of a doubling ceiling capped at maxMs", () => {
-    const b = new Backoff({ initialMs: 500, maxMs: 30000, random: seeded(1) });
+    const b = new Backoff({ initialMs: 500, maxMs: 30000, random: mulberry32(1) });
     for (const c of CEILINGS) {
       const d = b.next();
       expect(d).toBeGreaterThanOrEqual(c / 2);
@@ -27,14 +16,14 @@ describe("Backoff", () => {
   });
 
   it("never waits less than the previous ceiling while the ceiling doubles, so delays grow", () => {
-    const b = new Backoff({ initialMs: 500, maxMs: 30000, random: seeded(7) });
+    const b = new Backoff({ initialMs: 500, maxMs: 30000, random: mulberry32(7) });
     const delays = CEILINGS.slice(0, 6).map(() => b.next());
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]);
   });
 
   it("jitters: two seeds give different delays, the same seed the same ones", () => {
     const run = (seed: number) => {
-      const b = new Backoff({ initialMs: 500, maxMs: 30000, random: seeded(seed) });
+      const b = new Backoff({ initialMs: 500, maxMs: 30000, random: mulberry32(seed) });
       return CEILINGS.map(() => b.next());
     };
     expect(run(3)).toEqual(run(3));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Indicator } from "../indicator";
+import { mulberry32 } from "../../research/prng";
 
 /** What {@link testIndicatorContract} needs to know about one indicator. */
 export interface ContractCase<In, Out, State> {
@@ -112,14 +113,7 @@ export function testIndicatorContract<In, Out, State>(c: ContractCase<In, Out, S
 
 /** A seeded random walk (mulberry32), for contract inputs: deterministic and varied. */
 export function randomWalk(length: number, seed: number, start = 100, step = 0.002): number[] {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const out: number[] = [];
   let p = start;
   for (let i = 0; i < length; i++) {

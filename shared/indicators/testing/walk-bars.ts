@@ -1,5 +1,6 @@
 import type { Bar } from "../../market/bar";
 import { randomWalk } from "./indicator-contract";
+import { lcg } from "../../research/prng";
 
 /** Bars of 5 random-walk ticks each, 1 s apart, volume from an LCG mapped through `volumeOf` (uniform in [1, 10) by default). */
 export function walkBars(
@@ -9,11 +10,10 @@ export function walkBars(
   volumeOf: (u: number) => number = (u) => 1 + 9 * u,
 ): Bar[] {
   const ticks = randomWalk(count * 5, seed, start);
-  let s = seed >>> 0;
-  const lcg = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   return Array.from({ length: count }, (_, i) => {
     const t = ticks.slice(i * 5, i * 5 + 5);
-    const volume = volumeOf(lcg());
+    const volume = volumeOf(rand());
     return {
       start: i * 1000,
       open: t[0],

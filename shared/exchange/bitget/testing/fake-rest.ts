@@ -76,14 +76,5 @@ export function fakeClock(start = 1_700_000_000_000) {
   };
 }
 
-/** mulberry32: a small seeded uniform [0, 1) generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded uniform [0, 1) generator: mulberry32, under the name its importers know. */
+export { mulberry32 as seededRandom } from "../../../research/prng";

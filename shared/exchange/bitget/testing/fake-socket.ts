@@ -10,17 +10,8 @@ export async function flushMicrotasks(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => queueMicrotask(resolve));
 }
 
-/** Mulberry32: a small seeded PRNG, so jitter is reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so jitter is reproducible: mulberry32, under the name its importers know. */
+export { mulberry32 as seeded } from "../../../research/prng";
 
 /** Fake clock and timers: time moves only through `advance`, which fires due timers in time order. */
 export class FakeTime {
