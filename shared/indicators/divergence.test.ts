@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Bar } from "../market/bar";
 import { Divergence, type DivergenceInput, type DivergenceOptions, type DivergenceResult } from "./divergence";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
