@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Side, TradeTick } from "../market/events";
 import { OrderFlow } from "./order-flow";
-import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
-import { lcg } from "../research/prng";
+import { testIndicatorContract } from "./testing/indicator-contract";
+import { flatTrades, tradeWalk } from "./testing/trade-walk";
 
-/** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
+/** {@link tradeWalk} with one trade in ten 3–8 times the usual size (up to `sizeScale`), so some are large. */
 function tradeSequence(n: number, seed: number, start = 100, sizeScale = 5, longGapMs = 0): TradeTick[] {
-  const rand = lcg(seed);
-  let ts = 1_700_000_000_000;
-  return randomWalk(n, seed, start).map((price) => {
-    ts += rand() < 0.2 ? 0 : Math.floor(rand() * 3001);
-    if (longGapMs > 0 && rand() < 0.03) ts += longGapMs;
-    const size = sizeScale * (rand() < 0.1 ? 3 + rand() * 5 : 0.001 + rand());
-    return { ts, price, size, side: rand() < 0.5 ? "buy" : "sell" };
+  return tradeWalk(n, seed, {
+    start,
+    longGapMs,
+    size: (rand) => sizeScale * (rand() < 0.1 ? 3 + rand() * 5 : 0.001 + rand()),
   });
-}
-
-function flatSequence(n: number): TradeTick[] {
-  return Array.from({ length: n }, (_, i) => ({ ts: i * 700, price: 100, size: 1, side: "buy" as const }));
 }
 
 const t = (ts: number, size: number, side: Side = "buy"): TradeTick => ({ ts, price: 100, size, side });
@@ -59,7 +52,7 @@ testIndicatorContract({
   inputs: tradeSequence(200, 4, 100, 5, 12_000),
   divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 420, side: "sell" },
   warmup: 1,
-  flatInputs: flatSequence(60),
+  flatInputs: flatTrades(60),
   tinyInputs: tradeSequence(200, 5, 1e-8, 1e6),
 });
 
@@ -70,7 +63,7 @@ testIndicatorContract({
   inputs: tradeSequence(200, 7, 100, 5, 12_000),
   divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 420, side: "sell" },
   warmup: 1,
-  flatInputs: flatSequence(60),
+  flatInputs: flatTrades(60),
   tinyInputs: tradeSequence(200, 8, 1e-8, 1e6),
 });
 

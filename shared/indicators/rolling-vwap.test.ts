@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { TradeTick } from "../market/events";
 import { RollingVwap } from "./rolling-vwap";
-import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
-import { lcg } from "../research/prng";
+import { testIndicatorContract } from "./testing/indicator-contract";
+import { flatTrades, tradeWalk } from "./testing/trade-walk";
 
-/** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
+/** {@link tradeWalk} with sizes uniform up to `sizeScale`. */
 function tradeSequence(n: number, seed: number, start = 100, sizeScale = 5, longGapMs = 0): TradeTick[] {
-  const rand = lcg(seed);
-  let ts = 1_700_000_000_000;
-  return randomWalk(n, seed, start).map((price) => {
-    ts += rand() < 0.2 ? 0 : Math.floor(rand() * 3001);
-    if (longGapMs > 0 && rand() < 0.03) ts += longGapMs;
-    return { ts, price, size: sizeScale * (0.001 + rand()), side: rand() < 0.5 ? "buy" : "sell" };
-  });
-}
-
-function flatSequence(n: number): TradeTick[] {
-  return Array.from({ length: n }, (_, i) => ({ ts: i * 700, price: 100, size: 1, side: "buy" as const }));
+  return tradeWalk(n, seed, { start, longGapMs, size: (rand) => sizeScale * (0.001 + rand()) });
 }
 
 const t = (ts: number, price: number, size = 1): TradeTick => ({ ts, price, size, side: "buy" });
@@ -28,7 +18,7 @@ testIndicatorContract({
   inputs: tradeSequence(200, 1, 100, 5, 12_000),
   divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 42, side: "sell" },
   warmup: 1,
-  flatInputs: flatSequence(60),
+  flatInputs: flatTrades(60),
   tinyInputs: tradeSequence(200, 2, 1e-8, 1e6),
 });
 
@@ -39,7 +29,7 @@ testIndicatorContract({
   inputs: tradeSequence(200, 6, 100, 5, 12_000),
   divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 42, side: "sell" },
   warmup: 1,
-  flatInputs: flatSequence(60),
+  flatInputs: flatTrades(60),
   tinyInputs: tradeSequence(200, 7, 1e-8, 1e6),
 });
 

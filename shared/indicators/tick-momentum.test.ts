@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TradeTick } from "../market/events";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
 import { TickMomentum } from "./tick-momentum";
+import { flatTrades } from "./testing/trade-walk";
 import { lcg } from "../research/prng";
 
 /** Seeded trades: random-walk prices on a tick grid, LCG sizes, sides and gaps of 0–3000 ms. */
@@ -13,10 +14,6 @@ function tradeSequence(n: number, seed: number, start = 100, tick = 0.01, sizeSc
     const price = Math.round(p / tick) * tick;
     return { ts, price, size: sizeScale * 10 ** (rand() * 3 - 2), side: rand() < 0.5 ? "buy" : "sell" };
   });
-}
-
-function flatSequence(n: number): TradeTick[] {
-  return Array.from({ length: n }, (_, i) => ({ ts: i * 700, price: 100, size: 1, side: "buy" as const }));
 }
 
 const prices = (ps: number[], gapMs = 100): TradeTick[] =>
@@ -35,7 +32,7 @@ testIndicatorContract({
   inputs: tradeSequence(200, 1),
   divergentInput: { ts: 1_800_000_000_000, price: 123.456, size: 4e4, side: "sell" },
   warmup: 1,
-  flatInputs: flatSequence(60),
+  flatInputs: flatTrades(60),
   tinyInputs: tradeSequence(200, 2, 1e-8, 1e-12, 1e6),
 });
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { TradeTick } from "../market/events";
-import { randomWalk } from "./testing/indicator-contract";
 import { TimeBuckets } from "./time-buckets";
-import { lcg } from "../research/prng";
+import { tradeWalk } from "./testing/trade-walk";
 
-/** Seeded trades: random-walk prices, LCG sizes, sides and gaps of 0–3000 ms, rarely a long gap. */
+/** {@link tradeWalk} with sizes uniform in [0.001, 5.001). */
 function tradeSequence(n: number, seed: number, longGapMs = 0): TradeTick[] {
-  const rand = lcg(seed);
-  let ts = 1_700_000_000_000;
-  return randomWalk(n, seed).map((price) => {
-    ts += rand() < 0.2 ? 0 : Math.floor(rand() * 3001);
-    if (longGapMs > 0 && rand() < 0.03) ts += longGapMs;
-    return { ts, price, size: 0.001 + rand() * 5, side: rand() < 0.5 ? "buy" : "sell" };
-  });
+  return tradeWalk(n, seed, { longGapMs, size: (rand) => 0.001 + rand() * 5 });
 }
 
 /** Sums of `value` over the trades in the whole-bucket window ending at the newest (clamped) trade. */
