@@ -14,6 +14,7 @@ function health(
     bookStale: {},
     lastDataAt: lastFrameAt,
     lastDataAgeMs: null,
+    lagMs: null,
     dropWindow: { pushes: 0, malformed: 0, breaks: 0, missed: 0, rate: 0 },
     missedPushes: 0,
     state,

@@ -17,6 +17,8 @@ export type FeedUnhealthyReason =
   | "disconnected"
   /** No market data (keepalive replies do not count) for `staleDataMs`. */
   | "stale"
+  /** Data flows but is old: the newest push came `maxLagMs` later than the feed's best exchange-ts-to-arrival delay. */
+  | "lagging"
   /** A book is broken (gap, checksum, renumbering) and waits for a fresh snapshot, or never got one. */
   | "book_unhealthy"
   /** A book channel sent nothing for `staleBookMs` while trades of its symbol flowed. */
@@ -36,6 +38,8 @@ export interface FeedHealthThresholds {
   readonly maxDropRate: number;
   /** …but only from this many bad ones in the window, so one lost frame never trips it; default 3. */
   readonly minDrops: number;
+  /** The newest push's lag (see {@link LagWatch}) at or above this → `lagging`; default 2 000. */
+  readonly maxLagMs: number;
 }
 
 /** Defaults of {@link FeedHealthThresholds}. */
@@ -47,6 +51,9 @@ export const DEFAULT_FEED_HEALTH: FeedHealthThresholds = {
   // rate above 0 is silent on clean data; 1 % is 5× below the 5 % fault level of issue 14.
   maxDropRate: 0.01,
   minDrops: 3,
+  // The DEV recordings' books15 lag (arrival − exchange ts above the file's best) is at most 312 ms
+  // (cli/recorder/feed-health-data.test.ts); 2 s is 6× that and 20 books15 pushes of a 100 ms grid.
+  maxLagMs: 2000,
 };
 
 /** What {@link judgeFeed} looks at for one symbol. */
@@ -70,6 +77,8 @@ export interface FeedState {
   readonly openedAt: number | null;
   /** Clock time of the newest market push (valid, of a subscribed arg), or null. */
   readonly lastDataAt: number | null;
+  /** The newest push's lag behind the exchange's clock ({@link LagWatch}), or null before one came. */
+  readonly lagMs: number | null;
   readonly symbols: readonly SymbolFeedState[];
   /** Counts in the rolling window. */
   readonly window: DropWindowCounts;
@@ -83,7 +92,7 @@ export interface DropWindowCounts {
   readonly malformed: number;
   /** Book continuity breaks (gaps, resets, renumberings, checksum failures). */
   readonly breaks: number;
-  /** Pushes of fixed-cadence snapshot channels that did not arrive. */
+  /** Pushes of fixed-cadence snapshot channels that the exchange sent and that did not arrive. */
   readonly missed: number;
 }
 
@@ -104,8 +113,8 @@ export function dropRate(w: DropWindowCounts): number {
 }
 
 /**
- * Judges a feed. Order of reasons: disconnected, stale, book unhealthy, book stale, drop rate; a
- * symbol's book is stale when the whole feed is unhealthy or its own book is broken or quiet.
+ * Judges a feed. Order of reasons: disconnected, stale, lagging, book unhealthy, book stale, drop rate;
+ * a symbol's book is stale when the whole feed is unhealthy or its own book is broken or quiet.
  */
 export function judgeFeed(s: FeedState, t: FeedHealthThresholds = DEFAULT_FEED_HEALTH): FeedVerdict {
   let reason: FeedUnhealthyReason | null = null;
@@ -117,6 +126,8 @@ export function judgeFeed(s: FeedState, t: FeedHealthThresholds = DEFAULT_FEED_H
   else {
     const since = s.lastDataAt ?? s.openedAt ?? s.now;
     if (s.now - since >= t.staleDataMs) worse("stale", `no market data for ${s.now - since} ms`);
+    if (s.lagMs !== null && s.lagMs >= t.maxLagMs)
+      worse("lagging", `the newest push arrived ${s.lagMs} ms later than the feed's best delay behind the exchange`);
   }
   const own: Record<string, boolean> = {};
   for (const sym of s.symbols) {
@@ -145,9 +156,10 @@ export function judgeFeed(s: FeedState, t: FeedHealthThresholds = DEFAULT_FEED_H
 const RANK: Readonly<Record<FeedUnhealthyReason, number>> = {
   disconnected: 0,
   stale: 1,
-  book_unhealthy: 2,
-  book_stale: 3,
-  drop_rate: 4,
+  lagging: 2,
+  book_unhealthy: 3,
+  book_stale: 4,
+  drop_rate: 5,
 };
 
 /** A book arg silent for `ms` while the symbol's trades arrived after it went quiet. */
@@ -223,92 +235,4 @@ function sum(a: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
   return s;
-}
-
-/** Cadences faster than this are not watched for missing pushes (see {@link CadenceWatch}). */
-export const MIN_CADENCE_MS = 50;
-
-/**
- * Missing pushes of one fixed-cadence snapshot channel (`books5`, `books15`: a snapshot every push,
- * every 150 ms on Bitget), from arrival times alone, robust to delays:
- * - the cadence is an average of past spans (each clipped to 0.5–3× it);
- * - an interval above 1.6× the cadence opens a hold, which ends at the first later interval of at
- *   least half the cadence (the train is back to normal); over the held span `S` with `k` arrivals,
- *   `round(S / cadence) − k` pushes are missing. A push that came late, or a burst of pushes held up
- *   by a busy event loop, arrives within the span and so counts as nothing missing;
- * - a silence of `outageMs` or more is an outage (reported as stale), not missed pushes;
- * - below a cadence of {@link MIN_CADENCE_MS} (an accelerated replay) arrival jitter is as large as
- *   the cadence, so nothing is counted; a long interval must also exceed the cadence by 40 ms.
- * Arrival jitter costs little: with every push delayed uniformly by 0–50 ms, the DEV books15 trains
- * show 5 false missed pushes in 6,503 (0.08 %, far below the 1 % drop-rate bound); at 0–90 ms it is 7 %.
- *
- * Measured on the six DEV recordings (books15, 100 ms grid): 0 missed on the clean files; with 5 % of
- * pushes removed at random about 5 % counted (the spot BTC file: 305 of 6,171 with the first version of
- * this rule). Not for `books1`: there the pushes follow book changes (intervals 20 ms – 2.4 s in the same files).
- */
-export class CadenceWatch {
-  private last: number | null = null;
-  private cadence = 0;
-  /** Start of the held span, and the arrivals in it so far; null when not holding. */
-  private holdFrom: number | null = null;
-  private held = 0;
-  /** The first interval (subscribe snapshot → the grid) was passed over. */
-  private seedSkipped = false;
-
-  /** `outageMs`: a silence this long is an outage (reported as stale), not missed pushes; default 5 000. */
-  constructor(private readonly outageMs = 5000) {}
-
-  /** An arrival at `now`; returns how many pushes it shows were missed (0 until a hold resolves). */
-  arrived(now: number): number {
-    const last = this.last;
-    this.last = now;
-    if (last === null) return 0;
-    const iv = now - last;
-    if (iv >= this.outageMs) {
-      this.holdFrom = null;
-      return 0;
-    }
-    if (this.cadence === 0) {
-      // The first interval runs from the subscribe snapshot to the first push of the server's grid, so
-      // it may be any length; seeded from it (say 15 ms), the watch read 4–6 % of a 0–30 ms-jittered
-      // 100 ms train as missing and tripped the drop rate. The cadence is seeded by the second.
-      if (!this.seedSkipped) {
-        this.seedSkipped = true;
-        return 0;
-      }
-      if (iv > 0) this.cadence = iv;
-      return 0;
-    }
-    if (this.holdFrom !== null) {
-      this.held++;
-      if (iv < 0.5 * this.cadence) return 0;
-      return this.resolve(now);
-    }
-    if (iv > Math.max(1.6 * this.cadence, this.cadence + 40) && this.cadence >= MIN_CADENCE_MS) {
-      this.holdFrom = last;
-      this.held = 1;
-      return 0;
-    }
-    if (iv > 0) this.learn(iv);
-    return 0;
-  }
-
-  /** Forgets the arrivals (a new connection or subscription starts a new train of pushes). */
-  reset(): void {
-    this.last = null;
-    this.holdFrom = null;
-  }
-
-  private resolve(now: number): number {
-    const span = now - (this.holdFrom as number);
-    const missed = Math.max(0, Math.round(span / this.cadence) - this.held);
-    this.learn(span / (this.held + missed));
-    this.holdFrom = null;
-    return missed;
-  }
-
-  private learn(interval: number): void {
-    const c = this.cadence;
-    this.cadence += 0.05 * (Math.min(3 * c, Math.max(0.5 * c, interval)) - c);
-  }
 }

@@ -657,7 +657,7 @@ describe("PublicFeed health verdict", () => {
         if (time.now < start + at) await time.advance(start + at - time.now);
         const f = fault(i++);
         if (f === "drop") continue;
-        const text = JSON.stringify(frame);
+        const text = JSON.stringify({ ...frame, ts: start + at });
         s.receive(f === "cut" ? text.slice(0, text.length >> 1) : text);
       }
       await time.advance(start + 1000 - time.now);
@@ -752,5 +752,107 @@ describe("PublicFeed health verdict", () => {
     expect(feed.health()).toMatchObject({ healthy: false, reason: "book_unhealthy", checksumFailures: 1 });
     port.last.onClose?.(1006, "");
     expect(feed.health()).toMatchObject({ healthy: false, reason: "disconnected" });
+  });
+
+  /**
+   * Plays `seconds` of the feed stamped by the exchange on its grid (`ts` = when the server sent it),
+   * each frame arriving `delay(ts)` ms later but never before the frame sent ahead of it (one socket
+   * delivers in order); `keep(i)` false withholds books15 push i (the server sent it, it never came).
+   * At most 30 s: no pong answers the feed's pings.
+   */
+  async function playStamped(
+    time: FakeTime,
+    s: FakeSocket,
+    seconds: number,
+    delay: (ts: number) => number,
+    keep: (books15: number) => boolean = () => true,
+  ) {
+    const t0 = time.now;
+    const frames: { arrive: number; text: string }[] = [];
+    let books15 = 0;
+    let arrive = t0;
+    for (let k = 0; k < seconds; k++)
+      for (const { at, frame } of second(k)) {
+        const ts = t0 + k * 1000 + at;
+        if ((frame.arg as { channel: string }).channel === "books15" && !keep(books15++)) continue;
+        arrive = Math.max(arrive, ts + delay(ts));
+        frames.push({ arrive, text: JSON.stringify({ ...frame, ts }) });
+      }
+    for (const f of frames) {
+      if (time.now < f.arrive) await time.advance(f.arrive - time.now);
+      s.receive(f.text);
+    }
+  }
+
+  it("keeps the gate open on a complete feed whose pushes arrive 0–120 ms late, in bursts", async () => {
+    // Arrival times alone read 2–7 % of such a books15 train as missed pushes and closed the gate
+    // (drop_rate); the exchange's stamps show every push there.
+    const { start, time, feed } = harness();
+    const s = await start();
+    const random = seeded(9);
+    await playStamped(time, s, 30, () => Math.floor(random() * 120));
+    const h = feed.health();
+    expect(h).toMatchObject({ healthy: true, reason: null, missedPushes: 0, dropWindow: { missed: 0 } });
+    expect(h.lagMs).toBeLessThan(200);
+  });
+
+  it("counts the pushes missing from the exchange's stamps, late arrivals or not, and closes the gate on them", async () => {
+    // A tenth of the books15 pushes never come: 1 in 35 of the feed's pushes, over the 1 % bound.
+    const { start, time, feed } = harness();
+    const s = await start();
+    const random = seeded(4);
+    const removed = new Set<number>();
+    await playStamped(
+      time,
+      s,
+      30,
+      () => Math.floor(random() * 120),
+      (i) => i < 20 || i % 10 !== 0 || !removed.add(i),
+    );
+    const h = feed.health();
+    expect(h).toMatchObject({ healthy: false, reason: "drop_rate", bookStale: { BTCUSDT: true } });
+    expect(h.missedPushes).toBeGreaterThanOrEqual(0.8 * removed.size);
+    expect(h.missedPushes).toBeLessThanOrEqual(removed.size);
+  });
+
+  it("calls a feed stale that goes silent, by the feed's clock, whatever the last push's stamp said", async () => {
+    const { start, time, feed } = harness();
+    const s = await start();
+    await playStamped(time, s, 5, () => 10);
+    await time.advance(4900);
+    expect(feed.health().healthy).toBe(true);
+    await time.advance(200);
+    expect(feed.health()).toMatchObject({ healthy: false, reason: "stale" });
+  });
+
+  it("calls a feed lagging, a reason of its own, once its pushes arrive 2 s later than its best", async () => {
+    // A backlog that builds up: each second's pushes arrive 150 ms later than the second's before.
+    const { start, time, feed } = harness();
+    const s = await start();
+    await playStamped(time, s, 20, (ts) => 20 + Math.floor((ts - time.now) / 1000) * 150);
+    const h = feed.health();
+    expect(h).toMatchObject({ healthy: false, reason: "lagging", missedPushes: 0 });
+    expect(h.lagMs).toBeGreaterThanOrEqual(2000);
+    expect(h.detail).toMatch(/arrived \d+ ms later/);
+  });
+
+  it("counts a pseq break of v3 books50 as a missing push though its stamps show only jitter", async () => {
+    const { start, time, feed } = harness({ dialect: "v3", channels: ["books15"] });
+    const s = await start();
+    const v3 = (seq: number, ts: number) => ({
+      action: "snapshot",
+      arg: { instType: "usdt-futures", topic: "books50", symbol: "BTCUSDT" },
+      data: [{ a: ASKS, b: BIDS, seq: String(seq), pseq: String(seq - 1), ts: String(ts) }],
+      ts,
+    });
+    const t0 = time.now;
+    for (let i = 0; i < 100; i++) {
+      // Push 60 never came; 59 was stamped 40 ms late and 61 40 ms early.
+      if (i === 60) continue;
+      const ts = t0 + i * 100 + (i === 59 ? 40 : i === 61 ? -40 : 0);
+      await time.advance(t0 + i * 100 + 30 - time.now);
+      s.receive(JSON.stringify(v3(5000 + i, ts)));
+    }
+    expect(feed.health()).toMatchObject({ missedPushes: 1, gaps: 0, bookHealthy: { BTCUSDT: true } });
   });
 });

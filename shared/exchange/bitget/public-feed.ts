@@ -5,8 +5,8 @@
  */
 import type { MarketEvent } from "../../market/events";
 import { isBookChannel, type BookChannel } from "./book-sync";
+import { CadenceWatch } from "./cadence-watch";
 import {
-  CadenceWatch,
   DEFAULT_FEED_HEALTH,
   DropWindow,
   type DropWindowCounts,
@@ -16,7 +16,9 @@ import {
   judgeFeed,
 } from "./feed-health";
 import type { FeedClock, FeedTimers } from "./feed-ports";
+import { LagWatch } from "./lag-watch";
 import { argKey, type IngressVerdict, MarketIngress } from "./market-ingress";
+import { pushStamp } from "./push-stamp";
 import { BITGET_V3 } from "./v3-ingress-dialect";
 import type { SocketPort } from "./socket";
 import {
@@ -148,9 +150,11 @@ export interface FeedHealth {
   readonly lastDataAt: number | null;
   /** `clock.now() − lastDataAt`, or null. */
   readonly lastDataAgeMs: number | null;
+  /** The newest push's lag behind the exchange's clock, above the connection's best (lag-watch.ts), or null. */
+  readonly lagMs: number | null;
   /** The rolling window's pushes, malformed frames, book breaks and missed snapshot pushes, and their bad share. */
   readonly dropWindow: DropWindowCounts & { readonly rate: number };
-  /** Pushes of fixed-cadence snapshot channels that never arrived, since start. */
+  /** Pushes of fixed-cadence snapshot channels that the exchange sent (by its `ts`/`seq`) and that never arrived, since start. */
   readonly missedPushes: number;
   readonly state: FeedState;
   /** True while a socket is open (state `open`). */
@@ -247,6 +251,7 @@ export class PublicFeed {
   /** Per book arg: the newest accepted push and, for fixed-cadence channels, the missed-push watch. */
   private readonly bookArgs = new Map<string, { symbol: string; at: number | null; cadence: CadenceWatch | null }>();
   private readonly lastTradeAt = new Map<string, number>();
+  private readonly lag = new LagWatch();
   private lastDataAt: number | null = null;
   private missedPushes = 0;
   /** Book args waiting for a snapshot since a (re)subscribe: when it was sent and how often it was retried. */
@@ -367,6 +372,7 @@ export class PublicFeed {
         connected: this.conn.state === "open",
         openedAt: this.conn.state === "open" ? this.openedAt : null,
         lastDataAt: this.lastDataAt,
+        lagMs: this.lag.lagMs,
         symbols: this.symbols.map((symbol) => this.symbolState(symbol)),
         window,
       },
@@ -379,6 +385,7 @@ export class PublicFeed {
       bookStale: verdict.bookStale,
       lastDataAt: this.lastDataAt,
       lastDataAgeMs: this.lastDataAt === null ? null : now - this.lastDataAt,
+      lagMs: this.lag.lagMs,
       dropWindow: { ...window, rate: dropRate(window) },
       missedPushes: this.missedPushes,
       state: this.conn.state,
@@ -454,6 +461,7 @@ export class PublicFeed {
     this.awaiting.clear();
     this.ingress.connectionLost();
     for (const b of this.bookArgs.values()) b.cadence?.reset();
+    this.lag.reset();
   }
 
   private watchdogMs(): number {
@@ -525,22 +533,28 @@ export class PublicFeed {
     }
   }
 
-  /** Health bookkeeping of a valid push: data time, trade and book times, missed snapshot pushes, breaks. */
+  /**
+   * Health bookkeeping of a valid push: data time, trade and book times, breaks, and from the
+   * exchange's stamps of an accepted push its lag and the snapshot pushes missed before it.
+   */
   private counted(v: Exclude<IngressVerdict, { kind: "control" | "ignored" | "malformed" }>, at: number): void {
     this.lastDataAt = at;
     this.dropWindow.add(at, v.kind === "resync" ? "break" : "ok");
     const book = this.bookArgs.get(v.key);
+    if (book && v.kind === "resync") return book.cadence?.reset();
+    if (v.kind !== "accepted") return;
+    const stamp = pushStamp(v.push);
+    if (stamp.ts !== null) this.lag.pushed(stamp.ts, at);
     if (!book) {
       this.lastTradeAt.set(v.arg.symbol, at);
       return;
     }
-    if (v.kind === "resync") return book.cadence?.reset();
-    const missed = book.cadence?.arrived(at) ?? 0;
+    book.at = at;
+    const missed = stamp.ts === null ? 0 : (book.cadence?.pushed(stamp.ts, stamp.seq, stamp.pseq) ?? 0);
     if (missed > 0) {
       this.missedPushes += missed;
       this.dropWindow.addMissed(at, missed);
     }
-    if (v.kind === "accepted") book.at = at;
   }
 
   private control(msg: Record<string, unknown>): void {
