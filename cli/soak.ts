@@ -6,8 +6,9 @@
  * and the stack process restarted every ~30 s of uptime (cli/soak/run.ts, cli/soak/plan.ts).
  *
  * Prints `{"minutes","orders","duplicateOrders","rejectedOrderLoops","unprotectedPositionSamples",
- * "orphanPositionsAtEnd","ledgerMismatches","restarts","faults"}`, measured from the venue's order
- * log, fills and positions and from D1 (definitions: cli/soak/counters.ts, README "Soak"); `--json`
+ * "orphanPositionsAtEnd","ledgerMismatches","restarts","faults","entriesPaused"}`, measured from the
+ * venue's order log, fills and positions and from D1 (definitions: cli/soak/counters.ts, README "Soak"),
+ * and as context the share of the agents' status samples with entries paused by the feed gate; `--json`
  * prints only that line on stdout. Progress and a few examples behind each non-zero count go to
  * stderr. Exit 0 when the run completed (whatever the counts), 1 when it could not run, 2 for bad flags.
  * @module

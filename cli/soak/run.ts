@@ -71,6 +71,18 @@ export interface SoakReport {
   readonly ledgerMismatches: number;
   readonly restarts: number;
   readonly faults: FaultCounts & { readonly stopsFired: number };
+  /** Context, never counted: how much of the run the agents could enter (see {@link EntriesPaused}). */
+  readonly entriesPaused: EntriesPaused;
+}
+
+/**
+ * The agents' status samples (every 5 s per symbol) and the share, in %, in which entries were paused
+ * by the feed gate (`entriesPaused` = `feed_unhealthy: …`), with that share by the feed's verdict reason.
+ */
+export interface EntriesPaused {
+  readonly samples: number;
+  readonly feedGatePct: number;
+  readonly feedGateByReasonPct: Readonly<Record<string, number>>;
 }
 
 /** The report and a few examples behind each non-zero count. */
@@ -152,6 +164,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     // Every 5 s each agent's own word on why it does not trade (the feed gate, a reconciliation
     // block): context for the counts (how much of the run the agents could trade), never counted.
     const paused = new Map<string, number>();
+    const feedReasons = new Map<string, number>();
     let statusSamples = 0;
     const sampleStatus = async () => {
       for (const s of symbols) {
@@ -162,6 +175,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         if (why !== null) {
           const key = why.split(":")[0];
           paused.set(key, (paused.get(key) ?? 0) + 1);
+          const reason = (r.status.feed?.reason ?? "none").split(":")[0];
+          if (key === FEED_GATE) feedReasons.set(reason, (feedReasons.get(reason) ?? 0) + 1);
         }
         if (o.dumpDir !== undefined)
           appendFileSync(
@@ -223,7 +238,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       .api<Record<string, unknown>>("GET", "/api/portfolio")
       .catch((e: Error) => e.message);
     log(`soak: portfolio at the end: ${JSON.stringify(portfolio).slice(0, 600)}`);
-    const pausedShare = [...paused].map(([k, n]) => `${k} ${Math.round((100 * n) / Math.max(1, statusSamples))} %`);
+    const pct = (n: number) => Math.round((1000 * n) / Math.max(1, statusSamples)) / 10;
+    const pausedShare = [...paused].map(([k, n]) => `${k} ${pct(n)} %`);
     log(`soak: entries paused in ${statusSamples} status samples: ${pausedShare.join(", ") || "never"}`);
     const steps = new Map(v.core.instrumentList().map((i) => [i.symbol, i.sizeStep]));
     const orphans = orphanPositions(atEnd, held, (s) => steps.get(s) ?? 0);
@@ -262,6 +278,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       ledgerMismatches: counted.ledgerMismatches.count,
       restarts,
       faults: { ...v.faults.counts, stopsFired },
+      entriesPaused: {
+        samples: statusSamples,
+        feedGatePct: pct(paused.get(FEED_GATE) ?? 0),
+        feedGateByReasonPct: Object.fromEntries([...feedReasons].map(([k, n]) => [k, pct(n)])),
+      },
     };
     const examples: Record<string, readonly string[]> = {};
     for (const [name, c] of Object.entries(counted)) if (c.examples.length > 0) examples[name] = c.examples;
@@ -273,6 +294,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     rmSync(persistTo, { recursive: true, force: true });
   }
 }
+
+/** The `entriesPaused` prefix of the feed gate (shared/runner: `feed_unhealthy: <reason>: <detail>`). */
+const FEED_GATE = "feed_unhealthy";
 
 /** The gates that fail, by side (the dump's short form of the status's gates). */
 function failingGates(g: StatusAnswer["status"]["gates"]): Record<string, string[]> | null {
