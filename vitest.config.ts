@@ -54,6 +54,7 @@ export default defineConfig(async () => {
                   TEST_VENUE_KILL_SWITCH_CREDENTIALS: inject("venueKillSwitchCredentials"),
                   TEST_VENUE_WATCHDOG_CREDENTIALS: inject("venueWatchdogCredentials"),
                   TEST_VENUE_EVIDENCE_CREDENTIALS: inject("venueEvidenceCredentials"),
+                  TEST_VENUE_DEMO_CREDENTIALS: inject("venueDemoCredentials"),
                   // Notification channels pointed at the loopback receivers of global-setup.ts.
                   ...notifyBindings(inject("notify")),
                 },

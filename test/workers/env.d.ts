@@ -15,5 +15,7 @@ declare namespace Cloudflare {
     TEST_VENUE_WATCHDOG_CREDENTIALS: string;
     /** JSON credentials of the venue's fifth key (Classic), used only by live-defects.test.ts. */
     TEST_VENUE_EVIDENCE_CREDENTIALS: string;
+    /** JSON credentials of the venue's sixth key (UTA), used only by symbol-agent-demo.test.ts in demo mode. */
+    TEST_VENUE_DEMO_CREDENTIALS: string;
   }
 }

@@ -46,6 +46,13 @@ const EVIDENCE_CREDENTIALS = {
   passphrase: "ev-pass",
 };
 
+/** The venue's sixth key, a UTA one of its own account: symbol-agent-demo.test.ts trades it in demo mode. */
+const DEMO_CREDENTIALS = {
+  apiKey: "workers-test-demo-key",
+  apiSecret: "workers-test-demo-secret",
+  passphrase: "demo-pass",
+};
+
 /** Symbols the venue streams during the workers tests. */
 export const FEED_SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 
@@ -66,6 +73,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       { credentials: KILL_SWITCH_CREDENTIALS, accountMode: "classic" },
       { credentials: WATCHDOG_CREDENTIALS, accountMode: "classic" },
       { credentials: EVIDENCE_CREDENTIALS, accountMode: "classic" },
+      { credentials: DEMO_CREDENTIALS, accountMode: "uta" },
     ],
   });
   project.provide("feedUrl", venue.urls.wsPublic);
@@ -77,6 +85,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("venueKillSwitchCredentials", JSON.stringify(KILL_SWITCH_CREDENTIALS));
   project.provide("venueWatchdogCredentials", JSON.stringify(WATCHDOG_CREDENTIALS));
   project.provide("venueEvidenceCredentials", JSON.stringify(EVIDENCE_CREDENTIALS));
+  project.provide("venueDemoCredentials", JSON.stringify(DEMO_CREDENTIALS));
   const receivers = await startReceivers(WEBHOOK_TEST_SECRET);
   project.provide(
     "notify",
@@ -107,6 +116,7 @@ declare module "vitest" {
     venueKillSwitchCredentials: string;
     venueWatchdogCredentials: string;
     venueEvidenceCredentials: string;
+    venueDemoCredentials: string;
     /** JSON: the notification receivers' base URL and the channel secrets pointing at them. */
     notify: string;
   }
