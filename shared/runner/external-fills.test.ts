@@ -176,31 +176,136 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(newTp.price).toBe(oldTp.price);
   });
 
-  it("adopts a position a manual order opened while the engine is flat (orphanPolicy adopt), with the fill's fee and an exchange stop, and grows it by the order's next fill", async () => {
+  it("adopts the exchange's position, not the fill, when a manual order's first part finds the engine flat (orphanPolicy adopt): size, side and average price as the exchange holds them, the fill's fee, an exchange stop; the order's later part grows nothing the exchange had already counted", async () => {
     const stops = new FakeStops();
     const f = liveFixture(OPEN_LIVE, {}, stops);
-    f.runner.onLiveFill(manualFill("buy", 100, 0.02, T0, false));
-    expect(f.runner.engineStatus()?.phase).toBe("open");
-    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.02, entryPrice: 100 });
-    expect(f.runner.engineStatus()?.position?.fees).toBeCloseTo(100 * 0.02 * TAKER, 12);
-    expect(f.runner.recovery.orphansAdopted).toBe(1);
-    expect(f.fills.at(-1)).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "entry", size: 0.02 });
-    expect(f.calls).toEqual(["sync long 0.02 100.000000"]);
-    expect(f.placed).toEqual([]);
+    // The order filled in two parts at once; the exchange's position counts both when the first push arrives.
+    f.answerPositions(() => [{ side: "long", size: 0.04, avgPrice: 101 }]);
+    const first = manualFill("buy", 100, 0.02, T0, false);
+    f.runner.onLiveFill(first);
     await settled();
+    expect(f.positionReads()).toBe(1);
+    expect(f.runner.engineStatus()?.phase).toBe("open");
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.04, entryPrice: 101 });
+    expect(f.runner.engineStatus()?.position?.fees).toBeCloseTo(first.fee, 12);
+    expect(f.runner.recovery.orphansAdopted).toBe(1);
+    expect(f.fills).toHaveLength(1);
+    expect(f.fills[0]).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "entry", size: 0.02 });
+    expect(f.calls).toEqual(["sync long 0.04 101.000000"]);
+    expect(f.placed).toEqual([]);
     expect(stops.stopsHeld).toMatchObject([
       { side: "long", triggerPrice: f.runner.engineStatus()?.position?.stopLoss },
     ]);
 
-    f.runner.onLiveFill(manualFill("buy", 102, 0.02, T0 + 50));
+    // The second part's push: the exchange already counted it, so the position stays; its fee is ledgered once.
+    const second = manualFill("buy", 102, 0.02, T0 + 50);
+    f.runner.onLiveFill(second);
+    await settled();
+    expect(f.positionReads()).toBe(2);
     expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.04, entryPrice: 101 });
-    expect(f.calls.at(-1)).toBe("sync long 0.04 101.000000");
+    expect(f.fills.map((r) => [r.role, r.size, r.fee])).toEqual([
+      ["entry", 0.02, first.fee],
+      ["entry", 0.02, second.fee],
+    ]);
+    expect(f.runner.recovery.orphansAdopted).toBe(1);
+    expect(f.runner.safety.externalFills).toBe(2);
   });
 
-  it("closes at market a position a manual order opened while flat (orphanPolicy close); the round trip charges both legs' fees", () => {
+  it("grows an adopted position by a later part of the same order that the exchange had not counted yet, by what the exchange added", async () => {
+    const f = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    f.answerPositions(() => [{ side: "short", size: 0.02, avgPrice: 100 }]);
+    f.runner.onLiveFill(manualFill("sell", 100, 0.02, T0, false));
+    await settled();
+    f.answerPositions(() => [{ side: "short", size: 0.05, avgPrice: 100.6 }]);
+    f.runner.onLiveFill(manualFill("sell", 101, 0.03, T0 + 50));
+    await settled();
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "short", size: 0.05 });
+    expect(f.runner.engineStatus()?.position?.entryPrice).toBeCloseTo(100.6, 9);
+    expect(f.calls.at(-1)).toBe("sync short 0.05 100.600000");
+  });
+
+  it("opens nothing when a foreign fill finds the engine flat and the exchange holds nothing (it closed a position the engine never knew): the fill and its fee are ledgered once, not the engine's", async () => {
+    const f = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    const close = manualFill("sell", 100, 0.02, T0);
+    f.runner.onLiveFill(close);
+    await settled();
+    expect(f.positionReads()).toBe(1);
+    expect(f.runner.engineStatus()?.phase ?? "flat").toBe("flat");
+    expect(f.runner.recovery.orphansAdopted + f.runner.recovery.orphansClosed).toBe(0);
+    expect(f.placed).toEqual([]);
+    expect(f.calls).toEqual([]);
+    expect(f.fills).toHaveLength(1);
+    // The ledger's fills have no "not the engine's" role: such a fill is booked as an exit, with no trade.
+    expect(f.fills[0]).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "exit", size: 0.02, tradeId: null });
+    expect(f.fills[0].fee).toBeCloseTo(close.fee, 12);
+    expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: null }));
+    expect(f.runner.entryRefusal).toBeNull();
+  });
+
+  it("keeps one read in flight: fills that arrive during it are read again together and adopted once, with every fill's fee", async () => {
+    const f = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    const answers: ((p: readonly { side: "long"; size: number; avgPrice: number }[]) => void)[] = [];
+    f.answerPositions(() => new Promise((resolve) => answers.push(resolve)));
+    const parts = [manualFill("buy", 100, 0.01, T0, false), manualFill("buy", 100.5, 0.01, T0 + 5, false)];
+    f.runner.onLiveFill(parts[0]);
+    f.runner.onLiveFill(parts[1]);
+    expect(f.positionReads()).toBe(1);
+    expect(f.runner.entryRefusal).toMatch(/waits for the exchange's position/);
+    // The first read's answer predates the second fill: read again, then adopt.
+    answers[0]([{ side: "long", size: 0.01, avgPrice: 100 }]);
+    await settled();
+    expect(f.positionReads()).toBe(2);
+    expect(f.runner.engineStatus()?.phase ?? "flat").toBe("flat");
+    const third = manualFill("buy", 101, 0.01, T0 + 9);
+    f.runner.onLiveFill(third);
+    expect(f.positionReads()).toBe(2);
+    answers[1]([{ side: "long", size: 0.02, avgPrice: 100.25 }]);
+    await settled();
+    expect(f.positionReads()).toBe(3);
+    answers[2]([{ side: "long", size: 0.03, avgPrice: 100.5 }]);
+    await settled();
+    expect(f.runner.recovery.orphansAdopted).toBe(1);
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.03, entryPrice: 100.5 });
+    const fees = parts[0].fee + parts[1].fee + third.fee;
+    expect(f.runner.engineStatus()?.position?.fees).toBeCloseTo(fees, 12);
+    expect(f.fills.map((r) => r.role)).toEqual(["entry", "entry", "entry"]);
+    expect(f.calls).toEqual(["sync long 0.03 100.500000"]);
+    expect(f.runner.entryRefusal).toBeNull();
+  });
+
+  it("retries a failed read with backoff and counts it, refusing entries meanwhile; when the stop guard's bounds are spent the fills are taken as they are and the position gets its stop", async () => {
+    const stops = new FakeStops();
+    const f = liveFixture(OPEN_LIVE, {}, stops);
+    f.answerPositions(() => "throw");
+    f.runner.onLiveFill(manualFill("buy", 100, 0.02, T0));
+    await settled();
+    const reads = [f.positionReads()];
+    for (let t = 500; t <= 16_000; t += 500) {
+      f.runner.tick(T0 + t);
+      await settled();
+      reads.push(f.positionReads());
+      if (t < 15_000) expect(f.runner.entryRefusal).toMatch(/waits for the exchange's position/);
+    }
+    const failed = f.safety.filter((e) => e.kind === "positionReadFailed");
+    expect(failed.map((e) => (e.kind === "positionReadFailed" ? e.retryAt : -1))).toEqual([
+      T0 + 1_000,
+      T0 + 3_000,
+      T0 + 7_000,
+      T0 + 15_000,
+      null,
+    ]);
+    expect(f.runner.safety.positionReadFailures).toBe(5);
+    expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.02, entryPrice: 100 });
+    expect(f.runner.entryRefusal).toBeNull();
+    expect(stops.stopsHeld).toMatchObject([{ side: "long" }]);
+  });
+
+  it("closes at market the position a manual order opened while flat, as the exchange holds it (orphanPolicy close); the round trip charges both legs' fees", async () => {
     const f = liveFixture({ ...OPEN_LIVE, live: { orphanPolicy: "close" } });
+    f.answerPositions(() => [{ side: "short", size: 0.02, avgPrice: 100 }]);
     const open = manualFill("sell", 100, 0.02, T0);
     f.runner.onLiveFill(open);
+    await settled();
     expect(f.runner.recovery.orphansClosed).toBe(1);
     const exit = f.placed.at(-1) as OrderRequest;
     expect(exit).toMatchObject({ reduceOnly: true, side: "buy", size: 0.02, type: "market" });

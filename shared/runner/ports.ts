@@ -10,6 +10,7 @@ import type { StopPort } from "../execution/exchange-stops";
 import type { OrderRequest, OrderStatus } from "../execution/orders";
 import type { MarketEvent } from "../market/events";
 import type { Instrument } from "../market/instrument";
+import type { ExchangePosition } from "./recovery";
 
 /** Journal status of an order: `sending` until the broker answers. */
 export type JournalStatus = "sending" | "accepted" | "rejected" | "done";
@@ -63,6 +64,12 @@ export interface LiveOrders {
    * (stop-guard.ts) and the entry's preset stop is all the exchange holds.
    */
   stops?(): StopPort | null;
+  /**
+   * The symbol's open positions at the exchange: a fill of an order the runner did not place that
+   * finds the engine flat adopts what they say (foreign-adoption.ts); absent: such reads fail and are
+   * retried, then the fills are taken as they are.
+   */
+  positions?(): Promise<readonly ExchangePosition[]>;
 }
 
 /** The equity that sizes entries. */

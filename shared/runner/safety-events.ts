@@ -78,7 +78,18 @@ export type SafetyEvent =
       readonly ts: number;
     }
   /** The position could not be protected within the bounds: it is closed at market. */
-  | { readonly kind: "stopUnprotectable"; readonly detail: string; readonly attempts: number; readonly ts: number };
+  | { readonly kind: "stopUnprotectable"; readonly detail: string; readonly attempts: number; readonly ts: number }
+  /**
+   * Reading the exchange's position for a foreign fill failed (foreign-adoption.ts): retried at
+   * `retryAt`, or null when the bounds are spent and the fills were settled by themselves.
+   */
+  | {
+      readonly kind: "positionReadFailed";
+      readonly detail: string;
+      readonly attempt: number;
+      readonly retryAt: number | null;
+      readonly ts: number;
+    };
 
 /** Counts of {@link SafetyEvent}s and of order lookups since the runner was made. */
 export interface SafetyCounters {
@@ -97,6 +108,8 @@ export interface SafetyCounters {
   stopFailures: number;
   /** Positions closed at market because no stop could be placed. */
   unprotectedCloses: number;
+  /** Failed reads of the exchange's position for a foreign fill (each retried, see foreign-adoption.ts). */
+  positionReadFailures: number;
 }
 
 /** Zero counters. */
@@ -111,14 +124,16 @@ export function zeroSafetyCounters(): SafetyCounters {
     stopsPlaced: 0,
     stopFailures: 0,
     unprotectedCloses: 0,
+    positionReadFailures: 0,
   };
 }
 
-/** Counts a stop guard's event in `c` (the runner counts the others where they happen). */
+/** Counts a stop guard's or a position read's event in `c` (the runner counts the others where they happen). */
 export function countSafetyEvent(c: SafetyCounters, e: SafetyEvent): void {
   if (e.kind === "stopVerified") c.stopsVerified++;
   else if (e.kind === "stopPlaced") c.stopsPlaced++;
   else if (e.kind === "stopFailed") c.stopFailures++;
+  else if (e.kind === "positionReadFailed") c.positionReadFailures++;
   else if (e.kind === "stopUnprotectable") {
     c.stopFailures++;
     c.unprotectedCloses++;
@@ -154,6 +169,12 @@ export function describeSafetyEvent(e: SafetyEvent): string {
       return `exchange-side stop not in place (try ${e.attempt}): ${e.detail}; next try at ${new Date(e.retryAt).toISOString()}`;
     case "stopUnprotectable":
       return `no exchange-side stop after ${e.attempts} tries (${e.detail}): the position is closed at market`;
+    case "positionReadFailed":
+      return `${e.detail} (try ${e.attempt}); ${
+        e.retryAt === null
+          ? "gave up: the foreign fills are taken as they are, under the orphan policy"
+          : `next try at ${new Date(e.retryAt).toISOString()}`
+      }`;
   }
 }
 
@@ -166,6 +187,7 @@ export function safetyNeedsOperator(e: SafetyEvent): boolean {
     e.kind === "exitHalted" ||
     e.kind === "outcomeUnresolved" ||
     e.kind === "stopUnprotectable" ||
+    (e.kind === "positionReadFailed" && e.retryAt === null) ||
     (e.kind === "externalFill" && (e.role === null || e.role === "entry"))
   );
 }

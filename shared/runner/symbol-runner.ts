@@ -20,7 +20,7 @@ import { fillRow, tradeRow } from "../db/ledger-mapping";
 import { isPromise, type OrderPort } from "../execution/broker";
 import { makeStopClientOid } from "../execution/client-oid";
 import type { StopPort } from "../execution/exchange-stops";
-import type { Fill, OrderStatus } from "../execution/orders";
+import { type Fill, type OrderStatus, openingSide, type PositionSide } from "../execution/orders";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "../execution/sim-broker";
 import type { SimulatedBrokerState, SimulatedBrokerStats } from "../execution/sim-order";
 import type { MarketEvent, TradeEvent } from "../market/events";
@@ -44,16 +44,18 @@ import {
   TradingSession,
   type TradingSessionState,
 } from "../strategy/session";
-import type { ClosedTrade, ExitReason } from "../strategy/types";
+import type { ClosedTrade, ExitReason, Position } from "../strategy/types";
 import type { WeightChange } from "../strategy/weight-learner";
 import { lastTsOfSecond } from "./clock";
 import { type EngineRecord, rebuildEngine } from "./engine-record";
+import { type AdoptionSource, ForeignAdoption, type ForeignAdoptionState } from "./foreign-adoption";
 import { journaledOrders } from "./journaled-orders";
 import type { EquitySource, FeedHealthInput, LedgerPort, LiveOrders, OrderJournal } from "./ports";
 import { OrderWatch } from "./order-watch";
 import { type ReconcileResult, reconcilePosition } from "./reconcile";
 import {
   type ExchangePosition,
+  netExchangePosition,
   type OrphanPolicy,
   type RecoverableRunner,
   type RecoveryCounters,
@@ -115,6 +117,8 @@ export interface SymbolRunnerState {
   readonly session: TradingSessionState;
   /** Live fills applied (recovery.ts); absent in states saved before it existed. */
   readonly fills?: SeenFillsState;
+  /** Foreign fills waiting for the exchange's position (foreign-adoption.ts); absent before it existed. */
+  readonly foreign?: ForeignAdoptionState;
   /** How many runners were made from this state's line (1 = the first); stop clientOids carry it. Absent before it existed. */
   readonly incarnation?: number;
 }
@@ -153,6 +157,8 @@ export class SymbolRunner implements RecoverableRunner {
   private appliedFills = 0;
   /** Live only, with a broker that has stops: keeps the position's exchange-side stop (stop-guard.ts). */
   private readonly stopGuard: StopGuard | null;
+  /** Live only: foreign fills that find the engine flat wait here for the exchange's position (foreign-adoption.ts). */
+  private readonly foreign: ForeignAdoption | null;
   /** This runner's place in its persisted line ({@link SymbolRunnerState.incarnation}). */
   private readonly incarnation: number;
 
@@ -186,6 +192,7 @@ export class SymbolRunner implements RecoverableRunner {
     );
     this.watch = this.mode === "paper" ? null : this.orderWatch();
     this.stopGuard = this.mode === "paper" || !o.live?.stops ? null : this.makeStopGuard();
+    this.foreign = this.mode === "paper" ? null : this.makeForeignAdoption(state?.foreign);
     const rec = state?.engine;
     if (rec) {
       this.setEngine(new StrategyEngine(this.engineOptions(rec.config, rec.instrument), rec.state));
@@ -277,6 +284,7 @@ export class SymbolRunner implements RecoverableRunner {
     if (this.engine) this.session.tick(ts);
     this.watch?.tick(ts);
     this.stopGuard?.tick(ts);
+    this.foreign?.tick(ts);
   }
 
   /**
@@ -291,6 +299,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.session.tick(ts);
     this.watch?.tick(ts);
     this.stopGuard?.tick(ts);
+    this.foreign?.tick(ts);
     this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
   }
 
@@ -490,6 +499,7 @@ export class SymbolRunner implements RecoverableRunner {
       broker: this.broker.getState(),
       session: this.session.getState(),
       fills: this.seenFills.getState(),
+      ...(this.foreign ? { foreign: this.foreign.getState() } : {}),
       incarnation: this.incarnation,
     };
   }
@@ -504,9 +514,11 @@ export class SymbolRunner implements RecoverableRunner {
   }
 
   /**
-   * `foreign`: the fill's order is not in the journal (the runner never placed it), so a fill that
-   * finds the engine flat opened a position at the exchange (a manual order): it is an orphan, adopted
-   * or closed by `live.orphanPolicy` like one found on start, with the fill's fee charged to it.
+   * `foreign`: the fill's order is not in the journal (the runner never placed it). One that finds the
+   * engine flat (or others waiting) says a position may have changed at the exchange that the engine
+   * does not hold: it waits for the exchange's position (foreign-adoption.ts), which is adopted or
+   * closed by `live.orphanPolicy` like one found on start, see {@link settleForeign}. So does a later
+   * fill of an order that adoption folded in (the read may have counted it).
    * (A journaled order's fill while flat is not taken as an opening: a late fill of the runner's own
    * reduce-only exit opens nothing; reconciliation reads the exchange's position instead.)
    */
@@ -515,36 +527,115 @@ export class SymbolRunner implements RecoverableRunner {
     configVersion = this.engine?.configVersion ?? this.engineConfig.version,
     foreign = false,
   ): void {
-    let outcome = this.session.onExternalFill(f);
-    if (foreign && (outcome?.role ?? null) === null && this.adoptFromFill(f))
-      outcome = { intents: [], events: [], role: "entry" };
+    if (foreign && this.foreign && this.waitsForExchange(f)) {
+      this.safetyCounts.externalFills++;
+      this.foreign.add(f);
+      this.changed();
+      return;
+    }
+    const outcome = this.session.onExternalFill(f);
     const closed = outcome?.events.some((e) => e.kind === "closed") ?? false;
     this.safetyCounts.externalFills++;
     if (!closed && this.engine?.position) this.protectPosition(f.ts);
-    this.hooks.onSafety?.({
-      kind: "externalFill",
-      clientOid: f.clientOid,
-      side: f.side,
-      price: f.price,
-      size: f.size,
-      role: outcome?.role ?? null,
-      closed,
-      ts: f.ts,
-    });
+    this.hooks.onSafety?.({ ...externalFillOf(f), role: outcome?.role ?? null, closed });
     this.ledgerFill(f, outcome, configVersion);
   }
 
-  /** A fill of a foreign order that found the engine flat: the position it opened is an orphan (see {@link onExternalFill}). */
-  private adoptFromFill(f: Fill): RecoveryEvent | null {
+  /** Whether a foreign fill waits for the exchange's position instead of moving the engine's (see {@link onExternalFill}). */
+  private waitsForExchange(f: Fill): boolean {
+    const foreign = this.foreign as ForeignAdoption;
+    if (foreign.pending) return true;
     const engine = this.engine;
-    if (engine !== null && engine.phase !== "flat") return null;
-    const held: ExchangePosition = { side: f.side === "buy" ? "long" : "short", size: f.size, avgPrice: f.price };
-    const done = this.recoverPosition(held, this.engineConfig.config.live.orphanPolicy, f.ts, {
-      fee: f.fee,
-      slippage: f.slippage,
+    if (engine === null || engine.phase === "flat") return true;
+    const p = engine.position;
+    return engine.phase === "open" && p !== null && foreign.adoptedOrder(f.clientOid) && f.side === openingSide(p.side);
+  }
+
+  /**
+   * The exchange's position `held` for the foreign `fills` that waited for it. Flat: it is adopted
+   * (or closed) under `live.orphanPolicy` with the fills' fees charged to it, and each fill is
+   * ledgered as its entry; nothing held: nothing is adopted (no ghost), the fills are ledgered as not
+   * the engine's. Open (later fills of the adopted order): the position grows by what the exchange
+   * added beyond the engine's size, at the fills' average price. Source `fills` (the reads failed):
+   * the fills are all there is, taken as they are. Each fill reaches the ledger here, once.
+   */
+  private settleForeign(held: ExchangePosition | null, fills: readonly Fill[], source: AdoptionSource): void {
+    if (fills.length === 0) return;
+    const configVersion = this.engine?.configVersion ?? this.engineConfig.version;
+    const ts = Math.max(...fills.map((f) => f.ts));
+    const engine = this.engine;
+    let role: "entry" | null = null;
+    if (engine === null || engine.phase === "flat") {
+      const paid = { fee: sum(fills, (f) => f.fee), slippage: sum(fills, (f) => f.slippage) };
+      const done = this.recoverPosition(held, this.engineConfig.config.live.orphanPolicy, ts, paid);
+      if (done) {
+        this.recovered(done);
+        role = "entry";
+      }
+    } else if (engine.phase === "open" && engine.position) {
+      role = this.growToExchange(engine.position, held, fills, source);
+    }
+    for (const f of fills) {
+      this.hooks.onSafety?.({ ...externalFillOf(f), role, closed: false });
+      this.ledgerFill(f, { intents: [], events: [], role }, configVersion);
+    }
+  }
+
+  /** Grows the open position by what the exchange holds beyond it on its side, up to the fills' size (see {@link settleForeign}). */
+  private growToExchange(
+    p: Position,
+    held: ExchangePosition | null,
+    fills: readonly Fill[],
+    source: AdoptionSource,
+  ): "entry" | null {
+    const opening = fills.filter((f) => f.side === openingSide(p.side));
+    const size = sum(opening, (f) => f.size);
+    if (opening.length === 0 || !(size > 0)) return null;
+    const signed = (side: PositionSide, n: number) => (side === "long" ? n : -n);
+    const beyond = held ? (signed(held.side, held.size) - signed(p.side, p.size)) * signed(p.side, 1) : 0;
+    const add = source === "fills" ? size : Math.min(size, Math.max(0, beyond));
+    if (add >= (this.engine?.instrument.sizeStep ?? 0) / 2 && add > 0) this.growBy(opening, add);
+    return "entry";
+  }
+
+  /**
+   * Grows the open position by `size` of the same-side `fills` at their average price, charging all
+   * their fees: the engine's manual same-side add (one fill, so the take-profit is rested again once
+   * for the whole size), then the exchange-side stop follows.
+   */
+  private growBy(fills: readonly Fill[], size: number): void {
+    const last = fills[fills.length - 1] as Fill;
+    this.session.onExternalFill({
+      ...last,
+      size,
+      price: sum(fills, (f) => f.price * f.size) / sum(fills, (f) => f.size),
+      fee: sum(fills, (f) => f.fee),
+      slippage: sum(fills, (f) => f.slippage),
     });
-    if (done) this.recovered(done);
-    return done;
+    this.protectPosition(last.ts);
+  }
+
+  private makeForeignAdoption(state: ForeignAdoptionState | undefined): ForeignAdoption {
+    return new ForeignAdoption(
+      {
+        read: async () => {
+          const live = this.o.live;
+          if (!live?.positions) throw new Error("the live broker cannot read the exchange's positions");
+          const minSize = this.engine?.instrument.minSize ?? live.instrument()?.minSize ?? 0;
+          return netExchangePosition(await live.positions(), minSize);
+        },
+        now: () => this.newestTs,
+        settle: (held, fills, source) => this.settleForeign(held, fills, source),
+        emit: (e) => {
+          countSafetyEvent(this.safetyCounts, e);
+          this.hooks.onSafety?.(e);
+        },
+        asyncStep: () => this.hooks.onAsyncStep?.(),
+        asyncError: (what, e) => this.hooks.onAsyncError?.(what, e),
+        ...(this.o.stopGuard ? { limits: this.o.stopGuard } : {}),
+      },
+      state,
+    );
   }
 
   private ledgerFill(f: Fill, outcome: FillOutcome | null, configVersion: string): void {
@@ -638,6 +729,7 @@ export class SymbolRunner implements RecoverableRunner {
   }
 
   private onClosed(t: ClosedTrade): void {
+    this.foreign?.forgetAdopted();
     this.o.ledger?.trade(tradeRow(t, this.mode));
     if (Number.isFinite(t.netPnl)) this.o.equity.onClose?.(t.netPnl);
     this.hooks.onClosed?.(t);
@@ -676,6 +768,12 @@ export class SymbolRunner implements RecoverableRunner {
   private refusal(): EntryAnswer | null {
     const b = this.blocked;
     if (b && !b.ok) return { ok: false, reason: "reconcile_blocked", detail: b.detail };
+    if (this.foreign?.pending)
+      return {
+        ok: false,
+        reason: "reconcile_blocked",
+        detail: "a fill of an order the agent did not place waits for the exchange's position",
+      };
     if (!this.feedHealth.healthy)
       return { ok: false, reason: "feed_unhealthy", detail: this.feedHealth.reason ?? "the market feed is unhealthy" };
     return null;
@@ -733,4 +831,22 @@ export class SymbolRunner implements RecoverableRunner {
       onCancel: (s) => this.onDone(s),
     };
   }
+}
+
+function sum<T>(xs: readonly T[], of: (x: T) => number): number {
+  let total = 0;
+  for (const x of xs) total += of(x);
+  return total;
+}
+
+/** The `externalFill` safety event of `f`, without its verdict. */
+function externalFillOf(f: Fill) {
+  return {
+    kind: "externalFill",
+    clientOid: f.clientOid,
+    side: f.side,
+    price: f.price,
+    size: f.size,
+    ts: f.ts,
+  } as const;
 }

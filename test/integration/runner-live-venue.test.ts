@@ -1,7 +1,7 @@
 /**
  * The live {@link SymbolRunner} over the account factory's broker on the local venue, both account
  * systems (Classic V2 and UTA v3): what the runner decides that the exchange sees (issue #14
- * follow-ups: stop clientOids across restarts).
+ * follow-ups: a foreign fill while flat adopts the exchange's position; stop clientOids across restarts).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { netPosition } from "../../shared/exchange/bitget/bitget-account";
@@ -51,6 +51,7 @@ function runnerOn(h: AccountHarness, state: SymbolRunnerState | null): SymbolRun
         instrument: () => h.instrument,
         onEvent: () => {},
         stops: () => h.broker,
+        positions: () => h.account.positions("BTCUSDT"),
       },
       journal: {
         sending: (req) => void rows.set(req.clientOid, "sending"),
@@ -63,8 +64,15 @@ function runnerOn(h: AccountHarness, state: SymbolRunnerState | null): SymbolRun
 }
 
 /** A market order at the venue that is not the runner's (a manual order); its fills. */
-async function manual(h: AccountHarness, clientOid: string, size: number, ts: number): Promise<Fill[]> {
-  const req: OrderRequest = { clientOid, symbol: "BTCUSDT", side: "buy", type: "market", size, reduceOnly: false, ts };
+async function manual(
+  h: AccountHarness,
+  clientOid: string,
+  size: number,
+  ts: number,
+  side: "buy" | "sell" = "buy",
+  reduceOnly = false,
+): Promise<Fill[]> {
+  const req: OrderRequest = { clientOid, symbol: "BTCUSDT", side, type: "market", size, reduceOnly, ts };
   const before = h.fills.length;
   expect((await h.broker.place(req)).ok).toBe(true);
   const filled = () => h.fills.slice(before).reduce((a, f) => a + f.size, 0) >= size - 1e-9;
@@ -77,6 +85,52 @@ const held = async (h: AccountHarness) => netPosition(await h.account.positions(
 
 for (const mode of ["classic", "uta"] as const satisfies readonly AccountMode[]) {
   describe(`the live runner on the venue, ${mode} key`, () => {
+    it("adopts the venue's position, not the fill, when a foreign fill finds it flat: the whole size at the venue's average, with a stop there", async () => {
+      const h = await accountBrokerHarness(BTC, mode, "rest");
+      cleanups.push(() => h.close?.());
+      await h.feed(market(1000, T0));
+      // Two manual orders; the runner hears only the second one's fill (the first push was missed).
+      await manual(h, "manual-a", 0.01, T0 + 2);
+      await h.feed(market(1010, T0 + 5));
+      const late = await manual(h, "manual-b", 0.02, T0 + 7);
+      const runner = runnerOn(h, null);
+      runner.onEvent(market(1010, T0 + 8)[1]);
+      for (const f of late) runner.onLiveFill(f);
+      await waitUntil("adopted", () => runner.recovery.orphansAdopted === 1);
+      const [venue] = await h.account.positions("BTCUSDT");
+      const position = runner.engineStatus()?.position;
+      expect(position).toMatchObject({ side: "long", size: 0.03 });
+      expect(position?.entryPrice).toBeCloseTo(venue.avgPrice, 6);
+      expect(position?.fees).toBeCloseTo(
+        late.reduce((a, f) => a + f.fee, 0),
+        9,
+      );
+      await waitUntil("the stop placed", () => runner.safety.stopsPlaced === 1);
+      const plans = await h.broker.stops("BTCUSDT");
+      expect(plans).toMatchObject([{ side: "long" }]);
+      expect(Math.abs(plans[0].triggerPrice - (position?.stopLoss ?? 0))).toBeLessThanOrEqual(BTC.tickSize + 1e-9);
+    }, 30_000);
+
+    it("opens nothing when a foreign fill that closed a position it never knew finds it flat: the venue holds nothing, no order or stop is sent", async () => {
+      const h = await accountBrokerHarness(BTC, mode, "rest");
+      cleanups.push(() => h.close?.());
+      await h.feed(market(1000, T0));
+      await manual(h, "manual-open", 0.02, T0 + 2);
+      const closing = await manual(h, "manual-close", 0.02, T0 + 4, "sell", true);
+      expect(await held(h)).toBe(0);
+      const runner = runnerOn(h, null);
+      runner.onEvent(market(1000, T0 + 5)[1]);
+      const ordersBefore = h.fills.length;
+      for (const f of closing) runner.onLiveFill(f);
+      await waitUntil("the fill settled", () => runner.entryRefusal === null);
+      expect(runner.engineStatus()?.phase ?? "flat").toBe("flat");
+      expect(runner.recovery).toMatchObject({ orphansAdopted: 0, orphansClosed: 0 });
+      expect(runner.safety.stopsPlaced + runner.safety.stopFailures).toBe(0);
+      await h.settle?.();
+      expect(h.fills.length).toBe(ordersBefore);
+      expect(await held(h)).toBe(0);
+    }, 30_000);
+
     it("re-arms the exchange-side stop after restarts with no market event between them: every stop clientOid is new, none is refused as a repeat", async () => {
       const h = await accountBrokerHarness(BTC, mode, "rest");
       cleanups.push(() => h.close?.());

@@ -15,6 +15,7 @@ import type { TradeEvent } from "../../market/events";
 import { defaultInstrument } from "../../market/instruments";
 import type { SessionPortfolio } from "../../strategy/session";
 import type { JournalStatus, OrderJournal } from "../ports";
+import type { ExchangePosition } from "../recovery";
 import type { SafetyEvent } from "../safety-events";
 import { SymbolRunner, type SymbolRunnerOptions } from "../symbol-runner";
 
@@ -58,6 +59,10 @@ export interface LiveFixture {
   answerLookups(script: (clientOid: string) => OrderStatus | null | "throw"): void;
   /** How many lookups were asked. */
   lookups(): number;
+  /** Sets what a read of the exchange's positions answers from now on (default: none held); "throw" fails it. */
+  answerPositions(script: () => readonly ExchangePosition[] | "throw" | Promise<readonly ExchangePosition[]>): void;
+  /** How many position reads were asked. */
+  positionReads(): number;
   /** Fills an order the runner placed, at `price`, fee at the taker rate. */
   fill(req: OrderRequest, price: number, ts: number): Fill;
   /** One trade print at `ts`. */
@@ -92,6 +97,8 @@ export function liveFixture(
   let cancelScript: (oid: string) => CancelResult | "never" = () => ({ ok: true, filledSize: 0 });
   let lookupScript: (oid: string) => OrderStatus | null | "throw" = () => null;
   let lookupCount = 0;
+  let positionsScript: () => readonly ExchangePosition[] | "throw" | Promise<readonly ExchangePosition[]> = () => [];
+  let positionReads = 0;
   const port: OrderPort = {
     reportsDone: false,
     place: (req) => {
@@ -132,6 +139,12 @@ export function liveFixture(
         if (r === "throw") return Promise.reject(new Error("lookup timed out"));
         return Promise.resolve(r);
       },
+      positions: async () => {
+        positionReads++;
+        const r = positionsScript();
+        if (r === "throw") throw new Error("positions read timed out");
+        return r;
+      },
       ...(stops ? { stops: () => stops } : {}),
     },
     journal,
@@ -158,6 +171,8 @@ export function liveFixture(
     answerCancels: (s) => void (cancelScript = s),
     answerLookups: (s) => void (lookupScript = s),
     lookups: () => lookupCount,
+    answerPositions: (s) => void (positionsScript = s),
+    positionReads: () => positionReads,
     fill: (req, price, ts) => {
       const f: Fill = {
         clientOid: req.clientOid,
