@@ -6,7 +6,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { EQUITY_FORMULAS, thinCurve, withDrawdown } from "../equity-curve";
-import { CAPITAL_BASIS, STATS_BASIS, closedTradeCurve } from "../stats";
+import { closedTradeCurve } from "../stats";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { EquitySchema } from "../schemas/stats-schema";
 import { apiRoutes } from "../validation";
@@ -39,20 +39,12 @@ const getEquity = createRoute({
 /** Equity routes (mounted at `/api/equity`). */
 export const equityRoutes = apiRoutes().openapi(getEquity, async (c) => {
   const q = c.req.valid("query");
-  const { from, to, mode, now, window } = await statsWindow(c.env, q);
-  const full = withDrawdown(
-    closedTradeCurve(window.rows, window.capital, from, Math.min(to, Math.max(now, from))),
-    window.capital,
-  );
+  const { from, end, window, header } = await statsWindow(c.env, q);
+  const full = withDrawdown(closedTradeCurve(window.rows, window.capital, from, end), window.capital);
   const deepest = full.reduce((a, p) => (p.drawdown > a.drawdown ? p : a), full[0]);
   return c.json(
     {
-      from,
-      to,
-      mode,
-      basis: STATS_BASIS,
-      capitalBasis: CAPITAL_BASIS,
-      capital: window.capital,
+      ...header,
       finalEquity: full[full.length - 1].equity,
       trades: window.rows.length,
       maxDrawdown: deepest.drawdown,

@@ -12,7 +12,7 @@ import { TRADE_MODES, type TradeMode } from "../../shared/db/schema";
 import { ApiError } from "../errors";
 import { ledgerDb } from "../../durable-objects/ledger";
 import { startEquityOf } from "../../shared/config/settings";
-import { MAX_STATS_TRADES, MAX_WINDOW_DAYS, loadWindow } from "../stats";
+import { CAPITAL_BASIS, MAX_STATS_TRADES, MAX_WINDOW_DAYS, STATS_BASIS, loadWindow } from "../stats";
 import { DAY_MS, timeParam } from "../time-params";
 
 /** Default window length, days. */
@@ -31,13 +31,25 @@ export const StatsWindowQuery = z.strictObject({
   }),
 });
 
-/** A resolved window: its bounds, its mode, the time it was resolved at, and the ledger rows and capital in it. */
+/** What both answers open with (`WindowAnswer` in schemas/stats-schema.ts), in that order. */
+export interface StatsWindowHeader {
+  readonly from: number;
+  readonly to: number;
+  readonly mode: TradeMode;
+  readonly basis: string;
+  readonly capitalBasis: string;
+  readonly capital: number;
+}
+
+/** A resolved window: its bounds, its mode, where its curve ends, the ledger rows and capital in it, and its answer's header. */
 export interface StatsWindow {
   readonly from: number;
   readonly to: number;
   readonly mode: TradeMode;
-  readonly now: number;
+  /** The curve's last point: `to`, or the time it was resolved at while `to` is ahead (never before `from`). */
+  readonly end: number;
   readonly window: NonNullable<Awaited<ReturnType<typeof loadWindow>>>;
+  readonly header: StatsWindowHeader;
 }
 
 /** Resolves the query's window, checks it and loads it (throws the API's 400 / 422 errors). */
@@ -61,7 +73,8 @@ export async function statsWindow(env: Cloudflare.Env, q: z.output<typeof StatsW
       "window_too_large",
       `The window holds more than ${MAX_STATS_TRADES} trades; narrow from/to`,
     );
-  return { from, to, mode, now, window };
+  const header = { from, to, mode, basis: STATS_BASIS, capitalBasis: CAPITAL_BASIS, capital: window.capital };
+  return { from, to, mode, end: Math.min(to, Math.max(now, from)), window, header };
 }
 
 /** The current config's mode; paper while the stored config does not load (its mode may be anything). */

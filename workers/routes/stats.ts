@@ -10,7 +10,7 @@ import { coordinatorOf } from "../../durable-objects/agent-rpc";
 import { ApiError } from "../errors";
 import { errorResponses, jsonResponse } from "../schemas/error-schema";
 import { StatsSchema } from "../schemas/stats-schema";
-import { CAPITAL_BASIS, EDGE_FORMULAS, STATS_BASIS, edgeStats, statsFormulas, windowStats } from "../stats";
+import { EDGE_FORMULAS, edgeStats, statsFormulas, windowStats } from "../stats";
 import { apiRoutes } from "../validation";
 import { StatsWindowQuery, statsWindow } from "./stats-window";
 
@@ -29,24 +29,12 @@ const getStats = createRoute({
 
 /** Stats routes (mounted at `/api/stats`). */
 export const statsRoutes = apiRoutes().openapi(getStats, async (c) => {
-  const { from, to, mode, now, window } = await statsWindow(c.env, c.req.valid("query"));
+  const { from, end, window, header } = await statsWindow(c.env, c.req.valid("query"));
   if (!(window.capital > 0))
     throw new ApiError(422, "no_equity", "Equity before the window is not positive, so returns are undefined", {
       capital: window.capital,
     });
-  const stats = windowStats(window.rows, window.capital, from, Math.min(to, Math.max(now, from)));
+  const stats = windowStats(window.rows, window.capital, from, end);
   const edge = edgeStats(window.rows, (await coordinatorOf(c.env).portfolio()).edge);
-  return c.json(
-    {
-      from,
-      to,
-      mode,
-      basis: STATS_BASIS,
-      capitalBasis: CAPITAL_BASIS,
-      ...stats,
-      edge,
-      formulas: { ...statsFormulas(), ...EDGE_FORMULAS },
-    },
-    200,
-  );
+  return c.json({ ...header, ...stats, edge, formulas: { ...statsFormulas(), ...EDGE_FORMULAS } }, 200);
 });
