@@ -1,7 +1,8 @@
 /**
  * When the agent loop writes the runner state around a live order (issue 13's push → order path):
- * the order's journal row before its request leaves, the ~150 KB runner state only after it, and
- * nothing while an entry awaits the Coordinator's answer.
+ * with a later task, the order's journal row and then the ~150 KB runner state only after its request
+ * left (without one, the row and the state before it), and nothing while an entry awaits the
+ * Coordinator's answer.
  */
 import { describe, expect, it } from "vitest";
 import type { OrderRequest, PlaceResult } from "../execution/orders";
@@ -87,6 +88,7 @@ function harness(withLater = true) {
     lookup: async () => null,
     replayFills: async () => {},
     positions: async () => [],
+    openOrders: async () => [],
   };
   // Wall time moves a persist period per step, so every turn is due to write the state (the worst case).
   let wall = T0;
@@ -147,19 +149,18 @@ describe("the agent loop writes the runner state off the push → order path", (
     expect(h.loop.runner.pendingDecisions).toBe(1);
   });
 
-  it("journals the order before its request leaves, and writes the state only after it left", async () => {
+  it("writes the order's journal row, then the state, only after its request left (write-behind-journal.ts)", async () => {
     const h = harness();
     h.tradeUntilAsked();
     const from = h.events.length;
     h.approve();
     await flushMicrotasks();
-    expect(h.pendingLater()).toBe(1);
     h.runLater();
     const side = h.events.find((e) => e.startsWith("journal sending"))?.split(" ")[2];
     // The first write comes after the request left (then the exchange's answer writes it again).
     expect(h.events.slice(from, from + 3)).toEqual([
-      `journal sending ${side}`,
       `request left ${side}`,
+      `journal sending ${side}`,
       "state written",
     ]);
   });

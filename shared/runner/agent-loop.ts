@@ -29,6 +29,7 @@ import { type EquityView, SizingEquity } from "./sizing-equity";
 import { describeSafetyEvent, type SafetyEvent, safetyNeedsOperator } from "./safety-events";
 import { type ExchangePosition, netExchangePosition, type OrphanPolicy, recoverOnStart } from "./recovery";
 import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
+import { type WriteBehindJournal, writeBehindJournal } from "./write-behind-journal";
 
 /** State is written at least this often while the market moves, ms of wall time. */
 export const PERSIST_EVERY_MS = 2_000;
@@ -88,6 +89,8 @@ export interface LiveVenue extends LiveOrders {
   replayFills(since: number | null): Promise<void>;
   /** The symbol's open positions at the exchange. */
   positions(): Promise<readonly ExchangePosition[]>;
+  /** The clientOids of the symbol's orders open at the exchange now. */
+  openOrders(symbol: string): Promise<readonly string[]>;
 }
 
 /** What the live broker reports outside any turn. */
@@ -154,6 +157,8 @@ export class AgentLoop {
   private sentThisTurn = false;
   /** A deferred state write is scheduled ({@link AgentLoopOptions.later}). */
   private persistQueued = false;
+  /** The order journal, written behind the order when the shell has {@link AgentLoopOptions.later}. */
+  private readonly journal: WriteBehindJournal | null;
 
   /** Rebuilds the loop from the store (its `config` must exist). */
   constructor(o: AgentLoopOptions) {
@@ -163,6 +168,8 @@ export class AgentLoop {
     const state = store.get<SymbolRunnerState>("runner") ?? legacyState(store);
     this.equity = new SizingEquity(o.symbol, store.get<number>("equity") ?? 0);
     const mode = state?.engine?.config.config.mode ?? latest.config.mode;
+    // With a later task the journal row is written after the order's request left (write-behind-journal.ts).
+    this.journal = o.later ? writeBehindJournal(store.journal(), o.later) : null;
     const live = (this.live =
       mode !== "paper"
         ? o.live(mode, {
@@ -184,7 +191,7 @@ export class AgentLoop {
           },
         },
         live,
-        journal: noticeSending(store.journal(), () => (this.sentThisTurn = true)),
+        journal: noticeSending(this.journal ?? store.journal(), () => (this.sentThisTurn = true)),
         ledger: {
           trade: (row) => store.addOutbox("trade", row.id, row),
           fill: (row) => store.addOutbox("fill", row.id, row),
@@ -402,12 +409,14 @@ export class AgentLoop {
   /** Recovery on start (recovery.ts): the journal and the exchange rebuild the engine's orders, fills and position. */
   private async recover(live: LiveVenue): Promise<void> {
     const symbol = this.o.symbol;
+    this.journal?.flush();
     await recoverOnStart(
       this.runner,
       {
         lookup: (oid) => live.lookup(symbol, oid),
         replayFills: (since) => live.replayFills(since),
         positions: () => live.positions(),
+        openOrders: () => live.openOrders(symbol),
       },
       {
         journalInFlight: this.store.journalInFlight(),
@@ -500,9 +509,10 @@ export class AgentLoop {
    * - while an entry awaits the Coordinator's answer: nothing is written; the answer's turn (or the
    *   alarm) writes it. The awaited entry is not part of the stored state anyway (session.ts);
    * - in a turn that sent an order: written by {@link AgentLoopOptions.later}, after the request left.
-   * Crash safety is unchanged: the order's journal row (`sending`) is still written before the
-   * request, synchronously, and recovery (recovery.ts) rebuilds an order the stored state does not
-   * know from the journal and the exchange, the path of a crash before the exchange's answer.
+   * The order's journal row is written behind the request too when there is a later task
+   * (write-behind-journal.ts), and always before a state that knows the order. Recovery (recovery.ts)
+   * rebuilds an order the stored state does not know from the journal and the exchange, and one the
+   * journal lost in a crash from the exchange alone, by its clientOid (docs/order-journal.md).
    */
   private persistAfterTurn(now: number): void {
     const sent = this.sentThisTurn;
@@ -520,6 +530,8 @@ export class AgentLoop {
 
   private persist(now: number): void {
     this.store.transaction(() => {
+      // A state that knows an order is never stored before the order's journal row.
+      this.journal?.flush();
       this.store.put("runner", this.runner.getState());
       this.store.put("lastEventAt", this.lastEventAt);
     });

@@ -10,12 +10,18 @@
  * 2. The fills of the gap are replayed: those of the followed orders and every fill of the symbol
  *    since the last one the runner applied (an exchange-side stop that fired meanwhile). The runner
  *    applies each execution once ({@link SeenFills}), so fills it saw before the restart change nothing.
+ *    Then the symbol's orders still open at the exchange that are the runner's by their clientOid
+ *    ({@link parseClientOid}) but that neither the engine nor the journal follows are cancelled: an
+ *    order whose journal row a crash lost (the row is written behind the request:
+ *    write-behind-journal.ts). Its fills, if any, were replayed above as fills of an order the runner
+ *    did not journal (adopted, or closing the position it held).
  * 3. A position the engine does not know (an entry that filled while the agent was evicted and could
  *    not be matched, a manual order) is an orphan and is never left bare: `live.orphanPolicy` adopts
  *    it (the engine manages it, stop-loss at the configured distance) or closes it at market.
  * 4. The exchange-side stop of the position the engine holds then is checked and re-armed (stop-guard.ts).
  * @module
  */
+import { parseClientOid } from "../execution/client-oid";
 import type { OrderStatus, PositionSide } from "../execution/orders";
 
 /** One open position at the exchange. */
@@ -135,6 +141,8 @@ export interface RecoveryPort {
   replayFills(since: number | null): Promise<void>;
   /** The symbol's open positions at the exchange. */
   positions(): Promise<readonly ExchangePosition[]>;
+  /** The clientOids of the symbol's orders open at the exchange (absent: the port cannot list them). */
+  openOrders?(): Promise<readonly string[]>;
 }
 
 /** The runner as recovery drives it (a {@link SymbolRunner} is one). */
@@ -220,9 +228,33 @@ export async function recoverOnStart(
   });
   // After their fills: a cancelled entry with a usable partial fill opens with it.
   for (const s of ended) if (s.status !== "filled") runner.onLiveOrderDone(s);
+  await cancelUnjournaled(runner, port, new Set([...working, ...o.journalInFlight]), tell);
   const held = netExchangePosition(await port.positions(), o.minSize);
   const orphan = runner.recoverPosition(held, o.policy, o.ts);
   if (orphan) tell(orphan);
   else runner.protectPosition?.(o.ts);
   return events;
+}
+
+/** Cancels the symbol's open orders that are the runner's by clientOid but that nobody follows (their journal row was lost). */
+async function cancelUnjournaled(
+  runner: RecoverableRunner,
+  port: RecoveryPort,
+  followed: ReadonlySet<string>,
+  tell: (e: RecoveryEvent) => void,
+): Promise<void> {
+  if (!port.openOrders) return;
+  let open: readonly string[];
+  try {
+    open = await port.openOrders();
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    tell({ kind: "orderLookupFailed", clientOid: `${runner.symbol} open orders`, detail });
+    return;
+  }
+  for (const clientOid of open) {
+    if (followed.has(clientOid) || parseClientOid(clientOid)?.symbol !== runner.symbol) continue;
+    runner.cancelOrder(clientOid);
+    tell({ kind: "orderRecovered", clientOid, outcome: "cancelled" });
+  }
 }

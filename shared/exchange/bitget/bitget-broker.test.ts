@@ -392,3 +392,26 @@ describe("BitgetBroker", () => {
     expect(h.fills).toHaveLength(2);
   });
 });
+
+describe("the symbol's open orders at the exchange (recovery after a lost journal row)", () => {
+  it("lists their clientOids, follows the ones it did not know, and leaves other symbols out", async () => {
+    const { rest, broker } = setup();
+    const open = [
+      detail({ clientOid: "BTC-loyw3v28-7" }),
+      detail({ clientOid: "ETH-loyw3v28-8", symbol: "ETHUSDT" }),
+      detail({ clientOid: "1311111111111111111" }),
+    ];
+    const paged = Object.assign(rest, {
+      getOpenOrders: async (symbol: string) => ({ orders: open.filter((d) => d.symbol === symbol), endId: null }),
+    });
+    expect(await broker.openOrders("BTCUSDT")).toEqual(["BTC-loyw3v28-7", "1311111111111111111"]);
+    expect(paged.placed).toEqual([]);
+    // Followed from then on: its status comes from the broker, open at the exchange.
+    expect(await broker.order("BTCUSDT", "BTC-loyw3v28-7")).toMatchObject({ status: "open", filledSize: 0 });
+  });
+
+  it("fails loudly when the exchange client cannot list open orders", async () => {
+    const { broker } = setup();
+    await expect(broker.openOrders("BTCUSDT")).rejects.toThrow(/cannot list open orders/);
+  });
+});

@@ -393,6 +393,22 @@ export class BitgetBroker implements Broker, StopPort {
   }
 
   /**
+   * The clientOids of `symbol`'s orders open at the exchange now, read over REST; the ones the broker
+   * did not know are followed from then on. Recovery cancels the runner's own that nobody follows.
+   */
+  async openOrders(symbol: string): Promise<string[]> {
+    if (!this.rest.getOpenOrders) throw new Error("this exchange client cannot list open orders");
+    const page = await this.rest.getOpenOrders(symbol);
+    const open: string[] = [];
+    for (const d of page.orders) {
+      if (d.symbol !== symbol) continue;
+      if (!this.orders.has(d.clientOid ?? d.orderId)) this.applyDetail(this.adopt(d), d);
+      if (d.clientOid) open.push(d.clientOid);
+    }
+    return open;
+  }
+
+  /**
    * Follows every open order of the traded symbols that the broker does not know (placed before a
    * restart, or while a push was missed: the v3 order topic pushes nothing on subscribe).
    */

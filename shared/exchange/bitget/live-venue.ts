@@ -29,6 +29,8 @@ export function liveVenue(live: LiveParts, symbol: string): LiveVenue {
       if (since !== null) await live.broker?.fillsSince(symbol, since);
     },
     positions: async () => (live.account ? await live.account.positions(symbol) : []),
+    openOrders: (s) =>
+      live.broker ? live.broker.openOrders(s) : Promise.reject(new Error("the live broker is not started")),
     orders: () => live.broker,
     stops: () => (live.broker?.hasStops ? live.broker : null),
     lookup: (s, clientOid) =>
