@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { RateLimiter } from "./rate-limiter";
-
-/** A fake clock whose sleep advances time and records each wait. */
-function fakeTime(start = 0) {
-  const state = { t: start, sleeps: [] as number[] };
-  return {
-    state,
-    now: () => state.t,
-    sleep: async (ms: number) => {
-      state.sleeps.push(ms);
-      state.t += ms;
-    },
-  };
-}
+import { fakeClock } from "./testing/fake-rest";
 
 describe("RateLimiter", () => {
   it("lets 20 calls through at once and delays the 21st call in a second for a 20/s endpoint", async () => {
-    const time = fakeTime(1_000);
+    const time = fakeClock(1_000);
     const limiter = new RateLimiter(time);
     for (let i = 0; i < 20; i++) await limiter.acquire("/api/v2/mix/market/ticker", 20);
     expect(time.state.sleeps).toEqual([]);
@@ -26,7 +14,7 @@ describe("RateLimiter", () => {
   });
 
   it("never admits more than the limit in any sliding window", () => {
-    const time = fakeTime();
+    const time = fakeClock(0);
     const limiter = new RateLimiter(time);
     const starts: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -37,7 +25,7 @@ describe("RateLimiter", () => {
   });
 
   it("keeps endpoints independent of each other", async () => {
-    const time = fakeTime();
+    const time = fakeClock(0);
     const limiter = new RateLimiter(time);
     await limiter.acquire("a", 1);
     await limiter.acquire("b", 1);
@@ -47,14 +35,14 @@ describe("RateLimiter", () => {
   });
 
   it("queues concurrent callers in call order", () => {
-    const time = fakeTime();
+    const time = fakeClock(0);
     const limiter = new RateLimiter(time);
     const waits = [0, 1, 2, 3, 4].map(() => limiter.reserve("k", 2));
     expect(waits).toEqual([0, 0, 1000, 1000, 2000]);
   });
 
   it("holds an endpoint after a pause until the given time", async () => {
-    const time = fakeTime(500);
+    const time = fakeClock(500);
     const limiter = new RateLimiter(time);
     limiter.pause("k", 1_700);
     await limiter.acquire("k", 10);
@@ -63,7 +51,7 @@ describe("RateLimiter", () => {
   });
 
   it("refuses a limit below one call per window", () => {
-    const limiter = new RateLimiter(fakeTime());
+    const limiter = new RateLimiter(fakeClock(0));
     expect(() => limiter.reserve("k", 0)).toThrow(RangeError);
   });
 });
