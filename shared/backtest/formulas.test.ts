@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FAMILIES, type ClosedTrade, type SubScores } from "../strategy/types";
+import { type ClosedTrade, zeroSubScores } from "../strategy/types";
 import { METRIC_FORMULAS } from "./formulas";
 import { computeMetrics, daily } from "./metrics";
 
 const D1 = Date.UTC(2024, 0, 1);
-const ZERO = Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores;
+const ZERO = zeroSubScores();
 const TRADE: ClosedTrade = {
   id: "t1",
   symbol: "BTCUSDT",

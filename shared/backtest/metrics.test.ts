@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EXIT_REASONS, FAMILIES, type ClosedTrade, type SubScores } from "../strategy/types";
+import { EXIT_REASONS, type ClosedTrade, zeroSubScores } from "../strategy/types";
 import { computeMetrics, daily, type EquityPoint, type MetricsInput } from "./metrics";
 
 const D1 = Date.UTC(2024, 0, 1);
 const H = 3_600_000;
 const DAY = 24 * H;
-const ZERO = Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores;
+const ZERO = zeroSubScores();
 
 let seq = 0;
 function trade(net: number, o: Partial<ClosedTrade> = {}): ClosedTrade {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../config/config";
 import { exitDistances, exitReason } from "./exits";
 import type { CompositeScore } from "./score";
-import type { Position } from "./types";
+import { type Position, zeroSubScores } from "./types";
 
 const config = defaultConfig();
 const T = 1_700_000_000_000;
@@ -24,17 +24,7 @@ function long(overrides: Partial<Position> = {}): Position {
     slippage: 0,
     realized: 0,
     entryScore: 85,
-    entrySubScores: {
-      rsi: 0,
-      macd: 0,
-      bollinger: 0,
-      ema: 0,
-      vwap: 0,
-      orderFlow: 0,
-      priceAction: 0,
-      liquiditySweep: 0,
-      tickMomentum: 0,
-    },
+    entrySubScores: zeroSubScores(),
     configVersion: "v-test",
     stopLoss: 99.88,
     takeProfit: 100.3,

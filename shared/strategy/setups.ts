@@ -4,7 +4,7 @@ import type { FeatureSnapshot } from "../indicators/symbol-features";
 import { regimeOf, type Regime } from "./regime";
 import { compositeScore, type CompositeScore } from "./score";
 import { clamp1 } from "./sub-scores";
-import { FAMILIES, type Family, type SubScores } from "./types";
+import { FAMILIES, type Family, type SubScores, zeroSubScores } from "./types";
 
 /**
  * The two coherent setups of the plan. A side's score is the stronger of the setups its regime
@@ -258,10 +258,6 @@ export function scoreSetups(
       shortSub = sub;
     }
   }
-  const sub = (long >= short ? longSub : shortSub) ?? zeros();
+  const sub = (long >= short ? longSub : shortSub) ?? zeroSubScores();
   return { score: { long, short, agreeLong, agreeShort, regime, longSetup, shortSetup }, sub };
-}
-
-function zeros(): SubScores {
-  return Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores;
 }

@@ -19,6 +19,11 @@ export type Family = (typeof FAMILIES)[number];
 /** Directional sub-score per family, in [−1, 1]: positive favours a long, negative a short. */
 export type SubScores = Record<Family, number>;
 
+/** Every family at 0: no family leans either way (a position the strategy did not score, a fixture). */
+export function zeroSubScores(): SubScores {
+  return Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores;
+}
+
 /**
  * Every reason a position can close for: the plan's exits, the kill switch, the daily-loss flatten,
  * the end of a backtest's data, and a close the exchange made that was none of them (a manual order,

@@ -3,7 +3,7 @@ import type { ChannelSecrets } from "../../shared/notify/channel-request";
 import { deliverDue } from "../../shared/notify/deliver";
 import { type NotifyEvent, positionClosed } from "../../shared/notify/notify-event";
 import { NotifyOutbox } from "../../shared/notify/notify-outbox";
-import type { ClosedTrade } from "../../shared/strategy/types";
+import { type ClosedTrade, zeroSubScores } from "../../shared/strategy/types";
 import { type Receivers, startReceivers, TELEGRAM_CHAT, TELEGRAM_TOKEN } from "./notify-receivers";
 
 const SECRET = "whsec-test-0123456789abcdef";
@@ -33,17 +33,7 @@ const trade: ClosedTrade = {
   exitPrice: 60_120,
   size: 0.01,
   entryScore: 84,
-  subScores: {
-    rsi: 0,
-    macd: 0,
-    bollinger: 0,
-    ema: 0,
-    vwap: 0,
-    orderFlow: 0,
-    priceAction: 0,
-    liquiditySweep: 0,
-    tickMomentum: 0,
-  },
+  subScores: zeroSubScores(),
   exitReason: "take_profit",
   holdSeconds: 60,
   grossPnl: 1.2,
