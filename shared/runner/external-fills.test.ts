@@ -319,6 +319,64 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.fills.map((r) => r.role)).toEqual(["entry", "exit"]);
   });
 
+  it("merges a manual same-side fill that arrives while its entry still works: once the entry fills the engine holds both (size, average, fees), the take-profit is rested again for the whole size, the stop covers it, the portfolio hears it, the manual fill is ledgered once as an entry", async () => {
+    const stops = new FakeStops();
+    const f = liveFixture(
+      { ...OPEN_LIVE, execution: { entryOrder: "market", latencyMs: 0, takeProfitOrder: "postOnly" } },
+      {},
+      stops,
+    );
+    const last = f.runUntil(() => f.placed.length > 0);
+    const entry = f.placed[0] as OrderRequest;
+    expect(f.runner.engineStatus()?.phase).toBe("entering");
+    const add = manualFill(entry.side, 101, 0.05, last + 5);
+    f.runner.onLiveFill(add);
+    expect(f.fills).toEqual([]);
+    f.fill(entry, 100, last + 10);
+
+    const size = entry.size + 0.05;
+    const avg = (100 * entry.size + 101 * 0.05) / size;
+    const position = f.runner.engineStatus()?.position;
+    expect(position?.size).toBeCloseTo(size, 9);
+    expect(position?.entryPrice).toBeCloseTo(avg, 9);
+    expect(position?.fees).toBeCloseTo(100 * entry.size * TAKER + add.fee, 12);
+    const tps = f.placed.filter((o) => o.type === "postOnly" && o.reduceOnly);
+    expect(tps).toHaveLength(2);
+    expect(f.cancels).toContain(tps[0].clientOid);
+    expect(tps[1].size).toBeCloseTo(size, 9);
+    expect(f.calls.at(-1)).toBe(`sync ${position?.side} ${position?.size} ${avg.toFixed(6)}`);
+    expect(f.fills.map((r) => [r.clientOid, r.role])).toEqual([
+      [entry.clientOid, "entry"],
+      [EXCHANGE_ORDER_ID, "entry"],
+    ]);
+    await settled();
+    // One position stop, within a tick of the grown position's stop (the guard keeps one that close).
+    expect(stops.stopsHeld).toMatchObject([{ side: position?.side }]);
+    expect(stops.stopsHeld[0].triggerPrice).toBeCloseTo(position?.stopLoss ?? 0, 2);
+    expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: "entry" }));
+    expect(f.runner.reconcile(entry.side === "buy" ? size : -size)).toEqual({ ok: true, checked: true });
+  });
+
+  it("leaves a manual fill held while its entry worked to the exchange's position when the entry opens nothing", async () => {
+    const f = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    const last = f.runUntil(() => f.placed.length > 0);
+    const entry = f.placed[0] as OrderRequest;
+    f.runner.onLiveFill(manualFill(entry.side, 100, 0.05, last + 5));
+    f.answerPositions(() => [{ side: entry.side === "buy" ? "long" : "short", size: 0.05, avgPrice: 100 }]);
+    f.runner.onLiveOrderDone({
+      clientOid: entry.clientOid,
+      symbol: "BTCUSDT",
+      status: "cancelled",
+      filledSize: 0,
+      remainingSize: entry.size,
+    });
+    await settled();
+    expect(f.positionReads()).toBe(1);
+    expect(f.runner.engineStatus()?.position).toMatchObject({ size: 0.05, entryPrice: 100 });
+    expect(f.runner.recovery.orphansAdopted).toBe(1);
+    expect(f.fills.map((r) => [r.clientOid, r.role])).toEqual([[EXCHANGE_ORDER_ID, "entry"]]);
+  });
+
   it("does not take a fill of its own journaled order that finds it flat as an opening (a late reduce-only exit fill opens nothing)", () => {
     const { f, position, last } = opened();
     f.runner.flatten(last + 100, "flatten");

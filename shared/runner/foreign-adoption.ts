@@ -16,7 +16,11 @@
  *   themselves — the only evidence left — so what they opened gets its stop (or is closed) under the
  *   stop guard's rules instead of staying bare.
  *
- * The waiting fills and the orders of the last adoption are persisted with the runner; a restored
+ * - A foreign fill on the side of the runner's own entry while that entry works is held instead
+ *   ({@link ForeignAdoption.hold}): the runner merges it into the position the entry opens (the
+ *   engine's manual same-side add), or, if the entry opens nothing, reads the exchange for it.
+ *
+ * The waiting and held fills and the orders of the last adoption are persisted with the runner; a restored
  * runner reads again at its first tick. Time is the runner's exchange time.
  * @module
  */
@@ -31,6 +35,8 @@ export interface ForeignAdoptionState {
   readonly waiting: readonly Fill[];
   /** clientOids of the orders folded into the last adoption. */
   readonly adopted: readonly string[];
+  /** Same-side foreign fills held while the runner's own entry works (merged when it opens). Absent before it existed. */
+  readonly held?: readonly Fill[];
 }
 
 /** Where the settled position came from: the exchange's read, or the fills alone (the reads failed past the bounds). */
@@ -58,6 +64,7 @@ export class ForeignAdoption {
   private readonly limits: StopGuardLimits;
   private waiting: Fill[];
   private adopted: Set<string>;
+  private held: Fill[];
   private running: Promise<void> | null = null;
   /** A fill arrived while a read ran: its answer may not count it. */
   private again = false;
@@ -72,6 +79,7 @@ export class ForeignAdoption {
     this.limits = o.limits ?? DEFAULT_STOP_GUARD_LIMITS;
     this.waiting = [...(state?.waiting ?? [])];
     this.adopted = new Set(state?.adopted ?? []);
+    this.held = [...(state?.held ?? [])];
     // Restored with fills still waiting: read at the first tick.
     this.dueAt = this.waiting.length > 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   }
@@ -84,6 +92,26 @@ export class ForeignAdoption {
   /** Whether `clientOid`'s order was folded into the last adoption (its later fills are read again). */
   adoptedOrder(clientOid: string): boolean {
     return this.adopted.has(clientOid);
+  }
+
+  /**
+   * Holds a foreign fill on the side of the runner's entry while that entry works: the engine cannot
+   * take it yet (it has no position); {@link releaseHeld} hands it back once the entry ended.
+   */
+  hold(f: Fill): void {
+    this.held.push(f);
+  }
+
+  /** The fills held while the entry worked, oldest first; none are held afterwards. */
+  releaseHeld(): Fill[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  /** True while fills are held for the entry. */
+  get holding(): boolean {
+    return this.held.length > 0;
   }
 
   /** Forgets the last adoption's orders (the position it made is gone). */
@@ -123,7 +151,7 @@ export class ForeignAdoption {
   }
 
   getState(): ForeignAdoptionState {
-    return { waiting: [...this.waiting], adopted: [...this.adopted] };
+    return { waiting: [...this.waiting], adopted: [...this.adopted], held: [...this.held] };
   }
 
   private async read(): Promise<void> {

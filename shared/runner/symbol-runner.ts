@@ -285,6 +285,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.watch?.tick(ts);
     this.stopGuard?.tick(ts);
     this.foreign?.tick(ts);
+    this.settleHeld();
   }
 
   /**
@@ -300,6 +301,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.watch?.tick(ts);
     this.stopGuard?.tick(ts);
     this.foreign?.tick(ts);
+    this.settleHeld();
     this.broker.advance(ts + this.engineConfig.config.execution.latencyMs);
   }
 
@@ -511,6 +513,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.o.journal?.update(f.clientOid, f.final ? "done" : "accepted", f.final ? "filled" : "partially filled");
     if (this.mode !== "paper" && outcome?.role === null) return this.onExternalFill(f, configVersion);
     this.ledgerFill(f, outcome, configVersion);
+    this.settleHeld();
   }
 
   /**
@@ -527,6 +530,13 @@ export class SymbolRunner implements RecoverableRunner {
     configVersion = this.engine?.configVersion ?? this.engineConfig.version,
     foreign = false,
   ): void {
+    const entering = this.engine?.enteringSide ?? null;
+    if (foreign && this.foreign && entering !== null && f.side === openingSide(entering)) {
+      this.safetyCounts.externalFills++;
+      this.foreign.hold(f);
+      this.changed();
+      return;
+    }
     if (foreign && this.foreign && this.waitsForExchange(f)) {
       this.safetyCounts.externalFills++;
       this.foreign.add(f);
@@ -613,6 +623,32 @@ export class SymbolRunner implements RecoverableRunner {
       slippage: sum(fills, (f) => f.slippage),
     });
     this.protectPosition(last.ts);
+  }
+
+  /**
+   * Foreign fills on the entry's side held while the runner's entry worked, once it ended: merged
+   * into the position it opened (the engine then holds what the exchange does, the take-profit and
+   * the stop cover the whole size) and ledgered as entry fills; an entry that opened nothing leaves
+   * them to the exchange's position (foreign-adoption.ts).
+   */
+  private settleHeld(): void {
+    const foreign = this.foreign;
+    const engine = this.engine;
+    if (!foreign?.holding || engine === null || engine.phase === "entering") return;
+    const fills = foreign.releaseHeld();
+    if (engine.phase !== "open") {
+      for (const f of fills) foreign.add(f);
+      return;
+    }
+    const configVersion = engine.configVersion;
+    this.growBy(
+      fills,
+      sum(fills, (f) => f.size),
+    );
+    for (const f of fills) {
+      this.hooks.onSafety?.({ ...externalFillOf(f), role: "entry", closed: false });
+      this.ledgerFill(f, { intents: [], events: [], role: "entry" }, configVersion);
+    }
   }
 
   private makeForeignAdoption(state: ForeignAdoptionState | undefined): ForeignAdoption {
@@ -726,6 +762,7 @@ export class SymbolRunner implements RecoverableRunner {
     this.o.journal?.update(s.clientOid, "done", s.reason ?? s.status);
     this.session.onOrderDone(s, this.newestTs);
     this.changed();
+    this.settleHeld();
   }
 
   private onClosed(t: ClosedTrade): void {

@@ -304,6 +304,11 @@ export class StrategyEngine {
     return null;
   }
 
+  /** The side of the entry being worked, or null when not entering. */
+  get enteringSide(): PositionSide | null {
+    return this.state.phase === "entering" ? this.state.side : null;
+  }
+
   /** True while exits are halted for the open position (see `exitHalted` of {@link EngineEvent}). */
   get exitsHalted(): boolean {
     return this.state.phase === "open" && this.state.exitHalted === true;

@@ -33,14 +33,17 @@ function market(mid: number, ts: number): MarketEvent[] {
 }
 
 /** A live runner on the harness's broker (orders and stops), from `state` as after a restart. */
-function runnerOn(h: AccountHarness, state: SymbolRunnerState | null): SymbolRunner {
+function runnerOn(h: AccountHarness, state: SymbolRunnerState | null, approve = false): SymbolRunner {
   const rows = new Map<string, JournalStatus>();
   return new SymbolRunner(
     {
       symbol: "BTCUSDT",
       config: versioned(OPEN_LIVE),
       portfolio: {
-        requestEntry: () => ({ ok: false, reason: "calls_pending", detail: "this test trades by hand" }),
+        requestEntry: () =>
+          approve
+            ? { ok: true, reservationId: "r1", correlation: null, correlated: false }
+            : { ok: false, reason: "calls_pending", detail: "this test trades by hand" },
         confirmOpen: () => {},
         releaseReservation: () => {},
         reportClose: () => {},
@@ -49,7 +52,7 @@ function runnerOn(h: AccountHarness, state: SymbolRunnerState | null): SymbolRun
       live: {
         orders: () => h.broker,
         instrument: () => h.instrument,
-        onEvent: () => {},
+        onEvent: (e) => h.broker.onEvent(e),
         stops: () => h.broker,
         positions: () => h.account.positions("BTCUSDT"),
       },
@@ -129,6 +132,47 @@ for (const mode of ["classic", "uta"] as const satisfies readonly AccountMode[])
       await h.settle?.();
       expect(h.fills.length).toBe(ordersBefore);
       expect(await held(h)).toBe(0);
+    }, 30_000);
+
+    it("merges a manual same-side order that fills while its own entry works: once the entry's fill arrives it holds what the venue holds, with one stop there", async () => {
+      const h = await accountBrokerHarness(BTC, mode, "rest");
+      cleanups.push(() => h.close?.());
+      await h.feed(market(1000, T0));
+      const runner = runnerOn(h, null, true);
+      // A calm market around the venue's price (the runner's only) until the engine enters.
+      for (let k = 0; k < 400 && (runner.engineStatus()?.phase ?? "flat") === "flat"; k++) {
+        const price = 1000 + (k % 7) * 0.01 + k * 0.002;
+        runner.onEvent({
+          kind: "trade",
+          symbol: "BTCUSDT",
+          ts: T0 + 10 + k * 500,
+          price,
+          size: 0.01,
+          side: k % 3 ? "buy" : "sell",
+          id: `r${k}`,
+        });
+      }
+      expect(runner.engineStatus()?.phase).toBe("entering");
+      const [entryOid] = runner.workingOrders();
+      // The entry fills at the venue; its fill has not reached the runner yet when a manual order fills.
+      const entryFills = () => h.fills.filter((f) => f.clientOid === entryOid);
+      for (let i = 0; i < 50 && !entryFills().some((f) => f.final); i++) await h.settle?.();
+      const own = entryFills();
+      expect(own.length).toBeGreaterThan(0);
+      const side = own[0].side;
+      for (const f of await manual(h, "manual-same-side", 0.01, T0 + 300_000, side)) runner.onLiveFill(f);
+      expect(runner.engineStatus()?.phase).toBe("entering");
+      for (const f of own) runner.onLiveFill(f);
+
+      const venue = await held(h);
+      const position = runner.engineStatus()?.position;
+      expect(position?.size).toBeCloseTo(Math.abs(venue), 9);
+      expect(position?.side).toBe(venue > 0 ? "long" : "short");
+      expect(runner.reconcile(venue)).toEqual({ ok: true, checked: true });
+      await waitUntil("the stop checked", () => runner.safety.stopsPlaced + runner.safety.stopsVerified > 0);
+      const plans = await h.broker.stops("BTCUSDT");
+      expect(plans).toHaveLength(1);
+      expect(plans[0].side).toBe(position?.side);
     }, 30_000);
 
     it("re-arms the exchange-side stop after restarts with no market event between them: every stop clientOid is new, none is refused as a repeat", async () => {
