@@ -99,6 +99,44 @@ describe("ccxt's Bitget client in UTA mode against the venue", () => {
       expect(signed).toContain(path);
   });
 
+  it("streams the book, trades, its orders and its position over the venue's v3 WebSockets (ccxt pro)", async () => {
+    const ws = venue.urls.wsPublicV3.replace("/v3/ws/public", "");
+    const ex = new ccxt.pro.bitget({
+      apiKey: DEFAULT_CREDENTIALS.apiKey,
+      secret: DEFAULT_CREDENTIALS.apiSecret,
+      password: DEFAULT_CREDENTIALS.passphrase,
+      options: { uta: true },
+    });
+    const api = ex.urls.api as Record<string, unknown>;
+    for (const k of Object.keys(api)) if (typeof api[k] === "string") api[k] = venue.urls.rest;
+    api.ws = { utaPublic: `${ws}/v3/ws/public`, utaPrivate: `${ws}/v3/ws/private` };
+    try {
+      await ex.loadHttpProxyAgent(); // ccxt's own step before a plain ws:// URL
+      await ex.loadMarkets();
+      const book = await ex.watchOrderBook(SYMBOL, 5);
+      expect(Number(book.asks[0][0])).toBeGreaterThan(Number(book.bids[0][0]));
+      const trades = await ex.watchTrades(SYMBOL);
+      expect(trades.length).toBeGreaterThan(0);
+      expect(trades[0]).toMatchObject({ symbol: SYMBOL, side: expect.stringMatching(/^(buy|sell)$/) });
+      expect(trades[0].amount).toBeGreaterThan(0);
+      const orders = ex.watchOrders(SYMBOL);
+      await new Promise((r) => setTimeout(r, 300));
+      await ex.createOrder(SYMBOL, "market", "buy", 0.01, undefined, { clientOrderId: "ccxtpro1" });
+      expect((await orders).map((o) => [o.clientOrderId, o.status, o.filled])).toContainEqual([
+        "ccxtpro1",
+        "closed",
+        0.01,
+      ]);
+      const positions = await ex.watchPositions([SYMBOL]);
+      expect(positions.filter((p) => (p.contracts ?? 0) > 0)).toContainEqual(
+        expect.objectContaining({ symbol: SYMBOL, side: "long" }),
+      );
+      await ex.createOrder(SYMBOL, "market", "sell", 0.01, undefined, { reduceOnly: true });
+    } finally {
+      await ex.close();
+    }
+  });
+
   it.each([
     ["detected", undefined],
     ["switched on", true],
