@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Divergence, type DivergenceInput, type DivergenceOptions, type DivergenceResult } from "./divergence";
+import { expectExactRevisions } from "./testing/exact-revisions";
 import { randomWalk, testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
@@ -117,19 +118,11 @@ describe("Divergence", () => {
   });
 
   it("revises every bar exactly, including bars that confirm swings or fire signals", () => {
-    const series = walkInputs(400, 41);
-    const direct = new Divergence();
-    const expected = series.map((x) => direct.add(x));
-    const revised = new Divergence();
-    series.forEach((x, k) => {
-      revised.add(x);
-      revised.replace({
-        bar: { ...x.bar, high: x.bar.high * 1.001, low: x.bar.low * 0.999 },
-        value: (x.value ?? 0) + 5,
-      });
-      expect(revised.replace(x)).toEqual(expected[k]);
-    });
-    expect(revised.getState()).toEqual(direct.getState());
+    expectExactRevisions(
+      () => new Divergence(),
+      walkInputs(400, 41),
+      (x) => ({ bar: { ...x.bar, high: x.bar.high * 1.001, low: x.bar.low * 0.999 }, value: (x.value ?? 0) + 5 }),
+    );
   });
 
   it("refuses a holdBars below 1", () => {

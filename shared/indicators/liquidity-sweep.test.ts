@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { LiquiditySweep, type LiquiditySweepOptions, type LiquiditySweepResult } from "./liquidity-sweep";
+import { expectExactRevisions, roughenBar } from "./testing/exact-revisions";
 import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars as walk } from "./testing/walk-bars";
 
@@ -167,16 +168,7 @@ describe("LiquiditySweep", () => {
   });
 
   it("revises every bar exactly, including bars that confirm swings or fire signals", () => {
-    const series = walkBars(500, 31);
-    const direct = new LiquiditySweep();
-    const expected = series.map((x) => direct.add(x));
-    const revised = new LiquiditySweep();
-    series.forEach((x, k) => {
-      revised.add(x);
-      revised.replace({ ...x, high: x.high * 1.001, low: x.low * 0.999, close: x.open, volume: x.volume * 3 });
-      expect(revised.replace(x)).toEqual(expected[k]);
-    });
-    expect(revised.getState()).toEqual(direct.getState());
+    expectExactRevisions(() => new LiquiditySweep(), walkBars(500, 31), roughenBar);
   });
 
   it("refuses negative windows", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { PriceAction, type PriceActionResult } from "./price-action";
+import { expectExactRevisions, roughenBar } from "./testing/exact-revisions";
 import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
@@ -141,16 +142,7 @@ describe("PriceAction", () => {
   });
 
   it("revises every bar exactly, including bars that confirm swings or fire signals", () => {
-    const series = walkBars(400, 21);
-    const direct = new PriceAction({ doubleTolerancePct: 0.1 });
-    const expected = series.map((x) => direct.add(x));
-    const revised = new PriceAction({ doubleTolerancePct: 0.1 });
-    series.forEach((x, k) => {
-      revised.add(x);
-      revised.replace({ ...x, high: x.high * 1.001, low: x.low * 0.999, close: x.open, volume: x.volume * 3 });
-      expect(revised.replace(x)).toEqual(expected[k]);
-    });
-    expect(revised.getState()).toEqual(direct.getState());
+    expectExactRevisions(() => new PriceAction({ doubleTolerancePct: 0.1 }), walkBars(400, 21), roughenBar);
   });
 
   it("refuses a negative tolerance", () => {

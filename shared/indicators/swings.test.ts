@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../market/bar";
 import { Swings } from "./swings";
+import { expectExactRevisions, roughenBar } from "./testing/exact-revisions";
 import { testIndicatorContract } from "./testing/indicator-contract";
 import { walkBars } from "./testing/walk-bars";
 
@@ -131,16 +132,7 @@ describe("Swings", () => {
   });
 
   it("revises every bar exactly, including bars that confirm swings or fire signals", () => {
-    const series = walkBars(300, 11);
-    const direct = new Swings();
-    const expected = series.map((x) => direct.add(x));
-    const revised = new Swings();
-    series.forEach((x, k) => {
-      revised.add(x);
-      revised.replace({ ...x, high: x.high * 1.001, low: x.low * 0.999, close: x.open, volume: x.volume * 3 });
-      expect(revised.replace(x)).toEqual(expected[k]);
-    });
-    expect(revised.getState()).toEqual(direct.getState());
+    expectExactRevisions(() => new Swings(), walkBars(300, 11), roughenBar);
   });
 
   it("refuses a strength or keep below 1", () => {
