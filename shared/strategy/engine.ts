@@ -14,12 +14,12 @@ import { BOUND_SCORERS } from "./sub-scores";
 import {
   type ClosedTrade,
   type ExitReason,
-  FAMILIES,
   type Family,
   type Intent,
   type Position,
   type Reasoning,
   type SubScores,
+  zeroSubScores,
 } from "./types";
 import { WeightLearner, type WeightChange, type WeightLearnerState } from "./weight-learner";
 
@@ -381,7 +381,7 @@ export class StrategyEngine {
       slippage: p.slippage ?? 0,
       realized: 0,
       entryScore: 0,
-      entrySubScores: Object.fromEntries(FAMILIES.map((f) => [f, 0])) as SubScores,
+      entrySubScores: zeroSubScores(),
       configVersion: this.configVersion,
       stopLoss: long ? p.entryPrice * (1 - x.stopLossPct / 100) : p.entryPrice * (1 + x.stopLossPct / 100),
       takeProfit: long ? p.entryPrice * (1 + x.takeProfitPct / 100) : p.entryPrice * (1 - x.takeProfitPct / 100),
