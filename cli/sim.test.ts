@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { simOptions } from "./sim";
 import { DEFAULT_CREDENTIALS } from "./venue/server";
+import { signedCall } from "./venue/test-client";
 
 describe("npm run sim", () => {
   it("prints one ready line with the URLs, serves them, and stops on SIGTERM", async () => {
@@ -39,6 +40,45 @@ describe("npm run sim", () => {
       }
     }
   }, 30_000);
+
+  it.each([
+    ["uta", "/api/v2/mix/account/accounts", "40085"],
+    ["classic", "/api/v3/account/assets", "40084"],
+  ] as const)(
+    "with --account-mode %s serves the key's own API family and answers the other's private calls %s",
+    async (mode, wrongPath, code) => {
+      const child = spawn(
+        "npx",
+        ["tsx", "cli/sim.ts", "--port", "0", "--synthetic", "BTCUSDT", "--seed", "1", "--account-mode", mode],
+        { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"], detached: true },
+      );
+      const group = -child.pid!;
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: child.stdout! }).once("line", resolve);
+          child.once("exit", (c) => reject(new Error(`sim exited ${c} before the ready line`)));
+        });
+        const ready = JSON.parse(line) as { rest: string; wsPublicV3: string; wsPrivateV3: string };
+        expect(ready.wsPublicV3).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/ws\/public$/);
+        expect(ready.wsPrivateV3).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/ws\/private$/);
+        const probe = await signedCall(ready.rest, DEFAULT_CREDENTIALS, "GET", "/api/v3/account/settings");
+        if (mode === "uta") expect(probe.body).toMatchObject({ code: "00000", data: { accountMode: "unified" } });
+        else expect(probe.body).toMatchObject({ code: "40084" });
+        const query = wrongPath.startsWith("/api/v2") ? "productType=USDT-FUTURES" : "";
+        expect(await signedCall(ready.rest, DEFAULT_CREDENTIALS, "GET", wrongPath, { query })).toMatchObject({
+          status: 400,
+          body: { code },
+        });
+      } finally {
+        try {
+          process.kill(group, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    },
+    30_000,
+  );
 });
 
 /** True once nothing answers at `url` (polls for up to 5 s). */
