@@ -286,9 +286,15 @@ describe("npm run record", () => {
         .flatMap((x) => (JSON.parse(x.m) as { data: unknown[] }).data);
       const replayed = records.flatMap((x) => x.events);
       const ids = replayed.flatMap((e) => (e.kind === "trade" ? [e.id] : []));
-      expect(sentTrades.length - ids.length).toBe(3);
+      // The reconnect's snapshot repeats the last 3 trades; those the first connection delivered are
+      // duplicates (up to 3: a trade sent just as the server cut the connection may never arrive).
+      const received = sentTrades.map((t) => (t as { tradeId: string }).tradeId);
+      const repeats = received.length - new Set(received).size;
+      expect(repeats).toBeGreaterThanOrEqual(1);
+      expect(repeats).toBeLessThanOrEqual(3);
+      expect(sentTrades.length - ids.length).toBe(repeats);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(header.stats).toMatchObject({ duplicateTrades: 3 });
+      expect(header.stats).toMatchObject({ duplicateTrades: repeats });
       expect(replayed).toEqual(live.filter((e) => e.symbol === symbol));
       const uncached: MarketEvent[] = [];
       for await (const x of readRecording(file, { cache: false })) if (isRecord(x)) uncached.push(...x.events);
