@@ -45,7 +45,7 @@ describe("npm run sim", () => {
     ["uta", "/api/v2/mix/account/accounts", "40085"],
     ["classic", "/api/v3/account/assets", "40084"],
   ] as const)(
-    "with --account-mode %s serves the key's own API family and answers the other's private calls %s",
+    "with --account-mode %s serves the key's own API family and refuses its private call %s with %s",
     async (mode, wrongPath, code) => {
       const child = spawn(
         "npx",
