@@ -377,6 +377,29 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.fills.map((r) => [r.clientOid, r.role])).toEqual([[EXCHANGE_ORDER_ID, "entry"]]);
   });
 
+  it("keeps a foreign fill that waits for the exchange's position across a restart: the restored runner reads at its first tick and adopts once, the fill ledgered once", async () => {
+    const before = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    // The read never answers: the agent is evicted while it is in flight.
+    before.answerPositions(() => new Promise(() => {}));
+    const open: Fill = { ...manualFill("buy", 100, 0.02, T0), tradeId: "exec-1" };
+    before.runner.onLiveFill(open);
+    const state = JSON.parse(JSON.stringify(before.runner.getState()));
+    expect(state.foreign.waiting).toHaveLength(1);
+
+    const after = liveFixture(OPEN_LIVE, {}, new FakeStops(), state);
+    after.answerPositions(() => [{ side: "long", size: 0.02, avgPrice: 100 }]);
+    expect(after.runner.entryRefusal).toMatch(/waits for the exchange's position/);
+    // A replay of the same execution is dropped (seen before the restart).
+    after.runner.onLiveFill(open);
+    after.runner.tick(T0 + 1_000);
+    await settled();
+    expect(after.positionReads()).toBe(1);
+    expect(after.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.02, entryPrice: 100 });
+    expect(after.runner.engineStatus()?.position?.fees).toBeCloseTo(open.fee, 12);
+    expect(after.fills).toHaveLength(1);
+    expect(before.fills).toHaveLength(0);
+  });
+
   it("does not take a fill of its own journaled order that finds it flat as an opening (a late reduce-only exit fill opens nothing)", () => {
     const { f, position, last } = opened();
     f.runner.flatten(last + 100, "flatten");

@@ -17,7 +17,7 @@ import type { SessionPortfolio } from "../../strategy/session";
 import type { JournalStatus, OrderJournal } from "../ports";
 import type { ExchangePosition } from "../recovery";
 import type { SafetyEvent } from "../safety-events";
-import { SymbolRunner, type SymbolRunnerOptions } from "../symbol-runner";
+import { SymbolRunner, type SymbolRunnerOptions, type SymbolRunnerState } from "../symbol-runner";
 
 /** Exchange time of the first trade. */
 export const T0 = 1_700_000_000_000;
@@ -75,11 +75,12 @@ export interface LiveFixture {
 /** Taker fee rate of the fixture's fills. */
 export const TAKER = 0.0006;
 
-/** A live runner on a scripted exchange (see {@link LiveFixture}). */
+/** A live runner on a scripted exchange (see {@link LiveFixture}); from `state` as after a restart. */
 export function liveFixture(
   input: BotConfigInput = OPEN_LIVE,
   over: Partial<SymbolRunnerOptions> = {},
   stops?: StopPort,
+  state?: SymbolRunnerState | null,
 ): LiveFixture {
   const placed: OrderRequest[] = [];
   const cancels: string[] = [];
@@ -124,34 +125,37 @@ export function liveFixture(
   };
   let equity = 10_000;
   const instrument = defaultInstrument("BTCUSDT");
-  const runner = new SymbolRunner({
-    symbol: "BTCUSDT",
-    config: versioned(input),
-    portfolio,
-    equity: { now: () => equity, onClose: (pnl) => (equity += pnl) },
-    live: {
-      orders: () => port,
-      instrument: () => instrument,
-      onEvent: () => {},
-      lookup: (_symbol, oid) => {
-        lookupCount++;
-        const r = lookupScript(oid);
-        if (r === "throw") return Promise.reject(new Error("lookup timed out"));
-        return Promise.resolve(r);
+  const runner = new SymbolRunner(
+    {
+      symbol: "BTCUSDT",
+      config: versioned(input),
+      portfolio,
+      equity: { now: () => equity, onClose: (pnl) => (equity += pnl) },
+      live: {
+        orders: () => port,
+        instrument: () => instrument,
+        onEvent: () => {},
+        lookup: (_symbol, oid) => {
+          lookupCount++;
+          const r = lookupScript(oid);
+          if (r === "throw") return Promise.reject(new Error("lookup timed out"));
+          return Promise.resolve(r);
+        },
+        positions: async () => {
+          positionReads++;
+          const r = positionsScript();
+          if (r === "throw") throw new Error("positions read timed out");
+          return r;
+        },
+        ...(stops ? { stops: () => stops } : {}),
       },
-      positions: async () => {
-        positionReads++;
-        const r = positionsScript();
-        if (r === "throw") throw new Error("positions read timed out");
-        return r;
-      },
-      ...(stops ? { stops: () => stops } : {}),
+      journal,
+      ledger: { trade: (r) => trades.push(r), fill: (r) => fills.push(r) },
+      hooks: { onSafety: (e) => safety.push(e) },
+      ...over,
     },
-    journal,
-    ledger: { trade: (r) => trades.push(r), fill: (r) => fills.push(r) },
-    hooks: { onSafety: (e) => safety.push(e) },
-    ...over,
-  });
+    state,
+  );
   let tradeId = 0;
   const trade = (ts: number, price: number, side: "buy" | "sell" = "buy") => {
     const e: TradeEvent = { kind: "trade", symbol: "BTCUSDT", ts, price, size: 0.5, side, id: String(++tradeId) };
