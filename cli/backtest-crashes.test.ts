@@ -11,16 +11,12 @@ import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "./backtest";
 import { main as generate } from "./generate";
-import { captureIo as capture } from "./io";
+import { captureIo as capture, runCaptured } from "./io";
 
 const dir = mkdtempSync(join(tmpdir(), "bt-crash-"));
 const market = join(dir, "market");
 
-async function run(args: string[]) {
-  const c = capture();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
-}
+const run = (args: string[]) => runCaptured(main, args);
 
 function configFile(name: string, config: unknown): string {
   const path = join(dir, name);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureIo as capture } from "./io";
+import { captureIo as capture, runCaptured } from "./io";
 import { main } from "./backtest";
 import { expandDataPaths, sessionsOf } from "./merge-recordings";
 import { main as generate } from "./generate";
@@ -13,11 +13,7 @@ const data = join(dir, "market");
 /** Gates opened wide so that the synthetic market trades: this tests the machinery, not the strategy. */
 const permissive = join(dir, "permissive.json");
 
-async function run(args: string[]) {
-  const c = capture();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
-}
+const run = (args: string[]) => runCaptured(main, args);
 
 beforeAll(async () => {
   const quiet = capture();

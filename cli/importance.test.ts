@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureIo as capture } from "./io";
+import { captureIo as capture, runCaptured } from "./io";
 import { patchConfig, defaultConfig } from "../shared/config/config";
 import { FAMILIES } from "../shared/strategy/types";
 import { main as generate } from "./generate";
@@ -12,11 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "importance-"));
 const data = join(dir, "market");
 const permissive = join(dir, "permissive.json");
 
-async function run(args: string[]) {
-  const c = capture();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
-}
+const run = (args: string[]) => runCaptured(main, args);
 
 beforeAll(async () => {
   expect(

@@ -27,6 +27,23 @@ export function captureIo(): { io: CliIo; out: string[]; err: string[] } {
   return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
 }
 
+/** What a CLI's `main` answered and wrote (lines joined), for tests. */
+export interface CapturedRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs a CLI's `main(args, io)` with a collecting io, for tests. */
+export async function runCaptured(
+  main: (args: string[], io: CliIo) => Promise<number>,
+  args: string[],
+): Promise<CapturedRun> {
+  const c = captureIo();
+  const code = await main(args, c.io);
+  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
+}
+
 /** Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a file. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;

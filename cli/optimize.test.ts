@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureIo as capture } from "./io";
+import { captureIo as capture, runCaptured } from "./io";
 import { defaultConfig, parseConfig } from "../shared/config/config";
 import { applyParams } from "../shared/research/apply-params";
 import { pickBest, type OptimizeReport } from "../shared/research/walk-forward-result";
@@ -15,11 +15,7 @@ const base = join(dir, "base.json");
 const space = join(dir, "space.json");
 const gridSpace = join(dir, "grid.json");
 
-async function run(args: string[]) {
-  const c = capture();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
-}
+const run = (args: string[]) => runCaptured(main, args);
 
 const common = () => ["--data", data, "--config", base, "--folds", "2", "--min-trades", "1", "--no-cache"];
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPrng } from "../shared/research/prng";
-import { captureIo } from "./io";
+import { runCaptured } from "./io";
 import { main } from "./signals";
 
 const dir = mkdtempSync(join(tmpdir(), "signals-"));
@@ -60,11 +60,7 @@ function writeRecording(file: string, seconds: number, seed: number, persistent:
   writeFileSync(file, gzipSync(`${lines.join("\n")}\n`));
 }
 
-async function run(args: string[]) {
-  const c = captureIo();
-  const code = await main(args, c.io);
-  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
-}
+const run = (args: string[]) => runCaptured(main, args);
 
 // Two hours of pushes to write: more than the default 10 s hook timeout on a loaded machine.
 beforeAll(() => {
