@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { main } from "./generate";
-import { isRecord, readRecording, type SourcedRecord } from "./recording-file";
-import type { RecordingHeader } from "../shared/backtest/recording";
+import { readWholeRecording } from "./recording-file";
 
 const root = mkdtempSync(join(tmpdir(), "generate-"));
 let dirs = 0;
@@ -16,16 +15,6 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string[]; er
   const err: string[] = [];
   const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err: err.join("\n") };
-}
-
-async function readAll(file: string): Promise<{ header: RecordingHeader; records: SourcedRecord[] }> {
-  const records: SourcedRecord[] = [];
-  let header: RecordingHeader | undefined;
-  for await (const x of readRecording(file)) {
-    if (isRecord(x)) records.push(x);
-    else header = x;
-  }
-  return { header: header!, records };
 }
 
 const unzip = (dir: string, name: string) => gunzipSync(readFileSync(join(dir, name))).toString("utf8");
@@ -43,7 +32,7 @@ describe("npm run generate", () => {
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
       const file = join(dir, `synthetic_${symbol.toLowerCase()}_20240101T0000.bitget.jsonl.gz`);
       expect(r.out.some((l) => l.startsWith(`${file}: ${symbol}`))).toBe(true);
-      const { header, records } = await readAll(file);
+      const { header, records } = await readWholeRecording(file);
       expect(header).toMatchObject({
         format: "bitget-ws-recording",
         version: 1,

@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { RecordingHeader } from "../shared/backtest/recording";
 import type { MarketEvent } from "../shared/market/events";
 import { main, parseRecordArgs, type RecordDeps } from "./record";
-import { isRecord, readRecording, type SourcedRecord } from "./recording-file";
+import { isRecord, readRecording, readWholeRecording } from "./recording-file";
 
 const root = mkdtempSync(join(tmpdir(), "record-"));
 let dirs = 0;
@@ -143,16 +143,6 @@ async function runCli(argv: string[], deps: RecordDeps = {}): Promise<{ code: nu
 
 const after = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
-async function readAll(file: string): Promise<{ header: RecordingHeader; records: SourcedRecord[] }> {
-  const records: SourcedRecord[] = [];
-  let header: RecordingHeader | undefined;
-  for await (const x of readRecording(file)) {
-    if (isRecord(x)) records.push(x);
-    else header = x;
-  }
-  return { header: header!, records };
-}
-
 /** The record lines of a file as written: `t` and the raw text of `m`. */
 function rawLines(file: string): { t: number; m: string }[] {
   const lines = gunzipSync(readFileSync(file)).toString("utf8").split("\n").slice(1, -1);
@@ -187,7 +177,7 @@ describe("npm run record", () => {
     expect(files[1]).toMatch(/^custom_ethusdt_\d{8}T\d{4}\.bitget\.jsonl\.gz$/);
     for (const [i, symbol] of ["BTCUSDT", "ETHUSDT"].entries()) {
       const file = join(dir, files[i]);
-      const { header, records } = await readAll(file);
+      const { header, records } = await readWholeRecording(file);
       const raw = rawLines(file);
       expect(header).toMatchObject({
         format: "bitget-ws-recording",
@@ -242,7 +232,7 @@ describe("npm run record", () => {
     expect(files).toHaveLength(2);
     for (const [i, symbol] of ["BTCUSDT", "ETHUSDT"].entries()) {
       const file = join(dir, files[i]);
-      const { header, records } = await readAll(file);
+      const { header, records } = await readWholeRecording(file);
       const gaps = gapsOf(header);
       expect(gaps).toHaveLength(1);
       const [gap] = gaps;
@@ -279,7 +269,7 @@ describe("npm run record", () => {
     expect(r.code).toBe(0);
     expect(server.connections()).toBe(2);
     for (const file of readdirSync(dir).map((f) => join(dir, f))) {
-      const { header, records } = await readAll(file);
+      const { header, records } = await readWholeRecording(file);
       const symbol = header.symbols[0];
       const sentTrades = rawLines(file)
         .filter((x) => channelOf(x.m) === "trade")
@@ -317,8 +307,8 @@ describe("npm run record", () => {
       "custom_btcusdt_20240719T0000.bitget.jsonl.gz",
     ]);
     const hour = Date.parse("2024-07-19T00:00:00Z");
-    const a = await readAll(join(dir, "custom_btcusdt_20240718T2359.bitget.jsonl.gz"));
-    const b = await readAll(join(dir, "custom_btcusdt_20240719T0000.bitget.jsonl.gz"));
+    const a = await readWholeRecording(join(dir, "custom_btcusdt_20240718T2359.bitget.jsonl.gz"));
+    const b = await readWholeRecording(join(dir, "custom_btcusdt_20240719T0000.bitget.jsonl.gz"));
     expect(a.records.length).toBeGreaterThan(5);
     expect(b.records.length).toBeGreaterThan(5);
     expect(a.records.every((x) => x.t < hour)).toBe(true);
@@ -346,7 +336,7 @@ describe("npm run record", () => {
     });
     expect(r.code).toBe(0);
     expect(readFileSync(taken, "utf8")).toBe("earlier run");
-    const { records } = await readAll(join(dir, "custom_btcusdt_20240718T1200-2.bitget.jsonl.gz"));
+    const { records } = await readWholeRecording(join(dir, "custom_btcusdt_20240718T1200-2.bitget.jsonl.gz"));
     expect(records.length).toBeGreaterThan(0);
   });
 
@@ -369,7 +359,7 @@ describe("npm run record", () => {
     const files = readdirSync(dir);
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(files).toHaveLength(2);
-    for (const f of files) expect((await readAll(join(dir, f))).records.length).toBeGreaterThan(0);
+    for (const f of files) expect((await readWholeRecording(join(dir, f))).records.length).toBeGreaterThan(0);
   });
 
   it("names the venue bitget for Bitget's hosts and custom for any other", () => {

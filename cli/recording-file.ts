@@ -46,6 +46,22 @@ export async function* readRecording(
   }
 }
 
+/** {@link readRecording} into memory: the header and every record (for tests and small files). */
+export async function readWholeRecording(
+  file: string,
+  opts: ReadOptions = {},
+): Promise<{ header: RecordingHeader; records: SourcedRecord[] }> {
+  const records: SourcedRecord[] = [];
+  let header: RecordingHeader | undefined;
+  for await (const x of readRecording(file, opts)) {
+    if (isRecord(x)) records.push(x);
+    else header = x;
+  }
+  // readRecording yields the header first or throws, so a missing one is a bug here.
+  if (header === undefined) throw new Error(`readWholeRecording: ${file} gave no header`);
+  return { header, records };
+}
+
 /**
  * {@link readRecording} in batches: the header, then arrays of consecutive records (one array per
  * decompressed chunk, or per {@link CACHED_BATCH} records from the cache), which spares the reader

@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecordingHeader } from "../../shared/backtest/recording";
-import { isRecord, readRecording, type SourcedRecord } from "../recording-file";
+import { readWholeRecording } from "../recording-file";
 import { MarketIngress } from "../../shared/exchange/bitget/market-ingress";
 import { HourlyRecorder } from "./hourly-recorder";
 
@@ -36,15 +35,7 @@ function trade(id: number, price = "27000.5"): { push: Record<string, unknown>; 
   return { push, text: JSON.stringify(push) };
 }
 
-async function read(dir: string, name: string): Promise<{ header: RecordingHeader; records: SourcedRecord[] }> {
-  const records: SourcedRecord[] = [];
-  let header: RecordingHeader | undefined;
-  for await (const x of readRecording(join(dir, name))) {
-    if (isRecord(x)) records.push(x);
-    else header = x;
-  }
-  return { header: header!, records };
-}
+const read = (dir: string, name: string) => readWholeRecording(join(dir, name));
 
 describe("HourlyRecorder", () => {
   it("clamps a clock that steps back, so lines stay in t order, and counts the clamps", async () => {
