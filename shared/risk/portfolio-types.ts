@@ -51,7 +51,8 @@ export type EntryDecision =
 
 /**
  * Why the shell in front of the portfolio refused an entry before (or instead of) asking it:
- * - `reconcile_blocked`: the broker's position disagrees with the engine's; entries wait until it is resolved;
+ * - `reconcile_blocked`: the broker's position disagrees with the engine's, or (live, after a restart) recovery on start has
+ *   not reconciled with the exchange yet; entries wait until it is resolved;
  * - `calls_pending`: earlier portfolio updates (confirm, release, close) are not delivered yet;
  * - `portfolio_unreachable`: the portfolio did not answer (RPC failure);
  * - `feed_unhealthy`: the market feed is disconnected, stale or gapped, so the book cannot be trusted.

@@ -47,9 +47,10 @@ function loggingStore(events: string[]): AgentLoopStore & { readonly journalRows
 
 /**
  * A live agent whose exchange takes a few microtasks to send a request (signing, then `fetch`), whose
- * Coordinator answers when the test says, and whose shell runs `later` tasks when the test says.
+ * Coordinator answers when the test says, and whose shell runs `later` tasks when the test says; its
+ * account opened and recovery on start done (entries wait for it).
  */
-function harness(withLater = true) {
+async function harness(withLater = true) {
   const events: string[] = [];
   const store = loggingStore(events);
   const tasks: (() => void)[] = [];
@@ -80,9 +81,13 @@ function harness(withLater = true) {
     onEvent: () => {},
     start: async () => null,
     stop: () => {},
-    summary: async () => {
-      throw new Error("not read in these tests");
-    },
+    summary: async () => ({
+      accountMode: "classic",
+      trading: "live",
+      holdMode: "one_way_mode",
+      marginMode: "crossed",
+      leverage: 10,
+    }),
     equity: async () => 10_000,
     reconcile: async () => 0,
     lookup: async () => null,
@@ -112,6 +117,7 @@ function harness(withLater = true) {
   });
   loop.detachFeed();
   loop.feedHealthChanged({ healthy: true, reason: null, bookStale: false });
+  await loop.startLive();
   let ts = T0;
   let id = 0;
   return {
@@ -141,8 +147,8 @@ function harness(withLater = true) {
 }
 
 describe("the agent loop writes the runner state off the push → order path", () => {
-  it("writes nothing while an entry awaits the Coordinator's answer", () => {
-    const h = harness();
+  it("writes nothing while an entry awaits the Coordinator's answer", async () => {
+    const h = await harness();
     h.tradeUntilAsked();
     const asked = h.events.lastIndexOf("coordinator asked");
     expect(h.events.slice(asked)).toEqual(["coordinator asked"]);
@@ -150,7 +156,7 @@ describe("the agent loop writes the runner state off the push → order path", (
   });
 
   it("writes the order's journal row, then the state, only after its request left (write-behind-journal.ts)", async () => {
-    const h = harness();
+    const h = await harness();
     h.tradeUntilAsked();
     const from = h.events.length;
     h.approve();
@@ -166,7 +172,7 @@ describe("the agent loop writes the runner state off the push → order path", (
   });
 
   it("without a later task the state is written in the order's own turn, after the journal row", async () => {
-    const h = harness(false);
+    const h = await harness(false);
     h.tradeUntilAsked();
     const from = h.events.length;
     h.approve();
@@ -180,7 +186,7 @@ describe("the agent loop writes the runner state off the push → order path", (
   });
 
   it("a write still waiting when the agent stops is dropped (stop wrote the state itself)", async () => {
-    const h = harness();
+    const h = await harness();
     h.tradeUntilAsked();
     h.approve();
     await flushMicrotasks();

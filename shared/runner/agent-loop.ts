@@ -159,6 +159,8 @@ export class AgentLoop {
   private persistQueued = false;
   /** The order journal, written behind the order when the shell has {@link AgentLoopOptions.later}. */
   private readonly journal: WriteBehindJournal | null;
+  /** The recovery on start running, if any. */
+  private recovering: Promise<void> | null = null;
 
   /** Rebuilds the loop from the store (its `config` must exist). */
   constructor(o: AgentLoopOptions) {
@@ -211,6 +213,8 @@ export class AgentLoop {
     );
     // Nothing is traded until the feed says it is fit (a runner alone starts healthy, for replays).
     this.runner.setFeedHealth(FEED_NOT_CONNECTED);
+    // Live: nothing is entered until recovery on start has reconciled with the exchange (recovery.ts).
+    if (live) this.runner.holdEntriesForRecovery();
     // When the last event arrived (wall clock), so the exchange clock can be estimated after a restart.
     this.lastEventAt = store.get<number>("lastEventAt") ?? 0;
   }
@@ -406,8 +410,13 @@ export class AgentLoop {
     return null;
   }
 
-  /** Recovery on start (recovery.ts): the journal and the exchange rebuild the engine's orders, fills and position. */
-  private async recover(live: LiveVenue): Promise<void> {
+  /** Recovery on start (recovery.ts), one at a time: the journal and the exchange rebuild the engine's orders, fills and position. */
+  private recover(live: LiveVenue): Promise<void> {
+    this.recovering ??= this.recoverOnce(live).finally(() => (this.recovering = null));
+    return this.recovering;
+  }
+
+  private async recoverOnce(live: LiveVenue): Promise<void> {
     const symbol = this.o.symbol;
     this.journal?.flush();
     await recoverOnStart(
@@ -475,6 +484,8 @@ export class AgentLoop {
       if (!this.live) throw new Error("live mode without the Bitget secrets: orders are refused");
       const refusal = await this.startLive();
       if (refusal !== null) throw new Error(refusal);
+      // Entries stay held until a recovery on start gets every answer (a failed read is tried again here).
+      if (this.runner.awaitingRecovery) await this.recover(this.live);
       held = await this.live.reconcile();
       await this.protectOrphan(this.live, held);
     }

@@ -254,6 +254,66 @@ describe("recovery on start (issue #14: a restart loses live order tracking)", (
   });
 });
 
+describe("entries after a restart wait for recovery (the soak's second entry, agent-loop-recovery.test.ts)", () => {
+  it("are refused while recovery has not reconciled with the exchange, and asked once it has", async () => {
+    const w = world();
+    const runner = runnerOf(w);
+    runner.holdEntriesForRecovery();
+    const last = run(runner, () => false);
+    expect(w.placed).toEqual([]);
+    expect(runner.entryRefusal).toMatch(/^reconcile_blocked: recovery on start has not reconciled/);
+    await recover(
+      runner,
+      exchange(() => runner, {}),
+    );
+    expect(runner.awaitingRecovery).toBe(false);
+    expect(runner.entryRefusal).toBeNull();
+    run(runner, () => w.placed.length > 0, (last - T0) / 500 + 1);
+    expect(w.placed.map((o) => o.reduceOnly)).toEqual([false]);
+  });
+
+  it("stay refused after a lookup that failed (the order is not resolved); the next recovery releases them", async () => {
+    const { w, entry, last, state } = evictedWhileEntering();
+    const second = runnerOf(w, state);
+    second.holdEntriesForRecovery();
+    const failing: RecoveryPort = {
+      ...exchange(() => second, {}),
+      lookup: () => Promise.reject(new Error("timeout")),
+    };
+    const events = await recover(second, failing);
+    expect(events).toContainEqual({ kind: "orderLookupFailed", clientOid: entry.clientOid, detail: "timeout" });
+    expect(second.awaitingRecovery).toBe(true);
+    const filled = fillOf(entry, entry.size, 100.05, last + 50, "x1", true);
+    await recover(
+      second,
+      exchange(() => second, entryFilledAtExchange(entry, [filled])),
+    );
+    expect(second.awaitingRecovery).toBe(false);
+    expect(second.engineStatus()?.position).toMatchObject({ size: entry.size, entryPrice: 100.05 });
+  });
+
+  it("do not make recovery cancel what the engine placed meanwhile: the take-profit rested for a replayed entry fill is followed", async () => {
+    const restingTp: BotConfigInput = {
+      ...OPEN_LIVE,
+      execution: { entryOrder: "market", latencyMs: 0, takeProfitOrder: "postOnly" },
+    };
+    const w = world();
+    const first = runnerOf(w, null, restingTp);
+    const last = run(first, () => w.placed.length > 0);
+    const entry = w.placed[0] as OrderRequest;
+    const second = runnerOf(w, first.getState(), restingTp);
+    const filled = fillOf(entry, entry.size, 100.05, last + 50, "x1", true);
+    await recover(second, {
+      ...exchange(() => second, entryFilledAtExchange(entry, [filled])),
+      openOrders: async () => w.placed.filter((o) => o.reduceOnly && o.type === "postOnly").map((o) => o.clientOid),
+    });
+    const tp = w.placed.find((o) => o.reduceOnly && o.type === "postOnly") as OrderRequest;
+    expect(tp).toBeDefined();
+    expect(second.workingOrders()).toEqual([tp.clientOid]);
+    expect(w.cancels).toEqual([]);
+  });
+});
+
 describe("a position the engine does not know (orphan)", () => {
   const orphan: ExchangePosition = { side: "long", size: 0.5, avgPrice: 100 };
 

@@ -19,6 +19,9 @@
  *    not be matched, a manual order) is an orphan and is never left bare: `live.orphanPolicy` adopts
  *    it (the engine manages it, stop-loss at the configured distance) or closes it at market.
  * 4. The exchange-side stop of the position the engine holds then is checked and re-armed (stop-guard.ts).
+ * 5. Only then may the runner enter again ({@link RecoverableRunner.recoveryComplete}): its entries are
+ *    held from the restart until every read above answered (an order whose lookup failed keeps them
+ *    held; the shell runs recovery again), so no entry is decided while recovery reads the exchange.
  * @module
  */
 import { parseClientOid } from "../execution/client-oid";
@@ -160,6 +163,8 @@ export interface RecoverableRunner {
   recovered(e: RecoveryEvent): void;
   /** Re-arms the exchange-side stop of the position the engine holds now (stop-guard.ts). */
   protectPosition?(ts: number): unknown;
+  /** Recovery reconciled with the exchange (no read failed): entries held since the restart may go (symbol-runner.ts). */
+  recoveryComplete?(): void;
 }
 
 /** Fills at most this far before the last applied one are fetched again (same-millisecond executions). */
@@ -228,11 +233,15 @@ export async function recoverOnStart(
   });
   // After their fills: a cancelled entry with a usable partial fill opens with it.
   for (const s of ended) if (s.status !== "filled") runner.onLiveOrderDone(s);
-  await cancelUnjournaled(runner, port, new Set([...working, ...o.journalInFlight]), tell);
+  // The engine's orders now too: one it placed meanwhile (e.g. the take-profit of an entry whose fill was just replayed) is followed.
+  const followed = new Set([...working, ...runner.workingOrders(), ...o.journalInFlight]);
+  await cancelUnjournaled(runner, port, followed, tell);
   const held = netExchangePosition(await port.positions(), o.minSize);
   const orphan = runner.recoverPosition(held, o.policy, o.ts);
   if (orphan) tell(orphan);
   else runner.protectPosition?.(o.ts);
+  // An order whose lookup failed is not resolved: entries stay held and the shell runs recovery again.
+  if (!events.some((e) => e.kind === "orderLookupFailed")) runner.recoveryComplete?.();
   return events;
 }
 

@@ -148,6 +148,8 @@ export class SymbolRunner implements RecoverableRunner {
   private newestTs = 0;
   private blocked: ReconcileResult | null = null;
   private feedHealth: FeedHealthInput = { healthy: true, reason: null };
+  /** Entries wait for recovery on start ({@link holdEntriesForRecovery}). */
+  private recovering = false;
   private readonly safetyCounts: SafetyCounters = zeroSafetyCounters();
   private readonly port: OrderPort;
   /** Live only: looks up orders whose end does not come (order-watch.ts). */
@@ -325,7 +327,28 @@ export class SymbolRunner implements RecoverableRunner {
     this.engine?.setBookStale(h.bookStale ?? !h.healthy);
   }
 
-  /** Why new entries are refused now by the runner itself (reconciliation, feed), or null. */
+  /**
+   * After a (re)start in live mode: no new entry until recovery on start (recovery.ts) has reconciled
+   * with the exchange and says so ({@link recoveryComplete}). An entry decided while recovery reads the
+   * exchange is a working order recovery looks up; a lookup that reaches the exchange before the
+   * order's own request reads "never seen" and releases an entry that then fills (the soak's second
+   * SOLUSDT entry, shared/runner/agent-loop-recovery.test.ts). A runner alone (the backtest) has nothing to recover.
+   */
+  holdEntriesForRecovery(): void {
+    this.recovering = true;
+  }
+
+  /** Recovery on start has reconciled with the exchange: entries may be asked again. */
+  recoveryComplete(): void {
+    this.recovering = false;
+  }
+
+  /** True while entries wait for recovery on start ({@link holdEntriesForRecovery}). */
+  get awaitingRecovery(): boolean {
+    return this.recovering;
+  }
+
+  /** Why new entries are refused now by the runner itself (recovery, reconciliation, feed), or null. */
   get entryRefusal(): string | null {
     const r = this.refusal();
     return r && !r.ok ? `${r.reason}: ${r.detail}` : null;
@@ -803,6 +826,12 @@ export class SymbolRunner implements RecoverableRunner {
   }
 
   private refusal(): EntryAnswer | null {
+    if (this.recovering)
+      return {
+        ok: false,
+        reason: "reconcile_blocked",
+        detail: "recovery on start has not reconciled with the exchange yet (orders by clientOid, fills, the position)",
+      };
     const b = this.blocked;
     if (b && !b.ok) return { ok: false, reason: "reconcile_blocked", detail: b.detail };
     if (this.foreign?.pending)
