@@ -273,6 +273,31 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.runner.entryRefusal).toBeNull();
   });
 
+  it("reads again instead of settling a stale answer when the position changed during the read (recovery adopted and closed it): no second adoption, no exit for a gone position", async () => {
+    const f = liveFixture({ ...OPEN_LIVE, live: { orphanPolicy: "close" } }, {}, new FakeStops());
+    const answers: ((p: readonly { side: "long"; size: number; avgPrice: number }[]) => void)[] = [];
+    f.answerPositions(() => new Promise((resolve) => answers.push(resolve)));
+    const open = manualFill("buy", 100, 0.02, T0);
+    f.runner.onLiveFill(open);
+    // Recovery's own read adopts the position meanwhile (policy close) and its exit fills: flat again.
+    const done = f.runner.recoverPosition({ side: "long", size: 0.02, avgPrice: 100 }, "close", T0 + 1);
+    expect(done).toMatchObject({ kind: "orphanClosed" });
+    if (done) f.runner.recovered(done);
+    const exit = f.placed.at(-1) as OrderRequest;
+    f.fill(exit, 100, T0 + 20);
+    expect(f.runner.engineStatus()?.phase).toBe("flat");
+    // The foreign fill's read answers what the exchange held before the close.
+    answers[0]([{ side: "long", size: 0.02, avgPrice: 100 }]);
+    await settled();
+    expect(f.positionReads()).toBe(2);
+    answers[1]([]);
+    await settled();
+    expect(f.runner.engineStatus()?.phase).toBe("flat");
+    expect(f.placed.filter((o) => o.reduceOnly)).toHaveLength(1);
+    expect(f.runner.recovery).toMatchObject({ orphansAdopted: 0, orphansClosed: 1 });
+    expect(f.fills.filter((r) => r.clientOid === EXCHANGE_ORDER_ID)).toHaveLength(1);
+  });
+
   it("retries a failed read with backoff and counts it, refusing entries meanwhile; when the stop guard's bounds are spent the fills are taken as they are and the position gets its stop", async () => {
     const stops = new FakeStops();
     const f = liveFixture(OPEN_LIVE, {}, stops);

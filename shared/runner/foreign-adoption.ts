@@ -8,7 +8,9 @@
  * `live.orphanPolicy`, as reconciliation's orphan path does; nothing held means nothing to adopt.
  *
  * - One read at a time: fills that arrive while it runs are folded into the next read, which starts
- *   when it ends (its answer may predate them); only a read that began after the last fill settles.
+ *   when it ends (its answer may predate them); so is a read during which the runner's position
+ *   changed another way (a fill applied, an orphan adopted by recovery or reconciliation): settling a
+ *   stale answer would adopt a position that is gone. Only a read that saw the latest state settles.
  * - Fills of an order the last adoption folded in that arrive afterwards are read again too (the
  *   read may already have counted them): the runner applies only what the exchange added.
  * - A read that fails is retried after {@link StopGuardLimits.backoffMs} doubling, and counted; when
@@ -48,6 +50,8 @@ export interface ForeignAdoptionOptions {
   readonly read: () => Promise<ExchangePosition | null>;
   /** Exchange time now (the runner's newest event). */
   readonly now: () => number;
+  /** Changes whenever the runner's position may have changed (fills applied, adoptions); a read that saw it change is read again. */
+  readonly epoch: () => number;
   /** Applies the position to the waiting `fills` (each reaches the ledger there, once). */
   readonly settle: (held: ExchangePosition | null, fills: readonly Fill[], source: AdoptionSource) => void;
   readonly emit: (e: SafetyEvent) => void;
@@ -155,14 +159,18 @@ export class ForeignAdoption {
   }
 
   private async read(): Promise<void> {
+    const epoch = this.o.epoch();
     let held: ExchangePosition | null;
     try {
       held = await this.o.read();
     } catch (e) {
       return this.failed(e instanceof Error ? e.message : String(e));
     }
-    // A fill came during the read: read again (this answer may not count it), all of them at once.
-    if (this.again) return;
+    // A fill came or the position changed during the read: read again (this answer may be stale), all at once.
+    if (this.again || this.o.epoch() !== epoch) {
+      this.again = true;
+      return;
+    }
     this.failures = 0;
     this.firstFailureAt = null;
     this.settle(held, "exchange");

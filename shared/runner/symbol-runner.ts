@@ -684,6 +684,7 @@ export class SymbolRunner implements RecoverableRunner {
           return netExchangePosition(await live.positions(), minSize);
         },
         now: () => this.newestTs,
+        epoch: () => this.appliedFills + this.recoveryCounts.orphansAdopted + this.recoveryCounts.orphansClosed,
         settle: (held, fills, source) => this.settleForeign(held, fills, source),
         emit: (e) => {
           countSafetyEvent(this.safetyCounts, e);
