@@ -27,6 +27,7 @@ import { startVenue, type Venue } from "./venue/server";
 import type { AgentStatusView } from "../shared/runner/agent-status";
 import { measureOptimizer } from "./research/bench-optimizer";
 import { benchCosts } from "./bench-costs";
+import { lcg } from "../shared/research/prng";
 import { DEFAULT_TRIALS } from "../shared/research/sampler";
 
 interface Figure {
@@ -42,8 +43,7 @@ const T0 = Date.UTC(2024, 0, 1);
 
 /** A seeded BTC-like trade stream: ~5 trades/s with silent gaps, random-walk prices on a 0.1 tick. */
 export function benchTrades(count: number, seed = 1, start = T0): TradeTick[] {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = lcg(seed);
   let ts = start;
   let price = 65_000;
   const out: TradeTick[] = new Array(count);
