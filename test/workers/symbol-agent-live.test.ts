@@ -261,6 +261,47 @@ for (const c of CASES) {
       expect((await agent().status()).entriesBlocked).toBe(false);
     }, 40_000);
 
+    it("adopts the venue's position when a manual order fills while it is flat (#14 follow-up): it reads the position and holds what the venue holds, with its stop placed and the manual fill in D1 once", async () => {
+      expect((await agent().status()).phase).toBe("flat");
+      const manualOid = await venueMarket("buy", extra, false);
+      await vi.waitFor(async () => expect(await venueHolds()).toBeCloseTo(extra, 9), { timeout: 5_000 });
+      await vi.waitFor(async () => expect((await agent().status()).position?.size).toBeCloseTo(extra, 9), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      const runner = () => runInDurableObject(agent(), (a: SymbolAgent) => a["agent"].runtime?.runner);
+      expect((await agent().status()).position?.side).toBe("long");
+      expect((await runner())?.recovery.orphansAdopted).toBeGreaterThanOrEqual(1);
+      expect((await runner())?.entryRefusal ?? "").not.toMatch(/waits for the exchange's position/);
+      await vi.waitFor(async () => expect((await agent().status()).safety?.stopsPlaced).toBeGreaterThan(0), {
+        timeout: 10_000,
+        interval: 100,
+      });
+      const v = await venueAccount(c.credentials);
+      const order = await v.orders.getOrder(c.symbol, { clientOid: manualOid });
+      const atVenue = (await v.orders.getFills({ symbol: c.symbol, limit: 100 })).fills.filter(
+        (f) => f.orderId === order.orderId,
+      );
+      await vi.waitFor(
+        async () => {
+          const rows = (
+            await env.DB.prepare("SELECT role, size FROM fills WHERE client_oid = ?")
+              .bind(manualOid)
+              .all<{ role: string; size: number }>()
+          ).results;
+          expect(rows).toHaveLength(atVenue.length);
+          expect(rows.every((r) => r.role === "entry")).toBe(true);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      await agent().flatten("flatten");
+      await vi.waitFor(async () => expect(await venueHolds()).toBe(0), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(async () => expect((await agent().status()).phase).toBe("flat"), {
+        timeout: 10_000,
+        interval: 100,
+      });
+    }, 40_000);
+
     it("refuses to start live when the exchange refuses the config's leverage, with its code", async () => {
       await agent().stop();
       expect((await coordinator().putConfig({ ...PERMISSIVE_LIVE, sizing: { leverage: 12.5 } })).ok).toBe(true);
