@@ -298,6 +298,19 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.fills.filter((r) => r.clientOid === EXCHANGE_ORDER_ID)).toHaveLength(1);
   });
 
+  it("lets a closing fill (the exchange's stop) reach a position adopted meanwhile at once, even while a read still waits", async () => {
+    const f = liveFixture(OPEN_LIVE, {}, new FakeStops());
+    f.answerPositions(() => new Promise(() => {}));
+    f.runner.onLiveFill(manualFill("buy", 100, 0.02, T0));
+    // Reconciliation's orphan path adopts the position while the foreign fill's read hangs.
+    const done = f.runner.recoverPosition({ side: "long", size: 0.02, avgPrice: 100 }, "adopt", T0 + 1);
+    expect(done).toMatchObject({ kind: "orphanAdopted" });
+    f.runner.onLiveFill(manualFill("sell", 99.8, 0.02, T0 + 2_000));
+    expect(f.runner.engineStatus()?.phase).toBe("flat");
+    expect(f.trades).toHaveLength(1);
+    expect(f.trades[0]).toMatchObject({ side: "long", size: 0.02, exitPrice: 99.8 });
+  });
+
   it("retries a failed read with backoff and counts it, refusing entries meanwhile; when the stop guard's bounds are spent the fills are taken as they are and the position gets its stop", async () => {
     const stops = new FakeStops();
     const f = liveFixture(OPEN_LIVE, {}, stops);

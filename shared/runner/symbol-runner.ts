@@ -577,11 +577,12 @@ export class SymbolRunner implements RecoverableRunner {
   /** Whether a foreign fill waits for the exchange's position instead of moving the engine's (see {@link onExternalFill}). */
   private waitsForExchange(f: Fill): boolean {
     const foreign = this.foreign as ForeignAdoption;
-    if (foreign.pending) return true;
     const engine = this.engine;
     if (engine === null || engine.phase === "flat") return true;
+    // A closing fill (the exchange's stop firing) always reaches the position at once.
     const p = engine.position;
-    return engine.phase === "open" && p !== null && foreign.adoptedOrder(f.clientOid) && f.side === openingSide(p.side);
+    if (engine.phase !== "open" || p === null || f.side !== openingSide(p.side)) return false;
+    return foreign.pending || foreign.adoptedOrder(f.clientOid);
   }
 
   /**
