@@ -74,6 +74,7 @@ function scriptedExchange() {
   let handlers: LiveVenueHandlers | null = null;
   let position = 0;
   let price = 60_000;
+  let failPositions = 0;
   const slow = <T>(answer: () => T): Promise<T> => {
     const value = answer();
     return new Promise<T>((resolve) => reads.push(() => resolve(value)));
@@ -134,7 +135,11 @@ function scriptedExchange() {
       await slow(() => null);
       push();
     },
-    positions: () => slow(held),
+    positions: () => {
+      if (failPositions === 0) return slow(held);
+      failPositions--;
+      return Promise.reject(new Error("positions read timed out"));
+    },
     openOrders: () => slow(() => []),
   };
   return {
@@ -147,12 +152,15 @@ function scriptedExchange() {
     answerReads: (): number => reads.splice(0).map((answer) => answer()).length,
     position: () => position,
     setPrice: (p: number) => (price = p),
+    /** The next `n` position reads fail (a REST timeout). */
+    failPositionReads: (n: number) => (failPositions = n),
   };
 }
 
 /** A live agent loop on {@link scriptedExchange}, its Coordinator answering entries when the test says. */
 function harness() {
   const exchange = scriptedExchange();
+  const errors: string[] = [];
   const asks: ((a: EntryAnswer) => void)[] = [];
   let n = 0;
   const coordinator: AgentCoordinator = {
@@ -179,9 +187,7 @@ function harness() {
     onFatal: (reason) => {
       throw new Error(reason);
     },
-    onError: (what, e) => {
-      throw new Error(`${what}: ${String(e)}`);
-    },
+    onError: (what, e) => void errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`),
   });
   loop.detachFeed();
   loop.feedHealthChanged({ healthy: true, reason: null, bookStale: false });
@@ -197,6 +203,19 @@ function harness() {
   return {
     exchange,
     loop,
+    /** Background failures the loop reported (logged and counted by the shell). */
+    errors,
+    /** Runs the alarm at wall time now, answering the exchange's reads until it ends. */
+    async alarm(): Promise<string[]> {
+      let done: string[] | null = null;
+      const run = loop.onAlarm(wall).then((e) => (done = e));
+      for (let i = 0; i < 50 && done === null; i++) {
+        exchange.answerReads();
+        await flushMicrotasks();
+      }
+      await run;
+      return done ?? [];
+    },
     trade,
     /** Trades every 500 ms until the engine asks the Coordinator for an entry, at most `max` of them. */
     tradeUntilAsked(max: number): void {
@@ -262,5 +281,26 @@ describe("recovery on start while the market moves", () => {
     const p = h.loop.engineStatus()?.position ?? null;
     const engineHolds = p === null ? 0 : p.side === "long" ? p.size : -p.size;
     expect(engineHolds).toBeCloseTo(h.exchange.position(), 9);
+  });
+
+  it("a recovery whose read failed keeps entries held; the alarm runs it again, then the agent enters", async () => {
+    const h = harness();
+    h.exchange.failPositionReads(1);
+    const started = h.loop.startLive();
+    for (let i = 0; i < 20; i++) {
+      h.exchange.answerReads();
+      await flushMicrotasks();
+    }
+    expect(await started).toBeNull();
+    expect(h.errors).toEqual(["recovery: positions read timed out"]);
+    h.tradeUntilAsked(300);
+    expect(h.approve()).toBe(0);
+    expect(h.loop.entryRefusal).toMatch(/^reconcile_blocked: recovery on start has not reconciled/);
+    expect(await h.alarm()).toEqual([]);
+    expect(h.loop.entryRefusal).toBeNull();
+    h.tradeUntilAsked(300);
+    expect(h.approve()).toBe(1);
+    await flushMicrotasks();
+    expect(h.exchange.accepted.map((a) => a.req.reduceOnly)).toEqual([false]);
   });
 });
