@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NO_FAULTS } from "./faults";
 import { DEFAULT_CREDENTIALS, startVenue, type Venue } from "./server";
@@ -189,6 +190,36 @@ describe("startVenue", () => {
       expect((await signedCall(venue.urls.rest, creds, "GET", "/api/v2/mix/account/accounts", q)).body.code).toBe(
         "40006",
       );
+    } finally {
+      await venue.close();
+    }
+  });
+
+  it("survives clients that reset their connections mid-request and mid-upgrade, and keeps answering", async () => {
+    const lines: string[] = [];
+    const venue = await startVenue({ synthetic: { symbols: ["BTCUSDT"], seed: 1 }, log: (l) => lines.push(l) });
+    try {
+      const { port } = new URL(venue.urls.rest);
+      const heads = [
+        "GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+        "GET /v2/ws/public HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        "POST /api/v2/mix/order/place-order HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
+      ];
+      for (let round = 0; round < 30; round++)
+        for (const head of heads)
+          await new Promise<void>((done) => {
+            const s = connect(Number(port), "127.0.0.1", () => {
+              s.write(head);
+              setImmediate(() => {
+                s.resetAndDestroy();
+                done();
+              });
+            });
+            s.on("error", () => done());
+          });
+      await sleep(100);
+      const time = await fetch(`${venue.urls.rest}/api/v2/public/time`);
+      expect(time.status).toBe(200);
     } finally {
       await venue.close();
     }

@@ -265,6 +265,13 @@ export async function startVenue(options: VenueOptions): Promise<Venue> {
     }
     void serve(req, res, rest, faults, dropAll, inject, core);
   });
+  // A client that resets its connection (a test's workerd torn down mid-request, an aborted fetch, a
+  // socket reset during a WebSocket upgrade, where Node's HTTP server no longer listens for errors)
+  // must never take the venue's process down with an unhandled ECONNRESET: it ends that connection only.
+  let socketErrors = 0;
+  server.on("connection", (socket) =>
+    socket.on("error", (e) => log(`venue: connection error #${++socketErrors}: ${(e as Error).message}`)),
+  );
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === WS_PUBLIC_PATH) return publicHub.handleUpgrade(req, socket, head);
