@@ -214,6 +214,17 @@ describe("BitgetBroker", () => {
     expect(await h.broker.order("BTCUSDT", "u")).toMatchObject({ status: "rejected", reason: "exchange_error" });
   });
 
+  it("answers a lookup with the broker's own order when that order was placed while the exchange was being asked", async () => {
+    const h = setup();
+    let answer: (d: OrderDetail) => void = () => {};
+    h.rest.lookup = () => new Promise<OrderDetail>((_, reject) => (answer = () => reject(err("notFound", "40109"))));
+    const asked = h.broker.order("BTCUSDT", "r");
+    const placed = h.broker.place(postOnly("r"));
+    answer(detail({ clientOid: "r" }));
+    expect(await placed).toEqual({ ok: true, clientOid: "r" });
+    expect(await asked).toMatchObject({ clientOid: "r" });
+  });
+
   it("delivers an execution once although both the orders and the fill channel report it", async () => {
     const h = setup();
     await h.broker.place(postOnly("d"));

@@ -293,10 +293,16 @@ export class BitgetBroker implements Broker, StopPort {
     try {
       detail = await this.detail(symbol, clientOid);
     } catch (e) {
-      if (t && t.symbol === symbol) return view(t);
+      const known = this.orders.get(clientOid);
+      if (known && known.symbol === symbol) return view(known);
       throw e;
     }
-    if (!detail) return t && t.symbol === symbol ? view(t) : null;
+    // Read the broker's own record after the lookup, not before: an order placed while the lookup was
+    // out (the exchange answered "unknown" before the request reached it) is the broker's, not "never sent".
+    if (!detail) {
+      const known = this.orders.get(clientOid);
+      return known && known.symbol === symbol ? view(known) : null;
+    }
     const tracked = this.adopt(detail);
     this.applyDetail(tracked, detail);
     return view(tracked);
