@@ -203,6 +203,8 @@ describe("fills the engine did not order that grow or open the position (issue #
     await settled();
     expect(f.positionReads()).toBe(2);
     expect(f.runner.engineStatus()?.position).toMatchObject({ side: "long", size: 0.04, entryPrice: 101 });
+    // Its fee was paid all the same: the position (and so the trade's net result) carries both parts' fees.
+    expect(f.runner.engineStatus()?.position?.fees).toBeCloseTo(first.fee + second.fee, 12);
     expect(f.fills.map((r) => [r.role, r.size, r.fee])).toEqual([
       ["entry", 0.02, first.fee],
       ["entry", 0.02, second.fee],

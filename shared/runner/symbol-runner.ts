@@ -628,14 +628,15 @@ export class SymbolRunner implements RecoverableRunner {
     const signed = (side: PositionSide, n: number) => (side === "long" ? n : -n);
     const beyond = held ? (signed(held.side, held.size) - signed(p.side, p.size)) * signed(p.side, 1) : 0;
     const add = source === "fills" ? size : Math.min(size, Math.max(0, beyond));
-    if (add >= (this.engine?.instrument.sizeStep ?? 0) / 2 && add > 0) this.growBy(opening, add);
+    // Fills the exchange had already counted grow nothing, but their fees were paid: charged all the same.
+    this.growBy(opening, add >= (this.engine?.instrument.sizeStep ?? 0) / 2 && add > 0 ? add : 0);
     return "entry";
   }
 
   /**
    * Grows the open position by `size` of the same-side `fills` at their average price, charging all
    * their fees: the engine's manual same-side add (one fill, so the take-profit is rested again once
-   * for the whole size), then the exchange-side stop follows.
+   * for the whole size), then the exchange-side stop follows. Size 0: the fees alone.
    */
   private growBy(fills: readonly Fill[], size: number): void {
     const last = fills[fills.length - 1] as Fill;
@@ -646,7 +647,7 @@ export class SymbolRunner implements RecoverableRunner {
       fee: sum(fills, (f) => f.fee),
       slippage: sum(fills, (f) => f.slippage),
     });
-    this.protectPosition(last.ts);
+    if (size > 0) this.protectPosition(last.ts);
   }
 
   /**

@@ -666,8 +666,13 @@ export class StrategyEngine {
    * cancelled and rested again for the whole open size.
    */
   private grow(s: Open, fill: Fill): FillOutcome {
-    if (!(fill.size > 0)) return NOT_OURS;
+    if (!(fill.size >= 0)) return NOT_OURS;
     const p = s.position;
+    if (fill.size === 0) {
+      // Size the position already counts (the exchange's read included it): only its costs are new.
+      s.position = { ...p, fees: p.fees + fill.fee, slippage: p.slippage + fill.slippage };
+      return { intents: NONE, events: [], role: "entry" };
+    }
     const size = roundToStep(p.size + fill.size, this.instrument.sizeStep, "nearest");
     const entryPrice = (p.entryPrice * p.size + fill.price * fill.size) / (p.size + fill.size);
     const scale = entryPrice / p.entryPrice;
