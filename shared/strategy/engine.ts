@@ -8,6 +8,7 @@ import { evaluateGates, gatesPass } from "./gates";
 import { type ExitDistances, exitDistances, exitReason } from "./exits";
 import { nextExitRetry } from "./exit-retry";
 import { readingsOf } from "./readings";
+import { setupsCannotReach } from "./setup-bound";
 import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
 import { BOUND_SCORERS } from "./sub-scores";
@@ -523,14 +524,9 @@ export class StrategyEngine {
   private considerEntry(ts: number, price: number): readonly Intent[] {
     const f = this.features.view();
     // Most trades score far below the bar: rule them out on the cheap families alone (exact; see
-    // scoreCannotReach; it knows the plan-v1 readings only). A research transform sees every
+    // scoreCannotReach, and setupsCannotReach for the setups). A research transform sees every
     // sub-score, so it always takes the full path.
-    if (
-      this.transform === undefined &&
-      this.config.scoring.readings === "plan-v1" &&
-      scoreCannotReach(this.config.gates.minScore, this.boundWeightsNow(), BOUND_SCORERS, f)
-    )
-      return NONE;
+    if (this.transform === undefined && this.cannotReach(f)) return NONE;
     const { sub, score } = this.readingsOf(f, ts);
     const side: PositionSide = score.long >= score.short ? "long" : "short";
     if ((side === "long" ? score.long : score.short) < this.config.gates.minScore) return NONE;
@@ -583,6 +579,13 @@ export class StrategyEngine {
         reasoning,
       },
     ];
+  }
+
+  /** True when the config's readings cannot reach the entry bar on either side (exact, see considerEntry). */
+  private cannotReach(f: FeatureSnapshot): boolean {
+    const min = this.config.gates.minScore;
+    if (this.config.scoring.readings === "setups") return setupsCannotReach(min, this.weights, this.config.scoring, f);
+    return scoreCannotReach(min, this.boundWeightsNow(), BOUND_SCORERS, f);
   }
 
   /** The weights in the score bound's order, rebuilt only when the weights object changes (the learner replaces it). */

@@ -190,6 +190,15 @@ const READINGS: Readonly<Record<SetupKind, Readonly<Partial<Record<Family, Readi
   continuation: CONTINUATION,
 };
 
+/** One setup's reading of one family (a constant 0 for a family it does not read). */
+export function setupReading(kind: SetupKind, family: Family): Reading {
+  return READINGS[kind][family] ?? zero;
+}
+
+function zero(): number {
+  return 0;
+}
+
 /** Every family's reading in one setup (0 for the families it does not read). */
 export function setupReadings(kind: SetupKind, f: FeatureSnapshot, transform?: ReadingTransform): SubScores {
   const table = READINGS[kind];
