@@ -676,6 +676,22 @@ export class SymbolRunner implements RecoverableRunner {
     }
   }
 
+  /**
+   * What the runner's asynchronous safety components (the foreign adoption, the stop guard) report
+   * through: safety events counted and handed on, their steps and errors, the stop guard's limits.
+   */
+  private asyncHooks() {
+    return {
+      emit: (e: SafetyEvent) => {
+        countSafetyEvent(this.safetyCounts, e);
+        this.hooks.onSafety?.(e);
+      },
+      asyncStep: () => this.hooks.onAsyncStep?.(),
+      asyncError: (what: string, e: unknown) => this.hooks.onAsyncError?.(what, e),
+      ...(this.o.stopGuard ? { limits: this.o.stopGuard } : {}),
+    };
+  }
+
   private makeForeignAdoption(state: ForeignAdoptionState | undefined): ForeignAdoption {
     return new ForeignAdoption(
       {
@@ -688,13 +704,7 @@ export class SymbolRunner implements RecoverableRunner {
         now: () => this.newestTs,
         epoch: () => this.appliedFills + this.recoveryCounts.orphansAdopted + this.recoveryCounts.orphansClosed,
         settle: (held, fills, source) => this.settleForeign(held, fills, source),
-        emit: (e) => {
-          countSafetyEvent(this.safetyCounts, e);
-          this.hooks.onSafety?.(e);
-        },
-        asyncStep: () => this.hooks.onAsyncStep?.(),
-        asyncError: (what, e) => this.hooks.onAsyncError?.(what, e),
-        ...(this.o.stopGuard ? { limits: this.o.stopGuard } : {}),
+        ...this.asyncHooks(),
       },
       state,
     );
@@ -725,13 +735,7 @@ export class SymbolRunner implements RecoverableRunner {
         this.session.flatten(ts, "flatten");
         this.changed();
       },
-      emit: (e) => {
-        countSafetyEvent(this.safetyCounts, e);
-        this.hooks.onSafety?.(e);
-      },
-      asyncStep: () => this.hooks.onAsyncStep?.(),
-      asyncError: (what, e) => this.hooks.onAsyncError?.(what, e),
-      ...(this.o.stopGuard ? { limits: this.o.stopGuard } : {}),
+      ...this.asyncHooks(),
     });
   }
 
