@@ -15,15 +15,23 @@ import type { JournalStatus } from "./ports";
 import { OPEN_LIVE, T0, versioned } from "./testing/live-fixture";
 
 /** A store that logs the journal rows and runner-state writes into `events`. */
-function loggingStore(events: string[]): AgentLoopStore & { readonly journalRows: Map<string, JournalStatus> } {
+function loggingStore(
+  events: string[],
+): AgentLoopStore & { readonly journalRows: Map<string, JournalStatus>; readonly journalFails: { on: boolean } } {
   const kv = new Map<string, unknown>([
     ["config", versioned(OPEN_LIVE)],
     ["equity", 10_000],
   ]);
   const calls: StoredCall[] = [];
   const journalRows = new Map<string, JournalStatus>();
+  /** While on, every journal write throws (storage refused it). */
+  const journalFails = { on: false };
+  const refuse = () => {
+    if (journalFails.on) throw new Error("SQLITE_FULL: database or disk is full");
+  };
   return {
     journalRows,
+    journalFails,
     get: <T>(key: string) => (kv.get(key) as T | undefined) ?? null,
     put: (key, value) => {
       if (key === "runner") events.push("state written");
@@ -32,9 +40,11 @@ function loggingStore(events: string[]): AgentLoopStore & { readonly journalRows
     transaction: (body) => body(),
     addOutbox: () => {},
     journal: () => ({
-      sending: (req) => (journalRows.set(req.clientOid, "sending"), events.push(`journal sending ${req.side}`)),
+      sending: (req) => (
+        refuse(), journalRows.set(req.clientOid, "sending"), events.push(`journal sending ${req.side}`)
+      ),
       status: (oid) => journalRows.get(oid) ?? null,
-      update: (oid, status) => void journalRows.set(oid, status),
+      update: (oid, status) => (refuse(), void journalRows.set(oid, status)),
     }),
     journalInFlight: () => [],
     pruneJournal: () => {},
@@ -50,7 +60,7 @@ function loggingStore(events: string[]): AgentLoopStore & { readonly journalRows
  * Coordinator answers when the test says, and whose shell runs `later` tasks when the test says; its
  * account opened and recovery on start done (entries wait for it).
  */
-async function harness(withLater = true) {
+async function harness(withLater = true, onError?: (what: string, e: unknown) => void) {
   const events: string[] = [];
   const store = loggingStore(events);
   const tasks: (() => void)[] = [];
@@ -110,9 +120,11 @@ async function harness(withLater = true) {
     onFatal: (reason) => {
       throw new Error(reason);
     },
-    onError: (what, e) => {
-      throw new Error(`${what}: ${String(e)}`);
-    },
+    onError:
+      onError ??
+      ((what, e) => {
+        throw new Error(`${what}: ${String(e)}`);
+      }),
     later: withLater ? (fn) => void tasks.push(fn) : undefined,
   });
   loop.detachFeed();
@@ -122,6 +134,7 @@ async function harness(withLater = true) {
   let id = 0;
   return {
     events,
+    store,
     loop,
     /** Trades every 500 ms until the engine asks the Coordinator for an entry. */
     tradeUntilAsked(): void {
@@ -183,6 +196,29 @@ describe("the agent loop writes the runner state off the push → order path", (
       "state written",
       `request left ${side}`,
     ]);
+  });
+
+  it("a journal row storage refused is reported and kept: the state waits for it, and both are written, in order, by the next write", async () => {
+    const errors: string[] = [];
+    const h = await harness(true, (what, e) => void errors.push(`${what}: ${String(e)}`));
+    h.tradeUntilAsked();
+    const from = h.events.length;
+    h.store.journalFails.on = true;
+    h.approve();
+    await flushMicrotasks();
+    h.runLater();
+    expect(h.events.slice(from).filter((e) => !e.startsWith("request left"))).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e === "journal write: Error: SQLITE_FULL: database or disk is full")).toBe(true);
+
+    h.store.journalFails.on = false;
+    const ts = h.loop.runner.lastTs + 500;
+    h.loop.ingest([{ kind: "trade", symbol: "BTCUSDT", ts, price: 60_000, size: 0.5, side: "buy", id: "after" }]);
+    const after = h.events.slice(from).filter((e) => !e.startsWith("request left"));
+    expect(after[0]).toMatch(/^journal sending (buy|sell)$/);
+    expect(after[1]).toBe("state written");
+    expect([...h.store.journalRows.values()]).not.toContain(undefined);
+    expect(h.store.journalRows.size).toBe(1);
   });
 
   it("a write still waiting when the agent stops is dropped (stop wrote the state itself)", async () => {

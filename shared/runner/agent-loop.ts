@@ -171,7 +171,8 @@ export class AgentLoop {
     this.equity = new SizingEquity(o.symbol, store.get<number>("equity") ?? 0);
     const mode = state?.engine?.config.config.mode ?? latest.config.mode;
     // With a later task the journal row is written after the order's request left (write-behind-journal.ts).
-    this.journal = o.later ? writeBehindJournal(store.journal(), o.later) : null;
+    // A row storage refused stays queued for the next flush; the failure is logged and counted (onError).
+    this.journal = o.later ? writeBehindJournal(store.journal(), o.later, (e) => o.onError("journal write", e)) : null;
     const live = (this.live =
       mode !== "paper"
         ? o.live(mode, {
@@ -540,12 +541,15 @@ export class AgentLoop {
   }
 
   private persist(now: number): void {
-    this.store.transaction(() => {
-      // A state that knows an order is never stored before the order's journal row.
-      this.journal?.flush();
+    const written = this.store.transaction(() => {
+      // A state that knows an order is never stored before the order's journal row: while a row
+      // storage refused waits (write-behind-journal.ts), the state waits too (still dirty).
+      if (this.journal?.flush() === false) return false;
       this.store.put("runner", this.runner.getState());
       this.store.put("lastEventAt", this.lastEventAt);
+      return true;
     });
+    if (!written) return;
     this.dirty = false;
     this.lastPersistAt = now;
   }

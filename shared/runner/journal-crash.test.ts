@@ -38,7 +38,15 @@ function crashAfterSending(
 ) {
   const rows = new Map<string, JournalStatus>();
   const lost: (() => void)[] = [];
-  const f = liveFixture(input, { journal: writeBehindJournal(durableJournal(rows), (fn) => void lost.push(fn)) });
+  const f = liveFixture(input, {
+    journal: writeBehindJournal(
+      durableJournal(rows),
+      (fn) => void lost.push(fn),
+      (e) => {
+        throw e;
+      },
+    ),
+  });
   before?.(f, () => {
     for (const task of lost.splice(0)) task();
   });

@@ -19,6 +19,12 @@
  * pending rows are written in call order by {@link WriteBehindJournal.flush}, which the owner also
  * calls before it reads the journal's rows in storage or writes its state (a state that knows an
  * order is never written before that order's row).
+ *
+ * A write that throws (storage refused it) loses nothing: it and every row queued after it stay
+ * queued, in order, with their statuses readable, for the next flush (the next row's later task, the
+ * owner's next state write); the failure goes to `onError` (the agent logs and counts it) and the
+ * flush answers false, so the owner does not write a state that knows an order whose row waits.
+ * Nothing of this runs in the order's turn: a failed write costs the order nothing.
  * @module
  */
 import type { OrderRequest } from "../execution/orders";
@@ -26,27 +32,54 @@ import type { JournalStatus, OrderJournal } from "./ports";
 
 /** An {@link OrderJournal} whose writes wait for {@link flush}. */
 export interface WriteBehindJournal extends OrderJournal {
-  /** Writes the pending rows to the journal underneath, oldest first. */
-  flush(): void;
+  /**
+   * Writes the pending rows to the journal underneath, oldest first. At a write that throws it stops:
+   * that row and the ones after it stay queued in order, the error goes to `onError`. @returns true
+   * when no row is left pending.
+   */
+  flush(): boolean;
   /** Rows changed in memory and not written yet. */
   readonly pending: number;
 }
 
+/** One row change waiting to be written, and the order it belongs to. */
+interface PendingWrite {
+  readonly clientOid: string;
+  readonly write: () => void;
+}
+
 /**
  * `inner` written behind: each change is kept in memory and `later` (a task after the current turn's
- * I/O started) is asked once per batch to {@link WriteBehindJournal.flush} it.
+ * I/O started) is asked once per batch to {@link WriteBehindJournal.flush} it. `onError` hears every
+ * flush that a write of `inner` failed (the rows stay queued; see the module).
  */
-export function writeBehindJournal(inner: OrderJournal, later: (fn: () => void) => void): WriteBehindJournal {
-  const writes: (() => void)[] = [];
+export function writeBehindJournal(
+  inner: OrderJournal,
+  later: (fn: () => void) => void,
+  onError: (error: unknown) => void,
+): WriteBehindJournal {
+  const writes: PendingWrite[] = [];
   const statuses = new Map<string, JournalStatus>();
   let scheduled = false;
-  const flush = (): void => {
+  const flush = (): boolean => {
     scheduled = false;
-    for (const write of writes.splice(0)) write();
+    let written = 0;
+    try {
+      for (; written < writes.length; written++) writes[written].write();
+    } catch (e) {
+      writes.splice(0, written);
+      // The orders whose rows all reached storage are read there; the waiting ones stay in memory.
+      const waiting = new Set(writes.map((w) => w.clientOid));
+      for (const oid of statuses.keys()) if (!waiting.has(oid)) statuses.delete(oid);
+      onError(e);
+      return false;
+    }
+    writes.length = 0;
     statuses.clear();
+    return true;
   };
-  const queue = (write: () => void): void => {
-    writes.push(write);
+  const queue = (clientOid: string, write: () => void): void => {
+    writes.push({ clientOid, write });
     if (scheduled) return;
     scheduled = true;
     later(flush);
@@ -54,14 +87,14 @@ export function writeBehindJournal(inner: OrderJournal, later: (fn: () => void) 
   return {
     sending: (req: OrderRequest) => {
       statuses.set(req.clientOid, "sending");
-      queue(() => inner.sending(req));
+      queue(req.clientOid, () => inner.sending(req));
     },
     status: (oid) => statuses.get(oid) ?? inner.status(oid),
     update: (oid, status, detail) => {
       // The row underneath ignores an update of an order it does not hold; so does the memory.
       if (!statuses.has(oid) && inner.status(oid) === null) return;
       statuses.set(oid, status);
-      queue(() => inner.update(oid, status, detail));
+      queue(oid, () => inner.update(oid, status, detail));
     },
     flush,
     get pending() {
