@@ -83,6 +83,12 @@ export interface AccountState {
   readonly marginMode: [string, MarginMode][];
   readonly rate: (number | null)[];
   readonly rateIdx: number;
+  /**
+   * clientOids of every stop plan placed ({@link Account.stopClientOids}). Absent in snapshots from
+   * before it was kept: those restore with the pending plans' clientOids only (the older ones are
+   * forgotten, as they were then).
+   */
+  readonly stopClientOids?: string[];
 }
 
 /** Memory and behaviour bounds of an account. */
@@ -128,6 +134,7 @@ export class Account {
     this.closed.push(...state.closed);
     for (const [s, l] of state.leverage) this.leverage.set(s, l);
     for (const [s, m] of state.marginMode) this.marginMode.set(s, m);
+    for (const oid of restoredStopClientOids(state)) this.stopClientOids.add(oid);
   }
 
   /** Records one place-order call at `now`; false when it is over the per-second limit. */
@@ -333,6 +340,7 @@ export class Account {
         marginMode: [...this.marginMode],
         rate: this.rate,
         rateIdx: this.rateIdx,
+        stopClientOids: [...this.stopClientOids],
       }),
     ) as AccountState;
   }
@@ -342,4 +350,16 @@ export class Account {
     this.byClientOid.set(o.clientOid, o.orderId);
     if (o.status === "live" || o.status === "partially_filled") this.open.set(o.orderId, o);
   }
+}
+
+/** The used stop clientOids of a snapshot (see {@link AccountState.stopClientOids}); throws on a malformed list. */
+function restoredStopClientOids(state: AccountState): readonly string[] {
+  const kept: unknown = state.stopClientOids;
+  if (kept === undefined) {
+    const pending = state.positions.map((p) => p.stopPlanClientOid);
+    return pending.filter((oid): oid is string => typeof oid === "string");
+  }
+  if (!Array.isArray(kept) || !kept.every((oid) => typeof oid === "string"))
+    throw new TypeError(`stopClientOids must be a list of strings, got ${JSON.stringify(kept).slice(0, 80)}`);
+  return kept;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Instrument } from "../../shared/market/instrument";
-import { type CoreResult, ExchangeCore } from "./exchange-core";
+import { type CoreResult, ExchangeCore, type ExchangeCoreState } from "./exchange-core";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const KEY = "key-1";
@@ -31,6 +31,14 @@ function venue() {
   const buy = (size: string, extra: Record<string, unknown> = {}) =>
     data(core.placeOrder(KEY, { ...BASE, side: "buy", orderType: "market", size, ...extra }));
   return { core, trade, buy };
+}
+
+const OPTS = { instruments: [BTC], makerRate: 0.0002, takerRate: 0.0006, startingBalance: 10_000, now: () => 0 };
+
+/** The core as the venue rebuilds it from a JSON snapshot of `core` (its restart). */
+function restarted(core: ExchangeCore, edit: (state: ExchangeCoreState) => unknown = (s) => s): ExchangeCore {
+  const state = JSON.parse(JSON.stringify(core.getState())) as ExchangeCoreState;
+  return ExchangeCore.restore(edit(state) as ExchangeCoreState, OPTS);
 }
 
 function data<T>(r: CoreResult<T>): T {
@@ -137,13 +145,57 @@ describe("position stop-loss plans at the venue (docs/exchange-stops.md)", () =>
     const v = venue();
     v.buy("0.002", { presetStopLossPrice: "26900" });
     const before = v.core.stopPlans(KEY);
-    const restored = ExchangeCore.restore(v.core.getState(), {
-      instruments: [BTC],
-      makerRate: 0.0002,
-      takerRate: 0.0006,
-      startingBalance: 10_000,
-      now: () => 0,
+    expect(restarted(v.core).stopPlans(KEY)).toEqual(before);
+  });
+
+  it("still refuses a stop plan clientOid used before the venue's restart (43118), pending or replaced", () => {
+    const v = venue();
+    v.buy("0.002");
+    const stop = (core: ExchangeCore, clientOid: string) =>
+      core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26900", clientOid });
+    data(stop(v.core, "sl-a"));
+    data(stop(v.core, "sl-b"));
+    const after = restarted(v.core);
+    expect(code(stop(after, "sl-a"))).toBe("43118");
+    expect(code(stop(after, "sl-b"))).toBe("43118");
+    const v3 = (clientOid: string) =>
+      after.placeStopPlan(KEY, {
+        symbol: "BTCUSDT",
+        holdSide: "long",
+        triggerPrice: "26900",
+        clientOid,
+        clientOidUnique: "whilePending",
+      });
+    expect(code(v3("sl-b"))).toBe("43118");
+    data(stop(after, "sl-c"));
+    expect(code(stop(restarted(after), "sl-c"))).toBe("43118");
+  });
+
+  it("loads a snapshot from before stop clientOids were kept: the pending plans' clientOids are taken, others are free", () => {
+    const v = venue();
+    v.buy("0.002");
+    const stop = (core: ExchangeCore, clientOid: string) =>
+      core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26900", clientOid });
+    data(stop(v.core, "sl-old"));
+    data(stop(v.core, "sl-pending"));
+    const after = restarted(v.core, (s) => {
+      for (const a of Object.values(s.accounts)) delete (a as { stopClientOids?: unknown }).stopClientOids;
+      return s;
     });
-    expect(restored.stopPlans(KEY)).toEqual(before);
+    expect(after.stopPlans(KEY)).toMatchObject([{ clientOid: "sl-pending" }]);
+    expect(code(stop(after, "sl-pending"))).toBe("43118");
+    data(stop(after, "sl-old"));
+  });
+
+  it("refuses a snapshot whose stop clientOids are not a list of strings, naming the account and the field", () => {
+    const v = venue();
+    v.buy("0.002");
+    const bad = (value: unknown) => () =>
+      restarted(v.core, (s) => {
+        for (const a of Object.values(s.accounts)) (a as { stopClientOids?: unknown }).stopClientOids = value;
+        return s;
+      });
+    expect(bad("sl-a")).toThrow(/account key-1: stopClientOids must be a list of strings/);
+    expect(bad([1])).toThrow(/account key-1: stopClientOids must be a list of strings/);
   });
 });

@@ -24,6 +24,7 @@ import {
   type PlaceAttempt,
   type PrivateChannel,
 } from "./exchange-core";
+import { V3_PLACE_RULES } from "./v3-rest-routes";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const MAKER = 0.0002;
@@ -485,6 +486,18 @@ describe("ExchangeCore matching", () => {
       core.onMarket({ kind: "trade", symbol: "BTCUSDT", ts: T0, price: 26890, size: 1, side: "sell", id: "y" });
     }
     expect(copy.getState()).toEqual(s.core.getState());
+  });
+
+  it("remembers a filled order's clientOid across a state round trip: V2 refuses it (43118), v3 takes it again", () => {
+    const s = setup();
+    standardBook(s);
+    data(s.core.placeOrder(KEY, market("buy", "0.001", { clientOid: "filled" })));
+    const copy = ExchangeCore.restore(JSON.parse(JSON.stringify(s.core.getState())), {
+      ...s.opts,
+      onPrivate: undefined,
+    });
+    expect(refusal(copy.placeOrder(KEY, market("buy", "0.001", { clientOid: "filled" }))).code).toBe("43118");
+    data(copy.placeOrder(KEY, market("buy", "0.001", { clientOid: "filled" }), V3_PLACE_RULES));
   });
 });
 

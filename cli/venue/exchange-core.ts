@@ -173,7 +173,7 @@ export class ExchangeCore {
     for (const i of opts.instruments) this.markets.set(i.symbol, new SymbolMarket(i, limits));
   }
 
-  /** Rebuilds a core from {@link ExchangeCore.getState} with fresh options (listener, clock). */
+  /** Rebuilds a core from {@link ExchangeCore.getState} with fresh options (listener, clock); throws naming the account on a malformed one. */
   static restore(state: ExchangeCoreState, opts: ExchangeCoreOptions): ExchangeCore {
     const core = new ExchangeCore(opts);
     core.nextId = BigInt(state.nextId);
@@ -182,8 +182,13 @@ export class ExchangeCore {
       const inst = core.instruments.get(symbol);
       if (inst) core.markets.set(symbol, new SymbolMarket(inst, limits, s));
     }
-    for (const [key, s] of Object.entries(state.accounts))
-      core.byKey.set(key, new Account(opts.startingBalance, core.accountLimits(), s));
+    for (const [key, s] of Object.entries(state.accounts)) {
+      try {
+        core.byKey.set(key, new Account(opts.startingBalance, core.accountLimits(), s));
+      } catch (e) {
+        throw new Error(`venue snapshot, account ${key}: ${(e as Error).message}`, { cause: e });
+      }
+    }
     return core;
   }
 
