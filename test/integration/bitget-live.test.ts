@@ -80,6 +80,26 @@ describe("BitgetLive at the venue", () => {
     },
   );
 
+  it.each(["uta", "classic"] as const)(
+    "reports a read the %s broker skipped while reconciling as a background error, naming what it read",
+    async (mode) => {
+      const venue = await venueOf(mode);
+      const { l, errors } = live(venue);
+      const started = await l.start();
+      if (!started.ok) throw new Error(started.reason);
+      await waitUntil("the private feed is ready", () => l.feedHealth()?.state === "ready");
+      await admin(venue, "/faults", { "rest-5xx": 1 });
+      // The position read fails too: the reconcile rejects, and the broker's skipped read is reported.
+      await expect(l.reconcile()).rejects.toThrow(/server error/);
+      expect(errors).toContainEqual(
+        expect.stringMatching(
+          /^broker reconcile: open orders of BTCUSDT: BitgetError: Bitget server error .*code 40015/,
+        ),
+      );
+      expect(started.broker.failedReads).toBeGreaterThanOrEqual(1);
+    },
+  );
+
   it("refuses to start on a key the venue does not know, naming the code, and tries again on the next start", async () => {
     const venue = await venueOf("uta");
     const { l } = live(venue, "BTCUSDT", { apiKey: "nobody", apiSecret: "nobody-secret", passphrase: "nobody-pass" });

@@ -95,13 +95,15 @@ class FakeRest implements BitgetBrokerRest {
 function setup() {
   const rest = new FakeRest();
   const fills: Fill[] = [];
+  const errors: string[] = [];
   const broker = new BitgetBroker({
     rest,
     instruments: [BTC],
     onFill: (f) => fills.push(f),
     placeOnce: { settleMs: 0 },
+    onError: (what, e) => errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`),
   });
-  return { rest, fills, broker };
+  return { rest, fills, broker, errors };
 }
 
 const postOnly = (clientOid: string, size = 0.01) => ({
@@ -424,5 +426,117 @@ describe("the symbol's open orders at the exchange (recovery after a lost journa
   it("fails loudly when the exchange client cannot list open orders", async () => {
     const { broker } = setup();
     await expect(broker.openOrders("BTCUSDT")).rejects.toThrow(/cannot list open orders/);
+  });
+});
+
+describe("exchange reads that fail while reconciling are logged and counted, never swallowed", () => {
+  const restFill = (tradeId: string, clientOid: string, ts: number) => ({
+    tradeId,
+    orderId: `id-${clientOid}`,
+    symbol: "BTCUSDT",
+    side: "buy" as const,
+    price: 999.5,
+    size: 0.01,
+    quoteVolume: 10,
+    profit: 0,
+    tradeSide: null,
+    tradeScope: "maker",
+    fee: -0.002,
+    feeCoin: "USDT",
+    ts,
+  });
+
+  it("reports an order detail that failed with the order's clientOid, counts it, and still reconciles the other orders", async () => {
+    const h = setup();
+    await h.broker.place(postOnly("a"));
+    await h.broker.place(postOnly("b"));
+    h.rest.orders.set("b", detail({ clientOid: "b", state: "filled", filledSize: 0.01 }));
+    h.rest.fills.push(restFill("t1", "b", 10));
+    const lookup = h.rest.lookup;
+    h.rest.lookup = async (ref) => {
+      if (ref.clientOid === "a") throw err("timeout", null, "no response within 5000 ms");
+      return lookup(ref);
+    };
+    await h.broker.reconcile();
+    expect(h.errors).toEqual([
+      "reconcile: order detail of a (BTCUSDT): Bitget timeout error on POST /api/v2/mix/order/place-order: no response within 5000 ms",
+    ]);
+    expect(h.broker.failedReads).toBe(1);
+    expect(h.fills.map((f) => f.clientOid)).toEqual(["b"]);
+    // The skipped order is read again by the next reconcile.
+    h.rest.orders.set("a", detail({ clientOid: "a", state: "filled", filledSize: 0.01 }));
+    h.rest.fills.push(restFill("t2", "a", 20));
+    h.rest.lookup = lookup;
+    await h.broker.reconcile();
+    expect(h.fills.map((f) => f.clientOid)).toEqual(["b", "a"]);
+    expect(h.broker.failedReads).toBe(1);
+  });
+
+  it("reports open orders that could not be listed, and reconciles the orders it follows all the same", async () => {
+    const h = setup();
+    Object.assign(h.rest, {
+      getOpenOrders: async () => {
+        throw err("server", "40010", "system busy");
+      },
+    });
+    await h.broker.place(postOnly("c"));
+    h.rest.orders.set("c", detail({ clientOid: "c", state: "filled", filledSize: 0.01 }));
+    h.rest.fills.push(restFill("t1", "c", 10));
+    await h.broker.reconcile();
+    expect(h.errors).toEqual([expect.stringMatching(/^reconcile: open orders of BTCUSDT: .*code 40010 system busy$/)]);
+    expect(h.fills.map((f) => f.clientOid)).toEqual(["c"]);
+  });
+
+  it("reports fills that could not be read, and delivers them on the next reconcile", async () => {
+    const h = setup();
+    await h.broker.place(postOnly("d"));
+    h.rest.orders.set("d", detail({ clientOid: "d", state: "filled", filledSize: 0.01 }));
+    h.rest.fills.push(restFill("t1", "d", 10));
+    const getFills = h.rest.getFills.bind(h.rest);
+    h.rest.getFills = async () => {
+      throw err("rateLimit", "429", "too many requests");
+    };
+    await h.broker.reconcile();
+    expect(h.fills).toEqual([]);
+    expect(h.errors).toEqual([expect.stringMatching(/^reconcile: fills of order d \(BTCUSDT\): .*too many requests$/)]);
+    h.rest.getFills = getFills;
+    await h.broker.reconcile();
+    expect(h.fills.map((f) => [f.clientOid, f.final])).toEqual([["d", true]]);
+    expect(h.broker.failedReads).toBe(1);
+  });
+
+  it("reports a filled size it could not read back after its cancel; the cancel answers what the broker knew", async () => {
+    const h = setup();
+    await h.broker.place(postOnly("e"));
+    h.rest.lookup = async () => {
+      throw err("network", null, "socket hang up");
+    };
+    expect(await h.broker.cancel("BTCUSDT", "e")).toEqual({ ok: true, filledSize: 0 });
+    expect(h.errors).toEqual([
+      expect.stringMatching(/^cancel: order detail of e \(BTCUSDT\) after the cancel: .*socket hang up$/),
+    ]);
+    expect(h.broker.failedReads).toBe(1);
+  });
+
+  it("reports a lookup the exchange did not answer that the broker answered from its own record", async () => {
+    const h = setup();
+    await h.broker.place(postOnly("f"));
+    h.rest.lookup = async () => {
+      throw err("timeout", null, "no response within 5000 ms");
+    };
+    expect(await h.broker.order("BTCUSDT", "f")).toMatchObject({ clientOid: "f", status: "open" });
+    expect(h.errors).toEqual([
+      expect.stringMatching(/^lookup: order detail of f \(BTCUSDT\), answered from the broker's record: /),
+    ]);
+  });
+
+  it("does not skip what is not an exchange error (a bug): reconcile rejects with it", async () => {
+    const h = setup();
+    await h.broker.place(postOnly("g"));
+    h.rest.lookup = async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'state')");
+    };
+    await expect(h.broker.reconcile()).rejects.toThrow(TypeError);
+    expect(h.broker.failedReads).toBe(0);
   });
 });

@@ -88,6 +88,12 @@ export interface BitgetBrokerOptions {
    * once instead of at its entry timeout.
    */
   readonly onOrderDone?: (status: OrderStatus) => void;
+  /**
+   * An exchange read the broker skipped failed (reconciliation's open orders, order detail or fills,
+   * tried again by the next reconcile; the filled size read back after a cancel): log and count it
+   * (the live wiring hands its background-error hook). Counted in {@link BitgetBroker.failedReads} either way.
+   */
+  readonly onError?: (what: string, error: unknown) => void;
 }
 
 type Status = OrderStatus["status"];
@@ -149,6 +155,10 @@ export const MAX_FILL_PAGES = 50;
  *   filled size back from the order detail.
  * - Slippage is measured against the mid (or last trade) of the market seen through
  *   {@link BitgetBroker.onEvent} when the order was placed; 0 when no market was seen.
+ * - A read that fails at the exchange and is skipped (reconciliation's open orders, order detail or
+ *   fills, read again by the next reconcile; the read-back after a cancel; a lookup answered from
+ *   the broker's own record) is counted in `failedReads` and reported to `onError` with what was read;
+ *   an error that is not the exchange's (a bug) is thrown, never skipped.
  * Memory is bounded by `maxOrders` and `maxTradeIds`.
  */
 export class BitgetBroker implements Broker, StopPort {
@@ -166,11 +176,14 @@ export class BitgetBroker implements Broker, StopPort {
   private readonly tradeIds: RecentIds;
   private readonly quotes = new Map<string, Quote>();
   private readonly stopPlans: BitgetStops | null;
+  private readonly onError: ((what: string, error: unknown) => void) | null;
+  private skippedReads = 0;
 
   constructor(options: BitgetBrokerOptions) {
     this.mode = options.mode ?? "live";
     this.rejectCodes = options.rejectCodes ?? CLASSIC_REJECT_CODES;
     this.onOrderDone = options.onOrderDone ?? null;
+    this.onError = options.onError ?? null;
     this.rest = options.rest;
     this.instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
     this.onFill = options.onFill;
@@ -192,6 +205,11 @@ export class BitgetBroker implements Broker, StopPort {
             options.stopCodes ?? CLASSIC_STOP_CODES,
           )
         : null;
+  }
+
+  /** Exchange reads that failed and were skipped since the broker was made (see {@link BitgetBrokerOptions.onError}). */
+  get failedReads(): number {
+    return this.skippedReads;
   }
 
   /** True when the REST has the plan endpoints: the broker then reads, places and cancels position stops. */
@@ -277,7 +295,11 @@ export class BitgetBroker implements Broker, StopPort {
       return { ok: false, reason: cancelRefusal(e, this.rejectCodes) };
     }
     if (t) t.cancelledByClient = true;
-    const detail = await this.detail(symbol, clientOid).catch(() => null);
+    // Without the read-back the answer is what the broker knew of the order (its fills delivered so far).
+    const detail = await this.detail(symbol, clientOid).catch((e: unknown) => {
+      this.skipped(`cancel: order detail of ${clientOid} (${symbol}) after the cancel`, e);
+      return null;
+    });
     const tracked = detail ? this.adopt(detail) : t;
     if (tracked) tracked.cancelledByClient = true;
     if (tracked && detail) this.applyDetail(tracked, detail);
@@ -294,8 +316,10 @@ export class BitgetBroker implements Broker, StopPort {
       detail = await this.detail(symbol, clientOid);
     } catch (e) {
       const known = this.orders.get(clientOid);
-      if (known && known.symbol === symbol) return view(known);
-      throw e;
+      if (!known || known.symbol !== symbol) throw e;
+      // The broker's own record answers instead (the caller asks again while it is not done).
+      this.skipped(`lookup: order detail of ${clientOid} (${symbol}), answered from the broker's record`, e);
+      return view(known);
     }
     // Read the broker's own record after the lookup, not before: an order placed while the lookup was
     // out (the exchange answered "unknown" before the request reached it) is the broker's, not "never sent".
@@ -321,7 +345,9 @@ export class BitgetBroker implements Broker, StopPort {
       let detail: OrderDetail | null;
       try {
         detail = await this.detail(t.symbol, t.clientOid);
-      } catch {
+      } catch (e) {
+        // One order's failed read does not stop the others; it is read again by the next reconcile.
+        this.skipped(`reconcile: order detail of ${t.clientOid} (${t.symbol})`, e);
         continue;
       }
       if (!detail) {
@@ -424,7 +450,8 @@ export class BitgetBroker implements Broker, StopPort {
       let page: OrderPage;
       try {
         page = await this.rest.getOpenOrders(symbol);
-      } catch {
+      } catch (e) {
+        this.skipped(`reconcile: open orders of ${symbol}`, e);
         continue;
       }
       for (const d of page.orders) {
@@ -438,7 +465,9 @@ export class BitgetBroker implements Broker, StopPort {
     let fills: RestFill[];
     try {
       fills = await this.allFills({ symbol: t.symbol, orderId: detail.orderId });
-    } catch {
+    } catch (e) {
+      // The order still needs reconciling (its fills are not all delivered): the next reconcile reads them again.
+      this.skipped(`reconcile: fills of order ${t.clientOid} (${t.symbol})`, e);
       return;
     }
     const own = fills.filter((f) => f.orderId === detail.orderId).sort(byTimeThenId);
@@ -513,6 +542,13 @@ export class BitgetBroker implements Broker, StopPort {
     t.status = s.status;
     t.reason = s.reason;
     if (ended && !t.cancelledByClient && !t.cancelRequested) this.onOrderDone?.(view(t));
+  }
+
+  /** An exchange read that failed and is skipped: counted and reported. Anything but an exchange error is a bug, thrown. */
+  private skipped(what: string, e: unknown): void {
+    if (!isBitgetError(e)) throw e;
+    this.skippedReads++;
+    this.onError?.(what, e);
   }
 
   private settle(t: Tracked, status: Status, reason: OrderStatus["reason"]): void {

@@ -34,7 +34,7 @@ export interface BitgetLiveOptions {
   readonly onFill: FillListener;
   /** An order ended without filling (e.g. a post-only order the exchange cancelled): route to the session. */
   readonly onOrderDone?: (status: OrderStatus) => void;
-  /** A background step (time sync, the reconcile on a feed (re)connect) failed: log and count it. */
+  /** A background step (time sync, the reconcile on a feed (re)connect, a read the broker skipped) failed: log and count it. */
   readonly onBackgroundError: (what: string, error: unknown) => void;
   readonly socket: SocketPort;
   readonly clock: FeedClock;
@@ -147,7 +147,12 @@ export class BitgetLive {
         const setup = await setUpAccount(account, o.symbol, o.targets());
         if (!setup.ok) return { ok: false, reason: setup.reason, accountMode: null };
       }
-      const broker = account.broker({ instruments: [instrument], onFill: o.onFill, onOrderDone: o.onOrderDone });
+      const broker = account.broker({
+        instruments: [instrument],
+        onFill: o.onFill,
+        onOrderDone: o.onOrderDone,
+        onError: (what, e) => o.onBackgroundError(`broker ${what}`, e),
+      });
       this.connect(account, broker);
       [this.account, this.instrument, this.broker] = [account, instrument, broker];
       return { ok: true, broker, instrument, account };
