@@ -5,7 +5,7 @@
  */
 import type { Fill } from "../execution/orders";
 import type { ClosedTrade, ExitReason, SubScores } from "../strategy/types";
-import type { NewFill, NewTrade, Trade, TradeMode } from "./schema";
+import type { FillRole, NewFill, NewTrade, Trade, TradeMode } from "./schema";
 
 /** The `trades` row of a closed trade. */
 export function tradeRow(t: ClosedTrade, mode: TradeMode): NewTrade {
@@ -42,7 +42,7 @@ export function toClosedTrade(row: Trade): LedgerClosedTrade {
 /** What the runner knows about a fill beyond the broker's report. */
 export interface FillContext {
   readonly mode: TradeMode;
-  /** The fill's role to the engine; null: an order the engine did not place (counted as an exit). */
+  /** The fill's role to the engine; null: part of none of its positions (ledgered as `foreign`, see {@link FillRole}). */
   readonly role: "entry" | "exit" | null;
   readonly configVersion: string;
   /** The trade this fill closed, if it closed one. */
@@ -61,7 +61,7 @@ export function fillRow(f: Fill, ctx: FillContext): NewFill {
     mode: ctx.mode,
     clientOid: f.clientOid,
     side: f.side,
-    role: ctx.role ?? "exit",
+    role: ctx.role ?? "foreign",
     price: f.price,
     size: f.size,
     fee: f.fee,

@@ -73,8 +73,18 @@ export type Trade = typeof trades.$inferSelect;
 /** A row to insert into `trades`. */
 export type NewTrade = typeof trades.$inferInsert;
 
-/** Role of a fill in its round trip. */
-export type FillRole = "entry" | "exit";
+/**
+ * Role of a fill in its round trip: it opened or grew the engine's position (`entry`), or reduced or
+ * closed it (`exit`); `foreign`: part of none of the engine's positions (a manual or other order that
+ * closed a position the engine never held, an execution that came after its position was gone). A
+ * foreign fill's fee is the account's money all the same (on its row), but it closes no trade.
+ * Rows written before `foreign` existed carry `exit` for such fills (the column is plain TEXT: no
+ * migration; they cannot be told apart from partial exits afterwards, so they are left as they are).
+ */
+export type FillRole = "entry" | "exit" | "foreign";
+
+/** Every {@link FillRole}, as the `role` column's enum. */
+export const FILL_ROLES = ["entry", "exit", "foreign"] as const satisfies readonly FillRole[];
 
 /** Executions, one row per fill, keyed by a client-generated fill id (the outbox's idempotency key). */
 export const fills = sqliteTable(
@@ -92,10 +102,8 @@ export const fills = sqliteTable(
     side: text("side", { enum: ["buy", "sell"] })
       .$type<"buy" | "sell">()
       .notNull(),
-    /** Opens (entry) or closes (exit) the position. */
-    role: text("role", { enum: ["entry", "exit"] })
-      .$type<FillRole>()
-      .notNull(),
+    /** Opens (entry) or closes (exit) the engine's position, or neither (foreign): {@link FillRole}. */
+    role: text("role", { enum: FILL_ROLES }).$type<FillRole>().notNull(),
     price: real("price").notNull(),
     /** Size in base coin, > 0. */
     size: real("size").notNull(),

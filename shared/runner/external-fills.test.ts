@@ -237,8 +237,8 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.placed).toEqual([]);
     expect(f.calls).toEqual([]);
     expect(f.fills).toHaveLength(1);
-    // The ledger's fills have no "not the engine's" role: such a fill is booked as an exit, with no trade.
-    expect(f.fills[0]).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "exit", size: 0.02, tradeId: null });
+    // Not an exit of any trade (no trade closed): booked as foreign, its fee still on the row.
+    expect(f.fills[0]).toMatchObject({ clientOid: EXCHANGE_ORDER_ID, role: "foreign", size: 0.02, tradeId: null });
     expect(f.fills[0].fee).toBeCloseTo(close.fee, 12);
     expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: null }));
     expect(f.runner.entryRefusal).toBeNull();
@@ -451,6 +451,9 @@ describe("fills the engine did not order that grow or open the position (issue #
     expect(f.runner.engineStatus()?.phase).toBe("flat");
     expect(f.runner.recovery.orphansAdopted).toBe(0);
     expect(f.safety).toContainEqual(expect.objectContaining({ kind: "externalFill", role: null }));
+    // Ledgered with its fee, as part of no trade: not a second exit of the closed one.
+    expect(f.fills.at(-1)).toMatchObject({ clientOid: exit.clientOid, role: "foreign", tradeId: null, ts: last + 120 });
+    expect(f.fills.filter((r) => r.role === "exit").map((r) => r.ts)).toEqual([last + 110]);
   });
 });
 

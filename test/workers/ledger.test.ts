@@ -65,6 +65,23 @@ describe("the ledger insert helpers", () => {
     expect(last).toEqual({ role: "exit", final: 0, exit_reason: "take_profit" });
   });
 
+  it("store a foreign fill (part of no trade, its fee kept) beside entry and exit fills, with no migration", async () => {
+    const rows = [
+      fill(400),
+      fill(401, { role: "exit", side: "sell", exitReason: "stop_loss" }),
+      fill(402, { role: "foreign", side: "sell", tradeId: null, clientOid: "1311111111111111111", fee: 0.12 }),
+    ];
+    expect(await insertFills(ledgerDb(env.DB), rows)).toMatchObject({ inserted: 3 });
+    const read = await env.DB.prepare(
+      "SELECT id, role, trade_id AS tradeId, fee FROM fills WHERE id IN ('f-400', 'f-401', 'f-402') ORDER BY id",
+    ).all();
+    expect(read.results).toEqual([
+      { id: "f-400", role: "entry", tradeId: "t-x", fee: 0.06 },
+      { id: "f-401", role: "exit", tradeId: "t-x", fee: 0.06 },
+      { id: "f-402", role: "foreign", tradeId: null, fee: 0.12 },
+    ]);
+  });
+
   it("write trades and fills in one transaction: a bad row inserts nothing", async () => {
     const db = ledgerDb(env.DB);
     const bad = { ...tradeRow(301), symbol: null } as unknown as ReturnType<typeof tradeRow>;
