@@ -17,7 +17,10 @@ export type FeedUnhealthyReason =
   | "disconnected"
   /** No market data (keepalive replies do not count) for `staleDataMs`. */
   | "stale"
-  /** Data flows but is old: the newest push came `maxLagMs` later than the feed's best exchange-ts-to-arrival delay. */
+  /**
+   * Data flows but is old: the newest push came `maxLagMs` later than the feed's best exchange-ts-to-arrival
+   * delay, that delay counted as at most the local clock's allowed skew (lag-watch.ts).
+   */
   | "lagging"
   /** A book is broken (gap, checksum, renumbering) and waits for a fresh snapshot, or never got one. */
   | "book_unhealthy"
@@ -51,8 +54,9 @@ export const DEFAULT_FEED_HEALTH: FeedHealthThresholds = {
   // rate above 0 is silent on clean data; 1 % is 5× below the 5 % fault level of issue 14.
   maxDropRate: 0.01,
   minDrops: 3,
-  // The DEV recordings' books15 lag (arrival − exchange ts above the file's best) is at most 312 ms
-  // (cli/recorder/feed-health-data.test.ts); 2 s is 6× that and 20 books15 pushes of a 100 ms grid.
+  // The DEV recordings' books15 lag (arrival − exchange ts above the file's best) is at most 101 ms,
+  // 176 ms over every push (cli/recorder/feed-health-data.test.ts); 2 s is 11× that and 20 books15
+  // pushes of a 100 ms grid.
   maxLagMs: 2000,
 };
 
