@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Instrument } from "../../shared/market/instrument";
-import { type CoreResult, ExchangeCore, type ExchangeCoreState } from "./exchange-core";
+import { type CoreResult, ExchangeCore, type ExchangeCoreState, type PlaceRules } from "./exchange-core";
 
 const BTC: Instrument = { symbol: "BTCUSDT", tickSize: 0.1, sizeStep: 0.001, minSize: 0.001, minNotional: 5 };
 const KEY = "key-1";
@@ -36,9 +36,31 @@ function venue() {
 const OPTS = { instruments: [BTC], makerRate: 0.0002, takerRate: 0.0006, startingBalance: 10_000, now: () => 0 };
 
 /** The core as the venue rebuilds it from a JSON snapshot of `core` (its restart). */
-function restarted(core: ExchangeCore, edit: (state: ExchangeCoreState) => unknown = (s) => s): ExchangeCore {
-  const state = JSON.parse(JSON.stringify(core.getState())) as ExchangeCoreState;
-  return ExchangeCore.restore(edit(state) as ExchangeCoreState, OPTS);
+function restarted(core: ExchangeCore, edit: (state: ExchangeCoreState) => ExchangeCoreState = (s) => s): ExchangeCore {
+  return ExchangeCore.restore(edit(JSON.parse(JSON.stringify(core.getState()))), OPTS);
+}
+
+/** Places a stop plan for the long position at 26900 with `clientOid`, under the V2 rule or v3's (`whilePending`). */
+function longStop(core: ExchangeCore, clientOid: string, clientOidUnique?: PlaceRules["clientOidUnique"]) {
+  return core.placeStopPlan(KEY, {
+    symbol: "BTCUSDT",
+    holdSide: "long",
+    triggerPrice: "26900",
+    clientOid,
+    clientOidUnique,
+  });
+}
+
+/** A snapshot edit giving every account `stopClientOids: value` (undefined: no field, as before it was kept). */
+function stopClientOidsAs(value: unknown) {
+  return (state: ExchangeCoreState) => {
+    for (const a of Object.values(state.accounts)) {
+      const account = a as { stopClientOids?: unknown };
+      if (value === undefined) delete account.stopClientOids;
+      else account.stopClientOids = value;
+    }
+    return state;
+  };
 }
 
 function data<T>(r: CoreResult<T>): T {
@@ -93,21 +115,13 @@ describe("position stop-loss plans at the venue (docs/exchange-stops.md)", () =>
   it("refuses a stop plan clientOid used before (43118): for ever by the V2 rule, only while its plan is pending by the v3 rule", () => {
     const v = venue();
     v.buy("0.002");
-    const stop = (clientOid: string, clientOidUnique?: "always" | "whilePending") =>
-      v.core.placeStopPlan(KEY, {
-        symbol: "BTCUSDT",
-        holdSide: "long",
-        triggerPrice: "26900",
-        clientOid,
-        clientOidUnique,
-      });
-    data(stop("sl-a"));
-    expect(code(stop("sl-a"))).toBe("43118");
-    data(stop("sl-b"));
+    data(longStop(v.core, "sl-a"));
+    expect(code(longStop(v.core, "sl-a"))).toBe("43118");
+    data(longStop(v.core, "sl-b"));
     // sl-a is no longer pending (sl-b replaced it): v3 takes it again, V2 never does.
-    expect(code(stop("sl-a"))).toBe("43118");
-    data(stop("sl-a", "whilePending"));
-    expect(code(stop("sl-a", "whilePending"))).toBe("43118");
+    expect(code(longStop(v.core, "sl-a"))).toBe("43118");
+    data(longStop(v.core, "sl-a", "whilePending"));
+    expect(code(longStop(v.core, "sl-a", "whilePending"))).toBe("43118");
   });
 
   it("cancels a plan by id (then 43001 for it); the position is then bare and fire-stops leaves it", () => {
@@ -151,51 +165,33 @@ describe("position stop-loss plans at the venue (docs/exchange-stops.md)", () =>
   it("still refuses a stop plan clientOid used before the venue's restart (43118), pending or replaced", () => {
     const v = venue();
     v.buy("0.002");
-    const stop = (core: ExchangeCore, clientOid: string) =>
-      core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26900", clientOid });
-    data(stop(v.core, "sl-a"));
-    data(stop(v.core, "sl-b"));
+    data(longStop(v.core, "sl-a"));
+    data(longStop(v.core, "sl-b"));
     const after = restarted(v.core);
-    expect(code(stop(after, "sl-a"))).toBe("43118");
-    expect(code(stop(after, "sl-b"))).toBe("43118");
-    const v3 = (clientOid: string) =>
-      after.placeStopPlan(KEY, {
-        symbol: "BTCUSDT",
-        holdSide: "long",
-        triggerPrice: "26900",
-        clientOid,
-        clientOidUnique: "whilePending",
-      });
-    expect(code(v3("sl-b"))).toBe("43118");
-    data(stop(after, "sl-c"));
-    expect(code(stop(restarted(after), "sl-c"))).toBe("43118");
+    expect(code(longStop(after, "sl-a"))).toBe("43118");
+    expect(code(longStop(after, "sl-b"))).toBe("43118");
+    expect(code(longStop(after, "sl-b", "whilePending"))).toBe("43118");
+    data(longStop(after, "sl-c"));
+    expect(code(longStop(restarted(after), "sl-c"))).toBe("43118");
   });
 
   it("loads a snapshot from before stop clientOids were kept: the pending plans' clientOids are taken, others are free", () => {
     const v = venue();
     v.buy("0.002");
-    const stop = (core: ExchangeCore, clientOid: string) =>
-      core.placeStopPlan(KEY, { symbol: "BTCUSDT", holdSide: "long", triggerPrice: "26900", clientOid });
-    data(stop(v.core, "sl-old"));
-    data(stop(v.core, "sl-pending"));
-    const after = restarted(v.core, (s) => {
-      for (const a of Object.values(s.accounts)) delete (a as { stopClientOids?: unknown }).stopClientOids;
-      return s;
-    });
+    data(longStop(v.core, "sl-old"));
+    data(longStop(v.core, "sl-pending"));
+    const after = restarted(v.core, stopClientOidsAs(undefined));
     expect(after.stopPlans(KEY)).toMatchObject([{ clientOid: "sl-pending" }]);
-    expect(code(stop(after, "sl-pending"))).toBe("43118");
-    data(stop(after, "sl-old"));
+    expect(code(longStop(after, "sl-pending"))).toBe("43118");
+    data(longStop(after, "sl-old"));
   });
 
   it("refuses a snapshot whose stop clientOids are not a list of strings, naming the account and the field", () => {
     const v = venue();
     v.buy("0.002");
-    const bad = (value: unknown) => () =>
-      restarted(v.core, (s) => {
-        for (const a of Object.values(s.accounts)) (a as { stopClientOids?: unknown }).stopClientOids = value;
-        return s;
-      });
-    expect(bad("sl-a")).toThrow(/account key-1: stopClientOids must be a list of strings/);
-    expect(bad([1])).toThrow(/account key-1: stopClientOids must be a list of strings/);
+    for (const bad of ["sl-a", [1]])
+      expect(() => restarted(v.core, stopClientOidsAs(bad))).toThrow(
+        /account key-1: stopClientOids must be a list of strings/,
+      );
   });
 });
