@@ -4,15 +4,13 @@
  * must stop new entries and fail the book gates closed, with the reason in the agent's status.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/config";
 import type { BotConfigInput } from "../config/schema";
-import type { VersionedConfig } from "../config/versioned";
 import { PublicFeed } from "../exchange/bitget/public-feed";
 import { FakePort, type FakeSocket, FakeTime, flushMicrotasks, seeded } from "../exchange/bitget/testing/fake-socket";
 import type { EntryAnswer, EntryRequest } from "../risk/portfolio-types";
-import { AgentLoop, type AgentCoordinator, type AgentLoopStore } from "./agent-loop";
-import type { StoredCall } from "./call-queue";
-import type { JournalStatus } from "./ports";
+import { AgentLoop } from "./agent-loop";
+import { fakeCoordinator, memoryAgentStore } from "./testing/agent-loop-fakes";
+import { versioned } from "./testing/live-fixture";
 
 /** Gates wide open and market entries: a warmed-up engine asks for an entry on almost every trade while flat. */
 const OPEN: BotConfigInput = {
@@ -21,59 +19,20 @@ const OPEN: BotConfigInput = {
   execution: { entryOrder: "market", latencyMs: 0 },
 };
 
-function versioned(input: BotConfigInput): VersionedConfig {
-  const r = parseConfig(input);
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return { config: r.config, version: "v1" };
-}
-
-function memoryStore(): AgentLoopStore {
-  const kv = new Map<string, unknown>();
-  const calls: StoredCall[] = [];
-  const journal = new Map<string, JournalStatus>();
-  let seq = 0;
-  kv.set("config", versioned(OPEN));
-  kv.set("equity", 10_000);
-  return {
-    get: <T>(key: string) => (kv.get(key) as T | undefined) ?? null,
-    put: (key, value) => void (value === null ? kv.delete(key) : kv.set(key, structuredClone(value))),
-    transaction: (body) => body(),
-    addOutbox: () => {},
-    journal: () => ({
-      sending: (req) => void journal.set(req.clientOid, "sending"),
-      status: (oid) => journal.get(oid) ?? null,
-      update: (oid, status) => void journal.set(oid, status),
-    }),
-    journalInFlight: () => [],
-    pruneJournal: () => {},
-    enqueueCall: (call) => void calls.push({ ...call, seq: ++seq } as StoredCall),
-    nextCall: () => calls[0] ?? null,
-    deleteCall: (s) => void calls.splice(calls.findIndex((c) => c.seq === s) >>> 0, 1),
-    callCount: () => calls.length,
-  };
-}
-
 /** The agent loop over a public feed on a fake socket; the Coordinator approves every entry and logs whether the feed was healthy then. */
 function harness(pingIntervalMs = 25_000) {
   const time = new FakeTime();
   const port = new FakePort(time);
-  const store = memoryStore();
+  const store = memoryAgentStore(versioned(OPEN));
   let feed: PublicFeed | null = null;
   const requests: { req: EntryRequest; feedHealthy: boolean }[] = [];
   let n = 0;
-  const coordinator: AgentCoordinator = {
+  const coordinator = fakeCoordinator(versioned(OPEN), {
     requestEntry: async (req): Promise<EntryAnswer> => {
       requests.push({ req, feedHealthy: feed?.health().healthy ?? false });
       return { ok: true, reservationId: `r${++n}`, correlation: null, correlated: false };
     },
-    reportPrices: async () => ({ tradingState: "ACTIVE", flatten: false, flattenReason: null, configVersion: "v1" }),
-    getConfig: async () => versioned(OPEN),
-    portfolio: async () => ({ realisedEquity: 10_000, openPositions: [] }),
-    confirmOpen: async () => ({ ok: true }),
-    releaseReservation: async () => true,
-    reportClose: async () => ({ ok: true }),
-    syncPosition: async () => ({ ok: true }),
-  };
+  });
   const loop = new AgentLoop({
     symbol: "BTCUSDT",
     store,

@@ -6,52 +6,33 @@
  */
 import { describe, expect, it } from "vitest";
 import type { OrderRequest, PlaceResult } from "../execution/orders";
-import { defaultInstrument } from "../market/instruments";
 import type { EntryAnswer } from "../risk/portfolio-types";
 import { flushMicrotasks } from "../exchange/bitget/testing/fake-socket";
-import { AgentLoop, type AgentCoordinator, type AgentLoopStore, type LiveVenue, PERSIST_EVERY_MS } from "./agent-loop";
-import type { StoredCall } from "./call-queue";
-import type { JournalStatus } from "./ports";
+import { AgentLoop, PERSIST_EVERY_MS } from "./agent-loop";
+import { fakeCoordinator, fakeLiveVenue, type MemoryAgentStore, memoryAgentStore } from "./testing/agent-loop-fakes";
 import { OPEN_LIVE, T0, versioned } from "./testing/live-fixture";
 
-/** A store that logs the journal rows and runner-state writes into `events`. */
-function loggingStore(
-  events: string[],
-): AgentLoopStore & { readonly journalRows: Map<string, JournalStatus>; readonly journalFails: { on: boolean } } {
-  const kv = new Map<string, unknown>([
-    ["config", versioned(OPEN_LIVE)],
-    ["equity", 10_000],
-  ]);
-  const calls: StoredCall[] = [];
-  const journalRows = new Map<string, JournalStatus>();
+/** The Durable Object's storage, logging its journal rows and runner-state writes into `events`. */
+function loggingStore(events: string[]): MemoryAgentStore & { readonly journalFails: { on: boolean } } {
+  const store = memoryAgentStore(versioned(OPEN_LIVE));
+  const rows = store.journalRows;
   /** While on, every journal write throws (storage refused it). */
   const journalFails = { on: false };
   const refuse = () => {
     if (journalFails.on) throw new Error("SQLITE_FULL: database or disk is full");
   };
   return {
-    journalRows,
+    ...store,
     journalFails,
-    get: <T>(key: string) => (kv.get(key) as T | undefined) ?? null,
     put: (key, value) => {
       if (key === "runner") events.push("state written");
-      kv.set(key, structuredClone(value));
+      store.put(key, value);
     },
-    transaction: (body) => body(),
-    addOutbox: () => {},
     journal: () => ({
-      sending: (req) => (
-        refuse(), journalRows.set(req.clientOid, "sending"), events.push(`journal sending ${req.side}`)
-      ),
-      status: (oid) => journalRows.get(oid) ?? null,
-      update: (oid, status) => (refuse(), void journalRows.set(oid, status)),
+      sending: (req) => (refuse(), rows.set(req.clientOid, "sending"), events.push(`journal sending ${req.side}`)),
+      status: (oid) => rows.get(oid) ?? null,
+      update: (oid, status) => (refuse(), void rows.set(oid, status)),
     }),
-    journalInFlight: () => [],
-    pruneJournal: () => {},
-    enqueueCall: (call) => void calls.push({ ...call, seq: calls.length + 1 } as StoredCall),
-    nextCall: () => calls[0] ?? null,
-    deleteCall: (s) => void calls.splice(calls.findIndex((c) => c.seq === s) >>> 0, 1),
-    callCount: () => calls.length,
   };
 }
 
@@ -66,45 +47,21 @@ async function harness(withLater = true, onError?: (what: string, e: unknown) =>
   const tasks: (() => void)[] = [];
   const answers: ((a: EntryAnswer) => void)[] = [];
   let n = 0;
-  const coordinator: AgentCoordinator = {
+  const coordinator = fakeCoordinator(versioned(OPEN_LIVE), {
     requestEntry: () => {
       events.push("coordinator asked");
       return new Promise<EntryAnswer>((resolve) => answers.push(resolve));
     },
-    reportPrices: async () => ({ tradingState: "ACTIVE", flatten: false, flattenReason: null, configVersion: "v1" }),
-    getConfig: async () => versioned(OPEN_LIVE),
-    portfolio: async () => ({ realisedEquity: 10_000, openPositions: [] }),
-    confirmOpen: async () => ({ ok: true }),
-    releaseReservation: async () => true,
-    reportClose: async () => ({ ok: true }),
-    syncPosition: async () => ({ ok: true }),
-  };
+  });
   const place = async (req: OrderRequest): Promise<PlaceResult> => {
     await Promise.resolve(); // the rate limiter's slot
     await Promise.resolve(); // the HMAC signature
     events.push(`request left ${req.side}`);
     return { ok: true, clientOid: req.clientOid };
   };
-  const venue: LiveVenue = {
+  const venue = fakeLiveVenue("BTCUSDT", {
     orders: () => ({ reportsDone: false, place, cancel: async () => ({ ok: true, filledSize: 0 }) }),
-    instrument: () => defaultInstrument("BTCUSDT"),
-    onEvent: () => {},
-    start: async () => null,
-    stop: () => {},
-    summary: async () => ({
-      accountMode: "classic",
-      trading: "live",
-      holdMode: "one_way_mode",
-      marginMode: "crossed",
-      leverage: 10,
-    }),
-    equity: async () => 10_000,
-    reconcile: async () => 0,
-    lookup: async () => null,
-    replayFills: async () => {},
-    positions: async () => [],
-    openOrders: async () => [],
-  };
+  });
   // Wall time moves a persist period per step, so every turn is due to write the state (the worst case).
   let wall = T0;
   const loop = new AgentLoop({

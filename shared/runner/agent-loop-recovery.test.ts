@@ -10,49 +10,14 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Fill, OrderRequest, OrderStatus, PlaceResult } from "../execution/orders";
-import { defaultInstrument } from "../market/instruments";
 import type { EntryAnswer } from "../risk/portfolio-types";
 import { flushMicrotasks } from "../exchange/bitget/testing/fake-socket";
-import {
-  AgentLoop,
-  type AgentCoordinator,
-  type AgentLoopStore,
-  type LiveVenue,
-  type LiveVenueHandlers,
-} from "./agent-loop";
-import type { StoredCall } from "./call-queue";
+import { AgentLoop, type LiveVenueHandlers } from "./agent-loop";
 import type { ExchangePosition } from "./recovery";
-import type { JournalStatus } from "./ports";
+import { fakeCoordinator, fakeLiveVenue, memoryAgentStore } from "./testing/agent-loop-fakes";
 import { OPEN_LIVE, T0, TAKER, versioned } from "./testing/live-fixture";
 
 const SYMBOL = "BTCUSDT";
-
-/** The Durable Object's storage, in memory. */
-function memoryStore(): AgentLoopStore {
-  const kv = new Map<string, unknown>([
-    ["config", versioned(OPEN_LIVE)],
-    ["equity", 10_000],
-  ]);
-  const calls: StoredCall[] = [];
-  const rows = new Map<string, JournalStatus>();
-  return {
-    get: <T>(key: string) => (kv.get(key) as T | undefined) ?? null,
-    put: (key, value) => void kv.set(key, structuredClone(value)),
-    transaction: (body) => body(),
-    addOutbox: () => {},
-    journal: () => ({
-      sending: (req) => void rows.set(req.clientOid, "sending"),
-      status: (oid) => rows.get(oid) ?? null,
-      update: (oid, status) => void (rows.has(oid) && rows.set(oid, status)),
-    }),
-    journalInFlight: () => [...rows].filter(([, s]) => s === "sending" || s === "accepted").map(([oid]) => oid),
-    pruneJournal: () => {},
-    enqueueCall: (call) => void calls.push({ ...call, seq: calls.length + 1 } as StoredCall),
-    nextCall: () => calls[0] ?? null,
-    deleteCall: (s) => void calls.splice(calls.findIndex((c) => c.seq === s) >>> 0, 1),
-    callCount: () => calls.length,
-  };
-}
 
 /** An accepted placement as the exchange saw it. */
 interface Accepted {
@@ -109,20 +74,8 @@ function scriptedExchange() {
   };
   const held = (): ExchangePosition[] =>
     position === 0 ? [] : [{ side: position > 0 ? "long" : "short", size: Math.abs(position), avgPrice: price }];
-  const venue: LiveVenue = {
+  const venue = fakeLiveVenue(SYMBOL, {
     orders: () => ({ reportsDone: false, place, cancel: async () => ({ ok: false, reason: "already_done" }) }),
-    instrument: () => defaultInstrument(SYMBOL),
-    onEvent: () => {},
-    start: async () => null,
-    stop: () => {},
-    summary: async () => ({
-      accountMode: "classic",
-      trading: "live",
-      holdMode: "one_way_mode",
-      marginMode: "crossed",
-      leverage: 10,
-    }),
-    equity: async () => 10_000,
     reconcile: async () => position,
     lookup: (_s, oid) =>
       slow((): OrderStatus | null => {
@@ -141,7 +94,7 @@ function scriptedExchange() {
       return Promise.reject(new Error("positions read timed out"));
     },
     openOrders: () => slow(() => []),
-  };
+  });
   return {
     venue,
     accepted,
@@ -163,20 +116,13 @@ function harness() {
   const errors: string[] = [];
   const asks: ((a: EntryAnswer) => void)[] = [];
   let n = 0;
-  const coordinator: AgentCoordinator = {
+  const coordinator = fakeCoordinator(versioned(OPEN_LIVE), {
     requestEntry: () => new Promise<EntryAnswer>((resolve) => asks.push(resolve)),
-    reportPrices: async () => ({ tradingState: "ACTIVE", flatten: false, flattenReason: null, configVersion: "v1" }),
-    getConfig: async () => versioned(OPEN_LIVE),
-    portfolio: async () => ({ realisedEquity: 10_000, openPositions: [] }),
-    confirmOpen: async () => ({ ok: true }),
-    releaseReservation: async () => true,
-    reportClose: async () => ({ ok: true }),
-    syncPosition: async () => ({ ok: true }),
-  };
+  });
   let wall = T0;
   const loop = new AgentLoop({
     symbol: SYMBOL,
-    store: memoryStore(),
+    store: memoryAgentStore(versioned(OPEN_LIVE)),
     coordinator: () => coordinator,
     now: () => wall,
     feed: () => {
