@@ -9,7 +9,8 @@ import { type ExitDistances, exitDistances, exitReason } from "./exits";
 import { nextExitRetry } from "./exit-retry";
 import { readingsOf } from "./readings";
 import { setupsCannotReach } from "./setup-bound";
-import { boundWeights, scoreCannotReach, type CompositeScore } from "./score";
+import { LazyReadings } from "./lazy-readings";
+import { type BoundSide, boundWeights, scoreCannotReach, type CompositeScore } from "./score";
 import { positionSize } from "./sizing";
 import { BOUND_SCORERS } from "./sub-scores";
 import {
@@ -200,6 +201,11 @@ export class StrategyEngine {
   /** The feed says the last book is stale: the spread gate fails and exits do not price off it (not persisted: the shell sets it). */
   private bookStale = false;
   private boundVector: readonly number[] = [];
+  /** The exit check's readings, scored only if needed (reset per check). */
+  private readonly exitReadings = new LazyReadings(
+    (f, ts) => this.readingsOf(f, ts),
+    (f, level, side) => this.cannotReach(f, level, side),
+  );
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.symbol = options.symbol;
@@ -502,10 +508,14 @@ export class StrategyEngine {
       if (s.exit !== null || s.exitHalted) return NONE;
       if (s.retry && ts < s.retry.at) return NONE;
       const f = this.features.view();
-      const { sub, score } = this.readingsOf(f, ts);
+      // Scored only when a rule reads the scores or an exit fires (LazyReadings); a research
+      // transform sees every check's sub-scores, so with one they are read first, as always.
+      const readings = this.exitReadings.reset(f, ts);
+      if (this.transform !== undefined) readings.score();
       const reason =
-        exitReason(p, price, ts, score, this.config, this.bookStale ? null : f.book) ?? s.retry?.reason ?? null;
+        exitReason(p, price, ts, readings, this.config, this.bookStale ? null : f.book) ?? s.retry?.reason ?? null;
       if (reason === null) return NONE;
+      const { sub, score } = readings.readings;
       return this.marketExit(s, ts, price, reason, {
         ts,
         price,
@@ -583,11 +593,14 @@ export class StrategyEngine {
     ];
   }
 
-  /** True when the config's readings cannot reach the entry bar on either side (exact, see considerEntry). */
-  private cannotReach(f: FeatureSnapshot): boolean {
-    const min = this.config.gates.minScore;
-    if (this.config.scoring.readings === "setups") return setupsCannotReach(min, this.weights, this.config.scoring, f);
-    return scoreCannotReach(min, this.boundWeightsNow(), BOUND_SCORERS, f);
+  /**
+   * True when the config's readings cannot reach `min` (the entry bar) on either side, or on `side`
+   * (exact, see considerEntry and LazyReadings).
+   */
+  private cannotReach(f: FeatureSnapshot, min = this.config.gates.minScore, side: BoundSide = "both"): boolean {
+    if (this.config.scoring.readings === "setups")
+      return setupsCannotReach(min, this.weights, this.config.scoring, f, side);
+    return scoreCannotReach(min, this.boundWeightsNow(), BOUND_SCORERS, f, side);
   }
 
   /** The weights in the score bound's order, rebuilt only when the weights object changes (the learner replaces it). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../config/config";
-import { exitDistances, exitReason } from "./exits";
+import { type ExitScores, exitDistances, exitReason } from "./exits";
+import { lcg } from "../research/prng";
 import type { CompositeScore } from "./score";
 import { type Position, zeroSubScores } from "./types";
 
@@ -103,6 +104,54 @@ describe("exit rules", () => {
     expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, config)).toBeNull();
     const market = { ...config, execution: { ...config.execution, takeProfitOrder: "market" as const } };
     expect(exitReason(long({ peakPrice: 100.3 }), 100.3, T + 6_000, neutral, market)).toBe("take_profit");
+  });
+});
+
+/** Scores handed over lazily, counting how often they are read and bounded; the bound answers exactly. */
+function lazyScores(score: CompositeScore, bound = true): ExitScores & { reads: number; bounds: number } {
+  return {
+    reads: 0,
+    bounds: 0,
+    score() {
+      this.reads++;
+      return score;
+    },
+    cannotExceed(side, level) {
+      this.bounds++;
+      return bound && score[side] <= level;
+    },
+  };
+}
+
+describe("exit rules with lazy scores", () => {
+  it("read no score inside the minimum hold nor when a price rule fires", () => {
+    const reversal = lazyScores({ long: 10, short: 90, agreeLong: 0, agreeShort: 6 });
+    expect(exitReason(long(), 100, T + 4_999, reversal, config)).toBeNull();
+    expect(exitReason(long(), 99.88, T + 6_000, reversal, config)).toBe("stop_loss");
+    expect(exitReason(long({ peakPrice: 100.2 }), 100.1, T + 6_000, reversal, config)).toBe("trailing_stop");
+    expect(reversal.reads + reversal.bounds).toBe(0);
+  });
+
+  it("settle an uncovered position on the opposite side's bound alone, and score a covered one", () => {
+    const quiet = lazyScores(decayed);
+    expect(exitReason(long(), 100, T + 6_000, quiet, config)).toBeNull();
+    expect(quiet.reads).toBe(0);
+    expect(exitReason(long(), 100.091, T + 6_000, quiet, config)).toBe("score_decay");
+    expect(quiet.reads).toBe(1);
+  });
+
+  it("give the reason the scores themselves give, whatever the bound answers", () => {
+    const rand = lcg(11);
+    for (let i = 0; i < 5_000; i++) {
+      const score: CompositeScore = { long: rand() * 100, short: rand() * 100, agreeLong: 0, agreeShort: 0 };
+      const side = rand() < 0.5 ? "long" : "short";
+      const p = long(side === "long" ? {} : { side, stopLoss: 100.12, takeProfit: 99.7 });
+      const price = 99.9 + rand() * 0.2;
+      const ts = T + rand() * 700_000;
+      const want = exitReason(p, price, ts, score, config);
+      expect(exitReason(p, price, ts, lazyScores(score), config)).toBe(want);
+      expect(exitReason(p, price, ts, lazyScores(score, false), config)).toBe(want);
+    }
   });
 });
 

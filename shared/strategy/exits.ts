@@ -66,6 +66,19 @@ export function netExitPct(p: Position, exitPrice: number, config: BotConfig): n
 }
 
 /**
+ * The scores the exit rules read, asked for only when a rule gets to them: most exit checks end
+ * before (the minimum hold, a price rule), and while closing would not cover the position's costs
+ * the only scored rule is the reversal, which an exact bound on the opposite side settles without
+ * scoring in full.
+ */
+export interface ExitScores {
+  /** The composite scores now. */
+  score(): CompositeScore;
+  /** True only when `side`'s score is certainly at most `level` (exact); false decides nothing. */
+  cannotExceed(side: PositionSide, level: number): boolean;
+}
+
+/**
  * The exit rule that fires now, if any, in priority order:
  * 1. stop-loss: a trade printed at or through the stop (ignores the minimum hold);
  * then, once the minimum hold has passed:
@@ -83,7 +96,7 @@ export function exitReason(
   p: Position,
   price: number,
   ts: number,
-  score: CompositeScore | null,
+  scores: CompositeScore | ExitScores | null,
   config: BotConfig,
   quote: Quote | null = null,
 ): ExitReason | null {
@@ -99,7 +112,12 @@ export function exitReason(
     return "take_profit";
   const trailing = p.trailingPct ?? x.trailingPct;
   if (covered && trailing > 0 && movePct(p, p.peakPrice) - movePct(p, price) >= trailing) return "trailing_stop";
-  if (score !== null) {
+  // Not covered, the reversal is the only scored rule: the opposite side's bound may settle it.
+  if (
+    scores !== null &&
+    (covered || !("score" in scores) || !scores.cannotExceed(otherSide(p.side), x.oppositeScoreAbove))
+  ) {
+    const score = "score" in scores ? scores.score() : scores;
     const own = p.side === "long" ? score.long : score.short;
     const opposite = p.side === "long" ? score.short : score.long;
     if (opposite > x.oppositeScoreAbove) return "reversal";
@@ -107,4 +125,8 @@ export function exitReason(
   }
   if (ts - p.entryTs >= x.maxHoldMs) return "time_exit";
   return null;
+}
+
+function otherSide(side: PositionSide): PositionSide {
+  return side === "long" ? "short" : "long";
 }

@@ -41,6 +41,23 @@ describe("scoreCannotReach", () => {
     expect(ruledOut).toBeGreaterThan(below / 4);
   });
 
+  it("on one side, never rules out that side's score when it reaches the bar", () => {
+    const rand = lcg(5);
+    let ruledOut = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const sub = Object.fromEntries(FAMILIES.map((f) => [f, rand() * 2 - 1])) as SubScores;
+      const w = Object.fromEntries(FAMILIES.map((f) => [f, rand() < 0.1 ? 0 : rand()])) as FamilyWeights;
+      const level = Math.floor(rand() * 100);
+      const full = compositeScore(sub, w);
+      for (const side of ["long", "short"] as const) {
+        const cannot = scoreCannotReach(level, boundWeights(w), scorers, sub, side);
+        if (full[side] >= level) expect(cannot).toBe(false);
+        if (cannot) ruledOut++;
+      }
+    }
+    expect(ruledOut).toBeGreaterThan(5_000);
+  });
+
   it("stops before the windowed families when the others already rule the entry out", () => {
     const read: Family[] = [];
     const lazy = BOUND_ORDER.map((f) => () => (read.push(f), 0));

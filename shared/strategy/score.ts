@@ -69,20 +69,25 @@ export function boundWeights(w: FamilyWeights): number[] {
   return BOUND_ORDER.map((f) => w[f]);
 }
 
+/** The side(s) a score bound is about: {@link scoreCannotReach} answers for both, or for one. */
+export type BoundSide = "both" | "long" | "short";
+
 /**
- * True when neither side's composite score can reach `minScore`, reading as few families as it
- * can, in {@link BOUND_ORDER}: a family not read yet adds at most its weight to either side, since
- * every sub-score lies in [−1, 1]. `weights[i]` and `scorers[i](x)` are the weight and the sub-score
- * of `BOUND_ORDER[i]` (arrays, not records: this runs on every trade). A branch-and-bound shortcut
- * for the engine's entry check: when it answers true, the full {@link compositeScore} would have
- * been below `minScore` on both sides; when false, nothing is decided and the caller scores in
- * full. A sub-score outside [−1, 1] (NaN) makes it answer false.
+ * True when neither side's composite score can reach `minScore` (with `side` "long" or "short":
+ * that side's), reading as few families as it can, in {@link BOUND_ORDER}: a family not read yet
+ * adds at most its weight to either side, since every sub-score lies in [−1, 1]. `weights[i]` and
+ * `scorers[i](x)` are the weight and the sub-score of `BOUND_ORDER[i]` (arrays, not records: this
+ * runs on every trade). A branch-and-bound shortcut for the engine's entry check (both sides) and
+ * its reversal exit (the opposite side): when it answers true, the full {@link compositeScore} would
+ * have been below `minScore` there; when false, nothing is decided and the caller scores in full.
+ * A sub-score outside [−1, 1] (NaN) makes it answer false.
  */
 export function scoreCannotReach<T>(
   minScore: number,
   weights: readonly number[],
   scorers: readonly ((x: T) => number)[],
   x: T,
+  side: BoundSide = "both",
 ): boolean {
   let total = 0;
   for (let i = 0; i < weights.length; i++) total += weights[i];
@@ -99,7 +104,8 @@ export function scoreCannotReach<T>(
     remaining -= weight;
     if (v > 0) long += weight * v;
     else short -= weight * v;
-    if ((long > short ? long : short) + remaining < limit) return true;
+    const reach = side === "both" ? (long > short ? long : short) : side === "long" ? long : short;
+    if (reach + remaining < limit) return true;
   }
   return false;
 }

@@ -2,7 +2,7 @@ import type { FamilyWeights } from "../config/schema";
 import type { ScoringSettings } from "../config/scoring";
 import type { FeatureSnapshot } from "../indicators/symbol-features";
 import { regimeOf } from "./regime";
-import { BOUND_ORDER, scoreCannotReach } from "./score";
+import { BOUND_ORDER, type BoundSide, scoreCannotReach } from "./score";
 import { allowedSetups, SETUP_FAMILIES, type SetupKind, setupReading } from "./setups";
 
 /**
@@ -38,13 +38,20 @@ function setupBound(kind: SetupKind, w: FamilyWeights): SetupBound {
 }
 
 /**
- * True when no setup the regime allows can reach `minScore` on either side, reading as few
- * families as it can (see scoreCannotReach). When false, nothing is decided: score in full.
+ * True when no setup the regime allows can reach `minScore` on either side (with `side` "long" or
+ * "short": on that side), reading as few families as it can (see scoreCannotReach). A side's score
+ * is the best allowed setup's, so this is exact. When false, nothing is decided: score in full.
  */
-export function setupsCannotReach(minScore: number, w: FamilyWeights, s: ScoringSettings, f: FeatureSnapshot): boolean {
+export function setupsCannotReach(
+  minScore: number,
+  w: FamilyWeights,
+  s: ScoringSettings,
+  f: FeatureSnapshot,
+  side: BoundSide = "both",
+): boolean {
   for (const kind of allowedSetups(regimeOf(f.varianceRatio, s.regime))) {
     const b = setupBound(kind, w);
-    if (!scoreCannotReach(minScore, b.weights, b.readers, f)) return false;
+    if (!scoreCannotReach(minScore, b.weights, b.readers, f, side)) return false;
   }
   return true;
 }
