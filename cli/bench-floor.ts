@@ -6,7 +6,9 @@
  * row commits), or writes it in the same turn just after calling `fetch` (`fetch+write`: the gate
  * does not hold a request made before the write), or first asks a second Durable Object over RPC
  * (`rpc`: the Coordinator's approval before an entry, whose answer waits for nothing), or asks one
- * that writes before answering (`rpc+write`: the Coordinator's reservation, then the journal row).
+ * that writes before answering (`rpc+write`: the Coordinator's reservation, then the journal row), or
+ * one that writes by a 0 ms timer after answering (`rpc+later`: the reservation written behind the
+ * answer, as the Coordinator does since docs/coordinator-write-behind.md).
  * Timed here, from `ws.send` to the POST's arrival (`performance.now()`, one clock), one message at a
  * time, the variants taking turns message by message so that a change of the machine's load in the
  * middle of a run touches them all alike.
@@ -34,7 +36,7 @@ const WARM = 20;
 const GAP_MS = 20;
 
 /** The variants: what the Durable Object does between the message and the POST. */
-export const FLOOR_MODES = ["fetch", "write", "fetch+write", "fetch+later", "rpc", "rpc+write"] as const;
+export const FLOOR_MODES = ["fetch", "write", "fetch+write", "fetch+later", "rpc", "rpc+write", "rpc+later"] as const;
 export type FloorMode = (typeof FLOOR_MODES)[number];
 
 /** One variant's trips, ms. */
@@ -51,7 +53,8 @@ export interface FloorFigure {
 const WORKER = `import { DurableObject } from "cloudflare:workers";
 export class Peer extends DurableObject {
   async approve(x, write) {
-    if (write) {
+    if (write === "later") setTimeout(() => this.ctx.storage.kv.put("r", x), 0);
+    if (write === true) {
       this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS r (id INTEGER PRIMARY KEY, v TEXT)");
       this.ctx.storage.sql.exec("INSERT INTO r (v) VALUES (?)", x);
     }
@@ -67,7 +70,7 @@ export class Agent extends DurableObject {
     ws.addEventListener("message", async (ev) => {
       const body = String(ev.data);
       const write = () => this.ctx.storage.sql.exec("INSERT INTO j (v) VALUES (?)", body);
-      if (mode.startsWith("rpc")) await this.env.PEER.getByName(mode).approve(body, mode === "rpc+write");
+      if (mode.startsWith("rpc")) await this.env.PEER.getByName(mode).approve(body, mode === "rpc+write" || (mode === "rpc+later" && "later"));
       if (mode === "write" || mode === "rpc+write") write();
       const sent = fetch(postUrl, { method: "POST", body });
       if (mode === "fetch+write") write();

@@ -142,6 +142,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
       pushConfig: (version) => this.ctx.waitUntil(this.pushConfig(version)),
       announce: (events) => this.notices.send(events),
       configLoadFailed: (reason) => console.error(JSON.stringify({ event: "coordinator_config_load_failed", reason })),
+      later: (write) => void setTimeout(() => this.errors.guard("coordinator portfolio write", write), 0),
     };
   }
 

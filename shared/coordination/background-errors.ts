@@ -62,4 +62,13 @@ export class BackgroundErrorBook {
     this.kv.put(BACKGROUND_ERRORS_KEY, next);
     return next;
   }
+
+  /** Runs `task` outside any caller's call (a timer): a throw is noted here, as nobody else would see it. */
+  guard(what: string, task: () => void): void {
+    try {
+      task();
+    } catch (e) {
+      this.note(what, e);
+    }
+  }
 }

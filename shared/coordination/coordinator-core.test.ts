@@ -112,6 +112,51 @@ describe("CoordinatorCore: the kill switch", () => {
   });
 });
 
+describe("CoordinatorCore: an entry's reservation is written behind its answer", () => {
+  /** A core whose later tasks wait in `tasks` until the test runs them. */
+  function withLater(kv: SyncKv = memoryKv()) {
+    const tasks: (() => void)[] = [];
+    const effects: CoordinatorEffects = {
+      flattenAgents: () => {},
+      pushConfig: () => {},
+      announce: () => {},
+      configLoadFailed: () => {},
+      later: (write) => void tasks.push(write),
+    };
+    return { core: new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000), tasks, kv };
+  }
+  const reservedIn = (kv: SyncKv) =>
+    make(kv)
+      .core.portfolio()
+      .reservations.map((r) => r.symbol);
+
+  it("answers at once and writes the reservation in the later task, once for a burst", () => {
+    const { core, tasks, kv } = withLater();
+    expect(core.requestEntry(entry("BTCUSDT")).ok).toBe(true);
+    expect(core.requestEntry(entry("ETHUSDT")).ok).toBe(true);
+    expect(reservedIn(kv)).toEqual([]);
+    expect(tasks).toHaveLength(1);
+    tasks[0]();
+    expect(reservedIn(kv)).toEqual(["BTCUSDT", "ETHUSDT"]);
+  });
+
+  it("keeps every other change written in its call, with the reservations made before it", () => {
+    const { core, tasks, kv } = withLater();
+    const d = core.requestEntry(entry("BTCUSDT"));
+    if (!d.ok) throw new Error(d.reason);
+    core.confirmOpen(d.reservationId, { entryPrice: 100, size: 1, side: "long", ts: T0 });
+    expect(
+      make(kv)
+        .core.portfolio()
+        .openPositions.map((p) => p.symbol),
+    ).toEqual(["BTCUSDT"]);
+    core.halt("operator");
+    expect(make(kv).core.portfolio()).toMatchObject({ tradingState: "HALTED" });
+    tasks[0]();
+    expect(make(kv).core.portfolio()).toMatchObject({ tradingState: "HALTED" });
+  });
+});
+
 describe("CoordinatorCore: config", () => {
   it("pushes a new version to the agents and audits it", () => {
     const { core, seen } = make();

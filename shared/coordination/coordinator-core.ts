@@ -54,6 +54,12 @@ export interface CoordinatorEffects {
   announce(events: readonly NotifyEvent[]): void;
   /** The stored config or state does not load: log it (the core halts with the reason). */
   configLoadFailed(reason: string): void;
+  /**
+   * Runs `write` after the current call has answered (a 0 ms task): an entry's reservation is written
+   * behind its answer (see {@link CoordinatorCore.requestEntry}). A throw from `write` is the shell's
+   * to log and count. Without it (tests, tools) every write is made in the call.
+   */
+  later?(write: () => void): void;
 }
 
 /** The portfolio snapshot with why the stored config does not load (null when it does). */
@@ -69,6 +75,8 @@ export class CoordinatorCore {
   private killSwitch: boolean;
   /** Why the stored config did not load: trading halts and a fixing PUT or PATCH clears it. */
   private configError: string | null = null;
+  /** A portfolio write is owed to the later task (see {@link savePortfolioBehind}). */
+  private saveBehind = false;
 
   /**
    * Rebuilds everything from storage. Never throws: a stored config that no longer loads (or state
@@ -98,7 +106,16 @@ export class CoordinatorCore {
     }
   }
 
-  /** Checks every portfolio rule and reserves a slot (stale reservations are released first). */
+  /**
+   * Checks every portfolio rule and reserves a slot (stale reservations are released first). The
+   * decision is made and applied in memory in this call, so calls stay serial and exact; only its
+   * write is behind the answer (with {@link CoordinatorEffects.later}): in a Durable Object a write
+   * holds the answer until it commits (an fsync locally, a replicated commit at the edge), and the
+   * answer is on every entry's path from push to order (issue #13). A crash in that window loses the
+   * reservation, never a position: the agent's `confirmOpen` is then answered `unknown_reservation`
+   * and it hands the fill on as a position change (call-queue.ts), so the portfolio learns the
+   * position; until then one more slot may be granted (docs/coordinator-write-behind.md).
+   */
   requestEntry(req: EntryRequest): EntryDecision {
     if (this.configError !== null) return { ok: false, reason: "halted", detail: this.configHaltReason() };
     if (typeof req !== "object" || req === null)
@@ -106,7 +123,7 @@ export class CoordinatorCore {
     return this.change(() => {
       if (Number.isFinite(req.ts)) this.rules.releaseReservationsBefore(req.ts - RESERVATION_TTL_MS);
       return this.rules.requestEntry(req);
-    });
+    }, "behind");
   }
 
   /** The entry filled; the reservation (even an expired one) becomes an open position. */
@@ -251,10 +268,11 @@ export class CoordinatorCore {
    * Runs a call on the rules, saves them, and hands on what the rules changed by themselves: the
    * operator is told, and a daily-loss flatten that just started asks every agent to exit.
    */
-  private change<T>(call: () => T): T {
+  private change<T>(call: () => T, write: "through" | "behind" = "through"): T {
     const before = this.rules.rulesView();
     const result = call();
-    this.savePortfolio();
+    if (write === "behind") this.savePortfolioBehind();
+    else this.savePortfolio();
     const after = this.rules.rulesView();
     const events = stateChangeEvents(before, after);
     if (events.length > 0) this.effects.announce(events);
@@ -297,7 +315,20 @@ export class CoordinatorCore {
     return `config: ${this.configError}; PUT or PATCH /api/config to fix it`;
   }
 
+  /** Writes the whole portfolio state now; a write behind still pending then has nothing left to write. */
   private savePortfolio(): void {
+    this.saveBehind = false;
     this.store.savePortfolio(this.rules.getState());
+  }
+
+  /** Writes the portfolio state in the shell's later task (the state as it is then: one write for a burst). */
+  private savePortfolioBehind(): void {
+    const later = this.effects.later;
+    if (later === undefined) return this.savePortfolio();
+    if (this.saveBehind) return;
+    this.saveBehind = true;
+    later(() => {
+      if (this.saveBehind) this.savePortfolio();
+    });
   }
 }

@@ -434,8 +434,9 @@ export class AgentLifecycle<R extends LifecycleRuntime = LifecycleRuntime> {
     this.saveMeta({ wanted: false, error: reason });
   }
 
-  private drainCalls(): Promise<number> {
-    return drainCalls(this.o.store, this.coordinator);
+  /** Only a started agent (it has its symbol) ever queued a call. */
+  private async drainCalls(): Promise<number> {
+    return this.meta.symbol === null ? 0 : drainCalls(this.o.store, this.coordinator, this.meta.symbol);
   }
 
   private flushOutbox(): Promise<number> {

@@ -398,7 +398,7 @@ export class AgentLoop {
 
   /** Delivers queued Coordinator calls (one drain at a time). */
   drain(): Promise<number> {
-    this.draining ??= drainCalls(this.store, this.o.coordinator).finally(() => (this.draining = null));
+    this.draining ??= drainCalls(this.store, this.o.coordinator, this.o.symbol).finally(() => (this.draining = null));
     return this.draining;
   }
 

@@ -38,7 +38,7 @@ describe("the queued portfolio", () => {
     expect(queue.callCount()).toBe(3);
     expect(await p.requestEntry({ symbol: "BTCUSDT", side: "long", notional: 1, ts: 1 })).toMatchObject({ ok: false });
     const target = recording();
-    expect(await drainCalls(queue, () => target)).toBe(3);
+    expect(await drainCalls(queue, () => target, "BTCUSDT")).toBe(3);
     expect(target.log).toEqual(["confirm r1", "release r2", "close BTCUSDT stop_loss"]);
     expect(queue.callCount()).toBe(0);
   });
@@ -54,11 +54,11 @@ describe("the queued portfolio", () => {
     p.reportClose("BTCUSDT", CLOSE);
     p.releaseReservation("r3");
     const failing = recording(1);
-    await expect(drainCalls(queue, () => failing)).rejects.toThrow("unreachable");
+    await expect(drainCalls(queue, () => failing, "BTCUSDT")).rejects.toThrow("unreachable");
     expect(failing.log).toEqual(["confirm r1"]);
     expect(queue.callCount()).toBe(2);
     const again = recording();
-    expect(await drainCalls(queue, () => again)).toBe(2);
+    expect(await drainCalls(queue, () => again, "BTCUSDT")).toBe(2);
     expect(again.log).toEqual(["close BTCUSDT stop_loss", "release r3"]);
   });
 
@@ -70,7 +70,45 @@ describe("the queued portfolio", () => {
       () => {},
     );
     for (let i = 0; i < MAX_CALLS_PER_DRAIN + 5; i++) p.releaseReservation(`r${i}`);
-    expect(await drainCalls(queue, () => recording())).toBe(MAX_CALLS_PER_DRAIN);
+    expect(await drainCalls(queue, () => recording(), "BTCUSDT")).toBe(MAX_CALLS_PER_DRAIN);
     expect(queue.callCount()).toBe(5);
+  });
+
+  it("follows a confirm the Coordinator no longer knows (it lost the reservation) with the position itself", async () => {
+    const queue = memoryCallQueue();
+    const p = queuedPortfolio(
+      queue,
+      async () => ({ ok: false, reason: "halted", detail: "" }),
+      () => {},
+    );
+    p.confirmOpen("r1", FILL);
+    p.confirmOpen("r2", FILL);
+    const target = recording();
+    target.confirmOpen = async (res) => {
+      target.log.push(`confirm ${res}`);
+      return res === "r1"
+        ? { ok: false, reason: "unknown_reservation", detail: `no reservation ${res}` }
+        : { ok: true, snapshot: null };
+    };
+    expect(await drainCalls(queue, () => target, "ETHUSDT")).toBe(2);
+    expect(target.log).toEqual(["confirm r1", "sync ETHUSDT long 1", "confirm r2"]);
+  });
+
+  it("keeps the confirm queued when the position change after it fails, and repeats both", async () => {
+    const queue = memoryCallQueue();
+    queuedPortfolio(
+      queue,
+      async () => ({ ok: false, reason: "halted", detail: "" }),
+      () => {},
+    ).confirmOpen("r1", FILL);
+    const lost = { ok: false, reason: "unknown_reservation", detail: "no reservation r1" };
+    const failing = recording(0);
+    failing.confirmOpen = async (res) => (failing.log.push(`confirm ${res}`), lost);
+    await expect(drainCalls(queue, () => failing, "BTCUSDT")).rejects.toThrow("unreachable");
+    expect(queue.callCount()).toBe(1);
+    const again = recording();
+    again.confirmOpen = async (res) => (again.log.push(`confirm ${res}`), lost);
+    expect(await drainCalls(queue, () => again, "BTCUSDT")).toBe(1);
+    expect(again.log).toEqual(["confirm r1", "sync BTCUSDT long 1"]);
   });
 });

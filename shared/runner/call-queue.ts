@@ -4,7 +4,10 @@
  * over RPC): they are queued in the same turn as the state change (the SymbolAgent's DO SQLite) and
  * delivered in order, at least once. Each is idempotent at the Coordinator (a repeat answers
  * `unknown_reservation`, `false` or `not_open`, or sets the same position again), so any answer
- * counts as delivered and only a throw leaves the call queued.
+ * counts as delivered and only a throw leaves the call queued. One answer asks for more: a
+ * `confirmOpen` answered `unknown_reservation` is followed by `syncPosition` with its fill, because
+ * the Coordinator may have lost the reservation (it writes it behind its answer: coordinator-core.ts)
+ * and must still learn of the position; after a repeated delivery that sets the same position again.
  * @module
  */
 import type { CloseReport, EntryAnswer, EntryFill, EntryRequest } from "../risk/portfolio-types";
@@ -60,25 +63,28 @@ export function queuedPortfolio(
 }
 
 /**
- * Delivers queued calls oldest first, at most {@link MAX_CALLS_PER_DRAIN}; stops at the first that
- * throws (and rethrows it). `target` is called per call (a stub that threw must not be reused).
+ * Delivers `symbol`'s queued calls oldest first, at most {@link MAX_CALLS_PER_DRAIN}; stops at the
+ * first that throws (and rethrows it). `target` is called per call (a stub that threw must not be reused).
  * @returns calls delivered.
  */
-export async function drainCalls(queue: CallQueue, target: () => PortfolioCalls): Promise<number> {
+export async function drainCalls(queue: CallQueue, target: () => PortfolioCalls, symbol: string): Promise<number> {
   let delivered = 0;
   for (; delivered < MAX_CALLS_PER_DRAIN; delivered++) {
     const call = queue.nextCall();
     if (!call) break;
-    await deliver(target(), call);
+    await deliver(target(), call, symbol);
     queue.deleteCall(call.seq);
   }
   return delivered;
 }
 
-function deliver(c: PortfolioCalls, call: StoredCall): Promise<unknown> {
+async function deliver(c: PortfolioCalls, call: StoredCall, symbol: string): Promise<unknown> {
   switch (call.method) {
-    case "confirmOpen":
-      return c.confirmOpen(call.args[0], call.args[1]);
+    case "confirmOpen": {
+      const answer = await c.confirmOpen(call.args[0], call.args[1]);
+      if (lostReservation(answer)) await c.syncPosition(symbol, call.args[1]);
+      return answer;
+    }
     case "releaseReservation":
       return c.releaseReservation(call.args[0]);
     case "reportClose":
@@ -86,6 +92,11 @@ function deliver(c: PortfolioCalls, call: StoredCall): Promise<unknown> {
     case "syncPosition":
       return c.syncPosition(call.args[0], call.args[1]);
   }
+}
+
+function lostReservation(answer: unknown): boolean {
+  const a = answer as Partial<{ ok: boolean; reason: string }> | null;
+  return typeof a === "object" && a !== null && a.ok === false && a.reason === "unknown_reservation";
 }
 
 /** A {@link CallQueue} in memory (tests, tools). */

@@ -246,4 +246,17 @@ describe("the Coordinator after eviction", () => {
     expect((await again.requestEntry(entry("SOLUSDT", T0 + 6000))).ok).toBe(true);
     expect(await again.requestEntry(entry("XRPUSDT", T0 + 6000))).toMatchObject({ ok: false, reason: "max_positions" });
   });
+
+  it("writes an entry's reservation behind its answer, so that it is stored a moment later", async () => {
+    const c = coordinator("reservation-behind");
+    await c.patchConfig({ portfolio: { maxPositions: 1 } });
+    expect((await c.requestEntry(entry("ETHUSDT"))).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+
+    await abortAllDurableObjects();
+
+    const again = coordinator("reservation-behind");
+    expect((await again.portfolio()).reservations.map((r) => r.symbol)).toEqual(["ETHUSDT"]);
+    expect(await again.requestEntry(entry("SOLUSDT"))).toMatchObject({ ok: false, reason: "max_positions" });
+  });
 });
