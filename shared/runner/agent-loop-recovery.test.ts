@@ -175,6 +175,15 @@ function harness() {
   };
 }
 
+/** One turn of the market: a trade, the Coordinator's approval of what it caused, the private feed's fills. */
+async function turn(h: ReturnType<typeof harness>): Promise<void> {
+  h.trade();
+  await flushMicrotasks();
+  h.approve();
+  await flushMicrotasks();
+  h.exchange.push();
+}
+
 /** Opening orders the exchange accepted while it already held a position (the soak's `duplicateOrders`, entry kind). */
 function entriesOnAPosition(accepted: readonly Accepted[]): string[] {
   return accepted.filter((a) => !a.req.reduceOnly && a.positionBefore !== 0).map((a) => a.req.clientOid);
@@ -196,29 +205,13 @@ describe("recovery on start while the market moves", () => {
     await flushMicrotasks();
     // The private feed pushes the entry's fill; trades keep coming while recovery still reads the exchange.
     h.exchange.push();
-    for (let i = 0; i < 20; i++) {
-      h.trade();
-      await flushMicrotasks();
-      h.approve();
-      await flushMicrotasks();
-      h.exchange.push();
-    }
+    for (let i = 0; i < 20; i++) await turn(h);
     // Recovery gets its answers and ends; then the market goes on.
     for (let i = 0; i < 20 && h.exchange.answerReads() > 0; i++) await flushMicrotasks();
     expect(await started).toBeNull();
-    for (let i = 0; i < 200 && h.exchange.accepted.length === 0; i++) {
-      h.trade();
-      await flushMicrotasks();
-      h.approve();
-      await flushMicrotasks();
-      h.exchange.push();
-    }
+    for (let i = 0; i < 200 && h.exchange.accepted.length === 0; i++) await turn(h);
     for (let i = 0; i < 20; i++) {
-      h.trade();
-      await flushMicrotasks();
-      h.approve();
-      await flushMicrotasks();
-      h.exchange.push();
+      await turn(h);
       for (let k = 0; k < 5 && h.exchange.answerReads() > 0; k++) await flushMicrotasks();
     }
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { OrderPort } from "../execution/broker";
 import { CLIENT_OID_PATTERN } from "../execution/client-oid";
 import type { OrderRequest } from "../execution/orders";
-import { defaultInstrument } from "../market/instruments";
 import { recoverOnStart } from "./recovery";
 import type { SafetyEvent } from "./safety-events";
 import { type GuardedPosition, StopGuard, type StopGuardLimits } from "./stop-guard";
-import { SymbolRunner, type SymbolRunnerState } from "./symbol-runner";
+import type { SymbolRunner, SymbolRunnerState } from "./symbol-runner";
 import { FakeStops } from "./testing/fake-stops";
-import { liveFixture, OPEN_LIVE, T0, versioned } from "./testing/live-fixture";
+import { liveFixture, OPEN_LIVE, T0 } from "./testing/live-fixture";
 
 const LIMITS: StopGuardLimits = { backoffMs: 1_000, maxBackoffMs: 4_000, maxAttempts: 4, protectWithinMs: 10_000 };
 const LONG: GuardedPosition = { side: "long", size: 0.01, stopLoss: 99.88 };
@@ -254,15 +252,7 @@ describe("the live runner keeps the exchange-side stop of its position (issue #1
     expect(stops.stopsHeld).toHaveLength(1);
     stops.stopsHeld = [];
     const restarted = restartOf(f.runner.getState(), stops);
-    await recoverOnStart(
-      restarted,
-      {
-        lookup: async () => null,
-        replayFills: async () => {},
-        positions: async () => [{ side: position.side, size: position.size, avgPrice: 100 }],
-      },
-      { journalInFlight: [], policy: "adopt", ts: T0 + 600_000, minSize: 0.001 },
-    );
+    await recoverHolding(restarted, position);
     await settle();
     expect(stops.stopsHeld).toEqual([
       expect.objectContaining({ side: position.side, triggerPrice: position.stopLoss }),
@@ -280,15 +270,7 @@ describe("the live runner keeps the exchange-side stop of its position (issue #1
       // The exchange lost the stop while the agent was away; the restart re-arms it before any new event.
       stops.stopsHeld = [];
       const restarted = restartOf(JSON.parse(JSON.stringify(state)), stops);
-      await recoverOnStart(
-        restarted,
-        {
-          lookup: async () => null,
-          replayFills: async () => {},
-          positions: async () => [{ side: position.side, size: position.size, avgPrice: 100 }],
-        },
-        { journalInFlight: [], policy: "adopt", ts: T0 + 600_000, minSize: 0.001 },
-      );
+      await recoverHolding(restarted, position);
       await settle();
       expect(restarted.safety).toMatchObject({ stopsPlaced: 1, stopFailures: 0 });
       state = restarted.getState();
@@ -312,27 +294,20 @@ describe("the live runner keeps the exchange-side stop of its position (issue #1
   });
 });
 
-/** A new runner from `state`, as after a restart, over the same exchange stops. */
-function restartOf(state: SymbolRunnerState, stops: FakeStops): SymbolRunner {
-  const port: OrderPort = {
-    reportsDone: true,
-    place: (req) => ({ ok: true, clientOid: req.clientOid }),
-    cancel: () => ({ ok: true, filledSize: 0 }),
-  };
-  const instrument = defaultInstrument("BTCUSDT");
-  return new SymbolRunner(
+/** Recovery on start of `runner` while the exchange holds `position` (at 100), knows none of its orders and has no fills to replay. */
+function recoverHolding(runner: SymbolRunner, position: { side: "long" | "short"; size: number }) {
+  return recoverOnStart(
+    runner,
     {
-      symbol: "BTCUSDT",
-      config: versioned(OPEN_LIVE),
-      portfolio: {
-        requestEntry: () => ({ ok: false, reason: "calls_pending", detail: "test" }),
-        confirmOpen: () => {},
-        releaseReservation: () => {},
-        reportClose: () => {},
-      },
-      equity: { now: () => 10_000 },
-      live: { orders: () => port, instrument: () => instrument, onEvent: () => {}, stops: () => stops },
+      lookup: async () => null,
+      replayFills: async () => {},
+      positions: async () => [{ side: position.side, size: position.size, avgPrice: 100 }],
     },
-    state,
+    { journalInFlight: [], policy: "adopt", ts: T0 + 600_000, minSize: 0.001 },
   );
+}
+
+/** The fixture's runner from `state`, as after a restart, over the same exchange stops. */
+function restartOf(state: SymbolRunnerState, stops: FakeStops): SymbolRunner {
+  return liveFixture(OPEN_LIVE, {}, stops, state).runner;
 }
