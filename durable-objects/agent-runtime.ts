@@ -12,6 +12,7 @@ import type { LiveWiring } from "../shared/exchange/bitget/live-wiring";
 import { PublicFeed, type PublicDialect } from "../shared/exchange/bitget/public-feed";
 import { AgentLoop } from "../shared/runner/agent-loop";
 import type { RuntimeHooks } from "../shared/runner/agent-lifecycle";
+import { WRITE_BEHIND_MS } from "../shared/runner/write-behind-delay";
 import { WorkerdSocketPort } from "./agent-socket";
 import type { AgentStore } from "./agent-store";
 
@@ -72,7 +73,7 @@ export function openAgentRuntime(o: AgentRuntimeOptions): AgentRuntime {
       });
       return liveVenue(live, o.symbol);
     },
-    // A 0 ms timer runs after the turn's signing and fetch started: the state write stays off the order's path.
-    later: (fn) => void setTimeout(fn, 0),
+    // A timer that runs after the turn's request left: the state write stays off the order's path.
+    later: (fn) => void setTimeout(fn, WRITE_BEHIND_MS),
   });
 }

@@ -34,6 +34,7 @@ import type {
   VersionedConfig,
 } from "../shared/coordination/rpc-contracts";
 import { openExchangeCloser } from "./exchange-closer";
+import { WRITE_BEHIND_MS } from "../shared/runner/write-behind-delay";
 
 /** The Worker's bindings (declared globally by workers/env.ts, so this folder imports nothing from workers/). */
 type Env = Cloudflare.Env;
@@ -142,7 +143,7 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
       pushConfig: (version) => this.ctx.waitUntil(this.pushConfig(version)),
       announce: (events) => this.notices.send(events),
       configLoadFailed: (reason) => console.error(JSON.stringify({ event: "coordinator_config_load_failed", reason })),
-      later: (write) => void setTimeout(() => this.errors.guard("coordinator portfolio write", write), 0),
+      later: (write) => void setTimeout(() => this.errors.guard("coordinator portfolio write", write), WRITE_BEHIND_MS),
     };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NotifyEvent } from "../notify/notify-event";
 import type { EntryRequest } from "../risk/portfolio-types";
-import { type CoordinatorEffects, CoordinatorCore, KILL_SWITCH_REASON } from "./coordinator-core";
+import { type CoordinatorEffects, CoordinatorCore, KILL_SWITCH_REASON, MARKS_WRITE_EVERY_MS } from "./coordinator-core";
 import { kvCoordinatorStore, memoryKv, type SyncKv } from "./kv-coordinator-store";
 
 const T0 = Date.UTC(2030, 0, 2, 12);
@@ -123,7 +123,11 @@ describe("CoordinatorCore: an entry's reservation is written behind its answer",
       configLoadFailed: () => {},
       later: (write) => void tasks.push(write),
     };
-    return { core: new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000), tasks, kv };
+    const core = new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000);
+    // The rules' clock reaches the test's day first (a new UTC day is always written in its call).
+    core.reportPrices("BTCUSDT", [{ ts: T0 - 1, price: 100 }]);
+    for (const task of tasks.splice(0)) task();
+    return { core, tasks, kv };
   }
   const reservedIn = (kv: SyncKv) =>
     make(kv)
@@ -154,6 +158,46 @@ describe("CoordinatorCore: an entry's reservation is written behind its answer",
     expect(make(kv).core.portfolio()).toMatchObject({ tradingState: "HALTED" });
     tasks[0]();
     expect(make(kv).core.portfolio()).toMatchObject({ tradingState: "HALTED" });
+  });
+});
+
+describe("CoordinatorCore: price reports write marks at most every MARKS_WRITE_EVERY_MS", () => {
+  function withLater(kv: SyncKv = memoryKv()) {
+    const tasks: (() => void)[] = [];
+    const effects: CoordinatorEffects = {
+      flattenAgents: () => {},
+      pushConfig: () => {},
+      announce: () => {},
+      configLoadFailed: () => {},
+      later: (write) => void tasks.push(write),
+    };
+    const core = new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000);
+    open(core, "ETHUSDT", 100, 10);
+    return { core, kv, runLater: () => tasks.splice(0).forEach((t) => t()) };
+  }
+  const storedMark = (kv: SyncKv) => make(kv).core.portfolio().openPositions[0]?.markPrice;
+
+  it("writes a symbol's first report behind the answer, then skips reports until its points are MARKS_WRITE_EVERY_MS newer", () => {
+    const { core, kv, runLater } = withLater();
+    core.reportPrices("ETHUSDT", [{ ts: T0 + 1000, price: 101 }]);
+    expect(storedMark(kv)).toBe(100);
+    runLater();
+    expect(storedMark(kv)).toBe(101);
+    core.reportPrices("ETHUSDT", [{ ts: T0 + 1000 + MARKS_WRITE_EVERY_MS - 1, price: 102 }]);
+    runLater();
+    expect(storedMark(kv)).toBe(101);
+    expect(core.portfolio().openPositions[0].markPrice).toBe(102);
+    core.reportPrices("ETHUSDT", [{ ts: T0 + 1000 + MARKS_WRITE_EVERY_MS, price: 103 }]);
+    runLater();
+    expect(storedMark(kv)).toBe(103);
+  });
+
+  it("writes a report that changed the trading state in its call, skipped or not", () => {
+    const { core, kv } = withLater();
+    core.reportPrices("ETHUSDT", [{ ts: T0 + 1000, price: 99 }]);
+    core.reportPrices("ETHUSDT", [{ ts: T0 + 2000, price: 80 }]);
+    expect(make(kv).core.portfolio()).toMatchObject({ tradingState: "HALTED" });
+    expect(storedMark(kv)).toBe(80);
   });
 });
 

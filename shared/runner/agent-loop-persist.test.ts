@@ -47,7 +47,18 @@ async function harness(withLater = true, onError?: (what: string, e: unknown) =>
   const tasks: (() => void)[] = [];
   const answers: ((a: EntryAnswer) => void)[] = [];
   let n = 0;
+  /** Each price report, with what had happened when it was made. */
+  const reports: string[][] = [];
   const coordinator = fakeCoordinator(versioned(OPEN_LIVE), {
+    reportPrices: async () => {
+      reports.push([...events]);
+      return {
+        tradingState: "ACTIVE",
+        flatten: false,
+        flattenReason: null,
+        configVersion: versioned(OPEN_LIVE).version,
+      };
+    },
     requestEntry: () => {
       events.push("coordinator asked");
       return new Promise<EntryAnswer>((resolve) => answers.push(resolve));
@@ -91,6 +102,7 @@ async function harness(withLater = true, onError?: (what: string, e: unknown) =>
   let id = 0;
   return {
     events,
+    reports,
     store,
     loop,
     /** Trades every 500 ms until the engine asks the Coordinator for an entry. */
@@ -139,6 +151,19 @@ describe("the agent loop writes the runner state off the push → order path", (
       `journal sending ${side}`,
       "state written",
     ]);
+  });
+
+  it("makes a price report due in the order's turn only after its request left", async () => {
+    const h = await harness();
+    h.tradeUntilAsked();
+    const made = h.reports.length;
+    h.approve();
+    await flushMicrotasks();
+    expect(h.events.some((e) => e.startsWith("request left"))).toBe(true);
+    expect(h.reports.length).toBe(made);
+    h.runLater();
+    expect(h.reports.length).toBe(made + 1);
+    expect(h.reports[made].some((e) => e.startsWith("request left"))).toBe(true);
   });
 
   it("without a later task the state is written in the order's own turn, after the journal row", async () => {

@@ -507,9 +507,9 @@ export class AgentLoop {
     if (this.stopped) return;
     const applied = this.runner.applyConfigIfFlat(this.o.refusal);
     if (!applied.ok) return this.o.onFatal(applied.reason);
+    const sent = this.sentThisTurn;
     this.persistAfterTurn(now);
-    if (now - this.lastReportAt >= REPORT_EVERY_MS)
-      this.reportPrices(now).catch((e: unknown) => this.o.onError("price report", e));
+    if (now - this.lastReportAt >= REPORT_EVERY_MS) this.reportLater(now, sent);
     if (this.store.callCount() > 0) this.drain().catch((e: unknown) => this.o.onError("coordinator calls", e));
   }
 
@@ -552,6 +552,17 @@ export class AgentLoop {
     if (!written) return;
     this.dirty = false;
     this.lastPersistAt = now;
+  }
+
+  /** The price report, after the request when this turn sent an order (the report's RPC is no part of its path). */
+  private reportLater(now: number, sent: boolean): void {
+    const report = () => this.reportPrices(now).catch((e: unknown) => this.o.onError("price report", e));
+    if (sent && this.o.later) {
+      this.lastReportAt = now;
+      this.o.later(() => {
+        if (!this.stopped) void report();
+      });
+    } else void report();
   }
 
   private async reportPrices(now: number): Promise<void> {
