@@ -7,8 +7,8 @@ import { kvCoordinatorStore, memoryKv, type SyncKv } from "./kv-coordinator-stor
 const T0 = Date.UTC(2030, 0, 2, 12);
 const WALL = Date.UTC(2030, 0, 2, 13);
 
-/** A core over an in-memory store, with every effect recorded. */
-function make(kv: SyncKv = memoryKv()) {
+/** A core over an in-memory store, with every effect recorded; with `later`, its later tasks wait there until the test runs them. */
+function make(kv: SyncKv = memoryKv(), later?: (() => void)[]) {
   const seen = {
     events: [] as NotifyEvent[],
     flattens: [] as string[],
@@ -20,6 +20,7 @@ function make(kv: SyncKv = memoryKv()) {
     pushConfig: (version) => seen.pushes.push(version),
     announce: (events) => seen.events.push(...events),
     configLoadFailed: (reason) => seen.failures.push(reason),
+    later: later && ((write) => void later.push(write)),
   };
   return { core: new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000), seen, kv };
 }
@@ -113,17 +114,9 @@ describe("CoordinatorCore: the kill switch", () => {
 });
 
 describe("CoordinatorCore: an entry's reservation is written behind its answer", () => {
-  /** A core whose later tasks wait in `tasks` until the test runs them. */
-  function withLater(kv: SyncKv = memoryKv()) {
+  function withLater() {
     const tasks: (() => void)[] = [];
-    const effects: CoordinatorEffects = {
-      flattenAgents: () => {},
-      pushConfig: () => {},
-      announce: () => {},
-      configLoadFailed: () => {},
-      later: (write) => void tasks.push(write),
-    };
-    const core = new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000);
+    const { core, kv } = make(memoryKv(), tasks);
     // The rules' clock reaches the test's day first (a new UTC day is always written in its call).
     core.reportPrices("BTCUSDT", [{ ts: T0 - 1, price: 100 }]);
     for (const task of tasks.splice(0)) task();
@@ -162,16 +155,9 @@ describe("CoordinatorCore: an entry's reservation is written behind its answer",
 });
 
 describe("CoordinatorCore: price reports write marks at most every MARKS_WRITE_EVERY_MS", () => {
-  function withLater(kv: SyncKv = memoryKv()) {
+  function withLater() {
     const tasks: (() => void)[] = [];
-    const effects: CoordinatorEffects = {
-      flattenAgents: () => {},
-      pushConfig: () => {},
-      announce: () => {},
-      configLoadFailed: () => {},
-      later: (write) => void tasks.push(write),
-    };
-    const core = new CoordinatorCore(kvCoordinatorStore(kv), effects, 1000);
+    const { core, kv } = make(memoryKv(), tasks);
     open(core, "ETHUSDT", 100, 10);
     return { core, kv, runLater: () => tasks.splice(0).forEach((t) => t()) };
   }
