@@ -73,7 +73,7 @@ export interface CoordinatorEffects {
   /** The stored config or state does not load: log it (the core halts with the reason). */
   configLoadFailed(reason: string): void;
   /**
-   * Runs `write` after the current call has answered (a 0 ms task): an entry's reservation is written
+   * Runs `write` after the current call has answered (a timer, WRITE_BEHIND_MS): an entry's reservation is written
    * behind its answer (see {@link CoordinatorCore.requestEntry}). A throw from `write` is the shell's
    * to log and count. Without it (tests, tools) every write is made in the call.
    */

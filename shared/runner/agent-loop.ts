@@ -124,7 +124,7 @@ export interface AgentLoopOptions {
   /** The operator's notices (positions, feed, reconciliation); they return at once, delivery is off the trading path. */
   readonly notices?: AgentNotices | null;
   /**
-   * Runs `fn` once the current turn's I/O has started (the DO: a 0 ms timer, a later task than the
+   * Runs `fn` once the current turn's I/O has started (the DO: a WRITE_BEHIND_MS timer, after the
    * order's signing and `fetch`). With it, a turn that sends an order writes the runner state after
    * the request left instead of before; absent, the state is written in the turn (see `afterTurn`).
    */

@@ -5,10 +5,10 @@
  * Why: in a Durable Object the output gate holds every outgoing request until the writes made before
  * it commit, so a journal row written in the order's own turn puts a storage commit (locally an
  * fsync; in production a replicated commit) in front of every order. `cli/bench-floor.ts` measures
- * it: a row written in the turn costs the commit, one written by a 0 ms timer costs nothing.
+ * it: a row written in the turn costs the commit, one written by a later timer costs nothing.
  *
  * What it gives up, and why that is safe: the row may not be durable yet when the request reaches the
- * exchange, so a crash in that window (under a millisecond or so) loses the order's row, and the
+ * exchange, so a crash in that window (a few milliseconds: WRITE_BEHIND_MS) loses the order's row, and the
  * state written before the decision does not know the order either. The exchange still knows it,
  * by a clientOid that names the symbol ({@link parseClientOid}), and recovery on start
  * (recovery.ts) finds it there: an open one is cancelled, a filled one's executions are replayed and
