@@ -27,6 +27,7 @@ import {
   withPortfolioSettings,
 } from "../risk/coordinator-rules";
 import type { ConfigAuditEntry, ConfigChange, PriceReportAnswer, SymbolEntry } from "../risk/coordinator-types";
+import { utcDay } from "../risk/daily-loss";
 import { Portfolio } from "../risk/portfolio";
 import type {
   CloseReport,
@@ -52,12 +53,6 @@ import { stateChangeEvents } from "./state-changes";
  * returns at the default settings; a report that changes the trading state is written in its call.
  */
 export const MARKS_WRITE_EVERY_MS = 30_000;
-
-const DAY_MS = 86_400_000;
-
-function utcDay(view: { readonly ts: number }): number {
-  return Math.floor(view.ts / DAY_MS);
-}
 
 /** The trading-state reason while the kill switch is set. */
 export const KILL_SWITCH_REASON = "kill switch: flatten";
@@ -307,7 +302,7 @@ export class CoordinatorCore {
     const events = stateChangeEvents(before, after);
     // A change of trading state (or of the UTC day, which resets the daily loss) is never left unwritten.
     const ruled =
-      events.length > 0 || before.requiresFlatten !== after.requiresFlatten || utcDay(before) !== utcDay(after);
+      events.length > 0 || before.requiresFlatten !== after.requiresFlatten || utcDay(before.ts) !== utcDay(after.ts);
     if (write === "through" || ruled) this.savePortfolio();
     else if (write === "behind") this.savePortfolioBehind();
     if (events.length > 0) this.effects.announce(events);

@@ -22,6 +22,17 @@ function recording(failAt = -1): PortfolioCalls & { log: string[] } {
   };
 }
 
+/** An empty queue and a portfolio over it whose entries are refused (these tests queue calls by hand). */
+function queued() {
+  const queue = memoryCallQueue();
+  const p = queuedPortfolio(
+    queue,
+    async () => ({ ok: false, reason: "halted", detail: "" }),
+    () => {},
+  );
+  return { queue, p };
+}
+
 describe("the queued portfolio", () => {
   it("queues confirm, release and close in order and says each changed the state; entries are asked directly", async () => {
     const queue = memoryCallQueue();
@@ -44,12 +55,7 @@ describe("the queued portfolio", () => {
   });
 
   it("stops at the first call that throws and keeps it and the later ones queued for the next drain", async () => {
-    const queue = memoryCallQueue();
-    const p = queuedPortfolio(
-      queue,
-      async () => ({ ok: false, reason: "halted", detail: "" }),
-      () => {},
-    );
+    const { queue, p } = queued();
     p.confirmOpen("r1", FILL);
     p.reportClose("BTCUSDT", CLOSE);
     p.releaseReservation("r3");
@@ -63,24 +69,14 @@ describe("the queued portfolio", () => {
   });
 
   it("delivers at most a bounded number of calls per drain", async () => {
-    const queue = memoryCallQueue();
-    const p = queuedPortfolio(
-      queue,
-      async () => ({ ok: false, reason: "halted", detail: "" }),
-      () => {},
-    );
+    const { queue, p } = queued();
     for (let i = 0; i < MAX_CALLS_PER_DRAIN + 5; i++) p.releaseReservation(`r${i}`);
     expect(await drainCalls(queue, () => recording(), "BTCUSDT")).toBe(MAX_CALLS_PER_DRAIN);
     expect(queue.callCount()).toBe(5);
   });
 
   it("follows a confirm the Coordinator no longer knows (it lost the reservation) with the position itself", async () => {
-    const queue = memoryCallQueue();
-    const p = queuedPortfolio(
-      queue,
-      async () => ({ ok: false, reason: "halted", detail: "" }),
-      () => {},
-    );
+    const { queue, p } = queued();
     p.confirmOpen("r1", FILL);
     p.confirmOpen("r2", FILL);
     const target = recording();
@@ -95,12 +91,8 @@ describe("the queued portfolio", () => {
   });
 
   it("keeps the confirm queued when the position change after it fails, and repeats both", async () => {
-    const queue = memoryCallQueue();
-    queuedPortfolio(
-      queue,
-      async () => ({ ok: false, reason: "halted", detail: "" }),
-      () => {},
-    ).confirmOpen("r1", FILL);
+    const { queue, p } = queued();
+    p.confirmOpen("r1", FILL);
     const lost = { ok: false, reason: "unknown_reservation", detail: "no reservation r1" };
     const failing = recording(0);
     failing.confirmOpen = async (res) => (failing.log.push(`confirm ${res}`), lost);

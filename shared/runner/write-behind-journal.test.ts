@@ -107,15 +107,21 @@ describe("a journal write that fails (storage threw)", () => {
     return { ...r, inner, failing };
   }
 
-  it("keeps itself and every row after it queued, in order, and the next flush writes them once", () => {
-    const { log, inner, failing } = flaky();
+  /** A journal written behind over {@link flaky} rows, its later tasks and reported errors kept for the test. */
+  function flakyJournal() {
+    const f = flaky();
     const errors: unknown[] = [];
     const tasks: (() => void)[] = [];
     const journal = writeBehindJournal(
-      inner,
+      f.inner,
       (fn) => void tasks.push(fn),
       (e) => errors.push(e),
     );
+    return { ...f, journal, errors, tasks };
+  }
+
+  it("keeps itself and every row after it queued, in order, and the next flush writes them once", () => {
+    const { log, failing, journal, errors, tasks } = flakyJournal();
     journal.sending(order("BTC-a-1"));
     journal.sending(order("BTC-a-2"));
     journal.update("BTC-a-1", "accepted", null);
@@ -155,14 +161,7 @@ describe("a journal write that fails (storage threw)", () => {
   });
 
   it("asks for the next later task when a row is queued after the failure, and reports each failed flush", () => {
-    const { log, inner, failing } = flaky();
-    const errors: unknown[] = [];
-    const tasks: (() => void)[] = [];
-    const journal = writeBehindJournal(
-      inner,
-      (fn) => void tasks.push(fn),
-      (e) => errors.push(e),
-    );
+    const { log, failing, journal, errors, tasks } = flakyJournal();
     journal.sending(order("BTC-a-1"));
     failing.add("BTC-a-1");
     tasks[0]();
